@@ -1,0 +1,127 @@
+//! The `fazhi` command: configuration and start-up, shared by `main` and the integration tests.
+//!
+//! Configuration precedence: command-line flags > environment (`FAZHI_*`) > `fazhi.toml` >
+//! defaults.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use fazhi_core::demo::{self, Credential};
+use fazhi_store::{Store, StoreError, migrate};
+use serde::Deserialize;
+
+pub const DEFAULT_DATA_DIR: &str = "fazhi-data";
+pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
+pub const DEFAULT_IDLE_MINUTES: u64 = 30;
+
+/// `fazhi.toml`: every key optional.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub data_dir: Option<PathBuf>,
+    pub database_url: Option<String>,
+    pub listen: Option<SocketAddr>,
+    pub idle_timeout_minutes: Option<u64>,
+    pub secure_cookies: Option<bool>,
+    pub demo: Option<bool>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error("cannot read the configuration file {path}: {message}")]
+    Config { path: String, message: String },
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error(transparent)]
+    Domain(#[from] fazhi_core::Error),
+}
+
+impl FileConfig {
+    /// Reads `path`; a missing default file is an empty configuration, a missing named file is
+    /// an error.
+    pub fn load(path: Option<&Path>) -> Result<FileConfig, StartError> {
+        let (path, required) = match path {
+            Some(p) => (p.to_path_buf(), true),
+            None => (PathBuf::from("fazhi.toml"), false),
+        };
+        match std::fs::read_to_string(&path) {
+            Ok(text) => toml::from_str(&text).map_err(|e| StartError::Config {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            }),
+            Err(e) if !required && e.kind() == std::io::ErrorKind::NotFound => {
+                Ok(FileConfig::default())
+            }
+            Err(e) => Err(StartError::Config {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            }),
+        }
+    }
+}
+
+/// Where the data lives: a PostgreSQL URL, or an embedded SQLite file inside a data directory.
+#[derive(Clone, Debug)]
+pub enum Database {
+    Url(String),
+    DataDir(PathBuf),
+}
+
+impl Database {
+    pub fn resolve(url: Option<String>, data_dir: Option<PathBuf>, file: &FileConfig) -> Database {
+        // An empty FAZHI_DATABASE_URL or FAZHI_DATA_DIR counts as unset.
+        let url = url.filter(|u| !u.trim().is_empty());
+        let data_dir = data_dir.filter(|d| !d.as_os_str().is_empty());
+        match (url, data_dir) {
+            (Some(u), _) => Database::Url(u),
+            (None, Some(d)) => Database::DataDir(d),
+            (None, None) => match (&file.database_url, &file.data_dir) {
+                (Some(u), _) => Database::Url(u.clone()),
+                (None, Some(d)) => Database::DataDir(d.clone()),
+                (None, None) => Database::DataDir(PathBuf::from(DEFAULT_DATA_DIR)),
+            },
+        }
+    }
+
+    pub async fn open(&self) -> Result<Store, StoreError> {
+        match self {
+            Database::Url(u) => Store::connect(u).await,
+            Database::DataDir(d) => Store::open_data_dir(d).await,
+        }
+    }
+
+    /// For messages: the URL without its password.
+    pub fn describe(&self) -> String {
+        match self {
+            Database::Url(u) => match (u.find("://"), u.rfind('@')) {
+                (Some(s), Some(at)) if at > s => format!("{}://…{}", &u[..s], &u[at..]),
+                _ => u.clone(),
+            },
+            Database::DataDir(d) => format!("SQLite {}", d.join("fazhi.db").display()),
+        }
+    }
+}
+
+/// Migrates, makes sure the built-in roles exist and, when `demo` is set and the database is
+/// empty, loads the demo organisation. Returns the administrators' one-time passwords when it
+/// created them.
+pub async fn prepare(
+    store: &Store,
+    demo_data: bool,
+) -> Result<Option<Vec<Credential>>, StartError> {
+    migrate::run(store).await?;
+    demo::ensure_builtin_roles(store).await?;
+    if demo_data {
+        return Ok(demo::seed_if_empty(store).await?);
+    }
+    Ok(None)
+}
+
+pub fn idle_timeout(minutes: Option<u64>, file: &FileConfig) -> Duration {
+    Duration::from_secs(
+        60 * minutes
+            .or(file.idle_timeout_minutes)
+            .unwrap_or(DEFAULT_IDLE_MINUTES),
+    )
+}

@@ -1,0 +1,308 @@
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand};
+use fazhi::{Database, FileConfig, StartError, idle_timeout, prepare};
+use fazhi_core::Actor;
+use fazhi_core::org::{UserInput, service};
+use fazhi_store::jobs::Runner;
+use fazhi_store::{audit, migrate};
+use indicatif::{ProgressBar, ProgressStyle};
+
+/// fazhi (法治): the rule-of-law work system of a city or county government.
+///
+/// Configuration: flags > environment (FAZHI_*) > fazhi.toml > defaults.
+#[derive(Parser)]
+#[command(name = "fazhi", version)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DbArgs {
+    /// Directory of the embedded SQLite database (fazhi.db inside it) [default: ./fazhi-data]
+    #[arg(long, env = "FAZHI_DATA_DIR", global = true)]
+    data_dir: Option<PathBuf>,
+    /// PostgreSQL URL (postgres://user@host/db); overrides --data-dir
+    #[arg(long, env = "FAZHI_DATABASE_URL", global = true)]
+    database_url: Option<String>,
+    /// Configuration file [default: ./fazhi.toml when present]
+    #[arg(long, env = "FAZHI_CONFIG", global = true)]
+    config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the web application (migrates the database and loads the demo organisation on first start)
+    Serve {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Address to listen on [default: 127.0.0.1:8080]
+        #[arg(long, env = "FAZHI_LISTEN")]
+        listen: Option<SocketAddr>,
+        /// Minutes of inactivity after which a session is signed out [default: 30]
+        #[arg(long, env = "FAZHI_IDLE_TIMEOUT_MINUTES")]
+        idle_timeout_minutes: Option<u64>,
+        /// Mark the session cookie Secure (when served over HTTPS)
+        #[arg(long, env = "FAZHI_SECURE_COOKIES")]
+        secure_cookies: Option<bool>,
+        /// Load the demo organisation (Zhuji) into an empty database [default: true]
+        #[arg(long, env = "FAZHI_DEMO")]
+        demo: Option<bool>,
+    },
+    /// Apply pending database migrations and exit
+    Migrate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+    /// The audit log
+    Audit {
+        #[command(subcommand)]
+        command: AuditCommand,
+    },
+    /// Manage user accounts from the server console (audited as cli:<user>)
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum AuditCommand {
+    /// Check the SM3 chain of the audit log; exits non-zero naming the first broken entry
+    Verify {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Create a user and print their one-time password
+    Create {
+        #[command(flatten)]
+        db: DbArgs,
+        #[arg(long)]
+        username: String,
+        #[arg(long)]
+        display_name: String,
+        /// Id of the user's department (see the departments page)
+        #[arg(long)]
+        department_id: i64,
+        /// Code of a role to grant (e.g. town_clerk, system_admin)
+        #[arg(long)]
+        role: Option<String>,
+    },
+    /// Give a user a new one-time password
+    ResetPassword {
+        #[command(flatten)]
+        db: DbArgs,
+        username: String,
+    },
+    /// Lock an account until it is unlocked
+    Lock {
+        #[command(flatten)]
+        db: DbArgs,
+        username: String,
+    },
+    /// Unlock an account
+    Unlock {
+        #[command(flatten)]
+        db: DbArgs,
+        username: String,
+    },
+}
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("FAZHI_LOG")
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(Cli::parse()).await {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("fazhi: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn open(db: &DbArgs) -> Result<(fazhi_store::Store, FileConfig, Database), StartError> {
+    let file = FileConfig::load(db.config.as_deref())?;
+    let database = Database::resolve(db.database_url.clone(), db.data_dir.clone(), &file);
+    let store = database.open().await?;
+    Ok((store, file, database))
+}
+
+async fn run(cli: Cli) -> Result<ExitCode, StartError> {
+    match cli.command {
+        Command::Serve {
+            db,
+            listen,
+            idle_timeout_minutes,
+            secure_cookies,
+            demo,
+        } => {
+            let (store, file, database) = open(&db).await?;
+            let demo = demo.or(file.demo).unwrap_or(true);
+            let creds = prepare(&store, demo).await?;
+            let listen = listen
+                .or(file.listen)
+                .unwrap_or(
+                    fazhi::DEFAULT_LISTEN
+                        .parse()
+                        .map_err(|_| StartError::Config {
+                            path: "listen".into(),
+                            message: "bad default".into(),
+                        })?,
+                );
+            let listener =
+                tokio::net::TcpListener::bind(listen)
+                    .await
+                    .map_err(|e| StartError::Config {
+                        path: listen.to_string(),
+                        message: format!("cannot listen: {e}"),
+                    })?;
+            let address = listener.local_addr().map_err(|e| StartError::Config {
+                path: listen.to_string(),
+                message: e.to_string(),
+            })?;
+            let idle = idle_timeout(idle_timeout_minutes, &file);
+            let config = fazhi_web::WebConfig {
+                idle_timeout: idle,
+                secure_cookies: secure_cookies.or(file.secure_cookies).unwrap_or(false),
+            };
+            println!(
+                "fazhi 已启动：http://{address}/login  （数据库：{}）",
+                database.describe()
+            );
+            if let Some(creds) = creds {
+                println!(
+                    "已载入演示组织（诸暨市，23 个镇乡街道）。三位管理员的一次性密码（仅显示这一次，首次登录后须修改）："
+                );
+                for c in creds {
+                    println!(
+                        "  {}  用户名 {}  一次性密码 {}",
+                        c.role, c.username, c.one_time_password
+                    );
+                }
+            }
+            let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
+            let worker = format!("{}:{}", std::process::id(), address.port());
+            let runner = Runner::new(store.clone(), fazhi_core::jobs::registry(idle), worker);
+            let jobs = tokio::spawn(runner.run(Duration::from_secs(5), stop_rx));
+            let state = fazhi_web::AppState::new(store.clone(), config);
+            let served = fazhi_web::serve(listener, state, async {
+                let _ = tokio::signal::ctrl_c().await;
+            })
+            .await;
+            let _ = stop_tx.send(true);
+            let _ = jobs.await;
+            store.close().await;
+            served.map_err(|e| StartError::Config {
+                path: address.to_string(),
+                message: e.to_string(),
+            })?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Migrate { db } => {
+            let (store, _, database) = open(&db).await?;
+            let n = migrate::run(&store).await?;
+            fazhi_core::demo::ensure_builtin_roles(&store).await?;
+            println!(
+                "{}: applied {n} migration(s); schema version {}",
+                database.describe(),
+                migrate::latest_version()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Audit {
+            command: AuditCommand::Verify { db },
+        } => {
+            let (store, _, _) = open(&db).await?;
+            let total = audit::count(&store).await?;
+            let bar = ProgressBar::new(u64::try_from(total).unwrap_or(0));
+            bar.set_style(
+                ProgressStyle::with_template(
+                    "{spinner} verifying audit chain {pos}/{len} [{elapsed}]",
+                )
+                .unwrap_or_else(|_| ProgressStyle::default_bar()),
+            );
+            let report =
+                audit::verify(&store, |n| bar.set_position(u64::try_from(n).unwrap_or(0))).await?;
+            bar.finish_and_clear();
+            match report.first_break {
+                None => {
+                    println!("audit chain intact: {} entries verified", report.checked);
+                    Ok(ExitCode::SUCCESS)
+                }
+                Some(b) => {
+                    println!(
+                        "audit chain BROKEN: {b}; {} entries before it are intact",
+                        report.checked
+                    );
+                    Ok(ExitCode::from(2))
+                }
+            }
+        }
+        Command::User { command } => user(command).await,
+    }
+}
+
+async fn user(command: UserCommand) -> Result<ExitCode, StartError> {
+    let operator = Actor::operator();
+    match command {
+        UserCommand::Create {
+            db,
+            username,
+            display_name,
+            department_id,
+            role,
+        } => {
+            let (store, _, _) = open(&db).await?;
+            let input = UserInput {
+                username,
+                display_name,
+                department_id,
+            };
+            let (user, otp) = service::create_user(&store, &operator, &input).await?;
+            if let Some(code) = role {
+                let roles = service::roles(&store, &operator).await?;
+                let role = roles.iter().find(|r| r.code == code).ok_or_else(|| {
+                    fazhi_core::Error::invalid("role", format!("unknown role {code}"))
+                })?;
+                service::set_user_roles(&store, &operator, user.id, &[role.id]).await?;
+            }
+            println!(
+                "created user {} (id {}); one-time password: {otp}",
+                user.username, user.id
+            );
+        }
+        UserCommand::ResetPassword { db, username } => {
+            let (store, _, _) = open(&db).await?;
+            let u = service::user_by_username(&store, &operator, &username).await?;
+            let otp = service::reset_password(&store, &operator, u.id).await?;
+            println!("new one-time password for {}: {otp}", u.username);
+        }
+        UserCommand::Lock { db, username } => {
+            let (store, _, _) = open(&db).await?;
+            let u = service::user_by_username(&store, &operator, &username).await?;
+            service::set_lock(&store, &operator, u.id, true).await?;
+            println!("locked {}", u.username);
+        }
+        UserCommand::Unlock { db, username } => {
+            let (store, _, _) = open(&db).await?;
+            let u = service::user_by_username(&store, &operator, &username).await?;
+            service::set_lock(&store, &operator, u.id, false).await?;
+            println!("unlocked {}", u.username);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

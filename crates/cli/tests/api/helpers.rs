@@ -1,0 +1,290 @@
+//! One `spawn_app` for every integration test: a fresh database (a new SQLite directory, or a
+//! new schema in the PostgreSQL of `FAZHI_TEST_PG`), migrated and seeded with the demo
+//! organisation, served on a random port.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use fazhi_store::Store;
+use reqwest::redirect::Policy;
+use reqwest::{Client, StatusCode};
+
+#[derive(Clone, Copy, Debug)]
+pub enum Db {
+    Sqlite,
+    Postgres,
+}
+
+/// SQLite always; PostgreSQL too when FAZHI_TEST_PG holds a URL.
+pub fn backends() -> Vec<Db> {
+    let mut v = vec![Db::Sqlite];
+    if std::env::var("FAZHI_TEST_PG").is_ok_and(|u| !u.is_empty()) {
+        v.push(Db::Postgres);
+    }
+    v
+}
+
+pub const PASSWORD: &str = "Zhuji#Fazhi2024";
+
+pub struct TestApp {
+    pub base: String,
+    pub store: Store,
+    /// The database as the CLI takes it: `--data-dir` or `--database-url`.
+    pub cli_db: Vec<String>,
+    pub db: Db,
+    pub one_time: HashMap<String, String>,
+    _data_dir: Option<TempDir>,
+}
+
+pub struct TempDir(pub PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+fn unique(prefix: &str) -> String {
+    format!(
+        "{prefix}_{}_{:x}",
+        std::process::id(),
+        rand::random::<u64>()
+    )
+}
+
+pub async fn spawn_app(db: Db) -> TestApp {
+    spawn_app_with(db, Duration::from_secs(1800)).await
+}
+
+pub async fn spawn_app_with(db: Db, idle_timeout: Duration) -> TestApp {
+    let (store, cli_db, dir) = match db {
+        Db::Sqlite => {
+            let dir = std::env::temp_dir().join(unique("fazhi_test"));
+            let store = Store::open_data_dir(&dir).await.expect("open sqlite");
+            let cli = vec!["--data-dir".to_string(), dir.display().to_string()];
+            (store, cli, Some(TempDir(dir)))
+        }
+        Db::Postgres => {
+            let base = std::env::var("FAZHI_TEST_PG").expect("FAZHI_TEST_PG");
+            let schema = unique("t");
+            let admin = Store::connect(&base).await.expect("connect postgres");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+                .execute(admin.pool())
+                .await
+                .expect("create schema");
+            admin.close().await;
+            let sep = if base.contains('?') { '&' } else { '?' };
+            let url = format!("{base}{sep}options[search_path]={schema}");
+            let store = Store::connect(&url).await.expect("connect schema");
+            (store, vec!["--database-url".to_string(), url], None)
+        }
+    };
+    let creds = fazhi::prepare(&store, true)
+        .await
+        .expect("prepare")
+        .expect("seeded");
+    let one_time = creds
+        .into_iter()
+        .map(|c| (c.username, c.one_time_password))
+        .collect();
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let state = fazhi_web::AppState::new(
+        store.clone(),
+        fazhi_web::WebConfig {
+            idle_timeout,
+            secure_cookies: false,
+        },
+    );
+    tokio::spawn(fazhi_web::serve(listener, state, std::future::pending()));
+    TestApp {
+        base,
+        store,
+        cli_db,
+        db,
+        one_time,
+        _data_dir: dir,
+    }
+}
+
+/// A browser: its own cookie jar, redirects not followed so tests can see them.
+pub struct Browser {
+    pub client: Client,
+    pub base: String,
+}
+
+pub fn csrf_of(html: &str) -> String {
+    let marker = "name=\"csrf\" value=\"";
+    html.find(marker)
+        .map(|i| {
+            html[i + marker.len()..]
+                .chars()
+                .take_while(|c| *c != '"')
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+impl TestApp {
+    pub fn browser(&self) -> Browser {
+        Browser {
+            client: Client::builder()
+                .cookie_store(true)
+                .redirect(Policy::none())
+                .build()
+                .expect("client"),
+            base: self.base.clone(),
+        }
+    }
+
+    /// Signs in with the one-time password and sets `PASSWORD`.
+    pub async fn admin(&self, username: &str) -> Browser {
+        let b = self.browser();
+        let otp = self.one_time[username].clone();
+        let r = b.login(username, &otp).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "sign in {username}");
+        b.change_password(&otp, PASSWORD).await;
+        b
+    }
+
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_fazhi"));
+        cmd.args(args)
+            .args(&self.cli_db)
+            .env_remove("FAZHI_DATABASE_URL")
+            .env_remove("FAZHI_DATA_DIR");
+        cmd.output().expect("run fazhi")
+    }
+
+    pub async fn count(&self, sql: &'static str) -> i64 {
+        sqlx::query_scalar(sql)
+            .fetch_one(self.store.pool())
+            .await
+            .expect("count")
+    }
+
+    /// Creates a user through the system administrator's form, grants a role through the
+    /// security administrator's form, and returns a browser signed in as that user.
+    pub async fn user_with_role(
+        &self,
+        sys: &Browser,
+        sec: &Browser,
+        username: &str,
+        department_id: i64,
+        role_code: &str,
+    ) -> (i64, Browser) {
+        let page = sys.text("/org/users/new").await;
+        let r = sys
+            .post(
+                "/org/users",
+                &[
+                    ("csrf", csrf_of(&page)),
+                    ("username", username.into()),
+                    ("display_name", format!("测试{username}")),
+                    ("department_id", department_id.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let html = r.text().await.expect("body");
+        let otp: String = html
+            .split("<code>")
+            .nth(1)
+            .and_then(|s| s.split("</code>").next())
+            .expect("one-time password shown")
+            .to_string();
+        let id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+            .bind(username)
+            .fetch_one(self.store.pool())
+            .await
+            .expect("user id");
+        let role: i64 = sqlx::query_scalar("SELECT id FROM roles WHERE code = $1")
+            .bind(role_code)
+            .fetch_one(self.store.pool())
+            .await
+            .expect("role id");
+        let page = sec.text(&format!("/org/users/{id}/roles")).await;
+        let r = sec
+            .post(
+                &format!("/org/users/{id}/roles"),
+                &[("csrf", csrf_of(&page)), ("role", role.to_string())],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER, "grant role");
+        let b = self.browser();
+        assert_eq!(
+            b.login(username, &otp).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        b.change_password(&otp, PASSWORD).await;
+        (id, b)
+    }
+
+    pub async fn department_id(&self, name: &str) -> i64 {
+        sqlx::query_scalar("SELECT id FROM departments WHERE name = $1")
+            .bind(name)
+            .fetch_one(self.store.pool())
+            .await
+            .expect("department")
+    }
+}
+
+impl Browser {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("GET")
+    }
+
+    pub async fn text(&self, path: &str) -> String {
+        self.get(path).await.text().await.expect("body")
+    }
+
+    pub async fn post(&self, path: &str, form: &[(&str, String)]) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .form(form)
+            .send()
+            .await
+            .expect("POST")
+    }
+
+    pub async fn login(&self, username: &str, password: &str) -> reqwest::Response {
+        let page = self.text("/login").await;
+        self.post(
+            "/login",
+            &[
+                ("csrf", csrf_of(&page)),
+                ("username", username.into()),
+                ("password", password.into()),
+            ],
+        )
+        .await
+    }
+
+    pub async fn change_password(&self, current: &str, new: &str) {
+        let page = self.text("/account/password").await;
+        let r = self
+            .post(
+                "/account/password",
+                &[
+                    ("csrf", csrf_of(&page)),
+                    ("current", current.into()),
+                    ("new", new.into()),
+                    ("confirm", new.into()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK, "change password");
+    }
+
+    /// The CSRF token of the signed-in session, for API writes from the browser session.
+    pub async fn csrf(&self) -> String {
+        csrf_of(&self.text("/").await)
+    }
+}

@@ -1,0 +1,12 @@
+//! Integration tests: the real app on a random port, driven over HTTP, against SQLite and (when
+//! FAZHI_TEST_PG is set) PostgreSQL. One file per feature.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod helpers;
+
+mod admins;
+mod api;
+mod audit;
+mod jobs;
+mod scope;
+mod sign_in;

@@ -1,0 +1,176 @@
+use reqwest::StatusCode;
+
+use crate::helpers::*;
+
+#[tokio::test]
+async fn a_town_clerk_never_sees_another_towns_records() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let sys = app.admin("sysadmin").await;
+        let sec = app.admin("secadmin").await;
+        let town_a = app.department_id("店口镇人民政府").await;
+        let town_b = app.department_id("枫桥镇人民政府").await;
+        let (a_id, clerk_a) = app
+            .user_with_role(&sys, &sec, "clerk_a", town_a, "town_clerk")
+            .await;
+        let (b_id, _clerk_b) = app
+            .user_with_role(&sys, &sec, "clerk_b", town_b, "town_clerk")
+            .await;
+
+        // Own town: visible.
+        assert_eq!(
+            clerk_a.get(&format!("/org/users/{a_id}")).await.status(),
+            StatusCode::OK
+        );
+        assert_eq!(
+            clerk_a
+                .get(&format!("/org/departments/{town_a}"))
+                .await
+                .status(),
+            StatusCode::OK
+        );
+        // Another town, even by guessing the id: not found, exactly as an id that does not exist.
+        for path in [
+            format!("/org/users/{b_id}"),
+            format!("/org/departments/{town_b}"),
+            "/org/users/999999".into(),
+        ] {
+            let r = clerk_a.get(&path).await;
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path} {db:?}");
+        }
+        let list = clerk_a.text("/org/users").await;
+        assert!(
+            list.contains("clerk_a") && !list.contains("clerk_b") && !list.contains("sysadmin")
+        );
+        let depts = clerk_a.text("/org/departments").await;
+        assert!(depts.contains("店口镇人民政府") && !depts.contains("枫桥镇人民政府"));
+
+        // The JSON API applies the same scope.
+        let r = clerk_a.get(&format!("/api/v1/users/{b_id}")).await;
+        assert_eq!(r.status(), StatusCode::NOT_FOUND);
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["code"], "not_found");
+        let users: serde_json::Value = clerk_a.get("/api/v1/users").await.json().await.unwrap();
+        let names: Vec<&str> = users["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["username"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, vec!["clerk_a"]);
+
+        // A clerk cannot manage: the forms answer 403 and nothing is written.
+        let before = app.count("SELECT COUNT(*) FROM users").await;
+        let csrf = clerk_a.csrf().await;
+        let r = clerk_a
+            .post(
+                "/org/users",
+                &[
+                    ("csrf", csrf),
+                    ("username", "sneaky".into()),
+                    ("display_name", "x".into()),
+                    ("department_id", town_b.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        assert_eq!(app.count("SELECT COUNT(*) FROM users").await, before);
+    }
+}
+
+#[tokio::test]
+async fn an_api_token_sees_only_its_department_and_can_be_revoked() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let sys = app.admin("sysadmin").await;
+        let town_a = app.department_id("店口镇人民政府").await;
+        let page = sys.text("/admin/tokens").await;
+        let r = sys
+            .post(
+                "/admin/tokens",
+                &[
+                    ("csrf", csrf_of(&page)),
+                    ("name", "统一处罚办案系统".into()),
+                    ("department_id", town_a.to_string()),
+                    ("permissions", "org.read".into()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let html = r.text().await.unwrap();
+        let secret: String = html
+            .split("<code>")
+            .nth(1)
+            .unwrap()
+            .split("</code>")
+            .next()
+            .unwrap()
+            .to_string();
+        assert!(secret.starts_with("fz_"));
+        // Only a digest is stored.
+        assert_eq!(app.count("SELECT COUNT(*) FROM api_tokens").await, 1);
+        let stored: String = sqlx::query_scalar("SELECT token_hash FROM api_tokens")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+        assert_ne!(stored, secret);
+
+        let api = reqwest::Client::new();
+        let get = |path: &str| {
+            api.get(format!("{}{path}", app.base))
+                .bearer_auth(&secret)
+                .send()
+        };
+        let me: serde_json::Value = get("/api/v1/me").await.unwrap().json().await.unwrap();
+        assert_eq!(me["data_scope"], "department_tree");
+        let depts: serde_json::Value = get("/api/v1/departments")
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let names: Vec<&str> = depts["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["name"].as_str().unwrap())
+            .collect();
+        assert_eq!(names, vec!["店口镇人民政府"]);
+        let other = app.department_id("诸暨市司法局").await;
+        assert_eq!(
+            get(&format!("/api/v1/departments/{other}"))
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::NOT_FOUND
+        );
+        // Without the permission: 403. With a wrong token: 401.
+        assert_eq!(
+            get("/api/v1/audit").await.unwrap().status(),
+            StatusCode::FORBIDDEN
+        );
+        let r = api
+            .get(format!("{}/api/v1/me", app.base))
+            .bearer_auth("fz_wrong")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        // Revoked: 401.
+        let id: i64 = sqlx::query_scalar("SELECT id FROM api_tokens")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+        let csrf = sys.csrf().await;
+        assert_eq!(
+            sys.post(&format!("/admin/tokens/{id}/revoke"), &[("csrf", csrf)])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            get("/api/v1/me").await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+}

@@ -1,0 +1,339 @@
+use std::collections::BTreeSet;
+
+use fazhi_store::audit::{self, AuditActor, AuditEvent};
+use fazhi_store::{DataScope, Row, Scope, Store, flag, now_ms, sm3_hex};
+use serde_json::json;
+
+use crate::access::{Actor, AdminKind, Permission};
+use crate::auth::{password, session};
+use crate::settings::password_policy;
+use crate::{Error, Result};
+
+async fn record_sign_in(
+    store: &Store,
+    actor: AuditActor,
+    action: &str,
+    username: &str,
+    detail: serde_json::Value,
+    user_update: Option<(i64, i64, Option<i64>)>,
+) -> Result<()> {
+    let mut tx = store.begin().await?;
+    if let Some((id, failed, locked_until)) = user_update {
+        sqlx::query("UPDATE users SET failed_attempts = $1, locked_until = $2 WHERE id = $3")
+            .bind(failed)
+            .bind(locked_until)
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+    }
+    audit::append(
+        &mut tx,
+        &actor,
+        &AuditEvent {
+            action,
+            object_type: "user",
+            object_id: Some(username.to_string()),
+            detail,
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Checks a user name and password. Every attempt, successful or not, is audited; five failures
+/// in a row (by the policy) lock the account.
+pub async fn sign_in(store: &Store, username: &str, pw: &str, ip: Option<&str>) -> Result<i64> {
+    let username = username.trim();
+    let (policy, _) = password_policy(store).await?;
+    let row = sqlx::query(
+        "SELECT id, display_name, password_hash, failed_attempts, locked_until, disabled
+         FROM users WHERE username = $1",
+    )
+    .bind(username)
+    .fetch_optional(store.pool())
+    .await?;
+    let anonymous = AuditActor {
+        user_id: None,
+        name: username.chars().take(64).collect(),
+        ip: ip.map(str::to_string),
+    };
+    let Some(row) = row else {
+        password::verify(pw, password::decoy_hash());
+        record_sign_in(
+            store,
+            anonymous,
+            "sign_in_failed",
+            username,
+            json!({"reason": "unknown_user"}),
+            None,
+        )
+        .await?;
+        return Err(Error::InvalidCredentials);
+    };
+    let id: i64 = row.try_get("id")?;
+    let actor = AuditActor {
+        user_id: Some(id),
+        ..anonymous
+    };
+    let now = now_ms();
+    let locked_until: Option<i64> = row.try_get("locked_until")?;
+    if let Some(until) = locked_until.filter(|u| *u > now) {
+        record_sign_in(
+            store,
+            actor,
+            "sign_in_failed",
+            username,
+            json!({"reason": "locked"}),
+            None,
+        )
+        .await?;
+        return Err(Error::Locked {
+            minutes_left: minutes_left(until, now),
+        });
+    }
+    if flag(row.try_get("disabled")?) {
+        record_sign_in(
+            store,
+            actor,
+            "sign_in_failed",
+            username,
+            json!({"reason": "disabled"}),
+            None,
+        )
+        .await?;
+        return Err(Error::Disabled);
+    }
+    let stored: String = row.try_get("password_hash")?;
+    if !password::verify(pw, &stored) {
+        let failed = row.try_get::<i64, _>("failed_attempts")? + 1;
+        if failed >= policy.max_failed_attempts {
+            let until = now + policy.lock_minutes * 60_000;
+            record_sign_in(
+                store,
+                actor,
+                "sign_in_failed",
+                username,
+                json!({"reason": "wrong_password", "failed_attempts": failed, "locked_until": until}),
+                Some((id, 0, Some(until))),
+            )
+            .await?;
+            return Err(Error::Locked {
+                minutes_left: policy.lock_minutes,
+            });
+        }
+        record_sign_in(
+            store,
+            actor,
+            "sign_in_failed",
+            username,
+            json!({"reason": "wrong_password", "failed_attempts": failed}),
+            Some((id, failed, None)),
+        )
+        .await?;
+        return Err(Error::InvalidCredentials);
+    }
+    record_sign_in(
+        store,
+        actor,
+        "sign_in",
+        username,
+        json!({}),
+        Some((id, 0, None)),
+    )
+    .await?;
+    Ok(id)
+}
+
+fn minutes_left(until: i64, now: i64) -> i64 {
+    if until == i64::MAX {
+        return 0;
+    }
+    ((until - now) + 59_999) / 60_000
+}
+
+pub async fn sign_out(store: &Store, actor: &Actor, session_hash: &str) -> Result<()> {
+    let mut tx = store.begin().await?;
+    sqlx::query("DELETE FROM sessions WHERE id_hash = $1")
+        .bind(session_hash)
+        .execute(tx.conn())
+        .await?;
+    audit::append(
+        &mut tx,
+        &actor.audit(),
+        &AuditEvent {
+            action: "sign_out",
+            object_type: "user",
+            object_id: Some(actor.name.clone()),
+            detail: json!({}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+pub async fn change_password(store: &Store, actor: &Actor, current: &str, new: &str) -> Result<()> {
+    let user_id = actor.user_id.ok_or(Error::Forbidden)?;
+    let stored: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
+        .bind(user_id)
+        .fetch_one(store.pool())
+        .await?;
+    if !password::verify(current, &stored) {
+        return Err(Error::invalid("current", "当前密码不正确。"));
+    }
+    if current == new {
+        return Err(Error::PasswordPolicy("新密码不能与当前密码相同。".into()));
+    }
+    let (policy, _) = password_policy(store).await?;
+    password::check(&policy, &actor.name, new)?;
+    let hash = password::hash(new)?;
+    let mut tx = store.begin().await?;
+    sqlx::query(
+        "UPDATE users SET password_hash = $1, must_change_password = 0, password_changed_at = $2,
+            updated_at = $2, version = version + 1 WHERE id = $3",
+    )
+    .bind(&hash)
+    .bind(now_ms())
+    .bind(user_id)
+    .execute(tx.conn())
+    .await?;
+    audit::append(
+        &mut tx,
+        &actor.audit(),
+        &AuditEvent {
+            action: "change_password",
+            object_type: "user",
+            object_id: Some(user_id.to_string()),
+            detail: json!({}),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The actor of a signed-in user: their permissions (the union of their roles') and their data
+/// scope (the widest of their roles').
+pub async fn actor_for_user(store: &Store, user_id: i64, ip: Option<&str>) -> Result<Actor> {
+    let row = sqlx::query(
+        "SELECT u.username, u.display_name, u.department_id, u.must_change_password, u.disabled,
+            u.locked_until, d.path AS department_path, r.path AS region_path
+         FROM users u JOIN departments d ON d.id = u.department_id
+         JOIN regions r ON r.id = u.region_id WHERE u.id = $1",
+    )
+    .bind(user_id)
+    .fetch_optional(store.pool())
+    .await?
+    .ok_or(Error::NotFound)?;
+    if flag(row.try_get("disabled")?) {
+        return Err(Error::Disabled);
+    }
+    let locked: Option<i64> = row.try_get("locked_until")?;
+    if let Some(until) = locked.filter(|u| *u > now_ms()) {
+        return Err(Error::Locked {
+            minutes_left: minutes_left(until, now_ms()),
+        });
+    }
+    let grants = sqlx::query(
+        "SELECT r.admin_kind, r.data_scope, rp.permission FROM user_roles ur
+         JOIN roles r ON r.id = ur.role_id
+         LEFT JOIN role_permissions rp ON rp.role_id = r.id WHERE ur.user_id = $1",
+    )
+    .bind(user_id)
+    .fetch_all(store.pool())
+    .await?;
+    let mut permissions = BTreeSet::new();
+    let mut scope = DataScope::Own;
+    let mut admin_kind = None;
+    for g in &grants {
+        let kind: Option<String> = g.try_get("admin_kind")?;
+        if let Some(k) = kind.as_deref().and_then(AdminKind::parse) {
+            admin_kind = Some(k);
+        }
+        let s: String = g.try_get("data_scope")?;
+        if let Some(s) = DataScope::parse(&s)
+            && s.breadth() > scope.breadth()
+        {
+            scope = s;
+        }
+        let p: Option<String> = g.try_get("permission")?;
+        if let Some(p) = p.as_deref().and_then(Permission::parse) {
+            permissions.insert(p);
+        }
+    }
+    Ok(Actor {
+        user_id: Some(user_id),
+        token_id: None,
+        name: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        ip: ip.map(str::to_string),
+        permissions,
+        admin_kind,
+        scope: Scope {
+            kind: scope,
+            user_id: Some(user_id),
+            region_path: row.try_get("region_path")?,
+            department_id: row.try_get("department_id")?,
+            department_path: row.try_get("department_path")?,
+        },
+        must_change_password: flag(row.try_get("must_change_password")?),
+    })
+}
+
+/// The actor of an API token: its own permissions, scoped to its department and below.
+pub async fn actor_for_token(
+    store: &Store,
+    secret: &str,
+    ip: Option<&str>,
+) -> Result<Option<Actor>> {
+    let row = sqlx::query(
+        "SELECT t.id, t.name, t.permissions, t.department_id, d.path AS department_path,
+            r.path AS region_path
+         FROM api_tokens t JOIN departments d ON d.id = t.department_id
+         JOIN regions r ON r.id = t.region_id
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+    )
+    .bind(sm3_hex(secret.as_bytes()))
+    .fetch_optional(store.pool())
+    .await?;
+    let Some(row) = row else { return Ok(None) };
+    let id: i64 = row.try_get("id")?;
+    sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+        .bind(now_ms())
+        .bind(id)
+        .execute(store.pool())
+        .await?;
+    let perms: String = row.try_get("permissions")?;
+    let name: String = row.try_get("name")?;
+    Ok(Some(Actor {
+        user_id: None,
+        token_id: Some(id),
+        name: format!("token:{id}"),
+        display_name: name,
+        ip: ip.map(str::to_string),
+        permissions: perms.split(',').filter_map(Permission::parse).collect(),
+        admin_kind: None,
+        scope: Scope {
+            kind: DataScope::DepartmentTree,
+            user_id: None,
+            region_path: row.try_get("region_path")?,
+            department_id: row.try_get("department_id")?,
+            department_path: row.try_get("department_path")?,
+        },
+        must_change_password: false,
+    }))
+}
+
+/// Starts the signed-in session, replacing the anonymous one (no session fixation).
+pub async fn start_session(
+    store: &Store,
+    user_id: i64,
+    ip: Option<&str>,
+    previous: Option<&str>,
+) -> Result<(String, session::Session)> {
+    if let Some(prev) = previous {
+        session::delete(store, prev).await?;
+    }
+    session::create(store, Some(user_id), ip).await
+}

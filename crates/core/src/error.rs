@@ -1,0 +1,105 @@
+use fazhi_store::StoreError;
+use thiserror::Error;
+
+/// Domain errors. Each has a stable code (for the API and the logs) and a Chinese message
+/// (for people).
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error("not found")]
+    NotFound,
+    #[error("forbidden")]
+    Forbidden,
+    #[error("version conflict")]
+    Conflict,
+    #[error("invalid {field}: {message}")]
+    Invalid {
+        field: &'static str,
+        message: String,
+    },
+    #[error("{what} already exists")]
+    AlreadyExists { what: &'static str },
+    #[error("invalid credentials")]
+    InvalidCredentials,
+    #[error("account locked")]
+    Locked { minutes_left: i64 },
+    #[error("account disabled")]
+    Disabled,
+    #[error("password policy: {0}")]
+    PasswordPolicy(String),
+    #[error(transparent)]
+    Store(StoreError),
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+impl From<StoreError> for Error {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::Conflict { .. } => Error::Conflict,
+            other => Error::Store(other),
+        }
+    }
+}
+
+impl From<sqlx::Error> for Error {
+    fn from(e: sqlx::Error) -> Self {
+        Error::Store(StoreError::Db(e))
+    }
+}
+
+impl Error {
+    pub fn invalid(field: &'static str, message: impl Into<String>) -> Error {
+        Error::Invalid {
+            field,
+            message: message.into(),
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::NotFound => "not_found",
+            Error::Forbidden => "forbidden",
+            Error::Conflict => "version_conflict",
+            Error::Invalid { .. } => "invalid_input",
+            Error::AlreadyExists { .. } => "already_exists",
+            Error::InvalidCredentials => "invalid_credentials",
+            Error::Locked { .. } => "account_locked",
+            Error::Disabled => "account_disabled",
+            Error::PasswordPolicy(_) => "password_policy",
+            Error::Store(_) => "internal",
+        }
+    }
+
+    pub fn message_zh(&self) -> String {
+        match self {
+            Error::NotFound => "记录不存在或无权查看。".into(),
+            Error::Forbidden => "您没有执行此操作的权限。".into(),
+            Error::Conflict => "该记录已被他人修改，请刷新后在最新内容上重新修改。".into(),
+            Error::Invalid { message, .. } => message.clone(),
+            Error::AlreadyExists { what } => format!("{what}已存在。"),
+            Error::InvalidCredentials => "用户名或密码错误。".into(),
+            Error::Locked { minutes_left } => {
+                format!(
+                    "连续登录失败次数过多，账号已锁定，请 {minutes_left} 分钟后再试或联系系统管理员。"
+                )
+            }
+            Error::Disabled => "账号已停用，请联系系统管理员。".into(),
+            Error::PasswordPolicy(m) => m.clone(),
+            Error::Store(_) => "系统内部错误，请稍后重试。".into(),
+        }
+    }
+
+    /// Turns a uniqueness violation on write into `AlreadyExists` and a foreign-key violation
+    /// into an input error, leaving other errors as they are.
+    pub fn on_write(what: &'static str) -> impl Fn(StoreError) -> Error {
+        move |e| {
+            if e.is_unique_violation() {
+                Error::AlreadyExists { what }
+            } else if e.is_foreign_key_violation() {
+                Error::invalid("reference", "引用的上级、部门或区域不存在。")
+            } else {
+                Error::from(e)
+            }
+        }
+    }
+}

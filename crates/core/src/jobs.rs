@@ -1,0 +1,53 @@
+//! The background jobs the foundation registers. Later modules add theirs to the same registry.
+
+use std::time::Duration;
+
+use fazhi_store::audit::{self, AuditActor, AuditEvent};
+use fazhi_store::jobs::Registry;
+use serde_json::json;
+
+use crate::auth::session;
+
+pub const SESSION_CLEANUP: &str = "sessions.cleanup";
+pub const AUDIT_VERIFY: &str = "audit.verify";
+
+pub fn registry(idle_timeout: Duration) -> Registry {
+    let idle_ms = i64::try_from(idle_timeout.as_millis()).unwrap_or(i64::MAX);
+    let mut r = Registry::default();
+    r.handle(SESSION_CLEANUP, move |store, _| async move {
+        session::cleanup(&store, idle_ms)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })
+    .every(SESSION_CLEANUP, Duration::from_secs(15 * 60));
+    // Daily self-check of the audit chain; the result is itself on the record.
+    r.handle(AUDIT_VERIFY, |store, _| async move {
+        let report = audit::verify(&store, |_| {})
+            .await
+            .map_err(|e| e.to_string())?;
+        if let Some(b) = &report.first_break {
+            tracing::error!(%b, "audit chain broken");
+        }
+        let mut tx = store.begin().await.map_err(|e| e.to_string())?;
+        audit::append(
+            &mut tx,
+            &AuditActor::system("system:audit.verify"),
+            &AuditEvent {
+                action: "verify",
+                object_type: "audit_log",
+                object_id: None,
+                detail: json!({
+                    "checked": report.checked,
+                    "intact": report.first_break.is_none(),
+                    "first_break": report.first_break.as_ref().map(ToString::to_string),
+                }),
+            },
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        tx.commit().await.map_err(|e| e.to_string())
+    })
+    .every(AUDIT_VERIFY, Duration::from_secs(24 * 3600));
+    r
+}

@@ -1,0 +1,18 @@
+//! fazhi's domain modules. Each module keeps its `model` (types), `rules` (pure checks),
+//! `repo` (its SQL) and `service` (the operations the web and the CLI call).
+//!
+//! Architecture invariant: nothing here renders HTML or parses HTTP; every service operation
+//! takes the acting `Actor`, checks its permission, reads through its data scope and writes its
+//! audit entry in the same transaction as the change.
+
+pub mod access;
+pub mod audit;
+pub mod auth;
+pub mod demo;
+mod error;
+pub mod jobs;
+pub mod org;
+pub mod settings;
+
+pub use access::{Actor, AdminKind, Permission};
+pub use error::{Error, Result};

@@ -1,0 +1,772 @@
+//! Organisation operations. Each checks the actor's permission, reads through its data scope,
+//! and writes its audit entry in the same transaction as the change.
+
+use fazhi_store::audit::{self, AuditEvent};
+use fazhi_store::page::{Keyset, Page};
+use fazhi_store::{Store, expect_one_row, now_ms, sm3_hex};
+use serde_json::json;
+
+use crate::access::{Actor, AdminKind, Permission};
+use crate::auth::password;
+use crate::org::model::*;
+use crate::org::{repo, rules};
+use crate::{Error, Result};
+
+async fn record(
+    tx: &mut fazhi_store::Tx,
+    actor: &Actor,
+    action: &str,
+    object_type: &str,
+    id: i64,
+    detail: serde_json::Value,
+) -> Result<()> {
+    audit::append(
+        tx,
+        &actor.audit(),
+        &AuditEvent {
+            action,
+            object_type,
+            object_id: Some(id.to_string()),
+            detail,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
+// ---- regions: public reference data (division codes), readable by anyone with OrgRead ----
+
+pub async fn regions(store: &Store, actor: &Actor) -> Result<Vec<Region>> {
+    actor.require(Permission::OrgRead)?;
+    repo::regions(&mut *store.conn().await?).await
+}
+
+pub async fn region(store: &Store, actor: &Actor, id: i64) -> Result<Region> {
+    actor.require(Permission::OrgRead)?;
+    repo::region_by_id(&mut *store.conn().await?, id).await
+}
+
+struct CleanRegion {
+    kind: RegionKind,
+    name: String,
+    division_code: String,
+    stat_code: Option<String>,
+}
+
+fn clean_region(input: &RegionInput) -> Result<CleanRegion> {
+    let kind = rules::region_kind(&input.kind)?;
+    let name = rules::text("name", "区域名称", &input.name, 64)?;
+    let division_code = rules::division_code(&input.division_code)?;
+    let stat_code = rules::stat_code(input.stat_code.as_deref(), kind, &division_code)?;
+    Ok(CleanRegion {
+        kind,
+        name,
+        division_code,
+        stat_code,
+    })
+}
+
+async fn check_region_parent(
+    conn: &mut sqlx::AnyConnection,
+    kind: RegionKind,
+    parent_id: Option<i64>,
+) -> Result<Option<Region>> {
+    let parent = match parent_id {
+        Some(p) => Some(
+            repo::region_by_id(conn, p)
+                .await
+                .map_err(|_| Error::invalid("parent_id", "上级区域不存在。"))?,
+        ),
+        None => None,
+    };
+    if parent.as_ref().map(|p| p.kind) != kind.parent_kind() {
+        let msg = match kind.parent_kind() {
+            None => "市（县、区）不能有上级区域。".to_string(),
+            Some(k) => format!("{}的上级区域应为{}。", kind.label_zh(), k.label_zh()),
+        };
+        return Err(Error::invalid("parent_id", msg));
+    }
+    Ok(parent)
+}
+
+pub async fn create_region(store: &Store, actor: &Actor, input: &RegionInput) -> Result<Region> {
+    actor.require(Permission::OrgManage)?;
+    let c = clean_region(input)?;
+    let mut tx = store.begin().await?;
+    let parent = check_region_parent(tx.conn(), c.kind, input.parent_id).await?;
+    let now = now_ms();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO regions (parent_id, kind, name, division_code, stat_code, path, created_by,
+            created_at, updated_at) VALUES ($1, $2, $3, $4, $5, '', $6, $7, $7) RETURNING id",
+    )
+    .bind(input.parent_id)
+    .bind(c.kind.code())
+    .bind(&c.name)
+    .bind(&c.division_code)
+    .bind(&c.stat_code)
+    .bind(actor.user_id)
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await
+    .map_err(|e| Error::on_write("统计用区划代码")(e.into()))?;
+    repo::set_tree_path(
+        tx.conn(),
+        "regions",
+        id,
+        parent.as_ref().map(|p| p.path.as_str()),
+    )
+    .await?;
+    let region = repo::region_by_id(tx.conn(), id).await?;
+    record(
+        &mut tx,
+        actor,
+        "create",
+        "region",
+        id,
+        json!({ "after": &region }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(region)
+}
+
+pub async fn update_region(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+    version: i64,
+    input: &RegionInput,
+) -> Result<Region> {
+    actor.require(Permission::OrgManage)?;
+    let c = clean_region(input)?;
+    let mut tx = store.begin().await?;
+    let before = repo::region_by_id(tx.conn(), id).await?;
+    let parent = check_region_parent(tx.conn(), c.kind, input.parent_id).await?;
+    if let Some(p) = &parent
+        && p.path.starts_with(&before.path)
+    {
+        return Err(Error::invalid(
+            "parent_id",
+            "不能把区域移到它自己的下级之下。",
+        ));
+    }
+    let rows = sqlx::query(
+        "UPDATE regions SET parent_id = $1, kind = $2, name = $3, division_code = $4,
+            stat_code = $5, updated_at = $6, version = version + 1
+         WHERE id = $7 AND version = $8",
+    )
+    .bind(input.parent_id)
+    .bind(c.kind.code())
+    .bind(&c.name)
+    .bind(&c.division_code)
+    .bind(&c.stat_code)
+    .bind(now_ms())
+    .bind(id)
+    .bind(version)
+    .execute(tx.conn())
+    .await
+    .map_err(|e| Error::on_write("统计用区划代码")(e.into()))?
+    .rows_affected();
+    expect_one_row(rows, "region", id)?;
+    if before.parent_id != input.parent_id {
+        let new_path = format!("{}{id}/", parent.as_ref().map_or("/", |p| p.path.as_str()));
+        repo::move_subtree(tx.conn(), "regions", &before.path, &new_path).await?;
+    }
+    let after = repo::region_by_id(tx.conn(), id).await?;
+    record(
+        &mut tx,
+        actor,
+        "update",
+        "region",
+        id,
+        json!({ "before": &before, "after": &after }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+// ---- departments: scoped ----
+
+pub async fn departments(store: &Store, actor: &Actor) -> Result<Vec<Department>> {
+    actor.require(Permission::OrgRead)?;
+    repo::departments(&mut *store.conn().await?, &actor.scope).await
+}
+
+pub async fn department(store: &Store, actor: &Actor, id: i64) -> Result<Department> {
+    actor.require(Permission::OrgRead)?;
+    repo::department_by_id(&mut *store.conn().await?, &actor.scope, id).await
+}
+
+pub async fn create_department(
+    store: &Store,
+    actor: &Actor,
+    input: &DepartmentInput,
+) -> Result<Department> {
+    actor.require(Permission::OrgManage)?;
+    let name = rules::text("name", "部门名称", &input.name, 64)?;
+    let abbr = rules::issuer_abbr(input.issuer_abbr.as_deref())?;
+    let mut tx = store.begin().await?;
+    repo::region_by_id(tx.conn(), input.region_id)
+        .await
+        .map_err(|_| Error::invalid("region_id", "所属区域不存在。"))?;
+    let parent = match input.parent_id {
+        Some(p) => Some(
+            repo::department_by_id(tx.conn(), &actor.scope, p)
+                .await
+                .map_err(|_| Error::invalid("parent_id", "上级部门不存在。"))?,
+        ),
+        None => None,
+    };
+    let now = now_ms();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO departments (parent_id, region_id, name, issuer_abbr, path, created_by,
+            created_at, updated_at) VALUES ($1, $2, $3, $4, '', $5, $6, $6) RETURNING id",
+    )
+    .bind(input.parent_id)
+    .bind(input.region_id)
+    .bind(&name)
+    .bind(&abbr)
+    .bind(actor.user_id)
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await
+    .map_err(|e| Error::on_write("同一区域内同名部门")(e.into()))?;
+    repo::set_tree_path(
+        tx.conn(),
+        "departments",
+        id,
+        parent.as_ref().map(|p| p.path.as_str()),
+    )
+    .await?;
+    let dept = repo::department_by_id(tx.conn(), &actor.scope, id).await?;
+    record(
+        &mut tx,
+        actor,
+        "create",
+        "department",
+        id,
+        json!({ "after": &dept }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(dept)
+}
+
+pub async fn update_department(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+    version: i64,
+    input: &DepartmentInput,
+) -> Result<Department> {
+    actor.require(Permission::OrgManage)?;
+    let name = rules::text("name", "部门名称", &input.name, 64)?;
+    let abbr = rules::issuer_abbr(input.issuer_abbr.as_deref())?;
+    let mut tx = store.begin().await?;
+    let before = repo::department_by_id(tx.conn(), &actor.scope, id).await?;
+    repo::region_by_id(tx.conn(), input.region_id)
+        .await
+        .map_err(|_| Error::invalid("region_id", "所属区域不存在。"))?;
+    let parent = match input.parent_id {
+        Some(p) => Some(
+            repo::department_by_id(tx.conn(), &actor.scope, p)
+                .await
+                .map_err(|_| Error::invalid("parent_id", "上级部门不存在。"))?,
+        ),
+        None => None,
+    };
+    if let Some(p) = &parent
+        && p.path.starts_with(&before.path)
+    {
+        return Err(Error::invalid(
+            "parent_id",
+            "不能把部门移到它自己的下级之下。",
+        ));
+    }
+    let rows = sqlx::query(
+        "UPDATE departments SET parent_id = $1, region_id = $2, name = $3, issuer_abbr = $4,
+            updated_at = $5, version = version + 1 WHERE id = $6 AND version = $7",
+    )
+    .bind(input.parent_id)
+    .bind(input.region_id)
+    .bind(&name)
+    .bind(&abbr)
+    .bind(now_ms())
+    .bind(id)
+    .bind(version)
+    .execute(tx.conn())
+    .await
+    .map_err(|e| Error::on_write("同一区域内同名部门")(e.into()))?
+    .rows_affected();
+    expect_one_row(rows, "department", id)?;
+    if before.parent_id != input.parent_id {
+        let new_path = format!("{}{id}/", parent.as_ref().map_or("/", |p| p.path.as_str()));
+        repo::move_subtree(tx.conn(), "departments", &before.path, &new_path).await?;
+    }
+    // A user's region follows their department's, for the region data scope.
+    sqlx::query("UPDATE users SET region_id = $1 WHERE department_id = $2")
+        .bind(input.region_id)
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    let after = repo::department_by_id(tx.conn(), &actor.scope, id).await?;
+    record(
+        &mut tx,
+        actor,
+        "update",
+        "department",
+        id,
+        json!({ "before": &before, "after": &after }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+// ---- users ----
+
+pub async fn users(
+    store: &Store,
+    actor: &Actor,
+    filter: &UserFilter,
+    keyset: Keyset,
+) -> Result<Page<User>> {
+    actor.require(Permission::OrgRead)?;
+    repo::users(&mut *store.conn().await?, &actor.scope, filter, keyset).await
+}
+
+pub async fn user(store: &Store, actor: &Actor, id: i64) -> Result<User> {
+    actor.require(Permission::OrgRead)?;
+    repo::user_by_id(&mut *store.conn().await?, &actor.scope, id).await
+}
+
+/// Finds a user by user name, within the actor's scope.
+pub async fn user_by_username(store: &Store, actor: &Actor, username: &str) -> Result<User> {
+    actor.require(Permission::OrgRead)?;
+    let id: Option<i64> = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+        .bind(username.trim())
+        .fetch_optional(store.pool())
+        .await?;
+    repo::user_by_id(
+        &mut *store.conn().await?,
+        &actor.scope,
+        id.ok_or(Error::NotFound)?,
+    )
+    .await
+}
+
+/// Creates a user with a one-time password, which is returned once and never stored in clear.
+pub async fn create_user(
+    store: &Store,
+    actor: &Actor,
+    input: &UserInput,
+) -> Result<(User, String)> {
+    actor.require(Permission::UserManage)?;
+    let username = rules::username(&input.username)?;
+    let display_name = rules::text("display_name", "姓名", &input.display_name, 32)?;
+    let otp = password::one_time_password();
+    let hash = password::hash(&otp)?;
+    let mut tx = store.begin().await?;
+    let dept = repo::department_by_id(tx.conn(), &actor.scope, input.department_id)
+        .await
+        .map_err(|_| Error::invalid("department_id", "所属部门不存在。"))?;
+    let now = now_ms();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (username, display_name, department_id, region_id, password_hash,
+            must_change_password, created_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $7) RETURNING id",
+    )
+    .bind(&username)
+    .bind(&display_name)
+    .bind(dept.id)
+    .bind(dept.region_id)
+    .bind(&hash)
+    .bind(actor.user_id)
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await
+    .map_err(|e| Error::on_write("用户名")(e.into()))?;
+    let user = repo::user_by_id(tx.conn(), &actor.scope, id).await?;
+    record(
+        &mut tx,
+        actor,
+        "create",
+        "user",
+        id,
+        json!({ "after": &user }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((user, otp))
+}
+
+pub async fn update_user(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+    version: i64,
+    input: &UserUpdate,
+) -> Result<User> {
+    actor.require(Permission::UserManage)?;
+    let display_name = rules::text("display_name", "姓名", &input.display_name, 32)?;
+    let mut tx = store.begin().await?;
+    let before = repo::user_by_id(tx.conn(), &actor.scope, id).await?;
+    if input.disabled && actor.user_id == Some(id) {
+        return Err(Error::invalid("disabled", "不能停用自己的账号。"));
+    }
+    let dept = repo::department_by_id(tx.conn(), &actor.scope, input.department_id)
+        .await
+        .map_err(|_| Error::invalid("department_id", "所属部门不存在。"))?;
+    let rows = sqlx::query(
+        "UPDATE users SET display_name = $1, department_id = $2, region_id = $3, disabled = $4,
+            updated_at = $5, version = version + 1 WHERE id = $6 AND version = $7",
+    )
+    .bind(&display_name)
+    .bind(dept.id)
+    .bind(dept.region_id)
+    .bind(i64::from(input.disabled))
+    .bind(now_ms())
+    .bind(id)
+    .bind(version)
+    .execute(tx.conn())
+    .await?
+    .rows_affected();
+    expect_one_row(rows, "user", id)?;
+    if input.disabled {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+    }
+    let after = repo::user_by_id(tx.conn(), &actor.scope, id).await?;
+    record(
+        &mut tx,
+        actor,
+        "update",
+        "user",
+        id,
+        json!({ "before": &before, "after": &after }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+/// Gives the user a new one-time password (returned once) and signs them out everywhere.
+pub async fn reset_password(store: &Store, actor: &Actor, id: i64) -> Result<String> {
+    actor.require(Permission::UserManage)?;
+    let otp = password::one_time_password();
+    let hash = password::hash(&otp)?;
+    let mut tx = store.begin().await?;
+    let user = repo::user_by_id(tx.conn(), &actor.scope, id).await?;
+    sqlx::query(
+        "UPDATE users SET password_hash = $1, must_change_password = 1, failed_attempts = 0,
+            locked_until = NULL, updated_at = $2, version = version + 1 WHERE id = $3",
+    )
+    .bind(&hash)
+    .bind(now_ms())
+    .bind(id)
+    .execute(tx.conn())
+    .await?;
+    sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    record(
+        &mut tx,
+        actor,
+        "reset_password",
+        "user",
+        id,
+        json!({ "username": user.username }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(otp)
+}
+
+/// Locks (`minutes` = Some) or unlocks (None) an account.
+pub async fn set_lock(store: &Store, actor: &Actor, id: i64, lock: bool) -> Result<()> {
+    actor.require(Permission::UserManage)?;
+    if lock && actor.user_id == Some(id) {
+        return Err(Error::invalid("id", "不能锁定自己的账号。"));
+    }
+    let mut tx = store.begin().await?;
+    let user = repo::user_by_id(tx.conn(), &actor.scope, id).await?;
+    // A manual lock lasts until an administrator unlocks it.
+    let until = lock.then_some(i64::MAX);
+    sqlx::query(
+        "UPDATE users SET locked_until = $1, failed_attempts = 0, updated_at = $2,
+            version = version + 1 WHERE id = $3",
+    )
+    .bind(until)
+    .bind(now_ms())
+    .bind(id)
+    .execute(tx.conn())
+    .await?;
+    if lock {
+        sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+    }
+    let action = if lock { "lock" } else { "unlock" };
+    record(
+        &mut tx,
+        actor,
+        action,
+        "user",
+        id,
+        json!({ "username": user.username }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Grants roles to a user (the security administrator's power). Nobody changes their own roles.
+pub async fn set_user_roles(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+    role_ids: &[i64],
+) -> Result<User> {
+    actor.require(Permission::RoleManage)?;
+    if actor.user_id == Some(id) {
+        return Err(Error::invalid("roles", "不能修改自己的角色。"));
+    }
+    let mut tx = store.begin().await?;
+    let before = repo::user_by_id(tx.conn(), &actor.scope, id).await?;
+    let all = repo::roles(tx.conn()).await?;
+    let mut chosen = Vec::new();
+    for rid in role_ids {
+        let role = all
+            .iter()
+            .find(|r| r.id == *rid)
+            .ok_or_else(|| Error::invalid("roles", format!("角色 {rid} 不存在。")))?;
+        if !chosen.iter().any(|r: &&Role| r.id == role.id) {
+            chosen.push(role);
+        }
+    }
+    let kinds: Vec<Option<AdminKind>> = chosen.iter().map(|r| r.admin_kind).collect();
+    rules::role_assignment(&kinds)?;
+    sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    for r in &chosen {
+        sqlx::query("INSERT INTO user_roles (user_id, role_id) VALUES ($1, $2)")
+            .bind(id)
+            .bind(r.id)
+            .execute(tx.conn())
+            .await?;
+    }
+    sqlx::query("UPDATE users SET version = version + 1, updated_at = $1 WHERE id = $2")
+        .bind(now_ms())
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    let after = repo::user_by_id(tx.conn(), &actor.scope, id).await?;
+    record(
+        &mut tx,
+        actor,
+        "grant_roles",
+        "user",
+        id,
+        json!({ "before": before.roles, "after": after.roles }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+// ---- roles ----
+
+pub async fn roles(store: &Store, actor: &Actor) -> Result<Vec<Role>> {
+    actor.require(Permission::RoleManage)?;
+    repo::roles(&mut *store.conn().await?).await
+}
+
+pub async fn role(store: &Store, actor: &Actor, id: i64) -> Result<Role> {
+    actor.require(Permission::RoleManage)?;
+    repo::role_by_id(&mut *store.conn().await?, id).await
+}
+
+pub async fn create_role(store: &Store, actor: &Actor, input: &RoleInput) -> Result<Role> {
+    actor.require(Permission::RoleManage)?;
+    let code = rules::role_code(&input.code)?;
+    let name = rules::text("name", "角色名称", &input.name, 32)?;
+    let description = rules::optional_text("description", "说明", Some(&input.description), 200)?;
+    let scope = rules::data_scope(&input.data_scope)?;
+    let perms = rules::business_permissions(&input.permissions)?;
+    let mut tx = store.begin().await?;
+    let now = now_ms();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO roles (code, name, description, data_scope, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $5) RETURNING id",
+    )
+    .bind(&code)
+    .bind(&name)
+    .bind(description.unwrap_or_default())
+    .bind(scope.code())
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await
+    .map_err(|e| Error::on_write("角色代码")(e.into()))?;
+    repo::set_role_permissions(tx.conn(), id, &perms).await?;
+    let role = repo::role_by_id(tx.conn(), id).await?;
+    record(
+        &mut tx,
+        actor,
+        "create",
+        "role",
+        id,
+        json!({ "after": &role }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(role)
+}
+
+pub async fn update_role(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+    version: i64,
+    input: &RoleInput,
+) -> Result<Role> {
+    actor.require(Permission::RoleManage)?;
+    let name = rules::text("name", "角色名称", &input.name, 32)?;
+    let description = rules::optional_text("description", "说明", Some(&input.description), 200)?;
+    let scope = rules::data_scope(&input.data_scope)?;
+    let perms = rules::business_permissions(&input.permissions)?;
+    let mut tx = store.begin().await?;
+    let before = repo::role_by_id(tx.conn(), id).await?;
+    if before.admin_kind.is_some() {
+        return Err(Error::invalid("id", "三员角色的权限由系统固定，不能修改。"));
+    }
+    let rows = sqlx::query(
+        "UPDATE roles SET name = $1, description = $2, data_scope = $3, updated_at = $4,
+            version = version + 1 WHERE id = $5 AND version = $6",
+    )
+    .bind(&name)
+    .bind(description.unwrap_or_default())
+    .bind(scope.code())
+    .bind(now_ms())
+    .bind(id)
+    .bind(version)
+    .execute(tx.conn())
+    .await?
+    .rows_affected();
+    expect_one_row(rows, "role", id)?;
+    repo::set_role_permissions(tx.conn(), id, &perms).await?;
+    let after = repo::role_by_id(tx.conn(), id).await?;
+    record(
+        &mut tx,
+        actor,
+        "permission_change",
+        "role",
+        id,
+        json!({ "before": &before, "after": &after }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(after)
+}
+
+// ---- API tokens ----
+
+pub const TOKEN_PREFIX: &str = "fz_";
+
+pub async fn tokens(store: &Store, actor: &Actor) -> Result<Vec<ApiToken>> {
+    actor.require(Permission::TokenManage)?;
+    let rows = sqlx::query(
+        "SELECT t.id, t.name, t.prefix, t.department_id, d.name AS department_name, t.permissions,
+            t.created_at, t.revoked_at, t.last_used_at
+         FROM api_tokens t JOIN departments d ON d.id = t.department_id ORDER BY t.id DESC",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|row| {
+            use fazhi_store::Row;
+            let perms: String = row.try_get("permissions")?;
+            Ok(ApiToken {
+                id: row.try_get("id")?,
+                name: row.try_get("name")?,
+                prefix: row.try_get("prefix")?,
+                department_id: row.try_get("department_id")?,
+                department_name: row.try_get("department_name")?,
+                permissions: perms.split(',').filter_map(Permission::parse).collect(),
+                created_at: row.try_get("created_at")?,
+                revoked_at: row.try_get("revoked_at")?,
+                last_used_at: row.try_get("last_used_at")?,
+            })
+        })
+        .collect()
+}
+
+/// Issues a token scoped to a department. The token is returned once; only its SM3 digest is kept.
+pub async fn create_token(
+    store: &Store,
+    actor: &Actor,
+    input: &ApiTokenInput,
+) -> Result<(i64, String)> {
+    actor.require(Permission::TokenManage)?;
+    let name = rules::text("name", "令牌名称", &input.name, 64)?;
+    let perms = rules::business_permissions(&input.permissions)?;
+    if perms.is_empty() {
+        return Err(Error::invalid("permissions", "请至少选择一项权限。"));
+    }
+    let secret = format!("{TOKEN_PREFIX}{}", password::random_hex(24));
+    let prefix: String = secret.chars().take(10).collect();
+    let mut tx = store.begin().await?;
+    let dept = repo::department_by_id(tx.conn(), &actor.scope, input.department_id)
+        .await
+        .map_err(|_| Error::invalid("department_id", "所属部门不存在。"))?;
+    let codes: Vec<&str> = perms.iter().map(|p| p.code()).collect();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO api_tokens (name, token_hash, prefix, department_id, region_id, permissions,
+            created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(&name)
+    .bind(sm3_hex(secret.as_bytes()))
+    .bind(&prefix)
+    .bind(dept.id)
+    .bind(dept.region_id)
+    .bind(codes.join(","))
+    .bind(actor.user_id)
+    .bind(now_ms())
+    .fetch_one(tx.conn())
+    .await?;
+    record(
+        &mut tx,
+        actor,
+        "create",
+        "api_token",
+        id,
+        json!({ "name": name, "department_id": dept.id, "permissions": codes, "prefix": prefix }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((id, secret))
+}
+
+pub async fn revoke_token(store: &Store, actor: &Actor, id: i64) -> Result<()> {
+    actor.require(Permission::TokenManage)?;
+    let mut tx = store.begin().await?;
+    let rows =
+        sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
+            .bind(now_ms())
+            .bind(id)
+            .execute(tx.conn())
+            .await?
+            .rows_affected();
+    if rows != 1 {
+        return Err(Error::NotFound);
+    }
+    record(&mut tx, actor, "revoke", "api_token", id, json!({})).await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,125 @@
+//! System settings that administrators change at run time (stored in `settings`, versioned).
+
+use fazhi_store::audit::{self, AuditEvent};
+use fazhi_store::{Row, Store, expect_one_row, now_ms};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::access::{Actor, Permission};
+use crate::{Error, Result};
+
+/// The password policy (密码策略), the security administrator's to change. The floors are the
+/// project's baseline and cannot be lowered: ≥ 8 characters, ≥ 3 of 4 classes, lock after at
+/// most 5 failures for at least 15 minutes.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PasswordPolicy {
+    pub min_length: usize,
+    pub min_classes: usize,
+    pub max_failed_attempts: i64,
+    pub lock_minutes: i64,
+}
+
+impl Default for PasswordPolicy {
+    fn default() -> Self {
+        PasswordPolicy {
+            min_length: 8,
+            min_classes: 3,
+            max_failed_attempts: 5,
+            lock_minutes: 15,
+        }
+    }
+}
+
+impl PasswordPolicy {
+    pub fn validate(&self) -> Result<()> {
+        if !(8..=64).contains(&self.min_length) {
+            return Err(Error::invalid("min_length", "最小长度应在 8 至 64 之间。"));
+        }
+        if !(3..=4).contains(&self.min_classes) {
+            return Err(Error::invalid("min_classes", "字符类别数应为 3 或 4。"));
+        }
+        if !(1..=5).contains(&self.max_failed_attempts) {
+            return Err(Error::invalid(
+                "max_failed_attempts",
+                "允许连续失败次数应在 1 至 5 之间。",
+            ));
+        }
+        if !(15..=1440).contains(&self.lock_minutes) {
+            return Err(Error::invalid(
+                "lock_minutes",
+                "锁定时长应在 15 至 1440 分钟之间。",
+            ));
+        }
+        Ok(())
+    }
+}
+
+const POLICY_KEY: &str = "password_policy";
+
+/// The policy in force and its version.
+pub async fn password_policy(store: &Store) -> Result<(PasswordPolicy, i64)> {
+    let row = sqlx::query("SELECT value, version FROM settings WHERE key = $1")
+        .bind(POLICY_KEY)
+        .fetch_optional(store.pool())
+        .await?;
+    match row {
+        Some(row) => {
+            let value: String = row.try_get("value")?;
+            let policy = serde_json::from_str(&value).unwrap_or_default();
+            Ok((policy, row.try_get("version")?))
+        }
+        None => Ok((PasswordPolicy::default(), 0)),
+    }
+}
+
+pub async fn set_password_policy(
+    store: &Store,
+    actor: &Actor,
+    version: i64,
+    policy: &PasswordPolicy,
+) -> Result<()> {
+    actor.require(Permission::PolicyManage)?;
+    policy.validate()?;
+    let (before, _) = password_policy(store).await?;
+    let value =
+        serde_json::to_string(policy).map_err(|e| Error::invalid("policy", e.to_string()))?;
+    let mut tx = store.begin().await?;
+    let rows = if version == 0 {
+        sqlx::query(
+            "INSERT INTO settings (key, value, version, updated_at) VALUES ($1, $2, 1, $3)
+             ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(POLICY_KEY)
+        .bind(&value)
+        .bind(now_ms())
+        .execute(tx.conn())
+        .await?
+        .rows_affected()
+    } else {
+        sqlx::query(
+            "UPDATE settings SET value = $1, version = version + 1, updated_at = $2
+             WHERE key = $3 AND version = $4",
+        )
+        .bind(&value)
+        .bind(now_ms())
+        .bind(POLICY_KEY)
+        .bind(version)
+        .execute(tx.conn())
+        .await?
+        .rows_affected()
+    };
+    expect_one_row(rows, "setting", 0)?;
+    audit::append(
+        &mut tx,
+        &actor.audit(),
+        &AuditEvent {
+            action: "permission_change",
+            object_type: "password_policy",
+            object_id: None,
+            detail: json!({ "before": before, "after": policy }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,86 @@
+//! Migrations: one numbered list for both databases. A migration is common SQL with the
+//! `{id}` token, plus optional SQL only one database understands (triggers, functions).
+//! Each runs in its own transaction and is recorded in `schema_migrations`.
+
+use sqlx::{AssertSqlSafe, Executor};
+
+use crate::{Backend, Result, Store, StoreError, now_ms};
+
+struct Migration {
+    version: i64,
+    name: &'static str,
+    common: &'static str,
+    sqlite: &'static str,
+    postgres: &'static str,
+}
+
+const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    name: "foundation",
+    common: include_str!("../migrations/0001_foundation.sql"),
+    sqlite: include_str!("../migrations/0001_foundation.sqlite.sql"),
+    postgres: include_str!("../migrations/0001_foundation.postgres.sql"),
+}];
+
+/// Arbitrary constant key for the PostgreSQL advisory lock that serialises concurrent
+/// `fazhi serve` processes migrating the same database at start.
+const MIGRATION_LOCK: i64 = 0x0066_617a_6869_0001;
+
+fn render(sql: &str, backend: Backend) -> String {
+    let id = match backend {
+        Backend::Sqlite => "INTEGER PRIMARY KEY AUTOINCREMENT",
+        Backend::Postgres => "BIGSERIAL PRIMARY KEY",
+    };
+    sql.replace("{id}", id)
+}
+
+/// Applies every pending migration; returns how many ran.
+pub async fn run(store: &Store) -> Result<usize> {
+    let mut tx = store.begin().await?;
+    tx.lock(MIGRATION_LOCK).await?;
+    tx.conn()
+        .execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (
+                version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)",
+        )
+        .await?;
+    let applied: Vec<i64> = sqlx::query_scalar("SELECT version FROM schema_migrations")
+        .fetch_all(tx.conn())
+        .await?;
+    let mut count = 0;
+    for m in MIGRATIONS {
+        if applied.contains(&m.version) {
+            continue;
+        }
+        let specific = match store.backend() {
+            Backend::Sqlite => m.sqlite,
+            Backend::Postgres => m.postgres,
+        };
+        for part in [m.common, specific] {
+            let sql = render(part, store.backend());
+            tx.conn()
+                .execute(AssertSqlSafe(sql))
+                .await
+                .map_err(|e| StoreError::Migration {
+                    version: m.version,
+                    message: e.to_string(),
+                })?;
+        }
+        sqlx::query(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES ($1, $2, $3)",
+        )
+        .bind(m.version)
+        .bind(m.name)
+        .bind(now_ms())
+        .execute(tx.conn())
+        .await?;
+        count += 1;
+    }
+    tx.commit().await?;
+    Ok(count)
+}
+
+/// The highest migration this binary knows.
+pub fn latest_version() -> i64 {
+    MIGRATIONS.last().map_or(0, |m| m.version)
+}

@@ -1,0 +1,231 @@
+//! The JSON API under `/api/v1`, for system integration (API tokens) and scripts. Errors are
+//! JSON with a stable code and a Chinese message. The OpenAPI document is at `/api/openapi.json`.
+
+mod openapi;
+
+use axum::extract::rejection::JsonRejection;
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use fazhi_core::audit;
+use fazhi_core::org::{self, service};
+use fazhi_store::page::Keyset;
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use crate::AppState;
+use crate::error::ApiError;
+use crate::pages::audit::AuditQuery;
+use crate::session::ApiActor;
+
+pub use openapi::document;
+
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/api/v1/me", get(me))
+        .route("/api/v1/regions", get(regions).post(create_region))
+        .route("/api/v1/regions/{id}", get(region).put(update_region))
+        .route(
+            "/api/v1/departments",
+            get(departments).post(create_department),
+        )
+        .route(
+            "/api/v1/departments/{id}",
+            get(department).put(update_department),
+        )
+        .route("/api/v1/users", get(users))
+        .route("/api/v1/users/{id}", get(user))
+        .route("/api/v1/audit", get(audit_log))
+        .route("/api/openapi.json", get(|| async { Json(document()) }))
+        .route("/api/{*rest}", axum::routing::any(not_found))
+}
+
+async fn not_found() -> ApiError {
+    ApiError::Domain(fazhi_core::Error::NotFound)
+}
+
+/// A JSON body whose malformed or mistyped content is answered with a clear JSON error.
+pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        match Json::<T>::from_request(req, state).await {
+            Ok(Json(v)) => Ok(ApiJson(v)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::BadRequest(
+                "请求须带 Content-Type: application/json。".into(),
+            )),
+            Err(JsonRejection::JsonSyntaxError(e)) => Err(ApiError::BadRequest(format!(
+                "JSON 格式错误：{}",
+                e.body_text()
+            ))),
+            Err(JsonRejection::JsonDataError(e)) => {
+                Err(ApiError::Domain(fazhi_core::Error::invalid(
+                    "body",
+                    format!("字段缺失或类型不符：{}", e.body_text()),
+                )))
+            }
+            Err(e) => Err(ApiError::BadRequest(e.body_text())),
+        }
+    }
+}
+
+/// A record id in the path; anything but a number is a record that does not exist.
+pub struct ApiId(pub i64);
+
+impl<S: Send + Sync> FromRequestParts<S> for ApiId {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let Path(raw) = Path::<String>::from_request_parts(parts, state)
+            .await
+            .map_err(|_| ApiError::Domain(fazhi_core::Error::NotFound))?;
+        raw.parse()
+            .map(ApiId)
+            .map_err(|_| ApiError::Domain(fazhi_core::Error::NotFound))
+    }
+}
+
+#[derive(Serialize)]
+struct Items<T> {
+    items: Vec<T>,
+    next: Option<i64>,
+}
+
+async fn me(ApiActor(a): ApiActor) -> Json<serde_json::Value> {
+    Json(json!({
+        "user_id": a.user_id,
+        "token_id": a.token_id,
+        "name": a.name,
+        "display_name": a.display_name,
+        "admin_kind": a.admin_kind.map(|k| k.code()),
+        "data_scope": a.scope.kind.code(),
+        "permissions": a.permissions.iter().map(|p| p.code()).collect::<Vec<_>>(),
+    }))
+}
+
+async fn regions(State(st): State<AppState>, ApiActor(a): ApiActor) -> Result<Response, ApiError> {
+    let items = service::regions(&st.store, &a).await?;
+    Ok(Json(Items { items, next: None }).into_response())
+}
+
+async fn region(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiId(id): ApiId,
+) -> Result<Response, ApiError> {
+    Ok(Json(service::region(&st.store, &a, id).await?).into_response())
+}
+
+async fn create_region(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiJson(input): ApiJson<org::RegionInput>,
+) -> Result<Response, ApiError> {
+    let r = service::create_region(&st.store, &a, &input).await?;
+    Ok((StatusCode::CREATED, Json(r)).into_response())
+}
+
+#[derive(Deserialize)]
+struct Versioned<T> {
+    version: i64,
+    #[serde(flatten)]
+    input: T,
+}
+
+async fn update_region(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiId(id): ApiId,
+    ApiJson(body): ApiJson<Versioned<org::RegionInput>>,
+) -> Result<Response, ApiError> {
+    Ok(
+        Json(service::update_region(&st.store, &a, id, body.version, &body.input).await?)
+            .into_response(),
+    )
+}
+
+async fn departments(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+) -> Result<Response, ApiError> {
+    let items = service::departments(&st.store, &a).await?;
+    Ok(Json(Items { items, next: None }).into_response())
+}
+
+async fn department(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiId(id): ApiId,
+) -> Result<Response, ApiError> {
+    Ok(Json(service::department(&st.store, &a, id).await?).into_response())
+}
+
+async fn create_department(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiJson(input): ApiJson<org::DepartmentInput>,
+) -> Result<Response, ApiError> {
+    let d = service::create_department(&st.store, &a, &input).await?;
+    Ok((StatusCode::CREATED, Json(d)).into_response())
+}
+
+async fn update_department(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiId(id): ApiId,
+    ApiJson(body): ApiJson<Versioned<org::DepartmentInput>>,
+) -> Result<Response, ApiError> {
+    Ok(
+        Json(service::update_department(&st.store, &a, id, body.version, &body.input).await?)
+            .into_response(),
+    )
+}
+
+#[derive(Deserialize)]
+struct UsersQuery {
+    q: Option<String>,
+    department_id: Option<i64>,
+    after: Option<i64>,
+    limit: Option<i64>,
+}
+
+async fn users(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    q: Result<Query<UsersQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(q) =
+        q.map_err(|e| ApiError::BadRequest(format!("查询参数错误：{}", e.body_text())))?;
+    let filter = org::UserFilter {
+        q: q.q,
+        department_id: q.department_id,
+    };
+    let page = service::users(&st.store, &a, &filter, Keyset::new(q.after, q.limit)).await?;
+    Ok(Json(page).into_response())
+}
+
+async fn user(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    ApiId(id): ApiId,
+) -> Result<Response, ApiError> {
+    Ok(Json(service::user(&st.store, &a, id).await?).into_response())
+}
+
+async fn audit_log(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    q: Result<Query<AuditQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    let Query(q) =
+        q.map_err(|e| ApiError::BadRequest(format!("查询参数错误：{}", e.body_text())))?;
+    let filter = q.filter()?;
+    let page = audit::search(&st.store, &a, &filter, Keyset::new(q.after, q.limit)).await?;
+    Ok(Json(page).into_response())
+}

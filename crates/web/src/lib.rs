@@ -1,0 +1,233 @@
+//! The web layer: pages, the JSON API, sessions and CSRF, health and metrics.
+//!
+//! Architecture invariant: only this crate knows HTTP; it holds no business rule — every
+//! decision is a call into `fazhi_core`.
+
+mod api;
+mod error;
+mod form;
+mod pages;
+mod session;
+mod view;
+
+use std::net::SocketAddr;
+use std::sync::OnceLock;
+use std::time::{Duration, Instant};
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::{StatusCode, header};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use fazhi_store::Store;
+use metrics_exporter_prometheus::{PrometheusBuilder, PrometheusHandle};
+
+pub use api::document as openapi_document;
+
+#[derive(Clone, Debug)]
+pub struct WebConfig {
+    /// A session idle longer than this is signed out.
+    pub idle_timeout: Duration,
+    /// Mark the session cookie Secure (also done per request behind an HTTPS proxy that sets
+    /// X-Forwarded-Proto).
+    pub secure_cookies: bool,
+}
+
+impl WebConfig {
+    fn idle_ms(&self) -> i64 {
+        i64::try_from(self.idle_timeout.as_millis()).unwrap_or(i64::MAX)
+    }
+
+    /// How often a session's activity is written: a tenth of the idle timeout, at most a minute.
+    fn touch_ms(&self) -> i64 {
+        (self.idle_ms() / 10).min(60_000)
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub store: Store,
+    pub config: std::sync::Arc<WebConfig>,
+    metrics: PrometheusHandle,
+}
+
+/// The Prometheus recorder is process-wide; tests start many apps in one process.
+fn metrics_handle() -> PrometheusHandle {
+    static HANDLE: OnceLock<PrometheusHandle> = OnceLock::new();
+    HANDLE
+        .get_or_init(|| {
+            let recorder = PrometheusBuilder::new().build_recorder();
+            let handle = recorder.handle();
+            // Fails only if another recorder is installed; the handle still renders ours.
+            let _ = metrics::set_global_recorder(recorder);
+            handle
+        })
+        .clone()
+}
+
+impl AppState {
+    pub fn new(store: Store, config: WebConfig) -> AppState {
+        AppState {
+            store,
+            config: std::sync::Arc::new(config),
+            metrics: metrics_handle(),
+        }
+    }
+}
+
+async fn healthz(State(state): State<AppState>) -> Response {
+    match state.store.ping().await {
+        Ok(()) => (StatusCode::OK, "ok").into_response(),
+        Err(e) => {
+            tracing::error!(error = %e, "health check failed");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable").into_response()
+        }
+    }
+}
+
+async fn metrics_page(State(state): State<AppState>) -> Response {
+    (
+        [(header::CONTENT_TYPE, "text/plain; version=0.0.4")],
+        state.metrics.render(),
+    )
+        .into_response()
+}
+
+async fn stylesheet() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "max-age=3600"),
+        ],
+        include_str!("../static/app.css"),
+    )
+        .into_response()
+}
+
+async fn track(req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().to_string();
+    let response = next.run(req).await;
+    let status = response.status().as_u16().to_string();
+    metrics::counter!("fazhi_http_requests_total", "method" => method, "status" => status)
+        .increment(1);
+    metrics::histogram!("fazhi_http_request_seconds").record(start.elapsed().as_secs_f64());
+    response
+}
+
+async fn fallback() -> Response {
+    error::message_page(
+        StatusCode::NOT_FOUND,
+        "未找到",
+        "您访问的页面不存在。".into(),
+    )
+}
+
+/// Security headers on every response: nothing is framed, sniffed or loaded from elsewhere.
+async fn headers(req: Request, next: Next) -> Response {
+    let mut response = next.run(req).await;
+    let h = response.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        header::HeaderValue::from_static(
+            "default-src 'self'; frame-ancestors 'none'; form-action 'self'",
+        ),
+    );
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        header::HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::REFERRER_POLICY,
+        header::HeaderValue::from_static("same-origin"),
+    );
+    response
+}
+
+pub fn router(state: AppState) -> Router {
+    use pages::{admin, audit, org};
+    Router::new()
+        .route("/", get(pages::home))
+        .route("/login", get(pages::login_page).post(pages::login))
+        .route("/logout", post(pages::logout))
+        .route(
+            "/account/password",
+            get(pages::password_page).post(pages::change_password),
+        )
+        .route("/m/{module}", get(pages::module))
+        .route("/org/regions", get(org::regions).post(org::region_create))
+        .route("/org/regions/new", get(org::region_new))
+        .route(
+            "/org/regions/{id}",
+            get(org::region_show).post(org::region_update),
+        )
+        .route(
+            "/org/departments",
+            get(org::departments).post(org::department_create),
+        )
+        .route("/org/departments/new", get(org::department_new))
+        .route(
+            "/org/departments/{id}",
+            get(org::department_show).post(org::department_update),
+        )
+        .route("/org/users", get(org::users).post(org::user_create))
+        .route("/org/users/new", get(org::user_new))
+        .route(
+            "/org/users/{id}",
+            get(org::user_show).post(org::user_update),
+        )
+        .route(
+            "/org/users/{id}/reset-password",
+            post(org::user_reset_password),
+        )
+        .route("/org/users/{id}/lock", post(org::user_lock))
+        .route("/org/users/{id}/unlock", post(org::user_unlock))
+        .route(
+            "/org/users/{id}/roles",
+            get(org::user_roles_page).post(org::user_roles),
+        )
+        .route("/admin/roles", get(admin::roles).post(admin::role_create))
+        .route("/admin/roles/new", get(admin::role_new))
+        .route(
+            "/admin/roles/{id}",
+            get(admin::role_show).post(admin::role_update),
+        )
+        .route(
+            "/admin/policy",
+            get(admin::policy_page).post(admin::policy_update),
+        )
+        .route(
+            "/admin/tokens",
+            get(admin::tokens).post(admin::token_create),
+        )
+        .route("/admin/tokens/{id}/revoke", post(admin::token_revoke))
+        .route("/audit", get(audit::page))
+        .route("/audit/export.xlsx", get(audit::export))
+        .merge(api::routes())
+        .fallback(fallback)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            session::guard,
+        ))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics_page))
+        .route("/static/app.css", get(stylesheet))
+        .layer(middleware::from_fn(headers))
+        .layer(middleware::from_fn(track))
+        .with_state(state)
+}
+
+/// Serves until `shutdown` resolves.
+pub async fn serve(
+    listener: tokio::net::TcpListener,
+    state: AppState,
+    shutdown: impl std::future::Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    axum::serve(
+        listener,
+        router(state).into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await
+}

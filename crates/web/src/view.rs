@@ -1,0 +1,339 @@
+//! The page types: one layout, and a few generic page shapes (list, form, message) that every
+//! module fills, so that lists, forms and messages look and behave the same everywhere.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use fazhi_core::{Actor, Permission};
+
+/// A module of DESIGN.md in the navigation; `ready` is false until the module is built.
+pub struct NavItem {
+    pub href: String,
+    pub label: &'static str,
+    pub ready: bool,
+    pub current: bool,
+}
+
+/// The modules of fazhi; the placeholder page of an unbuilt one says what it will do.
+pub const MODULES: &[(&str, &str, &str)] = &[
+    (
+        "enforcement",
+        "行政执法",
+        "执法事项目录、处罚案件全流程办理、裁量基准、执法文书、处罚决定公开。",
+    ),
+    (
+        "supervision",
+        "执法监督",
+        "案卷自动评查、监督通知与整改、部门自查、行刑衔接、工作通报。",
+    ),
+    (
+        "inspection",
+        "行政检查",
+        "双随机一公开、“综合查一次”联合检查计划、行政行为码。",
+    ),
+    (
+        "review",
+        "合法性审查",
+        "规范性文件审查与备案、重大行政决策、行政合同审查。",
+    ),
+    (
+        "disputes",
+        "复议诉讼调解",
+        "纠纷一窗受理、行政复议、行政诉讼应诉。",
+    ),
+    (
+        "services",
+        "政务服务",
+        "政务服务事项、办件时限预警、智能问答、智慧地图。",
+    ),
+    (
+        "assessment",
+        "法治考核",
+        "法治建设考核指标、法治巡察、普法、年度报告。",
+    ),
+];
+
+pub struct Layout {
+    pub user: Option<String>,
+    pub role: Option<String>,
+    pub csrf: String,
+    pub nav: Vec<NavItem>,
+    pub flashes: Vec<String>,
+}
+
+impl Layout {
+    pub fn anonymous(csrf: String) -> Layout {
+        Layout {
+            user: None,
+            role: None,
+            csrf,
+            nav: Vec::new(),
+            flashes: Vec::new(),
+        }
+    }
+
+    /// The layout for `actor`; navigation shows only what the actor may open.
+    pub fn for_actor(actor: &Actor, csrf: &str, current: &str) -> Layout {
+        let mut nav = Vec::new();
+        let mut add = |href: &str, label: &'static str, ready: bool| {
+            nav.push(NavItem {
+                href: href.to_string(),
+                label,
+                ready,
+                current: current == href
+                    || (href != "/" && current.starts_with(&format!("{href}/"))),
+            });
+        };
+        add("/", "工作台", true);
+        if actor.admin_kind.is_none() {
+            for (code, label, _) in MODULES {
+                add(&format!("/m/{code}"), label, false);
+            }
+        }
+        if actor.can(Permission::OrgRead) {
+            add("/org/regions", "区域", true);
+            add("/org/departments", "部门", true);
+            add("/org/users", "用户", true);
+        }
+        if actor.can(Permission::RoleManage) {
+            add("/admin/roles", "角色与授权", true);
+        }
+        if actor.can(Permission::PolicyManage) {
+            add("/admin/policy", "密码策略", true);
+        }
+        if actor.can(Permission::TokenManage) {
+            add("/admin/tokens", "对接令牌", true);
+        }
+        if actor.can(Permission::AuditRead) {
+            add("/audit", "审计日志", true);
+        }
+        Layout {
+            user: Some(actor.display_name.clone()),
+            role: actor.admin_kind.map(|k| k.label_zh().to_string()),
+            csrf: csrf.to_string(),
+            nav,
+            flashes: Vec::new(),
+        }
+    }
+}
+
+pub struct Link {
+    pub href: String,
+    pub label: String,
+}
+
+pub fn link(href: impl Into<String>, label: impl Into<String>) -> Link {
+    Link {
+        href: href.into(),
+        label: label.into(),
+    }
+}
+
+pub struct Cell {
+    pub text: String,
+    pub href: Option<String>,
+}
+
+pub fn cell(text: impl Into<String>) -> Cell {
+    Cell {
+        text: text.into(),
+        href: None,
+    }
+}
+
+pub fn cell_link(text: impl Into<String>, href: impl Into<String>) -> Cell {
+    Cell {
+        text: text.into(),
+        href: Some(href.into()),
+    }
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum FieldKind {
+    Text,
+    Password,
+    Select,
+    Checkboxes,
+    Date,
+}
+
+pub struct Opt {
+    pub value: String,
+    pub label: String,
+    pub selected: bool,
+}
+
+pub struct Field {
+    pub name: &'static str,
+    pub label: &'static str,
+    pub kind: FieldKind,
+    pub value: String,
+    pub options: Vec<Opt>,
+    pub required: bool,
+    pub maxlength: usize,
+    pub hint: String,
+    pub autocomplete: &'static str,
+}
+
+impl Field {
+    pub fn text(
+        name: &'static str,
+        label: &'static str,
+        value: impl Into<String>,
+        maxlength: usize,
+    ) -> Field {
+        Field {
+            name,
+            label,
+            kind: FieldKind::Text,
+            value: value.into(),
+            options: Vec::new(),
+            required: false,
+            maxlength,
+            hint: String::new(),
+            autocomplete: "off",
+        }
+    }
+
+    pub fn password(name: &'static str, label: &'static str, autocomplete: &'static str) -> Field {
+        Field {
+            kind: FieldKind::Password,
+            required: true,
+            autocomplete,
+            ..Field::text(name, label, "", 128)
+        }
+    }
+
+    pub fn date(name: &'static str, label: &'static str, value: impl Into<String>) -> Field {
+        Field {
+            kind: FieldKind::Date,
+            ..Field::text(name, label, value, 0)
+        }
+    }
+
+    /// A drop-down; `options` are (value, label) and the one equal to `selected` is chosen.
+    pub fn select(
+        name: &'static str,
+        label: &'static str,
+        options: Vec<(String, String)>,
+        selected: &str,
+    ) -> Field {
+        Field {
+            kind: FieldKind::Select,
+            options: options
+                .into_iter()
+                .map(|(value, label)| Opt {
+                    selected: value == selected,
+                    value,
+                    label,
+                })
+                .collect(),
+            ..Field::text(name, label, "", 0)
+        }
+    }
+
+    pub fn checkboxes(
+        name: &'static str,
+        label: &'static str,
+        options: Vec<(String, String)>,
+        checked: &[String],
+    ) -> Field {
+        Field {
+            kind: FieldKind::Checkboxes,
+            options: options
+                .into_iter()
+                .map(|(value, label)| Opt {
+                    selected: checked.contains(&value),
+                    value,
+                    label,
+                })
+                .collect(),
+            ..Field::text(name, label, "", 0)
+        }
+    }
+
+    pub fn required(mut self) -> Field {
+        self.required = true;
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Field {
+        self.hint = hint.into();
+        self
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "list.html")]
+pub struct ListPage {
+    pub layout: Layout,
+    pub title: String,
+    pub intro: String,
+    pub actions: Vec<Link>,
+    pub filters: Vec<Field>,
+    pub count_text: String,
+    pub headers: Vec<&'static str>,
+    pub rows: Vec<Vec<Cell>>,
+    pub next: Option<String>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "form.html")]
+pub struct FormPage {
+    pub layout: Layout,
+    pub title: String,
+    pub intro: String,
+    pub details: Vec<(String, String)>,
+    pub error: Option<String>,
+    pub action: String,
+    pub hidden: Vec<(&'static str, String)>,
+    pub fields: Vec<Field>,
+    pub submit: &'static str,
+    pub buttons: Vec<Link>,
+    pub links: Vec<Link>,
+}
+
+impl FormPage {
+    pub fn new(layout: Layout, title: impl Into<String>, action: impl Into<String>) -> FormPage {
+        FormPage {
+            layout,
+            title: title.into(),
+            intro: String::new(),
+            details: Vec::new(),
+            error: None,
+            action: action.into(),
+            hidden: Vec::new(),
+            fields: Vec::new(),
+            submit: "保存",
+            buttons: Vec::new(),
+            links: Vec::new(),
+        }
+    }
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "message.html")]
+pub struct MessagePage {
+    pub layout: Layout,
+    pub title: String,
+    pub paragraphs: Vec<String>,
+    pub secret: Option<(String, String)>,
+    pub links: Vec<Link>,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "login.html")]
+pub struct LoginPage {
+    pub layout: Layout,
+    pub username: String,
+    pub error: Option<String>,
+    pub expired: bool,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "home.html")]
+pub struct HomePage {
+    pub layout: Layout,
+    pub greeting: String,
+    pub facts: Vec<(String, String)>,
+    pub shortcuts: Vec<Link>,
+}
