@@ -7,6 +7,7 @@ mod helpers;
 mod admins;
 mod api;
 mod audit;
+mod cli;
 mod jobs;
 mod scope;
 mod sign_in;
