@@ -31,6 +31,8 @@ pub struct FileConfig {
 pub enum StartError {
     #[error("cannot read the configuration file {path}: {message}")]
     Config { path: String, message: String },
+    #[error("{what}: {message}")]
+    Input { what: String, message: String },
     #[error(transparent)]
     Store(#[from] StoreError),
     #[error(transparent)]

@@ -3,10 +3,14 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 
+use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 use fazhi::{Database, FileConfig, StartError, idle_timeout, prepare};
 use fazhi_core::Actor;
 use fazhi_core::org::{UserInput, service};
+use fazhi_kernel::ids::{BankCard, Mobile, ResidentId, Uscc};
+use fazhi_kernel::period::{Period, due_date};
+use fazhi_kernel::personal::{Party, PartyKind, redact};
 use fazhi_store::jobs::Runner;
 use fazhi_store::{audit, migrate};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -67,6 +71,74 @@ enum Command {
     User {
         #[command(subcommand)]
         command: UserCommand,
+    },
+    /// The working-day calendar
+    Calendar {
+        #[command(subcommand)]
+        command: CalendarCommand,
+    },
+    /// Legal time limits
+    Deadline {
+        #[command(subcommand)]
+        command: DeadlineCommand,
+    },
+    /// Check identifiers; one line per code, exit 0 only when all are valid
+    Validate {
+        #[arg(value_enum)]
+        kind: IdKind,
+        codes: Vec<String>,
+    },
+    /// Redact personal data from text on standard input for publication
+    Redact {
+        /// Print what was found where, as JSON, with the redacted text
+        #[arg(long)]
+        json: bool,
+        /// A natural person named in the text (kept as surname + 某)
+        #[arg(long)]
+        person: Vec<String>,
+        /// An organisation named in the text (kept as it is)
+        #[arg(long)]
+        organisation: Vec<String>,
+    },
+}
+
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum IdKind {
+    Uscc,
+    ResidentId,
+    Mobile,
+    BankCard,
+}
+
+#[derive(Subcommand)]
+enum CalendarCommand {
+    /// One line per date: `YYYY-MM-DD workday` or `YYYY-MM-DD rest`; a date in a year without a
+    /// published arrangement says so and the exit code is non-zero
+    IsWorkday {
+        #[command(flatten)]
+        db: DbArgs,
+        dates: Vec<String>,
+    },
+    /// Import a year's arrangement (a new State Council notice) into the database
+    Import {
+        #[command(flatten)]
+        db: DbArgs,
+        file: PathBuf,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeadlineCommand {
+    /// Print the due date (first word) and the rule applied
+    Compute {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The day of the starting event (not counted), YYYY-MM-DD
+        #[arg(long)]
+        start: String,
+        /// "20 working days", "90 days", "6 months", "2 years" (or 20个工作日, 90日, 6个月)
+        #[arg(long)]
+        period: String,
     },
 }
 
@@ -253,6 +325,164 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
             }
         }
         Command::User { command } => user(command).await,
+        Command::Calendar { command } => calendar(command).await,
+        Command::Deadline {
+            command: DeadlineCommand::Compute { db, start, period },
+        } => {
+            let cal = calendar_for(&db).await?;
+            let start = parse_date(&start).map_err(|m| StartError::Input {
+                what: "--start".into(),
+                message: m,
+            })?;
+            let period: Period =
+                period
+                    .parse()
+                    .map_err(|e: fazhi_kernel::period::PeriodError| StartError::Input {
+                        what: "--period".into(),
+                        message: e.to_string(),
+                    })?;
+            let due = due_date(&cal, start, period);
+            println!("{} {}", due.due, due.rule);
+            Ok(if due.confirmed {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::from(3)
+            })
+        }
+        Command::Validate { kind, codes } => {
+            let mut all_valid = !codes.is_empty();
+            for code in &codes {
+                let result = match kind {
+                    IdKind::Uscc => Uscc::parse(code).map(|_| ()),
+                    IdKind::ResidentId => ResidentId::parse(code).map(|_| ()),
+                    IdKind::Mobile => Mobile::parse(code).map(|_| ()),
+                    IdKind::BankCard => BankCard::parse(code).map(|_| ()),
+                };
+                match result {
+                    Ok(()) => println!("{code} valid"),
+                    Err(e) => {
+                        all_valid = false;
+                        println!("{code} invalid: {e}");
+                    }
+                }
+            }
+            Ok(if all_valid {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        Command::Redact {
+            json,
+            person,
+            organisation,
+        } => {
+            let mut text = String::new();
+            std::io::Read::read_to_string(&mut std::io::stdin(), &mut text).map_err(|e| {
+                StartError::Input {
+                    what: "standard input".into(),
+                    message: e.to_string(),
+                }
+            })?;
+            let parties: Vec<Party> = person
+                .iter()
+                .map(|n| Party {
+                    name: n,
+                    kind: PartyKind::Person,
+                })
+                .chain(organisation.iter().map(|n| Party {
+                    name: n,
+                    kind: PartyKind::Organisation,
+                }))
+                .collect();
+            let r = redact(&text, &parties);
+            if json {
+                let found: Vec<serde_json::Value> = r
+                    .findings
+                    .iter()
+                    .map(|f| serde_json::json!({ "kind": f.kind.code(), "start": f.start, "end": f.end, "text": f.text }))
+                    .collect();
+                println!(
+                    "{}",
+                    serde_json::json!({ "text": r.text, "findings": found })
+                );
+            } else {
+                print!("{}", r.text);
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn parse_date(s: &str) -> Result<NaiveDate, String> {
+    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
+        .map_err(|_| format!("`{s}` is not a date (YYYY-MM-DD)"))
+}
+
+/// The calendar in force: the database's when one is named or ./fazhi-data exists, otherwise
+/// the arrangements shipped with fazhi.
+async fn calendar_for(db: &DbArgs) -> Result<fazhi_kernel::calendar::Calendar, StartError> {
+    let named = db.database_url.as_deref().is_some_and(|u| !u.is_empty()) || db.data_dir.is_some();
+    let default_exists = std::path::Path::new(fazhi::DEFAULT_DATA_DIR)
+        .join("fazhi.db")
+        .exists();
+    if named || default_exists {
+        let (store, _, _) = open(db).await?;
+        migrate::run(&store).await?;
+        return Ok(fazhi_core::calendar::load(&store).await?);
+    }
+    Ok(fazhi_kernel::calendar::Calendar::embedded().clone())
+}
+
+async fn calendar(command: CalendarCommand) -> Result<ExitCode, StartError> {
+    match command {
+        CalendarCommand::IsWorkday { db, dates } => {
+            let cal = calendar_for(&db).await?;
+            let mut ok = !dates.is_empty();
+            for d in &dates {
+                match parse_date(d) {
+                    Ok(date) => {
+                        let day = cal.day(date);
+                        let word = if day.is_workday() { "workday" } else { "rest" };
+                        if day.confirmed {
+                            println!("{date} {word}");
+                        } else {
+                            ok = false;
+                            println!(
+                                "{date} {word} (unpublished year: weekends only, unconfirmed)"
+                            );
+                        }
+                    }
+                    Err(m) => {
+                        ok = false;
+                        println!("{d} invalid: {m}");
+                    }
+                }
+            }
+            Ok(if ok {
+                ExitCode::SUCCESS
+            } else {
+                ExitCode::FAILURE
+            })
+        }
+        CalendarCommand::Import { db, file } => {
+            let text = std::fs::read_to_string(&file).map_err(|e| StartError::Config {
+                path: file.display().to_string(),
+                message: e.to_string(),
+            })?;
+            let (store, _, _) = open(&db).await?;
+            migrate::run(&store).await?;
+            let years = fazhi_core::calendar::import(&store, &Actor::operator(), &text).await?;
+            println!(
+                "imported {}",
+                years
+                    .iter()
+                    .map(ToString::to_string)
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            );
+            Ok(ExitCode::SUCCESS)
+        }
     }
 }
 

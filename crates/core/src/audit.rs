@@ -41,6 +41,7 @@ pub fn action_label(action: &str) -> &str {
         "revoke" => "吊销",
         "seed" => "初始化数据",
         "verify" => "校验审计链",
+        "import" => "导入",
         other => other,
     }
 }

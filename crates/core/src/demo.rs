@@ -14,9 +14,6 @@ use crate::{Error, Result};
 
 const SEED_LOCK: i64 = 0x0066_617a_6869_0003;
 
-/// Zhuji's towns: NBS statistical division codes, cut-off 2023-06-30 (shared/data/divisions).
-const TOWNS_CSV: &str = include_str!("../data/zhuji-towns.csv");
-
 /// Departments of the Zhuji demo: name and issuer abbreviation. Abbreviations follow the
 /// pattern of the city's published decision numbers (诸市监罚〔2023〕…) and are demo data that
 /// an administrator corrects on the departments page.
@@ -196,27 +193,6 @@ async fn insert_department(
     Ok((id, path))
 }
 
-/// Parses the towns table: (statistical code, name) per town.
-pub fn zhuji_towns() -> Result<Vec<(String, String)>> {
-    TOWNS_CSV
-        .lines()
-        .skip(1)
-        .filter(|l| !l.trim().is_empty())
-        .map(|line| {
-            let mut cols = line.split(',');
-            match (cols.next(), cols.next()) {
-                (Some(code), Some(name)) => {
-                    Ok((code.to_string(), name.trim_matches('"').to_string()))
-                }
-                _ => Err(Error::invalid(
-                    "towns",
-                    format!("bad line in zhuji-towns.csv: {line}"),
-                )),
-            }
-        })
-        .collect()
-}
-
 /// Loads the demo organisation when the database has no region yet. Returns the administrators'
 /// one-time passwords, or None when the database was already set up.
 pub async fn seed_if_empty(store: &Store) -> Result<Option<Vec<Credential>>> {
@@ -237,7 +213,8 @@ pub async fn seed_if_empty(store: &Store) -> Result<Option<Vec<Credential>>> {
             bureau = Some(d.0);
         }
     }
-    let towns = zhuji_towns()?;
+    // NBS statistical division codes, cut-off 2023-06-30 (shared/data/divisions).
+    let towns = fazhi_kernel::ids::division::zhuji_towns();
     for (code, name) in &towns {
         let (town, _) =
             insert_region(&mut tx, Some((city, &city_path)), "town", name, code).await?;

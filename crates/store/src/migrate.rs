@@ -14,13 +14,22 @@ struct Migration {
     postgres: &'static str,
 }
 
-const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "foundation",
-    common: include_str!("../migrations/0001_foundation.sql"),
-    sqlite: include_str!("../migrations/0001_foundation.sqlite.sql"),
-    postgres: include_str!("../migrations/0001_foundation.postgres.sql"),
-}];
+const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "foundation",
+        common: include_str!("../migrations/0001_foundation.sql"),
+        sqlite: include_str!("../migrations/0001_foundation.sqlite.sql"),
+        postgres: include_str!("../migrations/0001_foundation.postgres.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "calendar",
+        common: include_str!("../migrations/0002_calendar.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+];
 
 /// Arbitrary constant key for the PostgreSQL advisory lock that serialises concurrent
 /// `fazhi serve` processes migrating the same database at start.

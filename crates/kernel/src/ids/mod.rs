@@ -1,0 +1,45 @@
+//! Identifiers: parsing gives a typed value, or an error naming the rule that failed.
+
+pub mod contact;
+pub mod division;
+pub mod resident_id;
+pub mod uscc;
+
+use thiserror::Error;
+
+pub use contact::{BankCard, Mobile};
+pub use resident_id::ResidentId;
+pub use uscc::Uscc;
+
+#[derive(Clone, Debug, Error, PartialEq, Eq)]
+pub enum IdError {
+    #[error("length: expected {expected} characters, got {got}")]
+    Length { expected: &'static str, got: usize },
+    #[error("character: '{ch}' at position {position} is not allowed here")]
+    Character { position: usize, ch: char },
+    #[error("check character: expected '{expected}', got '{got}'")]
+    CheckCharacter { expected: char, got: char },
+    #[error("organisation code check character (GB 11714): expected '{expected}', got '{got}'")]
+    OrgCodeCheck { expected: char, got: char },
+    #[error("impossible date: {0}")]
+    ImpossibleDate(String),
+    #[error("unknown division: {0} is not a GB/T 2260 code, current or abolished")]
+    UnknownDivision(String),
+    #[error("prefix: {0}")]
+    Prefix(String),
+}
+
+impl IdError {
+    /// The rule that failed, as a stable code.
+    pub fn rule(&self) -> &'static str {
+        match self {
+            IdError::Length { .. } => "length",
+            IdError::Character { .. } => "character",
+            IdError::CheckCharacter { .. } => "check_character",
+            IdError::OrgCodeCheck { .. } => "org_code_check",
+            IdError::ImpossibleDate(_) => "impossible_date",
+            IdError::UnknownDivision(_) => "unknown_division",
+            IdError::Prefix(_) => "prefix",
+        }
+    }
+}
