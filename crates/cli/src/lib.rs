@@ -8,6 +8,7 @@ use std::path::{Path, PathBuf};
 use std::time::Duration;
 
 use fazhi_core::demo::{self, Credential};
+use fazhi_core::vault::Keyring;
 use fazhi_store::{Store, StoreError, migrate};
 use serde::Deserialize;
 
@@ -25,6 +26,11 @@ pub struct FileConfig {
     pub idle_timeout_minutes: Option<u64>,
     pub secure_cookies: Option<bool>,
     pub demo: Option<bool>,
+    /// SM4 data keys, `ID:HEX,…` (prefer the environment: FAZHI_DATA_KEYS).
+    pub data_keys: Option<String>,
+    pub data_key_current: Option<u32>,
+    /// Blind-index key, hex (prefer the environment: FAZHI_INDEX_KEY).
+    pub index_key: Option<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -118,6 +124,86 @@ pub async fn prepare(
         return Ok(demo::seed_if_empty(store).await?);
     }
     Ok(None)
+}
+
+#[derive(Deserialize, serde::Serialize)]
+struct KeyFile {
+    data_keys: String,
+    index_key: String,
+}
+
+/// Where keys are kept when neither the environment nor fazhi.toml gives them: beside the
+/// SQLite file, or in the working directory for PostgreSQL (every process must share it).
+pub fn key_file(database: &Database) -> PathBuf {
+    match database {
+        Database::DataDir(d) => d.join("keys.toml"),
+        Database::Url(_) => PathBuf::from("fazhi-keys.toml"),
+    }
+}
+
+fn env_nonempty(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+/// The keyring for personal data: environment (FAZHI_DATA_KEYS, FAZHI_DATA_KEY_CURRENT,
+/// FAZHI_INDEX_KEY) > fazhi.toml > the key file, which is created with fresh keys on first use.
+/// Keys are never stored in the database.
+pub fn keyring(file: &FileConfig, database: &Database) -> Result<Keyring, StartError> {
+    let current = env_nonempty("FAZHI_DATA_KEY_CURRENT")
+        .and_then(|v| v.parse().ok())
+        .or(file.data_key_current);
+    let keys = env_nonempty("FAZHI_DATA_KEYS").or_else(|| file.data_keys.clone());
+    let index = env_nonempty("FAZHI_INDEX_KEY").or_else(|| file.index_key.clone());
+    if let (Some(k), Some(i)) = (&keys, &index) {
+        return Ok(Keyring::parse(k, current, i)?);
+    }
+    let path = key_file(database);
+    let stored: KeyFile = match std::fs::read_to_string(&path) {
+        Ok(text) => toml::from_str(&text).map_err(|e| StartError::Config {
+            path: path.display().to_string(),
+            message: e.to_string(),
+        })?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            let (data_keys, index_key) = Keyring::generate();
+            let created = KeyFile {
+                data_keys,
+                index_key,
+            };
+            write_private(&path, &toml::to_string(&created).unwrap_or_default())?;
+            eprintln!(
+                "fazhi: created personal-data keys in {} — back this file up; without it sealed data cannot be read",
+                path.display()
+            );
+            created
+        }
+        Err(e) => {
+            return Err(StartError::Config {
+                path: path.display().to_string(),
+                message: e.to_string(),
+            });
+        }
+    };
+    Ok(Keyring::parse(
+        keys.as_deref().unwrap_or(&stored.data_keys),
+        current,
+        index.as_deref().unwrap_or(&stored.index_key),
+    )?)
+}
+
+fn write_private(path: &Path, text: &str) -> Result<(), StartError> {
+    let err = |e: std::io::Error| StartError::Config {
+        path: path.display().to_string(),
+        message: e.to_string(),
+    };
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(err)?;
+    }
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut f = options.open(path).map_err(err)?;
+    std::io::Write::write_all(&mut f, text.as_bytes()).map_err(err)
 }
 
 pub fn idle_timeout(minutes: Option<u64>, file: &FileConfig) -> Duration {

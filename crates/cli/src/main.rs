@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
-use fazhi::{Database, FileConfig, StartError, idle_timeout, prepare};
+use fazhi::{Database, FileConfig, StartError, idle_timeout, keyring, prepare};
 use fazhi_core::Actor;
 use fazhi_core::org::{UserInput, service};
 use fazhi_kernel::ids::{BankCard, Mobile, ResidentId, Uscc};
@@ -77,6 +77,11 @@ enum Command {
         #[command(subcommand)]
         command: CalendarCommand,
     },
+    /// Personal-data keys
+    Keys {
+        #[command(subcommand)]
+        command: KeysCommand,
+    },
     /// Legal time limits
     Deadline {
         #[command(subcommand)]
@@ -128,6 +133,17 @@ enum CalendarCommand {
 }
 
 #[derive(Subcommand)]
+enum KeysCommand {
+    /// Print a fresh data key and blind-index key (for FAZHI_DATA_KEYS / FAZHI_INDEX_KEY)
+    Generate,
+    /// Re-encrypt every value sealed under an older key with the current key
+    Rotate {
+        #[command(flatten)]
+        db: DbArgs,
+    },
+}
+
+#[derive(Subcommand)]
 enum DeadlineCommand {
     /// Print the due date (first word) and the rule applied
     Compute {
@@ -167,6 +183,9 @@ enum UserCommand {
         /// Code of a role to grant (e.g. town_clerk, system_admin)
         #[arg(long)]
         role: Option<String>,
+        /// Mobile number (stored sealed with SM4)
+        #[arg(long)]
+        mobile: Option<String>,
     },
     /// Give a user a new one-time password
     ResetPassword {
@@ -270,7 +289,7 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
             let worker = format!("{}:{}", std::process::id(), address.port());
             let runner = Runner::new(store.clone(), fazhi_core::jobs::registry(idle), worker);
             let jobs = tokio::spawn(runner.run(Duration::from_secs(5), stop_rx));
-            let state = fazhi_web::AppState::new(store.clone(), config);
+            let state = fazhi_web::AppState::new(store.clone(), config, keyring(&file, &database)?);
             let served = fazhi_web::serve(listener, state, async {
                 let _ = tokio::signal::ctrl_c().await;
             })
@@ -326,6 +345,26 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
         }
         Command::User { command } => user(command).await,
         Command::Calendar { command } => calendar(command).await,
+        Command::Keys {
+            command: KeysCommand::Generate,
+        } => {
+            let (keys, index) = fazhi_core::vault::Keyring::generate();
+            println!("FAZHI_DATA_KEYS={keys}\nFAZHI_INDEX_KEY={index}");
+            println!(
+                "# To rotate: append `,N:<new key>` to FAZHI_DATA_KEYS (N higher than the others), run `fazhi keys rotate`, then drop the old key."
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Keys {
+            command: KeysCommand::Rotate { db },
+        } => {
+            let (store, file, database) = open(&db).await?;
+            migrate::run(&store).await?;
+            let keys = keyring(&file, &database)?;
+            let n = fazhi_core::vault::rotate(&store, &Actor::operator(), &keys).await?;
+            println!("re-sealed {n} value(s) with key {}", keys.current());
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Deadline {
             command: DeadlineCommand::Compute { db, start, period },
         } => {
@@ -495,14 +534,17 @@ async fn user(command: UserCommand) -> Result<ExitCode, StartError> {
             display_name,
             department_id,
             role,
+            mobile,
         } => {
-            let (store, _, _) = open(&db).await?;
+            let (store, file, database) = open(&db).await?;
             let input = UserInput {
                 username,
                 display_name,
                 department_id,
+                mobile,
             };
-            let (user, otp) = service::create_user(&store, &operator, &input).await?;
+            let keys = keyring(&file, &database)?;
+            let (user, otp) = service::create_user(&store, &operator, &keys, &input).await?;
             if let Some(code) = role {
                 let roles = service::roles(&store, &operator).await?;
                 let role = roles.iter().find(|r| r.code == code).ok_or_else(|| {

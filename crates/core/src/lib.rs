@@ -14,6 +14,7 @@ mod error;
 pub mod jobs;
 pub mod org;
 pub mod settings;
+pub mod vault;
 
 pub use access::{Actor, AdminKind, Permission};
 pub use error::{Error, Result};

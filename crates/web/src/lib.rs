@@ -49,6 +49,8 @@ impl WebConfig {
 pub struct AppState {
     pub store: Store,
     pub config: std::sync::Arc<WebConfig>,
+    /// Keys for personal data at rest; never in the database.
+    pub keyring: std::sync::Arc<fazhi_core::vault::Keyring>,
     metrics: PrometheusHandle,
 }
 
@@ -67,10 +69,11 @@ fn metrics_handle() -> PrometheusHandle {
 }
 
 impl AppState {
-    pub fn new(store: Store, config: WebConfig) -> AppState {
+    pub fn new(store: Store, config: WebConfig, keyring: fazhi_core::vault::Keyring) -> AppState {
         AppState {
             store,
             config: std::sync::Arc::new(config),
+            keyring: std::sync::Arc::new(keyring),
             metrics: metrics_handle(),
         }
     }

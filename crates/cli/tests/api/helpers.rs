@@ -34,6 +34,9 @@ pub struct TestApp {
     pub cli_db: Vec<String>,
     pub db: Db,
     pub one_time: HashMap<String, String>,
+    /// The personal-data keys the app runs with, as the CLI takes them from the environment.
+    pub data_keys: String,
+    pub index_key: String,
     _data_dir: Option<TempDir>,
 }
 
@@ -92,12 +95,15 @@ pub async fn spawn_app_with(db: Db, idle_timeout: Duration) -> TestApp {
         .await
         .expect("bind");
     let base = format!("http://{}", listener.local_addr().expect("addr"));
+    let (data_keys, index_key) = fazhi_core::vault::Keyring::generate();
+    let keyring = fazhi_core::vault::Keyring::parse(&data_keys, None, &index_key).expect("keys");
     let state = fazhi_web::AppState::new(
         store.clone(),
         fazhi_web::WebConfig {
             idle_timeout,
             secure_cookies: false,
         },
+        keyring,
     );
     tokio::spawn(fazhi_web::serve(listener, state, std::future::pending()));
     TestApp {
@@ -106,6 +112,8 @@ pub async fn spawn_app_with(db: Db, idle_timeout: Duration) -> TestApp {
         cli_db,
         db,
         one_time,
+        data_keys,
+        index_key,
         _data_dir: dir,
     }
 }
@@ -155,8 +163,29 @@ impl TestApp {
         cmd.args(args)
             .args(&self.cli_db)
             .env_remove("FAZHI_DATABASE_URL")
-            .env_remove("FAZHI_DATA_DIR");
+            .env_remove("FAZHI_DATA_DIR")
+            .env("FAZHI_DATA_KEYS", &self.data_keys)
+            .env("FAZHI_INDEX_KEY", &self.index_key);
         cmd.output().expect("run fazhi")
+    }
+
+    /// Runs the CLI with standard input and no database arguments.
+    pub fn cli_stdin(args: &[&str], input: &str) -> std::process::Output {
+        use std::io::Write;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_fazhi"))
+            .args(args)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("spawn fazhi");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write");
+        child.wait_with_output().expect("run fazhi")
     }
 
     pub async fn count(&self, sql: &'static str) -> i64 {

@@ -9,5 +9,7 @@ mod api;
 mod audit;
 mod cli;
 mod jobs;
+mod kernel_cli;
 mod scope;
 mod sign_in;
+mod vault;

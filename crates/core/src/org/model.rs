@@ -103,6 +103,8 @@ pub struct User {
     pub department_id: i64,
     pub department_name: String,
     pub region_id: i64,
+    /// The mobile number as shown on screen (138****5678); the number itself is sealed.
+    pub mobile_masked: Option<String>,
     pub must_change_password: bool,
     pub locked_until: Option<i64>,
     pub disabled: bool,
@@ -115,6 +117,8 @@ pub struct UserInput {
     pub username: String,
     pub display_name: String,
     pub department_id: i64,
+    #[serde(default)]
+    pub mobile: Option<String>,
 }
 
 #[derive(Clone, Debug, Deserialize)]
@@ -122,6 +126,7 @@ pub struct UserUpdate {
     pub display_name: String,
     pub department_id: i64,
     pub disabled: bool,
+    pub mobile: Option<String>,
 }
 
 #[derive(Clone, Debug, Default, Deserialize)]
@@ -129,6 +134,8 @@ pub struct UserFilter {
     /// Part of the user name or display name.
     pub q: Option<String>,
     pub department_id: Option<i64>,
+    /// An exact mobile number, found through its blind index.
+    pub mobile: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]

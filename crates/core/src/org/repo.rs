@@ -112,6 +112,7 @@ fn user(row: &DbRow) -> Result<User> {
         department_id: row.try_get("department_id")?,
         department_name: row.try_get("department_name")?,
         region_id: row.try_get("region_id")?,
+        mobile_masked: row.try_get("mobile_masked")?,
         must_change_password: flag(row.try_get("must_change_password")?),
         locked_until: row.try_get("locked_until")?,
         disabled: flag(row.try_get("disabled")?),
@@ -123,7 +124,7 @@ fn user(row: &DbRow) -> Result<User> {
 fn user_select(scope: &Scope) -> Sql {
     let mut sql = Sql::new(
         "SELECT u.id, u.username, u.display_name, u.department_id, d.name AS department_name,
-            u.region_id, u.must_change_password, u.locked_until, u.disabled, u.version
+            u.region_id, u.mobile_masked, u.must_change_password, u.locked_until, u.disabled, u.version
          FROM users u JOIN departments d ON d.id = u.department_id WHERE ",
     );
     sql.append(scope.condition("u", USER_SCOPE));
@@ -134,9 +135,13 @@ pub async fn users(
     conn: &mut AnyConnection,
     scope: &Scope,
     filter: &UserFilter,
+    mobile_index: Option<String>,
     keyset: fazhi_store::page::Keyset,
 ) -> Result<fazhi_store::page::Page<User>> {
     let mut sql = user_select(scope);
+    if let Some(index) = mobile_index {
+        sql.push(" AND u.mobile_index = ").bind(index);
+    }
     if let Some(q) = filter.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
         let like = format!("%{q}%");
         sql.push(" AND (u.username LIKE ")

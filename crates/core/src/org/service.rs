@@ -1,6 +1,7 @@
 //! Organisation operations. Each checks the actor's permission, reads through its data scope,
 //! and writes its audit entry in the same transaction as the change.
 
+use fazhi_kernel::ids::Mobile;
 use fazhi_store::audit::{self, AuditEvent};
 use fazhi_store::page::{Keyset, Page};
 use fazhi_store::{Store, expect_one_row, now_ms, sm3_hex};
@@ -10,6 +11,7 @@ use crate::access::{Actor, AdminKind, Permission};
 use crate::auth::password;
 use crate::org::model::*;
 use crate::org::{repo, rules};
+use crate::vault::Keyring;
 use crate::{Error, Result};
 
 async fn record(
@@ -326,14 +328,72 @@ pub async fn update_department(
 
 // ---- users ----
 
+pub const MOBILE: &str = "users.mobile";
+
 pub async fn users(
     store: &Store,
     actor: &Actor,
+    keyring: &Keyring,
     filter: &UserFilter,
     keyset: Keyset,
 ) -> Result<Page<User>> {
     actor.require(Permission::OrgRead)?;
-    repo::users(&mut *store.conn().await?, &actor.scope, filter, keyset).await
+    let index = match filter
+        .mobile
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+    {
+        Some(m) => {
+            let m = Mobile::parse(m)
+                .map_err(|e| Error::invalid("mobile", format!("手机号码无效：{e}")))?;
+            Some(keyring.blind_index(MOBILE, m.as_str()))
+        }
+        None => None,
+    };
+    repo::users(
+        &mut *store.conn().await?,
+        &actor.scope,
+        filter,
+        index,
+        keyset,
+    )
+    .await
+}
+
+/// A mobile number sealed for storage: (sealed, blind index, display mask).
+type SealedMobile = (Option<String>, Option<String>, Option<String>);
+
+fn seal_mobile(keyring: &Keyring, mobile: Option<&str>) -> Result<SealedMobile> {
+    match mobile.map(str::trim).filter(|m| !m.is_empty()) {
+        None => Ok((None, None, None)),
+        Some(m) => {
+            let m = Mobile::parse(m)
+                .map_err(|e| Error::invalid("mobile", format!("手机号码无效：{e}")))?;
+            Ok((
+                Some(keyring.seal(MOBILE, m.as_str())?),
+                Some(keyring.blind_index(MOBILE, m.as_str())),
+                Some(m.masked()),
+            ))
+        }
+    }
+}
+
+/// The full mobile number, for the account manager's edit form.
+pub async fn user_mobile(
+    store: &Store,
+    actor: &Actor,
+    keyring: &Keyring,
+    id: i64,
+) -> Result<Option<String>> {
+    actor.require(Permission::UserManage)?;
+    repo::user_by_id(&mut *store.conn().await?, &actor.scope, id).await?;
+    let sealed: Option<String> =
+        sqlx::query_scalar("SELECT mobile_sealed FROM users WHERE id = $1")
+            .bind(id)
+            .fetch_one(store.pool())
+            .await?;
+    sealed.map(|s| keyring.open(MOBILE, &s)).transpose()
 }
 
 pub async fn user(store: &Store, actor: &Actor, id: i64) -> Result<User> {
@@ -360,11 +420,13 @@ pub async fn user_by_username(store: &Store, actor: &Actor, username: &str) -> R
 pub async fn create_user(
     store: &Store,
     actor: &Actor,
+    keyring: &Keyring,
     input: &UserInput,
 ) -> Result<(User, String)> {
     actor.require(Permission::UserManage)?;
     let username = rules::username(&input.username)?;
     let display_name = rules::text("display_name", "姓名", &input.display_name, 32)?;
+    let (sealed, index, masked) = seal_mobile(keyring, input.mobile.as_deref())?;
     let otp = password::one_time_password();
     let hash = password::hash(&otp)?;
     let mut tx = store.begin().await?;
@@ -374,8 +436,9 @@ pub async fn create_user(
     let now = now_ms();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO users (username, display_name, department_id, region_id, password_hash,
-            must_change_password, created_by, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $7) RETURNING id",
+            must_change_password, created_by, created_at, updated_at, mobile_sealed, mobile_index,
+            mobile_masked)
+         VALUES ($1, $2, $3, $4, $5, 1, $6, $7, $7, $8, $9, $10) RETURNING id",
     )
     .bind(&username)
     .bind(&display_name)
@@ -384,6 +447,9 @@ pub async fn create_user(
     .bind(&hash)
     .bind(actor.user_id)
     .bind(now)
+    .bind(&sealed)
+    .bind(&index)
+    .bind(&masked)
     .fetch_one(tx.conn())
     .await
     .map_err(|e| Error::on_write("用户名")(e.into()))?;
@@ -404,12 +470,14 @@ pub async fn create_user(
 pub async fn update_user(
     store: &Store,
     actor: &Actor,
+    keyring: &Keyring,
     id: i64,
     version: i64,
     input: &UserUpdate,
 ) -> Result<User> {
     actor.require(Permission::UserManage)?;
     let display_name = rules::text("display_name", "姓名", &input.display_name, 32)?;
+    let (sealed, index, masked) = seal_mobile(keyring, input.mobile.as_deref())?;
     let mut tx = store.begin().await?;
     let before = repo::user_by_id(tx.conn(), &actor.scope, id).await?;
     if input.disabled && actor.user_id == Some(id) {
@@ -420,7 +488,8 @@ pub async fn update_user(
         .map_err(|_| Error::invalid("department_id", "所属部门不存在。"))?;
     let rows = sqlx::query(
         "UPDATE users SET display_name = $1, department_id = $2, region_id = $3, disabled = $4,
-            updated_at = $5, version = version + 1 WHERE id = $6 AND version = $7",
+            updated_at = $5, version = version + 1, mobile_sealed = $8, mobile_index = $9,
+            mobile_masked = $10 WHERE id = $6 AND version = $7",
     )
     .bind(&display_name)
     .bind(dept.id)
@@ -429,6 +498,9 @@ pub async fn update_user(
     .bind(now_ms())
     .bind(id)
     .bind(version)
+    .bind(&sealed)
+    .bind(&index)
+    .bind(&masked)
     .execute(tx.conn())
     .await?
     .rows_affected();

@@ -191,6 +191,7 @@ async fn update_department(
 struct UsersQuery {
     q: Option<String>,
     department_id: Option<i64>,
+    mobile: Option<String>,
     after: Option<i64>,
     limit: Option<i64>,
 }
@@ -205,8 +206,16 @@ async fn users(
     let filter = org::UserFilter {
         q: q.q,
         department_id: q.department_id,
+        mobile: q.mobile,
     };
-    let page = service::users(&st.store, &a, &filter, Keyset::new(q.after, q.limit)).await?;
+    let page = service::users(
+        &st.store,
+        &a,
+        &st.keyring,
+        &filter,
+        Keyset::new(q.after, q.limit),
+    )
+    .await?;
     Ok(Json(page).into_response())
 }
 

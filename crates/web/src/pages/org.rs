@@ -501,6 +501,7 @@ pub async fn department_update(
 pub struct UserQuery {
     q: Option<String>,
     department_id: Option<String>,
+    mobile: Option<String>,
     after: Option<i64>,
 }
 
@@ -513,8 +514,16 @@ pub async fn users(
     let filter = org::UserFilter {
         q: q.q.clone(),
         department_id,
+        mobile: q.mobile.clone(),
     };
-    let page = service::users(&state.store, &s.actor, &filter, Keyset::new(q.after, None)).await?;
+    let page = service::users(
+        &state.store,
+        &s.actor,
+        &state.keyring,
+        &filter,
+        Keyset::new(q.after, None),
+    )
+    .await?;
     let depts = service::departments(&state.store, &s.actor).await?;
     let rows = page
         .items
@@ -532,6 +541,7 @@ pub async fn users(
                 cell_link(&u.username, format!("/org/users/{}", u.id)),
                 cell(&u.display_name),
                 cell(&u.department_name),
+                cell(u.mobile_masked.clone().unwrap_or_default()),
                 cell(roles.join("、")),
                 cell(state_text),
             ]
@@ -546,6 +556,9 @@ pub async fn users(
         }
         if let Some(v) = department_id {
             pairs.push(("department_id".into(), v.to_string()));
+        }
+        if let Some(v) = &q.mobile {
+            pairs.push(("mobile".into(), v.clone()));
         }
         format!(
             "/org/users?{}",
@@ -569,9 +582,15 @@ pub async fn users(
                 dept_opts,
                 &department_id.map(|d| d.to_string()).unwrap_or_default(),
             ),
+            Field::text(
+                "mobile",
+                "手机号码（精确）",
+                q.mobile.clone().unwrap_or_default(),
+                20,
+            ),
         ],
         count_text: format!("本页 {} 人", rows.len()),
-        headers: vec!["用户名", "姓名", "部门", "角色", "状态"],
+        headers: vec!["用户名", "姓名", "部门", "手机号码", "角色", "状态"],
         rows,
         next: page.next.map(qs),
     }
@@ -584,6 +603,12 @@ async fn user_form(
     current: Option<&org::User>,
     form: Option<&FormData>,
 ) -> Result<FormPage, PageError> {
+    let mobile = match current {
+        Some(u) if form.is_none() => {
+            service::user_mobile(&state.store, &s.actor, &state.keyring, u.id).await?
+        }
+        _ => None,
+    };
     let depts = service::departments(&state.store, &s.actor).await?;
     let pick =
         |name: &str, from_record: String| form.map_or(from_record, |f| f.get(name).to_string());
@@ -631,6 +656,15 @@ async fn user_form(
             ),
         )
         .required(),
+    );
+    page.fields.push(
+        Field::text(
+            "mobile",
+            "手机号码",
+            pick("mobile", mobile.unwrap_or_default()),
+            20,
+        )
+        .hint("用于接收提醒；加密保存，列表中只显示 138****5678 形式。"),
     );
     if let Some(u) = current {
         page.fields.push(Field::select(
@@ -686,8 +720,9 @@ pub async fn user_create(
                 username: f.get("username").to_string(),
                 display_name: f.get("display_name").to_string(),
                 department_id,
+                mobile: f.opt("mobile"),
             };
-            service::create_user(&state.store, &s.actor, &input).await
+            service::create_user(&state.store, &s.actor, &state.keyring, &input).await
         }
         Err(e) => Err(e),
     };
@@ -719,6 +754,10 @@ async fn user_page(
         ("用户名".into(), u.username.clone()),
         ("姓名".into(), u.display_name.clone()),
         ("部门".into(), u.department_name.clone()),
+        (
+            "手机号码".into(),
+            u.mobile_masked.clone().unwrap_or_else(|| "未填写".into()),
+        ),
         (
             "角色".into(),
             if roles.is_empty() {
@@ -774,8 +813,9 @@ pub async fn user_update(
                 display_name: f.get("display_name").to_string(),
                 department_id,
                 disabled: f.get("disabled") == "1",
+                mobile: f.opt("mobile"),
             };
-            service::update_user(&state.store, &s.actor, id, version, &input).await
+            service::update_user(&state.store, &s.actor, &state.keyring, id, version, &input).await
         }
         (Err(e), _) | (_, Err(e)) => Err(e),
     };
