@@ -86,6 +86,7 @@ pub async fn import(store: &Store, actor: &Actor, text: &str) -> Result<Vec<i32>
         imported.push(y.year);
     }
     tx.commit().await?;
+    recompute(store).await?;
     Ok(imported)
 }
 
@@ -136,5 +137,13 @@ pub async fn add_local_rest_day(
     )
     .await?;
     tx.commit().await?;
+    recompute(store).await?;
     Ok(())
+}
+
+/// Open deadlines follow the calendar: recompute them after it changes.
+async fn recompute(store: &Store) -> Result<u64> {
+    let cal = load(store).await?;
+    let (policy, _) = crate::settings::warning_policy(store).await?;
+    crate::deadlines::recompute_open(store, &cal, policy, crate::deadlines::china_today()).await
 }

@@ -10,6 +10,7 @@ use crate::auth::session;
 
 pub const SESSION_CLEANUP: &str = "sessions.cleanup";
 pub const AUDIT_VERIFY: &str = "audit.verify";
+pub const DEADLINE_SCAN: &str = "deadlines.scan";
 
 pub fn registry(idle_timeout: Duration) -> Registry {
     let idle_ms = i64::try_from(idle_timeout.as_millis()).unwrap_or(i64::MAX);
@@ -49,5 +50,29 @@ pub fn registry(idle_timeout: Duration) -> Registry {
         tx.commit().await.map_err(|e| e.to_string())
     })
     .every(AUDIT_VERIFY, Duration::from_secs(24 * 3600));
+    // Warning lights: hourly, so a deadline turning yellow or red today is told today.
+    r.handle(DEADLINE_SCAN, |store, _| async move {
+        let report = crate::deadlines::scan(&store, crate::deadlines::china_today())
+            .await
+            .map_err(|e| e.to_string())?;
+        if report.yellow + report.red == 0 {
+            return Ok(());
+        }
+        let mut tx = store.begin().await.map_err(|e| e.to_string())?;
+        audit::append(
+            &mut tx,
+            &AuditActor::system("system:deadlines.scan"),
+            &AuditEvent {
+                action: "warn",
+                object_type: "deadline",
+                object_id: None,
+                detail: json!({ "yellow": report.yellow, "red": report.red }),
+            },
+        )
+        .await
+        .map_err(|e| e.to_string())?;
+        tx.commit().await.map_err(|e| e.to_string())
+    })
+    .every(DEADLINE_SCAN, Duration::from_secs(3600));
     r
 }

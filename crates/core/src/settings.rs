@@ -55,6 +55,120 @@ impl PasswordPolicy {
 }
 
 const POLICY_KEY: &str = "password_policy";
+const WARNING_KEY: &str = "deadline_warning";
+
+/// When deadlines turn yellow: a share of the period passed, or N working days left.
+pub async fn warning_policy(store: &Store) -> Result<(fazhi_kernel::deadline::WarningPolicy, i64)> {
+    let row = sqlx::query("SELECT value, version FROM settings WHERE key = $1")
+        .bind(WARNING_KEY)
+        .fetch_optional(store.pool())
+        .await?;
+    let Some(row) = row else {
+        return Ok((fazhi_kernel::deadline::WarningPolicy::default(), 0));
+    };
+    let value: String = row.try_get("value")?;
+    let v: serde_json::Value = serde_json::from_str(&value).unwrap_or_default();
+    let default = fazhi_kernel::deadline::WarningPolicy::default();
+    let get = |k: &str, d: u32| {
+        v[k].as_u64()
+            .and_then(|x| u32::try_from(x).ok())
+            .unwrap_or(d)
+    };
+    Ok((
+        fazhi_kernel::deadline::WarningPolicy {
+            share_percent: get("share_percent", default.share_percent),
+            working_days_left: get("working_days_left", default.working_days_left),
+        },
+        row.try_get("version")?,
+    ))
+}
+
+pub async fn set_warning_policy(
+    store: &Store,
+    actor: &Actor,
+    version: i64,
+    policy: fazhi_kernel::deadline::WarningPolicy,
+) -> Result<()> {
+    actor.require(Permission::OrgManage)?;
+    if !(1..=99).contains(&policy.share_percent) {
+        return Err(Error::invalid(
+            "share_percent",
+            "已过期限比例应在 1 至 99 之间。",
+        ));
+    }
+    if policy.working_days_left > 60 {
+        return Err(Error::invalid(
+            "working_days_left",
+            "剩余工作日应在 0 至 60 之间。",
+        ));
+    }
+    let value = json!({ "share_percent": policy.share_percent, "working_days_left": policy.working_days_left }).to_string();
+    save(
+        store,
+        actor,
+        WARNING_KEY,
+        version,
+        &value,
+        "update",
+        "deadline_warning_policy",
+    )
+    .await
+}
+
+/// Inserts (version 0) or updates a setting with optimistic concurrency, audited.
+async fn save(
+    store: &Store,
+    actor: &Actor,
+    key: &str,
+    version: i64,
+    value: &str,
+    action: &str,
+    object_type: &str,
+) -> Result<()> {
+    let mut tx = store.begin().await?;
+    let before: Option<String> = sqlx::query_scalar("SELECT value FROM settings WHERE key = $1")
+        .bind(key)
+        .fetch_optional(tx.conn())
+        .await?;
+    let rows = if version == 0 {
+        sqlx::query(
+            "INSERT INTO settings (key, value, version, updated_at) VALUES ($1, $2, 1, $3)
+             ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(key)
+        .bind(value)
+        .bind(now_ms())
+        .execute(tx.conn())
+        .await?
+        .rows_affected()
+    } else {
+        sqlx::query(
+            "UPDATE settings SET value = $1, version = version + 1, updated_at = $2
+             WHERE key = $3 AND version = $4",
+        )
+        .bind(value)
+        .bind(now_ms())
+        .bind(key)
+        .bind(version)
+        .execute(tx.conn())
+        .await?
+        .rows_affected()
+    };
+    expect_one_row(rows, "setting", 0)?;
+    audit::append(
+        &mut tx,
+        &actor.audit(),
+        &AuditEvent {
+            action,
+            object_type,
+            object_id: None,
+            detail: json!({ "before": before, "after": value }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
 
 /// The policy in force and its version.
 pub async fn password_policy(store: &Store) -> Result<(PasswordPolicy, i64)> {
@@ -80,46 +194,16 @@ pub async fn set_password_policy(
 ) -> Result<()> {
     actor.require(Permission::PolicyManage)?;
     policy.validate()?;
-    let (before, _) = password_policy(store).await?;
     let value =
         serde_json::to_string(policy).map_err(|e| Error::invalid("policy", e.to_string()))?;
-    let mut tx = store.begin().await?;
-    let rows = if version == 0 {
-        sqlx::query(
-            "INSERT INTO settings (key, value, version, updated_at) VALUES ($1, $2, 1, $3)
-             ON CONFLICT (key) DO NOTHING",
-        )
-        .bind(POLICY_KEY)
-        .bind(&value)
-        .bind(now_ms())
-        .execute(tx.conn())
-        .await?
-        .rows_affected()
-    } else {
-        sqlx::query(
-            "UPDATE settings SET value = $1, version = version + 1, updated_at = $2
-             WHERE key = $3 AND version = $4",
-        )
-        .bind(&value)
-        .bind(now_ms())
-        .bind(POLICY_KEY)
-        .bind(version)
-        .execute(tx.conn())
-        .await?
-        .rows_affected()
-    };
-    expect_one_row(rows, "setting", 0)?;
-    audit::append(
-        &mut tx,
-        &actor.audit(),
-        &AuditEvent {
-            action: "permission_change",
-            object_type: "password_policy",
-            object_id: None,
-            detail: json!({ "before": before, "after": policy }),
-        },
+    save(
+        store,
+        actor,
+        POLICY_KEY,
+        version,
+        &value,
+        "permission_change",
+        "password_policy",
     )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    .await
 }

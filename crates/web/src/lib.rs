@@ -149,7 +149,7 @@ async fn headers(req: Request, next: Next) -> Response {
 }
 
 pub fn router(state: AppState) -> Router {
-    use pages::{admin, audit, org};
+    use pages::{admin, audit, calendar, deadlines, org};
     Router::new()
         .route("/", get(pages::home))
         .route("/login", get(pages::login_page).post(pages::login))
@@ -205,6 +205,19 @@ pub fn router(state: AppState) -> Router {
             get(admin::tokens).post(admin::token_create),
         )
         .route("/admin/tokens/{id}/revoke", post(admin::token_revoke))
+        .route("/messages", get(deadlines::inbox))
+        .route(
+            "/messages/read",
+            get(deadlines::read_page).post(deadlines::mark_read),
+        )
+        .route(
+            "/deadlines/{id}",
+            get(deadlines::show).post(deadlines::update),
+        )
+        .route(
+            "/admin/calendar",
+            get(calendar::show).post(calendar::update),
+        )
         .route("/audit", get(audit::page))
         .route("/audit/export.xlsx", get(audit::export))
         .merge(api::routes())

@@ -84,6 +84,9 @@ impl Layout {
             });
         };
         add("/", "工作台", true);
+        if actor.user_id.is_some() {
+            add("/messages", "消息", true);
+        }
         if actor.admin_kind.is_none() {
             for (code, label, _) in MODULES {
                 add(&format!("/m/{code}"), label, false);
@@ -99,6 +102,9 @@ impl Layout {
         }
         if actor.can(Permission::PolicyManage) {
             add("/admin/policy", "密码策略", true);
+        }
+        if actor.can(Permission::OrgManage) {
+            add("/admin/calendar", "工作日历", true);
         }
         if actor.can(Permission::TokenManage) {
             add("/admin/tokens", "对接令牌", true);
@@ -154,6 +160,7 @@ pub enum FieldKind {
     Select,
     Checkboxes,
     Date,
+    TextArea,
 }
 
 pub struct Opt {
@@ -200,6 +207,13 @@ impl Field {
             required: true,
             autocomplete,
             ..Field::text(name, label, "", 128)
+        }
+    }
+
+    pub fn textarea(name: &'static str, label: &'static str, value: impl Into<String>) -> Field {
+        Field {
+            kind: FieldKind::TextArea,
+            ..Field::text(name, label, value, 0)
         }
     }
 
@@ -329,11 +343,23 @@ pub struct LoginPage {
     pub expired: bool,
 }
 
+pub struct Todo {
+    pub light: &'static str,
+    pub light_label: &'static str,
+    pub purpose: String,
+    pub due: String,
+    pub basis: String,
+    pub state: &'static str,
+    pub href: String,
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "home.html")]
 pub struct HomePage {
     pub layout: Layout,
     pub greeting: String,
+    pub todos: Vec<Todo>,
+    pub unread: i64,
     pub facts: Vec<(String, String)>,
     pub shortcuts: Vec<Link>,
 }

@@ -8,6 +8,7 @@ mod admins;
 mod api;
 mod audit;
 mod cli;
+mod deadlines;
 mod jobs;
 mod kernel_cli;
 mod scope;

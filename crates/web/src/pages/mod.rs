@@ -2,6 +2,8 @@
 
 pub mod admin;
 pub mod audit;
+pub mod calendar;
+pub mod deadlines;
 pub mod org;
 
 use axum::Extension;
@@ -22,8 +24,32 @@ pub fn layout(s: &Signed) -> Layout {
     Layout::for_actor(&s.actor, &s.csrf, &s.path)
 }
 
-pub async fn home(s: Signed) -> Response {
+pub async fn home(State(state): State<AppState>, s: Signed) -> Result<Response, PageError> {
     let a = &s.actor;
+    let todos = match a.user_id {
+        Some(user) => fazhi_core::deadlines::for_user(&state.store, user, 50).await?,
+        None => Vec::new(),
+    };
+    let todos = todos
+        .into_iter()
+        .map(|d| {
+            let (light, light_label) = match d.warning.as_str() {
+                "red" => ("red", "红灯"),
+                "yellow" => ("yellow", "黄灯"),
+                _ => ("none", "正常"),
+            };
+            Todo {
+                light,
+                light_label,
+                purpose: d.purpose,
+                due: d.due_on,
+                basis: format!("{}{}", d.law, d.article),
+                state: deadline_state_label(&d.state),
+                href: format!("/deadlines/{}", d.id),
+            }
+        })
+        .collect();
+    let unread = fazhi_core::messages::unread(&state.store, a).await?;
     let mut facts = vec![
         ("用户名".to_string(), a.name.clone()),
         ("姓名".to_string(), a.display_name.clone()),
@@ -47,13 +73,25 @@ pub async fn home(s: Signed) -> Response {
         .filter(|n| n.ready && n.href != "/")
         .map(|n| link(n.href, n.label))
         .collect();
-    HomePage {
+    Ok(HomePage {
         layout: layout(&s),
         greeting: format!("{}，您好。", a.display_name),
+        todos,
+        unread,
         facts,
         shortcuts,
     }
-    .into_response()
+    .into_response())
+}
+
+pub fn deadline_state_label(state: &str) -> &'static str {
+    match state {
+        "running" => "计时中",
+        "suspended" => "已中止计时",
+        "met" => "已完成",
+        "overdue" => "已超期",
+        _ => "未知",
+    }
 }
 
 #[derive(Deserialize)]
