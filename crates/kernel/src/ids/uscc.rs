@@ -47,47 +47,68 @@ pub fn org_check_character(body: &str) -> Option<char> {
     }
 }
 
+/// GB 32100 character values by byte (255: not allowed), so validation is table look-ups.
+const VALUES: [u8; 256] = {
+    let mut t = [255u8; 256];
+    let cs = CHARSET.as_bytes();
+    let mut i = 0;
+    while i < cs.len() {
+        t[cs[i] as usize] = i as u8;
+        t[cs[i].to_ascii_lowercase() as usize] = i as u8;
+        i += 1;
+    }
+    t
+};
+
 impl Uscc {
     pub fn parse(input: &str) -> Result<Uscc, IdError> {
-        let s = input.trim().to_ascii_uppercase();
-        let n = s.chars().count();
-        if n != 18 {
-            return Err(IdError::Length {
-                expected: "18",
-                got: n,
-            });
+        let s = input.trim();
+        let b = s.as_bytes();
+        if b.len() != 18 || !s.is_ascii() {
+            return Err(slow_error(s));
         }
-        for (i, c) in s.chars().enumerate() {
-            if value(c).is_none() {
+        let mut sum = 0u32;
+        let mut org_sum = 0u32;
+        for (i, &c) in b.iter().enumerate() {
+            let v = VALUES[c as usize];
+            if v == 255 || ((2..8).contains(&i) && !c.is_ascii_digit()) {
                 return Err(IdError::Character {
                     position: i + 1,
-                    ch: c,
+                    ch: char::from(c),
                 });
             }
-        }
-        for (i, c) in s.chars().enumerate().skip(2).take(6) {
-            if !c.is_ascii_digit() {
-                return Err(IdError::Character {
-                    position: i + 1,
-                    ch: c,
-                });
+            if i < 17 {
+                sum += u32::from(v) * WEIGHTS[i];
+            }
+            if (8..16).contains(&i) {
+                // GB 11714 values: digits, then A–Z as 10–35 (not the GB 32100 ordering).
+                let ov = if c.is_ascii_digit() {
+                    c - b'0'
+                } else {
+                    c.to_ascii_uppercase() - b'A' + 10
+                };
+                org_sum += u32::from(ov) * ORG_WEIGHTS[i - 8];
             }
         }
-        let org = &s[8..17];
-        let expected_org = org_check_character(&org[..8]).unwrap_or('?');
-        let got_org = org.chars().nth(8).unwrap_or('?');
-        if expected_org != got_org {
+        let expected_org = match 11 - org_sum % 11 {
+            10 => b'X',
+            11 => b'0',
+            v => b'0' + v as u8,
+        };
+        if b[16].to_ascii_uppercase() != expected_org {
             return Err(IdError::OrgCodeCheck {
-                expected: expected_org,
-                got: got_org,
+                expected: char::from(expected_org),
+                got: char::from(b[16].to_ascii_uppercase()),
             });
         }
-        let expected = check_character(&s[..17]).unwrap_or('?');
-        let got = s.chars().nth(17).unwrap_or('?');
-        if expected != got {
-            return Err(IdError::CheckCharacter { expected, got });
+        let expected = CHARSET.as_bytes()[((31 - sum % 31) % 31) as usize];
+        if b[17].to_ascii_uppercase() != expected {
+            return Err(IdError::CheckCharacter {
+                expected: char::from(expected),
+                got: char::from(b[17].to_ascii_uppercase()),
+            });
         }
-        Ok(Uscc(s))
+        Ok(Uscc(s.to_ascii_uppercase()))
     }
 
     pub fn as_str(&self) -> &str {
@@ -102,6 +123,31 @@ impl Uscc {
     /// Positions 9–17: the organisation code (GB 11714).
     pub fn organisation_code(&self) -> &str {
         &self.0[8..17]
+    }
+}
+
+/// The error for input that is not 18 ASCII characters, named by characters, not bytes.
+fn slow_error(s: &str) -> IdError {
+    let n = s.chars().count();
+    if n != 18 {
+        return IdError::Length {
+            expected: "18",
+            got: n,
+        };
+    }
+    match s
+        .chars()
+        .enumerate()
+        .find(|(_, c)| !c.is_ascii() || VALUES[*c as usize] == 255)
+    {
+        Some((i, ch)) => IdError::Character {
+            position: i + 1,
+            ch,
+        },
+        None => IdError::Length {
+            expected: "18",
+            got: n,
+        },
     }
 }
 
