@@ -200,6 +200,25 @@ pub async fn department(store: &Store, actor: &Actor, id: i64) -> Result<Departm
     repo::department_by_id(&mut *store.conn().await?, &actor.scope, id).await
 }
 
+/// Checks the department's region exists and returns its parent (which the actor must see).
+async fn department_parent(
+    conn: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    input: &DepartmentInput,
+) -> Result<Option<Department>> {
+    repo::region_by_id(conn, input.region_id)
+        .await
+        .map_err(|_| Error::invalid("region_id", "所属区域不存在。"))?;
+    match input.parent_id {
+        Some(p) => Ok(Some(
+            repo::department_by_id(conn, &actor.scope, p)
+                .await
+                .map_err(|_| Error::invalid("parent_id", "上级部门不存在。"))?,
+        )),
+        None => Ok(None),
+    }
+}
+
 pub async fn create_department(
     store: &Store,
     actor: &Actor,
@@ -209,17 +228,7 @@ pub async fn create_department(
     let name = rules::text("name", "部门名称", &input.name, 64)?;
     let abbr = rules::issuer_abbr(input.issuer_abbr.as_deref())?;
     let mut tx = store.begin().await?;
-    repo::region_by_id(tx.conn(), input.region_id)
-        .await
-        .map_err(|_| Error::invalid("region_id", "所属区域不存在。"))?;
-    let parent = match input.parent_id {
-        Some(p) => Some(
-            repo::department_by_id(tx.conn(), &actor.scope, p)
-                .await
-                .map_err(|_| Error::invalid("parent_id", "上级部门不存在。"))?,
-        ),
-        None => None,
-    };
+    let parent = department_parent(tx.conn(), actor, input).await?;
     let now = now_ms();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO departments (parent_id, region_id, name, issuer_abbr, path, created_by,
@@ -267,17 +276,7 @@ pub async fn update_department(
     let abbr = rules::issuer_abbr(input.issuer_abbr.as_deref())?;
     let mut tx = store.begin().await?;
     let before = repo::department_by_id(tx.conn(), &actor.scope, id).await?;
-    repo::region_by_id(tx.conn(), input.region_id)
-        .await
-        .map_err(|_| Error::invalid("region_id", "所属区域不存在。"))?;
-    let parent = match input.parent_id {
-        Some(p) => Some(
-            repo::department_by_id(tx.conn(), &actor.scope, p)
-                .await
-                .map_err(|_| Error::invalid("parent_id", "上级部门不存在。"))?,
-        ),
-        None => None,
-    };
+    let parent = department_parent(tx.conn(), actor, input).await?;
     if let Some(p) = &parent
         && p.path.starts_with(&before.path)
     {
