@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use crate::{Error, Result};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Permission {
     /// Read the organisation directory (regions, departments, users) within one's scope.
     OrgRead,
@@ -21,11 +21,24 @@ pub enum Permission {
     AuditExport,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum AdminKind {
     System,
     Security,
     Audit,
+}
+
+/// Serialised as the stable code (`org.read`), in the API and on the audit log.
+impl Serialize for Permission {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
+}
+
+impl Serialize for AdminKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        s.serialize_str(self.code())
+    }
 }
 
 impl Permission {

@@ -42,6 +42,27 @@ pub fn action_label(action: &str) -> &str {
         "seed" => "初始化数据",
         "verify" => "校验审计链",
         "import" => "导入",
+        "warn" => "期限预警",
+        "rotate_key" => "密钥轮换",
+        other => other,
+    }
+}
+
+pub fn object_label(object_type: &str) -> &str {
+    match object_type {
+        "user" => "用户",
+        "region" => "区域",
+        "department" => "部门",
+        "role" => "角色",
+        "api_token" => "对接令牌",
+        "password_policy" => "密码策略",
+        "deadline_warning_policy" => "预警设置",
+        "audit_log" => "审计日志",
+        "organisation" => "组织机构",
+        "calendar_year" => "年度节假日安排",
+        "local_rest_day" => "本地休息日",
+        "deadline" => "期限",
+        "users" => "用户（批量）",
         other => other,
     }
 }

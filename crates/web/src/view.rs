@@ -114,7 +114,10 @@ impl Layout {
         }
         Layout {
             user: Some(actor.display_name.clone()),
-            role: actor.admin_kind.map(|k| k.label_zh().to_string()),
+            role: actor
+                .admin_kind
+                .map(|k| k.label_zh().to_string())
+                .filter(|r| *r != actor.display_name),
             csrf: csrf.to_string(),
             nav,
             flashes: Vec::new(),
@@ -322,6 +325,27 @@ impl FormPage {
             links: Vec::new(),
         }
     }
+}
+
+/// One of several forms on a page.
+pub struct FormSection {
+    pub title: String,
+    pub action: String,
+    pub hidden: Vec<(&'static str, String)>,
+    pub fields: Vec<Field>,
+    pub submit: &'static str,
+}
+
+/// A record with several independent actions, each its own form.
+#[derive(Template, WebTemplate)]
+#[template(path = "sections.html")]
+pub struct SectionsPage {
+    pub layout: Layout,
+    pub title: String,
+    pub intro: String,
+    pub error: Option<String>,
+    pub details: Vec<(String, String)>,
+    pub sections: Vec<FormSection>,
 }
 
 #[derive(Template, WebTemplate)]

@@ -4,7 +4,7 @@ use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::{FixedOffset, NaiveDate, TimeZone};
-use fazhi_core::audit::{action_label, china_time, export_xlsx, search};
+use fazhi_core::audit::{action_label, china_time, export_xlsx, object_label, search};
 use fazhi_core::{Error, Permission};
 use fazhi_store::audit::AuditFilter;
 use fazhi_store::page::Keyset;
@@ -87,10 +87,14 @@ pub async fn page(
                 cell(action_label(&e.action)),
                 cell(format!(
                     "{} {}",
-                    e.object_type,
+                    object_label(&e.object_type),
                     e.object_id.clone().unwrap_or_default()
                 )),
-                cell(e.detail.chars().take(200).collect::<String>()),
+                cell(if e.detail == "{}" {
+                    String::new()
+                } else {
+                    e.detail.chars().take(200).collect::<String>()
+                }),
             ]
         })
         .collect::<Vec<_>>();

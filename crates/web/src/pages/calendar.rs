@@ -2,61 +2,106 @@
 //! the city's own non-working days, and when deadline lights turn yellow.
 
 use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use fazhi_core::{Error, Permission, calendar, settings};
 use fazhi_kernel::deadline::WarningPolicy;
 
-use super::org::form_error;
 use super::{layout, require};
 use crate::AppState;
-use crate::error::PageError;
+use crate::error::{PageError, status_of};
 use crate::form::FormData;
 use crate::session::Signed;
 use crate::view::*;
+
+fn section(title: &str, action: &str, fields: Vec<Field>, submit: &'static str) -> FormSection {
+    FormSection {
+        title: title.to_string(),
+        action: "/admin/calendar".into(),
+        hidden: vec![("action", action.to_string())],
+        fields,
+        submit,
+    }
+}
 
 async fn page(
     state: &AppState,
     s: &Signed,
     form: Option<&FormData>,
-) -> Result<FormPage, PageError> {
+    error: Option<String>,
+) -> Result<SectionsPage, PageError> {
     let cal = calendar::load(&state.store).await?;
     let (policy, version) = settings::warning_policy(&state.store).await?;
-    let mut page = FormPage::new(layout(s), "工作日历", "/admin/calendar");
-    page.intro = "法定节假日和调休按国务院办公厅每年的通知计算；未公布年度按周末推算并标明“未确认”。新年度通知公布后在此导入，无需升级系统；导入或增加本地休息日后，所有未办结的期限自动重算。".into();
-    page.details = cal
+    let mut details: Vec<(String, String)> = cal
         .published_years()
         .map(|(y, source)| (format!("{y}年"), source.to_string()))
         .collect();
     for (day, reason) in calendar::local_rest_days(&state.store).await? {
-        page.details.push((format!("本地休息日 {day}"), reason));
+        details.push((format!("本地休息日 {day}"), reason));
     }
-    let pick = |name: &str, default: String| form.map_or(default, |f| f.get(name).to_string());
-    page.fields = vec![
-        Field::select(
-            "action",
-            "操作",
-            vec![
-                ("import".into(), "导入年度安排".into()),
-                ("local".into(), "增加本地休息日".into()),
-                ("warning".into(), "修改预警设置".into()),
-            ],
-            &pick("action", "import".into()),
-        ),
-        Field::textarea("body", "年度安排（导入时填写）", pick("body", String::new()))
-            .hint("格式：第一行“[2027] 国务院办公厅关于2027年部分节假日安排的通知（文号）”，然后“rest 日期…”（放假日）和“work 日期…”（调休上班日），日期写成 YYYY-MM-DD，以空格分隔。"),
-        Field::date("day", "本地休息日（增加时填写）", pick("day", String::new())),
-        Field::text("reason", "原因（增加本地休息日时填写）", pick("reason", String::new()), 100),
-        Field::text("share_percent", "黄灯：已过期限的百分比", pick("share_percent", policy.share_percent.to_string()), 2),
-        Field::text("working_days_left", "黄灯：或剩余工作日不超过", pick("working_days_left", policy.working_days_left.to_string()), 2),
-    ];
-    page.hidden.push(("version", version.to_string()));
-    page.submit = "提交";
-    Ok(page)
+    // Re-show what was typed in the form that failed, and only there.
+    let typed = |action: &str, name: &str, default: String| {
+        form.filter(|f| f.get("action") == action)
+            .map_or(default, |f| f.get(name).to_string())
+    };
+    let mut warning = section(
+        "期限预警设置",
+        "warning",
+        vec![
+            Field::text(
+                "share_percent",
+                "黄灯：已过期限的百分比",
+                typed("warning", "share_percent", policy.share_percent.to_string()),
+                2,
+            )
+            .required(),
+            Field::text(
+                "working_days_left",
+                "黄灯：或剩余工作日不超过",
+                typed(
+                    "warning",
+                    "working_days_left",
+                    policy.working_days_left.to_string(),
+                ),
+                2,
+            )
+            .required(),
+        ],
+        "保存预警设置",
+    );
+    warning.hidden.push(("version", version.to_string()));
+    Ok(SectionsPage {
+        layout: layout(s),
+        title: "工作日历".into(),
+        intro: "法定节假日和调休按国务院办公厅每年的通知计算；未公布年度按周末推算并标明“未确认”。新年度通知公布后在此导入，无需升级系统；导入或增加本地休息日后，所有未办结的期限自动重算。".into(),
+        error,
+        details,
+        sections: vec![
+            section(
+                "导入年度节假日安排",
+                "import",
+                vec![Field::textarea("body", "年度安排", typed("import", "body", String::new()))
+                    .required()
+                    .hint("第一行“[2027] 国务院办公厅关于2027年部分节假日安排的通知（文号）”，然后“rest 日期…”（放假日）和“work 日期…”（调休上班日），日期写成 YYYY-MM-DD，以空格分隔。")],
+                "导入",
+            ),
+            section(
+                "增加本地休息日",
+                "local",
+                vec![
+                    Field::date("day", "日期", typed("local", "day", String::new())),
+                    Field::text("reason", "原因", typed("local", "reason", String::new()), 100).required(),
+                ],
+                "增加",
+            ),
+            warning,
+        ],
+    })
 }
 
 pub async fn show(State(state): State<AppState>, s: Signed) -> Result<Response, PageError> {
     require(&s, Permission::OrgManage)?;
-    Ok(page(&state, &s, None).await?.into_response())
+    Ok(page(&state, &s, None, None).await?.into_response())
 }
 
 pub async fn update(
@@ -91,6 +136,14 @@ pub async fn update(
     };
     match result {
         Ok(()) => Ok(Redirect::to("/admin/calendar").into_response()),
-        Err(e) => form_error(page(&state, &s, Some(&f)).await?, e),
+        Err(Error::Store(e)) => Err(PageError(Error::Store(e))),
+        Err(e) => {
+            let status: StatusCode = status_of(&e);
+            Ok((
+                status,
+                page(&state, &s, Some(&f), Some(e.message_zh())).await?,
+            )
+                .into_response())
+        }
     }
 }

@@ -10,10 +10,9 @@ use fazhi_kernel::period::Period;
 use fazhi_store::page::Keyset;
 use serde::Deserialize;
 
-use super::org::form_error;
 use super::{deadline_state_label, layout};
 use crate::AppState;
-use crate::error::PageError;
+use crate::error::{PageError, status_of};
 use crate::form::FormData;
 use crate::session::Signed;
 use crate::view::*;
@@ -33,15 +32,11 @@ async fn page(
     s: &Signed,
     id: i64,
     form: Option<&FormData>,
-) -> Result<FormPage, PageError> {
+    error: Option<String>,
+) -> Result<SectionsPage, PageError> {
     let d = deadlines::get(&state.store, &s.actor, id).await?;
     let history = deadlines::history(&state.store, &s.actor, id).await?;
-    let mut page = FormPage::new(
-        layout(s),
-        format!("期限：{}", d.purpose),
-        format!("/deadlines/{id}"),
-    );
-    page.details = vec![
+    let mut details = vec![
         ("依据".into(), format!("{}{}", d.law, d.article)),
         (
             "起算事件".into(),
@@ -60,13 +55,15 @@ async fn page(
         ("黄灯起始日".into(), d.yellow_on.clone()),
     ];
     if !d.confirmed {
-        page.details.push((
+        details.push((
             "注意".into(),
             "计算所涉年度尚未公布节假日安排，按周末推算，待公布后系统自动重算。".into(),
         ));
     }
+    let suspended = history.iter().filter(|h| h.0 == "suspend").count()
+        > history.iter().filter(|h| h.0 == "resume").count();
     for (kind, on, period, reason, approver) in history {
-        page.details.push((
+        details.push((
             format!("{} {on}", change_label(&kind)),
             format!(
                 "{}{reason}（批准人：{approver}）",
@@ -74,29 +71,52 @@ async fn page(
             ),
         ));
     }
-    if d.state != "met" {
-        let pick = |name: &str| form.map(|f| f.get(name).to_string()).unwrap_or_default();
-        let kinds = vec![
-            (
-                "suspend".to_string(),
-                "中止计时（听证、检验、鉴定、专家评审等）".to_string(),
+    // Re-show what was typed in the form that failed, and only there.
+    let typed = |kind: &str, name: &str| {
+        form.filter(|f| f.get("kind") == kind)
+            .map(|f| f.get(name).to_string())
+            .unwrap_or_default()
+    };
+    let section = |kind: &'static str, date_label: &'static str, with_period: bool| {
+        let mut fields = vec![Field::date("on", date_label, typed(kind, "on"))];
+        if with_period {
+            fields.push(
+                Field::text("period", "延长的期间", typed(kind, "period"), 32)
+                    .required()
+                    .hint("如“30日”“10个工作日”“1个月”。"),
+            );
+        }
+        fields.push(Field::text("reason", "理由", typed(kind, "reason"), 200).required());
+        fields.push(Field::text("approver", "批准人", typed(kind, "approver"), 32).required());
+        FormSection {
+            title: change_label(kind).to_string(),
+            action: format!("/deadlines/{id}"),
+            hidden: vec![("kind", kind.to_string())],
+            fields,
+            submit: change_label(kind),
+        }
+    };
+    let sections = match (d.state.as_str(), suspended) {
+        ("met", _) => Vec::new(),
+        (_, true) => vec![section("resume", "重新计算的首日", false)],
+        _ => vec![
+            section(
+                "suspend",
+                "停止计算的首日（听证、检验、鉴定、专家评审等）",
+                false,
             ),
-            ("resume".to_string(), "恢复计时".to_string()),
-            ("extend".to_string(), "延长期限".to_string()),
-            ("met".to_string(), "办结".to_string()),
-        ];
-        page.fields = vec![
-            Field::select("kind", "操作", kinds, &pick("kind")).required(),
-            Field::date("on", "日期", pick("on"))
-                .hint("中止：停止计算的首日；恢复：重新计算的首日；延长：批准日；办结：办结日。"),
-            Field::text("period", "延长的期间（仅延长时填写）", pick("period"), 32)
-                .hint("如“30日”“10个工作日”。"),
-            Field::text("reason", "理由", pick("reason"), 200).required(),
-            Field::text("approver", "批准人", pick("approver"), 32).required(),
-        ];
-        page.submit = "提交";
-    }
-    Ok(page)
+            section("extend", "批准日", true),
+            section("met", "办结日", false),
+        ],
+    };
+    Ok(SectionsPage {
+        layout: layout(s),
+        title: format!("期限：{}", d.purpose),
+        intro: String::new(),
+        error,
+        details,
+        sections,
+    })
 }
 
 pub async fn show(
@@ -104,7 +124,7 @@ pub async fn show(
     s: Signed,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    Ok(page(&state, &s, id, None).await?.into_response())
+    Ok(page(&state, &s, id, None, None).await?.into_response())
 }
 
 fn parse_change(f: &FormData) -> Result<Change, Error> {
@@ -157,7 +177,12 @@ pub async fn update(
     };
     match result {
         Ok(_) => Ok(Redirect::to(&format!("/deadlines/{id}")).into_response()),
-        Err(e) => form_error(page(&state, &s, id, Some(&f)).await?, e),
+        Err(Error::Store(e)) => Err(PageError(Error::Store(e))),
+        Err(e) => Ok((
+            status_of(&e),
+            page(&state, &s, id, Some(&f), Some(e.message_zh())).await?,
+        )
+            .into_response()),
     }
 }
 
