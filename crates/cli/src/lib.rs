@@ -213,3 +213,56 @@ pub fn idle_timeout(minutes: Option<u64>, file: &FileConfig) -> Duration {
             .unwrap_or(DEFAULT_IDLE_MINUTES),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn flags_and_environment_win_over_the_file_which_wins_over_defaults() {
+        let file: FileConfig = toml::from_str(
+            "database_url = \"postgres://db/fazhi\"\nlisten = \"127.0.0.1:9000\"\nidle_timeout_minutes = 10\n",
+        )
+        .unwrap();
+        assert!(
+            matches!(Database::resolve(None, None, &file), Database::Url(u) if u == "postgres://db/fazhi")
+        );
+        assert!(
+            matches!(Database::resolve(None, Some("d".into()), &file), Database::DataDir(d) if d == Path::new("d"))
+        );
+        assert!(
+            matches!(Database::resolve(Some("postgres://x/y".into()), Some("d".into()), &file), Database::Url(u) if u == "postgres://x/y")
+        );
+        // An empty FAZHI_DATABASE_URL counts as unset.
+        assert!(
+            matches!(Database::resolve(Some(String::new()), None, &file), Database::Url(u) if u == "postgres://db/fazhi")
+        );
+        assert!(
+            matches!(Database::resolve(None, None, &FileConfig::default()), Database::DataDir(d) if d == Path::new(DEFAULT_DATA_DIR))
+        );
+        assert_eq!(idle_timeout(Some(5), &file).as_secs(), 300);
+        assert_eq!(idle_timeout(None, &file).as_secs(), 600);
+        assert_eq!(idle_timeout(None, &FileConfig::default()).as_secs(), 1800);
+    }
+
+    #[test]
+    fn a_bad_configuration_file_is_named() {
+        let dir = std::env::temp_dir().join(format!("fazhi-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("fazhi.toml");
+        std::fs::write(&path, "listne = \"127.0.0.1:1\"\n").unwrap();
+        let err = FileConfig::load(Some(&path)).unwrap_err().to_string();
+        assert!(
+            err.contains("fazhi.toml") && err.contains("listne"),
+            "{err}"
+        );
+        assert!(FileConfig::load(Some(&dir.join("missing.toml"))).is_err());
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn describe_hides_the_password() {
+        let d = Database::Url("postgres://fazhi:secret@db:5432/fazhi".into());
+        assert_eq!(d.describe(), "postgres://…@db:5432/fazhi");
+    }
+}

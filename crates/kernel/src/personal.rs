@@ -71,6 +71,10 @@ const HOME_LABELS: &[&str] = &[
     "住址",
     "家住",
     "现住",
+    "住在",
+    "居住在",
+    "居住于",
+    "暂住",
 ];
 /// Labels that introduce an address of whoever was named last: a home address after a person,
 /// a business address (kept) after an organisation.
@@ -436,6 +440,17 @@ mod tests {
         ] {
             assert!(r.text.contains(kept), "{kept} missing from {}", r.text);
         }
+    }
+
+    #[test]
+    fn a_home_address_in_running_text_is_found_by_its_verb() {
+        let found = scan(
+            "经查，李四住在诸暨市浣东街道东二村5组18号，系该店经营者。",
+            &[],
+        );
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].kind, PiiKind::Address);
+        assert_eq!(found[0].text, "诸暨市浣东街道东二村5组18号");
     }
 
     #[test]

@@ -17,7 +17,23 @@ async fn health_login_page_and_csrf() {
             cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
             "{cookie}"
         );
+        assert!(!cookie.contains("Secure"), "plain HTTP: {cookie}");
         assert!(r.text().await.unwrap().contains("用户名"));
+        // Behind an HTTPS proxy the cookie is Secure.
+        let r = app
+            .browser()
+            .client
+            .get(b.url("/login"))
+            .header("x-forwarded-proto", "https")
+            .send()
+            .await
+            .unwrap();
+        assert!(
+            r.headers()["set-cookie"]
+                .to_str()
+                .unwrap()
+                .contains("; Secure")
+        );
         // A forged or missing CSRF token is refused, and nothing is signed in.
         let otp = app.one_time["sysadmin"].clone();
         for token in ["", "0000"] {
