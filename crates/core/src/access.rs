@@ -12,6 +12,8 @@ use crate::{Error, Result};
 pub enum Permission {
     /// Read the organisation directory (regions, departments, users) within one's scope.
     OrgRead,
+    /// Maintain the enforcement catalog and its delegations to towns.
+    CatalogManage,
     OrgManage,
     UserManage,
     TokenManage,
@@ -42,8 +44,9 @@ impl Serialize for AdminKind {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 8] = [
+    pub const ALL: [Permission; 9] = [
         Permission::OrgRead,
+        Permission::CatalogManage,
         Permission::OrgManage,
         Permission::UserManage,
         Permission::TokenManage,
@@ -56,6 +59,7 @@ impl Permission {
     pub fn code(self) -> &'static str {
         match self {
             Permission::OrgRead => "org.read",
+            Permission::CatalogManage => "catalog.manage",
             Permission::OrgManage => "org.manage",
             Permission::UserManage => "user.manage",
             Permission::TokenManage => "token.manage",
@@ -73,6 +77,7 @@ impl Permission {
     pub fn label_zh(self) -> &'static str {
         match self {
             Permission::OrgRead => "查看组织机构通讯录",
+            Permission::CatalogManage => "维护执法事项目录和赋权",
             Permission::OrgManage => "管理区域和部门",
             Permission::UserManage => "管理用户账号",
             Permission::TokenManage => "管理系统对接令牌",
@@ -88,7 +93,7 @@ impl Permission {
     /// the three administrators' powers.
     pub fn admin_kind(self) -> Option<AdminKind> {
         match self {
-            Permission::OrgRead => None,
+            Permission::OrgRead | Permission::CatalogManage => None,
             Permission::OrgManage | Permission::UserManage | Permission::TokenManage => {
                 Some(AdminKind::System)
             }

@@ -68,10 +68,10 @@ pub fn builtin_roles() -> Vec<BuiltinRole> {
     roles.push(BuiltinRole {
         code: "supervisor",
         name: "司法局监督人员",
-        description: "全市范围查看各部门、镇街的数据。",
+        description: "全市范围查看各部门、镇街的数据，维护执法事项目录。",
         admin_kind: None,
         scope: DataScope::All,
-        permissions: vec![Permission::OrgRead],
+        permissions: vec![Permission::OrgRead, Permission::CatalogManage],
     });
     roles.push(BuiltinRole {
         code: "town_clerk",

@@ -11,6 +11,7 @@ pub mod auth;
 pub mod calendar;
 pub mod deadlines;
 pub mod demo;
+pub mod enforcement;
 mod error;
 pub mod jobs;
 pub mod messages;

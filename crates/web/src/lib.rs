@@ -149,7 +149,7 @@ async fn headers(req: Request, next: Next) -> Response {
 }
 
 pub fn router(state: AppState) -> Router {
-    use pages::{admin, audit, calendar, deadlines, org};
+    use pages::{admin, audit, calendar, deadlines, enforcement, org};
     Router::new()
         .route("/", get(pages::home))
         .route("/login", get(pages::login_page).post(pages::login))
@@ -205,6 +205,24 @@ pub fn router(state: AppState) -> Router {
             get(admin::tokens).post(admin::token_create),
         )
         .route("/admin/tokens/{id}/revoke", post(admin::token_revoke))
+        .route("/enforcement/catalog", get(enforcement::catalog))
+        .route(
+            "/enforcement/catalog/items/{code}",
+            get(enforcement::item).post(enforcement::item_update),
+        )
+        .route(
+            "/enforcement/catalog/import",
+            get(enforcement::import_page)
+                .post(enforcement::import)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    enforcement::UPLOAD_LIMIT,
+                )),
+        )
+        .route(
+            "/enforcement/catalog/template.xlsx",
+            get(enforcement::template),
+        )
+        .route("/enforcement/catalog/export.xlsx", get(enforcement::export))
         .route("/messages", get(deadlines::inbox))
         .route(
             "/messages/read",

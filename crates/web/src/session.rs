@@ -121,24 +121,40 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
                 }
             }
         } else {
-            let (parts, body) = req.into_parts();
-            let Ok(bytes) = to_bytes(body, FORM_LIMIT).await else {
-                return message_page(
-                    StatusCode::PAYLOAD_TOO_LARGE,
-                    "提交内容过大",
-                    format!("表单内容不能超过 {} KB。", FORM_LIMIT / 1024),
-                );
+            let multipart = req
+                .headers()
+                .get(header::CONTENT_TYPE)
+                .is_some_and(|v| v.as_bytes().starts_with(b"multipart/form-data"));
+            // File uploads carry the token in the form's action URL: the guard does not buffer
+            // files to look inside them.
+            let sent_in_url = req
+                .uri()
+                .query()
+                .and_then(|q| serde_urlencoded::from_str::<Vec<(String, String)>>(q).ok())
+                .and_then(|pairs| pairs.into_iter().find(|(k, _)| k == "csrf").map(|(_, v)| v))
+                .unwrap_or_default();
+            let sent = if multipart {
+                sent_in_url
+            } else {
+                let (parts, body) = req.into_parts();
+                let Ok(bytes) = to_bytes(body, FORM_LIMIT).await else {
+                    return message_page(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        "提交内容过大",
+                        format!("表单内容不能超过 {} KB。", FORM_LIMIT / 1024),
+                    );
+                };
+                let sent = form_field(&bytes, "csrf").unwrap_or_default();
+                req = Request::from_parts(parts, Body::from(bytes));
+                sent
             };
-            let sent = form_field(&bytes, "csrf").unwrap_or_default();
-            let ok = expected.is_some_and(|e| same(&sent, &e));
-            if !ok {
+            if !expected.is_some_and(|e| same(&sent, &e)) {
                 return message_page(
                     StatusCode::FORBIDDEN,
                     "表单已失效",
                     "表单校验码缺失或已过期（可能是页面停留过久或已退出登录）。请重新打开页面后再提交。".into(),
                 );
             }
-            req = Request::from_parts(parts, Body::from(bytes));
         }
     }
     if let Some(s) = &st.session

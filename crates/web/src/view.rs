@@ -88,6 +88,7 @@ impl Layout {
             add("/messages", "消息", true);
         }
         if actor.admin_kind.is_none() {
+            add("/enforcement/catalog", "执法事项目录", true);
             for (code, label, _) in MODULES {
                 add(&format!("/m/{code}"), label, false);
             }
@@ -164,6 +165,7 @@ pub enum FieldKind {
     Checkboxes,
     Date,
     TextArea,
+    File,
 }
 
 pub struct Opt {
@@ -217,6 +219,14 @@ impl Field {
         Field {
             kind: FieldKind::TextArea,
             ..Field::text(name, label, value, 0)
+        }
+    }
+
+    pub fn file(name: &'static str, label: &'static str) -> Field {
+        Field {
+            kind: FieldKind::File,
+            required: true,
+            ..Field::text(name, label, "", 0)
         }
     }
 
@@ -307,6 +317,8 @@ pub struct FormPage {
     pub submit: &'static str,
     pub buttons: Vec<Link>,
     pub links: Vec<Link>,
+    /// A file upload form (multipart; the CSRF token travels in the action URL).
+    pub multipart: bool,
 }
 
 impl FormPage {
@@ -323,6 +335,7 @@ impl FormPage {
             submit: "保存",
             buttons: Vec::new(),
             links: Vec::new(),
+            multipart: false,
         }
     }
 }

@@ -7,6 +7,7 @@ mod helpers;
 mod admins;
 mod api;
 mod audit;
+mod catalog;
 mod cli;
 mod deadlines;
 mod jobs;
