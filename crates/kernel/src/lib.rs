@@ -6,5 +6,6 @@
 pub mod calendar;
 pub mod deadline;
 pub mod ids;
+pub mod money;
 pub mod period;
 pub mod personal;

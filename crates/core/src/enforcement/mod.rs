@@ -1,4 +1,6 @@
 //! Enforcement (行政执法). Today: the catalog of enforcement items and their delegation to
-//! towns. Penalty cases, discretion benchmarks, documents and publication follow.
+//! towns, and the penalty law's rules as pure functions. Stored penalty cases, discretion
+//! benchmarks, documents and publication follow.
 
 pub mod catalog;
+pub mod rules;
