@@ -3,4 +3,5 @@
 //! benchmarks, documents and publication follow.
 
 pub mod catalog;
+pub mod discretion;
 pub mod rules;
