@@ -63,6 +63,8 @@ pub fn object_label(object_type: &str) -> &str {
         "local_rest_day" => "本地休息日",
         "deadline" => "期限",
         "users" => "用户（批量）",
+        "enforcement_catalog" => "执法事项目录",
+        "delegation" => "赋权",
         other => other,
     }
 }

@@ -57,7 +57,6 @@ pub struct Layout {
     pub role: Option<String>,
     pub csrf: String,
     pub nav: Vec<NavItem>,
-    pub flashes: Vec<String>,
 }
 
 impl Layout {
@@ -67,7 +66,6 @@ impl Layout {
             role: None,
             csrf,
             nav: Vec::new(),
-            flashes: Vec::new(),
         }
     }
 
@@ -121,7 +119,6 @@ impl Layout {
                 .filter(|r| *r != actor.display_name),
             csrf: csrf.to_string(),
             nav,
-            flashes: Vec::new(),
         }
     }
 }
