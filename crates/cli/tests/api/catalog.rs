@@ -261,6 +261,24 @@ async fn the_catalog_is_imported_versioned_delegated_and_exported() {
         assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE object_type = 'enforcement_catalog' AND action = 'export'").await, 1);
         assert_eq!(app.count("SELECT COUNT(*) FROM audit_log WHERE object_type = 'enforcement_catalog' AND action = 'import'").await, 2);
 
+        // The JSON API gives the same lists.
+        let v: serde_json::Value = sys
+            .get("/api/v1/catalog?list=town&on=2024-07-01")
+            .await
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(v["items"].as_array().unwrap().len(), 1);
+        assert_eq!(v["items"][0]["code"], "B001");
+        let v: serde_json::Value = sys.get("/api/v1/catalog/A001").await.json().await.unwrap();
+        assert_eq!(v["versions"].as_array().unwrap().len(), 2);
+        let r = sys.get("/api/v1/catalog?list=everything").await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            sys.get("/api/v1/catalog/NOPE").await.status(),
+            StatusCode::NOT_FOUND
+        );
+
         // Others read the catalog but cannot change it; an upload without the token is refused.
         assert_eq!(
             sys.get("/enforcement/catalog/import").await.status(),

@@ -40,6 +40,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/users", get(users))
         .route("/api/v1/users/{id}", get(user))
         .route("/api/v1/audit", get(audit_log))
+        .route("/api/v1/catalog", get(catalog))
+        .route("/api/v1/catalog/{code}", get(catalog_item))
         .route("/api/openapi.json", get(|| async { Json(document()) }))
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
@@ -237,4 +239,69 @@ async fn audit_log(
     let filter = q.filter()?;
     let page = audit::search(&st.store, &a, &filter, Keyset::new(q.after, q.limit)).await?;
     Ok(Json(page).into_response())
+}
+
+#[derive(Deserialize)]
+struct CatalogApiQuery {
+    list: Option<String>,
+    department_id: Option<i64>,
+    town_id: Option<i64>,
+    q: Option<String>,
+    on: Option<String>,
+    after: Option<String>,
+}
+
+fn catalog_day(on: Option<&str>) -> Result<chrono::NaiveDate, ApiError> {
+    match on.map(str::trim).filter(|s| !s.is_empty()) {
+        None => Ok(fazhi_core::deadlines::china_today()),
+        Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+            ApiError::Domain(fazhi_core::Error::invalid(
+                "on",
+                format!("日期“{s}”格式应为 YYYY-MM-DD。"),
+            ))
+        }),
+    }
+}
+
+/// The catalog in force on a day (public reference data: any authenticated caller).
+async fn catalog(
+    State(st): State<AppState>,
+    ApiActor(_): ApiActor,
+    q: Result<Query<CatalogApiQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    use fazhi_core::enforcement::catalog::{CatalogKind, repo::CatalogFilter, service};
+    let Query(q) =
+        q.map_err(|e| ApiError::BadRequest(format!("查询参数错误：{}", e.body_text())))?;
+    let list = match q.list.as_deref().filter(|l| !l.is_empty()) {
+        Some(l) => Some(CatalogKind::parse(l).ok_or_else(|| {
+            ApiError::Domain(fazhi_core::Error::invalid(
+                "list",
+                "清单应为 master、comprehensive、professional 或 town。",
+            ))
+        })?),
+        None => None,
+    };
+    let filter = CatalogFilter {
+        list,
+        department_id: q.department_id,
+        town_id: q.town_id,
+        q: q.q,
+    };
+    let on = catalog_day(q.on.as_deref())?;
+    let (items, next) = service::list(&st.store, &filter, on, q.after.as_deref()).await?;
+    Ok(Json(json!({ "on": on.to_string(), "items": items, "next": next })).into_response())
+}
+
+async fn catalog_item(
+    State(st): State<AppState>,
+    ApiActor(_): ApiActor,
+    Path(code): Path<String>,
+) -> Result<Response, ApiError> {
+    let on = fazhi_core::deadlines::china_today();
+    let (versions, current, delegations) =
+        fazhi_core::enforcement::catalog::service::item(&st.store, &code, on).await?;
+    Ok(
+        Json(json!({ "versions": versions, "current": current, "delegations": delegations }))
+            .into_response(),
+    )
 }

@@ -65,6 +65,9 @@ pub fn document() -> Value {
                 "User": { "type": "object", "properties": { "id": int, "username": str_, "display_name": str_, "department_id": int, "department_name": str_, "region_id": int, "disabled": { "type": "boolean" }, "version": int } },
                 "UserPage": { "type": "object", "properties": { "items": { "type": "array", "items": { "$ref": "#/components/schemas/User" } }, "next": opt_int } },
                 "AuditEntry": { "type": "object", "properties": { "id": int, "seq": int, "at": int, "actor_name": str_, "ip": opt_str, "action": str_, "object_type": str_, "object_id": opt_str, "detail": str_, "prev_hash": str_, "hash": str_ } },
+                "CatalogItem": { "type": "object", "properties": { "id": int, "code": str_, "name": str_, "kind": { "enum": ["penalty", "coercion", "inspection", "levy", "other"] }, "catalog": { "enum": ["comprehensive", "professional"] }, "law": str_, "article": str_, "basis_text": str_, "department_id": int, "department_name": str_, "effective_from": str_, "repealed": { "type": "boolean" } } },
+                "CatalogPage": { "type": "object", "properties": { "on": str_, "items": { "type": "array", "items": { "$ref": "#/components/schemas/CatalogItem" } }, "next": opt_str } },
+                "CatalogItemDetail": { "type": "object", "properties": { "versions": { "type": "array", "items": { "$ref": "#/components/schemas/CatalogItem" } }, "current": { "oneOf": [{ "$ref": "#/components/schemas/CatalogItem" }, { "type": "null" }] }, "delegations": { "type": "array", "items": { "type": "object" } } } },
                 "AuditPage": { "type": "object", "properties": { "items": { "type": "array", "items": { "$ref": "#/components/schemas/AuditEntry" } }, "next": opt_int } }
             }
         },
@@ -89,6 +92,15 @@ pub fn document() -> Value {
             },
             "/api/v1/users": { "get": op("用户列表（按数据权限，键集分页）", "UserPage", page_params(&[("q", "string"), ("department_id", "integer")]), None) },
             "/api/v1/users/{id}": { "get": op("用户", "User", id_param(), None) },
+            "/api/v1/catalog": { "get": op("执法事项目录（某日有效的版本，按编码键集分页）", "CatalogPage", json!([
+                { "name": "list", "in": "query", "schema": { "enum": ["master", "comprehensive", "professional", "town"] } },
+                { "name": "department_id", "in": "query", "schema": { "type": "integer" } },
+                { "name": "town_id", "in": "query", "schema": { "type": "integer" } },
+                { "name": "q", "in": "query", "schema": { "type": "string" } },
+                { "name": "on", "in": "query", "schema": { "type": "string", "format": "date" } },
+                { "name": "after", "in": "query", "schema": { "type": "string" }, "description": "keyset: the `next` of the previous page" }
+            ]), None) },
+            "/api/v1/catalog/{code}": { "get": op("执法事项（全部版本、现行版本、赋权）", "CatalogItemDetail", json!([{ "name": "code", "in": "path", "required": true, "schema": { "type": "string" } }]), None) },
             "/api/v1/audit": { "get": op("审计日志（审计管理员）", "AuditPage", page_params(&[("actor", "string"), ("action", "string"), ("object_type", "string"), ("from", "string"), ("until", "string")]), None) }
         }
     })
