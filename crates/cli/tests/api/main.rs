@@ -12,6 +12,7 @@ mod cli;
 mod deadlines;
 mod jobs;
 mod kernel_cli;
+mod numbers;
 mod scope;
 mod sign_in;
 mod vault;

@@ -221,6 +221,29 @@ impl FromStr for CaseNumber {
     }
 }
 
+/// Allocates the next number for `prefix` in `year` inside the caller's transaction: one
+/// upsert, so two people filing at once never get the same number, on SQLite or PostgreSQL.
+pub async fn next_number(
+    tx: &mut fazhi_store::Tx,
+    prefix: &str,
+    year: i32,
+) -> crate::Result<CaseNumber> {
+    let last: i64 = sqlx::query_scalar(
+        "INSERT INTO number_sequences (prefix, year, last) VALUES ($1, $2, 1)
+         ON CONFLICT (prefix, year) DO UPDATE SET last = number_sequences.last + 1
+         RETURNING last",
+    )
+    .bind(prefix)
+    .bind(i64::from(year))
+    .fetch_one(tx.conn())
+    .await?;
+    Ok(CaseNumber {
+        prefix: prefix.to_string(),
+        year,
+        seq: u32::try_from(last).map_err(|_| crate::Error::invalid("seq", "文号序号超出范围。"))?,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
