@@ -10,6 +10,29 @@ use serde_json::json;
 use crate::access::{Actor, Permission};
 use crate::{Error, Result};
 
+/// Appends the audit entry of a change by `actor`, in the transaction of the change.
+pub async fn record(
+    tx: &mut fazhi_store::Tx,
+    actor: &Actor,
+    action: &str,
+    object_type: &str,
+    object_id: Option<String>,
+    detail: serde_json::Value,
+) -> Result<()> {
+    audit::append(
+        tx,
+        &actor.audit(),
+        &AuditEvent {
+            action,
+            object_type,
+            object_id,
+            detail,
+        },
+    )
+    .await?;
+    Ok(())
+}
+
 /// The most rows one export holds; a larger export must be narrowed by the filters.
 pub const EXPORT_LIMIT: i64 = 100_000;
 

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 use fazhi_kernel::calendar::{self, Calendar};
-use fazhi_store::audit::{self, AuditEvent};
+
 use fazhi_store::{Row, Store, now_ms};
 use serde_json::json;
 
@@ -72,17 +72,7 @@ pub async fn import(store: &Store, actor: &Actor, text: &str) -> Result<Vec<i32>
         .bind(now_ms())
         .execute(tx.conn())
         .await?;
-        audit::append(
-            &mut tx,
-            &actor.audit(),
-            &AuditEvent {
-                action: "import",
-                object_type: "calendar_year",
-                object_id: Some(y.year.to_string()),
-                detail: json!({ "source": y.source, "rest_days": y.rest.len(), "make_up_workdays": y.work.len() }),
-            },
-        )
-        .await?;
+        crate::audit::record(&mut tx, actor, "import", "calendar_year", Some(y.year.to_string()), json!({ "source": y.source, "rest_days": y.rest.len(), "make_up_workdays": y.work.len() })).await?;
         imported.push(y.year);
     }
     tx.commit().await?;
@@ -125,15 +115,13 @@ pub async fn add_local_rest_day(
     .execute(tx.conn())
     .await
     .map_err(|e| Error::on_write("该日期")(e.into()))?;
-    audit::append(
+    crate::audit::record(
         &mut tx,
-        &actor.audit(),
-        &AuditEvent {
-            action: "create",
-            object_type: "local_rest_day",
-            object_id: Some(date.to_string()),
-            detail: json!({ "reason": reason }),
-        },
+        actor,
+        "create",
+        "local_rest_day",
+        Some(date.to_string()),
+        json!({ "reason": reason }),
     )
     .await?;
     tx.commit().await?;

@@ -339,18 +339,8 @@ pub async fn change(
     .await?;
     let updated = model(tx.conn(), &before).await?;
     store_computed(tx.conn(), id, &updated, cal, policy, today).await?;
-    audit::append(
-        &mut tx,
-        &actor.audit(),
-        &AuditEvent {
-            action: "update",
-            object_type: "deadline",
-            object_id: Some(id.to_string()),
-            detail: json!({ "change": kind, "on": on.to_string(), "period": period, "reason": reason,
-                "approver": approver, "due_before": before.due_on, "due_after": updated.due(cal, today).due.to_string() }),
-        },
-    )
-    .await?;
+    crate::audit::record(&mut tx, actor, "update", "deadline", Some(id.to_string()), json!({ "change": kind, "on": on.to_string(), "period": period, "reason": reason,
+                "approver": approver, "due_before": before.due_on, "due_after": updated.due(cal, today).due.to_string() })).await?;
     tx.commit().await?;
     get(store, actor, id).await
 }

@@ -1,6 +1,5 @@
 //! System settings that administrators change at run time (stored in `settings`, versioned).
 
-use fazhi_store::audit::{self, AuditEvent};
 use fazhi_store::{Row, Store, expect_one_row, now_ms};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
@@ -155,15 +154,13 @@ async fn save(
         .rows_affected()
     };
     expect_one_row(rows, "setting", 0)?;
-    audit::append(
+    crate::audit::record(
         &mut tx,
-        &actor.audit(),
-        &AuditEvent {
-            action,
-            object_type,
-            object_id: None,
-            detail: json!({ "before": before, "after": value }),
-        },
+        actor,
+        action,
+        object_type,
+        None,
+        json!({ "before": before, "after": value }),
     )
     .await?;
     tx.commit().await?;

@@ -7,18 +7,7 @@ use crate::helpers::*;
 fn workbook(rows: &[[&str; 10]]) -> Vec<u8> {
     let mut book = rust_xlsxwriter::Workbook::new();
     let sheet = book.add_worksheet();
-    let headers = [
-        "事项编码",
-        "事项名称",
-        "事项类别",
-        "所属清单",
-        "实施部门",
-        "法律依据",
-        "条款",
-        "依据原文",
-        "生效日期",
-        "状态",
-    ];
+    let headers = fazhi_core::enforcement::catalog::rules::HEADERS;
     for (c, h) in (0u16..).zip(headers) {
         sheet.write_string(0, c, h).unwrap();
     }

@@ -158,15 +158,13 @@ pub async fn sign_out(store: &Store, actor: &Actor, session_hash: &str) -> Resul
         .bind(session_hash)
         .execute(tx.conn())
         .await?;
-    audit::append(
+    crate::audit::record(
         &mut tx,
-        &actor.audit(),
-        &AuditEvent {
-            action: "sign_out",
-            object_type: "user",
-            object_id: Some(actor.name.clone()),
-            detail: json!({}),
-        },
+        actor,
+        "sign_out",
+        "user",
+        Some(actor.name.clone()),
+        json!({}),
     )
     .await?;
     tx.commit().await?;
@@ -198,15 +196,13 @@ pub async fn change_password(store: &Store, actor: &Actor, current: &str, new: &
     .bind(user_id)
     .execute(tx.conn())
     .await?;
-    audit::append(
+    crate::audit::record(
         &mut tx,
-        &actor.audit(),
-        &AuditEvent {
-            action: "change_password",
-            object_type: "user",
-            object_id: Some(user_id.to_string()),
-            detail: json!({}),
-        },
+        actor,
+        "change_password",
+        "user",
+        Some(user_id.to_string()),
+        json!({}),
     )
     .await?;
     tx.commit().await?;

@@ -2,7 +2,7 @@
 //! and writes its audit entry in the same transaction as the change.
 
 use fazhi_kernel::ids::Mobile;
-use fazhi_store::audit::{self, AuditEvent};
+
 use fazhi_store::page::{Keyset, Page};
 use fazhi_store::{Store, expect_one_row, now_ms, sm3_hex};
 use serde_json::json;
@@ -22,18 +22,7 @@ async fn record(
     id: i64,
     detail: serde_json::Value,
 ) -> Result<()> {
-    audit::append(
-        tx,
-        &actor.audit(),
-        &AuditEvent {
-            action,
-            object_type,
-            object_id: Some(id.to_string()),
-            detail,
-        },
-    )
-    .await?;
-    Ok(())
+    crate::audit::record(tx, actor, action, object_type, Some(id.to_string()), detail).await
 }
 
 // ---- regions: public reference data (division codes), readable by anyone with OrgRead ----

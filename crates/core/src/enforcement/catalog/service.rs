@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use chrono::NaiveDate;
-use fazhi_store::audit::{self, AuditEvent};
+
 use fazhi_store::{Row, Store, now_ms};
 use serde_json::json;
 
@@ -156,16 +156,14 @@ pub async fn import(
         }
     }
     if report.inserted + report.updated > 0 {
-        audit::append(
+        crate::audit::record(
             &mut tx,
-            &actor.audit(),
-            &AuditEvent {
-                action: "import",
-                object_type: "enforcement_catalog",
-                object_id: None,
-                detail: json!({ "inserted": report.inserted, "updated": report.updated,
+            actor,
+            "import",
+            "enforcement_catalog",
+            None,
+            json!({ "inserted": report.inserted, "updated": report.updated,
                     "unchanged": report.unchanged, "versions": changed }),
-            },
         )
         .await?;
     }
@@ -220,15 +218,13 @@ pub async fn delegate(
         .rows_affected();
         added += rows as usize;
     }
-    audit::append(
+    crate::audit::record(
         &mut tx,
-        &actor.audit(),
-        &AuditEvent {
-            action: "create",
-            object_type: "delegation",
-            object_id: Some(code.to_string()),
-            detail: json!({ "towns": towns, "effective_from": from.to_string(), "added": added }),
-        },
+        actor,
+        "create",
+        "delegation",
+        Some(code.to_string()),
+        json!({ "towns": towns, "effective_from": from.to_string(), "added": added }),
     )
     .await?;
     tx.commit().await?;
@@ -254,15 +250,13 @@ pub async fn end_delegation(store: &Store, actor: &Actor, id: i64, until: NaiveD
         .bind(id)
         .execute(tx.conn())
         .await?;
-    audit::append(
+    crate::audit::record(
         &mut tx,
-        &actor.audit(),
-        &AuditEvent {
-            action: "update",
-            object_type: "delegation",
-            object_id: Some(id.to_string()),
-            detail: json!({ "effective_until": until.to_string() }),
-        },
+        actor,
+        "update",
+        "delegation",
+        Some(id.to_string()),
+        json!({ "effective_until": until.to_string() }),
     )
     .await?;
     tx.commit().await?;
@@ -279,16 +273,14 @@ pub async fn export(
     let items = all_in_force(store, filter, on).await?;
     let bytes = super::xlsx::export(&items)?;
     let mut tx = store.begin().await?;
-    audit::append(
+    crate::audit::record(
         &mut tx,
-        &actor.audit(),
-        &AuditEvent {
-            action: "export",
-            object_type: "enforcement_catalog",
-            object_id: None,
-            detail: json!({ "rows": items.len(), "on": on.to_string(), "list": filter.list.map(|l| l.code()),
+        actor,
+        "export",
+        "enforcement_catalog",
+        None,
+        json!({ "rows": items.len(), "on": on.to_string(), "list": filter.list.map(|l| l.code()),
                 "department_id": filter.department_id, "town_id": filter.town_id, "q": filter.q }),
-        },
     )
     .await?;
     tx.commit().await?;
