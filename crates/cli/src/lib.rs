@@ -120,6 +120,7 @@ pub async fn prepare(
 ) -> Result<Option<Vec<Credential>>, StartError> {
     migrate::run(store).await?;
     demo::ensure_builtin_roles(store).await?;
+    fazhi_core::enforcement::documents::ensure_builtin(store).await?;
     if demo_data {
         return Ok(demo::seed_if_empty(store).await?);
     }

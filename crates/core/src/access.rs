@@ -77,7 +77,7 @@ impl Permission {
     pub fn label_zh(self) -> &'static str {
         match self {
             Permission::OrgRead => "查看组织机构通讯录",
-            Permission::CatalogManage => "维护执法事项目录和赋权",
+            Permission::CatalogManage => "维护执法事项目录、赋权和执法文书模板",
             Permission::OrgManage => "管理区域和部门",
             Permission::UserManage => "管理用户账号",
             Permission::TokenManage => "管理系统对接令牌",

@@ -149,7 +149,7 @@ async fn headers(req: Request, next: Next) -> Response {
 }
 
 pub fn router(state: AppState) -> Router {
-    use pages::{admin, audit, calendar, deadlines, enforcement, org};
+    use pages::{admin, audit, calendar, deadlines, documents, enforcement, org};
     Router::new()
         .route("/", get(pages::home))
         .route("/login", get(pages::login_page).post(pages::login))
@@ -223,6 +223,15 @@ pub fn router(state: AppState) -> Router {
             get(enforcement::template),
         )
         .route("/enforcement/catalog/export.xlsx", get(enforcement::export))
+        .route("/enforcement/templates", get(documents::list))
+        .route(
+            "/enforcement/templates/{code}",
+            get(documents::show).post(documents::update),
+        )
+        .route(
+            "/enforcement/templates/{code}/sample.docx",
+            get(documents::sample),
+        )
         .route("/messages", get(deadlines::inbox))
         .route(
             "/messages/read",

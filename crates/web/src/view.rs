@@ -87,6 +87,7 @@ impl Layout {
         }
         if actor.admin_kind.is_none() {
             add("/enforcement/catalog", "执法事项目录", true);
+            add("/enforcement/templates", "执法文书模板", true);
             for (code, label, _) in MODULES {
                 add(&format!("/m/{code}"), label, false);
             }

@@ -10,6 +10,7 @@ mod audit;
 mod catalog;
 mod cli;
 mod deadlines;
+mod documents;
 mod jobs;
 mod kernel_cli;
 mod numbers;

@@ -4,4 +4,5 @@
 
 pub mod catalog;
 pub mod discretion;
+pub mod documents;
 pub mod rules;
