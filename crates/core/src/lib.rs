@@ -18,6 +18,7 @@ pub mod messages;
 pub mod org;
 pub mod settings;
 pub mod vault;
+pub mod xlsx;
 
 pub use access::{Actor, AdminKind, Permission};
 pub use error::{Error, Result};

@@ -149,7 +149,7 @@ async fn headers(req: Request, next: Next) -> Response {
 }
 
 pub fn router(state: AppState) -> Router {
-    use pages::{admin, audit, calendar, deadlines, documents, enforcement, org};
+    use pages::{admin, audit, calendar, deadlines, discretion, documents, enforcement, org};
     Router::new()
         .route("/", get(pages::home))
         .route("/login", get(pages::login_page).post(pages::login))
@@ -223,6 +223,17 @@ pub fn router(state: AppState) -> Router {
             get(enforcement::template),
         )
         .route("/enforcement/catalog/export.xlsx", get(enforcement::export))
+        .route("/enforcement/discretion", get(discretion::page))
+        .route(
+            "/enforcement/discretion/import",
+            get(discretion::import_page).post(discretion::import).layer(
+                axum::extract::DefaultBodyLimit::max(enforcement::UPLOAD_LIMIT),
+            ),
+        )
+        .route(
+            "/enforcement/discretion/export.xlsx",
+            get(discretion::export),
+        )
         .route("/enforcement/templates", get(documents::list))
         .route(
             "/enforcement/templates/{code}",

@@ -87,6 +87,7 @@ impl Layout {
         }
         if actor.admin_kind.is_none() {
             add("/enforcement/catalog", "执法事项目录", true);
+            add("/enforcement/discretion", "裁量基准", true);
             add("/enforcement/templates", "执法文书模板", true);
             for (code, label, _) in MODULES {
                 add(&format!("/m/{code}"), label, false);
@@ -317,6 +318,8 @@ pub struct FormPage {
     pub links: Vec<Link>,
     /// A file upload form (multipart; the CSRF token travels in the action URL).
     pub multipart: bool,
+    /// A query form (GET, no CSRF token: it changes nothing).
+    pub method_get: bool,
 }
 
 impl FormPage {
@@ -334,6 +337,7 @@ impl FormPage {
             buttons: Vec::new(),
             links: Vec::new(),
             multipart: false,
+            method_get: false,
         }
     }
 }

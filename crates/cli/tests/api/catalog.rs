@@ -5,33 +5,12 @@ use reqwest::multipart::{Form, Part};
 use crate::helpers::*;
 
 fn workbook(rows: &[[&str; 10]]) -> Vec<u8> {
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let sheet = book.add_worksheet();
-    let headers = fazhi_core::enforcement::catalog::rules::HEADERS;
-    for (c, h) in (0u16..).zip(headers) {
-        sheet.write_string(0, c, h).unwrap();
-    }
-    for (r, row) in (1u32..).zip(rows) {
-        for (c, v) in (0u16..).zip(row) {
-            sheet.write_string(r, c, *v).unwrap();
-        }
-    }
-    book.save_to_buffer().unwrap()
+    let rows: Vec<Vec<&str>> = rows.iter().map(|r| r.to_vec()).collect();
+    xlsx(&fazhi_core::enforcement::catalog::rules::HEADERS, &rows)
 }
 
 async fn upload(b: &Browser, bytes: Vec<u8>) -> (StatusCode, String) {
-    let page = b.text("/enforcement/catalog/import").await;
-    let csrf = csrf_of(&page.replace("?csrf=", "\" name=\"csrf\" value=\""));
-    let form = Form::new().part("file", Part::bytes(bytes).file_name("catalog.xlsx"));
-    let r = b
-        .client
-        .post(b.url(&format!("/enforcement/catalog/import?csrf={csrf}")))
-        .multipart(form)
-        .send()
-        .await
-        .unwrap();
-    let status = r.status();
-    (status, r.text().await.unwrap())
+    upload_to(b, "/enforcement/catalog/import", bytes).await
 }
 
 const SMJ: &str = "诸暨市市场监督管理局";

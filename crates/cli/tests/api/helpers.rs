@@ -317,3 +317,46 @@ impl Browser {
         csrf_of(&self.text("/").await)
     }
 }
+
+/// A workbook with `headers` and `rows`, as people fill the templates.
+pub fn xlsx(headers: &[&str], rows: &[Vec<&str>]) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    for (c, h) in (0u16..).zip(headers) {
+        sheet.write_string(0, c, *h).expect("header");
+    }
+    for (r, row) in (1u32..).zip(rows) {
+        for (c, v) in (0u16..).zip(row) {
+            sheet.write_string(r, c, *v).expect("cell");
+        }
+    }
+    book.save_to_buffer().expect("workbook")
+}
+
+/// Uploads `bytes` as the file of the import form at `path`, the way the browser does.
+pub async fn upload_to(b: &Browser, path: &str, bytes: Vec<u8>) -> (reqwest::StatusCode, String) {
+    let page = b.text(path).await;
+    let marker = "?csrf=";
+    let csrf: String = page
+        .find(marker)
+        .map(|i| {
+            page[i + marker.len()..]
+                .chars()
+                .take_while(|c| *c != '"')
+                .collect()
+        })
+        .unwrap_or_default();
+    let form = reqwest::multipart::Form::new().part(
+        "file",
+        reqwest::multipart::Part::bytes(bytes).file_name("upload.xlsx"),
+    );
+    let r = b
+        .client
+        .post(b.url(&format!("{path}?csrf={csrf}")))
+        .multipart(form)
+        .send()
+        .await
+        .expect("upload");
+    let status = r.status();
+    (status, r.text().await.expect("body"))
+}

@@ -7,6 +7,7 @@ mod helpers;
 mod admins;
 mod api;
 mod audit;
+mod benchmarks;
 mod catalog;
 mod cli;
 mod deadlines;

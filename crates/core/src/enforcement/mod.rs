@@ -2,6 +2,7 @@
 //! towns, and the penalty law's rules as pure functions. Stored penalty cases, discretion
 //! benchmarks, documents and publication follow.
 
+pub mod benchmarks;
 pub mod catalog;
 pub mod discretion;
 pub mod documents;

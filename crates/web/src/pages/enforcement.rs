@@ -323,24 +323,20 @@ pub async fn import_page(s: Signed) -> Result<Response, PageError> {
     Ok(upload_form(&s, None).into_response())
 }
 
-pub async fn import(
-    State(state): State<AppState>,
-    s: Signed,
+/// Reads the uploaded file of field `file`; an unusable upload re-shows `form` with why.
+pub async fn read_upload(
     mut multipart: Multipart,
-) -> Result<Response, PageError> {
-    require(&s, Permission::CatalogManage)?;
+    form: impl Fn(String) -> FormPage,
+) -> Result<Vec<u8>, Response> {
     let mut bytes = None;
     loop {
         match multipart.next_field().await {
             Ok(Some(field)) if field.name() == Some("file") => match field.bytes().await {
                 Ok(b) => bytes = Some(b),
                 Err(_) => {
-                    return Ok((
+                    return Err((
                         StatusCode::PAYLOAD_TOO_LARGE,
-                        upload_form(
-                            &s,
-                            Some(format!("文件不能超过 {} MB。", UPLOAD_LIMIT / 1024 / 1024)),
-                        ),
+                        form(format!("文件不能超过 {} MB。", UPLOAD_LIMIT / 1024 / 1024)),
                     )
                         .into_response());
                 }
@@ -348,26 +344,31 @@ pub async fn import(
             Ok(Some(_)) => {}
             Ok(None) => break,
             Err(_) => {
-                return Ok((
+                return Err((
                     StatusCode::BAD_REQUEST,
-                    upload_form(&s, Some("上传的内容无法识别，请重新选择文件。".into())),
+                    form("上传的内容无法识别，请重新选择文件。".into()),
                 )
                     .into_response());
             }
         }
     }
-    let Some(bytes) = bytes.filter(|b| !b.is_empty()) else {
-        return Ok((
+    match bytes.filter(|b| !b.is_empty()) {
+        Some(b) => Ok(b.to_vec()),
+        None => Err((
             StatusCode::UNPROCESSABLE_ENTITY,
-            upload_form(&s, Some("请选择要导入的 .xlsx 文件。".into())),
+            form("请选择要导入的 .xlsx 文件。".into()),
         )
-            .into_response());
-    };
-    let rows = match xlsx::read(&bytes) {
-        Ok(rows) => rows,
-        Err(e) => return Ok((status_of(&e), upload_form(&s, Some(e.message_zh()))).into_response()),
-    };
-    let report = service::import(&state.store, &s.actor, &rows).await?;
+            .into_response()),
+    }
+}
+
+/// The page of a finished import: the rejected rows (nothing written) or the counts.
+pub fn import_result(
+    s: &Signed,
+    report: &fazhi_core::xlsx::ImportReport,
+    again: &str,
+    done: Link,
+) -> Response {
     if report.rejected > 0 {
         let rows = report
             .errors
@@ -375,35 +376,58 @@ pub async fn import(
             .map(|e| vec![cell(e.row.to_string()), cell(&e.reason)])
             .collect::<Vec<_>>();
         let page = ListPage {
-            layout: layout(&s),
+            layout: layout(s),
             title: "导入未完成：文件有误".into(),
             intro: format!(
                 "共 {} 行有误，整批未写入。请修改后重新导入。",
                 report.rejected
             ),
-            actions: vec![link("/enforcement/catalog/import", "重新导入")],
+            actions: vec![link(again, "重新导入")],
             filters: Vec::new(),
             count_text: String::new(),
             headers: vec!["行号", "原因"],
             rows,
             next: None,
         };
-        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
+        return (StatusCode::UNPROCESSABLE_ENTITY, page).into_response();
     }
-    Ok(MessagePage {
-        layout: layout(&s),
+    MessagePage {
+        layout: layout(s),
         title: "导入完成".into(),
         paragraphs: vec![format!(
             "新增 {} 个版本，更正 {} 个，未变 {} 个。",
             report.inserted, report.updated, report.unchanged
         )],
         secret: None,
-        links: vec![link("/enforcement/catalog", "查看目录")],
+        links: vec![done],
     }
-    .into_response())
+    .into_response()
 }
 
-fn xlsx_response(bytes: Vec<u8>, name: &str) -> Response {
+pub async fn import(
+    State(state): State<AppState>,
+    s: Signed,
+    multipart: Multipart,
+) -> Result<Response, PageError> {
+    require(&s, Permission::CatalogManage)?;
+    let bytes = match read_upload(multipart, |e| upload_form(&s, Some(e))).await {
+        Ok(b) => b,
+        Err(r) => return Ok(r),
+    };
+    let rows = match xlsx::read(&bytes) {
+        Ok(rows) => rows,
+        Err(e) => return Ok((status_of(&e), upload_form(&s, Some(e.message_zh()))).into_response()),
+    };
+    let report = service::import(&state.store, &s.actor, &rows).await?;
+    Ok(import_result(
+        &s,
+        &report,
+        "/enforcement/catalog/import",
+        link("/enforcement/catalog", "查看目录"),
+    ))
+}
+
+pub fn xlsx_response(bytes: Vec<u8>, name: &str) -> Response {
     (
         [
             (

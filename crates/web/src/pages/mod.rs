@@ -4,6 +4,7 @@ pub mod admin;
 pub mod audit;
 pub mod calendar;
 pub mod deadlines;
+pub mod discretion;
 pub mod documents;
 pub mod enforcement;
 pub mod org;

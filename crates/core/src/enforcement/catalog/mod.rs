@@ -146,18 +146,4 @@ pub struct Delegation {
     pub effective_until: Option<String>,
 }
 
-/// One rejected row of an import.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct RowError {
-    pub row: usize,
-    pub reason: String,
-}
-
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct ImportReport {
-    pub inserted: usize,
-    pub updated: usize,
-    pub unchanged: usize,
-    pub rejected: usize,
-    pub errors: Vec<RowError>,
-}
+pub use crate::xlsx::{ImportReport, RowError};

@@ -1,9 +1,6 @@
 //! The catalog as Excel: the import template, reading an import, and the export (the same
 //! columns, so an export edited and imported again round-trips).
 
-use std::io::Cursor;
-
-use calamine::{Data, Reader, Xlsx};
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
 use super::EnforcementItem;
@@ -14,56 +11,9 @@ fn xl(e: XlsxError) -> Error {
     Error::invalid("xlsx", e.to_string())
 }
 
-fn cell_text(d: &Data) -> String {
-    match d {
-        Data::Empty => String::new(),
-        Data::String(s) => s.trim().to_string(),
-        // Codes typed as numbers come back as floats: 330217001000, not 330217001000.0.
-        Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        Data::Float(f) => f.to_string(),
-        Data::Int(i) => i.to_string(),
-        Data::Bool(b) => b.to_string(),
-        // Excel's 1900 date system counts days from 1899-12-30.
-        Data::DateTime(dt) => chrono::NaiveDate::from_ymd_opt(1899, 12, 30)
-            .and_then(|base| base.checked_add_days(chrono::Days::new(dt.as_f64().max(0.0) as u64)))
-            .map_or_else(|| dt.to_string(), |d| d.to_string()),
-        Data::DateTimeIso(s) => s.get(..10).unwrap_or(s).to_string(),
-        Data::DurationIso(s) => s.clone(),
-        Data::Error(e) => format!("#{e:?}"),
-    }
-}
-
-/// Reads the first sheet: checks the header row against the template and returns the data rows
-/// with their Excel row numbers, skipping empty rows.
+/// Reads the first sheet against the template's headers (see `crate::xlsx::read`).
 pub fn read(bytes: &[u8]) -> Result<Vec<(usize, RawRow)>> {
-    let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
-        .map_err(|_| Error::invalid("file", "无法读取该文件：请上传 .xlsx 格式的 Excel 文件。"))?;
-    let sheet = book
-        .worksheet_range_at(0)
-        .ok_or_else(|| Error::invalid("file", "文件中没有工作表。"))?
-        .map_err(|e| Error::invalid("file", format!("无法读取工作表：{e}")))?;
-    let mut rows = sheet.rows();
-    let header: Vec<String> = rows
-        .next()
-        .map(|r| r.iter().map(cell_text).collect())
-        .unwrap_or_default();
-    for (i, expected) in HEADERS.iter().enumerate() {
-        if header.get(i).map(String::as_str) != Some(*expected) {
-            return Err(Error::invalid(
-                "file",
-                format!(
-                    "第 1 行第 {} 列应为“{expected}”（请使用下载的模板）。",
-                    i + 1
-                ),
-            ));
-        }
-    }
-    let start = sheet.start().map_or(0, |(r, _)| r as usize);
-    Ok(rows
-        .enumerate()
-        .map(|(i, r)| (start + i + 2, r.iter().map(cell_text).collect::<RawRow>()))
-        .filter(|(_, r)| r.iter().any(|c| !c.is_empty()))
-        .collect())
+    crate::xlsx::read(bytes, &HEADERS)
 }
 
 fn header(sheet: &mut rust_xlsxwriter::Worksheet) -> Result<()> {
