@@ -14,6 +14,10 @@ pub enum Permission {
     OrgRead,
     /// Maintain the enforcement catalog and its delegations to towns.
     CatalogManage,
+    /// Read penalty cases within one's scope.
+    CaseRead,
+    /// File and handle penalty cases within one's scope.
+    CaseHandle,
     OrgManage,
     UserManage,
     TokenManage,
@@ -44,9 +48,11 @@ impl Serialize for AdminKind {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 9] = [
+    pub const ALL: [Permission; 11] = [
         Permission::OrgRead,
         Permission::CatalogManage,
+        Permission::CaseRead,
+        Permission::CaseHandle,
         Permission::OrgManage,
         Permission::UserManage,
         Permission::TokenManage,
@@ -60,6 +66,8 @@ impl Permission {
         match self {
             Permission::OrgRead => "org.read",
             Permission::CatalogManage => "catalog.manage",
+            Permission::CaseRead => "case.read",
+            Permission::CaseHandle => "case.handle",
             Permission::OrgManage => "org.manage",
             Permission::UserManage => "user.manage",
             Permission::TokenManage => "token.manage",
@@ -78,6 +86,8 @@ impl Permission {
         match self {
             Permission::OrgRead => "查看组织机构通讯录",
             Permission::CatalogManage => "维护执法事项目录、赋权和执法文书模板",
+            Permission::CaseRead => "查看行政处罚案件",
+            Permission::CaseHandle => "办理行政处罚案件",
             Permission::OrgManage => "管理区域和部门",
             Permission::UserManage => "管理用户账号",
             Permission::TokenManage => "管理系统对接令牌",
@@ -93,7 +103,10 @@ impl Permission {
     /// the three administrators' powers.
     pub fn admin_kind(self) -> Option<AdminKind> {
         match self {
-            Permission::OrgRead | Permission::CatalogManage => None,
+            Permission::OrgRead
+            | Permission::CatalogManage
+            | Permission::CaseRead
+            | Permission::CaseHandle => None,
             Permission::OrgManage | Permission::UserManage | Permission::TokenManage => {
                 Some(AdminKind::System)
             }

@@ -71,7 +71,11 @@ pub fn builtin_roles() -> Vec<BuiltinRole> {
         description: "全市范围查看各部门、镇街的数据，维护执法事项目录。",
         admin_kind: None,
         scope: DataScope::All,
-        permissions: vec![Permission::OrgRead, Permission::CatalogManage],
+        permissions: vec![
+            Permission::OrgRead,
+            Permission::CatalogManage,
+            Permission::CaseRead,
+        ],
     });
     roles.push(BuiltinRole {
         code: "town_clerk",
@@ -79,7 +83,11 @@ pub fn builtin_roles() -> Vec<BuiltinRole> {
         description: "只看本镇乡（街道）及下辖村（社区）的数据。",
         admin_kind: None,
         scope: DataScope::Region,
-        permissions: vec![Permission::OrgRead],
+        permissions: vec![
+            Permission::OrgRead,
+            Permission::CaseRead,
+            Permission::CaseHandle,
+        ],
     });
     roles.push(BuiltinRole {
         code: "department_clerk",
@@ -87,7 +95,11 @@ pub fn builtin_roles() -> Vec<BuiltinRole> {
         description: "只看本部门及下级机构的数据。",
         admin_kind: None,
         scope: DataScope::DepartmentTree,
-        permissions: vec![Permission::OrgRead],
+        permissions: vec![
+            Permission::OrgRead,
+            Permission::CaseRead,
+            Permission::CaseHandle,
+        ],
     });
     roles
 }

@@ -173,8 +173,15 @@ impl Keyring {
 
 /// Every sealed column: (table, id column, sealed column, purpose). Modules that store personal
 /// data add theirs here, so that rotation covers them.
-pub const SEALED_COLUMNS: &[(&str, &str, &str, &str)] =
-    &[("users", "id", "mobile_sealed", "users.mobile")];
+pub const SEALED_COLUMNS: &[(&str, &str, &str, &str)] = &[
+    ("users", "id", "mobile_sealed", "users.mobile"),
+    (
+        "case_parties",
+        "id",
+        "resident_id_sealed",
+        "case_parties.resident_id",
+    ),
+];
 
 /// Re-encrypts every value sealed under a key other than the current one, in batches, and
 /// records the rotation on the audit log. Returns how many values were re-sealed.

@@ -149,7 +149,9 @@ async fn headers(req: Request, next: Next) -> Response {
 }
 
 pub fn router(state: AppState) -> Router {
-    use pages::{admin, audit, calendar, deadlines, discretion, documents, enforcement, org};
+    use pages::{
+        admin, audit, calendar, cases, deadlines, discretion, documents, enforcement, org,
+    };
     Router::new()
         .route("/", get(pages::home))
         .route("/login", get(pages::login_page).post(pages::login))
@@ -223,6 +225,9 @@ pub fn router(state: AppState) -> Router {
             get(enforcement::template),
         )
         .route("/enforcement/catalog/export.xlsx", get(enforcement::export))
+        .route("/enforcement/cases", get(cases::list).post(cases::create))
+        .route("/enforcement/cases/new", get(cases::new))
+        .route("/enforcement/cases/{id}", get(cases::show))
         .route("/enforcement/discretion", get(discretion::page))
         .route(
             "/enforcement/discretion/import",

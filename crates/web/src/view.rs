@@ -86,6 +86,9 @@ impl Layout {
             add("/messages", "消息", true);
         }
         if actor.admin_kind.is_none() {
+            if actor.can(Permission::CaseRead) {
+                add("/enforcement/cases", "行政处罚案件", true);
+            }
             add("/enforcement/catalog", "执法事项目录", true);
             add("/enforcement/discretion", "裁量基准", true);
             add("/enforcement/templates", "执法文书模板", true);

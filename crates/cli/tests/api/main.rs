@@ -8,6 +8,7 @@ mod admins;
 mod api;
 mod audit;
 mod benchmarks;
+mod cases;
 mod catalog;
 mod cli;
 mod deadlines;

@@ -3,6 +3,7 @@
 //! benchmarks, documents and publication follow.
 
 pub mod benchmarks;
+pub mod cases;
 pub mod catalog;
 pub mod discretion;
 pub mod documents;

@@ -3,6 +3,7 @@
 pub mod admin;
 pub mod audit;
 pub mod calendar;
+pub mod cases;
 pub mod deadlines;
 pub mod discretion;
 pub mod documents;

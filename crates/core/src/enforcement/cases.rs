@@ -1,0 +1,442 @@
+//! Penalty cases (行政处罚案件) handled in fazhi: filing (立案) with the checks the law makes at
+//! that moment — the item is in the catalog, a town acts only on items delegated to it, the
+//! limitation of art. 36 has not run, the parties' identifiers are valid — and the 90-day
+//! decision deadline of art. 60 started on the deadline engine. Lists and records go through the
+//! data scope. Later stages build on the same record.
+
+use chrono::NaiveDate;
+use fazhi_kernel::calendar::Calendar;
+use fazhi_kernel::deadline::WarningPolicy;
+use fazhi_kernel::ids::{ResidentId, Uscc};
+use fazhi_kernel::period::Period;
+use fazhi_store::page::{Keyset, Page};
+use fazhi_store::scope::RECORD_COLUMNS;
+use fazhi_store::{DbRow, Row, Sql, Store, flag, now_ms};
+use serde::Serialize;
+use serde_json::json;
+
+use super::rules::{PartyKind, limitation};
+use crate::access::{Actor, Permission};
+use crate::deadlines::{self, DeadlineRecord, NewDeadline};
+use crate::vault::Keyring;
+use crate::{Error, Result};
+
+pub const RESIDENT_ID: &str = "case_parties.resident_id";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Procedure {
+    General,
+    Summary,
+}
+
+impl Procedure {
+    pub fn code(self) -> &'static str {
+        match self {
+            Procedure::General => "general",
+            Procedure::Summary => "summary",
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Procedure::General => "普通程序",
+            Procedure::Summary => "简易程序",
+        }
+    }
+}
+
+pub fn stage_label(code: &str) -> &'static str {
+    match code {
+        "filed" => "已立案",
+        "investigation" => "调查取证",
+        "legal_review" => "法制审核",
+        "prior_notice" => "事先告知",
+        "decided" => "已决定",
+        "delivered" => "已送达",
+        "executed" => "已执行",
+        "closed" => "已结案",
+        "archived" => "已归档",
+        _ => "未知",
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct NewParty {
+    pub kind: PartyKind,
+    pub name: String,
+    pub resident_id: Option<String>,
+    pub uscc: Option<String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct NewCase {
+    pub item_code: String,
+    pub cause: String,
+    pub department_id: i64,
+    /// The town where the case belongs; the department's region when not given.
+    pub town_id: Option<i64>,
+    pub act_ended_on: NaiveDate,
+    pub discovered_on: NaiveDate,
+    pub filed_on: NaiveDate,
+    /// Life, health or financial safety with harmful consequences (5-year limitation).
+    pub grave: bool,
+    pub parties: Vec<NewParty>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct PartyView {
+    pub kind: String,
+    pub name: String,
+    /// 330681********1234: the number itself stays sealed.
+    pub resident_id_masked: Option<String>,
+    pub uscc: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CaseSummary {
+    pub id: i64,
+    pub source_system: String,
+    pub stage: String,
+    pub procedure: String,
+    pub item_code: String,
+    pub cause: String,
+    pub department_name: String,
+    pub region_name: String,
+    pub act_ended_on: String,
+    pub discovered_on: String,
+    pub filed_on: String,
+    pub grave: bool,
+    pub decision_number: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CaseEvent {
+    pub stage: String,
+    pub happened_on: String,
+    pub actor_name: String,
+    pub note: String,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct CaseDetail {
+    pub case: CaseSummary,
+    pub parties: Vec<PartyView>,
+    pub events: Vec<CaseEvent>,
+    pub deadlines: Vec<DeadlineRecord>,
+}
+
+struct SealedParty {
+    kind: &'static str,
+    name: String,
+    sealed: Option<String>,
+    index: Option<String>,
+    masked: Option<String>,
+    uscc: Option<String>,
+}
+
+fn check_parties(
+    keyring: &Keyring,
+    parties: &[NewParty],
+    filed_on: NaiveDate,
+) -> Result<Vec<SealedParty>> {
+    if parties.is_empty() {
+        return Err(Error::invalid("parties", "请填写当事人。"));
+    }
+    parties
+        .iter()
+        .map(|p| {
+            let name = crate::org::rules::text("party_name", "当事人名称", &p.name, 100)?;
+            match p.kind {
+                PartyKind::Person => {
+                    let raw = p.resident_id.as_deref().unwrap_or("");
+                    let id = ResidentId::parse_on(raw, filed_on).map_err(|e| {
+                        Error::invalid(
+                            "resident_id",
+                            format!("当事人 {name} 的公民身份号码无效：{e}"),
+                        )
+                    })?;
+                    Ok(SealedParty {
+                        kind: "person",
+                        name,
+                        sealed: Some(keyring.seal(RESIDENT_ID, id.as_str())?),
+                        index: Some(keyring.blind_index(RESIDENT_ID, id.as_str())),
+                        masked: Some(id.masked()),
+                        uscc: None,
+                    })
+                }
+                PartyKind::Organisation => {
+                    let raw = p.uscc.as_deref().unwrap_or("");
+                    let u = Uscc::parse(raw).map_err(|e| {
+                        Error::invalid("uscc", format!("当事人 {name} 的统一社会信用代码无效：{e}"))
+                    })?;
+                    Ok(SealedParty {
+                        kind: "organisation",
+                        name,
+                        sealed: None,
+                        index: None,
+                        masked: None,
+                        uscc: Some(u.as_str().to_string()),
+                    })
+                }
+            }
+        })
+        .collect()
+}
+
+/// Files a case (立案) and starts its decision deadline (art. 60: 90 calendar days).
+pub async fn file(
+    store: &Store,
+    actor: &Actor,
+    keyring: &Keyring,
+    cal: &Calendar,
+    policy: WarningPolicy,
+    input: &NewCase,
+) -> Result<i64> {
+    actor.require(Permission::CaseHandle)?;
+    let today = crate::deadlines::china_today();
+    let cause = crate::org::rules::text("cause", "案由", &input.cause, 200)?;
+    if !(input.act_ended_on <= input.discovered_on && input.discovered_on <= input.filed_on) {
+        return Err(Error::invalid(
+            "filed_on",
+            "日期顺序应为：违法行为终了日 ≤ 发现日 ≤ 立案日。",
+        ));
+    }
+    if input.filed_on > today {
+        return Err(Error::invalid("filed_on", "立案日期不能晚于今天。"));
+    }
+    limitation(cal, input.act_ended_on, input.discovered_on, input.grave)
+        .map_err(|m| Error::invalid("act_ended_on", m))?;
+    let parties = check_parties(keyring, &input.parties, input.filed_on)?;
+    let dept = crate::org::service::department(store, actor, input.department_id)
+        .await
+        .map_err(|_| Error::invalid("department_id", "办案部门不存在或不在您的权限范围内。"))?;
+    let (_, current, delegations) =
+        super::catalog::service::item(store, &input.item_code, input.filed_on)
+            .await
+            .map_err(|_| {
+                Error::invalid(
+                    "item_code",
+                    format!("事项 {} 不在执法事项目录中。", input.item_code),
+                )
+            })?;
+    let item = current.ok_or_else(|| {
+        Error::invalid(
+            "item_code",
+            format!(
+                "事项 {} 在 {} 未生效或已废止。",
+                input.item_code, input.filed_on
+            ),
+        )
+    })?;
+    // A town office acts only on items delegated to its town (赋权) on the filing day.
+    let dept_region_kind: String = sqlx::query_scalar("SELECT kind FROM regions WHERE id = $1")
+        .bind(dept.region_id)
+        .fetch_one(store.pool())
+        .await?;
+    let day = input.filed_on.to_string();
+    if dept_region_kind == "town" {
+        let delegated = delegations.iter().any(|d| {
+            d.town_id == dept.region_id
+                && d.effective_from <= day
+                && d.effective_until
+                    .as_deref()
+                    .is_none_or(|u| u >= day.as_str())
+        });
+        if !delegated {
+            return Err(Error::invalid(
+                "item_code",
+                format!(
+                    "事项“{}”未赋权给{}，镇乡（街道）不能立案办理。",
+                    item.name, dept.region_name
+                ),
+            ));
+        }
+    }
+    let region_id = input.town_id.unwrap_or(dept.region_id);
+    let now = now_ms();
+    let source_id = format!("F{}", crate::auth::password::random_hex(8));
+    let mut tx = store.begin().await?;
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO cases (source_system, source_id, procedure, stage, item_code, cause, department_id, region_id,
+            act_ended_on, discovered_on, filed_on, grave, created_by, created_at, updated_at)
+         VALUES ('fazhi', $1, 'general', 'filed', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+    )
+    .bind(&source_id)
+    .bind(&item.code)
+    .bind(&cause)
+    .bind(dept.id)
+    .bind(region_id)
+    .bind(input.act_ended_on.to_string())
+    .bind(input.discovered_on.to_string())
+    .bind(&day)
+    .bind(i64::from(input.grave))
+    .bind(actor.user_id)
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await
+    .map_err(|e| Error::on_write("案件")(e.into()))?;
+    let mut insert = Sql::new(
+        "INSERT INTO case_parties (case_id, ordinal, kind, name, resident_id_sealed, resident_id_index, resident_id_masked, uscc) VALUES ",
+    );
+    for (n, p) in parties.iter().enumerate() {
+        if n > 0 {
+            insert.push(", ");
+        }
+        insert
+            .push("(")
+            .bind(id)
+            .push(", ")
+            .bind(n as i64)
+            .push(", ")
+            .bind(p.kind)
+            .push(", ")
+            .bind(p.name.as_str())
+            .push(", ")
+            .bind(p.sealed.clone())
+            .push(", ")
+            .bind(p.index.clone())
+            .push(", ")
+            .bind(p.masked.clone())
+            .push(", ")
+            .bind(p.uscc.clone())
+            .push(")");
+    }
+    insert.execute(tx.conn()).await?;
+    sqlx::query("INSERT INTO case_events (case_id, stage, happened_on, actor_name, note, created_at) VALUES ($1, 'filed', $2, $3, $4, $5)")
+        .bind(id)
+        .bind(&day)
+        .bind(&actor.display_name)
+        .bind(format!("立案：{cause}"))
+        .bind(now)
+        .execute(tx.conn())
+        .await?;
+    deadlines::create(
+        &mut tx,
+        actor,
+        cal,
+        policy,
+        &NewDeadline {
+            subject_type: "case".into(),
+            subject_id: id.to_string(),
+            purpose: format!("作出处罚决定：{cause}"),
+            law: "《中华人民共和国行政处罚法》".into(),
+            article: "第六十条".into(),
+            start_event: "立案".into(),
+            start_on: input.filed_on,
+            period: Period::CalendarDays(90),
+            responsible_user_id: actor.user_id,
+            department_id: dept.id,
+        },
+        today,
+    )
+    .await?;
+    crate::audit::record(&mut tx, actor, "create", "case", Some(id.to_string()), json!({ "cause": cause, "item_code": item.code, "department_id": dept.id, "filed_on": day, "parties": parties.len() })).await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+fn summary(row: &DbRow) -> Result<CaseSummary> {
+    Ok(CaseSummary {
+        id: row.try_get("id")?,
+        source_system: row.try_get("source_system")?,
+        stage: row.try_get("stage")?,
+        procedure: row.try_get("procedure")?,
+        item_code: row.try_get("item_code")?,
+        cause: row.try_get("cause")?,
+        department_name: row.try_get("department_name")?,
+        region_name: row.try_get("region_name")?,
+        act_ended_on: row.try_get("act_ended_on")?,
+        discovered_on: row.try_get("discovered_on")?,
+        filed_on: row.try_get("filed_on")?,
+        grave: flag(row.try_get("grave")?),
+        decision_number: row.try_get("decision_number")?,
+    })
+}
+
+fn select(actor: &Actor) -> Sql {
+    let mut sql = Sql::new(
+        "SELECT c.id, c.source_system, c.stage, c.procedure, c.item_code, c.cause, d.name AS department_name,
+            r.name AS region_name, c.act_ended_on, c.discovered_on, c.filed_on, c.grave, c.decision_number
+         FROM cases c JOIN departments d ON d.id = c.department_id JOIN regions r ON r.id = c.region_id WHERE ",
+    );
+    sql.append(actor.scope.condition("c", RECORD_COLUMNS));
+    sql
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct CaseFilter {
+    pub region_id: Option<i64>,
+    pub item_code: Option<String>,
+    pub stage: Option<String>,
+}
+
+/// Cases the actor may see, newest first, keyset-paged.
+pub async fn list(
+    store: &Store,
+    actor: &Actor,
+    filter: &CaseFilter,
+    keyset: Keyset,
+) -> Result<Page<CaseSummary>> {
+    actor.require(Permission::CaseRead)?;
+    let mut sql = select(actor);
+    if let Some(r) = filter.region_id {
+        sql.push(" AND c.region_id = ").bind(r);
+    }
+    if let Some(i) = filter.item_code.as_deref().filter(|s| !s.is_empty()) {
+        sql.push(" AND c.item_code = ").bind(i);
+    }
+    if let Some(s) = filter.stage.as_deref().filter(|s| !s.is_empty()) {
+        sql.push(" AND c.stage = ").bind(s);
+    }
+    keyset.apply(&mut sql, "c.id");
+    let rows = sql.fetch_all(&mut *store.conn().await?).await?;
+    let items = rows.iter().map(summary).collect::<Result<Vec<_>>>()?;
+    Ok(keyset.finish(items, |c| c.id))
+}
+
+/// One case with its parties (masked), timeline and deadlines; not found outside the scope.
+pub async fn get(store: &Store, actor: &Actor, id: i64) -> Result<CaseDetail> {
+    actor.require(Permission::CaseRead)?;
+    let mut sql = select(actor);
+    sql.push(" AND c.id = ").bind(id);
+    let mut conn = store.conn().await?;
+    let case = summary(
+        &sql.fetch_optional(&mut conn)
+            .await?
+            .ok_or(Error::NotFound)?,
+    )?;
+    let parties = sqlx::query("SELECT kind, name, resident_id_masked, uscc FROM case_parties WHERE case_id = $1 ORDER BY ordinal")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| Ok(PartyView { kind: r.try_get("kind")?, name: r.try_get("name")?, resident_id_masked: r.try_get("resident_id_masked")?, uscc: r.try_get("uscc")? }))
+        .collect::<Result<Vec<_>>>()?;
+    let events = sqlx::query("SELECT stage, happened_on, actor_name, note FROM case_events WHERE case_id = $1 ORDER BY id")
+        .bind(id)
+        .fetch_all(&mut *conn)
+        .await?
+        .iter()
+        .map(|r| Ok(CaseEvent { stage: r.try_get("stage")?, happened_on: r.try_get("happened_on")?, actor_name: r.try_get("actor_name")?, note: r.try_get("note")? }))
+        .collect::<Result<Vec<_>>>()?;
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM deadlines WHERE subject_type = 'case' AND subject_id = $1 ORDER BY id",
+    )
+    .bind(id.to_string())
+    .fetch_all(&mut *conn)
+    .await?;
+    drop(conn);
+    let mut list = Vec::new();
+    for d in ids {
+        // The case's own deadlines: shown to whoever may see the case.
+        if let Ok(r) = deadlines::get(store, actor, d).await {
+            list.push(r);
+        }
+    }
+    Ok(CaseDetail {
+        case,
+        parties,
+        events,
+        deadlines: list,
+    })
+}
