@@ -543,3 +543,43 @@ pub async fn history(
         })
         .collect()
 }
+
+/// Marks a record's open deadlines under `article` met on `on`, inside the caller's transaction
+/// (the stage that meets them is written in it too). Returns how many.
+pub async fn meet(
+    tx: &mut Tx,
+    actor: &Actor,
+    subject_type: &str,
+    subject_id: &str,
+    article: &str,
+    on: NaiveDate,
+) -> Result<u64> {
+    let ids: Vec<i64> = sqlx::query_scalar(
+        "SELECT id FROM deadlines WHERE subject_type = $1 AND subject_id = $2 AND article = $3 AND state <> 'met'",
+    )
+    .bind(subject_type)
+    .bind(subject_id)
+    .bind(article)
+    .fetch_all(tx.conn())
+    .await?;
+    for id in &ids {
+        sqlx::query(
+            "INSERT INTO deadline_changes (deadline_id, kind, on_date, reason, approver, created_by, created_at)
+             VALUES ($1, 'met', $2, '办理完成', $3, $4, $5)",
+        )
+        .bind(*id)
+        .bind(on.to_string())
+        .bind(&actor.display_name)
+        .bind(actor.user_id)
+        .bind(now_ms())
+        .execute(tx.conn())
+        .await?;
+        sqlx::query("UPDATE deadlines SET state = 'met', met_on = $1, version = version + 1, updated_at = $2 WHERE id = $3")
+            .bind(on.to_string())
+            .bind(now_ms())
+            .bind(*id)
+            .execute(tx.conn())
+            .await?;
+    }
+    Ok(ids.len() as u64)
+}

@@ -227,7 +227,7 @@ pub fn router(state: AppState) -> Router {
         .route("/enforcement/catalog/export.xlsx", get(enforcement::export))
         .route("/enforcement/cases", get(cases::list).post(cases::create))
         .route("/enforcement/cases/new", get(cases::new))
-        .route("/enforcement/cases/{id}", get(cases::show))
+        .route("/enforcement/cases/{id}", get(cases::show).post(cases::act))
         .route("/enforcement/discretion", get(discretion::page))
         .route(
             "/enforcement/discretion/import",

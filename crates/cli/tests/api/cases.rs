@@ -162,3 +162,289 @@ async fn a_town_files_a_case_on_a_delegated_item_and_the_law_is_checked_at_filin
         );
     }
 }
+
+/// Sets up a town clerk of 店口镇 with B001 delegated and files one case; returns the clerk and
+/// the case's path.
+async fn filed_case(app: &TestApp) -> (Browser, String) {
+    let sys = app.admin("sysadmin").await;
+    let sec = app.admin("secadmin").await;
+    let bureau = app.department_id("诸暨市司法局").await;
+    let dk = app.department_id("店口镇人民政府").await;
+    let (_, editor) = app
+        .user_with_role(&sys, &sec, "case_sup2", bureau, "supervisor")
+        .await;
+    let (_, clerk) = app
+        .user_with_role(&sys, &sec, "dk_officer2", dk, "town_clerk")
+        .await;
+    let catalog = xlsx(
+        &fazhi_core::enforcement::catalog::rules::HEADERS,
+        &[vec![
+            "B001",
+            "占道经营",
+            "行政处罚",
+            "综合执法",
+            "诸暨市综合行政执法局",
+            "《城市市容和环境卫生管理条例》",
+            "第三十六条",
+            "……",
+            "2023-01-01",
+            "",
+        ]],
+    );
+    upload_to(&editor, "/enforcement/catalog/import", catalog).await;
+    let town: i64 = sqlx::query_scalar("SELECT id FROM regions WHERE name = '店口镇'")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    let page = editor.text("/enforcement/catalog/items/B001").await;
+    editor
+        .post(
+            "/enforcement/catalog/items/B001",
+            &[
+                ("csrf", csrf_of(&page)),
+                ("action", "delegate".into()),
+                ("town", town.to_string()),
+                ("from", "2024-01-01".into()),
+            ],
+        )
+        .await;
+    let page = clerk.text("/enforcement/cases/new").await;
+    let r = clerk
+        .post(
+            "/enforcement/cases",
+            &[
+                ("csrf", csrf_of(&page)),
+                ("department_id", dk.to_string()),
+                ("item_code", "B001".into()),
+                ("cause", "占道经营案".into()),
+                ("act_ended_on", "2024-05-01".into()),
+                ("discovered_on", "2024-05-10".into()),
+                ("filed_on", "2024-05-12".into()),
+                ("party_kind", "organisation".into()),
+                ("party_name", "诸暨市某某贸易有限公司".into()),
+                ("party_code", "91330100799655058B".into()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let path = r.headers()["location"].to_str().unwrap().to_string();
+    (clerk, path)
+}
+
+async fn step(b: &Browser, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+    let page = b.text(path).await;
+    let mut form = vec![("csrf", csrf_of(&page))];
+    form.extend(fields.iter().map(|(k, v)| (*k, v.to_string())));
+    let r = b.post(path, &form).await;
+    let status = r.status();
+    (status, r.text().await.unwrap())
+}
+
+#[tokio::test]
+async fn the_stages_follow_the_order_and_the_time_limits_of_the_law() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let (clerk, path) = filed_case(&app).await;
+        // No decision before the prior notice.
+        let (status, html) = step(
+            &clerk,
+            &path,
+            &[
+                ("action", "decide"),
+                ("on", "2024-05-15"),
+                ("outcome", "fine"),
+                ("fine", "500"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("不能作出决定"));
+        // Prior notice delivered Mon 20 May 2024 with the hearing right: 5 WD → Mon 27 May.
+        let (status, _) = step(
+            &clerk,
+            &path,
+            &[
+                ("action", "prior_notice"),
+                ("on", "2024-05-20"),
+                ("hearing_right", "1"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (status, html) = step(
+            &clerk,
+            &path,
+            &[
+                ("action", "decide"),
+                ("on", "2024-05-27"),
+                ("outcome", "fine"),
+                ("fine", "500"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("期限至 2024-05-27 届满"), "{html}");
+        let (status, html) = step(
+            &clerk,
+            &path,
+            &[
+                ("action", "decide"),
+                ("on", "2024-05-28"),
+                ("outcome", "fine"),
+                ("fine", "abc"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("罚款金额无效"));
+        let (status, _) = step(
+            &clerk,
+            &path,
+            &[
+                ("action", "decide"),
+                ("on", "2024-05-28"),
+                ("outcome", "fine"),
+                ("fine", "500"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let record = clerk.text(&path).await;
+        // Numbered per issuer and year; the 90-day limit met; delivery due in 7 WD (6 Jun).
+        assert!(record.contains("店口镇罚〔2024〕1号"), "{record}");
+        assert!(
+            record.contains("作出处罚决定：占道经营案：2024-08-12 届满（已完成）"),
+            "{record}"
+        );
+        assert!(
+            record.contains("送达处罚决定书：占道经营案：2024-06-06 届满"),
+            "{record}"
+        );
+        // Delivered Thu 30 May: the fine is due 15 CD later, Fri 14 Jun.
+        assert_eq!(
+            step(
+                &clerk,
+                &path,
+                &[("action", "deliver"), ("on", "2024-05-30")]
+            )
+            .await
+            .0,
+            StatusCode::SEE_OTHER
+        );
+        let record = clerk.text(&path).await;
+        assert!(
+            record.contains("缴纳罚款：占道经营案：2024-06-14 届满"),
+            "{record}"
+        );
+        assert!(record.contains("送达处罚决定书：占道经营案：2024-06-06 届满（已完成）"));
+        assert_eq!(
+            step(&clerk, &path, &[("action", "close"), ("on", "2024-06-20")])
+                .await
+                .0,
+            StatusCode::SEE_OTHER
+        );
+        let record = clerk.text(&path).await;
+        assert!(record.contains("已结案") && record.contains("2024-06-20"));
+        assert_eq!(
+            app.count(
+                "SELECT COUNT(*) FROM deadlines WHERE subject_type = 'case' AND state = 'met'"
+            )
+            .await,
+            4
+        );
+        assert!(
+            app.count("SELECT COUNT(*) FROM audit_log WHERE object_type = 'case'")
+                .await
+                >= 5
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_requested_hearing_and_article_58_review_come_before_the_decision() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let (clerk, path) = filed_case(&app).await;
+        let (status, _) = step(
+            &clerk,
+            &path,
+            &[
+                ("action", "prior_notice"),
+                ("on", "2024-05-20"),
+                ("hearing_right", "1"),
+                ("triggers", "major_rights"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(
+            step(
+                &clerk,
+                &path,
+                &[("action", "hearing_requested"), ("on", "2024-05-22")]
+            )
+            .await
+            .0,
+            StatusCode::SEE_OTHER
+        );
+        let (status, html) = step(
+            &clerk,
+            &path,
+            &[
+                ("action", "decide"),
+                ("on", "2024-06-03"),
+                ("outcome", "warning"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("已要求听证"));
+        assert_eq!(
+            step(
+                &clerk,
+                &path,
+                &[("action", "hearing_held"), ("on", "2024-06-05")]
+            )
+            .await
+            .0,
+            StatusCode::SEE_OTHER
+        );
+        let (status, html) = step(
+            &clerk,
+            &path,
+            &[
+                ("action", "decide"),
+                ("on", "2024-06-07"),
+                ("outcome", "warning"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("须经法制审核"));
+        assert_eq!(
+            step(
+                &clerk,
+                &path,
+                &[("action", "legal_review"), ("on", "2024-06-06")]
+            )
+            .await
+            .0,
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            step(
+                &clerk,
+                &path,
+                &[
+                    ("action", "decide"),
+                    ("on", "2024-06-07"),
+                    ("outcome", "warning")
+                ]
+            )
+            .await
+            .0,
+            StatusCode::SEE_OTHER
+        );
+        assert!(clerk.text(&path).await.contains("警告"));
+    }
+}

@@ -440,3 +440,15 @@ pub async fn get(store: &Store, actor: &Actor, id: i64) -> Result<CaseDetail> {
         deadlines: list,
     })
 }
+
+/// (hearing right told, hearing requested): which steps the record page offers.
+pub async fn stage_flags(store: &Store, id: i64) -> Result<(bool, bool)> {
+    let r = sqlx::query("SELECT hearing_right, hearing_requested FROM cases WHERE id = $1")
+        .bind(id)
+        .fetch_one(store.pool())
+        .await?;
+    Ok((
+        flag(r.try_get("hearing_right")?),
+        flag(r.try_get("hearing_requested")?),
+    ))
+}

@@ -8,3 +8,4 @@ pub mod catalog;
 pub mod discretion;
 pub mod documents;
 pub mod rules;
+pub mod stages;

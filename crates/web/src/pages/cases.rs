@@ -5,8 +5,10 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use fazhi_core::enforcement::cases::{self, CaseFilter, NewCase, NewParty, stage_label};
-use fazhi_core::enforcement::rules::PartyKind;
+use fazhi_core::enforcement::rules::{PartyKind, ReviewTriggers};
+use fazhi_core::enforcement::stages::{self, Action, Outcome};
 use fazhi_core::{Error, Permission};
+use fazhi_kernel::money::Fen;
 use fazhi_store::page::Keyset;
 use serde::{Deserialize, Serialize};
 
@@ -247,11 +249,104 @@ pub async fn create(
     }
 }
 
-pub async fn show(
-    State(state): State<AppState>,
-    s: Signed,
-    Path(id): Path<i64>,
-) -> Result<Response, PageError> {
+fn step(id: i64, action: &'static str, title: &str, fields: Vec<Field>) -> FormSection {
+    FormSection {
+        title: title.to_string(),
+        action: format!("/enforcement/cases/{id}"),
+        hidden: vec![("action", action.to_string())],
+        fields,
+        submit: "提交",
+    }
+}
+
+/// The steps the current stage allows, as forms.
+fn steps(id: i64, stage: &str, hearing_right: bool, hearing_requested: bool) -> Vec<FormSection> {
+    let on = |label: &'static str| Field::date("on", label, "");
+    let review = step(id, "legal_review", "法制审核完成", vec![on("审核完成日")]);
+    match stage {
+        "filed" | "investigation" => vec![
+            step(
+                id,
+                "prior_notice",
+                "送达行政处罚事先告知书",
+                vec![
+                    on("送达日"),
+                    Field::checkboxes(
+                        "hearing_right",
+                        "听证权利",
+                        vec![(
+                            "1".into(),
+                            "告知当事人有权要求听证（较大数额罚款等，第六十三条）".into(),
+                        )],
+                        &[],
+                    ),
+                    Field::checkboxes(
+                        "triggers",
+                        "需法制审核的情形（第五十八条）",
+                        vec![
+                            ("public_interest".into(), "涉及重大公共利益".into()),
+                            ("major_rights".into(), "直接关系重大权益，经过听证".into()),
+                            ("complex".into(), "疑难复杂、涉及多个法律关系".into()),
+                            ("other_law".into(), "法律、法规规定应当审核".into()),
+                        ],
+                        &[],
+                    ),
+                ],
+            ),
+            review,
+        ],
+        "prior_notice" => {
+            let mut v = vec![step(
+                id,
+                "waive",
+                "当事人书面放弃陈述、申辩和听证",
+                vec![on("放弃日")],
+            )];
+            if hearing_right && !hearing_requested {
+                v.push(step(
+                    id,
+                    "hearing_requested",
+                    "当事人要求听证",
+                    vec![on("提出日")],
+                ));
+            }
+            if hearing_requested {
+                v.push(step(id, "hearing_held", "举行听证", vec![on("听证日")]));
+            }
+            v.push(review);
+            v.push(step(
+                id,
+                "decide",
+                "作出决定",
+                vec![
+                    on("决定日"),
+                    Field::select(
+                        "outcome",
+                        "决定",
+                        vec![
+                            ("fine".into(), "罚款".into()),
+                            ("warning".into(), "警告".into()),
+                            ("no_penalty".into(), "不予行政处罚".into()),
+                        ],
+                        "fine",
+                    ),
+                    Field::text("fine", "罚款金额（元）", "", 20),
+                ],
+            ));
+            v
+        }
+        "decided" => vec![step(id, "deliver", "送达处罚决定书", vec![on("送达日")])],
+        "delivered" | "executed" => vec![step(id, "close", "结案", vec![on("结案日")])],
+        _ => Vec::new(),
+    }
+}
+
+async fn record(
+    state: &AppState,
+    s: &Signed,
+    id: i64,
+    error: Option<String>,
+) -> Result<SectionsPage, PageError> {
     let d = cases::get(&state.store, &s.actor, id).await?;
     let c = &d.case;
     let mut details = vec![
@@ -265,6 +360,9 @@ pub async fn show(
             format!("{} / {} / {}", c.act_ended_on, c.discovered_on, c.filed_on),
         ),
     ];
+    if let Some(n) = &c.decision_number {
+        details.push(("决定书文号".into(), n.clone()));
+    }
     for p in &d.parties {
         details.push((
             "当事人".into(),
@@ -284,20 +382,9 @@ pub async fn show(
             format!("{}（{}）", e.note, e.actor_name),
         ));
     }
-    let mut page = FormPage::new(
-        layout(&s),
-        format!(
-            "案件 {}",
-            c.decision_number
-                .clone()
-                .unwrap_or_else(|| c.id.to_string())
-        ),
-        "",
-    );
-    page.details = details;
     for dl in &d.deadlines {
-        page.links.push(link(
-            format!("/deadlines/{}", dl.id),
+        details.push((
+            "期限".into(),
             format!(
                 "{}：{} 届满（{}）",
                 dl.purpose,
@@ -306,5 +393,97 @@ pub async fn show(
             ),
         ));
     }
-    Ok(page.into_response())
+    let sections = if s.actor.can(Permission::CaseHandle) {
+        let flags = cases::stage_flags(&state.store, id).await?;
+        steps(id, &c.stage, flags.0, flags.1)
+    } else {
+        Vec::new()
+    };
+    Ok(SectionsPage {
+        layout: layout(s),
+        title: format!(
+            "案件 {}",
+            c.decision_number
+                .clone()
+                .unwrap_or_else(|| c.id.to_string())
+        ),
+        intro: String::new(),
+        error,
+        details,
+        sections,
+    })
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    Ok(record(&state, &s, id, None).await?.into_response())
+}
+
+fn parse_action(f: &FormData) -> Result<Action, Error> {
+    let on = NaiveDate::parse_from_str(f.get("on").trim(), "%Y-%m-%d")
+        .map_err(|_| Error::invalid("on", "请填写日期（YYYY-MM-DD）。"))?;
+    Ok(match f.get("action") {
+        "prior_notice" => {
+            let t = f.all("triggers");
+            Action::PriorNotice {
+                delivered_on: on,
+                hearing_right: f.get("hearing_right") == "1",
+                triggers: ReviewTriggers {
+                    major_public_interest: t.iter().any(|x| x == "public_interest"),
+                    hearing_on_major_rights: t.iter().any(|x| x == "major_rights"),
+                    complex_legal_relations: t.iter().any(|x| x == "complex"),
+                    required_by_other_law: t.iter().any(|x| x == "other_law"),
+                },
+            }
+        }
+        "waive" => Action::Waive { on },
+        "hearing_requested" => Action::HearingRequested { on },
+        "hearing_held" => Action::HearingHeld { on },
+        "legal_review" => Action::LegalReview { on },
+        "decide" => {
+            let outcome = match f.get("outcome") {
+                "warning" => Outcome::Warning,
+                "no_penalty" => Outcome::NoPenalty,
+                _ => Outcome::Fine,
+            };
+            let fine = match f.opt("fine") {
+                Some(v) => Fen::parse_yuan(&v)
+                    .map_err(|e| Error::invalid("fine", format!("罚款金额无效：{e}")))?,
+                None => Fen::ZERO,
+            };
+            Action::Decide { on, outcome, fine }
+        }
+        "deliver" => Action::Deliver { on },
+        "close" => Action::Close { on },
+        _ => return Err(Error::invalid("action", "请选择操作。")),
+    })
+}
+
+pub async fn act(
+    State(state): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    f: FormData,
+) -> Result<Response, PageError> {
+    require(&s, Permission::CaseHandle)?;
+    let result = match parse_action(&f) {
+        Ok(action) => {
+            let cal = fazhi_core::calendar::load(&state.store).await?;
+            let (policy, _) = fazhi_core::settings::warning_policy(&state.store).await?;
+            stages::apply(&state.store, &s.actor, &cal, policy, id, &action).await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/enforcement/cases/{id}")).into_response()),
+        Err(Error::Store(e)) => Err(PageError(Error::Store(e))),
+        Err(e) => Ok((
+            crate::error::status_of(&e),
+            record(&state, &s, id, Some(e.message_zh())).await?,
+        )
+            .into_response()),
+    }
 }

@@ -1,0 +1,426 @@
+//! The stages of a penalty case after filing, in the order the law sets: prior notice (with the
+//! rights to state, defend and request a hearing), the party's written waiver, hearing, legal
+//! review (art. 58), decision — only when `rules::may_decide` allows it, numbered per issuer and
+//! year — delivery, closure. Each step is an event on the timeline, meets the deadline it
+//! answers and starts the next one, in one transaction with its audit entry.
+
+use chrono::{Datelike, NaiveDate};
+use fazhi_kernel::calendar::Calendar;
+use fazhi_kernel::deadline::WarningPolicy;
+use fazhi_kernel::money::Fen;
+use fazhi_kernel::period::Period;
+use fazhi_store::{Row, Tx, flag, now_ms};
+use serde_json::json;
+
+use super::rules::{DecisionFacts, ReviewTriggers, may_decide, next_number};
+use crate::access::{Actor, Permission};
+use crate::deadlines::{self, Clock, NewDeadline};
+use crate::{Error, Result};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Outcome {
+    Fine,
+    Warning,
+    NoPenalty,
+}
+
+impl Outcome {
+    pub fn code(self) -> &'static str {
+        match self {
+            Outcome::Fine => "fine",
+            Outcome::Warning => "warning",
+            Outcome::NoPenalty => "no_penalty",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Action {
+    PriorNotice {
+        delivered_on: NaiveDate,
+        hearing_right: bool,
+        triggers: ReviewTriggers,
+    },
+    Waive {
+        on: NaiveDate,
+    },
+    HearingRequested {
+        on: NaiveDate,
+    },
+    HearingHeld {
+        on: NaiveDate,
+    },
+    LegalReview {
+        on: NaiveDate,
+    },
+    Decide {
+        on: NaiveDate,
+        outcome: Outcome,
+        fine: Fen,
+    },
+    Deliver {
+        on: NaiveDate,
+    },
+    Close {
+        on: NaiveDate,
+    },
+}
+
+struct State {
+    stage: String,
+    department_id: i64,
+    issuer_abbr: Option<String>,
+    cause: String,
+    prior_notice_on: Option<String>,
+    hearing_right: bool,
+    waived: bool,
+    hearing_requested: bool,
+    hearing_held_on: Option<String>,
+    triggers: ReviewTriggers,
+    legal_review_on: Option<String>,
+    outcome: Option<String>,
+}
+
+fn date(s: &Option<String>) -> Option<NaiveDate> {
+    s.as_deref()
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+}
+
+fn triggers_code(t: &ReviewTriggers) -> String {
+    [
+        (t.major_public_interest, "public_interest"),
+        (t.hearing_on_major_rights, "major_rights"),
+        (t.complex_legal_relations, "complex"),
+        (t.required_by_other_law, "other_law"),
+    ]
+    .iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, c)| *c)
+    .collect::<Vec<_>>()
+    .join(",")
+}
+
+fn triggers_parse(s: &str) -> ReviewTriggers {
+    ReviewTriggers {
+        major_public_interest: s.contains("public_interest"),
+        hearing_on_major_rights: s.contains("major_rights"),
+        complex_legal_relations: s.contains("complex"),
+        required_by_other_law: s.contains("other_law"),
+    }
+}
+
+async fn load(tx: &mut Tx, id: i64) -> Result<State> {
+    let r = sqlx::query(
+        "SELECT c.stage, c.department_id, d.issuer_abbr, c.cause, c.prior_notice_on, c.hearing_right, c.waived,
+            c.hearing_requested, c.hearing_held_on, c.review_triggers, c.legal_review_on, c.outcome
+         FROM cases c JOIN departments d ON d.id = c.department_id WHERE c.id = $1",
+    )
+    .bind(id)
+    .fetch_optional(tx.conn())
+    .await?
+    .ok_or(Error::NotFound)?;
+    Ok(State {
+        stage: r.try_get("stage")?,
+        department_id: r.try_get("department_id")?,
+        issuer_abbr: r.try_get("issuer_abbr")?,
+        cause: r.try_get("cause")?,
+        prior_notice_on: r.try_get("prior_notice_on")?,
+        hearing_right: flag(r.try_get("hearing_right")?),
+        waived: flag(r.try_get("waived")?),
+        hearing_requested: flag(r.try_get("hearing_requested")?),
+        hearing_held_on: r.try_get("hearing_held_on")?,
+        triggers: triggers_parse(&r.try_get::<String, _>("review_triggers")?),
+        legal_review_on: r.try_get("legal_review_on")?,
+        outcome: r.try_get("outcome")?,
+    })
+}
+
+fn wrong_stage(action: &str, stage: &str) -> Error {
+    Error::invalid(
+        "stage",
+        format!(
+            "案件处于“{}”阶段，不能{action}。",
+            super::cases::stage_label(stage)
+        ),
+    )
+}
+
+/// A time limit a step starts: what for, under which article of 行政处罚法, from when, how long.
+struct Limit<'a> {
+    purpose: &'a str,
+    article: &'a str,
+    on: NaiveDate,
+    period: Period,
+}
+
+async fn start(
+    tx: &mut Tx,
+    actor: &Actor,
+    clock: Clock<'_>,
+    id: i64,
+    st: &State,
+    limit: Limit<'_>,
+) -> Result<()> {
+    deadlines::create(
+        tx,
+        actor,
+        clock.cal,
+        clock.policy,
+        &NewDeadline {
+            subject_type: "case".into(),
+            subject_id: id.to_string(),
+            purpose: format!("{}：{}", limit.purpose, st.cause),
+            law: "《中华人民共和国行政处罚法》".into(),
+            article: limit.article.into(),
+            start_event: limit.purpose.into(),
+            start_on: limit.on,
+            period: limit.period,
+            responsible_user_id: actor.user_id,
+            department_id: st.department_id,
+        },
+        clock.today,
+    )
+    .await?;
+    Ok(())
+}
+
+/// Applies one step to case `id`. The actor must handle cases and see this one.
+pub async fn apply(
+    store: &fazhi_store::Store,
+    actor: &Actor,
+    cal: &Calendar,
+    policy: WarningPolicy,
+    id: i64,
+    action: &Action,
+) -> Result<()> {
+    actor.require(Permission::CaseHandle)?;
+    super::cases::get(store, actor, id).await?;
+    let today = crate::deadlines::china_today();
+    let clock = Clock { cal, policy, today };
+    let mut tx = store.begin().await?;
+    let st = load(&mut tx, id).await?;
+    let case = id.to_string();
+    let (stage, happened_on, note): (String, NaiveDate, String) = match action {
+        Action::PriorNotice {
+            delivered_on,
+            hearing_right,
+            triggers,
+        } => {
+            if !matches!(st.stage.as_str(), "filed" | "investigation") {
+                return Err(wrong_stage("送达事先告知书", &st.stage));
+            }
+            sqlx::query("UPDATE cases SET prior_notice_on = $1, hearing_right = $2, review_triggers = $3 WHERE id = $4")
+                .bind(delivered_on.to_string())
+                .bind(i64::from(*hearing_right))
+                .bind(triggers_code(triggers))
+                .bind(id)
+                .execute(tx.conn())
+                .await?;
+            start(
+                &mut tx,
+                actor,
+                clock,
+                id,
+                &st,
+                Limit {
+                    purpose: "陈述、申辩和要求听证",
+                    article: "第六十四条",
+                    on: *delivered_on,
+                    period: super::rules::DEFENCE_WINDOW,
+                },
+            )
+            .await?;
+            (
+                "prior_notice".into(),
+                *delivered_on,
+                format!(
+                    "送达行政处罚事先告知书{}",
+                    if *hearing_right {
+                        "（告知听证权利）"
+                    } else {
+                        ""
+                    }
+                ),
+            )
+        }
+        Action::Waive { on } if st.stage == "prior_notice" => {
+            sqlx::query("UPDATE cases SET waived = 1 WHERE id = $1")
+                .bind(id)
+                .execute(tx.conn())
+                .await?;
+            deadlines::meet(&mut tx, actor, "case", &case, "第六十四条", *on).await?;
+            (
+                st.stage.clone(),
+                *on,
+                "当事人书面放弃陈述、申辩和听证".into(),
+            )
+        }
+        Action::HearingRequested { on } if st.stage == "prior_notice" && st.hearing_right => {
+            sqlx::query("UPDATE cases SET hearing_requested = 1 WHERE id = $1")
+                .bind(id)
+                .execute(tx.conn())
+                .await?;
+            deadlines::meet(&mut tx, actor, "case", &case, "第六十四条", *on).await?;
+            (st.stage.clone(), *on, "当事人要求听证".into())
+        }
+        Action::HearingHeld { on } if st.hearing_requested => {
+            sqlx::query("UPDATE cases SET hearing_held_on = $1 WHERE id = $2")
+                .bind(on.to_string())
+                .bind(id)
+                .execute(tx.conn())
+                .await?;
+            (st.stage.clone(), *on, "举行听证".into())
+        }
+        Action::LegalReview { on }
+            if matches!(
+                st.stage.as_str(),
+                "investigation" | "prior_notice" | "filed"
+            ) =>
+        {
+            sqlx::query("UPDATE cases SET legal_review_on = $1 WHERE id = $2")
+                .bind(on.to_string())
+                .bind(id)
+                .execute(tx.conn())
+                .await?;
+            (st.stage.clone(), *on, "完成法制审核".into())
+        }
+        Action::Decide { on, outcome, fine } => {
+            if st.stage != "prior_notice" {
+                return Err(wrong_stage("作出决定", &st.stage));
+            }
+            let facts = DecisionFacts {
+                prior_notice_delivered: date(&st.prior_notice_on),
+                hearing_right: st.hearing_right,
+                waived_in_writing: st.waived,
+                hearing_requested: st.hearing_requested,
+                hearing_held: date(&st.hearing_held_on),
+                triggers: st.triggers,
+                legal_review_done: date(&st.legal_review_on),
+            };
+            may_decide(cal, &facts, *on)
+                .map_err(|why| Error::invalid("decided_on", why.join("")))?;
+            if *outcome == Outcome::Fine && fine.0 <= 0 {
+                return Err(Error::invalid("fine", "罚款决定须填写罚款金额。"));
+            }
+            let abbr = st.issuer_abbr.clone().ok_or_else(|| {
+                Error::invalid(
+                    "department_id",
+                    "办案部门未设置发文机关简称，无法编制文号。",
+                )
+            })?;
+            let word = if *outcome == Outcome::NoPenalty {
+                "不罚"
+            } else {
+                "罚"
+            };
+            let number = next_number(&mut tx, &format!("{abbr}{word}"), on.year()).await?;
+            sqlx::query("UPDATE cases SET decided_on = $1, outcome = $2, fine_fen = $3, decision_number = $4 WHERE id = $5")
+                .bind(on.to_string())
+                .bind(outcome.code())
+                .bind(fine.0)
+                .bind(number.to_string())
+                .bind(id)
+                .execute(tx.conn())
+                .await?;
+            deadlines::meet(&mut tx, actor, "case", &case, "第六十条", *on).await?;
+            deadlines::meet(&mut tx, actor, "case", &case, "第六十四条", *on).await?;
+            start(
+                &mut tx,
+                actor,
+                clock,
+                id,
+                &st,
+                Limit {
+                    purpose: "送达处罚决定书",
+                    article: "第六十一条",
+                    on: *on,
+                    period: Period::WorkingDays(7),
+                },
+            )
+            .await?;
+            let what = match outcome {
+                Outcome::Fine => format!("罚款 {fine}"),
+                Outcome::Warning => "警告".into(),
+                Outcome::NoPenalty => "不予行政处罚".into(),
+            };
+            ("decided".into(), *on, format!("作出决定 {number}：{what}"))
+        }
+        Action::Deliver { on } => {
+            if st.stage != "decided" {
+                return Err(wrong_stage("送达决定书", &st.stage));
+            }
+            sqlx::query("UPDATE cases SET delivered_on = $1 WHERE id = $2")
+                .bind(on.to_string())
+                .bind(id)
+                .execute(tx.conn())
+                .await?;
+            deadlines::meet(&mut tx, actor, "case", &case, "第六十一条", *on).await?;
+            if st.outcome.as_deref() == Some("fine") {
+                start(
+                    &mut tx,
+                    actor,
+                    clock,
+                    id,
+                    &st,
+                    Limit {
+                        purpose: "缴纳罚款",
+                        article: "第六十七条",
+                        on: *on,
+                        period: Period::CalendarDays(15),
+                    },
+                )
+                .await?;
+            }
+            ("delivered".into(), *on, "送达处罚决定书".into())
+        }
+        Action::Close { on } => {
+            if !matches!(st.stage.as_str(), "delivered" | "executed") {
+                return Err(wrong_stage("结案", &st.stage));
+            }
+            sqlx::query("UPDATE cases SET closed_on = $1 WHERE id = $2")
+                .bind(on.to_string())
+                .bind(id)
+                .execute(tx.conn())
+                .await?;
+            deadlines::meet(&mut tx, actor, "case", &case, "第六十七条", *on).await?;
+            ("closed".into(), *on, "结案".into())
+        }
+        Action::Waive { .. }
+        | Action::HearingRequested { .. }
+        | Action::HearingHeld { .. }
+        | Action::LegalReview { .. } => {
+            return Err(wrong_stage("进行该操作", &st.stage));
+        }
+    };
+    if happened_on > today {
+        return Err(Error::invalid("on", "日期不能晚于今天。"));
+    }
+    sqlx::query(
+        "UPDATE cases SET stage = $1, updated_at = $2, version = version + 1 WHERE id = $3",
+    )
+    .bind(&stage)
+    .bind(now_ms())
+    .bind(id)
+    .execute(tx.conn())
+    .await?;
+    sqlx::query("INSERT INTO case_events (case_id, stage, happened_on, actor_name, note, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(id)
+        .bind(&stage)
+        .bind(happened_on.to_string())
+        .bind(&actor.display_name)
+        .bind(&note)
+        .bind(now_ms())
+        .execute(tx.conn())
+        .await?;
+    crate::audit::record(
+        &mut tx,
+        actor,
+        "update",
+        "case",
+        Some(case.clone()),
+        json!({ "stage": stage, "on": happened_on.to_string(), "note": note }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
