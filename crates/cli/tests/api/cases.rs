@@ -337,14 +337,46 @@ async fn the_stages_follow_the_order_and_the_time_limits_of_the_law() {
             "{record}"
         );
         assert!(record.contains("送达处罚决定书：占道经营案：2024-06-06 届满（已完成）"));
+        // A fine must be paid before closing; paid 4 days late (due 14 Jun): 500 × 3 % × 4 = 60 yuan.
+        let (status, html) =
+            step(&clerk, &path, &[("action", "close"), ("on", "2024-06-20")]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("罚款须先执行完毕"));
+        assert_eq!(
+            step(&clerk, &path, &[("action", "pay"), ("on", "2024-06-18")])
+                .await
+                .0,
+            StatusCode::SEE_OTHER
+        );
+        let record = clerk.text(&path).await;
+        assert!(record.contains("逾期 4 日加处罚款 60.00元"), "{record}");
+        let (paid, surcharge): (i64, i64) =
+            sqlx::query_as("SELECT paid_fen, surcharge_fen FROM cases")
+                .fetch_one(app.store.pool())
+                .await
+                .unwrap();
+        assert_eq!((paid, surcharge), (56_000, 6_000));
         assert_eq!(
             step(&clerk, &path, &[("action", "close"), ("on", "2024-06-20")])
                 .await
                 .0,
             StatusCode::SEE_OTHER
         );
+        assert_eq!(
+            step(
+                &clerk,
+                &path,
+                &[("action", "archive"), ("on", "2024-06-25")]
+            )
+            .await
+            .0,
+            StatusCode::SEE_OTHER
+        );
         let record = clerk.text(&path).await;
-        assert!(record.contains("已结案") && record.contains("2024-06-20"));
+        assert!(
+            record.contains("已归档") && record.contains("2024-06-20 已结案"),
+            "{record}"
+        );
         assert_eq!(
             app.count(
                 "SELECT COUNT(*) FROM deadlines WHERE subject_type = 'case' AND state = 'met'"

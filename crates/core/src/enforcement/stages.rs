@@ -12,7 +12,9 @@ use fazhi_kernel::period::Period;
 use fazhi_store::{Row, Tx, flag, now_ms};
 use serde_json::json;
 
-use super::rules::{DecisionFacts, ReviewTriggers, may_decide, next_number};
+use super::rules::{
+    DecisionFacts, ReviewTriggers, late_payment_surcharge, may_decide, next_number,
+};
 use crate::access::{Actor, Permission};
 use crate::deadlines::{self, Clock, NewDeadline};
 use crate::{Error, Result};
@@ -61,7 +63,14 @@ pub enum Action {
     Deliver {
         on: NaiveDate,
     },
+    /// The fine paid; a late payment carries the art. 72 surcharge, computed, not typed.
+    Pay {
+        on: NaiveDate,
+    },
     Close {
+        on: NaiveDate,
+    },
+    Archive {
         on: NaiveDate,
     },
 }
@@ -79,6 +88,7 @@ struct State {
     triggers: ReviewTriggers,
     legal_review_on: Option<String>,
     outcome: Option<String>,
+    fine: Fen,
 }
 
 fn date(s: &Option<String>) -> Option<NaiveDate> {
@@ -112,7 +122,8 @@ fn triggers_parse(s: &str) -> ReviewTriggers {
 async fn load(tx: &mut Tx, id: i64) -> Result<State> {
     let r = sqlx::query(
         "SELECT c.stage, c.department_id, d.issuer_abbr, c.cause, c.prior_notice_on, c.hearing_right, c.waived,
-            c.hearing_requested, c.hearing_held_on, c.review_triggers, c.legal_review_on, c.outcome
+            c.hearing_requested, c.hearing_held_on, c.review_triggers, c.legal_review_on, c.outcome,
+            c.fine_fen
          FROM cases c JOIN departments d ON d.id = c.department_id WHERE c.id = $1",
     )
     .bind(id)
@@ -132,6 +143,7 @@ async fn load(tx: &mut Tx, id: i64) -> Result<State> {
         triggers: triggers_parse(&r.try_get::<String, _>("review_triggers")?),
         legal_review_on: r.try_get("legal_review_on")?,
         outcome: r.try_get("outcome")?,
+        fine: Fen(r.try_get("fine_fen")?),
     })
 }
 
@@ -373,17 +385,62 @@ pub async fn apply(
             }
             ("delivered".into(), *on, "送达处罚决定书".into())
         }
+        Action::Pay { on } => {
+            if st.stage != "delivered" || st.outcome.as_deref() != Some("fine") {
+                return Err(wrong_stage("登记缴纳罚款", &st.stage));
+            }
+            let due: Option<String> = sqlx::query_scalar(
+                "SELECT due_on FROM deadlines WHERE subject_type = 'case' AND subject_id = $1 AND article = '第六十七条' ORDER BY id DESC LIMIT 1",
+            )
+            .bind(&case)
+            .fetch_optional(tx.conn())
+            .await?;
+            let due = date(&due).ok_or_else(|| Error::invalid("on", "未找到缴款期限。"))?;
+            let surcharge = late_payment_surcharge(st.fine, due, *on);
+            sqlx::query(
+                "UPDATE cases SET paid_on = $1, paid_fen = $2, surcharge_fen = $3 WHERE id = $4",
+            )
+            .bind(on.to_string())
+            .bind(st.fine.0 + surcharge.0)
+            .bind(surcharge.0)
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+            deadlines::meet(&mut tx, actor, "case", &case, "第六十七条", *on).await?;
+            let note = if surcharge.0 > 0 {
+                format!(
+                    "缴纳罚款 {}，逾期 {} 日加处罚款 {surcharge}（第七十二条）",
+                    st.fine,
+                    (*on - due).num_days()
+                )
+            } else {
+                format!("按期缴纳罚款 {}", st.fine)
+            };
+            ("executed".into(), *on, note)
+        }
         Action::Close { on } => {
-            if !matches!(st.stage.as_str(), "delivered" | "executed") {
-                return Err(wrong_stage("结案", &st.stage));
+            let ready = st.stage == "executed"
+                || (st.stage == "delivered" && st.outcome.as_deref() != Some("fine"));
+            if !ready {
+                return Err(wrong_stage("结案（罚款须先执行完毕）", &st.stage));
             }
             sqlx::query("UPDATE cases SET closed_on = $1 WHERE id = $2")
                 .bind(on.to_string())
                 .bind(id)
                 .execute(tx.conn())
                 .await?;
-            deadlines::meet(&mut tx, actor, "case", &case, "第六十七条", *on).await?;
             ("closed".into(), *on, "结案".into())
+        }
+        Action::Archive { on } => {
+            if st.stage != "closed" {
+                return Err(wrong_stage("归档", &st.stage));
+            }
+            sqlx::query("UPDATE cases SET archived_on = $1 WHERE id = $2")
+                .bind(on.to_string())
+                .bind(id)
+                .execute(tx.conn())
+                .await?;
+            ("archived".into(), *on, "归档".into())
         }
         Action::Waive { .. }
         | Action::HearingRequested { .. }

@@ -336,7 +336,17 @@ fn steps(id: i64, stage: &str, hearing_right: bool, hearing_requested: bool) -> 
             v
         }
         "decided" => vec![step(id, "deliver", "送达处罚决定书", vec![on("送达日")])],
-        "delivered" | "executed" => vec![step(id, "close", "结案", vec![on("结案日")])],
+        "delivered" => vec![
+            step(
+                id,
+                "pay",
+                "登记缴纳罚款（逾期自动计算加处罚款）",
+                vec![on("缴款日")],
+            ),
+            step(id, "close", "结案（警告、不予处罚）", vec![on("结案日")]),
+        ],
+        "executed" => vec![step(id, "close", "结案", vec![on("结案日")])],
+        "closed" => vec![step(id, "archive", "归档", vec![on("归档日")])],
         _ => Vec::new(),
     }
 }
@@ -457,6 +467,8 @@ fn parse_action(f: &FormData) -> Result<Action, Error> {
             Action::Decide { on, outcome, fine }
         }
         "deliver" => Action::Deliver { on },
+        "pay" => Action::Pay { on },
+        "archive" => Action::Archive { on },
         "close" => Action::Close { on },
         _ => return Err(Error::invalid("action", "请选择操作。")),
     })
