@@ -228,6 +228,10 @@ pub fn router(state: AppState) -> Router {
         .route("/enforcement/cases", get(cases::list).post(cases::create))
         .route("/enforcement/cases/new", get(cases::new))
         .route("/enforcement/cases/{id}", get(cases::show).post(cases::act))
+        .route(
+            "/enforcement/cases/{id}/documents/{file}",
+            get(cases::document),
+        )
         .route("/enforcement/discretion", get(discretion::page))
         .route(
             "/enforcement/discretion/import",

@@ -364,6 +364,7 @@ pub struct SectionsPage {
     pub error: Option<String>,
     pub details: Vec<(String, String)>,
     pub sections: Vec<FormSection>,
+    pub links: Vec<Link>,
 }
 
 #[derive(Template, WebTemplate)]

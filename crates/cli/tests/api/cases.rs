@@ -320,6 +320,38 @@ async fn the_stages_follow_the_order_and_the_time_limits_of_the_law() {
             record.contains("送达处罚决定书：占道经营案：2024-06-06 届满"),
             "{record}"
         );
+        // The decision as a document, filled from the case record.
+        let r = clerk
+            .get(&format!("{path}/documents/penalty_decision.docx"))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let mut zip =
+            zip::ZipArchive::new(std::io::Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
+        let mut xml = String::new();
+        std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
+            .unwrap();
+        for needle in [
+            "店口镇罚〔2024〕1号",
+            "诸暨市某某贸易有限公司",
+            "91330100799655058B",
+            "罚款人民币500.00（大写：伍佰元整）",
+            "2024年5月28日",
+            "《城市市容和环境卫生管理条例》第三十六条",
+        ] {
+            assert!(xml.contains(needle), "{needle} not in the decision");
+        }
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_log WHERE object_type = 'case_document'")
+                .await,
+            1
+        );
+        assert_eq!(
+            clerk
+                .get(&format!("{path}/documents/no_such.docx"))
+                .await
+                .status(),
+            StatusCode::NOT_FOUND
+        );
         // Delivered Thu 30 May: the fine is due 15 CD later, Fri 14 Jun.
         assert_eq!(
             step(

@@ -96,6 +96,7 @@ async fn page(
             ),
             warning,
         ],
+        links: Vec::new(),
     })
 }
 

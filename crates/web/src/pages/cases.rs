@@ -403,6 +403,15 @@ async fn record(
             ),
         ));
     }
+    let mut links = Vec::new();
+    if s.actor.can(Permission::CaseHandle) {
+        for (code, name, _) in fazhi_core::enforcement::documents::BUILTIN {
+            links.push(link(
+                format!("/enforcement/cases/{id}/documents/{code}.docx"),
+                format!("生成{name}（.docx）"),
+            ));
+        }
+    }
     let sections = if s.actor.can(Permission::CaseHandle) {
         let flags = cases::stage_flags(&state.store, id).await?;
         steps(id, &c.stage, flags.0, flags.1)
@@ -421,6 +430,7 @@ async fn record(
         error,
         details,
         sections,
+        links,
     })
 }
 
@@ -498,4 +508,28 @@ pub async fn act(
         )
             .into_response()),
     }
+}
+
+pub async fn document(
+    State(state): State<AppState>,
+    s: Signed,
+    Path((id, file)): Path<(i64, String)>,
+) -> Result<Response, PageError> {
+    let code = file.strip_suffix(".docx").ok_or(Error::NotFound)?;
+    let bytes = cases::document(&state.store, &s.actor, &state.keyring, id, code).await?;
+    Ok((
+        [
+            (
+                axum::http::header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                    .to_string(),
+            ),
+            (
+                axum::http::header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"case-{id}-{code}.docx\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response())
 }

@@ -116,6 +116,7 @@ async fn page(
         error,
         details,
         sections,
+        links: Vec::new(),
     })
 }
 

@@ -248,6 +248,7 @@ async fn item_page(
         error,
         details,
         sections,
+        links: Vec::new(),
     })
 }
 
