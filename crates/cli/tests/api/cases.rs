@@ -20,58 +20,7 @@ async fn a_town_files_a_case_on_a_delegated_item_and_the_law_is_checked_at_filin
         let (_, other) = app
             .user_with_role(&sys, &sec, "fq_officer", fq, "town_clerk")
             .await;
-        let catalog = xlsx(
-            &fazhi_core::enforcement::catalog::rules::HEADERS,
-            &[
-                vec![
-                    "A001",
-                    "销售不合格产品",
-                    "行政处罚",
-                    "专业执法",
-                    "诸暨市市场监督管理局",
-                    "《中华人民共和国产品质量法》",
-                    "第四十九条",
-                    "……",
-                    "2023-01-01",
-                    "",
-                ],
-                vec![
-                    "B001",
-                    "占道经营",
-                    "行政处罚",
-                    "综合执法",
-                    "诸暨市综合行政执法局",
-                    "《城市市容和环境卫生管理条例》",
-                    "第三十六条",
-                    "……",
-                    "2023-01-01",
-                    "",
-                ],
-            ],
-        );
-        assert_eq!(
-            upload_to(&editor, "/enforcement/catalog/import", catalog)
-                .await
-                .0,
-            StatusCode::OK
-        );
-        let town: i64 = sqlx::query_scalar("SELECT id FROM regions WHERE name = '店口镇'")
-            .fetch_one(app.store.pool())
-            .await
-            .unwrap();
-        let page = editor.text("/enforcement/catalog/items/B001").await;
-        let r = editor
-            .post(
-                "/enforcement/catalog/items/B001",
-                &[
-                    ("csrf", csrf_of(&page)),
-                    ("action", "delegate".into()),
-                    ("town", town.to_string()),
-                    ("from", "2024-01-01".into()),
-                ],
-            )
-            .await;
-        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        catalog_with_b001_delegated_to_dianko(&app, &editor).await;
 
         let first17 = "33068119850315123";
         let id = format!(
@@ -163,6 +112,71 @@ async fn a_town_files_a_case_on_a_delegated_item_and_the_law_is_checked_at_filin
     }
 }
 
+/// Imports A001 (market regulation) and B001 (comprehensive enforcement) and delegates B001 to
+/// 店口镇 from 2024-01-01, as the catalog maintainer `editor`.
+async fn catalog_with_b001_delegated_to_dianko(app: &TestApp, editor: &Browser) {
+    let row = |code, name, dept, law, article| {
+        vec![
+            code,
+            name,
+            "行政处罚",
+            if code == "A001" {
+                "专业执法"
+            } else {
+                "综合执法"
+            },
+            dept,
+            law,
+            article,
+            "……",
+            "2023-01-01",
+            "",
+        ]
+    };
+    let catalog = xlsx(
+        &fazhi_core::enforcement::catalog::rules::HEADERS,
+        &[
+            row(
+                "A001",
+                "销售不合格产品",
+                "诸暨市市场监督管理局",
+                "《中华人民共和国产品质量法》",
+                "第四十九条",
+            ),
+            row(
+                "B001",
+                "占道经营",
+                "诸暨市综合行政执法局",
+                "《城市市容和环境卫生管理条例》",
+                "第三十六条",
+            ),
+        ],
+    );
+    assert_eq!(
+        upload_to(editor, "/enforcement/catalog/import", catalog)
+            .await
+            .0,
+        StatusCode::OK
+    );
+    let town: i64 = sqlx::query_scalar("SELECT id FROM regions WHERE name = '店口镇'")
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+    let page = editor.text("/enforcement/catalog/items/B001").await;
+    let r = editor
+        .post(
+            "/enforcement/catalog/items/B001",
+            &[
+                ("csrf", csrf_of(&page)),
+                ("action", "delegate".into()),
+                ("town", town.to_string()),
+                ("from", "2024-01-01".into()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+}
+
 /// Sets up a town clerk of 店口镇 with B001 delegated and files one case; returns the clerk and
 /// the case's path.
 async fn filed_case(app: &TestApp) -> (Browser, String) {
@@ -176,38 +190,7 @@ async fn filed_case(app: &TestApp) -> (Browser, String) {
     let (_, clerk) = app
         .user_with_role(&sys, &sec, "dk_officer2", dk, "town_clerk")
         .await;
-    let catalog = xlsx(
-        &fazhi_core::enforcement::catalog::rules::HEADERS,
-        &[vec![
-            "B001",
-            "占道经营",
-            "行政处罚",
-            "综合执法",
-            "诸暨市综合行政执法局",
-            "《城市市容和环境卫生管理条例》",
-            "第三十六条",
-            "……",
-            "2023-01-01",
-            "",
-        ]],
-    );
-    upload_to(&editor, "/enforcement/catalog/import", catalog).await;
-    let town: i64 = sqlx::query_scalar("SELECT id FROM regions WHERE name = '店口镇'")
-        .fetch_one(app.store.pool())
-        .await
-        .unwrap();
-    let page = editor.text("/enforcement/catalog/items/B001").await;
-    editor
-        .post(
-            "/enforcement/catalog/items/B001",
-            &[
-                ("csrf", csrf_of(&page)),
-                ("action", "delegate".into()),
-                ("town", town.to_string()),
-                ("from", "2024-01-01".into()),
-            ],
-        )
-        .await;
+    catalog_with_b001_delegated_to_dianko(app, &editor).await;
     let page = clerk.text("/enforcement/cases/new").await;
     let r = clerk
         .post(
