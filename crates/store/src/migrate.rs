@@ -92,6 +92,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 12,
+        name: "disclosures",
+        common: include_str!("../migrations/0012_disclosures.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// Arbitrary constant key for the PostgreSQL advisory lock that serialises concurrent

@@ -150,7 +150,8 @@ async fn headers(req: Request, next: Next) -> Response {
 
 pub fn router(state: AppState) -> Router {
     use pages::{
-        admin, audit, calendar, cases, deadlines, discretion, documents, enforcement, org,
+        admin, audit, calendar, cases, deadlines, disclosure, discretion, documents, enforcement,
+        org,
     };
     Router::new()
         .route("/", get(pages::home))
@@ -232,6 +233,12 @@ pub fn router(state: AppState) -> Router {
             "/enforcement/cases/{id}/documents/{file}",
             get(cases::document),
         )
+        .route(
+            "/enforcement/cases/{id}/disclosure",
+            get(disclosure::show).post(disclosure::act),
+        )
+        .route("/public/decisions", get(disclosure::public_list))
+        .route("/public/decisions/{id}", get(disclosure::public_show))
         .route("/enforcement/discretion", get(discretion::page))
         .route(
             "/enforcement/discretion/import",

@@ -112,6 +112,12 @@ async fn a_town_files_a_case_on_a_delegated_item_and_the_law_is_checked_at_filin
     }
 }
 
+const COMPANY: [&str; 3] = [
+    "organisation",
+    "诸暨市某某贸易有限公司",
+    "91330100799655058B",
+];
+
 /// Imports A001 (market regulation) and B001 (comprehensive enforcement) and delegates B001 to
 /// 店口镇 from 2024-01-01, as the catalog maintainer `editor`.
 async fn catalog_with_b001_delegated_to_dianko(app: &TestApp, editor: &Browser) {
@@ -179,7 +185,7 @@ async fn catalog_with_b001_delegated_to_dianko(app: &TestApp, editor: &Browser) 
 
 /// Sets up a town clerk of 店口镇 with B001 delegated and files one case; returns the clerk and
 /// the case's path.
-async fn filed_case(app: &TestApp) -> (Browser, String) {
+async fn filed_case(app: &TestApp, party: [&str; 3]) -> (Browser, String) {
     let sys = app.admin("sysadmin").await;
     let sec = app.admin("secadmin").await;
     let bureau = app.department_id("诸暨市司法局").await;
@@ -203,9 +209,9 @@ async fn filed_case(app: &TestApp) -> (Browser, String) {
                 ("act_ended_on", "2024-05-01".into()),
                 ("discovered_on", "2024-05-10".into()),
                 ("filed_on", "2024-05-12".into()),
-                ("party_kind", "organisation".into()),
-                ("party_name", "诸暨市某某贸易有限公司".into()),
-                ("party_code", "91330100799655058B".into()),
+                ("party_kind", party[0].into()),
+                ("party_name", party[1].into()),
+                ("party_code", party[2].into()),
             ],
         )
         .await;
@@ -227,7 +233,7 @@ async fn step(b: &Browser, path: &str, fields: &[(&str, &str)]) -> (StatusCode, 
 async fn the_stages_follow_the_order_and_the_time_limits_of_the_law() {
     for db in backends() {
         let app = spawn_app(db).await;
-        let (clerk, path) = filed_case(&app).await;
+        let (clerk, path) = filed_case(&app, COMPANY).await;
         // No decision before the prior notice.
         let (status, html) = step(
             &clerk,
@@ -411,7 +417,7 @@ async fn the_stages_follow_the_order_and_the_time_limits_of_the_law() {
 async fn a_requested_hearing_and_article_58_review_come_before_the_decision() {
     for db in backends() {
         let app = spawn_app(db).await;
-        let (clerk, path) = filed_case(&app).await;
+        let (clerk, path) = filed_case(&app, COMPANY).await;
         let (status, _) = step(
             &clerk,
             &path,
@@ -493,5 +499,158 @@ async fn a_requested_hearing_and_article_58_review_come_before_the_decision() {
             StatusCode::SEE_OTHER
         );
         assert!(clerk.text(&path).await.contains("警告"));
+    }
+}
+
+#[tokio::test]
+async fn a_decision_is_reviewed_redacted_published_and_withdrawn_with_its_reason() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let first17 = "33068119850315123";
+        let id = format!(
+            "{first17}{}",
+            fazhi_kernel::ids::resident_id::check_character(first17.as_bytes()).unwrap()
+        );
+        let (clerk, path) = filed_case(&app, ["person", "王小明", &id]).await;
+        assert_eq!(
+            step(
+                &clerk,
+                &path,
+                &[("action", "prior_notice"), ("on", "2024-05-20")]
+            )
+            .await
+            .0,
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            step(&clerk, &path, &[("action", "waive"), ("on", "2024-05-21")])
+                .await
+                .0,
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            step(
+                &clerk,
+                &path,
+                &[
+                    ("action", "decide"),
+                    ("on", "2024-05-22"),
+                    ("outcome", "fine"),
+                    ("fine", "200")
+                ]
+            )
+            .await
+            .0,
+            StatusCode::SEE_OTHER
+        );
+        let disclosure = format!("{path}/disclosure");
+        // Publishing before the review is refused; the review removes the person's data.
+        let (status, html) = step(
+            &clerk,
+            &disclosure,
+            &[("action", "publish"), ("on", "2024-05-24")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("请先进行公开前审查"));
+        assert_eq!(
+            step(&clerk, &disclosure, &[("action", "review")]).await.0,
+            StatusCode::SEE_OTHER
+        );
+        let review = clerk.text(&disclosure).await;
+        assert!(
+            review.contains("已去除：公民身份号码") && review.contains("已去除：自然人姓名"),
+            "{review}"
+        );
+        let text: String = sqlx::query_scalar("SELECT redacted_text FROM disclosures")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+        assert!(
+            text.contains("王某") && !text.contains("王小明") && !text.contains(&id),
+            "{text}"
+        );
+        assert!(text.contains("店口镇罚〔2024〕1号"));
+        assert_eq!(
+            step(
+                &clerk,
+                &disclosure,
+                &[("action", "publish"), ("on", "2024-05-24")]
+            )
+            .await
+            .0,
+            StatusCode::SEE_OTHER
+        );
+        // 7 WD from 22 May: met on 24 May.
+        assert!(
+            clerk
+                .text(&path)
+                .await
+                .contains("公开处罚决定：占道经营案：2024-05-31 届满（已完成）")
+        );
+        // The public, without signing in, sees only the redacted decision.
+        let public = reqwest::Client::new();
+        let list = public
+            .get(format!("{}/public/decisions?q=王某", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(
+            list.contains("店口镇罚〔2024〕1号") && !list.contains("王小明"),
+            "{list}"
+        );
+        let pid: i64 = sqlx::query_scalar("SELECT id FROM disclosures")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+        let page = public
+            .get(format!("{}/public/decisions/{pid}", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("王某") && !page.contains(&id));
+        // Withdrawn after the decision was revoked: the reason is shown to the public.
+        let (status, _) = step(
+            &clerk,
+            &disclosure,
+            &[("action", "withdraw"), ("on", "2024-06-20"), ("reason", "")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        let (status, _) = step(
+            &clerk,
+            &disclosure,
+            &[
+                ("action", "withdraw"),
+                ("on", "2024-06-20"),
+                ("reason", "复议决定撤销原处罚决定"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let page = public
+            .get(format!("{}/public/decisions/{pid}", app.base))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        assert!(page.contains("已于 2024-06-20 撤回") && page.contains("复议决定撤销原处罚决定"));
+        assert_eq!(
+            public
+                .get(format!("{}/public/decisions/999", app.base))
+                .send()
+                .await
+                .unwrap()
+                .status(),
+            StatusCode::NOT_FOUND
+        );
     }
 }

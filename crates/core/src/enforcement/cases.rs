@@ -476,9 +476,33 @@ pub async fn document(
     id: i64,
     code: &str,
 ) -> Result<Vec<u8>> {
+    let template = super::documents::get(store, code).await?;
+    let ctx = document_context(store, actor, keyring, id, &template.name).await?;
+    let bytes = super::documents::docx(&super::documents::render(&template.body, &ctx)?)?;
+    let mut tx = store.begin().await?;
+    crate::audit::record(
+        &mut tx,
+        actor,
+        "export",
+        "case_document",
+        Some(id.to_string()),
+        json!({ "template": code }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(bytes)
+}
+
+/// The facts of case `id` in the shape the document templates use.
+pub async fn document_context(
+    store: &Store,
+    actor: &Actor,
+    keyring: &Keyring,
+    id: i64,
+    document_name: &str,
+) -> Result<serde_json::Value> {
     actor.require(Permission::CaseHandle)?;
     let detail = get(store, actor, id).await?;
-    let template = super::documents::get(store, code).await?;
     let r = sqlx::query(
         "SELECT d.issuer_abbr, c.decided_on, c.prior_notice_on, c.closed_on, c.outcome, c.fine_fen, c.hearing_right,
             c.waived, c.hearing_requested, c.paid_on, c.surcharge_fen
@@ -577,7 +601,7 @@ pub async fn document(
         "contact": { "name": actor.display_name, "phone": TO_FILL, "address": TO_FILL },
         "handlers": [actor.display_name],
         "approver": TO_FILL,
-        "delivery": { "document": template.name, "place": TO_FILL, "method": TO_FILL },
+        "delivery": { "document": document_name, "place": TO_FILL, "method": TO_FILL },
         "execution": execution,
         "dates": {
             "proposed": date_zh(Some(&c.filed_on)), "filed": date_zh(Some(&c.filed_on)),
@@ -585,17 +609,5 @@ pub async fn document(
             "notice": date_zh(prior.as_deref()), "decided": date_zh(decided.as_deref()), "closed": date_zh(closed.as_deref())
         }
     });
-    let bytes = super::documents::docx(&super::documents::render(&template.body, &ctx)?)?;
-    let mut tx = store.begin().await?;
-    crate::audit::record(
-        &mut tx,
-        actor,
-        "export",
-        "case_document",
-        Some(id.to_string()),
-        json!({ "template": code }),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(bytes)
+    Ok(ctx)
 }

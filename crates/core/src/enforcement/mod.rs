@@ -5,6 +5,7 @@
 pub mod benchmarks;
 pub mod cases;
 pub mod catalog;
+pub mod disclosure;
 pub mod discretion;
 pub mod documents;
 pub mod rules;

@@ -350,6 +350,23 @@ pub async fn apply(
                 },
             )
             .await?;
+            if *outcome != Outcome::NoPenalty {
+                // Publication within the default limit of 国办发〔2018〕118号 (7 working days).
+                start(
+                    &mut tx,
+                    actor,
+                    clock,
+                    id,
+                    &st,
+                    Limit {
+                        purpose: "公开处罚决定",
+                        article: "第四十八条",
+                        on: *on,
+                        period: Period::WorkingDays(7),
+                    },
+                )
+                .await?;
+            }
             let what = match outcome {
                 Outcome::Fine => format!("罚款 {fine}"),
                 Outcome::Warning => "警告".into(),

@@ -404,6 +404,12 @@ async fn record(
         ));
     }
     let mut links = Vec::new();
+    if c.decision_number.is_some() {
+        links.push(link(
+            format!("/enforcement/cases/{id}/disclosure"),
+            "行政处罚决定公开（公开前审查）",
+        ));
+    }
     if s.actor.can(Permission::CaseHandle) {
         for (code, name, _) in fazhi_core::enforcement::documents::BUILTIN {
             links.push(link(

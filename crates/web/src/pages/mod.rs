@@ -5,6 +5,7 @@ pub mod audit;
 pub mod calendar;
 pub mod cases;
 pub mod deadlines;
+pub mod disclosure;
 pub mod discretion;
 pub mod documents;
 pub mod enforcement;

@@ -1,0 +1,331 @@
+//! Publication of penalty decisions (行政处罚决定信息公开). The pre-publication review fills the
+//! decision from the case, redacts it with the kernel (a person's name becomes 张某; ID, phone,
+//! bank account and home address go; companies and USCCs stay) and lists every change for the
+//! reviewer, who approves it; publishing meets the decision's publication limit. A published
+//! decision later changed or revoked is withdrawn with the reason shown (行政处罚法 art. 48).
+//! The public pages read only published and withdrawn records.
+
+use chrono::NaiveDate;
+use fazhi_kernel::personal::{Party, PartyKind, redact};
+use fazhi_store::page::{Keyset, Page};
+use fazhi_store::scope::RECORD_COLUMNS;
+use fazhi_store::{DbRow, Row, Sql, Store, now_ms};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::access::{Actor, Permission};
+use crate::vault::Keyring;
+use crate::{Error, Result};
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Disclosure {
+    pub id: i64,
+    pub case_id: i64,
+    pub decision_number: String,
+    pub party_name: String,
+    pub item_code: String,
+    pub department_name: String,
+    pub decided_on: String,
+    pub redacted_text: String,
+    /// What the review removed or replaced: (kind, original text) — for the reviewer only.
+    pub findings: Vec<(String, String)>,
+    pub state: String,
+    pub reviewed_by: Option<String>,
+    pub published_on: Option<String>,
+    pub withdrawn_on: Option<String>,
+    pub withdrawal_reason: Option<String>,
+}
+
+const COLUMNS: &str = "x.id, x.case_id, x.decision_number, x.party_name, x.item_code, x.department_name, x.decided_on, \
+    x.redacted_text, x.findings, x.state, x.reviewed_by, x.published_on, x.withdrawn_on, x.withdrawal_reason";
+
+fn row(r: &DbRow, with_findings: bool) -> Result<Disclosure> {
+    let findings: String = r.try_get("findings")?;
+    Ok(Disclosure {
+        id: r.try_get("id")?,
+        case_id: r.try_get("case_id")?,
+        decision_number: r.try_get("decision_number")?,
+        party_name: r.try_get("party_name")?,
+        item_code: r.try_get("item_code")?,
+        department_name: r.try_get("department_name")?,
+        decided_on: r.try_get("decided_on")?,
+        redacted_text: r.try_get("redacted_text")?,
+        findings: if with_findings {
+            serde_json::from_str(&findings).unwrap_or_default()
+        } else {
+            Vec::new()
+        },
+        state: r.try_get("state")?,
+        reviewed_by: r.try_get("reviewed_by")?,
+        published_on: r.try_get("published_on")?,
+        withdrawn_on: r.try_get("withdrawn_on")?,
+        withdrawal_reason: r.try_get("withdrawal_reason")?,
+    })
+}
+
+/// The disclosure of a case, for those who handle it.
+pub async fn of_case(store: &Store, actor: &Actor, case_id: i64) -> Result<Option<Disclosure>> {
+    actor.require(Permission::CaseRead)?;
+    let mut sql = Sql::new(&format!(
+        "SELECT {COLUMNS} FROM disclosures x WHERE x.case_id = "
+    ));
+    sql.bind(case_id)
+        .push(" AND ")
+        .append(actor.scope.condition("x", RECORD_COLUMNS));
+    sql.fetch_optional(&mut *store.conn().await?)
+        .await?
+        .as_ref()
+        .map(|r| row(r, true))
+        .transpose()
+}
+
+/// Runs the pre-publication review: the decision filled from the case and redacted.
+pub async fn review(
+    store: &Store,
+    actor: &Actor,
+    keyring: &Keyring,
+    case_id: i64,
+) -> Result<Disclosure> {
+    actor.require(Permission::CaseHandle)?;
+    let case = super::cases::get(store, actor, case_id).await?;
+    let number = case
+        .case
+        .decision_number
+        .clone()
+        .ok_or_else(|| Error::invalid("case", "案件尚未作出决定，不能公开。"))?;
+    if let Some(d) = of_case(store, actor, case_id).await?
+        && d.state != "reviewing"
+    {
+        return Err(Error::invalid(
+            "case",
+            "该决定已公开或已撤回，不能重新审查。",
+        ));
+    }
+    let r = sqlx::query(
+        "SELECT outcome, decided_on, region_id, department_id FROM cases WHERE id = $1",
+    )
+    .bind(case_id)
+    .fetch_one(store.pool())
+    .await?;
+    let outcome: Option<String> = r.try_get("outcome")?;
+    let code = if outcome.as_deref() == Some("no_penalty") {
+        "no_penalty_decision"
+    } else {
+        "penalty_decision"
+    };
+    let template = super::documents::get(store, code).await?;
+    let ctx =
+        super::cases::document_context(store, actor, keyring, case_id, &template.name).await?;
+    let text = super::documents::render(&template.body, &ctx)?
+        .into_iter()
+        .map(|b| match b {
+            super::documents::Block::Title(t)
+            | super::documents::Block::Right(t)
+            | super::documents::Block::Plain(t)
+            | super::documents::Block::Paragraph(t) => t,
+        })
+        .collect::<Vec<_>>()
+        .join("\n");
+    let parties: Vec<Party> = case
+        .parties
+        .iter()
+        .map(|p| Party {
+            name: &p.name,
+            kind: if p.kind == "person" {
+                PartyKind::Person
+            } else {
+                PartyKind::Organisation
+            },
+        })
+        .collect();
+    let redacted = redact(&text, &parties);
+    let findings: Vec<(String, String)> = redacted
+        .findings
+        .iter()
+        .map(|f| (f.kind.code().to_string(), f.text.clone()))
+        .collect();
+    let party_name = case
+        .parties
+        .first()
+        .map(|p| {
+            if p.kind == "person" {
+                fazhi_kernel::personal::surname_form(&p.name)
+            } else {
+                p.name.clone()
+            }
+        })
+        .unwrap_or_default();
+    let decided: String = r
+        .try_get::<Option<String>, _>("decided_on")?
+        .unwrap_or_default();
+    let mut tx = store.begin().await?;
+    sqlx::query("DELETE FROM disclosures WHERE case_id = $1 AND state = 'reviewing'")
+        .bind(case_id)
+        .execute(tx.conn())
+        .await?;
+    sqlx::query(
+        "INSERT INTO disclosures (case_id, decision_number, party_name, item_code, department_name, decided_on,
+            redacted_text, findings, state, region_id, department_id, created_by, created_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'reviewing', $9, $10, $11, $12)",
+    )
+    .bind(case_id)
+    .bind(&number)
+    .bind(&party_name)
+    .bind(&case.case.item_code)
+    .bind(&case.case.department_name)
+    .bind(&decided)
+    .bind(&redacted.text)
+    .bind(serde_json::to_string(&findings).unwrap_or_default())
+    .bind(r.try_get::<i64, _>("region_id")?)
+    .bind(r.try_get::<i64, _>("department_id")?)
+    .bind(actor.user_id)
+    .bind(now_ms())
+    .execute(tx.conn())
+    .await?;
+    crate::audit::record(
+        &mut tx,
+        actor,
+        "create",
+        "disclosure",
+        Some(case_id.to_string()),
+        json!({ "removed": findings.len() }),
+    )
+    .await?;
+    tx.commit().await?;
+    of_case(store, actor, case_id).await?.ok_or(Error::NotFound)
+}
+
+/// Approves the reviewed text and publishes it on `on`, meeting the publication limit.
+pub async fn publish(store: &Store, actor: &Actor, case_id: i64, on: NaiveDate) -> Result<()> {
+    actor.require(Permission::CaseHandle)?;
+    let d = of_case(store, actor, case_id)
+        .await?
+        .ok_or_else(|| Error::invalid("case", "请先进行公开前审查。"))?;
+    if d.state != "reviewing" {
+        return Err(Error::invalid("case", "该决定已公开或已撤回。"));
+    }
+    let mut tx = store.begin().await?;
+    sqlx::query("UPDATE disclosures SET state = 'published', published_on = $1, reviewed_by = $2 WHERE id = $3")
+        .bind(on.to_string())
+        .bind(&actor.display_name)
+        .bind(d.id)
+        .execute(tx.conn())
+        .await?;
+    crate::deadlines::meet(
+        &mut tx,
+        actor,
+        "case",
+        &case_id.to_string(),
+        "第四十八条",
+        on,
+    )
+    .await?;
+    crate::audit::record(
+        &mut tx,
+        actor,
+        "publish",
+        "disclosure",
+        Some(case_id.to_string()),
+        json!({ "on": on.to_string() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Withdraws a published decision with the reason, which the public page then shows.
+pub async fn withdraw(
+    store: &Store,
+    actor: &Actor,
+    case_id: i64,
+    on: NaiveDate,
+    reason: &str,
+) -> Result<()> {
+    actor.require(Permission::CaseHandle)?;
+    let reason = crate::org::rules::text("reason", "撤回理由", reason, 200)?;
+    let d = of_case(store, actor, case_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if d.state != "published" {
+        return Err(Error::invalid("case", "只有已公开的决定才能撤回。"));
+    }
+    let mut tx = store.begin().await?;
+    sqlx::query("UPDATE disclosures SET state = 'withdrawn', withdrawn_on = $1, withdrawal_reason = $2 WHERE id = $3")
+        .bind(on.to_string())
+        .bind(&reason)
+        .bind(d.id)
+        .execute(tx.conn())
+        .await?;
+    crate::audit::record(
+        &mut tx,
+        actor,
+        "withdraw",
+        "disclosure",
+        Some(case_id.to_string()),
+        json!({ "on": on.to_string(), "reason": reason }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct PublicFilter {
+    /// Part of the party's (published) name or the decision number.
+    pub q: Option<String>,
+    pub item_code: Option<String>,
+    pub from: Option<String>,
+    pub until: Option<String>,
+}
+
+/// The public list: published and withdrawn decisions only, newest first, keyset-paged.
+pub async fn public_list(
+    store: &Store,
+    f: &PublicFilter,
+    keyset: Keyset,
+) -> Result<Page<Disclosure>> {
+    let mut sql = Sql::new(&format!(
+        "SELECT {COLUMNS} FROM disclosures x WHERE x.state IN ('published', 'withdrawn')"
+    ));
+    if let Some(q) = f.q.as_deref().map(str::trim).filter(|q| !q.is_empty()) {
+        let like = format!("%{q}%");
+        sql.push(" AND (x.party_name LIKE ")
+            .bind(like.as_str())
+            .push(" OR x.decision_number LIKE ")
+            .bind(like)
+            .push(")");
+    }
+    if let Some(i) = f
+        .item_code
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        sql.push(" AND x.item_code = ").bind(i);
+    }
+    if let Some(d) = f.from.as_deref().filter(|s| !s.is_empty()) {
+        sql.push(" AND x.decided_on >= ").bind(d);
+    }
+    if let Some(d) = f.until.as_deref().filter(|s| !s.is_empty()) {
+        sql.push(" AND x.decided_on <= ").bind(d);
+    }
+    keyset.apply(&mut sql, "x.id");
+    let rows = sql.fetch_all(&mut *store.conn().await?).await?;
+    let items = rows
+        .iter()
+        .map(|r| row(r, false))
+        .collect::<Result<Vec<_>>>()?;
+    Ok(keyset.finish(items, |d| d.id))
+}
+
+pub async fn public_get(store: &Store, id: i64) -> Result<Disclosure> {
+    let mut sql = Sql::new(&format!(
+        "SELECT {COLUMNS} FROM disclosures x WHERE x.state IN ('published', 'withdrawn') AND x.id = "
+    ));
+    sql.bind(id);
+    let r = sql
+        .fetch_optional(&mut *store.conn().await?)
+        .await?
+        .ok_or(Error::NotFound)?;
+    row(&r, false)
+}
