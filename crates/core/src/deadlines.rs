@@ -273,6 +273,29 @@ pub struct Clock<'a> {
     pub today: NaiveDate,
 }
 
+/// The deadlines of one record that the actor may see, oldest first.
+pub async fn for_subject(
+    store: &Store,
+    actor: &Actor,
+    subject_type: &str,
+    subject_id: &str,
+) -> Result<Vec<DeadlineRecord>> {
+    let mut sql = Sql::new(&format!(
+        "SELECT {COLUMNS} FROM deadlines d WHERE d.subject_type = "
+    ));
+    sql.bind(subject_type)
+        .push(" AND d.subject_id = ")
+        .bind(subject_id)
+        .push(" AND ")
+        .append(actor.scope.condition("d", RECORD_COLUMNS))
+        .push(" ORDER BY d.id");
+    sql.fetch_all(&mut *store.conn().await?)
+        .await?
+        .iter()
+        .map(record)
+        .collect()
+}
+
 /// A change to a deadline: the clock stops, runs again, is extended, or the act is done.
 #[derive(Clone, Debug)]
 pub enum Change {

@@ -326,6 +326,23 @@ pub struct FormPage {
 }
 
 impl FormPage {
+    /// A form to upload one .xlsx file to `action`.
+    pub fn upload(
+        layout: Layout,
+        title: &str,
+        action: &str,
+        intro: &str,
+        error: Option<String>,
+    ) -> FormPage {
+        let mut page = FormPage::new(layout, title, action);
+        page.intro = intro.to_string();
+        page.error = error;
+        page.multipart = true;
+        page.fields = vec![Field::file("file", "Excel 文件")];
+        page.submit = "导入";
+        page
+    }
+
     pub fn new(layout: Layout, title: impl Into<String>, action: impl Into<String>) -> FormPage {
         FormPage {
             layout,

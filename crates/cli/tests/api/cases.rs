@@ -314,11 +314,7 @@ async fn the_stages_follow_the_order_and_the_time_limits_of_the_law() {
             .get(&format!("{path}/documents/penalty_decision.docx"))
             .await;
         assert_eq!(r.status(), StatusCode::OK);
-        let mut zip =
-            zip::ZipArchive::new(std::io::Cursor::new(r.bytes().await.unwrap().to_vec())).unwrap();
-        let mut xml = String::new();
-        std::io::Read::read_to_string(&mut zip.by_name("word/document.xml").unwrap(), &mut xml)
-            .unwrap();
+        let xml = document_xml(&r.bytes().await.unwrap());
         for needle in [
             "店口镇罚〔2024〕1号",
             "诸暨市某某贸易有限公司",

@@ -1,18 +1,6 @@
-use std::io::Read;
-
 use reqwest::StatusCode;
 
 use crate::helpers::*;
-
-fn document_xml(docx: &[u8]) -> String {
-    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).unwrap();
-    let mut xml = String::new();
-    zip.by_name("word/document.xml")
-        .unwrap()
-        .read_to_string(&mut xml)
-        .unwrap();
-    xml
-}
 
 #[tokio::test]
 async fn document_templates_render_official_docx_and_are_edited_without_a_rebuild() {

@@ -360,3 +360,15 @@ pub async fn upload_to(b: &Browser, path: &str, bytes: Vec<u8>) -> (reqwest::Sta
     let status = r.status();
     (status, r.text().await.expect("body"))
 }
+
+/// The body of a .docx: its word/document.xml.
+pub fn document_xml(docx: &[u8]) -> String {
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(docx)).expect("docx is a zip");
+    let mut xml = String::new();
+    std::io::Read::read_to_string(
+        &mut zip.by_name("word/document.xml").expect("document.xml"),
+        &mut xml,
+    )
+    .expect("read");
+    xml
+}

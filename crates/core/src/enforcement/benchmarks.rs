@@ -459,21 +459,32 @@ async fn in_force(store: &Store, on: NaiveDate) -> Result<Vec<Benchmark>> {
     Ok(out)
 }
 
-/// Entries in force on `on` on each of the three lists (the seed: 67 / 29 / 18).
+/// Entries in force on `on` on each of the three lists (the seed: 67 / 29 / 18), counted in one
+/// query: the page that shows them is opened often.
 pub async fn list_counts(store: &Store, on: NaiveDate) -> Result<Vec<(ListKind, usize)>> {
-    let all = in_force(store, on).await?;
-    Ok(LISTS
-        .into_iter()
-        .map(|k| {
-            (
-                k,
-                all.iter()
-                    .flat_map(|b| &b.lists)
-                    .filter(|l| l.list == k)
-                    .count(),
-            )
-        })
-        .collect())
+    let day = on.to_string();
+    let rows = sqlx::query(
+        "SELECT e.kind, COUNT(*) AS n FROM discretion_entries e
+         JOIN discretion_benchmarks b ON b.id = e.benchmark_id
+         WHERE e.kind <> 'grade' AND b.effective_from <= $1
+           AND NOT EXISTS (SELECT 1 FROM discretion_benchmarks l WHERE l.item_code = b.item_code
+               AND l.effective_from > b.effective_from AND l.effective_from <= $1)
+         GROUP BY e.kind",
+    )
+    .bind(&day)
+    .fetch_all(store.pool())
+    .await?;
+    let mut counts = Vec::new();
+    for k in LISTS {
+        let mut n = 0;
+        for r in &rows {
+            if r.try_get::<String, _>("kind")? == list_code(k) {
+                n = usize::try_from(r.try_get::<i64, _>("n")?).unwrap_or(0);
+            }
+        }
+        counts.push((k, n));
+    }
+    Ok(counts)
 }
 
 fn xl(e: XlsxError) -> Error {

@@ -419,20 +419,9 @@ pub async fn get(store: &Store, actor: &Actor, id: i64) -> Result<CaseDetail> {
         .iter()
         .map(|r| Ok(CaseEvent { stage: r.try_get("stage")?, happened_on: r.try_get("happened_on")?, actor_name: r.try_get("actor_name")?, note: r.try_get("note")? }))
         .collect::<Result<Vec<_>>>()?;
-    let ids: Vec<i64> = sqlx::query_scalar(
-        "SELECT id FROM deadlines WHERE subject_type = 'case' AND subject_id = $1 ORDER BY id",
-    )
-    .bind(id.to_string())
-    .fetch_all(&mut *conn)
-    .await?;
     drop(conn);
-    let mut list = Vec::new();
-    for d in ids {
-        // The case's own deadlines: shown to whoever may see the case.
-        if let Ok(r) = deadlines::get(store, actor, d).await {
-            list.push(r);
-        }
-    }
+    // The case's own deadlines: shown to whoever may see the case.
+    let list = deadlines::for_subject(store, actor, "case", &id.to_string()).await?;
     Ok(CaseDetail {
         case,
         parties,

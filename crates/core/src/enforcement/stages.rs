@@ -147,6 +147,18 @@ async fn load(tx: &mut Tx, id: i64) -> Result<State> {
     })
 }
 
+/// Records the day a stage happened in its column of `cases`.
+async fn set_date(tx: &mut Tx, id: i64, column: &'static str, on: NaiveDate) -> Result<()> {
+    sqlx::query(sqlx::AssertSqlSafe(format!(
+        "UPDATE cases SET {column} = $1 WHERE id = $2"
+    )))
+    .bind(on.to_string())
+    .bind(id)
+    .execute(tx.conn())
+    .await?;
+    Ok(())
+}
+
 fn wrong_stage(action: &str, stage: &str) -> Error {
     Error::invalid(
         "stage",
@@ -276,11 +288,7 @@ pub async fn apply(
             (st.stage.clone(), *on, "当事人要求听证".into())
         }
         Action::HearingHeld { on } if st.hearing_requested => {
-            sqlx::query("UPDATE cases SET hearing_held_on = $1 WHERE id = $2")
-                .bind(on.to_string())
-                .bind(id)
-                .execute(tx.conn())
-                .await?;
+            set_date(&mut tx, id, "hearing_held_on", *on).await?;
             (st.stage.clone(), *on, "举行听证".into())
         }
         Action::LegalReview { on }
@@ -289,11 +297,7 @@ pub async fn apply(
                 "investigation" | "prior_notice" | "filed"
             ) =>
         {
-            sqlx::query("UPDATE cases SET legal_review_on = $1 WHERE id = $2")
-                .bind(on.to_string())
-                .bind(id)
-                .execute(tx.conn())
-                .await?;
+            set_date(&mut tx, id, "legal_review_on", *on).await?;
             (st.stage.clone(), *on, "完成法制审核".into())
         }
         Action::Decide { on, outcome, fine } => {
@@ -378,11 +382,7 @@ pub async fn apply(
             if st.stage != "decided" {
                 return Err(wrong_stage("送达决定书", &st.stage));
             }
-            sqlx::query("UPDATE cases SET delivered_on = $1 WHERE id = $2")
-                .bind(on.to_string())
-                .bind(id)
-                .execute(tx.conn())
-                .await?;
+            set_date(&mut tx, id, "delivered_on", *on).await?;
             deadlines::meet(&mut tx, actor, "case", &case, "第六十一条", *on).await?;
             if st.outcome.as_deref() == Some("fine") {
                 start(
@@ -441,22 +441,14 @@ pub async fn apply(
             if !ready {
                 return Err(wrong_stage("结案（罚款须先执行完毕）", &st.stage));
             }
-            sqlx::query("UPDATE cases SET closed_on = $1 WHERE id = $2")
-                .bind(on.to_string())
-                .bind(id)
-                .execute(tx.conn())
-                .await?;
+            set_date(&mut tx, id, "closed_on", *on).await?;
             ("closed".into(), *on, "结案".into())
         }
         Action::Archive { on } => {
             if st.stage != "closed" {
                 return Err(wrong_stage("归档", &st.stage));
             }
-            sqlx::query("UPDATE cases SET archived_on = $1 WHERE id = $2")
-                .bind(on.to_string())
-                .bind(id)
-                .execute(tx.conn())
-                .await?;
+            set_date(&mut tx, id, "archived_on", *on).await?;
             ("archived".into(), *on, "归档".into())
         }
         Action::Waive { .. }

@@ -222,12 +222,13 @@ pub async fn page(
 }
 
 fn upload_form(s: &Signed, error: Option<String>) -> FormPage {
-    let mut page = FormPage::new(layout(s), "导入裁量基准", "/enforcement/discretion/import");
-    page.intro = "每行是某事项某版本的一个裁量档次或一个清单条目；同一事项编码和生效日期的各行构成一个版本。先检查全部行，有误则整批不写入。".into();
-    page.error = error;
-    page.multipart = true;
-    page.fields = vec![Field::file("file", "Excel 文件")];
-    page.submit = "导入";
+    let mut page = FormPage::upload(
+        layout(s),
+        "导入裁量基准",
+        "/enforcement/discretion/import",
+        "每行是某事项某版本的一个裁量档次或一个清单条目；同一事项编码和生效日期的各行构成一个版本。先检查全部行，有误则整批不写入。",
+        error,
+    );
     page.links = vec![link("/enforcement/discretion", "返回裁量基准")];
     page
 }

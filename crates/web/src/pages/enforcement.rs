@@ -306,12 +306,13 @@ pub async fn item_update(
 }
 
 fn upload_form(s: &Signed, error: Option<String>) -> FormPage {
-    let mut page = FormPage::new(layout(s), "导入执法事项", "/enforcement/catalog/import");
-    page.intro = "上传按模板填写的 .xlsx 文件。系统先检查全部行：有任何一行有误则不写入，并逐行列出行号和原因；无误则新增或更正各版本。".into();
-    page.error = error;
-    page.multipart = true;
-    page.fields = vec![Field::file("file", "Excel 文件")];
-    page.submit = "导入";
+    let mut page = FormPage::upload(
+        layout(s),
+        "导入执法事项",
+        "/enforcement/catalog/import",
+        "上传按模板填写的 .xlsx 文件。系统先检查全部行：有任何一行有误则不写入，并逐行列出行号和原因；无误则新增或更正各版本。",
+        error,
+    );
     page.links = vec![
         link("/enforcement/catalog/template.xlsx", "下载导入模板"),
         link("/enforcement/catalog", "返回目录"),
