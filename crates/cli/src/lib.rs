@@ -127,6 +127,16 @@ pub async fn prepare(
     Ok(None)
 }
 
+/// `prepare` with demo data, and the demo catalog and benchmarks beside a freshly seeded demo
+/// organisation (the demo items name its departments). What `serve` and `import` start with.
+pub async fn prepare_demo(store: &Store) -> Result<Option<Vec<Credential>>, StartError> {
+    let creds = prepare(store, true).await?;
+    if creds.is_some() {
+        demo::seed_catalog_if_empty(store).await?;
+    }
+    Ok(creds)
+}
+
 #[derive(Deserialize, serde::Serialize)]
 struct KeyFile {
     data_keys: String,

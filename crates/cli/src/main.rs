@@ -5,6 +5,9 @@ use std::time::Duration;
 
 use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
+
+mod cases;
+
 use fazhi::{Database, FileConfig, StartError, idle_timeout, keyring, prepare};
 use fazhi_core::Actor;
 use fazhi_core::org::{UserInput, service};
@@ -86,6 +89,21 @@ enum Command {
     Deadline {
         #[command(subcommand)]
         command: DeadlineCommand,
+    },
+    /// Synthetic data for demos and benchmarks
+    Generate {
+        #[command(subcommand)]
+        command: cases::GenerateCommand,
+    },
+    /// Bulk imports from other systems
+    Import {
+        #[command(subcommand)]
+        command: cases::ImportCommand,
+    },
+    /// Benchmarks that need a loaded database (results belong in BENCHMARKS.md)
+    Bench {
+        #[command(subcommand)]
+        command: cases::BenchCommand,
     },
     /// Check identifiers; one line per code, exit 0 only when all are valid
     Validate {
@@ -225,6 +243,21 @@ async fn main() -> ExitCode {
     }
 }
 
+/// The demo administrators' one-time passwords, shown once when they are created.
+fn print_credentials(creds: &[fazhi_core::demo::Credential], out: &mut dyn std::io::Write) {
+    let _ = writeln!(
+        out,
+        "已载入演示组织（诸暨市，23 个镇乡街道）。三位管理员的一次性密码（仅显示这一次，首次登录后须修改）："
+    );
+    for c in creds {
+        let _ = writeln!(
+            out,
+            "  {}  用户名 {}  一次性密码 {}",
+            c.role, c.username, c.one_time_password
+        );
+    }
+}
+
 async fn open(db: &DbArgs) -> Result<(fazhi_store::Store, FileConfig, Database), StartError> {
     let file = FileConfig::load(db.config.as_deref())?;
     let database = Database::resolve(db.database_url.clone(), db.data_dir.clone(), &file);
@@ -243,7 +276,11 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
         } => {
             let (store, file, database) = open(&db).await?;
             let demo = demo.or(file.demo).unwrap_or(true);
-            let creds = prepare(&store, demo).await?;
+            let creds = if demo {
+                fazhi::prepare_demo(&store).await?
+            } else {
+                prepare(&store, false).await?
+            };
             let listen = listen
                 .or(file.listen)
                 .unwrap_or(
@@ -275,15 +312,7 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
                 database.describe()
             );
             if let Some(creds) = creds {
-                println!(
-                    "已载入演示组织（诸暨市，23 个镇乡街道）。三位管理员的一次性密码（仅显示这一次，首次登录后须修改）："
-                );
-                for c in creds {
-                    println!(
-                        "  {}  用户名 {}  一次性密码 {}",
-                        c.role, c.username, c.one_time_password
-                    );
-                }
+                print_credentials(&creds, &mut std::io::stdout());
             }
             let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
             let worker = format!("{}:{}", std::process::id(), address.port());
@@ -344,6 +373,9 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
             }
         }
         Command::User { command } => user(command).await,
+        Command::Generate { command } => cases::generate(command),
+        Command::Import { command } => cases::import(command).await,
+        Command::Bench { command } => cases::bench(command).await,
         Command::Calendar { command } => calendar(command).await,
         Command::Keys {
             command: KeysCommand::Generate,

@@ -17,7 +17,7 @@ const SEED_LOCK: i64 = 0x0066_617a_6869_0003;
 /// Departments of the Zhuji demo: name and issuer abbreviation. Abbreviations follow the
 /// pattern of the city's published decision numbers (诸市监罚〔2023〕…) and are demo data that
 /// an administrator corrects on the departments page.
-const CITY_DEPARTMENTS: &[(&str, &str)] = &[
+pub(crate) const CITY_DEPARTMENTS: &[(&str, &str)] = &[
     ("诸暨市司法局", "诸司"),
     ("诸暨市市场监督管理局", "诸市监"),
     ("诸暨市综合行政执法局", "诸综执"),
@@ -146,6 +146,15 @@ pub async fn ensure_builtin_roles(store: &Store) -> Result<()> {
     Ok(())
 }
 
+/// The office of a town in the demo: 街道办事处 for a street, 人民政府 for a town.
+pub(crate) fn town_office(town: &str) -> String {
+    if town.ends_with("街道") {
+        format!("{town}办事处")
+    } else {
+        format!("{town}人民政府")
+    }
+}
+
 /// An administrator created on first start.
 pub struct Credential {
     pub username: String,
@@ -230,12 +239,7 @@ pub async fn seed_if_empty(store: &Store) -> Result<Option<Vec<Credential>>> {
     for (code, name) in &towns {
         let (town, _) =
             insert_region(&mut tx, Some((city, &city_path)), "town", name, code).await?;
-        let office = if name.ends_with("街道") {
-            format!("{name}办事处")
-        } else {
-            format!("{name}人民政府")
-        };
-        insert_department(&mut tx, None, town, &office, name).await?;
+        insert_department(&mut tx, None, town, &town_office(name), name).await?;
     }
     let bureau = bureau.ok_or(Error::NotFound)?;
     let mut creds = Vec::new();
@@ -285,4 +289,69 @@ pub async fn seed_if_empty(store: &Store) -> Result<Option<Vec<Credential>>> {
     .await?;
     tx.commit().await?;
     Ok(Some(creds))
+}
+
+pub(crate) const DEMO_CATALOG: &str = include_str!("../data/demo_catalog.tsv");
+pub(crate) const DEMO_BENCHMARKS: &str = include_str!("../data/demo_benchmarks.tsv");
+
+/// Tab-separated rows of a demo file, numbered by line, comments and blank lines skipped.
+pub(crate) fn tsv(text: &str) -> impl Iterator<Item = (usize, Vec<String>)> + '_ {
+    text.lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
+        .map(|(n, l)| (n + 1, l.split('\t').map(str::to_string).collect()))
+}
+
+fn demo_import_failed(what: &str, report: &crate::xlsx::ImportReport) -> Error {
+    Error::invalid(
+        "demo",
+        format!(
+            "demo {what} rejected: {}",
+            report
+                .errors
+                .iter()
+                .map(|e| format!("line {}: {}", e.row, e.reason))
+                .collect::<Vec<_>>()
+                .join("; ")
+        ),
+    )
+}
+
+/// Loads the demo catalog (real provisions, demo codes; see data/demo_catalog.tsv), its
+/// delegations to every town and its discretion benchmarks, through the same checks as an
+/// .xlsx import, when the catalog is empty. Synthetic cases (`fazhi generate cases`) refer to it.
+pub async fn seed_catalog_if_empty(store: &Store) -> Result<bool> {
+    let items: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM enforcement_items")
+        .fetch_one(store.pool())
+        .await?;
+    if items > 0 {
+        return Ok(false);
+    }
+    let mut actor = crate::access::Actor::operator();
+    actor.name = "system:seed".into();
+    actor.display_name = "系统初始化".into();
+    let (rows, delegations): (Vec<_>, Vec<_>) =
+        tsv(DEMO_CATALOG).partition(|(_, cells)| cells[0] != "delegate");
+    let report = crate::enforcement::catalog::service::import(store, &actor, &rows).await?;
+    if !report.errors.is_empty() {
+        return Err(demo_import_failed("catalog", &report));
+    }
+    let towns: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM regions WHERE kind = 'town' ORDER BY id")
+            .fetch_all(store.pool())
+            .await?;
+    for (_, cells) in delegations {
+        let from = cells
+            .get(2)
+            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .ok_or_else(|| Error::invalid("demo", "demo delegation date malformed"))?;
+        crate::enforcement::catalog::service::delegate(store, &actor, &cells[1], &towns, from)
+            .await?;
+    }
+    let rows: Vec<_> = tsv(DEMO_BENCHMARKS).collect();
+    let report = crate::enforcement::benchmarks::import(store, &actor, &rows).await?;
+    if !report.errors.is_empty() {
+        return Err(demo_import_failed("benchmarks", &report));
+    }
+    Ok(true)
 }

@@ -134,6 +134,19 @@ impl Scope {
     }
 }
 
+impl Scope {
+    /// Whether a new record of this department, in this region, falls within the scope: the
+    /// write-side twin of `condition`. An own-scope actor owns what they create.
+    pub fn covers(&self, region_path: &str, department_id: i64, department_path: &str) -> bool {
+        match self.kind {
+            DataScope::All | DataScope::Own => true,
+            DataScope::Region => region_path.starts_with(&self.region_path),
+            DataScope::Department => department_id == self.department_id,
+            DataScope::DepartmentTree => department_path.starts_with(&self.department_path),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,7 @@ pub enum Arg {
     Int(i64),
     Text(String),
     Null,
+    NullInt,
 }
 
 impl From<i64> for Arg {
@@ -30,9 +31,21 @@ impl From<String> for Arg {
         Arg::Text(v)
     }
 }
-impl<T: Into<Arg>> From<Option<T>> for Arg {
-    fn from(v: Option<T>) -> Self {
+impl From<Option<String>> for Arg {
+    fn from(v: Option<String>) -> Self {
+        v.map_or(Arg::Null, Arg::Text)
+    }
+}
+impl From<Option<&str>> for Arg {
+    fn from(v: Option<&str>) -> Self {
         v.map_or(Arg::Null, Into::into)
+    }
+}
+/// A missing number is a NULL typed as a number: PostgreSQL will not put a text NULL into a
+/// BIGINT column of a multi-row VALUES list.
+impl From<Option<i64>> for Arg {
+    fn from(v: Option<i64>) -> Self {
+        v.map_or(Arg::NullInt, Arg::Int)
     }
 }
 
@@ -90,33 +103,80 @@ impl Sql {
         &self.text
     }
 
-    fn query(&self) -> Query<'static, Any, AnyArguments> {
-        let mut q = sqlx::query(AssertSqlSafe(self.text.clone()));
+    /// The text for `conn`. SQLite resolves a named parameter (`$7`) by a linear search, so a
+    /// statement with many of them costs quadratically to bind; when the placeholders run
+    /// `$1, $2, …` in order, as `bind` writes them, SQLite gets anonymous `?` instead.
+    fn text_for(&self, conn: &AnyConnection) -> String {
+        if conn.backend_name() == "SQLite" {
+            positional(&self.text).unwrap_or_else(|| self.text.clone())
+        } else {
+            self.text.clone()
+        }
+    }
+
+    fn query(&self, conn: &AnyConnection) -> Query<'static, Any, AnyArguments> {
+        let mut q = sqlx::query(AssertSqlSafe(self.text_for(conn)));
         for arg in &self.args {
             q = match arg {
                 Arg::Int(v) => q.bind(*v),
                 Arg::Text(v) => q.bind(v.clone()),
                 Arg::Null => q.bind(Option::<String>::None),
+                Arg::NullInt => q.bind(Option::<i64>::None),
             };
         }
         q
     }
 
     pub async fn fetch_all(&self, conn: &mut AnyConnection) -> Result<Vec<DbRow>> {
-        Ok(self.query().fetch_all(conn).await?)
+        Ok(self.query(conn).fetch_all(conn).await?)
     }
 
     pub async fn fetch_optional(&self, conn: &mut AnyConnection) -> Result<Option<DbRow>> {
-        Ok(self.query().fetch_optional(conn).await?)
+        Ok(self.query(conn).fetch_optional(conn).await?)
     }
 
     pub async fn execute(&self, conn: &mut AnyConnection) -> Result<u64> {
-        Ok(self.query().execute(conn).await?.rows_affected())
+        Ok(self.query(conn).execute(conn).await?.rows_affected())
     }
+}
+
+/// `$1 … $n` in order → `?`; None when they are not in order (a number reused or skipped).
+fn positional(text: &str) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut expected = 1usize;
+    while let Some(pos) = rest.find('$') {
+        let digits = rest[pos + 1..]
+            .bytes()
+            .take_while(u8::is_ascii_digit)
+            .count();
+        match rest[pos + 1..pos + 1 + digits].parse::<usize>() {
+            Ok(n) if n == expected => {
+                out.push_str(&rest[..pos]);
+                out.push('?');
+                expected += 1;
+            }
+            Ok(_) => return None,
+            Err(_) => out.push_str(&rest[..=pos]),
+        }
+        rest = &rest[pos + 1 + digits..];
+    }
+    out.push_str(rest);
+    Some(out)
 }
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn placeholders_in_order_become_anonymous() {
+        assert_eq!(
+            super::positional("a = $1 AND b IN ($2, $3) AND c = '$'").as_deref(),
+            Some("a = ? AND b IN (?, ?) AND c = '$'")
+        );
+        assert_eq!(super::positional("a = $1 OR b = $1"), None);
+        assert_eq!(super::positional("a = $2"), None);
+    }
+
     use super::*;
 
     #[test]

@@ -125,16 +125,16 @@ pub struct CaseDetail {
     pub deadlines: Vec<DeadlineRecord>,
 }
 
-struct SealedParty {
-    kind: &'static str,
-    name: String,
-    sealed: Option<String>,
-    index: Option<String>,
-    masked: Option<String>,
-    uscc: Option<String>,
+pub(super) struct SealedParty {
+    pub kind: &'static str,
+    pub name: String,
+    pub sealed: Option<String>,
+    pub index: Option<String>,
+    pub masked: Option<String>,
+    pub uscc: Option<String>,
 }
 
-fn check_parties(
+pub(super) fn check_parties(
     keyring: &Keyring,
     parties: &[NewParty],
     filed_on: NaiveDate,

@@ -8,5 +8,7 @@ pub mod catalog;
 pub mod disclosure;
 pub mod discretion;
 pub mod documents;
+pub mod ingest;
 pub mod rules;
 pub mod stages;
+pub mod synthetic;

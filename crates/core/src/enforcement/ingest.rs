@@ -1,0 +1,1085 @@
+//! Cases from other systems (归集): the justice bureau sees every penalty case of the city in one
+//! place, whichever system handled it. A batch of case records (JSON Lines, or the rows of a
+//! hand-kept .xlsx ledger) is read record by record and never held whole; every record is
+//! checked and each rejection reported with its line and reason. Valid records are written in
+//! multi-row statements of `CHUNK` records inside one transaction, so a batch that fails
+//! part-way (a database error, a dropped connection) leaves nothing behind. Records are keyed by
+//! (source system, source case id) and carry a content hash: importing the same record again
+//! changes nothing, a changed record updates its case. Each decision is checked against the
+//! discretion benchmark as it comes in. The format is documented in docs/case-import.md.
+//!
+//! Legal defects (a late decision, a missing legal review, a fine outside the benchmark) are
+//! not rejections: they are what supervision looks for, so such records are kept and flagged.
+//! Rejected are records that cannot be true or cannot be placed: malformed JSON, unknown items
+//! or departments, impossible date orders, invalid identity numbers.
+
+use std::collections::{HashMap, HashSet};
+
+use chrono::NaiveDate;
+use fazhi_kernel::money::Fen;
+use fazhi_store::Arg;
+use fazhi_store::{Row, Sql, Store, Tx, now_ms};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+
+use super::benchmarks;
+use super::cases::{NewParty, SealedParty, check_parties};
+use super::discretion::{self, Benchmark, Facts, Outcome as Recommended};
+use super::rules::PartyKind;
+use crate::access::{Actor, Permission};
+use crate::vault::Keyring;
+use crate::{Error, Result};
+
+/// Records looked up and written together.
+const CHUNK: usize = 400;
+
+/// Rows per INSERT statement: long enough to spare round trips and driver calls, short enough
+/// for SQLite's limit on bound parameters (38 × 100).
+const ROWS_PER_STATEMENT: usize = 100;
+
+/// The source system name fazhi gives its own cases; imports may not use it.
+pub const OWN_SYSTEM: &str = "fazhi";
+
+/// One case as another system reports it. Field names are the stable import format.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct CaseRecord {
+    pub source_system: String,
+    pub source_id: String,
+    #[serde(default = "general")]
+    pub procedure: String,
+    pub item_code: String,
+    pub cause: String,
+    /// The department's name as in fazhi's organisation (诸暨市市场监督管理局).
+    pub department: String,
+    /// The town's 9-digit statistical code; the department's own region when absent.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub town: Option<String>,
+    pub act_ended_on: String,
+    pub discovered_on: String,
+    pub filed_on: String,
+    #[serde(default)]
+    pub grave: bool,
+    pub parties: Vec<PartyRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub facts: Option<FactsRecord>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_review_on: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prior_notice_on: Option<String>,
+    #[serde(default)]
+    pub hearing_right: bool,
+    #[serde(default)]
+    pub waived: bool,
+    #[serde(default)]
+    pub hearing_requested: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hearing_held_on: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decided_on: Option<String>,
+    /// fine | warning | no_penalty
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub outcome: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub decision_number: Option<String>,
+    #[serde(default)]
+    pub fine_fen: i64,
+    #[serde(default)]
+    pub illegal_gains_fen: i64,
+    #[serde(default)]
+    pub confiscated_fen: i64,
+    /// Why the decision departs from the benchmark, when it does.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deviation_reason: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delivered_on: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paid_on: Option<String>,
+    #[serde(default)]
+    pub paid_fen: i64,
+    #[serde(default)]
+    pub surcharge_fen: i64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub closed_on: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub archived_on: Option<String>,
+}
+
+fn general() -> String {
+    "general".into()
+}
+
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct PartyRecord {
+    /// person | organisation
+    pub kind: String,
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resident_id: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub uscc: Option<String>,
+}
+
+/// The facts the discretion engine looks at (see `discretion::Facts`).
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FactsRecord {
+    /// minor | ordinary | serious | grave (or 轻微/一般/较重/严重)
+    pub severity: String,
+    #[serde(default)]
+    pub first_offence: bool,
+    #[serde(default)]
+    pub corrected_in_time: bool,
+    #[serde(default)]
+    pub no_harm: bool,
+    #[serde(default)]
+    pub slight_harm: bool,
+    #[serde(default)]
+    pub mitigating_listed: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lighter: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub heavier: Vec<String>,
+}
+
+impl FactsRecord {
+    pub fn to_facts(&self, gains: Fen, act_on: NaiveDate, decide_on: NaiveDate) -> Option<Facts> {
+        Some(Facts {
+            severity: benchmarks::parse_severity(&self.severity)?,
+            first_offence: self.first_offence,
+            corrected_in_time: self.corrected_in_time,
+            no_harm: self.no_harm,
+            slight_harm: self.slight_harm,
+            mitigating_listed: self.mitigating_listed,
+            lighter: self.lighter.clone(),
+            heavier: self.heavier.clone(),
+            illegal_gains: gains,
+            act_on,
+            decide_on,
+        })
+    }
+}
+
+/// One rejected record: its line in the file (or row in the sheet) and why.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct LineError {
+    pub line: usize,
+    pub reason: String,
+}
+
+/// The stable result of an import (`fazhi import cases --json`, `POST /api/v1/cases/import`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
+pub struct IngestReport {
+    pub inserted: usize,
+    pub updated: usize,
+    pub unchanged: usize,
+    pub rejected: usize,
+    pub errors: Vec<LineError>,
+}
+
+/// serde's messages, said in Chinese where they are the usual ones.
+pub fn json_problem(e: &serde_json::Error) -> String {
+    let m = e.to_string();
+    let field = |prefix: &str| {
+        m.strip_prefix(prefix)
+            .and_then(|r| r.split('`').next())
+            .map(str::to_string)
+    };
+    if let Some(f) = field("missing field `") {
+        format!("缺少字段 {f}")
+    } else if let Some(f) = field("unknown field `") {
+        format!("未知字段 {f}（字段名见 docs/case-import.md）")
+    } else if e.is_syntax() || e.is_eof() {
+        format!("不是有效的 JSON（第 {} 列）", e.column())
+    } else {
+        format!("字段类型不对：{m}")
+    }
+}
+
+/// Whether a decision lies within the discretion benchmark, as stored on the case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiscretionCheck {
+    /// No facts, or no benchmark for the item: nothing to compare with.
+    Unchecked,
+    Within,
+    Outside,
+}
+
+impl DiscretionCheck {
+    pub fn code(self) -> &'static str {
+        match self {
+            DiscretionCheck::Unchecked => "unchecked",
+            DiscretionCheck::Within => "within",
+            DiscretionCheck::Outside => "outside",
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            DiscretionCheck::Unchecked => "未比对",
+            DiscretionCheck::Within => "符合裁量基准",
+            DiscretionCheck::Outside => "偏离裁量基准",
+        }
+    }
+}
+
+/// Checks a decided outcome against the benchmark versions of its item: the verdict and the
+/// recommendation's description (or why there is none).
+pub fn check_discretion(
+    versions: &[Benchmark],
+    facts: &Facts,
+    outcome: &str,
+    fine: Fen,
+) -> (DiscretionCheck, String) {
+    if versions.is_empty() {
+        return (DiscretionCheck::Unchecked, "该事项尚无裁量基准。".into());
+    }
+    match discretion::recommend(versions, facts) {
+        Ok(rec) => {
+            let decided = match outcome {
+                "fine" => Recommended::Fine {
+                    min: fine,
+                    max: fine,
+                    warning: false,
+                },
+                "warning" => Recommended::Warning,
+                _ => Recommended::NoPenalty,
+            };
+            let verdict = if discretion::within(&rec, &decided) {
+                DiscretionCheck::Within
+            } else {
+                DiscretionCheck::Outside
+            };
+            (
+                verdict,
+                format!(
+                    "建议{}（{} 版基准，{}）",
+                    rec.outcome.describe(),
+                    rec.effective_from,
+                    rec.basis
+                ),
+            )
+        }
+        Err(why) => (DiscretionCheck::Unchecked, why),
+    }
+}
+
+/// What the checks need, loaded once per batch.
+struct Context {
+    /// name → (id, region id, region path, department path)
+    departments: HashMap<String, (i64, i64, String, String)>,
+    /// town stat code → (id, path)
+    towns: HashMap<String, (i64, String)>,
+    items: HashSet<String>,
+    benchmarks: HashMap<String, Vec<Benchmark>>,
+    today: NaiveDate,
+}
+
+impl Context {
+    async fn load(store: &Store) -> Result<Context> {
+        let mut conn = store.conn().await?;
+        let regions = sqlx::query("SELECT id, kind, stat_code, path FROM regions")
+            .fetch_all(&mut *conn)
+            .await?;
+        let mut towns = HashMap::new();
+        let mut region_paths = HashMap::new();
+        for r in &regions {
+            let id: i64 = r.try_get("id")?;
+            let path: String = r.try_get("path")?;
+            if r.try_get::<String, _>("kind")? == "town"
+                && let Some(code) = r.try_get::<Option<String>, _>("stat_code")?
+            {
+                towns.insert(code, (id, path.clone()));
+            }
+            region_paths.insert(id, path);
+        }
+        let mut departments = HashMap::new();
+        for r in sqlx::query("SELECT id, name, region_id, path FROM departments")
+            .fetch_all(&mut *conn)
+            .await?
+        {
+            let region: i64 = r.try_get("region_id")?;
+            departments.insert(
+                r.try_get::<String, _>("name")?,
+                (
+                    r.try_get("id")?,
+                    region,
+                    region_paths.get(&region).cloned().unwrap_or_default(),
+                    r.try_get::<String, _>("path")?,
+                ),
+            );
+        }
+        let items = sqlx::query_scalar::<_, String>("SELECT DISTINCT code FROM enforcement_items")
+            .fetch_all(&mut *conn)
+            .await?
+            .into_iter()
+            .collect();
+        let with_benchmarks: Vec<String> =
+            sqlx::query_scalar("SELECT DISTINCT item_code FROM discretion_benchmarks")
+                .fetch_all(&mut *conn)
+                .await?;
+        drop(conn);
+        let mut benchmarks = HashMap::new();
+        for code in with_benchmarks {
+            let vs = benchmarks::versions(store, &code).await?;
+            benchmarks.insert(code, vs);
+        }
+        Ok(Context {
+            departments,
+            towns,
+            items,
+            benchmarks,
+            today: crate::deadlines::china_today(),
+        })
+    }
+}
+
+/// A record that passed the checks, ready to write.
+struct Prepared {
+    source_system: String,
+    source_id: String,
+    hash: String,
+    /// Values in `COLUMNS` order.
+    values: Vec<Arg>,
+    parties: Vec<SealedParty>,
+}
+
+/// The columns an imported record sets, in the order of `Prepared::values`.
+const COLUMNS: [&str; 35] = [
+    "source_system",
+    "source_id",
+    "procedure",
+    "stage",
+    "item_code",
+    "cause",
+    "department_id",
+    "region_id",
+    "decision_number",
+    "act_ended_on",
+    "discovered_on",
+    "filed_on",
+    "grave",
+    "legal_review_on",
+    "prior_notice_on",
+    "hearing_right",
+    "waived",
+    "hearing_requested",
+    "hearing_held_on",
+    "decided_on",
+    "outcome",
+    "fine_fen",
+    "illegal_gains_fen",
+    "confiscated_fen",
+    "delivered_on",
+    "paid_on",
+    "paid_fen",
+    "surcharge_fen",
+    "closed_on",
+    "archived_on",
+    "content_hash",
+    "facts",
+    "discretion",
+    "recommendation",
+    "deviation_reason",
+];
+
+fn day(field: &str, value: &str, problems: &mut Vec<String>) -> Option<NaiveDate> {
+    let d = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok();
+    if d.is_none() {
+        problems.push(format!("{field} 的日期“{value}”应为 YYYY-MM-DD"));
+    }
+    d
+}
+
+fn opt_day(field: &str, value: &Option<String>, problems: &mut Vec<String>) -> Option<NaiveDate> {
+    value
+        .as_deref()
+        .filter(|v| !v.trim().is_empty())
+        .and_then(|v| day(field, v, problems))
+}
+
+fn bounded(field: &str, value: &str, max: usize, problems: &mut Vec<String>) {
+    let n = value.trim().chars().count();
+    if n == 0 {
+        problems.push(format!("{field} 为空"));
+    } else if n > max {
+        problems.push(format!("{field} 超过 {max} 字"));
+    }
+}
+
+/// The stage a record has reached: the latest step with a date.
+fn stage_of(d: &Dates) -> &'static str {
+    if d.archived.is_some() {
+        "archived"
+    } else if d.closed.is_some() {
+        "closed"
+    } else if d.paid.is_some() {
+        "executed"
+    } else if d.delivered.is_some() {
+        "delivered"
+    } else if d.decided.is_some() {
+        "decided"
+    } else if d.prior_notice.is_some() {
+        "prior_notice"
+    } else if d.legal_review.is_some() {
+        "legal_review"
+    } else {
+        "filed"
+    }
+}
+
+struct Dates {
+    legal_review: Option<NaiveDate>,
+    prior_notice: Option<NaiveDate>,
+    hearing_held: Option<NaiveDate>,
+    decided: Option<NaiveDate>,
+    delivered: Option<NaiveDate>,
+    paid: Option<NaiveDate>,
+    closed: Option<NaiveDate>,
+    archived: Option<NaiveDate>,
+}
+
+fn text(v: &str) -> Arg {
+    Arg::Text(v.trim().to_string())
+}
+
+fn opt_date(d: Option<NaiveDate>) -> Arg {
+    d.map_or(Arg::Null, |d| Arg::Text(d.to_string()))
+}
+
+/// Checks one record; every problem of it, joined, on rejection.
+fn prepare(
+    ctx: &Context,
+    actor: &Actor,
+    keyring: &Keyring,
+    r: &CaseRecord,
+    raw: Option<&[u8]>,
+) -> std::result::Result<Prepared, String> {
+    let mut p = Vec::new();
+    bounded("source_system", &r.source_system, 64, &mut p);
+    bounded("source_id", &r.source_id, 128, &mut p);
+    if r.source_system.trim() == OWN_SYSTEM {
+        p.push(format!(
+            "source_system 不能为 {OWN_SYSTEM}（fazhi 自办案件的保留名）"
+        ));
+    }
+    if !matches!(r.procedure.as_str(), "general" | "summary") {
+        p.push(format!("procedure“{}”应为 general 或 summary", r.procedure));
+    }
+    if !ctx.items.contains(r.item_code.trim()) {
+        p.push(format!("事项编码 {} 不在执法事项目录中", r.item_code));
+    }
+    bounded("cause", &r.cause, 200, &mut p);
+    let dept = ctx.departments.get(r.department.trim());
+    if dept.is_none() {
+        p.push(format!(
+            "办案部门“{}”不存在（应与组织机构中的部门名称一致）",
+            r.department
+        ));
+    }
+    let town = match r.town.as_deref().map(str::trim).filter(|t| !t.is_empty()) {
+        Some(code) => match ctx.towns.get(code) {
+            Some((id, path)) => Some((*id, path.clone())),
+            None => {
+                p.push(format!("镇乡（街道）统计代码 {code} 不存在"));
+                None
+            }
+        },
+        None => dept.map(|d| (d.1, d.2.clone())),
+    };
+    if let Some(d) = dept
+        && !actor.scope.covers(&d.2, d.0, &d.3)
+    {
+        p.push(format!("办案部门“{}”不在您的数据权限范围内", r.department));
+    }
+    let act = day("act_ended_on", &r.act_ended_on, &mut p);
+    let discovered = day("discovered_on", &r.discovered_on, &mut p);
+    let filed = day("filed_on", &r.filed_on, &mut p);
+    let d = Dates {
+        legal_review: opt_day("legal_review_on", &r.legal_review_on, &mut p),
+        prior_notice: opt_day("prior_notice_on", &r.prior_notice_on, &mut p),
+        hearing_held: opt_day("hearing_held_on", &r.hearing_held_on, &mut p),
+        decided: opt_day("decided_on", &r.decided_on, &mut p),
+        delivered: opt_day("delivered_on", &r.delivered_on, &mut p),
+        paid: opt_day("paid_on", &r.paid_on, &mut p),
+        closed: opt_day("closed_on", &r.closed_on, &mut p),
+        archived: opt_day("archived_on", &r.archived_on, &mut p),
+    };
+    if let (Some(a), Some(disc), Some(f)) = (act, discovered, filed) {
+        if !(a <= disc && disc <= f) {
+            p.push("日期顺序应为：act_ended_on ≤ discovered_on ≤ filed_on".into());
+        }
+        let after_filing = [
+            ("legal_review_on", d.legal_review),
+            ("prior_notice_on", d.prior_notice),
+            ("hearing_held_on", d.hearing_held),
+            ("decided_on", d.decided),
+            ("closed_on", d.closed),
+        ];
+        for (name, v) in after_filing {
+            if v.is_some_and(|v| v < f) {
+                p.push(format!("{name} 早于立案日 filed_on"));
+            }
+        }
+    }
+    for (name, v) in [
+        ("filed_on", filed),
+        ("decided_on", d.decided),
+        ("delivered_on", d.delivered),
+        ("paid_on", d.paid),
+        ("closed_on", d.closed),
+        ("archived_on", d.archived),
+    ] {
+        if v.is_some_and(|v| v > ctx.today) {
+            p.push(format!("{name} 晚于今天"));
+        }
+    }
+    match d.decided {
+        Some(dec) => {
+            for (name, v) in [("delivered_on", d.delivered), ("paid_on", d.paid)] {
+                if v.is_some_and(|v| v < dec) {
+                    p.push(format!("{name} 早于决定日 decided_on"));
+                }
+            }
+        }
+        None => {
+            if d.delivered.is_some() || d.paid.is_some() {
+                p.push("有送达或缴款日期，却没有决定日期 decided_on".into());
+            }
+        }
+    }
+    if let (Some(c), Some(a)) = (d.closed, d.archived)
+        && a < c
+    {
+        p.push("archived_on 早于结案日 closed_on".into());
+    }
+    if d.archived.is_some() && d.closed.is_none() {
+        p.push("有归档日期，却没有结案日期 closed_on".into());
+    }
+    let outcome = r
+        .outcome
+        .as_deref()
+        .map(str::trim)
+        .filter(|o| !o.is_empty());
+    match (outcome, d.decided) {
+        (None, Some(_)) => p.push("有决定日期，却没有处理结果 outcome".into()),
+        (Some(_), None) => p.push("有处理结果 outcome，却没有决定日期 decided_on".into()),
+        (Some(o), Some(_)) if !matches!(o, "fine" | "warning" | "no_penalty") => {
+            p.push(format!("outcome“{o}”应为 fine、warning 或 no_penalty"))
+        }
+        (Some("fine"), _) if r.fine_fen <= 0 => {
+            p.push("outcome 为 fine 时 fine_fen 应大于 0".into())
+        }
+        (Some(o), _) if o != "fine" && r.fine_fen != 0 => {
+            p.push("只有 outcome 为 fine 时才能有罚款金额 fine_fen".into())
+        }
+        _ => {}
+    }
+    for (name, v) in [
+        ("fine_fen", r.fine_fen),
+        ("illegal_gains_fen", r.illegal_gains_fen),
+        ("confiscated_fen", r.confiscated_fen),
+        ("paid_fen", r.paid_fen),
+        ("surcharge_fen", r.surcharge_fen),
+    ] {
+        if v < 0 {
+            p.push(format!("{name} 不能为负数"));
+        }
+    }
+    if r.surcharge_fen > r.fine_fen {
+        p.push("加处罚款 surcharge_fen 不能超过罚款数额（行政处罚法第七十二条）".into());
+    }
+    if r.deviation_reason
+        .as_deref()
+        .is_some_and(|s| s.chars().count() > 2000)
+    {
+        p.push("deviation_reason 超过 2000 字".into());
+    }
+    if r.parties.len() > 50 {
+        p.push("当事人超过 50 个".into());
+    }
+    let facts = match &r.facts {
+        Some(f) if benchmarks::parse_severity(&f.severity).is_none() => {
+            p.push(format!(
+                "facts.severity“{}”应为 minor、ordinary、serious 或 grave",
+                f.severity
+            ));
+            None
+        }
+        other => other.as_ref(),
+    };
+    let mut parties = Vec::new();
+    for (n, party) in r.parties.iter().enumerate() {
+        let kind = match party.kind.as_str() {
+            "person" => PartyKind::Person,
+            "organisation" => PartyKind::Organisation,
+            other => {
+                p.push(format!(
+                    "parties[{n}].kind“{other}”应为 person 或 organisation"
+                ));
+                continue;
+            }
+        };
+        parties.push(NewParty {
+            kind,
+            name: party.name.clone(),
+            resident_id: party.resident_id.clone(),
+            uscc: party.uscc.clone(),
+        });
+    }
+    let sealed = match filed {
+        Some(f) if p.is_empty() => match check_parties(keyring, &parties, f) {
+            Ok(s) => Some(s),
+            Err(e) => {
+                p.push(e.message_zh());
+                None
+            }
+        },
+        _ => None,
+    };
+    let (Some(dept), Some((region_id, _)), Some(act), Some(discovered), Some(filed), Some(sealed)) =
+        (dept, town, act, discovered, filed, sealed)
+    else {
+        return Err(p.join("；"));
+    };
+    if !p.is_empty() {
+        return Err(p.join("；"));
+    }
+    let (verdict, recommendation) = match (facts, d.decided, outcome) {
+        (Some(f), Some(dec), Some(o)) => {
+            let versions = ctx
+                .benchmarks
+                .get(r.item_code.trim())
+                .map_or(&[][..], Vec::as_slice);
+            match f.to_facts(Fen(r.illegal_gains_fen), act, dec) {
+                Some(facts) => {
+                    let (v, why) = check_discretion(versions, &facts, o, Fen(r.fine_fen));
+                    (v, Some(why))
+                }
+                None => (DiscretionCheck::Unchecked, None),
+            }
+        }
+        _ => (DiscretionCheck::Unchecked, None),
+    };
+    // Change detection, not security: a fast portable 64-bit hash of the record as sent.
+    let hash = match raw {
+        Some(bytes) => rapidhash::v3::rapidhash_v3(bytes),
+        None => rapidhash::v3::rapidhash_v3(&serde_json::to_vec(r).map_err(|e| e.to_string())?),
+    };
+    let hash = format!("{hash:016x}");
+    let values = vec![
+        text(&r.source_system),
+        text(&r.source_id),
+        text(&r.procedure),
+        Arg::Text(stage_of(&d).into()),
+        text(&r.item_code),
+        text(&r.cause),
+        Arg::Int(dept.0),
+        Arg::Int(region_id),
+        r.decision_number.as_deref().map_or(Arg::Null, text),
+        Arg::Text(act.to_string()),
+        Arg::Text(discovered.to_string()),
+        Arg::Text(filed.to_string()),
+        Arg::Int(i64::from(r.grave)),
+        opt_date(d.legal_review),
+        opt_date(d.prior_notice),
+        Arg::Int(i64::from(r.hearing_right)),
+        Arg::Int(i64::from(r.waived)),
+        Arg::Int(i64::from(r.hearing_requested)),
+        opt_date(d.hearing_held),
+        opt_date(d.decided),
+        outcome.map_or(Arg::Null, text),
+        Arg::Int(r.fine_fen),
+        Arg::Int(r.illegal_gains_fen),
+        Arg::Int(r.confiscated_fen),
+        opt_date(d.delivered),
+        opt_date(d.paid),
+        Arg::Int(r.paid_fen),
+        Arg::Int(r.surcharge_fen),
+        opt_date(d.closed),
+        opt_date(d.archived),
+        Arg::Text(hash.clone()),
+        match facts {
+            Some(f) => Arg::Text(serde_json::to_string(f).map_err(|e| e.to_string())?),
+            None => Arg::Null,
+        },
+        Arg::Text(verdict.code().into()),
+        recommendation.map_or(Arg::Null, Arg::Text),
+        r.deviation_reason.as_deref().map_or(Arg::Null, text),
+    ];
+    Ok(Prepared {
+        source_system: r.source_system.trim().to_string(),
+        source_id: r.source_id.trim().to_string(),
+        hash,
+        values,
+        parties: sealed,
+    })
+}
+
+/// One batch being imported. Feed it records with `push`, then `finish` to commit.
+pub struct Ingest<'a> {
+    actor: &'a Actor,
+    keyring: &'a Keyring,
+    ctx: std::sync::Arc<Context>,
+    tx: Tx,
+    chunk: Vec<Prepared>,
+    keys: HashSet<(String, String)>,
+    report: IngestReport,
+    systems: HashSet<String>,
+}
+
+impl<'a> Ingest<'a> {
+    pub async fn begin(
+        store: &Store,
+        actor: &'a Actor,
+        keyring: &'a Keyring,
+    ) -> Result<Ingest<'a>> {
+        actor.require(Permission::CaseHandle)?;
+        let ctx = std::sync::Arc::new(Context::load(store).await?);
+        let mut tx = store.begin().await?;
+        tx.bulk().await?;
+        Ok(Ingest {
+            actor,
+            keyring,
+            ctx,
+            tx,
+            chunk: Vec::with_capacity(CHUNK),
+            keys: HashSet::new(),
+            report: IngestReport::default(),
+            systems: HashSet::new(),
+        })
+    }
+
+    fn reject(&mut self, line: usize, reason: String) {
+        self.report.rejected += 1;
+        self.report.errors.push(LineError { line, reason });
+    }
+
+    /// One JSON Lines line (blank lines are skipped).
+    pub async fn push_line(&mut self, line: usize, text: &str) -> Result<()> {
+        match check_line(&self.ctx, self.actor, self.keyring, text) {
+            Some(r) => self.accept(line, r).await,
+            None => Ok(()),
+        }
+    }
+
+    /// One record, from line (or sheet row) `line`.
+    pub async fn push(&mut self, line: usize, record: &CaseRecord) -> Result<()> {
+        self.push_raw(line, record, None).await
+    }
+
+    /// One record and, when it came as text, that text (its hash tells a re-sent record).
+    async fn push_raw(
+        &mut self,
+        line: usize,
+        record: &CaseRecord,
+        raw: Option<&[u8]>,
+    ) -> Result<()> {
+        let prepared = prepare(&self.ctx, self.actor, self.keyring, record, raw);
+        self.accept(line, prepared).await
+    }
+
+    /// A checked record (or its rejection) into the batch.
+    async fn accept(
+        &mut self,
+        line: usize,
+        prepared: std::result::Result<Prepared, String>,
+    ) -> Result<()> {
+        match prepared {
+            Err(reason) => self.reject(line, reason),
+            Ok(p) => {
+                let key = (p.source_system.clone(), p.source_id.clone());
+                // A second record for the same case in one chunk: write the first, so the
+                // second updates it, as it would from a later chunk.
+                if self.keys.contains(&key) {
+                    self.flush().await?;
+                }
+                self.keys.insert(key);
+                self.chunk.push(p);
+                if self.chunk.len() >= CHUNK {
+                    self.flush().await?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn flush(&mut self) -> Result<()> {
+        if self.chunk.is_empty() {
+            return Ok(());
+        }
+        let chunk = std::mem::take(&mut self.chunk);
+        self.keys.clear();
+        // What the database holds already for these keys, per source system.
+        let mut existing: HashMap<(String, String), (i64, Option<String>)> = HashMap::new();
+        let mut by_system: HashMap<&str, Vec<&str>> = HashMap::new();
+        for p in &chunk {
+            by_system
+                .entry(p.source_system.as_str())
+                .or_default()
+                .push(p.source_id.as_str());
+        }
+        for (system, ids) in by_system {
+            self.systems.insert(system.to_string());
+            // The source id leads the key's index: a long IN list on it stays an index scan
+            // whatever the statistics say (one system may hold every case).
+            let mut sql = Sql::new(
+                "SELECT c.id, c.source_id, c.content_hash FROM cases c WHERE c.source_id IN (",
+            );
+            for (n, id) in ids.iter().enumerate() {
+                if n > 0 {
+                    sql.push(", ");
+                }
+                sql.bind(*id);
+            }
+            sql.push(") AND c.source_system = ").bind(system);
+            for r in sql.fetch_all(self.tx.conn()).await? {
+                existing.insert(
+                    (system.to_string(), r.try_get("source_id")?),
+                    (r.try_get("id")?, r.try_get("content_hash")?),
+                );
+            }
+        }
+        let now = now_ms();
+        let mut fresh: Vec<&Prepared> = Vec::new();
+        // Parties with their case's id, when known here (None: found by source key).
+        let mut parties: Vec<(Option<i64>, &Prepared)> = Vec::new();
+        let mut changed: Vec<i64> = Vec::new();
+        for p in &chunk {
+            match existing.get(&(p.source_system.clone(), p.source_id.clone())) {
+                Some((_, Some(h))) if *h == p.hash => self.report.unchanged += 1,
+                Some((id, _)) => {
+                    let mut sql = Sql::new("UPDATE cases SET ");
+                    for (n, (col, v)) in COLUMNS.iter().zip(&p.values).enumerate() {
+                        if n > 0 {
+                            sql.push(", ");
+                        }
+                        sql.push(col).push(" = ").bind(v.clone());
+                    }
+                    sql.push(", updated_at = ").bind(now);
+                    sql.push(", version = version + 1 WHERE id = ").bind(*id);
+                    sql.execute(self.tx.conn()).await?;
+                    changed.push(*id);
+                    parties.push((Some(*id), p));
+                    self.report.updated += 1;
+                }
+                None => fresh.push(p),
+            }
+        }
+        if !changed.is_empty() {
+            let mut sql = Sql::new("DELETE FROM case_parties WHERE case_id IN (");
+            for (n, id) in changed.iter().enumerate() {
+                if n > 0 {
+                    sql.push(", ");
+                }
+                sql.bind(*id);
+            }
+            sql.push(")");
+            sql.execute(self.tx.conn()).await?;
+        }
+        let returning = self.tx.cheap_returning();
+        for group in fresh.chunks(ROWS_PER_STATEMENT) {
+            let mut sql = Sql::new("INSERT INTO cases (");
+            sql.push(&COLUMNS.join(", "))
+                .push(", created_by, created_at, updated_at) VALUES ");
+            for (n, p) in group.iter().enumerate() {
+                sql.push(if n > 0 { ", (" } else { "(" });
+                for v in &p.values {
+                    sql.bind(v.clone()).push(", ");
+                }
+                sql.bind(self.actor.user_id)
+                    .push(", ")
+                    .bind(now)
+                    .push(", ")
+                    .bind(now)
+                    .push(")");
+            }
+            if returning {
+                sql.push(" RETURNING id, source_id");
+                let ids: HashMap<String, i64> = sql
+                    .fetch_all(self.tx.conn())
+                    .await?
+                    .iter()
+                    .map(|r| Ok((r.try_get("source_id")?, r.try_get("id")?)))
+                    .collect::<Result<_>>()?;
+                for p in group {
+                    parties.push((ids.get(&p.source_id).copied(), p));
+                }
+            } else {
+                sql.execute(self.tx.conn()).await?;
+                parties.extend(group.iter().map(|p| (None, *p)));
+            }
+        }
+        self.report.inserted += fresh.len();
+        for group in parties.chunks(ROWS_PER_STATEMENT) {
+            let by_id = group.iter().all(|(id, _)| id.is_some());
+            let mut sql = Sql::new(
+                "INSERT INTO case_parties (case_id, ordinal, kind, name, resident_id_sealed, resident_id_index, resident_id_masked, uscc) ",
+            );
+            sql.push(if by_id {
+                "VALUES "
+            } else {
+                "SELECT c.id, v.column3, v.column4, v.column5, v.column6, v.column7, v.column8, v.column9 FROM (VALUES "
+            });
+            let mut first = true;
+            for (id, p) in group {
+                for (n, s) in p.parties.iter().enumerate() {
+                    sql.push(if first { "(" } else { ", (" });
+                    first = false;
+                    match (by_id, id) {
+                        (true, Some(id)) => sql.bind(*id),
+                        _ => sql
+                            .bind(p.source_system.as_str())
+                            .push(", ")
+                            .bind(p.source_id.as_str()),
+                    };
+                    sql.push(", ")
+                        .bind(n as i64)
+                        .push(", ")
+                        .bind(s.kind)
+                        .push(", ")
+                        .bind(s.name.as_str())
+                        .push(", ")
+                        .bind(s.sealed.clone())
+                        .push(", ")
+                        .bind(s.index.clone())
+                        .push(", ")
+                        .bind(s.masked.clone())
+                        .push(", ")
+                        .bind(s.uscc.clone())
+                        .push(")");
+                }
+            }
+            if !by_id {
+                sql.push(") AS v JOIN cases c ON c.source_id = v.column2 AND c.source_system = v.column1");
+            }
+            if !first {
+                sql.execute(self.tx.conn()).await?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Writes what is pending, records the batch in the audit chain and commits it.
+    pub async fn finish(mut self) -> Result<IngestReport> {
+        self.flush().await?;
+        if self.report.inserted + self.report.updated > 0 {
+            let mut systems: Vec<&String> = self.systems.iter().collect();
+            systems.sort();
+            crate::audit::record(
+                &mut self.tx,
+                self.actor,
+                "import",
+                "cases",
+                None,
+                json!({ "inserted": self.report.inserted, "updated": self.report.updated,
+                        "unchanged": self.report.unchanged, "rejected": self.report.rejected,
+                        "source_systems": systems }),
+            )
+            .await?;
+        }
+        self.tx.commit().await?;
+        Ok(self.report)
+    }
+}
+
+/// One line of JSON Lines checked: None for a blank line.
+fn check_line(
+    ctx: &Context,
+    actor: &Actor,
+    keyring: &Keyring,
+    text: &str,
+) -> Option<std::result::Result<Prepared, String>> {
+    if text.trim().is_empty() {
+        return None;
+    }
+    Some(match serde_json::from_str::<CaseRecord>(text) {
+        Ok(r) => prepare(ctx, actor, keyring, &r, Some(text.as_bytes())),
+        Err(e) => Err(json_problem(&e)),
+    })
+}
+
+/// Imports JSON Lines from `input`, streamed; `progress` is told each line number. Three
+/// stages overlap: reading, checking (parsing, validation, sealing, hashing: a blocking
+/// thread) and writing, handing each other batches of `CHUNK` lines through bounded channels,
+/// so memory stays bounded whatever the input's size. If any stage fails, the others stop and
+/// the transaction is rolled back.
+pub async fn json_lines<R: tokio::io::AsyncBufRead + Unpin>(
+    store: &Store,
+    actor: &Actor,
+    keyring: &Keyring,
+    input: R,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<IngestReport> {
+    use tokio::io::AsyncBufReadExt;
+    use tokio::sync::mpsc;
+    type Checked = Vec<(usize, std::result::Result<Prepared, String>)>;
+    let mut ingest = Ingest::begin(store, actor, keyring).await?;
+    let (raw_tx, mut raw_rx) = mpsc::channel::<Vec<(usize, String)>>(4);
+    let (checked_tx, mut checked_rx) = mpsc::channel::<Checked>(4);
+    let (ctx, checker_actor, checker_keyring) =
+        (ingest.ctx.clone(), actor.clone(), keyring.clone());
+    let checker = tokio::task::spawn_blocking(move || {
+        while let Some(batch) = raw_rx.blocking_recv() {
+            let out: Checked = batch
+                .into_iter()
+                .filter_map(|(n, text)| {
+                    check_line(&ctx, &checker_actor, &checker_keyring, &text).map(|r| (n, r))
+                })
+                .collect();
+            if checked_tx.blocking_send(out).is_err() {
+                break;
+            }
+        }
+    });
+    let read = async move {
+        let mut lines = input.lines();
+        let mut n = 0usize;
+        let mut batch = Vec::with_capacity(CHUNK);
+        loop {
+            match lines.next_line().await {
+                Ok(Some(l)) => {
+                    n += 1;
+                    batch.push((n, l));
+                    if batch.len() == CHUNK {
+                        if raw_tx.send(std::mem::take(&mut batch)).await.is_err() {
+                            break;
+                        }
+                        progress(n as u64);
+                    }
+                }
+                Ok(None) => break,
+                Err(e) => {
+                    return Err(Error::invalid(
+                        "file",
+                        format!(
+                            "第 {} 行读取失败（文件应为 UTF-8 编码的 JSON Lines）：{e}",
+                            n + 1
+                        ),
+                    ));
+                }
+            }
+        }
+        if !batch.is_empty() {
+            let _ = raw_tx.send(batch).await;
+        }
+        progress(n as u64);
+        Ok(())
+    };
+    let writer = &mut ingest;
+    // Owns the receiver: when writing fails, dropping it stops the checker, which stops the reader.
+    let write = async move {
+        while let Some(batch) = checked_rx.recv().await {
+            for (n, r) in batch {
+                writer.accept(n, r).await?;
+            }
+        }
+        Ok::<(), Error>(())
+    };
+    let (read, write) = tokio::join!(read, write);
+    let _ = checker.await;
+    read?;
+    write?;
+    ingest.finish().await
+}
