@@ -88,6 +88,7 @@ impl Layout {
         if actor.admin_kind.is_none() {
             if actor.can(Permission::CaseRead) {
                 add("/enforcement/cases", "行政处罚案件", true);
+                add("/enforcement/figures", "执法统计", true);
             }
             add("/enforcement/catalog", "执法事项目录", true);
             add("/enforcement/discretion", "裁量基准", true);

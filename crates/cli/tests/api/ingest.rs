@@ -227,3 +227,184 @@ async fn generated_cases_import_once_update_reject_by_line_and_never_half_import
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[tokio::test]
+async fn another_system_posts_json_lines_within_its_scope() {
+    let generated = TestApp::cli_stdin(&["generate", "cases", "--count", "200", "--seed", "9"], "");
+    let lines: Vec<Value> = String::from_utf8(generated.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let own = lines
+        .iter()
+        .find(|l| l["department"] == "诸暨市综合行政执法局")
+        .unwrap()
+        .clone();
+    let other = lines
+        .iter()
+        .find(|l| l["department"] == "诸暨市市场监督管理局")
+        .unwrap()
+        .clone();
+    for db in backends() {
+        let app = spawn_app(db).await;
+        fazhi_core::demo::seed_catalog_if_empty(&app.store)
+            .await
+            .unwrap();
+        let sys = app.admin("sysadmin").await;
+        let sec = app.admin("secadmin").await;
+        let dept = app.department_id("诸暨市综合行政执法局").await;
+        let (_, clerk) = app
+            .user_with_role(&sys, &sec, "zongzhi", dept, "department_clerk")
+            .await;
+        let csrf = csrf_of(&clerk.text("/enforcement/cases/new").await);
+        // CRLF line ends, a blank line and no final newline are all accepted.
+        let body = format!("{own}\r\n\r\n{other}\r\n{{broken");
+        let post = |body: String| {
+            clerk
+                .client
+                .post(clerk.url("/api/v1/cases/import"))
+                .header("x-csrf-token", &csrf)
+                .header("content-type", "application/x-ndjson")
+                .body(body)
+                .send()
+        };
+        let r = post(body.clone()).await.unwrap();
+        assert_eq!(r.status(), reqwest::StatusCode::OK);
+        let report: Value = r.json().await.unwrap();
+        assert_eq!(
+            (report["inserted"].as_u64(), report["rejected"].as_u64()),
+            (Some(1), Some(2)),
+            "{report}"
+        );
+        assert_eq!(report["errors"][0]["line"], 3);
+        assert!(
+            report["errors"][0]["reason"]
+                .as_str()
+                .unwrap()
+                .contains("不在您的数据权限范围内"),
+            "{report}"
+        );
+        assert_eq!(report["errors"][1]["line"], 4);
+        // Posting the same again changes nothing; the clerk's list shows their one case.
+        let again: Value = post(body).await.unwrap().json().await.unwrap();
+        assert_eq!(
+            (again["inserted"].as_u64(), again["unchanged"].as_u64()),
+            (Some(0), Some(1))
+        );
+        let list: Value = clerk
+            .client
+            .get(clerk.url("/api/v1/cases"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(list["items"].as_array().unwrap().len(), 1, "{list}");
+        assert_eq!(list["items"][0]["source_system"], "zj-xzzf");
+        // Without the CSRF header a cookie session may not write.
+        let r = clerk
+            .client
+            .post(clerk.url("/api/v1/cases/import"))
+            .body(own.to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), reqwest::StatusCode::FORBIDDEN);
+    }
+}
+
+#[tokio::test]
+async fn the_enforcement_figures_are_counted_from_the_imported_records() {
+    let generated = TestApp::cli_stdin(
+        &["generate", "cases", "--count", "3000", "--seed", "11"],
+        "",
+    );
+    let text = String::from_utf8(generated.stdout).unwrap();
+    let records: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // The report's rules worked out here from the records themselves: a town office's
+    // general-procedure cases filed in 2024 (the demo delegates its four items to every town
+    // from 2022, and the generator gives towns only delegated items).
+    let by_town: Vec<&Value> = records
+        .iter()
+        .filter(|r| {
+            let d = r["department"].as_str().unwrap();
+            (d.ends_with("办事处") || (d.ends_with("人民政府") && d != "诸暨市人民政府"))
+                && r["procedure"] == "general"
+                && r["filed_on"].as_str().unwrap().starts_with("2024")
+        })
+        .collect();
+    let mut items: Vec<&str> = by_town
+        .iter()
+        .map(|r| r["item_code"].as_str().unwrap())
+        .collect();
+    items.sort();
+    items.dedup();
+    let towns = fazhi_kernel::ids::division::zhuji_towns();
+    let mean = towns
+        .iter()
+        .map(|(_, name)| {
+            let mut used: Vec<&str> = by_town
+                .iter()
+                .filter(|r| r["department"].as_str().unwrap().starts_with(name))
+                .map(|r| r["item_code"].as_str().unwrap())
+                .collect();
+            used.sort();
+            used.dedup();
+            used.len() as f64 / 4.0
+        })
+        .sum::<f64>()
+        / towns.len() as f64;
+    let expected_mean = fazhi_core::enforcement::figures::percent(Some(mean));
+    assert!(by_town.len() > 50, "the sample should hold town cases");
+
+    for db in backends() {
+        let app = spawn_app(db).await;
+        fazhi_core::demo::seed_catalog_if_empty(&app.store)
+            .await
+            .unwrap();
+        let dir = std::env::temp_dir().join(format!("fazhi-figures-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = write(&dir, "cases.jsonl", &text);
+        json(&app.cli(&["import", "cases", &file, "--json"]));
+        let sys = app.admin("sysadmin").await;
+        let sec = app.admin("secadmin").await;
+        let bureau = app.department_id("诸暨市司法局").await;
+        let (_, supervisor) = app
+            .user_with_role(&sys, &sec, "jiandu", bureau, "supervisor")
+            .await;
+        let page = supervisor.text("/enforcement/figures?year=2024").await;
+        assert!(
+            page.contains(&format!(
+                "<dd><a href=\"/enforcement/cases\">{} 件</a></dd>",
+                by_town.len()
+            )),
+            "{page}"
+        );
+        assert!(
+            page.contains(&format!("<dd>{} 项</dd>", items.len())),
+            "{page}"
+        );
+        assert!(
+            page.contains(&format!("<dd>{expected_mean}</dd>")),
+            "{expected_mean} in {page}"
+        );
+        assert!(
+            page.contains("<svg") && page.contains("赋权事项实施率"),
+            "{page}"
+        );
+        assert!(page.contains("/enforcement/cases?region_id="), "{page}");
+        // A year without records says so with a dash, not 0% or 100%.
+        let empty = supervisor.text("/enforcement/figures?year=2019").await;
+        assert!(
+            empty.contains("<dd>0 件</dd>") || empty.contains(">0 件<"),
+            "{empty}"
+        );
+        assert!(empty.contains("<dd>—</dd>"), "{empty}");
+        std::fs::remove_dir_all(&dir).ok();
+    }
+}

@@ -37,6 +37,9 @@ const CHUNK: usize = 400;
 /// for SQLite's limit on bound parameters (38 × 100).
 const ROWS_PER_STATEMENT: usize = 100;
 
+/// Batches that write at least this many cases refresh the statistics afterwards.
+const ANALYZE_AFTER: usize = 10_000;
+
 /// The source system name fazhi gives its own cases; imports may not use it.
 pub const OWN_SYSTEM: &str = "fazhi";
 
@@ -719,6 +722,7 @@ fn prepare(
 
 /// One batch being imported. Feed it records with `push`, then `finish` to commit.
 pub struct Ingest<'a> {
+    store: Store,
     actor: &'a Actor,
     keyring: &'a Keyring,
     ctx: std::sync::Arc<Context>,
@@ -740,6 +744,7 @@ impl<'a> Ingest<'a> {
         let mut tx = store.begin().await?;
         tx.bulk().await?;
         Ok(Ingest {
+            store: store.clone(),
             actor,
             keyring,
             ctx,
@@ -749,6 +754,11 @@ impl<'a> Ingest<'a> {
             report: IngestReport::default(),
             systems: HashSet::new(),
         })
+    }
+
+    /// Rejects a line that could not even be read as text.
+    pub fn reject_line(&mut self, line: usize, reason: String) {
+        self.reject(line, reason);
     }
 
     fn reject(&mut self, line: usize, reason: String) {
@@ -980,6 +990,17 @@ impl<'a> Ingest<'a> {
             .await?;
         }
         self.tx.commit().await?;
+        // After a large batch the planner's statistics are stale until autovacuum comes
+        // round: case lists planned on them read far more than a page (p99 0.45 s instead of
+        // 13 ms on PostgreSQL after a million cases).
+        if self.report.inserted + self.report.updated >= ANALYZE_AFTER {
+            let mut conn = self.store.conn().await?;
+            for table in ["cases", "case_parties"] {
+                sqlx::query(sqlx::AssertSqlSafe(format!("ANALYZE {table}")))
+                    .execute(&mut *conn)
+                    .await?;
+            }
+        }
         Ok(self.report)
     }
 }

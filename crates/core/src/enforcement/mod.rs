@@ -8,6 +8,7 @@ pub mod catalog;
 pub mod disclosure;
 pub mod discretion;
 pub mod documents;
+pub mod figures;
 pub mod ingest;
 pub mod rules;
 pub mod stages;

@@ -42,6 +42,8 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/audit", get(audit_log))
         .route("/api/v1/catalog", get(catalog))
         .route("/api/v1/catalog/{code}", get(catalog_item))
+        .route("/api/v1/cases", get(cases))
+        .route("/api/v1/cases/import", axum::routing::post(import_cases))
         .route("/api/openapi.json", get(|| async { Json(document()) }))
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
@@ -304,4 +306,92 @@ async fn catalog_item(
         Json(json!({ "versions": versions, "current": current, "delegations": delegations }))
             .into_response(),
     )
+}
+
+#[derive(Deserialize)]
+struct CasesQuery {
+    region_id: Option<i64>,
+    item_code: Option<String>,
+    stage: Option<String>,
+    after: Option<i64>,
+    limit: Option<i64>,
+}
+
+async fn cases(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    q: Result<Query<CasesQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Response, ApiError> {
+    use fazhi_core::enforcement::cases::{self, CaseFilter};
+    let Query(q) =
+        q.map_err(|e| ApiError::BadRequest(format!("查询参数错误：{}", e.body_text())))?;
+    let filter = CaseFilter {
+        region_id: q.region_id,
+        item_code: q.item_code,
+        stage: q.stage,
+    };
+    let page = cases::list(
+        &st.store,
+        &a,
+        &filter,
+        fazhi_store::page::Keyset::new(q.after, q.limit),
+    )
+    .await?;
+    Ok(Json(page).into_response())
+}
+
+/// The longest line accepted: a case record is a few kilobytes.
+const MAX_LINE: usize = 1 << 20;
+
+/// Cases from another system as JSON Lines, read from the request body as it arrives.
+async fn import_cases(
+    State(st): State<AppState>,
+    ApiActor(a): ApiActor,
+    body: axum::body::Body,
+) -> Result<Response, ApiError> {
+    use http_body_util::BodyExt;
+    let mut ingest =
+        fazhi_core::enforcement::ingest::Ingest::begin(&st.store, &a, &st.keyring).await?;
+    let mut body = body;
+    let mut pending: Vec<u8> = Vec::new();
+    let mut line = 0usize;
+    loop {
+        let frame = match body.frame().await {
+            Some(Ok(f)) => f,
+            Some(Err(e)) => return Err(ApiError::BadRequest(format!("读取请求体失败：{e}"))),
+            None => break,
+        };
+        let Ok(data) = frame.into_data() else {
+            continue;
+        };
+        pending.extend_from_slice(&data);
+        while let Some(end) = pending.iter().position(|b| *b == b'\n') {
+            let rest = pending.split_off(end + 1);
+            line += 1;
+            push(&mut ingest, line, &pending[..end]).await?;
+            pending = rest;
+        }
+        if pending.len() > MAX_LINE {
+            return Err(ApiError::BadRequest(format!(
+                "第 {} 行超过 1 MB，不是一件案件记录。",
+                line + 1
+            )));
+        }
+    }
+    if !pending.is_empty() {
+        push(&mut ingest, line + 1, &pending).await?;
+    }
+    Ok(Json(ingest.finish().await?).into_response())
+}
+
+async fn push(
+    ingest: &mut fazhi_core::enforcement::ingest::Ingest<'_>,
+    line: usize,
+    bytes: &[u8],
+) -> Result<(), ApiError> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => ingest.push_line(line, text.trim_end_matches('\r')).await?,
+        Err(_) => ingest.reject_line(line, "不是 UTF-8 编码的文本".into()),
+    }
+    Ok(())
 }

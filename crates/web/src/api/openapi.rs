@@ -68,6 +68,9 @@ pub fn document() -> Value {
                 "CatalogItem": { "type": "object", "properties": { "id": int, "code": str_, "name": str_, "kind": { "enum": ["penalty", "coercion", "inspection", "levy", "other"] }, "catalog": { "enum": ["comprehensive", "professional"] }, "law": str_, "article": str_, "basis_text": str_, "department_id": int, "department_name": str_, "effective_from": str_, "repealed": { "type": "boolean" } } },
                 "CatalogPage": { "type": "object", "properties": { "on": str_, "items": { "type": "array", "items": { "$ref": "#/components/schemas/CatalogItem" } }, "next": opt_str } },
                 "CatalogItemDetail": { "type": "object", "properties": { "versions": { "type": "array", "items": { "$ref": "#/components/schemas/CatalogItem" } }, "current": { "oneOf": [{ "$ref": "#/components/schemas/CatalogItem" }, { "type": "null" }] }, "delegations": { "type": "array", "items": { "type": "object" } } } },
+                "CaseSummary": { "type": "object", "properties": { "id": int, "source_system": str_, "stage": str_, "procedure": str_, "item_code": str_, "cause": str_, "department_name": str_, "region_name": str_, "filed_on": str_, "decision_number": opt_str } },
+                "CasePage": { "type": "object", "properties": { "items": { "type": "array", "items": { "$ref": "#/components/schemas/CaseSummary" } }, "next": opt_int } },
+                "IngestReport": { "type": "object", "required": ["inserted", "updated", "unchanged", "rejected", "errors"], "properties": { "inserted": int, "updated": int, "unchanged": int, "rejected": int, "errors": { "type": "array", "items": { "type": "object", "properties": { "line": int, "reason": str_ } } } } },
                 "AuditPage": { "type": "object", "properties": { "items": { "type": "array", "items": { "$ref": "#/components/schemas/AuditEntry" } }, "next": opt_int } }
             }
         },
@@ -101,6 +104,12 @@ pub fn document() -> Value {
                 { "name": "after", "in": "query", "schema": { "type": "string" }, "description": "keyset: the `next` of the previous page" }
             ]), None) },
             "/api/v1/catalog/{code}": { "get": op("执法事项（全部版本、现行版本、赋权）", "CatalogItemDetail", json!([{ "name": "code", "in": "path", "required": true, "schema": { "type": "string" } }]), None) },
+            "/api/v1/cases": { "get": op("行政处罚案件（数据权限内，新的在前）", "CasePage", page_params(&[("region_id", "integer"), ("item_code", "string"), ("stage", "string")]), None) },
+            "/api/v1/cases/import": { "post": {
+                "summary": "归集案件：请求体为 JSON Lines（每行一件，格式见 docs/case-import.md），流式读取；按来源系统+来源编号幂等；整批一个事务",
+                "requestBody": { "required": true, "content": { "application/x-ndjson": { "schema": { "type": "string" } } } },
+                "responses": { "200": { "description": "OK", "content": { "application/json": { "schema": { "$ref": "#/components/schemas/IngestReport" } } } }, "400": { "$ref": "#/components/responses/Error" }, "401": { "$ref": "#/components/responses/Error" }, "403": { "$ref": "#/components/responses/Error" } }
+            } },
             "/api/v1/audit": { "get": op("审计日志（审计管理员）", "AuditPage", page_params(&[("actor", "string"), ("action", "string"), ("object_type", "string"), ("from", "string"), ("until", "string")]), None) }
         }
     })

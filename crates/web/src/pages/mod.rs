@@ -9,6 +9,7 @@ pub mod disclosure;
 pub mod discretion;
 pub mod documents;
 pub mod enforcement;
+pub mod figures;
 pub mod org;
 
 use axum::Extension;

@@ -1,0 +1,121 @@
+//! The enforcement figures of the annual report (一(三)1) for a year, with a bar chart of the
+//! towns' delegated-item implementation rates drawn as SVG on the server, each figure opening
+//! the records behind it.
+
+use askama::Template;
+use askama_web::WebTemplate;
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Response};
+use chrono::Datelike;
+use fazhi_core::enforcement::benchmarks::list_label;
+use fazhi_core::enforcement::figures::{self, percent};
+use serde::Deserialize;
+
+use super::layout;
+use crate::AppState;
+use crate::error::PageError;
+use crate::session::Signed;
+use crate::view::Layout;
+
+#[derive(Deserialize)]
+pub struct YearQuery {
+    year: Option<i32>,
+}
+
+pub struct Bar {
+    pub label: String,
+    pub value: String,
+    pub y: i64,
+    pub width: i64,
+}
+
+#[derive(Template, WebTemplate)]
+#[template(path = "figures.html")]
+pub struct FiguresPage {
+    pub layout: Layout,
+    pub title: String,
+    pub year: i32,
+    pub headline: Vec<(String, String, Option<String>)>,
+    pub bars: Vec<Bar>,
+    pub chart_width: i64,
+    pub chart_height: i64,
+    pub mean: String,
+    /// town, delegated, implemented, rate, cases, link to the cases
+    pub rows: Vec<(String, i64, i64, String, i64, String)>,
+}
+
+const BAR_MAX: f64 = 360.0;
+
+pub async fn page(
+    State(state): State<AppState>,
+    s: Signed,
+    Query(q): Query<YearQuery>,
+) -> Result<Response, PageError> {
+    let year = q
+        .year
+        .unwrap_or_else(|| fazhi_core::deadlines::china_today().year() - 1);
+    let f = figures::enforcement(&state.store, &s.actor, year).await?;
+    let mut headline = vec![
+        (
+            "执法办案模板".to_string(),
+            format!("{} 个", f.templates),
+            Some("/enforcement/templates".to_string()),
+        ),
+        (
+            "赋权镇乡普通程序案件".to_string(),
+            format!("{} 件", f.town_cases),
+            Some("/enforcement/cases".to_string()),
+        ),
+        ("覆盖事项".to_string(), format!("{} 项", f.town_items), None),
+        (
+            "赋权事项实施率（平均）".to_string(),
+            percent(f.mean_rate()),
+            None,
+        ),
+    ];
+    for (k, n) in &f.lists {
+        headline.push((
+            format!("{}清单（年末有效）", list_label(*k)),
+            format!("{n} 项"),
+            Some("/enforcement/discretion".to_string()),
+        ));
+    }
+    let bars = f
+        .towns
+        .iter()
+        .filter(|t| t.delegated > 0)
+        .enumerate()
+        .map(|(i, t)| Bar {
+            label: t.town.clone(),
+            value: percent(t.rate()),
+            y: i as i64 * 22 + 4,
+            width: (t.rate().unwrap_or(0.0) * BAR_MAX).round() as i64,
+        })
+        .collect::<Vec<_>>();
+    let rows = f
+        .towns
+        .iter()
+        .map(|t| {
+            (
+                t.town.clone(),
+                t.delegated,
+                t.implemented,
+                percent(t.rate()),
+                t.cases,
+                format!("/enforcement/cases?region_id={}", t.town_id),
+            )
+        })
+        .collect();
+    Ok(FiguresPage {
+        layout: layout(&s),
+        title: format!("{year} 年行政执法统计"),
+        year,
+        headline,
+        chart_height: bars.len() as i64 * 22 + 8,
+        chart_width: 120 + BAR_MAX as i64 + 70,
+        bars,
+        mean: percent(f.mean_rate()),
+        rows,
+    }
+    .into_response())
+}
