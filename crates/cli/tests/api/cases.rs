@@ -448,6 +448,40 @@ async fn a_requested_hearing_and_article_58_review_come_before_the_decision() {
         .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(html.contains("已要求听证"));
+        // No hearing without its notice, and the notice 7 working days before (art. 64):
+        // delivered Wed 29 May, the hearing may be held from Fri 7 June, not Wed 5 June.
+        let (status, html) = step(
+            &clerk,
+            &path,
+            &[("action", "hearing_held"), ("on", "2024-06-05")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("尚未送达听证通知"), "{html}");
+        let (status, html) = step(
+            &clerk,
+            &path,
+            &[
+                ("action", "hearing_notice"),
+                ("on", "2024-05-29"),
+                ("hearing_on", "2024-06-05"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("听证最早于 2024-06-07 举行"), "{html}");
+        // Delivered Thu 23 May: seven working days end Mon 3 June.
+        let (status, _) = step(
+            &clerk,
+            &path,
+            &[
+                ("action", "hearing_notice"),
+                ("on", "2024-05-23"),
+                ("hearing_on", "2024-06-05"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
         assert_eq!(
             step(
                 &clerk,
@@ -647,6 +681,93 @@ async fn a_decision_is_reviewed_redacted_published_and_withdrawn_with_its_reason
                 .unwrap()
                 .status(),
             StatusCode::NOT_FOUND
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_decision_outside_the_benchmark_needs_a_written_reason_and_is_flagged() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let (clerk, path) = filed_case(&app, COMPANY).await;
+        let row = |grade: &str, min: &str, max: &str| -> Vec<String> {
+            [
+                "B001",
+                "2023-01-01",
+                "《城市市容和环境卫生管理条例》第三十六条",
+                "裁量档次",
+                grade,
+                "占道",
+                "否",
+                "固定金额",
+                min,
+                max,
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect()
+        };
+        let report = fazhi_core::enforcement::benchmarks::import(
+            &app.store,
+            &fazhi_core::access::Actor::operator(),
+            &[
+                (2, row("一般", "500", "2000")),
+                (3, row("较重", "2000", "5000")),
+            ],
+        )
+        .await
+        .unwrap();
+        assert_eq!(report.inserted, 1, "{report:?}");
+        let (status, _) = step(
+            &clerk,
+            &path,
+            &[("action", "prior_notice"), ("on", "2024-05-20")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (status, _) = step(&clerk, &path, &[("action", "waive"), ("on", "2024-05-21")]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let decide = |fine: &'static str, reason: &'static str| {
+            let clerk = &clerk;
+            let path = path.clone();
+            async move {
+                step(
+                    clerk,
+                    &path,
+                    &[
+                        ("action", "decide"),
+                        ("on", "2024-05-22"),
+                        ("outcome", "fine"),
+                        ("fine", fine),
+                        ("severity", "一般"),
+                        ("deviation_reason", reason),
+                    ],
+                )
+                .await
+            }
+        };
+        // 5,000 yuan for an ordinary case: the benchmark says 500 to 2,000.
+        let (status, html) = decide("5000", "").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            html.contains("偏离裁量基准") && html.contains("须填写书面理由"),
+            "{html}"
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM cases WHERE decided_on IS NOT NULL")
+                .await,
+            0
+        );
+        let (status, _) = decide("5000", "当事人多次占道，经劝导仍拒不改正").await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let page = clerk.text(&path).await;
+        assert!(
+            page.contains("偏离裁量基准：建议罚款") && page.contains("经劝导仍拒不改正"),
+            "{page}"
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM cases WHERE discretion = 'outside' AND deviation_reason IS NOT NULL").await,
+            1
         );
     }
 }

@@ -426,7 +426,18 @@ async fn load(
 
 /// Every version of an item's benchmark, for the engine.
 pub async fn versions(store: &Store, item_code: &str) -> Result<Vec<Benchmark>> {
-    let mut conn = store.conn().await?;
+    versions_on_conn(&mut *store.conn().await?, item_code).await
+}
+
+/// `versions`, inside a transaction.
+pub async fn versions_in(tx: &mut fazhi_store::Tx, item_code: &str) -> Result<Vec<Benchmark>> {
+    versions_on_conn(tx.conn(), item_code).await
+}
+
+async fn versions_on_conn(
+    conn: &mut sqlx::AnyConnection,
+    item_code: &str,
+) -> Result<Vec<Benchmark>> {
     let heads = sqlx::query("SELECT id, effective_from FROM discretion_benchmarks WHERE item_code = $1 ORDER BY effective_from")
         .bind(item_code)
         .fetch_all(&mut *conn)
@@ -436,7 +447,7 @@ pub async fn versions(store: &Store, item_code: &str) -> Result<Vec<Benchmark>> 
         let date: String = h.try_get("effective_from")?;
         let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
             .map_err(|_| Error::invalid("effective_from", "stored date malformed"))?;
-        if let Some(b) = load(&mut conn, h.try_get("id")?, item_code, date).await? {
+        if let Some(b) = load(conn, h.try_get("id")?, item_code, date).await? {
             out.push(b);
         }
     }

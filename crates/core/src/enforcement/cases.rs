@@ -430,6 +430,34 @@ pub async fn get(store: &Store, actor: &Actor, id: i64) -> Result<CaseDetail> {
     })
 }
 
+/// The discretion check of a decided case: verdict, recommendation and the written reason for
+/// a departure. Read after `get`, which applies the data scope.
+pub async fn discretion_of(
+    store: &Store,
+    id: i64,
+) -> Result<(
+    super::ingest::DiscretionCheck,
+    Option<String>,
+    Option<String>,
+)> {
+    use super::ingest::DiscretionCheck;
+    let r =
+        sqlx::query("SELECT discretion, recommendation, deviation_reason FROM cases WHERE id = $1")
+            .bind(id)
+            .fetch_one(store.pool())
+            .await?;
+    let verdict = match r.try_get::<String, _>("discretion")?.as_str() {
+        "within" => DiscretionCheck::Within,
+        "outside" => DiscretionCheck::Outside,
+        _ => DiscretionCheck::Unchecked,
+    };
+    Ok((
+        verdict,
+        r.try_get("recommendation")?,
+        r.try_get("deviation_reason")?,
+    ))
+}
+
 /// (hearing right told, hearing requested): which steps the record page offers.
 pub async fn stage_flags(store: &Store, id: i64) -> Result<(bool, bool)> {
     let r = sqlx::query("SELECT hearing_right, hearing_requested FROM cases WHERE id = $1")

@@ -12,6 +12,7 @@ use fazhi_kernel::period::Period;
 use fazhi_store::{Row, Tx, flag, now_ms};
 use serde_json::json;
 
+use super::ingest::{DiscretionCheck, FactsRecord, check_discretion};
 use super::rules::{
     DecisionFacts, ReviewTriggers, late_payment_surcharge, may_decide, next_number,
 };
@@ -49,6 +50,12 @@ pub enum Action {
     HearingRequested {
         on: NaiveDate,
     },
+    /// The notice of the hearing's time and place, delivered on `on` (art. 64: at least seven
+    /// working days before the hearing).
+    HearingNotice {
+        on: NaiveDate,
+        hearing_on: NaiveDate,
+    },
     HearingHeld {
         on: NaiveDate,
     },
@@ -59,6 +66,10 @@ pub enum Action {
         on: NaiveDate,
         outcome: Outcome,
         fine: Fen,
+        /// The facts the discretion benchmark looks at; with them the decision is checked.
+        facts: Option<super::ingest::FactsRecord>,
+        /// The written reason for a decision outside the recommendation (required then).
+        deviation_reason: Option<String>,
     },
     Deliver {
         on: NaiveDate,
@@ -77,6 +88,9 @@ pub enum Action {
 
 struct State {
     stage: String,
+    item_code: String,
+    act_ended_on: Option<String>,
+    illegal_gains: Fen,
     department_id: i64,
     issuer_abbr: Option<String>,
     cause: String,
@@ -85,6 +99,7 @@ struct State {
     waived: bool,
     hearing_requested: bool,
     hearing_held_on: Option<String>,
+    hearing_notice_on: Option<String>,
     triggers: ReviewTriggers,
     legal_review_on: Option<String>,
     outcome: Option<String>,
@@ -121,8 +136,8 @@ fn triggers_parse(s: &str) -> ReviewTriggers {
 
 async fn load(tx: &mut Tx, id: i64) -> Result<State> {
     let r = sqlx::query(
-        "SELECT c.stage, c.department_id, d.issuer_abbr, c.cause, c.prior_notice_on, c.hearing_right, c.waived,
-            c.hearing_requested, c.hearing_held_on, c.review_triggers, c.legal_review_on, c.outcome,
+        "SELECT c.stage, c.item_code, c.act_ended_on, c.illegal_gains_fen, c.department_id, d.issuer_abbr, c.cause, c.prior_notice_on, c.hearing_right, c.waived,
+            c.hearing_requested, c.hearing_held_on, c.hearing_notice_on, c.review_triggers, c.legal_review_on, c.outcome,
             c.fine_fen
          FROM cases c JOIN departments d ON d.id = c.department_id WHERE c.id = $1",
     )
@@ -132,6 +147,9 @@ async fn load(tx: &mut Tx, id: i64) -> Result<State> {
     .ok_or(Error::NotFound)?;
     Ok(State {
         stage: r.try_get("stage")?,
+        item_code: r.try_get("item_code")?,
+        act_ended_on: r.try_get("act_ended_on")?,
+        illegal_gains: Fen(r.try_get("illegal_gains_fen")?),
         department_id: r.try_get("department_id")?,
         issuer_abbr: r.try_get("issuer_abbr")?,
         cause: r.try_get("cause")?,
@@ -140,6 +158,7 @@ async fn load(tx: &mut Tx, id: i64) -> Result<State> {
         waived: flag(r.try_get("waived")?),
         hearing_requested: flag(r.try_get("hearing_requested")?),
         hearing_held_on: r.try_get("hearing_held_on")?,
+        hearing_notice_on: r.try_get("hearing_notice_on")?,
         triggers: triggers_parse(&r.try_get::<String, _>("review_triggers")?),
         legal_review_on: r.try_get("legal_review_on")?,
         outcome: r.try_get("outcome")?,
@@ -206,6 +225,27 @@ async fn start(
     )
     .await?;
     Ok(())
+}
+
+/// The decision against the item's discretion benchmark: the verdict and the recommendation
+/// (empty without facts).
+async fn discretion_check(
+    tx: &mut Tx,
+    st: &State,
+    on: NaiveDate,
+    outcome: Outcome,
+    fine: Fen,
+    facts: Option<&FactsRecord>,
+) -> Result<(DiscretionCheck, String)> {
+    let Some(f) = facts else {
+        return Ok((DiscretionCheck::Unchecked, String::new()));
+    };
+    let act = date(&st.act_ended_on).unwrap_or(on);
+    let facts = f
+        .to_facts(st.illegal_gains, act, on)
+        .ok_or_else(|| Error::invalid("severity", "请选择违法情节。"))?;
+    let versions = super::benchmarks::versions_in(tx, &st.item_code).await?;
+    Ok(check_discretion(&versions, &facts, outcome.code(), fine))
 }
 
 /// Applies one step to case `id`. The actor must handle cases and see this one.
@@ -287,7 +327,38 @@ pub async fn apply(
             deadlines::meet(&mut tx, actor, "case", &case, "第六十四条", *on).await?;
             (st.stage.clone(), *on, "当事人要求听证".into())
         }
+        Action::HearingNotice { on, hearing_on } if st.hearing_requested => {
+            let earliest = cal.add_working_days(*on, 7);
+            if *hearing_on < earliest {
+                return Err(Error::invalid(
+                    "hearing_on",
+                    format!(
+                        "听证通知应在举行听证的七个工作日前送达（《行政处罚法》第六十四条）：{on} 送达通知的，听证最早于 {earliest} 举行。"
+                    ),
+                ));
+            }
+            set_date(&mut tx, id, "hearing_notice_on", *on).await?;
+            set_date(&mut tx, id, "hearing_on", *hearing_on).await?;
+            (
+                st.stage.clone(),
+                *on,
+                format!("送达听证通知，定于 {hearing_on} 举行听证"),
+            )
+        }
         Action::HearingHeld { on } if st.hearing_requested => {
+            let Some(notice) = date(&st.hearing_notice_on) else {
+                return Err(Error::invalid(
+                    "on",
+                    "尚未送达听证通知，不能举行听证（《行政处罚法》第六十四条）。",
+                ));
+            };
+            let earliest = cal.add_working_days(notice, 7);
+            if *on < earliest {
+                return Err(Error::invalid(
+                    "on",
+                    format!("听证通知于 {notice} 送达，听证最早于 {earliest} 举行。"),
+                ));
+            }
             set_date(&mut tx, id, "hearing_held_on", *on).await?;
             (st.stage.clone(), *on, "举行听证".into())
         }
@@ -300,7 +371,13 @@ pub async fn apply(
             set_date(&mut tx, id, "legal_review_on", *on).await?;
             (st.stage.clone(), *on, "完成法制审核".into())
         }
-        Action::Decide { on, outcome, fine } => {
+        Action::Decide {
+            on,
+            outcome,
+            fine,
+            facts: benchmark_facts,
+            deviation_reason,
+        } => {
             if st.stage != "prior_notice" {
                 return Err(wrong_stage("作出决定", &st.stage));
             }
@@ -318,6 +395,30 @@ pub async fn apply(
             if *outcome == Outcome::Fine && fine.0 <= 0 {
                 return Err(Error::invalid("fine", "罚款决定须填写罚款金额。"));
             }
+            let check =
+                discretion_check(&mut tx, &st, *on, *outcome, *fine, benchmark_facts.as_ref())
+                    .await?;
+            let reason = deviation_reason
+                .as_deref()
+                .map(str::trim)
+                .filter(|r| !r.is_empty());
+            if check.0 == DiscretionCheck::Outside && reason.is_none() {
+                return Err(Error::invalid(
+                    "deviation_reason",
+                    format!(
+                        "该决定偏离裁量基准（{}），须填写书面理由；理由将随案件接受执法监督。",
+                        check.1
+                    ),
+                ));
+            }
+            sqlx::query("UPDATE cases SET facts = $1, discretion = $2, recommendation = $3, deviation_reason = $4 WHERE id = $5")
+                .bind(benchmark_facts.as_ref().and_then(|f| serde_json::to_string(f).ok()))
+                .bind(check.0.code())
+                .bind(Some(check.1.clone()).filter(|t| !t.is_empty()))
+                .bind(reason.map(str::to_string))
+                .bind(id)
+                .execute(tx.conn())
+                .await?;
             let abbr = st.issuer_abbr.clone().ok_or_else(|| {
                 Error::invalid(
                     "department_id",
@@ -453,6 +554,7 @@ pub async fn apply(
         }
         Action::Waive { .. }
         | Action::HearingRequested { .. }
+        | Action::HearingNotice { .. }
         | Action::HearingHeld { .. }
         | Action::LegalReview { .. } => {
             return Err(wrong_stage("进行该操作", &st.stage));

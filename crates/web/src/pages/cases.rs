@@ -5,6 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use fazhi_core::enforcement::cases::{self, CaseFilter, NewCase, NewParty, stage_label};
+use fazhi_core::enforcement::ingest::FactsRecord;
 use fazhi_core::enforcement::rules::{PartyKind, ReviewTriggers};
 use fazhi_core::enforcement::stages::{self, Action, Outcome};
 use fazhi_core::{Error, Permission};
@@ -311,6 +312,12 @@ fn steps(id: i64, stage: &str, hearing_right: bool, hearing_requested: bool) -> 
                 ));
             }
             if hearing_requested {
+                v.push(step(
+                    id,
+                    "hearing_notice",
+                    "送达听证通知（听证日至少在七个工作日后）",
+                    vec![on("通知送达日"), Field::date("hearing_on", "听证日", "")],
+                ));
                 v.push(step(id, "hearing_held", "举行听证", vec![on("听证日")]));
             }
             v.push(review);
@@ -331,6 +338,31 @@ fn steps(id: i64, stage: &str, hearing_right: bool, hearing_requested: bool) -> 
                         "fine",
                     ),
                     Field::text("fine", "罚款金额（元）", "", 20),
+                    Field::select(
+                        "severity",
+                        "违法情节（与裁量基准比对）",
+                        std::iter::once(("".to_string(), "不比对".to_string()))
+                            .chain(
+                                ["轻微", "一般", "较重", "严重"]
+                                    .iter()
+                                    .map(|s| (s.to_string(), s.to_string())),
+                            )
+                            .collect(),
+                        "",
+                    ),
+                    Field::checkboxes(
+                        "circumstances",
+                        "情形",
+                        vec![
+                            ("first_offence".into(), "初次违法".into()),
+                            ("corrected_in_time".into(), "及时改正".into()),
+                            ("no_harm".into(), "没有造成危害后果".into()),
+                            ("slight_harm".into(), "危害后果轻微".into()),
+                            ("mitigating_listed".into(), "符合减轻处罚清单情形".into()),
+                        ],
+                        &[],
+                    ),
+                    Field::textarea("deviation_reason", "偏离裁量基准的理由（偏离时必填）", ""),
                 ],
             ));
             v
@@ -372,6 +404,17 @@ async fn record(
     ];
     if let Some(n) = &c.decision_number {
         details.push(("决定书文号".into(), n.clone()));
+        let (verdict, recommendation, reason) = cases::discretion_of(&state.store, id).await?;
+        details.push((
+            "裁量基准比对".into(),
+            match recommendation {
+                Some(r) => format!("{}：{r}", verdict.label_zh()),
+                None => verdict.label_zh().into(),
+            },
+        ));
+        if let Some(r) = reason {
+            details.push(("偏离理由".into(), r));
+        }
     }
     for p in &d.parties {
         details.push((
@@ -467,6 +510,11 @@ fn parse_action(f: &FormData) -> Result<Action, Error> {
         }
         "waive" => Action::Waive { on },
         "hearing_requested" => Action::HearingRequested { on },
+        "hearing_notice" => Action::HearingNotice {
+            on,
+            hearing_on: NaiveDate::parse_from_str(f.get("hearing_on").trim(), "%Y-%m-%d")
+                .map_err(|_| Error::invalid("hearing_on", "请填写听证日（YYYY-MM-DD）。"))?,
+        },
         "hearing_held" => Action::HearingHeld { on },
         "legal_review" => Action::LegalReview { on },
         "decide" => {
@@ -480,7 +528,24 @@ fn parse_action(f: &FormData) -> Result<Action, Error> {
                     .map_err(|e| Error::invalid("fine", format!("罚款金额无效：{e}")))?,
                 None => Fen::ZERO,
             };
-            Action::Decide { on, outcome, fine }
+            let c = f.all("circumstances");
+            let has = |k: &str| c.iter().any(|x| x == k);
+            let facts = f.opt("severity").map(|severity| FactsRecord {
+                severity,
+                first_offence: has("first_offence"),
+                corrected_in_time: has("corrected_in_time"),
+                no_harm: has("no_harm"),
+                slight_harm: has("slight_harm"),
+                mitigating_listed: has("mitigating_listed"),
+                ..FactsRecord::default()
+            });
+            Action::Decide {
+                on,
+                outcome,
+                fine,
+                facts,
+                deviation_reason: f.opt("deviation_reason"),
+            }
         }
         "deliver" => Action::Deliver { on },
         "pay" => Action::Pay { on },
