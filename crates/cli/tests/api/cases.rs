@@ -645,6 +645,27 @@ async fn a_decision_is_reviewed_redacted_published_and_withdrawn_with_its_reason
             .await
             .unwrap();
         assert!(page.contains("王某") && !page.contains(&id));
+        // The decision is revoked on Tue 18 June 2024: withdrawal is due within 3 working days,
+        // Fri 21 June (art. 48), on the deadline engine.
+        let (status, _) = step(
+            &clerk,
+            &disclosure,
+            &[
+                ("action", "decision_changed"),
+                ("on", "2024-06-18"),
+                ("reason", "复议决定撤销原处罚决定"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let due: (String, String) = sqlx::query_as(
+            "SELECT due_on, state FROM deadlines WHERE article = '第四十八条第二款'",
+        )
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+        assert_eq!(due.0, "2024-06-21");
+        assert_ne!(due.1, "met");
         // Withdrawn after the decision was revoked: the reason is shown to the public.
         let (status, _) = step(
             &clerk,
@@ -673,6 +694,12 @@ async fn a_decision_is_reviewed_redacted_published_and_withdrawn_with_its_reason
             .await
             .unwrap();
         assert!(page.contains("已于 2024-06-20 撤回") && page.contains("复议决定撤销原处罚决定"));
+        let state: String =
+            sqlx::query_scalar("SELECT state FROM deadlines WHERE article = '第四十八条第二款'")
+                .fetch_one(app.store.pool())
+                .await
+                .unwrap();
+        assert_eq!(state, "met");
         assert_eq!(
             public
                 .get(format!("{}/public/decisions/999", app.base))

@@ -233,6 +233,66 @@ pub async fn publish(store: &Store, actor: &Actor, case_id: i64, on: NaiveDate) 
     Ok(())
 }
 
+/// Records that a published decision was changed, revoked, or declared void or illegal on
+/// `on`: the published record must then be withdrawn within 3 working days (行政处罚法 art. 48),
+/// a limit started here on the deadline engine and met by `withdraw`.
+pub async fn decision_changed(
+    store: &Store,
+    actor: &Actor,
+    clock: crate::deadlines::Clock<'_>,
+    case_id: i64,
+    on: NaiveDate,
+    reason: &str,
+) -> Result<()> {
+    actor.require(Permission::CaseHandle)?;
+    let reason = crate::org::rules::text("reason", "变更或撤销的情况", reason, 200)?;
+    let d = of_case(store, actor, case_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if d.state != "published" {
+        return Err(Error::invalid("case", "只有已公开的决定才需要撤回。"));
+    }
+    let department_id: i64 = sqlx::query_scalar("SELECT department_id FROM cases WHERE id = $1")
+        .bind(case_id)
+        .fetch_one(store.pool())
+        .await?;
+    let mut tx = store.begin().await?;
+    crate::deadlines::create(
+        &mut tx,
+        actor,
+        clock.cal,
+        clock.policy,
+        &crate::deadlines::NewDeadline {
+            subject_type: "case".into(),
+            subject_id: case_id.to_string(),
+            purpose: format!("撤回已公开的处罚决定：{reason}"),
+            law: "《中华人民共和国行政处罚法》".into(),
+            article: WITHDRAWAL_ARTICLE.into(),
+            start_event: "处罚决定变更、撤销或被确认违法、无效".into(),
+            start_on: on,
+            period: fazhi_kernel::period::Period::WorkingDays(3),
+            responsible_user_id: actor.user_id,
+            department_id,
+        },
+        clock.today,
+    )
+    .await?;
+    crate::audit::record(
+        &mut tx,
+        actor,
+        "decision_changed",
+        "disclosure",
+        Some(case_id.to_string()),
+        json!({ "on": on.to_string(), "reason": reason }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The withdrawal limit's article, told apart from the publication limit's (also art. 48).
+const WITHDRAWAL_ARTICLE: &str = "第四十八条第二款";
+
 /// Withdraws a published decision with the reason, which the public page then shows.
 pub async fn withdraw(
     store: &Store,
@@ -256,6 +316,15 @@ pub async fn withdraw(
         .bind(d.id)
         .execute(tx.conn())
         .await?;
+    crate::deadlines::meet(
+        &mut tx,
+        actor,
+        "case",
+        &case_id.to_string(),
+        WITHDRAWAL_ARTICLE,
+        on,
+    )
+    .await?;
     crate::audit::record(
         &mut tx,
         actor,

@@ -81,6 +81,18 @@ async fn page(
                     sections.push(form("review", "重新生成", Vec::new(), "重新生成公开文本"));
                 }
                 "published" => sections.push(form(
+                    "decision_changed",
+                    "登记处罚决定被变更、撤销或确认违法、无效（起算三个工作日撤回期限）",
+                    vec![
+                        Field::date("on", "变更或撤销之日", ""),
+                        Field::text("reason", "情况说明", "", 200).required(),
+                    ],
+                    "登记",
+                )),
+                _ => {}
+            }
+            if d.state == "published" {
+                sections.push(form(
                     "withdraw",
                     "撤回（决定变更、撤销或被确认违法、无效后三个工作日内）",
                     vec![
@@ -88,8 +100,7 @@ async fn page(
                         Field::text("reason", "撤回理由", "", 200).required(),
                     ],
                     "撤回",
-                )),
-                _ => {}
+                ));
             }
         }
     }
@@ -132,6 +143,20 @@ pub async fn act(
             .map(|_| ()),
         "publish" => match on() {
             Ok(d) => disclosure::publish(&state.store, &s.actor, id, d).await,
+            Err(e) => Err(e),
+        },
+        "decision_changed" => match on() {
+            Ok(d) => {
+                let cal = fazhi_core::calendar::load(&state.store).await?;
+                let (policy, _) = fazhi_core::settings::warning_policy(&state.store).await?;
+                let clock = fazhi_core::deadlines::Clock {
+                    cal: &cal,
+                    policy,
+                    today: fazhi_core::deadlines::china_today(),
+                };
+                disclosure::decision_changed(&state.store, &s.actor, clock, id, d, f.get("reason"))
+                    .await
+            }
             Err(e) => Err(e),
         },
         "withdraw" => match on() {
