@@ -228,6 +228,16 @@ pub fn router(state: AppState) -> Router {
         .route("/enforcement/catalog/export.xlsx", get(enforcement::export))
         .route("/enforcement/cases", get(cases::list).post(cases::create))
         .route("/enforcement/cases/new", get(cases::new))
+        .route(
+            "/enforcement/cases/import",
+            get(cases::ledger_page).post(cases::ledger_import).layer(
+                axum::extract::DefaultBodyLimit::max(enforcement::UPLOAD_LIMIT),
+            ),
+        )
+        .route(
+            "/enforcement/cases/import/template.xlsx",
+            get(cases::ledger_template),
+        )
         .route("/enforcement/cases/{id}", get(cases::show).post(cases::act))
         .route(
             "/enforcement/cases/{id}/documents/{file}",

@@ -408,3 +408,92 @@ async fn the_enforcement_figures_are_counted_from_the_imported_records() {
         std::fs::remove_dir_all(&dir).ok();
     }
 }
+
+#[tokio::test]
+async fn a_hand_kept_ledger_imports_from_excel_with_each_bad_row_named() {
+    use fazhi_core::enforcement::ledger::HEADERS;
+    for db in backends() {
+        let app = spawn_app(db).await;
+        fazhi_core::demo::seed_catalog_if_empty(&app.store)
+            .await
+            .unwrap();
+        let sys = app.admin("sysadmin").await;
+        let sec = app.admin("secadmin").await;
+        let dept = app.department_id("诸暨市综合行政执法局").await;
+        let (_, clerk) = app
+            .user_with_role(&sys, &sec, "taizhang", dept, "department_clerk")
+            .await;
+        // The downloaded template's example row is itself a valid case.
+        let r = clerk
+            .client
+            .get(clerk.url("/enforcement/cases/import/template.xlsx"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), reqwest::StatusCode::OK);
+        let template = r.bytes().await.unwrap().to_vec();
+        let (status, html) = upload_to(&clerk, "/enforcement/cases/import", template.clone()).await;
+        assert_eq!(status, reqwest::StatusCode::OK);
+        assert!(html.contains("新增 1 件"), "{html}");
+        let (_, html) = upload_to(&clerk, "/enforcement/cases/import", template).await;
+        assert!(
+            html.contains("新增 0 件") && html.contains("未变 1 件"),
+            "{html}"
+        );
+
+        let good = vec![
+            "ledger-诸综执",
+            "2024-0002",
+            "普通程序",
+            "ZH-004",
+            "擅自占用城市道路案",
+            "诸暨市综合行政执法局",
+            "330681104",
+            "2024-02-01",
+            "2024-02-02",
+            "2024-02-03",
+            "公民",
+            "张三",
+            "330681199001011237",
+            "2024-02-20",
+            "2024-03-01",
+            "罚款",
+            "诸综执罚〔2024〕20号",
+            "2000",
+            "",
+            "",
+            "",
+            "",
+            "",
+        ];
+        let mut bad_id = good.clone();
+        bad_id[1] = "2024-0003";
+        bad_id[12] = "330681199001011235";
+        let mut bad_money = good.clone();
+        bad_money[1] = "2024-0004";
+        bad_money[17] = "两千";
+        bad_money[10] = "路人";
+        let book = xlsx(&HEADERS, &[good, bad_id, bad_money]);
+        let (status, html) = upload_to(&clerk, "/enforcement/cases/import", book).await;
+        assert_eq!(status, reqwest::StatusCode::OK);
+        assert!(
+            html.contains("新增 1 件") && html.contains("有误 2 行"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<td>3</td>") && html.contains("公民身份号码无效"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<td>4</td>")
+                && html.contains("罚款（元）“两千”无效")
+                && html.contains("当事人类型“路人”"),
+            "{html}"
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM cases WHERE source_system = 'ledger-诸综执'")
+                .await,
+            2
+        );
+    }
+}

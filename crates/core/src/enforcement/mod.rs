@@ -10,6 +10,7 @@ pub mod discretion;
 pub mod documents;
 pub mod figures;
 pub mod ingest;
+pub mod ledger;
 pub mod rules;
 pub mod stages;
 pub mod synthetic;

@@ -92,6 +92,7 @@ pub async fn list(
     let mut actions = Vec::new();
     if s.actor.can(Permission::CaseHandle) {
         actions.push(link("/enforcement/cases/new", "立案"));
+        actions.push(link("/enforcement/cases/import", "导入案件台账"));
     }
     Ok(ListPage {
         layout: layout(&s),
@@ -603,4 +604,86 @@ pub async fn document(
         bytes,
     )
         .into_response())
+}
+
+fn ledger_form(s: &Signed, error: Option<String>) -> FormPage {
+    let mut page = FormPage::upload(
+        layout(s),
+        "导入案件台账",
+        "/enforcement/cases/import",
+        "手工台账或其他系统导出的案件，每行一件（一个当事人），列见模板。按“来源系统 + 来源编号”识别：重复导入不会重复，内容有变则更新。有误的行逐行列出行号和原因，不写入；其余行写入。",
+        error,
+    );
+    page.links = vec![
+        link("/enforcement/cases/import/template.xlsx", "下载台账模板"),
+        link("/enforcement/cases", "返回案件列表"),
+    ];
+    page
+}
+
+pub async fn ledger_page(s: Signed) -> Result<Response, PageError> {
+    require(&s, Permission::CaseHandle)?;
+    Ok(ledger_form(&s, None).into_response())
+}
+
+pub async fn ledger_template(s: Signed) -> Result<Response, PageError> {
+    require(&s, Permission::CaseHandle)?;
+    Ok(super::enforcement::xlsx_response(
+        fazhi_core::enforcement::ledger::template()?,
+        "case-ledger-template.xlsx",
+    ))
+}
+
+pub async fn ledger_import(
+    State(state): State<AppState>,
+    s: Signed,
+    multipart: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    require(&s, Permission::CaseHandle)?;
+    let bytes = match super::enforcement::read_upload(multipart, |e| ledger_form(&s, Some(e))).await
+    {
+        Ok(b) => b,
+        Err(r) => return Ok(r),
+    };
+    let report = match fazhi_core::enforcement::ledger::import(
+        &state.store,
+        &s.actor,
+        &state.keyring,
+        &bytes,
+    )
+    .await
+    {
+        Ok(r) => r,
+        Err(Error::Store(e)) => return Err(PageError(Error::Store(e))),
+        Err(e) => {
+            return Ok((
+                crate::error::status_of(&e),
+                ledger_form(&s, Some(e.message_zh())),
+            )
+                .into_response());
+        }
+    };
+    let rows = report
+        .errors
+        .iter()
+        .map(|e| vec![cell(e.line.to_string()), cell(&e.reason)])
+        .collect::<Vec<_>>();
+    Ok(ListPage {
+        layout: layout(&s),
+        title: "案件台账导入结果".into(),
+        intro: format!(
+            "新增 {} 件，更新 {} 件，未变 {} 件，有误 {} 行（未写入）。",
+            report.inserted, report.updated, report.unchanged, report.rejected
+        ),
+        actions: vec![
+            link("/enforcement/cases/import", "继续导入"),
+            link("/enforcement/cases", "查看案件"),
+        ],
+        filters: Vec::new(),
+        count_text: String::new(),
+        headers: vec!["行号", "原因"],
+        rows,
+        next: None,
+    }
+    .into_response())
 }
