@@ -798,3 +798,59 @@ async fn a_decision_outside_the_benchmark_needs_a_written_reason_and_is_flagged(
         );
     }
 }
+
+#[tokio::test]
+async fn the_summary_procedure_decides_on_the_spot_within_article_51() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        // A company, filed 2024-05-12.
+        let (clerk, path) = filed_case(&app, COMPANY).await;
+        let spot = |on: &'static str, fine: &'static str| {
+            let clerk = &clerk;
+            let path = path.clone();
+            async move {
+                step(
+                    clerk,
+                    &path,
+                    &[
+                        ("action", "on_the_spot"),
+                        ("on", on),
+                        ("outcome", "fine"),
+                        ("fine", fine),
+                    ],
+                )
+                .await
+            }
+        };
+        let (status, html) = spot("2024-05-13", "2000").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("决定日应为立案当日"), "{html}");
+        let (status, html) = spot("2024-05-12", "5000").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            html.contains("超过当场处罚的上限") && html.contains("第五十一条"),
+            "{html}"
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM cases WHERE procedure = 'summary'")
+                .await,
+            0
+        );
+        let (status, _) = spot("2024-05-12", "2000").await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let page = clerk.text(&path).await;
+        assert!(
+            page.contains("简易程序当场作出处罚决定并交付") && page.contains("店口镇罚〔2024〕1号"),
+            "{page}"
+        );
+        // Payment within 15 days of handing over (art. 67): due Mon 27 May 2024.
+        let due: String =
+            sqlx::query_scalar("SELECT due_on FROM deadlines WHERE article = '第六十七条'")
+                .fetch_one(app.store.pool())
+                .await
+                .unwrap();
+        assert_eq!(due, "2024-05-27");
+        let (status, _) = step(&clerk, &path, &[("action", "pay"), ("on", "2024-05-20")]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+    }
+}

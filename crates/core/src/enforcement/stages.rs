@@ -71,6 +71,13 @@ pub enum Action {
         /// The written reason for a decision outside the recommendation (required then).
         deviation_reason: Option<String>,
     },
+    /// Summary procedure (简易程序, art. 51): a warning or a small fine decided on the spot on
+    /// the day of filing and handed over there.
+    OnTheSpot {
+        on: NaiveDate,
+        outcome: Outcome,
+        fine: Fen,
+    },
     Deliver {
         on: NaiveDate,
     },
@@ -89,6 +96,7 @@ pub enum Action {
 struct State {
     stage: String,
     item_code: String,
+    filed_on: Option<String>,
     act_ended_on: Option<String>,
     illegal_gains: Fen,
     department_id: i64,
@@ -136,7 +144,7 @@ fn triggers_parse(s: &str) -> ReviewTriggers {
 
 async fn load(tx: &mut Tx, id: i64) -> Result<State> {
     let r = sqlx::query(
-        "SELECT c.stage, c.item_code, c.act_ended_on, c.illegal_gains_fen, c.department_id, d.issuer_abbr, c.cause, c.prior_notice_on, c.hearing_right, c.waived,
+        "SELECT c.stage, c.item_code, c.filed_on, c.act_ended_on, c.illegal_gains_fen, c.department_id, d.issuer_abbr, c.cause, c.prior_notice_on, c.hearing_right, c.waived,
             c.hearing_requested, c.hearing_held_on, c.hearing_notice_on, c.review_triggers, c.legal_review_on, c.outcome,
             c.fine_fen
          FROM cases c JOIN departments d ON d.id = c.department_id WHERE c.id = $1",
@@ -148,6 +156,7 @@ async fn load(tx: &mut Tx, id: i64) -> Result<State> {
     Ok(State {
         stage: r.try_get("stage")?,
         item_code: r.try_get("item_code")?,
+        filed_on: r.try_get("filed_on")?,
         act_ended_on: r.try_get("act_ended_on")?,
         illegal_gains: Fen(r.try_get("illegal_gains_fen")?),
         department_id: r.try_get("department_id")?,
@@ -478,6 +487,80 @@ pub async fn apply(
                 Outcome::NoPenalty => "不予行政处罚".into(),
             };
             ("decided".into(), *on, format!("作出决定 {number}：{what}"))
+        }
+        Action::OnTheSpot { on, outcome, fine } => {
+            if st.stage != "filed" {
+                return Err(wrong_stage("当场作出处罚决定", &st.stage));
+            }
+            if date(&st.filed_on) != Some(*on) {
+                return Err(Error::invalid(
+                    "on",
+                    "简易程序当场作出决定，决定日应为立案当日；否则应适用普通程序。",
+                ));
+            }
+            let kind: String = sqlx::query_scalar(
+                "SELECT kind FROM case_parties WHERE case_id = $1 ORDER BY ordinal LIMIT 1",
+            )
+            .bind(id)
+            .fetch_one(tx.conn())
+            .await?;
+            let party = if kind == "person" {
+                super::rules::PartyKind::Person
+            } else {
+                super::rules::PartyKind::Organisation
+            };
+            let sanction = match outcome {
+                Outcome::Warning => super::rules::Sanction::Warning,
+                Outcome::Fine if fine.0 > 0 => super::rules::Sanction::Fine(*fine),
+                Outcome::Fine => {
+                    return Err(Error::invalid("fine", "罚款决定须填写罚款金额。"));
+                }
+                Outcome::NoPenalty => super::rules::Sanction::Other,
+            };
+            super::rules::summary_procedure(party, sanction)
+                .map_err(|m| Error::invalid("fine", m))?;
+            let abbr = st.issuer_abbr.clone().ok_or_else(|| {
+                Error::invalid(
+                    "department_id",
+                    "办案部门未设置发文机关简称，无法编制文号。",
+                )
+            })?;
+            let number = next_number(&mut tx, &format!("{abbr}罚"), on.year()).await?;
+            sqlx::query("UPDATE cases SET procedure = 'summary', decided_on = $1, delivered_on = $1, outcome = $2, fine_fen = $3, decision_number = $4 WHERE id = $5")
+                .bind(on.to_string())
+                .bind(outcome.code())
+                .bind(fine.0)
+                .bind(number.to_string())
+                .bind(id)
+                .execute(tx.conn())
+                .await?;
+            deadlines::meet(&mut tx, actor, "case", &case, "第六十条", *on).await?;
+            if *outcome == Outcome::Fine {
+                start(
+                    &mut tx,
+                    actor,
+                    clock,
+                    id,
+                    &st,
+                    Limit {
+                        purpose: "缴纳罚款",
+                        article: "第六十七条",
+                        on: *on,
+                        period: Period::CalendarDays(15),
+                    },
+                )
+                .await?;
+            }
+            let what = if *outcome == Outcome::Fine {
+                format!("罚款 {fine}")
+            } else {
+                "警告".into()
+            };
+            (
+                "delivered".into(),
+                *on,
+                format!("简易程序当场作出处罚决定并交付（{number}，{what}）"),
+            )
         }
         Action::Deliver { on } => {
             if st.stage != "decided" {

@@ -296,6 +296,24 @@ fn steps(id: i64, stage: &str, hearing_right: bool, hearing_requested: bool) -> 
                 ],
             ),
             review,
+            step(
+                id,
+                "on_the_spot",
+                "简易程序：当场作出处罚决定并交付（立案当日；警告，或公民 200 元、单位 3000 元以下罚款）",
+                vec![
+                    on("决定日"),
+                    Field::select(
+                        "outcome",
+                        "决定",
+                        vec![
+                            ("fine".into(), "罚款".into()),
+                            ("warning".into(), "警告".into()),
+                        ],
+                        "fine",
+                    ),
+                    Field::text("fine", "罚款金额（元）", "", 20),
+                ],
+            ),
         ],
         "prior_notice" => {
             let mut v = vec![step(
@@ -548,6 +566,19 @@ fn parse_action(f: &FormData) -> Result<Action, Error> {
                 deviation_reason: f.opt("deviation_reason"),
             }
         }
+        "on_the_spot" => Action::OnTheSpot {
+            on,
+            outcome: if f.get("outcome") == "warning" {
+                Outcome::Warning
+            } else {
+                Outcome::Fine
+            },
+            fine: match f.opt("fine") {
+                Some(v) => Fen::parse_yuan(&v)
+                    .map_err(|e| Error::invalid("fine", format!("罚款金额无效：{e}")))?,
+                None => Fen::ZERO,
+            },
+        },
         "deliver" => Action::Deliver { on },
         "pay" => Action::Pay { on },
         "archive" => Action::Archive { on },
