@@ -247,6 +247,10 @@ pub fn router(state: AppState) -> Router {
             "/enforcement/cases/{id}/disclosure",
             get(disclosure::show).post(disclosure::act),
         )
+        .route(
+            "/enforcement/publication-limits",
+            get(disclosure::limits).post(disclosure::set_limit),
+        )
         .route("/public/decisions", get(disclosure::public_list))
         .route("/public/decisions/{id}", get(disclosure::public_show))
         .route("/enforcement/figures", get(figures::page))

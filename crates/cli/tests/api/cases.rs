@@ -854,3 +854,101 @@ async fn the_summary_procedure_decides_on_the_spot_within_article_51() {
         assert_eq!(status, StatusCode::SEE_OTHER);
     }
 }
+
+#[tokio::test]
+async fn each_department_publishes_within_its_own_limit_in_force_on_the_decision_day() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let (clerk, path) = filed_case(&app, COMPANY).await;
+        let bureau = app.department_id("诸暨市司法局").await;
+        let dk = app.department_id("店口镇人民政府").await;
+        // The administrators are signed in by `filed_case`; this supervisor comes from the console.
+        let out = app.cli(&[
+            "user",
+            "create",
+            "--username",
+            "gongkai",
+            "--display-name",
+            "公开审核",
+            "--department-id",
+            &bureau.to_string(),
+            "--role",
+            "supervisor",
+        ]);
+        let otp = String::from_utf8_lossy(&out.stdout)
+            .rsplit(' ')
+            .next()
+            .unwrap()
+            .trim()
+            .to_string();
+        let sup = app.browser();
+        assert_eq!(
+            sup.login("gongkai", &otp).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        sup.change_password(&otp, PASSWORD).await;
+        let set = |days: &'static str, from: &'static str| {
+            let sup = &sup;
+            async move {
+                step(
+                    sup,
+                    "/enforcement/publication-limits",
+                    &[
+                        ("department_id", &dk.to_string()),
+                        ("days", days),
+                        ("from", from),
+                    ],
+                )
+                .await
+            }
+        };
+        let (status, html) = set("0", "2024-01-01").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("1 至 60 个工作日"), "{html}");
+        assert_eq!(set("20", "2024-01-01").await.0, StatusCode::SEE_OTHER);
+        // A later value applies only to decisions from its date.
+        assert_eq!(set("10", "2024-06-01").await.0, StatusCode::SEE_OTHER);
+        // The clerk may not change limits.
+        assert_eq!(
+            clerk
+                .post(
+                    "/enforcement/publication-limits",
+                    &[("csrf", csrf_of(&clerk.text(&path).await))]
+                )
+                .await
+                .status(),
+            StatusCode::FORBIDDEN
+        );
+        for (action, on) in [("prior_notice", "2024-05-20"), ("waive", "2024-05-21")] {
+            assert_eq!(
+                step(&clerk, &path, &[("action", action), ("on", on)])
+                    .await
+                    .0,
+                StatusCode::SEE_OTHER
+            );
+        }
+        let (status, _) = step(
+            &clerk,
+            &path,
+            &[
+                ("action", "decide"),
+                ("on", "2024-05-22"),
+                ("outcome", "warning"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        // 20 working days from Wed 22 May 2024, the Dragon Boat holiday (10 June) not counted.
+        let due: String =
+            sqlx::query_scalar("SELECT due_on FROM deadlines WHERE article = '第四十八条'")
+                .fetch_one(app.store.pool())
+                .await
+                .unwrap();
+        assert_eq!(due, "2024-06-20");
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_log WHERE object_type = 'publication_limit'")
+                .await,
+            2
+        );
+    }
+}

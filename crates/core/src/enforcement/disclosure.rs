@@ -398,3 +398,90 @@ pub async fn public_get(store: &Store, id: i64) -> Result<Disclosure> {
         .ok_or(Error::NotFound)?;
     row(&r, false)
 }
+
+/// The default publication limit in working days (国办发〔2018〕118号).
+pub const DEFAULT_PUBLICATION_DAYS: i64 = 7;
+
+/// The publication limit of `department_id` in force on `on`, in working days.
+pub async fn publication_days(
+    conn: &mut sqlx::AnyConnection,
+    department_id: i64,
+    on: NaiveDate,
+) -> Result<i64> {
+    let days: Option<i64> = sqlx::query_scalar(
+        "SELECT working_days FROM publication_limits WHERE department_id = $1 AND effective_from <= $2
+         ORDER BY effective_from DESC LIMIT 1",
+    )
+    .bind(department_id)
+    .bind(on.to_string())
+    .fetch_optional(conn)
+    .await?;
+    Ok(days.unwrap_or(DEFAULT_PUBLICATION_DAYS))
+}
+
+/// Sets a department's publication limit from a date (the earlier values stay for earlier
+/// decisions). Maintained with the enforcement reference data (`catalog.manage`).
+pub async fn set_publication_days(
+    store: &Store,
+    actor: &Actor,
+    department_id: i64,
+    days: i64,
+    from: NaiveDate,
+) -> Result<()> {
+    actor.require(Permission::CatalogManage)?;
+    if !(1..=60).contains(&days) {
+        return Err(Error::invalid("days", "公开期限应为 1 至 60 个工作日。"));
+    }
+    crate::org::service::department(store, actor, department_id)
+        .await
+        .map_err(|_| Error::invalid("department_id", "部门不存在。"))?;
+    let mut tx = store.begin().await?;
+    sqlx::query("DELETE FROM publication_limits WHERE department_id = $1 AND effective_from = $2")
+        .bind(department_id)
+        .bind(from.to_string())
+        .execute(tx.conn())
+        .await?;
+    sqlx::query(
+        "INSERT INTO publication_limits (department_id, working_days, effective_from, set_by, created_at) VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(department_id)
+    .bind(days)
+    .bind(from.to_string())
+    .bind(&actor.display_name)
+    .bind(fazhi_store::now_ms())
+    .execute(tx.conn())
+    .await?;
+    crate::audit::record(
+        &mut tx,
+        actor,
+        "update",
+        "publication_limit",
+        Some(department_id.to_string()),
+        json!({ "working_days": days, "effective_from": from.to_string() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Every department with its limit in force on `on`, by name.
+pub async fn publication_limits(store: &Store, on: NaiveDate) -> Result<Vec<(i64, String, i64)>> {
+    let rows = sqlx::query(
+        "SELECT d.id, d.name, (SELECT p.working_days FROM publication_limits p WHERE p.department_id = d.id
+             AND p.effective_from <= $1 ORDER BY p.effective_from DESC LIMIT 1) AS days
+         FROM departments d ORDER BY d.path",
+    )
+    .bind(on.to_string())
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("id")?,
+                r.try_get("name")?,
+                r.try_get::<Option<i64>, _>("days")?
+                    .unwrap_or(DEFAULT_PUBLICATION_DAYS),
+            ))
+        })
+        .collect()
+}

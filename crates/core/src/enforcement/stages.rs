@@ -465,7 +465,10 @@ pub async fn apply(
             )
             .await?;
             if *outcome != Outcome::NoPenalty {
-                // Publication within the default limit of 国办发〔2018〕118号 (7 working days).
+                // Publication within the department's limit in force on the decision day
+                // (国办发〔2018〕118号: 7 working days unless configured).
+                let days =
+                    super::disclosure::publication_days(tx.conn(), st.department_id, *on).await?;
                 start(
                     &mut tx,
                     actor,
@@ -476,7 +479,7 @@ pub async fn apply(
                         purpose: "公开处罚决定",
                         article: "第四十八条",
                         on: *on,
-                        period: Period::WorkingDays(7),
+                        period: Period::WorkingDays(u32::try_from(days).unwrap_or(7)),
                     },
                 )
                 .await?;

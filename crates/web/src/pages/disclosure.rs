@@ -267,3 +267,82 @@ pub async fn public_show(
     }
     .into_response())
 }
+
+async fn limits_page(
+    state: &AppState,
+    s: &Signed,
+    error: Option<String>,
+) -> Result<FormPage, PageError> {
+    let today = fazhi_core::deadlines::china_today();
+    let limits = disclosure::publication_limits(&state.store, today).await?;
+    let mut page = FormPage::new(
+        layout(s),
+        "处罚决定公开期限",
+        "/enforcement/publication-limits",
+    );
+    page.intro = format!(
+        "作出行政处罚决定后应在各部门的期限内公开（国办发〔2018〕118号，默认 {} 个工作日；市场监管等可设 20 个工作日）。新期限自生效日起适用于此后作出的决定，原期限仍适用于此前的决定。",
+        disclosure::DEFAULT_PUBLICATION_DAYS
+    );
+    page.details = limits
+        .iter()
+        .map(|(_, name, days)| (name.clone(), format!("{days} 个工作日（{today} 适用）")))
+        .collect();
+    page.error = error;
+    page.fields = vec![
+        Field::select(
+            "department_id",
+            "部门",
+            limits
+                .iter()
+                .map(|(id, name, _)| (id.to_string(), name.clone()))
+                .collect(),
+            "",
+        ),
+        Field::text("days", "公开期限（工作日）", "", 2).required(),
+        Field::date("from", "生效日期", ""),
+    ];
+    Ok(page)
+}
+
+pub async fn limits(State(state): State<AppState>, s: Signed) -> Result<Response, PageError> {
+    Ok(limits_page(&state, &s, None).await?.into_response())
+}
+
+pub async fn set_limit(
+    State(state): State<AppState>,
+    s: Signed,
+    f: FormData,
+) -> Result<Response, PageError> {
+    require(&s, Permission::CatalogManage)?;
+    let parsed = (|| {
+        let dept = f
+            .get("department_id")
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| Error::invalid("department_id", "请选择部门。"))?;
+        let days = f
+            .get("days")
+            .trim()
+            .parse::<i64>()
+            .map_err(|_| Error::invalid("days", "公开期限应为整数个工作日。"))?;
+        let from = NaiveDate::parse_from_str(f.get("from").trim(), "%Y-%m-%d")
+            .map_err(|_| Error::invalid("from", "请填写生效日期（YYYY-MM-DD）。"))?;
+        Ok::<_, Error>((dept, days, from))
+    })();
+    let result = match parsed {
+        Ok((dept, days, from)) => {
+            disclosure::set_publication_days(&state.store, &s.actor, dept, days, from).await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to("/enforcement/publication-limits").into_response()),
+        Err(Error::Store(e)) => Err(PageError(Error::Store(e))),
+        Err(e) => Ok((
+            status_of(&e),
+            limits_page(&state, &s, Some(e.message_zh())).await?,
+        )
+            .into_response()),
+    }
+}

@@ -209,6 +209,7 @@ pub async fn page(
     )];
     if s.actor.can(Permission::CatalogManage) {
         links.insert(0, link("/enforcement/discretion/import", "导入裁量基准"));
+        links.push(link("/enforcement/publication-limits", "处罚决定公开期限"));
     }
     let mut calc = FormPage::new(layout(&s), "裁量基准", "/enforcement/discretion");
     calc.intro = "输入案件事实，系统按违法行为发生时和作出决定时的基准版本给出裁量建议和理由（从旧兼从轻）。".into();
