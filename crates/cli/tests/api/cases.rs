@@ -952,3 +952,63 @@ async fn each_department_publishes_within_its_own_limit_in_force_on_the_decision
         );
     }
 }
+
+#[tokio::test]
+async fn the_investigation_records_facts_and_evidence_that_the_documents_state() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let (clerk, path) = filed_case(&app, COMPANY).await;
+        let (status, html) = step(
+            &clerk,
+            &path,
+            &[
+                ("action", "investigate"),
+                ("on", "2024-05-14"),
+                ("facts", ""),
+                ("evidence", ""),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("查明的事实"), "{html}");
+        let (status, _) = step(
+            &clerk,
+            &path,
+            &[
+                ("action", "investigate"),
+                ("on", "2024-05-14"),
+                ("facts", "于2024年5月1日在店口镇解放路占用人行道经营"),
+                ("evidence", "现场检查笔录\r\n现场照片3张\r\n"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let (status, _) = step(
+            &clerk,
+            &path,
+            &[
+                ("action", "investigate"),
+                ("on", "2024-05-15"),
+                ("facts", "于2024年5月1日至10日在店口镇解放路占用人行道经营"),
+                ("evidence", "询问笔录"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let page = clerk.text(&path).await;
+        assert!(
+            page.contains("调查取证：现场检查笔录、现场照片3张") && page.contains("调查取证"),
+            "{page}"
+        );
+        let r = clerk
+            .get(&format!("{path}/documents/prior_notice.docx"))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let xml = document_xml(&r.bytes().await.unwrap());
+        assert!(
+            xml.contains("于2024年5月1日至10日在店口镇解放路占用人行道经营")
+                && xml.contains("现场检查笔录、现场照片3张、询问笔录"),
+            "{xml}"
+        );
+    }
+}

@@ -521,7 +521,7 @@ pub async fn document_context(
     actor.require(Permission::CaseHandle)?;
     let detail = get(store, actor, id).await?;
     let r = sqlx::query(
-        "SELECT d.issuer_abbr, c.decided_on, c.prior_notice_on, c.closed_on, c.outcome, c.fine_fen, c.hearing_right,
+        "SELECT d.issuer_abbr, c.decided_on, c.prior_notice_on, c.closed_on, c.outcome, c.fine_fen, c.hearing_right, c.facts_found, c.evidence,
             c.waived, c.hearing_requested, c.paid_on, c.surcharge_fen
          FROM cases c JOIN departments d ON d.id = c.department_id WHERE c.id = $1",
     )
@@ -577,6 +577,15 @@ pub async fn document_context(
         ),
         None => TO_FILL.to_string(),
     };
+    let mut evidence: Vec<String> = r
+        .try_get::<Option<String>, _>("evidence")?
+        .unwrap_or_default()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    if evidence.is_empty() {
+        evidence.push(TO_FILL.to_string());
+    }
     let prior: Option<String> = r.try_get("prior_notice_on")?;
     let closed: Option<String> = r.try_get("closed_on")?;
     let ctx = json!({
@@ -598,8 +607,8 @@ pub async fn document_context(
             "address": TO_FILL,
             "mobile": "",
         },
-        "facts": TO_FILL,
-        "evidence": [TO_FILL],
+        "facts": r.try_get::<Option<String>, _>("facts_found")?.unwrap_or_else(|| TO_FILL.into()),
+        "evidence": evidence,
         "item": {
             "code": c.item_code,
             "name": item.as_ref().map_or(TO_FILL.to_string(), |i| i.name.clone()),

@@ -39,6 +39,13 @@ impl Outcome {
 
 #[derive(Clone, Debug)]
 pub enum Action {
+    /// Investigation (调查取证): the facts found (replacing earlier wording) and evidence
+    /// gathered (added to the list).
+    Investigate {
+        on: NaiveDate,
+        facts: String,
+        evidence: Vec<String>,
+    },
     PriorNotice {
         delivered_on: NaiveDate,
         hearing_right: bool,
@@ -490,6 +497,55 @@ pub async fn apply(
                 Outcome::NoPenalty => "不予行政处罚".into(),
             };
             ("decided".into(), *on, format!("作出决定 {number}：{what}"))
+        }
+        Action::Investigate {
+            on,
+            facts,
+            evidence,
+        } => {
+            if !matches!(st.stage.as_str(), "filed" | "investigation") {
+                return Err(wrong_stage("登记调查取证", &st.stage));
+            }
+            let facts = crate::org::rules::text("facts", "查明的事实", facts, 4000)?;
+            let evidence: Vec<String> = evidence
+                .iter()
+                .map(|e| e.trim().to_string())
+                .filter(|e| !e.is_empty())
+                .collect();
+            if evidence.iter().any(|e| e.chars().count() > 200) {
+                return Err(Error::invalid("evidence", "每项证据不超过 200 字。"));
+            }
+            let old: Option<String> =
+                sqlx::query_scalar("SELECT evidence FROM cases WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(tx.conn())
+                    .await?;
+            let mut all: Vec<String> = old
+                .as_deref()
+                .unwrap_or("")
+                .lines()
+                .map(str::to_string)
+                .filter(|l| !l.is_empty())
+                .collect();
+            all.extend(evidence.iter().cloned());
+            sqlx::query("UPDATE cases SET facts_found = $1, evidence = $2 WHERE id = $3")
+                .bind(&facts)
+                .bind(all.join("\n"))
+                .bind(id)
+                .execute(tx.conn())
+                .await?;
+            (
+                "investigation".into(),
+                *on,
+                format!(
+                    "调查取证：{}",
+                    if evidence.is_empty() {
+                        "更新查明的事实".to_string()
+                    } else {
+                        evidence.join("、")
+                    }
+                ),
+            )
         }
         Action::OnTheSpot { on, outcome, fine } => {
             if st.stage != "filed" {

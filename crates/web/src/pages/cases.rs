@@ -269,6 +269,16 @@ fn steps(id: i64, stage: &str, hearing_right: bool, hearing_requested: bool) -> 
         "filed" | "investigation" => vec![
             step(
                 id,
+                "investigate",
+                "登记调查取证（查明的事实；证据每行一项）",
+                vec![
+                    on("调查日"),
+                    Field::textarea("facts", "查明的事实", "").required(),
+                    Field::textarea("evidence", "证据（每行一项）", ""),
+                ],
+            ),
+            step(
+                id,
                 "prior_notice",
                 "送达行政处罚事先告知书",
                 vec![
@@ -527,6 +537,11 @@ fn parse_action(f: &FormData) -> Result<Action, Error> {
                 },
             }
         }
+        "investigate" => Action::Investigate {
+            on,
+            facts: f.get("facts").to_string(),
+            evidence: f.get("evidence").lines().map(str::to_string).collect(),
+        },
         "waive" => Action::Waive { on },
         "hearing_requested" => Action::HearingRequested { on },
         "hearing_notice" => Action::HearingNotice {
