@@ -504,6 +504,14 @@ pub async fn warnings_raised(store: &Store, year: i32) -> Result<i64> {
 }
 
 /// Today in China (Asia/Shanghai, UTC+8 all year), the date legal periods count in.
+/// The working-day calendar (with local rest days and imported years) and the warning policy
+/// that new deadlines are computed with.
+pub async fn in_force(store: &Store) -> Result<(Calendar, WarningPolicy)> {
+    let cal = crate::calendar::load(store).await?;
+    let (policy, _) = crate::settings::warning_policy(store).await?;
+    Ok((cal, policy))
+}
+
 pub fn china_today() -> NaiveDate {
     (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
 }

@@ -436,23 +436,17 @@ pub async fn discretion_of(
     store: &Store,
     id: i64,
 ) -> Result<(
-    super::ingest::DiscretionCheck,
+    super::discretion::DiscretionCheck,
     Option<String>,
     Option<String>,
 )> {
-    use super::ingest::DiscretionCheck;
     let r =
         sqlx::query("SELECT discretion, recommendation, deviation_reason FROM cases WHERE id = $1")
             .bind(id)
             .fetch_one(store.pool())
             .await?;
-    let verdict = match r.try_get::<String, _>("discretion")?.as_str() {
-        "within" => DiscretionCheck::Within,
-        "outside" => DiscretionCheck::Outside,
-        _ => DiscretionCheck::Unchecked,
-    };
     Ok((
-        verdict,
+        super::discretion::DiscretionCheck::from_code(&r.try_get::<String, _>("discretion")?),
         r.try_get("recommendation")?,
         r.try_get("deviation_reason")?,
     ))

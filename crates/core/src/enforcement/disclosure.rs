@@ -233,6 +233,22 @@ pub async fn publish(store: &Store, actor: &Actor, case_id: i64, on: NaiveDate) 
     Ok(())
 }
 
+/// The case's disclosure, which must be published; `otherwise` says why not.
+async fn published(
+    store: &Store,
+    actor: &Actor,
+    case_id: i64,
+    otherwise: &str,
+) -> Result<Disclosure> {
+    let d = of_case(store, actor, case_id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if d.state != "published" {
+        return Err(Error::invalid("case", otherwise));
+    }
+    Ok(d)
+}
+
 /// Records that a published decision was changed, revoked, or declared void or illegal on
 /// `on`: the published record must then be withdrawn within 3 working days (行政处罚法 art. 48),
 /// a limit started here on the deadline engine and met by `withdraw`.
@@ -246,12 +262,7 @@ pub async fn decision_changed(
 ) -> Result<()> {
     actor.require(Permission::CaseHandle)?;
     let reason = crate::org::rules::text("reason", "变更或撤销的情况", reason, 200)?;
-    let d = of_case(store, actor, case_id)
-        .await?
-        .ok_or(Error::NotFound)?;
-    if d.state != "published" {
-        return Err(Error::invalid("case", "只有已公开的决定才需要撤回。"));
-    }
+    published(store, actor, case_id, "只有已公开的决定才需要撤回。").await?;
     let department_id: i64 = sqlx::query_scalar("SELECT department_id FROM cases WHERE id = $1")
         .bind(case_id)
         .fetch_one(store.pool())
@@ -303,12 +314,7 @@ pub async fn withdraw(
 ) -> Result<()> {
     actor.require(Permission::CaseHandle)?;
     let reason = crate::org::rules::text("reason", "撤回理由", reason, 200)?;
-    let d = of_case(store, actor, case_id)
-        .await?
-        .ok_or(Error::NotFound)?;
-    if d.state != "published" {
-        return Err(Error::invalid("case", "只有已公开的决定才能撤回。"));
-    }
+    let d = published(store, actor, case_id, "只有已公开的决定才能撤回。").await?;
     let mut tx = store.begin().await?;
     sqlx::query("UPDATE disclosures SET state = 'withdrawn', withdrawn_on = $1, withdrawal_reason = $2 WHERE id = $3")
         .bind(on.to_string())

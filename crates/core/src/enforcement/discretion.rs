@@ -6,6 +6,7 @@
 
 use chrono::NaiveDate;
 use fazhi_kernel::money::Fen;
+use serde::Serialize;
 
 /// 违法情节.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -339,6 +340,82 @@ pub fn within(rec: &Recommendation, decided: &Outcome) -> bool {
             },
         ) => d >= min && d2 <= max,
         (a, b) => a == b,
+    }
+}
+
+/// Whether a decision lies within the discretion benchmark, as stored on the case.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DiscretionCheck {
+    /// No facts, or no benchmark for the item: nothing to compare with.
+    Unchecked,
+    Within,
+    Outside,
+}
+
+impl DiscretionCheck {
+    pub fn code(self) -> &'static str {
+        match self {
+            DiscretionCheck::Unchecked => "unchecked",
+            DiscretionCheck::Within => "within",
+            DiscretionCheck::Outside => "outside",
+        }
+    }
+    /// The stored code back; anything unknown counts as not compared.
+    pub fn from_code(code: &str) -> DiscretionCheck {
+        match code {
+            "within" => DiscretionCheck::Within,
+            "outside" => DiscretionCheck::Outside,
+            _ => DiscretionCheck::Unchecked,
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            DiscretionCheck::Unchecked => "未比对",
+            DiscretionCheck::Within => "符合裁量基准",
+            DiscretionCheck::Outside => "偏离裁量基准",
+        }
+    }
+}
+
+/// Checks a decided outcome against the benchmark versions of its item: the verdict and the
+/// recommendation's description (or why there is none).
+pub fn check_discretion(
+    versions: &[Benchmark],
+    facts: &Facts,
+    outcome: &str,
+    fine: Fen,
+) -> (DiscretionCheck, String) {
+    if versions.is_empty() {
+        return (DiscretionCheck::Unchecked, "该事项尚无裁量基准。".into());
+    }
+    match recommend(versions, facts) {
+        Ok(rec) => {
+            let decided = match outcome {
+                "fine" => Outcome::Fine {
+                    min: fine,
+                    max: fine,
+                    warning: false,
+                },
+                "warning" => Outcome::Warning,
+                _ => Outcome::NoPenalty,
+            };
+            let verdict = if within(&rec, &decided) {
+                DiscretionCheck::Within
+            } else {
+                DiscretionCheck::Outside
+            };
+            (
+                verdict,
+                format!(
+                    "建议{}（{} 版基准，{}）",
+                    rec.outcome.describe(),
+                    rec.effective_from,
+                    rec.basis
+                ),
+            )
+        }
+        Err(why) => (DiscretionCheck::Unchecked, why),
     }
 }
 

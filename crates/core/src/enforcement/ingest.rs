@@ -24,7 +24,7 @@ use serde_json::json;
 
 use super::benchmarks;
 use super::cases::{NewParty, SealedParty, check_parties};
-use super::discretion::{self, Benchmark, Facts, Outcome as Recommended};
+use super::discretion::{Benchmark, DiscretionCheck, Facts, check_discretion};
 use super::rules::PartyKind;
 use crate::access::{Actor, Permission};
 use crate::vault::Keyring;
@@ -197,74 +197,6 @@ pub fn json_problem(e: &serde_json::Error) -> String {
         format!("不是有效的 JSON（第 {} 列）", e.column())
     } else {
         format!("字段类型不对：{m}")
-    }
-}
-
-/// Whether a decision lies within the discretion benchmark, as stored on the case.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum DiscretionCheck {
-    /// No facts, or no benchmark for the item: nothing to compare with.
-    Unchecked,
-    Within,
-    Outside,
-}
-
-impl DiscretionCheck {
-    pub fn code(self) -> &'static str {
-        match self {
-            DiscretionCheck::Unchecked => "unchecked",
-            DiscretionCheck::Within => "within",
-            DiscretionCheck::Outside => "outside",
-        }
-    }
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            DiscretionCheck::Unchecked => "未比对",
-            DiscretionCheck::Within => "符合裁量基准",
-            DiscretionCheck::Outside => "偏离裁量基准",
-        }
-    }
-}
-
-/// Checks a decided outcome against the benchmark versions of its item: the verdict and the
-/// recommendation's description (or why there is none).
-pub fn check_discretion(
-    versions: &[Benchmark],
-    facts: &Facts,
-    outcome: &str,
-    fine: Fen,
-) -> (DiscretionCheck, String) {
-    if versions.is_empty() {
-        return (DiscretionCheck::Unchecked, "该事项尚无裁量基准。".into());
-    }
-    match discretion::recommend(versions, facts) {
-        Ok(rec) => {
-            let decided = match outcome {
-                "fine" => Recommended::Fine {
-                    min: fine,
-                    max: fine,
-                    warning: false,
-                },
-                "warning" => Recommended::Warning,
-                _ => Recommended::NoPenalty,
-            };
-            let verdict = if discretion::within(&rec, &decided) {
-                DiscretionCheck::Within
-            } else {
-                DiscretionCheck::Outside
-            };
-            (
-                verdict,
-                format!(
-                    "建议{}（{} 版基准，{}）",
-                    rec.outcome.describe(),
-                    rec.effective_from,
-                    rec.basis
-                ),
-            )
-        }
-        Err(why) => (DiscretionCheck::Unchecked, why),
     }
 }
 
@@ -756,12 +688,8 @@ impl<'a> Ingest<'a> {
         })
     }
 
-    /// Rejects a line that could not even be read as text.
+    /// Rejects a line (or sheet row) with its reason.
     pub fn reject_line(&mut self, line: usize, reason: String) {
-        self.reject(line, reason);
-    }
-
-    fn reject(&mut self, line: usize, reason: String) {
         self.report.rejected += 1;
         self.report.errors.push(LineError { line, reason });
     }
@@ -797,7 +725,7 @@ impl<'a> Ingest<'a> {
         prepared: std::result::Result<Prepared, String>,
     ) -> Result<()> {
         match prepared {
-            Err(reason) => self.reject(line, reason),
+            Err(reason) => self.reject_line(line, reason),
             Ok(p) => {
                 let key = (p.source_system.clone(), p.source_id.clone());
                 // A second record for the same case in one chunk: write the first, so the

@@ -12,7 +12,8 @@ use fazhi_kernel::period::Period;
 use fazhi_store::{Row, Tx, flag, now_ms};
 use serde_json::json;
 
-use super::ingest::{DiscretionCheck, FactsRecord, check_discretion};
+use super::discretion::{DiscretionCheck, check_discretion};
+use super::ingest::FactsRecord;
 use super::rules::{
     DecisionFacts, ReviewTriggers, late_payment_surcharge, may_decide, next_number,
 };
@@ -243,6 +244,40 @@ async fn start(
     Ok(())
 }
 
+/// Payment of a fine within 15 days of receiving the decision (art. 67).
+fn payment_limit(on: NaiveDate) -> Limit<'static> {
+    Limit {
+        purpose: "缴纳罚款",
+        article: "第六十七条",
+        on,
+        period: Period::CalendarDays(15),
+    }
+}
+
+/// The decision's number from its issuer's sequence for the year: 店口镇罚〔2024〕1号, or
+/// …不罚〔…〕… for a decision not to penalise.
+async fn decision_number(
+    tx: &mut Tx,
+    st: &State,
+    outcome: Outcome,
+    on: NaiveDate,
+) -> Result<String> {
+    let abbr = st.issuer_abbr.as_deref().ok_or_else(|| {
+        Error::invalid(
+            "department_id",
+            "办案部门未设置发文机关简称，无法编制文号。",
+        )
+    })?;
+    let word = if outcome == Outcome::NoPenalty {
+        "不罚"
+    } else {
+        "罚"
+    };
+    Ok(next_number(tx, &format!("{abbr}{word}"), on.year())
+        .await?
+        .to_string())
+}
+
 /// The decision against the item's discretion benchmark: the verdict and the recommendation
 /// (empty without facts).
 async fn discretion_check(
@@ -435,18 +470,7 @@ pub async fn apply(
                 .bind(id)
                 .execute(tx.conn())
                 .await?;
-            let abbr = st.issuer_abbr.clone().ok_or_else(|| {
-                Error::invalid(
-                    "department_id",
-                    "办案部门未设置发文机关简称，无法编制文号。",
-                )
-            })?;
-            let word = if *outcome == Outcome::NoPenalty {
-                "不罚"
-            } else {
-                "罚"
-            };
-            let number = next_number(&mut tx, &format!("{abbr}{word}"), on.year()).await?;
+            let number = decision_number(&mut tx, &st, *outcome, *on).await?;
             sqlx::query("UPDATE cases SET decided_on = $1, outcome = $2, fine_fen = $3, decision_number = $4 WHERE id = $5")
                 .bind(on.to_string())
                 .bind(outcome.code())
@@ -578,13 +602,7 @@ pub async fn apply(
             };
             super::rules::summary_procedure(party, sanction)
                 .map_err(|m| Error::invalid("fine", m))?;
-            let abbr = st.issuer_abbr.clone().ok_or_else(|| {
-                Error::invalid(
-                    "department_id",
-                    "办案部门未设置发文机关简称，无法编制文号。",
-                )
-            })?;
-            let number = next_number(&mut tx, &format!("{abbr}罚"), on.year()).await?;
+            let number = decision_number(&mut tx, &st, *outcome, *on).await?;
             sqlx::query("UPDATE cases SET procedure = 'summary', decided_on = $1, delivered_on = $1, outcome = $2, fine_fen = $3, decision_number = $4 WHERE id = $5")
                 .bind(on.to_string())
                 .bind(outcome.code())
@@ -595,20 +613,7 @@ pub async fn apply(
                 .await?;
             deadlines::meet(&mut tx, actor, "case", &case, "第六十条", *on).await?;
             if *outcome == Outcome::Fine {
-                start(
-                    &mut tx,
-                    actor,
-                    clock,
-                    id,
-                    &st,
-                    Limit {
-                        purpose: "缴纳罚款",
-                        article: "第六十七条",
-                        on: *on,
-                        period: Period::CalendarDays(15),
-                    },
-                )
-                .await?;
+                start(&mut tx, actor, clock, id, &st, payment_limit(*on)).await?;
             }
             let what = if *outcome == Outcome::Fine {
                 format!("罚款 {fine}")
@@ -628,20 +633,7 @@ pub async fn apply(
             set_date(&mut tx, id, "delivered_on", *on).await?;
             deadlines::meet(&mut tx, actor, "case", &case, "第六十一条", *on).await?;
             if st.outcome.as_deref() == Some("fine") {
-                start(
-                    &mut tx,
-                    actor,
-                    clock,
-                    id,
-                    &st,
-                    Limit {
-                        purpose: "缴纳罚款",
-                        article: "第六十七条",
-                        on: *on,
-                        period: Period::CalendarDays(15),
-                    },
-                )
-                .await?;
+                start(&mut tx, actor, clock, id, &st, payment_limit(*on)).await?;
             }
             ("delivered".into(), *on, "送达处罚决定书".into())
         }

@@ -47,6 +47,7 @@ struct Band {
 #[derive(Clone, Debug)]
 struct Item {
     code: String,
+    name: String,
     department: String,
     delegated: bool,
     bands: Vec<Band>,
@@ -67,6 +68,7 @@ fn items() -> Vec<Item> {
         .map(|(_, c)| Item {
             delegated: delegated.contains(&c[0]),
             code: c[0].clone(),
+            name: c[1].clone(),
             department: c[4].clone(),
             bands: Vec::new(),
             minor_pledge: false,
@@ -252,12 +254,11 @@ pub fn generate(
     let mut numbers: HashMap<(String, i32), u32> = HashMap::new();
     let span = (as_of() - first_filing()).num_days() as u64;
     for n in 0..count {
-        let item = &items[rng.random_range(0..items.len())];
+        let item_ix = rng.random_range(0..items.len());
+        let item = &items[item_ix];
         let town_ix = rng.random_range(0..towns.len());
         let (town_code, town_name) = towns[town_ix];
-        let by_town = item.delegated
-            && takes_up[town_ix][items.iter().position(|i| i.code == item.code).unwrap_or(0)]
-            && rng.random_bool(0.45);
+        let by_town = item.delegated && takes_up[town_ix][item_ix] && rng.random_bool(0.45);
         let (department, abbr) = if by_town {
             (town_office(town_name), town_name.to_string())
         } else {
@@ -339,7 +340,7 @@ pub fn generate(
             source_id: format!("S{seed}-{n:08}"),
             procedure: if summary { "summary" } else { "general" }.into(),
             item_code: item.code.clone(),
-            cause: format!("{}案", catalog_name(&item.code)),
+            cause: format!("{}案", item.name),
             department,
             town: Some(town_code.to_string()),
             act_ended_on: act_ended.to_string(),
@@ -454,13 +455,6 @@ pub fn generate(
     out.flush()
 }
 
-fn catalog_name(code: &str) -> String {
-    tsv(DEMO_CATALOG)
-        .find(|(_, c)| c[0] == code)
-        .map(|(_, c)| c[1].clone())
-        .unwrap_or_default()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -484,7 +478,6 @@ mod tests {
 
     #[test]
     fn identifiers_are_valid_and_dates_in_order() {
-        let cal = Calendar::embedded();
         for r in lines(2_000, 1) {
             for p in &r.parties {
                 match p.kind.as_str() {
@@ -508,7 +501,6 @@ mod tests {
                 assert!(d(&r.paid_on).is_none_or(|x| x >= dec));
             }
             assert!(d(&r.archived_on).is_none_or(|a| d(&r.closed_on).is_some_and(|c| a >= c)));
-            let _ = cal;
         }
     }
 

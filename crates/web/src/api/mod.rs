@@ -347,12 +347,11 @@ const MAX_LINE: usize = 1 << 20;
 async fn import_cases(
     State(st): State<AppState>,
     ApiActor(a): ApiActor,
-    body: axum::body::Body,
+    mut body: axum::body::Body,
 ) -> Result<Response, ApiError> {
     use http_body_util::BodyExt;
     let mut ingest =
         fazhi_core::enforcement::ingest::Ingest::begin(&st.store, &a, &st.keyring).await?;
-    let mut body = body;
     let mut pending: Vec<u8> = Vec::new();
     let mut line = 0usize;
     loop {
@@ -365,12 +364,14 @@ async fn import_cases(
             continue;
         };
         pending.extend_from_slice(&data);
-        while let Some(end) = pending.iter().position(|b| *b == b'\n') {
-            let rest = pending.split_off(end + 1);
+        // Complete lines out of the buffer, then drop them from it once per frame.
+        let mut start = 0;
+        while let Some(end) = pending[start..].iter().position(|b| *b == b'\n') {
             line += 1;
-            push(&mut ingest, line, &pending[..end]).await?;
-            pending = rest;
+            push(&mut ingest, line, &pending[start..start + end]).await?;
+            start += end + 1;
         }
+        pending.drain(..start);
         if pending.len() > MAX_LINE {
             return Err(ApiError::BadRequest(format!(
                 "第 {} 行超过 1 MB，不是一件案件记录。",

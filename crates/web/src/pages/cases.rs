@@ -239,8 +239,7 @@ pub async fn create(
     require(&s, Permission::CaseHandle)?;
     let result = match parse(&f) {
         Ok(input) => {
-            let cal = fazhi_core::calendar::load(&state.store).await?;
-            let (policy, _) = fazhi_core::settings::warning_policy(&state.store).await?;
+            let (cal, policy) = fazhi_core::deadlines::in_force(&state.store).await?;
             cases::file(&state.store, &s.actor, &state.keyring, &cal, policy, &input).await
         }
         Err(e) => Err(e),
@@ -520,6 +519,16 @@ pub async fn show(
     Ok(record(&state, &s, id, None).await?.into_response())
 }
 
+/// The fine typed in yuan; none typed is zero.
+fn parse_fine(f: &FormData) -> Result<Fen, Error> {
+    match f.opt("fine") {
+        Some(v) => {
+            Fen::parse_yuan(&v).map_err(|e| Error::invalid("fine", format!("罚款金额无效：{e}")))
+        }
+        None => Ok(Fen::ZERO),
+    }
+}
+
 fn parse_action(f: &FormData) -> Result<Action, Error> {
     let on = NaiveDate::parse_from_str(f.get("on").trim(), "%Y-%m-%d")
         .map_err(|_| Error::invalid("on", "请填写日期（YYYY-MM-DD）。"))?;
@@ -557,11 +566,7 @@ fn parse_action(f: &FormData) -> Result<Action, Error> {
                 "no_penalty" => Outcome::NoPenalty,
                 _ => Outcome::Fine,
             };
-            let fine = match f.opt("fine") {
-                Some(v) => Fen::parse_yuan(&v)
-                    .map_err(|e| Error::invalid("fine", format!("罚款金额无效：{e}")))?,
-                None => Fen::ZERO,
-            };
+            let fine = parse_fine(f)?;
             let c = f.all("circumstances");
             let has = |k: &str| c.iter().any(|x| x == k);
             let facts = f.opt("severity").map(|severity| FactsRecord {
@@ -588,11 +593,7 @@ fn parse_action(f: &FormData) -> Result<Action, Error> {
             } else {
                 Outcome::Fine
             },
-            fine: match f.opt("fine") {
-                Some(v) => Fen::parse_yuan(&v)
-                    .map_err(|e| Error::invalid("fine", format!("罚款金额无效：{e}")))?,
-                None => Fen::ZERO,
-            },
+            fine: parse_fine(f)?,
         },
         "deliver" => Action::Deliver { on },
         "pay" => Action::Pay { on },
@@ -611,8 +612,7 @@ pub async fn act(
     require(&s, Permission::CaseHandle)?;
     let result = match parse_action(&f) {
         Ok(action) => {
-            let cal = fazhi_core::calendar::load(&state.store).await?;
-            let (policy, _) = fazhi_core::settings::warning_policy(&state.store).await?;
+            let (cal, policy) = fazhi_core::deadlines::in_force(&state.store).await?;
             stages::apply(&state.store, &s.actor, &cal, policy, id, &action).await
         }
         Err(e) => Err(e),

@@ -156,8 +156,7 @@ pub async fn update(
 ) -> Result<Response, PageError> {
     let result = match parse_change(&f) {
         Ok(change) => {
-            let cal = fazhi_core::calendar::load(&state.store).await?;
-            let (policy, _) = fazhi_core::settings::warning_policy(&state.store).await?;
+            let (cal, policy) = fazhi_core::deadlines::in_force(&state.store).await?;
             let clock = deadlines::Clock {
                 cal: &cal,
                 policy,

@@ -147,8 +147,7 @@ pub async fn act(
         },
         "decision_changed" => match on() {
             Ok(d) => {
-                let cal = fazhi_core::calendar::load(&state.store).await?;
-                let (policy, _) = fazhi_core::settings::warning_policy(&state.store).await?;
+                let (cal, policy) = fazhi_core::deadlines::in_force(&state.store).await?;
                 let clock = fazhi_core::deadlines::Clock {
                     cal: &cal,
                     policy,
