@@ -138,16 +138,95 @@ pub enum BenchCommand {
         samples: usize,
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Ask over HTTP instead: serve the API on a free local port and time each
+        /// `GET /api/v1/cases` from request to last byte, with a city-wide API token (created for
+        /// the run, revoked after)
+        #[arg(long)]
+        http: bool,
+        /// With --http: the token's department (its tree is what the pages show); default the
+        /// first root department, the city government
+        #[arg(long, requires = "http")]
+        department: Option<i64>,
     },
 }
 
+/// Where the bench reads pages from: the service function, or the HTTP API in front of it.
+enum Source {
+    Direct(fazhi_store::Store),
+    Http {
+        client: reqwest::Client,
+        base: String,
+        token: String,
+    },
+}
+
+impl Source {
+    /// One page; returns the key of the next.
+    async fn page(
+        &self,
+        filter: &fazhi_core::enforcement::cases::CaseFilter,
+        after: Option<i64>,
+    ) -> Result<Option<i64>, StartError> {
+        use fazhi_core::enforcement::cases;
+        match self {
+            Source::Direct(store) => {
+                let keyset = fazhi_store::page::Keyset::new(after, None);
+                Ok(cases::list(store, &Actor::operator(), filter, keyset)
+                    .await?
+                    .next)
+            }
+            Source::Http {
+                client,
+                base,
+                token,
+            } => {
+                let mut query: Vec<(&str, String)> = Vec::new();
+                if let Some(r) = filter.region_id {
+                    query.push(("region_id", r.to_string()));
+                }
+                if let Some(i) = &filter.item_code {
+                    query.push(("item_code", i.clone()));
+                }
+                if let Some(s) = &filter.stage {
+                    query.push(("stage", s.clone()));
+                }
+                if let Some(a) = after {
+                    query.push(("after", a.to_string()));
+                }
+                let failed = |e: String| StartError::Config {
+                    path: format!("{base}/api/v1/cases"),
+                    message: e,
+                };
+                let response = client
+                    .get(format!("{base}/api/v1/cases"))
+                    .query(&query)
+                    .bearer_auth(token)
+                    .send()
+                    .await
+                    .map_err(|e| failed(e.to_string()))?;
+                if !response.status().is_success() {
+                    return Err(failed(format!("HTTP {}", response.status())));
+                }
+                let page: serde_json::Value =
+                    response.json().await.map_err(|e| failed(e.to_string()))?;
+                Ok(page["next"].as_i64())
+            }
+        }
+    }
+}
+
 pub async fn bench(command: BenchCommand) -> Result<ExitCode, StartError> {
-    use fazhi_core::enforcement::cases::{self, CaseFilter};
-    use fazhi_store::page::Keyset;
+    use fazhi_core::enforcement::cases::CaseFilter;
     use rand::seq::IndexedRandom;
     use rand::{RngExt, SeedableRng};
-    let BenchCommand::CaseList { db, samples, seed } = command;
-    let (store, _, _) = open(&db).await?;
+    let BenchCommand::CaseList {
+        db,
+        samples,
+        seed,
+        http,
+        department,
+    } = command;
+    let (store, file, database) = open(&db).await?;
     let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases")
         .fetch_one(store.pool())
         .await
@@ -160,6 +239,14 @@ pub async fn bench(command: BenchCommand) -> Result<ExitCode, StartError> {
         .fetch_all(store.pool())
         .await
         .map_err(fazhi_store::StoreError::from)?;
+    // A supervisor of the justice bureau: every case of the city.
+    let (source, served) = if http {
+        let (source, served) =
+            serve_api(&store, crate::keyring(&file, &database)?, department).await?;
+        (source, Some(served))
+    } else {
+        (Source::Direct(store.clone()), None)
+    };
     let stages = [
         "filed",
         "prior_notice",
@@ -169,8 +256,6 @@ pub async fn bench(command: BenchCommand) -> Result<ExitCode, StartError> {
         "closed",
         "archived",
     ];
-    // A supervisor of the justice bureau: every case of the city.
-    let actor = Actor::operator();
     let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(seed);
     let mut times = Vec::with_capacity(samples * 2);
     let progress = bar(Some(samples as u64), "case list pages");
@@ -190,11 +275,11 @@ pub async fn bench(command: BenchCommand) -> Result<ExitCode, StartError> {
                 .flatten(),
         };
         let started = std::time::Instant::now();
-        let page = cases::list(&store, &actor, &filter, Keyset::new(None, None)).await?;
+        let next = source.page(&filter, None).await?;
         times.push(started.elapsed());
-        if let Some(next) = page.next {
+        if let Some(next) = next {
             let started = std::time::Instant::now();
-            cases::list(&store, &actor, &filter, Keyset::new(Some(next), None)).await?;
+            source.page(&filter, Some(next)).await?;
             times.push(started.elapsed());
         }
         progress.set_position(n as u64 + 1);
@@ -209,8 +294,61 @@ pub async fn bench(command: BenchCommand) -> Result<ExitCode, StartError> {
         "{}",
         serde_json::json!({
             "cases": total, "pages": times.len(), "backend": format!("{:?}", store.backend()),
+            "over": if http { "http" } else { "service" },
             "p50_ms": ms(0.5), "p95_ms": ms(0.95), "p99_ms": ms(0.99), "max_ms": ms(1.0),
         })
     );
+    if let Some((token_id, stop)) = served {
+        let _ = stop.send(());
+        fazhi_core::org::service::revoke_token(&store, &Actor::operator(), token_id).await?;
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The web service on a free local port, and an API token to read cases with: of the city
+/// government unless `department` says otherwise (the department tree is the token's scope).
+async fn serve_api(
+    store: &fazhi_store::Store,
+    keyring: fazhi_core::vault::Keyring,
+    department: Option<i64>,
+) -> Result<(Source, (i64, tokio::sync::oneshot::Sender<()>)), StartError> {
+    use fazhi_core::org::{model::ApiTokenInput, service};
+    let root: i64 = match department {
+        Some(id) => id,
+        None => sqlx::query_scalar(
+            "SELECT id FROM departments WHERE parent_id IS NULL ORDER BY id LIMIT 1",
+        )
+        .fetch_one(store.pool())
+        .await
+        .map_err(fazhi_store::StoreError::from)?,
+    };
+    let input = ApiTokenInput {
+        name: "bench case-list".into(),
+        department_id: root,
+        permissions: vec!["case.read".into()],
+    };
+    let (token_id, token) = service::create_token(store, &Actor::operator(), &input).await?;
+    let unavailable = |e: std::io::Error| StartError::Config {
+        path: "127.0.0.1:0".into(),
+        message: e.to_string(),
+    };
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .map_err(unavailable)?;
+    let base = format!("http://{}", listener.local_addr().map_err(unavailable)?);
+    let config = fazhi_web::WebConfig {
+        idle_timeout: std::time::Duration::from_secs(1800),
+        secure_cookies: false,
+    };
+    let state = fazhi_web::AppState::new(store.clone(), config, keyring);
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(fazhi_web::serve(listener, state, async {
+        let _ = stopped.await;
+    }));
+    let source = Source::Http {
+        client: reqwest::Client::new(),
+        base,
+        token,
+    };
+    Ok((source, (token_id, stop)))
 }

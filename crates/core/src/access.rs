@@ -208,6 +208,8 @@ impl Actor {
                 region_path: "/".into(),
                 department_id: 0,
                 department_path: "/".into(),
+                region_leaf: false,
+                department_leaf: false,
             },
             must_change_password: false,
         }

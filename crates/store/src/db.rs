@@ -5,7 +5,7 @@ use sqlx::AnyConnection;
 use sqlx::any::AnyPoolOptions;
 use sqlx::{Any, AnyPool, Executor};
 
-use crate::{Result, StoreError};
+use crate::{Result, Sql, StoreError};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Backend {
@@ -67,6 +67,23 @@ impl Tx {
         self.backend == Backend::Postgres
     }
 
+    /// Runs `statements` in order, building the next (the iterator's work) while the database
+    /// runs the current one: SQLite runs on sqlx's worker thread and PostgreSQL in its server,
+    /// so a bulk write keeps both this thread and the database busy instead of taking turns.
+    pub async fn execute_all(&mut self, statements: impl Iterator<Item = Sql>) -> Result<u64> {
+        let sqlite = self.backend == Backend::Sqlite;
+        let mut statements = statements.map(|s| s.into_query(sqlite));
+        let mut current = statements.next();
+        let mut affected = 0;
+        while let Some(query) = current {
+            let (done, next) =
+                tokio::join!(query.execute(&mut *self.inner), async { statements.next() });
+            affected += done?.rows_affected();
+            current = next;
+        }
+        Ok(affected)
+    }
+
     pub async fn commit(self) -> Result<()> {
         self.inner.commit().await?;
         Ok(())
@@ -112,7 +129,18 @@ impl Store {
                     Ok(())
                 })
             }),
-            Backend::Postgres => options,
+            Backend::Postgres => options.after_connect(|conn, _meta| {
+                Box::pin(async move {
+                    // sqlx prepares every statement, and after five runs PostgreSQL plans it
+                    // once for any parameters: a list filtered by one town's office was then
+                    // planned as if the department held an average share (p99 119 ms with a
+                    // million cases, 9 ms planned for the actual values). Planning costs well
+                    // under a millisecond here.
+                    conn.execute("SET plan_cache_mode = force_custom_plan")
+                        .await?;
+                    Ok(())
+                })
+            }),
         };
         let pool = options.connect(url).await?;
         Ok(Store { pool, backend })

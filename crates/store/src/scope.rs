@@ -91,35 +91,60 @@ pub struct Scope {
     pub region_path: String,
     pub department_id: i64,
     pub department_path: String,
+    /// The region (department) tree is its root alone: the scope is then one id, and a list
+    /// walks that id's index instead of checking each row.
+    pub region_leaf: bool,
+    pub department_leaf: bool,
+}
+
+/// The id a tree path ends in: `/1/10/` → 10.
+fn node_of(path: &str) -> Option<i64> {
+    path.trim_end_matches('/').rsplit('/').next()?.parse().ok()
 }
 
 impl Scope {
     /// The SQL condition (no leading AND) restricting table `alias` to this scope.
+    ///
+    /// A tree scope is a per-row check — a correlated subquery yielding the verdict — never the
+    /// way in. As `IN (SELECT …)` or `EXISTS (…)` both databases led with it (or, on
+    /// PostgreSQL, took it to keep one row in two hundred) and fetched and sorted every case of
+    /// the tree to show the newest fifty: 0.3–1.5 s with a million cases, where walking the
+    /// list's own index in key order stops after one page (under 1 ms). The cost is a longer
+    /// walk when the tree holds few of the rows the other filters match; a tree of one node (a
+    /// town, a department without sub-units) is an equality instead, which indexes serve.
     pub fn condition(&self, alias: &str, cols: ScopeColumns) -> Sql {
         let mut sql = Sql::default();
         match self.kind {
             DataScope::All => {
                 sql.push("1 = 1");
             }
+            DataScope::Region if self.region_leaf && node_of(&self.region_path).is_some() => {
+                let id = node_of(&self.region_path).unwrap_or_default();
+                sql.push(&format!("{alias}.{} = ", cols.region)).bind(id);
+            }
+            DataScope::DepartmentTree if self.department_leaf => {
+                sql.push(&format!("{alias}.{} = ", cols.department))
+                    .bind(self.department_id);
+            }
             DataScope::Region => {
-                sql.push(&format!(
-                    "{alias}.{} IN (SELECT id FROM regions WHERE path LIKE ",
-                    cols.region
-                ))
-                .bind(format!("{}%", self.region_path))
-                .push(")");
+                sql.push("(SELECT scope_node.path LIKE ")
+                    .bind(format!("{}%", self.region_path))
+                    .push(&format!(
+                        " FROM regions scope_node WHERE scope_node.id = {alias}.{})",
+                        cols.region
+                    ));
             }
             DataScope::Department => {
                 sql.push(&format!("{alias}.{} = ", cols.department))
                     .bind(self.department_id);
             }
             DataScope::DepartmentTree => {
-                sql.push(&format!(
-                    "{alias}.{} IN (SELECT id FROM departments WHERE path LIKE ",
-                    cols.department
-                ))
-                .bind(format!("{}%", self.department_path))
-                .push(")");
+                sql.push("(SELECT scope_node.path LIKE ")
+                    .bind(format!("{}%", self.department_path))
+                    .push(&format!(
+                        " FROM departments scope_node WHERE scope_node.id = {alias}.{})",
+                        cols.department
+                    ));
             }
             DataScope::Own => match self.user_id {
                 Some(user) => {
@@ -169,7 +194,41 @@ mod tests {
             region_path: "/1/".into(),
             department_id: 3,
             department_path: "/3/".into(),
+            region_leaf: false,
+            department_leaf: false,
         };
         assert_eq!(s.condition("t", RECORD_COLUMNS).text(), "1 = 0");
+    }
+
+    #[test]
+    fn a_tree_of_one_node_is_an_equality_and_a_larger_tree_a_check_per_row() {
+        let mut s = Scope {
+            kind: DataScope::Region,
+            user_id: None,
+            region_path: "/1/12/".into(),
+            department_id: 3,
+            department_path: "/3/".into(),
+            region_leaf: true,
+            department_leaf: false,
+        };
+        assert_eq!(super::node_of("/1/12/"), Some(12));
+        let leaf = s.condition("t", RECORD_COLUMNS);
+        assert_eq!(leaf.text(), "t.region_id = $1");
+        s.region_leaf = false;
+        assert_eq!(
+            s.condition("t", RECORD_COLUMNS).text(),
+            "(SELECT scope_node.path LIKE $1 FROM regions scope_node WHERE scope_node.id = t.region_id)"
+        );
+        s.kind = DataScope::DepartmentTree;
+        assert!(
+            s.condition("t", RECORD_COLUMNS)
+                .text()
+                .contains("FROM departments scope_node")
+        );
+        s.department_leaf = true;
+        assert_eq!(
+            s.condition("t", RECORD_COLUMNS).text(),
+            "t.department_id = $1"
+        );
     }
 }

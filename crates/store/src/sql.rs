@@ -103,23 +103,22 @@ impl Sql {
         &self.text
     }
 
-    /// The text for `conn`. SQLite resolves a named parameter (`$7`) by a linear search, so a
-    /// statement with many of them costs quadratically to bind; when the placeholders run
-    /// `$1, $2, …` in order, as `bind` writes them, SQLite gets anonymous `?` instead.
-    fn text_for(&self, conn: &AnyConnection) -> String {
-        if conn.backend_name() == "SQLite" {
-            positional(&self.text).unwrap_or_else(|| self.text.clone())
-        } else {
-            self.text.clone()
-        }
+    fn query(&self, conn: &AnyConnection) -> Query<'static, Any, AnyArguments> {
+        self.clone().into_query(conn.backend_name() == "SQLite")
     }
 
-    fn query(&self, conn: &AnyConnection) -> Query<'static, Any, AnyArguments> {
-        let mut q = sqlx::query(AssertSqlSafe(self.text_for(conn)));
-        for arg in &self.args {
+    /// The statement ready to run, its arguments moved rather than copied (bulk writes bind
+    /// thousands of them).
+    pub(crate) fn into_query(self, sqlite: bool) -> Query<'static, Any, AnyArguments> {
+        let text = match sqlite {
+            true => positional(&self.text).unwrap_or(self.text),
+            false => self.text,
+        };
+        let mut q = sqlx::query(AssertSqlSafe(text));
+        for arg in self.args {
             q = match arg {
-                Arg::Int(v) => q.bind(*v),
-                Arg::Text(v) => q.bind(v.clone()),
+                Arg::Int(v) => q.bind(v),
+                Arg::Text(v) => q.bind(v),
                 Arg::Null => q.bind(Option::<String>::None),
                 Arg::NullInt => q.bind(Option::<i64>::None),
             };
@@ -141,6 +140,9 @@ impl Sql {
 }
 
 /// `$1 … $n` in order → `?`; None when they are not in order (a number reused or skipped).
+/// SQLite resolves a named parameter (`$7`) by a linear search, so a statement with many of them
+/// costs quadratically to bind; when the placeholders run `$1, $2, …` in order, as `bind` writes
+/// them, SQLite gets anonymous `?` instead.
 fn positional(text: &str) -> Option<String> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;

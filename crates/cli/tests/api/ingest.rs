@@ -192,7 +192,7 @@ async fn generated_cases_import_once_update_reject_by_line_and_never_half_import
             2
         );
 
-        // A failure after the first written chunk (400 records) rolls the whole batch back.
+        // A failure after the first written chunk (2,000 records) rolls the whole batch back.
         let trigger = match app.store.backend() {
             fazhi_store::Backend::Sqlite => vec![
                 "CREATE TRIGGER boom BEFORE INSERT ON cases WHEN NEW.source_id = 'BOOM' BEGIN SELECT RAISE(ABORT, 'boom'); END",
@@ -205,10 +205,10 @@ async fn generated_cases_import_once_update_reject_by_line_and_never_half_import
         for t in trigger {
             sqlx::query(t).execute(app.store.pool()).await.unwrap();
         }
-        let batch: Vec<String> = (0..500)
+        let batch: Vec<String> = (0..2100)
             .map(|n| {
                 let mut v = fresh.clone();
-                v["source_id"] = Value::from(if n == 450 {
+                v["source_id"] = Value::from(if n == 2050 {
                     "BOOM".to_string()
                 } else {
                     format!("HALF-{n}")

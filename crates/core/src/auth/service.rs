@@ -209,15 +209,23 @@ pub async fn change_password(store: &Store, actor: &Actor, current: &str, new: &
     Ok(())
 }
 
+/// Whether the actor's region `r` and department `d` have sub-units (see `Scope::region_leaf`).
+const LEAVES: &str = "(SELECT COUNT(*) FROM regions x WHERE x.parent_id = r.id) AS region_children,
+    (SELECT COUNT(*) FROM departments x WHERE x.parent_id = d.id) AS department_children";
+
+fn leaf(row: &fazhi_store::DbRow, column: &str) -> Result<bool> {
+    Ok(row.try_get::<i64, _>(column)? == 0)
+}
+
 /// The actor of a signed-in user: their permissions (the union of their roles') and their data
 /// scope (the widest of their roles').
 pub async fn actor_for_user(store: &Store, user_id: i64, ip: Option<&str>) -> Result<Actor> {
-    let row = sqlx::query(
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT u.username, u.display_name, u.department_id, u.must_change_password, u.disabled,
-            u.locked_until, d.path AS department_path, r.path AS region_path
+            u.locked_until, d.path AS department_path, r.path AS region_path, {LEAVES}
          FROM users u JOIN departments d ON d.id = u.department_id
-         JOIN regions r ON r.id = u.region_id WHERE u.id = $1",
-    )
+         JOIN regions r ON r.id = u.region_id WHERE u.id = $1"
+    )))
     .bind(user_id)
     .fetch_optional(store.pool())
     .await?
@@ -272,34 +280,45 @@ pub async fn actor_for_user(store: &Store, user_id: i64, ip: Option<&str>) -> Re
             region_path: row.try_get("region_path")?,
             department_id: row.try_get("department_id")?,
             department_path: row.try_get("department_path")?,
+            region_leaf: leaf(&row, "region_children")?,
+            department_leaf: leaf(&row, "department_children")?,
         },
         must_change_password: flag(row.try_get("must_change_password")?),
     })
 }
 
 /// The actor of an API token: its own permissions, scoped to its department and below.
+/// How stale an API token's "last used" may be.
+const LAST_USED_GRAIN_MS: i64 = 60_000;
+
 pub async fn actor_for_token(
     store: &Store,
     secret: &str,
     ip: Option<&str>,
 ) -> Result<Option<Actor>> {
-    let row = sqlx::query(
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
         "SELECT t.id, t.name, t.permissions, t.department_id, d.path AS department_path,
-            r.path AS region_path
+            r.path AS region_path, t.last_used_at, {LEAVES}
          FROM api_tokens t JOIN departments d ON d.id = t.department_id
          JOIN regions r ON r.id = t.region_id
-         WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
-    )
+         WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
+    )))
     .bind(sm3_hex(secret.as_bytes()))
     .fetch_optional(store.pool())
     .await?;
     let Some(row) = row else { return Ok(None) };
     let id: i64 = row.try_get("id")?;
-    sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
-        .bind(now_ms())
-        .bind(id)
-        .execute(store.pool())
-        .await?;
+    // "Last used" to the minute is what the token page needs; a write on every request would
+    // make each API read wait for the database's single writer.
+    let last_used: Option<i64> = row.try_get("last_used_at")?;
+    let now = now_ms();
+    if last_used.is_none_or(|t| now - t >= LAST_USED_GRAIN_MS) {
+        sqlx::query("UPDATE api_tokens SET last_used_at = $1 WHERE id = $2")
+            .bind(now)
+            .bind(id)
+            .execute(store.pool())
+            .await?;
+    }
     let perms: String = row.try_get("permissions")?;
     let name: String = row.try_get("name")?;
     Ok(Some(Actor {
@@ -316,6 +335,8 @@ pub async fn actor_for_token(
             region_path: row.try_get("region_path")?,
             department_id: row.try_get("department_id")?,
             department_path: row.try_get("department_path")?,
+            region_leaf: leaf(&row, "region_children")?,
+            department_leaf: leaf(&row, "department_children")?,
         },
         must_change_password: false,
     }))
