@@ -273,6 +273,7 @@ pub async fn bench(command: BenchCommand) -> Result<ExitCode, StartError> {
                 .random_bool(0.5)
                 .then(|| stages.choose(&mut rng).map(|s| s.to_string()))
                 .flatten(),
+            ..CaseFilter::default()
         };
         let started = std::time::Instant::now();
         let next = source.page(&filter, None).await?;

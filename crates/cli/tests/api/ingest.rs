@@ -378,33 +378,105 @@ async fn the_enforcement_figures_are_counted_from_the_imported_records() {
             .user_with_role(&sys, &sec, "jiandu", bureau, "supervisor")
             .await;
         let page = supervisor.text("/enforcement/figures?year=2024").await;
+        let behind = "/enforcement/cases?procedure=general&#38;filed_from=2024-01-01&#38;filed_until=2024-12-31&#38;delegated=1";
         assert!(
             page.contains(&format!(
-                "<dd><a href=\"/enforcement/cases\">{} 件</a></dd>",
+                "<dd><a href=\"{behind}\">{} 件</a></dd>",
                 by_town.len()
             )),
             "{page}"
         );
         assert!(
-            page.contains(&format!("<dd>{} 项</dd>", items.len())),
+            page.contains(&format!(
+                "<dd><a href=\"#items\">{} 项</a></dd>",
+                items.len()
+            )),
             "{page}"
         );
         assert!(
-            page.contains(&format!("<dd>{expected_mean}</dd>")),
+            page.contains(&format!("<dd><a href=\"#towns\">{expected_mean}</a></dd>")),
             "{expected_mean} in {page}"
+        );
+        // Each figure opens exactly its records: the list behind it holds as many cases.
+        let listed = |query: String| {
+            let supervisor = &supervisor;
+            async move {
+                let mut n = 0;
+                let mut after = String::new();
+                loop {
+                    let page: Value = supervisor
+                        .get(&format!("/api/v1/cases?limit=500&{query}{after}"))
+                        .await
+                        .json()
+                        .await
+                        .unwrap();
+                    n += page["items"].as_array().unwrap().len();
+                    match page["next"].as_i64() {
+                        Some(next) => after = format!("&after={next}"),
+                        None => return n,
+                    }
+                }
+            }
+        };
+        let base = "procedure=general&filed_from=2024-01-01&filed_until=2024-12-31&delegated=true";
+        assert_eq!(listed(base.to_string()).await, by_town.len());
+        for item in &items {
+            let n = by_town.iter().filter(|r| r["item_code"] == *item).count();
+            assert!(
+                page.contains(&format!("{behind}&#38;item_code={item}\">{n}</a>")),
+                "{item}: {n} in {page}"
+            );
+            assert_eq!(listed(format!("{base}&item_code={item}")).await, n);
+        }
+        let (town_id, town_name) = (
+            app.count("SELECT id FROM regions WHERE name = '店口镇'")
+                .await,
+            "店口镇",
+        );
+        let in_town = by_town
+            .iter()
+            .filter(|r| r["department"].as_str().unwrap().starts_with(town_name))
+            .count();
+        assert!(
+            page.contains(&format!(
+                "{behind}&#38;filing_town={town_id}\">{in_town}</a>"
+            )),
+            "{page}"
+        );
+        assert_eq!(
+            listed(format!("{base}&filing_town={town_id}")).await,
+            in_town
+        );
+        // The page a person follows shows the same records and keeps the filters when paging.
+        let html = supervisor
+            .text(&format!("/enforcement/cases?{}", base.replace("true", "1")))
+            .await;
+        assert!(html.contains("value=\"2024-01-01\""), "{html}");
+        assert!(
+            html.contains("delegated=1") && html.contains("after="),
+            "a next page keeps the filters: {html}"
+        );
+        // A malformed day is refused with what was wrong, not read as "no cases".
+        let bad = supervisor.get("/api/v1/cases?filed_from=2024-13-01").await;
+        assert_eq!(bad.status(), 422);
+        let body: Value = bad.json().await.unwrap();
+        assert_eq!(body["field"], "filed_from", "{body}");
+        assert!(
+            body["message"].as_str().unwrap().contains("YYYY-MM-DD"),
+            "{body}"
         );
         assert!(
             page.contains("<svg") && page.contains("赋权事项实施率"),
             "{page}"
         );
-        assert!(page.contains("/enforcement/cases?region_id="), "{page}");
+
         // A year without records says so with a dash, not 0% or 100%.
         let empty = supervisor.text("/enforcement/figures?year=2019").await;
         assert!(
             empty.contains("<dd>0 件</dd>") || empty.contains(">0 件<"),
             "{empty}"
         );
-        assert!(empty.contains("<dd>—</dd>"), "{empty}");
+        assert!(empty.contains("<a href=\"#towns\">—</a></dd>"), "{empty}");
         std::fs::remove_dir_all(&dir).ok();
     }
 }

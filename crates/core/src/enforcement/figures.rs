@@ -42,6 +42,8 @@ pub struct EnforcementFigures {
     pub town_cases: i64,
     /// 覆盖事项: distinct items among them.
     pub town_items: i64,
+    /// Those items, each with its number of those cases, by code.
+    pub items: Vec<(String, i64)>,
     pub towns: Vec<TownRate>,
 }
 
@@ -73,15 +75,14 @@ fn town_cases(actor: &Actor, from: &str, until: &str, select: &str) -> Sql {
     let mut sql = Sql::new(select);
     sql.push(
         " FROM cases c JOIN departments d ON d.id = c.department_id JOIN regions r ON r.id = d.region_id
-          WHERE r.kind = 'town' AND c.procedure = 'general' AND c.filed_on >= ",
+          WHERE c.procedure = 'general' AND c.filed_on >= ",
     )
     .bind(from)
     .push(" AND c.filed_on <= ")
     .bind(until)
-    .push(
-        " AND EXISTS (SELECT 1 FROM delegations g WHERE g.item_code = c.item_code AND g.town_id = r.id
-            AND g.effective_from <= c.filed_on AND (g.effective_until IS NULL OR g.effective_until >= c.filed_on)) AND ",
-    );
+    .push(" AND ")
+    .push(super::cases::DELEGATED_TO_FILING_TOWN)
+    .push(" AND ");
     sql.append(actor.scope.condition("c", RECORD_COLUMNS));
     sql
 }
@@ -111,6 +112,14 @@ pub async fn enforcement(store: &Store, actor: &Actor, year: i32) -> Result<Enfo
         Some(r) => (r.try_get("n")?, r.try_get("items")?),
         None => (0, 0),
     };
+    let mut per_item = town_cases(actor, &from, &until, "SELECT c.item_code, COUNT(*) AS n");
+    per_item.push(" GROUP BY c.item_code ORDER BY c.item_code");
+    let items = per_item
+        .fetch_all(&mut conn)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("item_code")?, r.try_get("n")?)))
+        .collect::<Result<_>>()?;
     let mut per_town = town_cases(
         actor,
         &from,
@@ -158,6 +167,7 @@ pub async fn enforcement(store: &Store, actor: &Actor, year: i32) -> Result<Enfo
         lists,
         town_cases: town_cases_n,
         town_items,
+        items,
         towns,
     })
 }

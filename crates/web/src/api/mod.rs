@@ -313,6 +313,12 @@ struct CasesQuery {
     region_id: Option<i64>,
     item_code: Option<String>,
     stage: Option<String>,
+    procedure: Option<String>,
+    filed_from: Option<String>,
+    filed_until: Option<String>,
+    #[serde(default)]
+    delegated: bool,
+    filing_town: Option<i64>,
     after: Option<i64>,
     limit: Option<i64>,
 }
@@ -329,6 +335,11 @@ async fn cases(
         region_id: q.region_id,
         item_code: q.item_code,
         stage: q.stage,
+        procedure: q.procedure,
+        filed_from: q.filed_from,
+        filed_until: q.filed_until,
+        delegated: q.delegated,
+        filing_town: q.filing_town,
     };
     let page = cases::list(
         &st.store,

@@ -26,6 +26,12 @@ pub struct ListQuery {
     region_id: Option<String>,
     item_code: Option<String>,
     stage: Option<String>,
+    procedure: Option<String>,
+    filed_from: Option<String>,
+    filed_until: Option<String>,
+    /// "1": only cases on items delegated to the filing town (the figures' 赋权镇乡案件).
+    delegated: Option<String>,
+    filing_town: Option<String>,
     #[serde(skip_serializing)]
     after: Option<i64>,
 }
@@ -51,6 +57,11 @@ pub async fn list(
         region_id: q.region_id.as_deref().and_then(|r| r.parse().ok()),
         item_code: q.item_code.clone(),
         stage: q.stage.clone(),
+        procedure: q.procedure.clone(),
+        filed_from: q.filed_from.clone(),
+        filed_until: q.filed_until.clone(),
+        delegated: q.delegated.as_deref() == Some("1"),
+        filing_town: q.filing_town.as_deref().and_then(|r| r.parse().ok()),
     };
     let page = cases::list(&state.store, &s.actor, &filter, Keyset::new(q.after, None)).await?;
     let rows = page
@@ -103,7 +114,7 @@ pub async fn list(
             Field::select(
                 "region_id",
                 "镇乡（街道）",
-                regions,
+                regions.clone(),
                 q.region_id.as_deref().unwrap_or(""),
             ),
             Field::text(
@@ -113,6 +124,44 @@ pub async fn list(
                 64,
             ),
             Field::select("stage", "阶段", stages, q.stage.as_deref().unwrap_or("")),
+            Field::select(
+                "procedure",
+                "程序",
+                [
+                    ("", "全部"),
+                    ("general", "普通程序"),
+                    ("summary", "简易程序"),
+                ]
+                .iter()
+                .map(|(v, l)| (v.to_string(), l.to_string()))
+                .collect(),
+                q.procedure.as_deref().unwrap_or(""),
+            ),
+            Field::date(
+                "filed_from",
+                "立案日期自",
+                q.filed_from.clone().unwrap_or_default(),
+            ),
+            Field::date(
+                "filed_until",
+                "立案日期至",
+                q.filed_until.clone().unwrap_or_default(),
+            ),
+            Field::select(
+                "delegated",
+                "赋权事项",
+                vec![
+                    (String::new(), "全部".to_string()),
+                    ("1".to_string(), "仅镇乡（街道）办理的赋权事项".to_string()),
+                ],
+                q.delegated.as_deref().unwrap_or(""),
+            ),
+            Field::select(
+                "filing_town",
+                "办案单位所在镇乡（街道）",
+                regions,
+                q.filing_town.as_deref().unwrap_or(""),
+            ),
         ],
         count_text: format!("本页 {} 件", rows.len()),
         headers: vec![

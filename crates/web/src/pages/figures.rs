@@ -42,6 +42,8 @@ pub struct FiguresPage {
     pub mean: String,
     /// town, delegated, implemented, rate, cases, link to the cases
     pub rows: Vec<(String, i64, i64, String, i64, String)>,
+    /// 覆盖事项: item code, its town cases, link to them
+    pub items: Vec<(String, i64, String)>,
 }
 
 const BAR_MAX: f64 = 360.0;
@@ -55,6 +57,10 @@ pub async fn page(
         .year
         .unwrap_or_else(|| fazhi_core::deadlines::china_today().year() - 1);
     let f = figures::enforcement(&state.store, &s.actor, year).await?;
+    // The records behind the town figures: the case list with the figures' own condition.
+    let town_cases = format!(
+        "/enforcement/cases?procedure=general&filed_from={year}-01-01&filed_until={year}-12-31&delegated=1"
+    );
     let mut headline = vec![
         (
             "执法办案模板".to_string(),
@@ -64,13 +70,17 @@ pub async fn page(
         (
             "赋权镇乡普通程序案件".to_string(),
             format!("{} 件", f.town_cases),
-            Some("/enforcement/cases".to_string()),
+            Some(town_cases.clone()),
         ),
-        ("覆盖事项".to_string(), format!("{} 项", f.town_items), None),
+        (
+            "覆盖事项".to_string(),
+            format!("{} 项", f.town_items),
+            Some("#items".to_string()),
+        ),
         (
             "赋权事项实施率（平均）".to_string(),
             percent(f.mean_rate()),
-            None,
+            Some("#towns".to_string()),
         ),
     ];
     for (k, n) in &f.lists {
@@ -102,7 +112,7 @@ pub async fn page(
                 t.implemented,
                 percent(t.rate()),
                 t.cases,
-                format!("/enforcement/cases?region_id={}", t.town_id),
+                format!("{town_cases}&filing_town={}", t.town_id),
             )
         })
         .collect();
@@ -116,6 +126,11 @@ pub async fn page(
         bars,
         mean: percent(f.mean_rate()),
         rows,
+        items: f
+            .items
+            .iter()
+            .map(|(code, n)| (code.clone(), *n, format!("{town_cases}&item_code={code}")))
+            .collect(),
     }
     .into_response())
 }
