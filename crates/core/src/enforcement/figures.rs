@@ -199,6 +199,7 @@ mod tests {
             lists: vec![],
             town_cases: 0,
             town_items: 0,
+            items: vec![],
             towns: vec![town(4, 3), town(4, 2), town(0, 0)],
         };
         assert_eq!(percent(f.mean_rate()), "62.50%");
