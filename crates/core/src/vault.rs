@@ -181,6 +181,13 @@ pub const SEALED_COLUMNS: &[(&str, &str, &str, &str)] = &[
         "resident_id_sealed",
         "case_parties.resident_id",
     ),
+    (
+        "case_parties",
+        "id",
+        "address_sealed",
+        "case_parties.address",
+    ),
+    ("case_parties", "id", "phone_sealed", "case_parties.phone"),
 ];
 
 /// Re-encrypts every value sealed under a key other than the current one, in batches, and

@@ -186,6 +186,15 @@ async fn catalog_with_b001_delegated_to_dianko(app: &TestApp, editor: &Browser) 
 /// Sets up a town clerk of 店口镇 with B001 delegated and files one case; returns the clerk and
 /// the case's path.
 async fn filed_case(app: &TestApp, party: [&str; 3]) -> (Browser, String) {
+    filed_case_with(app, party, &[]).await
+}
+
+/// As `filed_case`, with further fields of the filing form.
+async fn filed_case_with(
+    app: &TestApp,
+    party: [&str; 3],
+    extra: &[(&str, &str)],
+) -> (Browser, String) {
     let sys = app.admin("sysadmin").await;
     let sec = app.admin("secadmin").await;
     let bureau = app.department_id("诸暨市司法局").await;
@@ -212,7 +221,10 @@ async fn filed_case(app: &TestApp, party: [&str; 3]) -> (Browser, String) {
                 ("party_kind", party[0].into()),
                 ("party_name", party[1].into()),
                 ("party_code", party[2].into()),
-            ],
+            ]
+            .into_iter()
+            .chain(extra.iter().map(|(k, v)| (*k, v.to_string())))
+            .collect::<Vec<_>>(),
         )
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -1010,5 +1022,86 @@ async fn the_investigation_records_facts_and_evidence_that_the_documents_state()
                 && xml.contains("现场检查笔录、现场照片3张、询问笔录"),
             "{xml}"
         );
+    }
+}
+
+#[tokio::test]
+async fn the_party_legal_representative_address_and_phone_reach_the_decision_sealed() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let (clerk, path) = filed_case_with(
+            &app,
+            COMPANY,
+            &[
+                ("party_legal_representative", "王建国"),
+                ("party_address", "诸暨市店口镇解放路88号"),
+                ("party_phone", "13857512345"),
+            ],
+        )
+        .await;
+        let page = clerk.text(&path).await;
+        assert!(
+            page.contains("王建国") && page.contains("138****2345"),
+            "{page}"
+        );
+        assert!(
+            !page.contains("13857512345") && !page.contains("解放路88号"),
+            "the page shows neither the number nor the address: {page}"
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM case_parties WHERE address_sealed IS NOT NULL AND phone_sealed IS NOT NULL AND address_sealed NOT LIKE '%解放路%' AND phone_sealed NOT LIKE '%13857512345%'")
+                .await,
+            1,
+            "stored sealed"
+        );
+        let r = clerk
+            .get(&format!("{path}/documents/penalty_decision.docx"))
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let xml = document_xml(&r.bytes().await.unwrap());
+        assert!(
+            xml.contains("法定代表人：王建国") && xml.contains("住所：诸暨市店口镇解放路88号"),
+            "{xml}"
+        );
+        // Bad details are refused with what was wrong, and nothing is filed.
+        let dk = app.department_id("店口镇人民政府").await;
+        for (fields, expected) in [
+            (
+                [
+                    ("party_kind", "person"),
+                    ("party_code", "11010519491231002X"),
+                    ("party_legal_representative", "王建国"),
+                    ("party_phone", ""),
+                ],
+                "没有法定代表人",
+            ),
+            (
+                [
+                    ("party_kind", "organisation"),
+                    ("party_code", COMPANY[2]),
+                    ("party_legal_representative", ""),
+                    ("party_phone", "12345"),
+                ],
+                "联系电话“12345”应为",
+            ),
+        ] {
+            let form = clerk.text("/enforcement/cases/new").await;
+            let mut post = vec![
+                ("csrf", csrf_of(&form)),
+                ("department_id", dk.to_string()),
+                ("item_code", "B001".into()),
+                ("cause", "占道经营案".into()),
+                ("act_ended_on", "2024-05-01".into()),
+                ("discovered_on", "2024-05-10".into()),
+                ("filed_on", "2024-05-12".into()),
+                ("party_name", "张三".into()),
+            ];
+            post.extend(fields.iter().map(|(k, v)| (*k, v.to_string())));
+            let r = clerk.post("/enforcement/cases", &post).await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            let html = r.text().await.unwrap();
+            assert!(html.contains(expected), "{expected} in {html}");
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 1);
     }
 }

@@ -569,3 +569,28 @@ async fn a_hand_kept_ledger_imports_from_excel_with_each_bad_row_named() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_documented_example_imports_with_a_party_s_sealed_details() {
+    let example = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../docs/examples/cases.jsonl"
+    );
+    for db in backends() {
+        let app = spawn_app(db).await;
+        fazhi_core::demo::seed_catalog_if_empty(&app.store)
+            .await
+            .unwrap();
+        let r = json(&app.cli(&["import", "cases", example, "--json"]));
+        assert_eq!(
+            (r["inserted"].as_u64(), r["rejected"].as_u64()),
+            (Some(4), Some(0)),
+            "{r}"
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM case_parties WHERE legal_representative = '王建国' AND phone_masked = '*********2345' AND address_sealed NOT LIKE '%解放路%' AND phone_sealed NOT LIKE '%87012345%'")
+                .await,
+            1
+        );
+    }
+}

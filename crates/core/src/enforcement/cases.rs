@@ -66,6 +66,11 @@ pub struct NewParty {
     pub name: String,
     pub resident_id: Option<String>,
     pub uscc: Option<String>,
+    /// 住所 (organisation) or 住址 (person).
+    pub address: Option<String>,
+    pub phone: Option<String>,
+    /// 法定代表人: organisations only.
+    pub legal_representative: Option<String>,
 }
 
 #[derive(Clone, Debug)]
@@ -90,6 +95,9 @@ pub struct PartyView {
     /// 330681********1234: the number itself stays sealed.
     pub resident_id_masked: Option<String>,
     pub uscc: Option<String>,
+    pub legal_representative: Option<String>,
+    /// 138****5678; the number and the address stay sealed (documents open them).
+    pub phone_masked: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -132,6 +140,114 @@ pub(super) struct SealedParty {
     pub index: Option<String>,
     pub masked: Option<String>,
     pub uscc: Option<String>,
+    pub address_sealed: Option<String>,
+    pub phone_sealed: Option<String>,
+    pub phone_masked: Option<String>,
+    pub legal_representative: Option<String>,
+}
+
+/// A party's columns after its case and ordinal, in the order `SealedParty::bind_values` binds.
+pub(super) const PARTY_COLUMNS: &str = "kind, name, resident_id_sealed, resident_id_index, resident_id_masked, uscc, address_sealed, phone_sealed, phone_masked, legal_representative";
+pub(super) const PARTY_COLUMN_COUNT: usize = 10;
+
+impl SealedParty {
+    /// `, value` for each of `PARTY_COLUMNS`.
+    pub(super) fn bind_values(&self, sql: &mut Sql) {
+        sql.push(", ")
+            .bind(self.kind)
+            .push(", ")
+            .bind(self.name.as_str());
+        for v in [
+            &self.sealed,
+            &self.index,
+            &self.masked,
+            &self.uscc,
+            &self.address_sealed,
+            &self.phone_sealed,
+            &self.phone_masked,
+            &self.legal_representative,
+        ] {
+            sql.push(", ").bind(v.clone());
+        }
+    }
+}
+
+/// Column purposes (the associated data of the seal) of a party's address and telephone.
+pub const ADDRESS: &str = "case_parties.address";
+pub const PHONE: &str = "case_parties.phone";
+
+/// A telephone as the documents print it: a mobile number (checked like any other) or a
+/// landline of digits with an optional area-code hyphen.
+fn check_phone(name: &str, raw: &str) -> Result<(String, String)> {
+    let phone = raw.trim();
+    let digits = phone.chars().filter(char::is_ascii_digit).count();
+    let landline =
+        phone.chars().all(|c| c.is_ascii_digit() || c == '-') && (7..=13).contains(&digits);
+    if digits == 11 && phone.starts_with('1') {
+        let m = fazhi_kernel::ids::Mobile::parse(phone)
+            .map_err(|e| Error::invalid("phone", format!("当事人 {name} 的联系电话无效：{e}")))?;
+        Ok((m.as_str().to_string(), m.masked()))
+    } else if landline {
+        let keep = phone.len().saturating_sub(4);
+        Ok((
+            phone.to_string(),
+            format!("{}{}", "*".repeat(keep), &phone[keep..]),
+        ))
+    } else {
+        Err(Error::invalid(
+            "phone",
+            format!(
+                "当事人 {name} 的联系电话“{phone}”应为 11 位手机号或带区号的固定电话（如 0575-87012345）。"
+            ),
+        ))
+    }
+}
+
+/// The details a document names besides the identifier, checked and sealed.
+struct Details {
+    address_sealed: Option<String>,
+    phone_sealed: Option<String>,
+    phone_masked: Option<String>,
+    legal_representative: Option<String>,
+}
+
+fn check_details(keyring: &Keyring, name: &str, p: &NewParty) -> Result<Details> {
+    let present = |v: &Option<String>| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(str::to_string)
+    };
+    let address = present(&p.address)
+        .map(|a| crate::org::rules::text("address", "住所（住址）", &a, 200))
+        .transpose()?;
+    let legal_representative = match (present(&p.legal_representative), p.kind) {
+        (Some(_), PartyKind::Person) => {
+            return Err(Error::invalid(
+                "legal_representative",
+                format!("当事人 {name} 是自然人，没有法定代表人。"),
+            ));
+        }
+        (Some(l), PartyKind::Organisation) => Some(crate::org::rules::text(
+            "legal_representative",
+            "法定代表人",
+            &l,
+            50,
+        )?),
+        (None, _) => None,
+    };
+    let phone = present(&p.phone)
+        .map(|v| check_phone(name, &v))
+        .transpose()?;
+    Ok(Details {
+        address_sealed: address.map(|a| keyring.seal(ADDRESS, &a)).transpose()?,
+        phone_sealed: phone
+            .as_ref()
+            .map(|(v, _)| keyring.seal(PHONE, v))
+            .transpose()?,
+        phone_masked: phone.map(|(_, m)| m),
+        legal_representative,
+    })
 }
 
 pub(super) fn check_parties(
@@ -146,6 +262,7 @@ pub(super) fn check_parties(
         .iter()
         .map(|p| {
             let name = crate::org::rules::text("party_name", "当事人名称", &p.name, 100)?;
+            let d = check_details(keyring, &name, p)?;
             match p.kind {
                 PartyKind::Person => {
                     let raw = p.resident_id.as_deref().unwrap_or("");
@@ -162,6 +279,10 @@ pub(super) fn check_parties(
                         index: Some(keyring.blind_index(RESIDENT_ID, id.as_str())),
                         masked: Some(id.masked()),
                         uscc: None,
+                        address_sealed: d.address_sealed,
+                        phone_sealed: d.phone_sealed,
+                        phone_masked: d.phone_masked,
+                        legal_representative: d.legal_representative,
                     })
                 }
                 PartyKind::Organisation => {
@@ -176,6 +297,10 @@ pub(super) fn check_parties(
                         index: None,
                         masked: None,
                         uscc: Some(u.as_str().to_string()),
+                        address_sealed: d.address_sealed,
+                        phone_sealed: d.phone_sealed,
+                        phone_masked: d.phone_masked,
+                        legal_representative: d.legal_representative,
                     })
                 }
             }
@@ -275,31 +400,16 @@ pub async fn file(
     .fetch_one(tx.conn())
     .await
     .map_err(|e| Error::on_write("案件")(e.into()))?;
-    let mut insert = Sql::new(
-        "INSERT INTO case_parties (case_id, ordinal, kind, name, resident_id_sealed, resident_id_index, resident_id_masked, uscc) VALUES ",
-    );
+    let mut insert = Sql::new(&format!(
+        "INSERT INTO case_parties (case_id, ordinal, {PARTY_COLUMNS}) VALUES "
+    ));
     for (n, p) in parties.iter().enumerate() {
         if n > 0 {
             insert.push(", ");
         }
-        insert
-            .push("(")
-            .bind(id)
-            .push(", ")
-            .bind(n as i64)
-            .push(", ")
-            .bind(p.kind)
-            .push(", ")
-            .bind(p.name.as_str())
-            .push(", ")
-            .bind(p.sealed.clone())
-            .push(", ")
-            .bind(p.index.clone())
-            .push(", ")
-            .bind(p.masked.clone())
-            .push(", ")
-            .bind(p.uscc.clone())
-            .push(")");
+        insert.push("(").bind(id).push(", ").bind(n as i64);
+        p.bind_values(&mut insert);
+        insert.push(")");
     }
     insert.execute(tx.conn()).await?;
     sqlx::query("INSERT INTO case_events (case_id, stage, happened_on, actor_name, note, created_at) VALUES ($1, 'filed', $2, $3, $4, $5)")
@@ -464,12 +574,12 @@ pub async fn get(store: &Store, actor: &Actor, id: i64) -> Result<CaseDetail> {
             .await?
             .ok_or(Error::NotFound)?,
     )?;
-    let parties = sqlx::query("SELECT kind, name, resident_id_masked, uscc FROM case_parties WHERE case_id = $1 ORDER BY ordinal")
+    let parties = sqlx::query("SELECT kind, name, resident_id_masked, uscc, legal_representative, phone_masked FROM case_parties WHERE case_id = $1 ORDER BY ordinal")
         .bind(id)
         .fetch_all(&mut *conn)
         .await?
         .iter()
-        .map(|r| Ok(PartyView { kind: r.try_get("kind")?, name: r.try_get("name")?, resident_id_masked: r.try_get("resident_id_masked")?, uscc: r.try_get("uscc")? }))
+        .map(|r| Ok(PartyView { kind: r.try_get("kind")?, name: r.try_get("name")?, resident_id_masked: r.try_get("resident_id_masked")?, uscc: r.try_get("uscc")?, legal_representative: r.try_get("legal_representative")?, phone_masked: r.try_get("phone_masked")? }))
         .collect::<Result<Vec<_>>>()?;
     let events = sqlx::query("SELECT stage, happened_on, actor_name, note FROM case_events WHERE case_id = $1 ORDER BY id")
         .bind(id)
@@ -581,10 +691,18 @@ pub async fn document_context(
     .bind(id)
     .fetch_one(store.pool())
     .await?;
-    let party = sqlx::query("SELECT kind, name, resident_id_sealed, uscc FROM case_parties WHERE case_id = $1 ORDER BY ordinal LIMIT 1")
+    let party = sqlx::query("SELECT kind, name, resident_id_sealed, uscc, address_sealed, phone_sealed, legal_representative FROM case_parties WHERE case_id = $1 ORDER BY ordinal LIMIT 1")
         .bind(id)
         .fetch_one(store.pool())
         .await?;
+    let opened = |column: &str, purpose: &str| -> Result<Option<String>> {
+        let sealed: Option<String> = party.try_get(column)?;
+        sealed.map(|s| keyring.open(purpose, &s)).transpose()
+    };
+    let (address, phone) = (
+        opened("address_sealed", ADDRESS)?,
+        opened("phone_sealed", PHONE)?,
+    );
     let sealed: Option<String> = party.try_get("resident_id_sealed")?;
     let resident_id = sealed
         .map(|s| keyring.open(RESIDENT_ID, &s))
@@ -655,10 +773,10 @@ pub async fn document_context(
             "kind": party.try_get::<String, _>("kind")?,
             "name": party.try_get::<String, _>("name")?,
             "uscc": party.try_get::<Option<String>, _>("uscc")?.unwrap_or_default(),
-            "legal_representative": TO_FILL,
+            "legal_representative": party.try_get::<Option<String>, _>("legal_representative")?.unwrap_or_else(|| TO_FILL.into()),
             "resident_id": resident_id,
-            "address": TO_FILL,
-            "mobile": "",
+            "address": address.unwrap_or_else(|| TO_FILL.into()),
+            "mobile": phone.unwrap_or_default(),
         },
         "facts": r.try_get::<Option<String>, _>("facts_found")?.unwrap_or_else(|| TO_FILL.into()),
         "evidence": evidence,

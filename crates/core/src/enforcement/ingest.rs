@@ -122,6 +122,12 @@ pub struct PartyRecord {
     pub resident_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub uscc: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub phone: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub legal_representative: Option<String>,
 }
 
 /// The facts the discretion engine looks at (see `discretion::Facts`).
@@ -561,6 +567,9 @@ fn prepare(
             name: party.name.clone(),
             resident_id: party.resident_id.clone(),
             uscc: party.uscc.clone(),
+            address: party.address.clone(),
+            phone: party.phone.clone(),
+            legal_representative: party.legal_representative.clone(),
         });
     }
     let sealed = match filed {
@@ -919,15 +928,23 @@ fn insert_cases(group: &[&Prepared], user: Option<i64>, now: i64) -> Sql {
 /// One multi-row INSERT of parties, joined to their cases by id when known, else by source
 /// key; None when the group has no parties.
 fn insert_parties(group: &[(Option<i64>, &Prepared)]) -> Option<Sql> {
+    use super::cases::{PARTY_COLUMN_COUNT, PARTY_COLUMNS};
     let by_id = group.iter().all(|(id, _)| id.is_some());
-    let mut sql = Sql::new(
-        "INSERT INTO case_parties (case_id, ordinal, kind, name, resident_id_sealed, resident_id_index, resident_id_masked, uscc) ",
-    );
-    sql.push(if by_id {
-        "VALUES "
+    let mut sql = Sql::new(&format!(
+        "INSERT INTO case_parties (case_id, ordinal, {PARTY_COLUMNS}) "
+    ));
+    if by_id {
+        sql.push("VALUES ");
     } else {
-        "SELECT c.id, v.column3, v.column4, v.column5, v.column6, v.column7, v.column8, v.column9 FROM (VALUES "
-    });
+        // VALUES (system, source id, ordinal, party columns…) joined to the inserted cases.
+        let columns: Vec<String> = (3..=3 + PARTY_COLUMN_COUNT)
+            .map(|n| format!("v.column{n}"))
+            .collect();
+        sql.push(&format!(
+            "SELECT c.id, {} FROM (VALUES ",
+            columns.join(", ")
+        ));
+    }
     let mut first = true;
     for (id, p) in group {
         for (n, s) in p.parties.iter().enumerate() {
@@ -940,21 +957,9 @@ fn insert_parties(group: &[(Option<i64>, &Prepared)]) -> Option<Sql> {
                     .push(", ")
                     .bind(p.source_id.as_str()),
             };
-            sql.push(", ")
-                .bind(n as i64)
-                .push(", ")
-                .bind(s.kind)
-                .push(", ")
-                .bind(s.name.as_str())
-                .push(", ")
-                .bind(s.sealed.clone())
-                .push(", ")
-                .bind(s.index.clone())
-                .push(", ")
-                .bind(s.masked.clone())
-                .push(", ")
-                .bind(s.uscc.clone())
-                .push(")");
+            sql.push(", ").bind(n as i64);
+            s.bind_values(&mut sql);
+            sql.push(")");
         }
     }
     if first {

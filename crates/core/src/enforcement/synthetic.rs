@@ -179,6 +179,9 @@ fn person(rng: &mut Xoshiro256PlusPlus) -> PartyRecord {
         name,
         resident_id: Some(format!("{first17}{check}")),
         uscc: None,
+        address: None,
+        phone: None,
+        legal_representative: None,
     }
 }
 
@@ -200,6 +203,9 @@ fn organisation(rng: &mut Xoshiro256PlusPlus) -> PartyRecord {
         name,
         resident_id: None,
         uscc: Some(format!("{first17}{check}")),
+        address: None,
+        phone: None,
+        legal_representative: None,
     }
 }
 

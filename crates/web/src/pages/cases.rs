@@ -233,6 +233,16 @@ async fn new_form(
         )
         .required()
         .hint("身份号码加密保存，页面只显示 330681********1234 形式。"),
+        Field::text(
+            "party_legal_representative",
+            "法定代表人（单位当事人）",
+            pick("party_legal_representative"),
+            50,
+        ),
+        Field::text("party_address", "住所（住址）", pick("party_address"), 200)
+            .hint("写入处罚决定书和送达回证；自然人的住址加密保存。"),
+        Field::text("party_phone", "联系电话", pick("party_phone"), 20)
+            .hint("手机号或带区号的固定电话，加密保存，页面只显示 138****5678 形式。"),
     ];
     page.submit = "立案";
     Ok(page)
@@ -276,6 +286,9 @@ fn parse(f: &FormData) -> Result<NewCase, Error> {
             } else {
                 None
             },
+            address: f.opt("party_address"),
+            phone: f.opt("party_phone"),
+            legal_representative: f.opt("party_legal_representative"),
         }],
     })
 }
@@ -505,6 +518,12 @@ async fn record(
                     .unwrap_or_default()
             ),
         ));
+        if let Some(l) = &p.legal_representative {
+            details.push(("法定代表人".into(), l.clone()));
+        }
+        if let Some(m) = &p.phone_masked {
+            details.push(("联系电话".into(), m.clone()));
+        }
     }
     for e in &d.events {
         details.push((
