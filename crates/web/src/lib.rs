@@ -267,6 +267,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/enforcement/templates", get(documents::list))
         .route(
+            "/enforcement/document-settings",
+            get(documents::settings).post(documents::set_settings),
+        )
+        .route(
             "/enforcement/templates/{code}",
             get(documents::show).post(documents::update),
         )

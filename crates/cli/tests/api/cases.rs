@@ -1105,3 +1105,100 @@ async fn the_party_legal_representative_address_and_phone_reach_the_decision_sea
         assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 1);
     }
 }
+
+#[tokio::test]
+async fn the_decision_names_the_department_s_account_reconsideration_body_and_court() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let (clerk, path) = filed_case(&app, COMPANY).await;
+        let before = decision_xml(&clerk, &path).await;
+        assert!(
+            before.contains("向（待填写）申请行政复议"),
+            "unset settings print as to be filled: {before}"
+        );
+        let bureau = app.department_id("诸暨市司法局").await;
+        let dk = app.department_id("店口镇人民政府").await;
+        let out = app.cli(&[
+            "user",
+            "create",
+            "--username",
+            "wenshu",
+            "--display-name",
+            "文书管理",
+            "--department-id",
+            &bureau.to_string(),
+            "--role",
+            "supervisor",
+        ]);
+        let otp = String::from_utf8_lossy(&out.stdout)
+            .rsplit(' ')
+            .next()
+            .unwrap()
+            .trim()
+            .to_string();
+        let sup = app.browser();
+        assert_eq!(
+            sup.login("wenshu", &otp).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        sup.change_password(&otp, PASSWORD).await;
+        let settings_page = format!("/enforcement/document-settings?department_id={dk}");
+        // A clerk may not change them; a malformed account is refused and nothing is saved.
+        assert_eq!(
+            clerk.get(&settings_page).await.status(),
+            StatusCode::FORBIDDEN
+        );
+        let dk_s = dk.to_string();
+        let fields = |account: &'static str| {
+            [
+                ("department_id", dk_s.clone()),
+                ("payment_bank", "中国农业银行诸暨店口支行".to_string()),
+                ("payment_account", account.to_string()),
+                ("reconsideration_body", "诸暨市人民政府".to_string()),
+                ("court", "绍兴市越城区人民法院".to_string()),
+            ]
+        };
+        let bad = post_settings(&sup, &settings_page, fields("ABC-123")).await;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.text().await.unwrap().contains("只应包含数字"));
+        assert!(
+            decision_xml(&clerk, &path)
+                .await
+                .contains("向（待填写）申请行政复议")
+        );
+        let ok = post_settings(&sup, &settings_page, fields("1922 0101 0400 12345")).await;
+        assert_eq!(ok.status(), StatusCode::SEE_OTHER);
+        let shown = sup.text(&settings_page).await;
+        assert!(shown.contains("绍兴市越城区人民法院"), "{shown}");
+        let after = decision_xml(&clerk, &path).await;
+        assert!(
+            after.contains("向诸暨市人民政府申请行政复议")
+                && after.contains("向绍兴市越城区人民法院提起行政诉讼"),
+            "{after}"
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_log WHERE object_type = 'document_settings'")
+                .await,
+            1
+        );
+    }
+}
+
+async fn decision_xml(b: &Browser, path: &str) -> String {
+    let r = b
+        .get(&format!("{path}/documents/penalty_decision.docx"))
+        .await;
+    assert_eq!(r.status(), StatusCode::OK);
+    document_xml(&r.bytes().await.unwrap())
+}
+
+async fn post_settings(
+    sup: &Browser,
+    page: &str,
+    form: [(&'static str, String); 5],
+) -> reqwest::Response {
+    let html = sup.text(page).await;
+    let mut all = vec![("csrf", csrf_of(&html))];
+    all.extend(form);
+    sup.post("/enforcement/document-settings", &all).await
+}

@@ -684,7 +684,7 @@ pub async fn document_context(
     actor.require(Permission::CaseHandle)?;
     let detail = get(store, actor, id).await?;
     let r = sqlx::query(
-        "SELECT d.issuer_abbr, c.decided_on, c.prior_notice_on, c.closed_on, c.outcome, c.fine_fen, c.hearing_right, c.facts_found, c.evidence,
+        "SELECT d.issuer_abbr, c.department_id, c.decided_on, c.prior_notice_on, c.closed_on, c.outcome, c.fine_fen, c.hearing_right, c.facts_found, c.evidence,
             c.waived, c.hearing_requested, c.paid_on, c.surcharge_fen
          FROM cases c JOIN departments d ON d.id = c.department_id WHERE c.id = $1",
     )
@@ -695,6 +695,7 @@ pub async fn document_context(
         .bind(id)
         .fetch_one(store.pool())
         .await?;
+    let settings = super::documents::settings(store, r.try_get("department_id")?).await?;
     let opened = |column: &str, purpose: &str| -> Result<Option<String>> {
         let sealed: Option<String> = party.try_get(column)?;
         sealed.map(|s| keyring.open(purpose, &s)).transpose()
@@ -792,9 +793,12 @@ pub async fn document_context(
         "discretion": "",
         "no_penalty_reason": TO_FILL,
         "penalty": { "fine": outcome.as_deref() == Some("fine"), "description": description },
-        "payment": { "bank": TO_FILL, "account": TO_FILL },
-        "reconsideration_body": TO_FILL,
-        "court": TO_FILL,
+        "payment": {
+            "bank": settings.payment_bank.unwrap_or_else(|| TO_FILL.into()),
+            "account": settings.payment_account.unwrap_or_else(|| TO_FILL.into()),
+        },
+        "reconsideration_body": settings.reconsideration_body.unwrap_or_else(|| TO_FILL.into()),
+        "court": settings.court.unwrap_or_else(|| TO_FILL.into()),
         "contact": { "name": actor.display_name, "phone": TO_FILL, "address": TO_FILL },
         "handlers": [actor.display_name],
         "approver": TO_FILL,

@@ -340,3 +340,102 @@ mod tests {
         );
     }
 }
+
+/// What a department's decisions name besides the case (its 罚款缴纳 bank and account, its
+/// reconsideration body and court); unset fields print as `cases::TO_FILL`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct DocumentSettings {
+    pub payment_bank: Option<String>,
+    pub payment_account: Option<String>,
+    pub reconsideration_body: Option<String>,
+    pub court: Option<String>,
+}
+
+/// The settings of department `department_id` (all unset when never saved).
+pub async fn settings(store: &Store, department_id: i64) -> Result<DocumentSettings> {
+    let row = sqlx::query(
+        "SELECT payment_bank, payment_account, reconsideration_body, court FROM document_settings WHERE department_id = $1",
+    )
+    .bind(department_id)
+    .fetch_optional(store.pool())
+    .await?;
+    Ok(match row {
+        None => DocumentSettings::default(),
+        Some(r) => DocumentSettings {
+            payment_bank: r.try_get("payment_bank")?,
+            payment_account: r.try_get("payment_account")?,
+            reconsideration_body: r.try_get("reconsideration_body")?,
+            court: r.try_get("court")?,
+        },
+    })
+}
+
+/// Saves department `department_id`'s settings (blank fields unset), audited.
+pub async fn set_settings(
+    store: &Store,
+    actor: &Actor,
+    department_id: i64,
+    input: &DocumentSettings,
+) -> Result<()> {
+    actor.require(Permission::CatalogManage)?;
+    let field = |name: &'static str, label: &str, v: &Option<String>, max: usize| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .map(|v| crate::org::rules::text(name, label, v, max))
+            .transpose()
+    };
+    let clean = DocumentSettings {
+        payment_bank: field("payment_bank", "缴款银行", &input.payment_bank, 100)?,
+        payment_account: field("payment_account", "缴款账号", &input.payment_account, 40)?,
+        reconsideration_body: field(
+            "reconsideration_body",
+            "行政复议机关",
+            &input.reconsideration_body,
+            100,
+        )?,
+        court: field("court", "管辖法院", &input.court, 100)?,
+    };
+    if let Some(a) = &clean.payment_account
+        && !a
+            .chars()
+            .all(|c| c.is_ascii_digit() || c == ' ' || c == '-')
+    {
+        return Err(Error::invalid(
+            "payment_account",
+            format!("缴款账号“{a}”只应包含数字、空格和连字符。"),
+        ));
+    }
+    crate::org::service::department(store, actor, department_id)
+        .await
+        .map_err(|_| Error::invalid("department_id", "部门不存在或不在您的权限范围内。"))?;
+    let mut tx = store.begin().await?;
+    sqlx::query("DELETE FROM document_settings WHERE department_id = $1")
+        .bind(department_id)
+        .execute(tx.conn())
+        .await?;
+    sqlx::query(
+        "INSERT INTO document_settings (department_id, payment_bank, payment_account, reconsideration_body, court, updated_by, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(department_id)
+    .bind(&clean.payment_bank)
+    .bind(&clean.payment_account)
+    .bind(&clean.reconsideration_body)
+    .bind(&clean.court)
+    .bind(&actor.display_name)
+    .bind(now_ms())
+    .execute(tx.conn())
+    .await?;
+    crate::audit::record(
+        &mut tx,
+        actor,
+        "update",
+        "document_settings",
+        Some(department_id.to_string()),
+        json!(clean),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

@@ -36,7 +36,14 @@ pub async fn list(State(state): State<AppState>, s: Signed) -> Result<Response, 
         layout: layout(&s),
         title: "执法文书模板".into(),
         intro: "按 GB/T 9704 版式生成 .docx。模板可由管理员直接修改，无需升级系统；保存前用示例案件检查能否完整填充。".into(),
-        actions: Vec::new(),
+        actions: if s.actor.can(Permission::CatalogManage) {
+            vec![link(
+                "/enforcement/document-settings",
+                "执法文书信息（缴款账号、复议机关、法院）",
+            )]
+        } else {
+            Vec::new()
+        },
         filters: Vec::new(),
         count_text: format!("共 {} 种文书", rows.len()),
         headers: vec!["文书", "代码", "版本", "最后修改", "预览"],
@@ -117,4 +124,96 @@ pub async fn sample(
         bytes,
     )
         .into_response())
+}
+
+#[derive(serde::Deserialize)]
+pub struct SettingsQuery {
+    department_id: Option<i64>,
+}
+
+/// The form for one department's document settings, filled with what is saved.
+async fn settings_page(
+    state: &AppState,
+    s: &Signed,
+    department_id: Option<i64>,
+    shown: Option<&documents::DocumentSettings>,
+) -> Result<FormPage, PageError> {
+    let depts = fazhi_core::org::service::departments(&state.store, &s.actor).await?;
+    let chosen = department_id.or(depts.first().map(|d| d.id));
+    let saved = match (shown, chosen) {
+        (Some(v), _) => v.clone(),
+        (None, Some(id)) => documents::settings(&state.store, id).await?,
+        (None, None) => documents::DocumentSettings::default(),
+    };
+    let mut page = FormPage::new(layout(s), "执法文书信息", "/enforcement/document-settings");
+    page.intro = "行政处罚决定书据此写明罚款缴纳的银行和账号、行政复议机关和管辖法院（集中管辖的，填写指定的法院）。未填写的，文书中显示“（待填写）”。".into();
+    let value = |v: &Option<String>| v.clone().unwrap_or_default();
+    page.fields = vec![
+        Field::select(
+            "department_id",
+            "部门",
+            depts
+                .iter()
+                .map(|d| (d.id.to_string(), d.name.clone()))
+                .collect(),
+            &chosen.map(|c| c.to_string()).unwrap_or_default(),
+        ),
+        Field::text("payment_bank", "缴款银行", value(&saved.payment_bank), 100),
+        Field::text(
+            "payment_account",
+            "缴款账号",
+            value(&saved.payment_account),
+            40,
+        ),
+        Field::text(
+            "reconsideration_body",
+            "行政复议机关",
+            value(&saved.reconsideration_body),
+            100,
+        )
+        .hint("例如：诸暨市人民政府（《行政复议法》第二十四条）。"),
+        Field::text("court", "管辖法院", value(&saved.court), 100),
+    ];
+    Ok(page)
+}
+
+pub async fn settings(
+    State(state): State<AppState>,
+    s: Signed,
+    axum::extract::Query(q): axum::extract::Query<SettingsQuery>,
+) -> Result<Response, PageError> {
+    require(&s, Permission::CatalogManage)?;
+    Ok(settings_page(&state, &s, q.department_id, None)
+        .await?
+        .into_response())
+}
+
+pub async fn set_settings(
+    State(state): State<AppState>,
+    s: Signed,
+    f: FormData,
+) -> Result<Response, PageError> {
+    require(&s, Permission::CatalogManage)?;
+    let input = documents::DocumentSettings {
+        payment_bank: f.opt("payment_bank"),
+        payment_account: f.opt("payment_account"),
+        reconsideration_body: f.opt("reconsideration_body"),
+        court: f.opt("court"),
+    };
+    let department = f.get("department_id").trim().parse::<i64>().ok();
+    let result = match department {
+        Some(id) => documents::set_settings(&state.store, &s.actor, id, &input).await,
+        None => Err(fazhi_core::Error::invalid("department_id", "请选择部门。")),
+    };
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!(
+            "/enforcement/document-settings?department_id={}",
+            department.unwrap_or_default()
+        ))
+        .into_response()),
+        Err(e) => form_error(
+            settings_page(&state, &s, department, Some(&input)).await?,
+            e,
+        ),
+    }
 }
