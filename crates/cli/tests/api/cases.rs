@@ -808,6 +808,13 @@ async fn a_decision_outside_the_benchmark_needs_a_written_reason_and_is_flagged(
             app.count("SELECT COUNT(*) FROM cases WHERE discretion = 'outside' AND deviation_reason IS NOT NULL").await,
             1
         );
+        // The decision itself states the benchmark's recommendation and the reason for leaving it.
+        let xml = decision_xml(&clerk, &path).await;
+        assert!(
+            xml.contains("对照本机关的行政处罚裁量基准：建议罚款")
+                && xml.contains("本决定未按该基准作出，理由是：当事人多次占道，经劝导仍拒不改正"),
+            "{xml}"
+        );
     }
 }
 

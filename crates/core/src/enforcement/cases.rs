@@ -696,6 +696,17 @@ pub async fn document_context(
         .fetch_one(store.pool())
         .await?;
     let settings = super::documents::settings(store, r.try_get("department_id")?).await?;
+    // The decision states how the benchmark was applied (and why it was departed from).
+    let discretion_text = match discretion_of(store, id).await? {
+        (_, None, _) => String::new(),
+        (_, Some(recommendation), reason) => {
+            let mut t = format!("对照本机关的行政处罚裁量基准：{recommendation}。");
+            if let Some(reason) = reason {
+                t.push_str(&format!("本决定未按该基准作出，理由是：{reason}。"));
+            }
+            t
+        }
+    };
     let opened = |column: &str, purpose: &str| -> Result<Option<String>> {
         let sealed: Option<String> = party.try_get(column)?;
         sealed.map(|s| keyring.open(purpose, &s)).transpose()
@@ -790,7 +801,7 @@ pub async fn document_context(
         },
         "hearing_right": flag(r.try_get("hearing_right")?),
         "defence": defence,
-        "discretion": "",
+        "discretion": discretion_text,
         "no_penalty_reason": TO_FILL,
         "penalty": { "fine": outcome.as_deref() == Some("fine"), "description": description },
         "payment": {
