@@ -7,6 +7,8 @@ CREATE TABLE document_settings (
     payment_account TEXT,
     reconsideration_body TEXT,
     court TEXT,
+    contact_phone TEXT,
+    contact_address TEXT,
     updated_by TEXT NOT NULL,
     updated_at BIGINT NOT NULL
 );

@@ -1163,6 +1163,8 @@ async fn the_decision_names_the_department_s_account_reconsideration_body_and_co
                 ("payment_account", account.to_string()),
                 ("reconsideration_body", "诸暨市人民政府".to_string()),
                 ("court", "绍兴市越城区人民法院".to_string()),
+                ("contact_phone", "0575-87051234".to_string()),
+                ("contact_address", "诸暨市店口镇中央路1号".to_string()),
             ]
         };
         let bad = post_settings(&sup, &settings_page, fields("ABC-123")).await;
@@ -1183,6 +1185,15 @@ async fn the_decision_names_the_department_s_account_reconsideration_body_and_co
                 && after.contains("向绍兴市越城区人民法院提起行政诉讼"),
             "{after}"
         );
+        let r = clerk
+            .get(&format!("{path}/documents/prior_notice.docx"))
+            .await;
+        let notice = document_xml(&r.bytes().await.unwrap());
+        assert!(
+            notice.contains("联系电话：0575-87051234")
+                && notice.contains("地址：诸暨市店口镇中央路1号"),
+            "{notice}"
+        );
         assert_eq!(
             app.count("SELECT COUNT(*) FROM audit_log WHERE object_type = 'document_settings'")
                 .await,
@@ -1202,7 +1213,7 @@ async fn decision_xml(b: &Browser, path: &str) -> String {
 async fn post_settings(
     sup: &Browser,
     page: &str,
-    form: [(&'static str, String); 5],
+    form: [(&'static str, String); 7],
 ) -> reqwest::Response {
     let html = sup.text(page).await;
     let mut all = vec![("csrf", csrf_of(&html))];

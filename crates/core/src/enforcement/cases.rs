@@ -810,7 +810,11 @@ pub async fn document_context(
         },
         "reconsideration_body": settings.reconsideration_body.unwrap_or_else(|| TO_FILL.into()),
         "court": settings.court.unwrap_or_else(|| TO_FILL.into()),
-        "contact": { "name": actor.display_name, "phone": TO_FILL, "address": TO_FILL },
+        "contact": {
+            "name": actor.display_name,
+            "phone": settings.contact_phone.clone().unwrap_or_else(|| TO_FILL.into()),
+            "address": settings.contact_address.clone().unwrap_or_else(|| TO_FILL.into()),
+        },
         "handlers": [actor.display_name],
         "approver": TO_FILL,
         "delivery": { "document": document_name, "place": TO_FILL, "method": TO_FILL },

@@ -349,12 +349,16 @@ pub struct DocumentSettings {
     pub payment_account: Option<String>,
     pub reconsideration_body: Option<String>,
     pub court: Option<String>,
+    /// Where the party states and defends itself (事先告知书): the department's telephone and
+    /// address.
+    pub contact_phone: Option<String>,
+    pub contact_address: Option<String>,
 }
 
 /// The settings of department `department_id` (all unset when never saved).
 pub async fn settings(store: &Store, department_id: i64) -> Result<DocumentSettings> {
     let row = sqlx::query(
-        "SELECT payment_bank, payment_account, reconsideration_body, court FROM document_settings WHERE department_id = $1",
+        "SELECT payment_bank, payment_account, reconsideration_body, court, contact_phone, contact_address FROM document_settings WHERE department_id = $1",
     )
     .bind(department_id)
     .fetch_optional(store.pool())
@@ -366,6 +370,8 @@ pub async fn settings(store: &Store, department_id: i64) -> Result<DocumentSetti
             payment_account: r.try_get("payment_account")?,
             reconsideration_body: r.try_get("reconsideration_body")?,
             court: r.try_get("court")?,
+            contact_phone: r.try_get("contact_phone")?,
+            contact_address: r.try_get("contact_address")?,
         },
     })
 }
@@ -395,6 +401,8 @@ pub async fn set_settings(
             100,
         )?,
         court: field("court", "管辖法院", &input.court, 100)?,
+        contact_phone: field("contact_phone", "联系电话", &input.contact_phone, 30)?,
+        contact_address: field("contact_address", "联系地址", &input.contact_address, 200)?,
     };
     if let Some(a) = &clean.payment_account
         && !a
@@ -415,14 +423,16 @@ pub async fn set_settings(
         .execute(tx.conn())
         .await?;
     sqlx::query(
-        "INSERT INTO document_settings (department_id, payment_bank, payment_account, reconsideration_body, court, updated_by, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        "INSERT INTO document_settings (department_id, payment_bank, payment_account, reconsideration_body, court, contact_phone, contact_address, updated_by, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(department_id)
     .bind(&clean.payment_bank)
     .bind(&clean.payment_account)
     .bind(&clean.reconsideration_body)
     .bind(&clean.court)
+    .bind(&clean.contact_phone)
+    .bind(&clean.contact_address)
     .bind(&actor.display_name)
     .bind(now_ms())
     .execute(tx.conn())

@@ -173,6 +173,18 @@ async fn settings_page(
         )
         .hint("例如：诸暨市人民政府（《行政复议法》第二十四条）。"),
         Field::text("court", "管辖法院", value(&saved.court), 100),
+        Field::text(
+            "contact_phone",
+            "联系电话（事先告知书）",
+            value(&saved.contact_phone),
+            30,
+        ),
+        Field::text(
+            "contact_address",
+            "联系地址（事先告知书）",
+            value(&saved.contact_address),
+            200,
+        ),
     ];
     Ok(page)
 }
@@ -199,6 +211,8 @@ pub async fn set_settings(
         payment_account: f.opt("payment_account"),
         reconsideration_body: f.opt("reconsideration_body"),
         court: f.opt("court"),
+        contact_phone: f.opt("contact_phone"),
+        contact_address: f.opt("contact_address"),
     };
     let department = f.get("department_id").trim().parse::<i64>().ok();
     let result = match department {
