@@ -1043,6 +1043,8 @@ async fn the_party_legal_representative_address_and_phone_reach_the_decision_sea
                 ("party_legal_representative", "王建国"),
                 ("party_address", "诸暨市店口镇解放路88号"),
                 ("party_phone", "13857512345"),
+                ("origin", "投诉举报"),
+                ("summary", "群众投诉当事人在解放路占道经营，经现场检查属实"),
             ],
         )
         .await;
@@ -1070,6 +1072,15 @@ async fn the_party_legal_representative_address_and_phone_reach_the_decision_sea
             xml.contains("法定代表人：王建国") && xml.contains("住所：诸暨市店口镇解放路88号"),
             "{xml}"
         );
+        let r = clerk
+            .get(&format!("{path}/documents/filing_approval.docx"))
+            .await;
+        let filing = document_xml(&r.bytes().await.unwrap());
+        assert!(
+            filing.contains("案件来源：投诉举报")
+                && filing.contains("简要案情：群众投诉当事人在解放路占道经营，经现场检查属实"),
+            "{filing}"
+        );
         // Bad details are refused with what was wrong, and nothing is filed.
         let dk = app.department_id("店口镇人民政府").await;
         for (fields, expected) in [
@@ -1090,6 +1101,15 @@ async fn the_party_legal_representative_address_and_phone_reach_the_decision_sea
                     ("party_phone", "12345"),
                 ],
                 "联系电话“12345”应为",
+            ),
+            (
+                [
+                    ("party_kind", "organisation"),
+                    ("party_code", COMPANY[2]),
+                    ("party_legal_representative", ""),
+                    ("origin", "路上看到"),
+                ],
+                "案件来源“路上看到”应为",
             ),
         ] {
             let form = clerk.text("/enforcement/cases/new").await;

@@ -86,7 +86,20 @@ pub struct NewCase {
     /// Life, health or financial safety with harmful consequences (5-year limitation).
     pub grave: bool,
     pub parties: Vec<NewParty>,
+    /// 案件来源: one of `ORIGINS`.
+    pub origin: Option<String>,
+    /// 简要案情, for the filing approval.
+    pub summary: Option<String>,
 }
+
+/// How a case may come to an agency (案件来源).
+pub const ORIGINS: [&str; 5] = [
+    "监督检查",
+    "投诉举报",
+    "其他机关移送",
+    "上级机关交办",
+    "其他",
+];
 
 #[derive(Clone, Debug, Serialize)]
 pub struct PartyView {
@@ -332,6 +345,28 @@ pub async fn file(
     limitation(cal, input.act_ended_on, input.discovered_on, input.grave)
         .map_err(|m| Error::invalid("act_ended_on", m))?;
     let parties = check_parties(keyring, &input.parties, input.filed_on)?;
+    let origin = match input
+        .origin
+        .as_deref()
+        .map(str::trim)
+        .filter(|o| !o.is_empty())
+    {
+        None => None,
+        Some(o) if ORIGINS.contains(&o) => Some(o.to_string()),
+        Some(o) => {
+            return Err(Error::invalid(
+                "origin",
+                format!("案件来源“{o}”应为：{}。", ORIGINS.join("、")),
+            ));
+        }
+    };
+    let summary = input
+        .summary
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(|s| crate::org::rules::text("summary", "简要案情", s, 1000))
+        .transpose()?;
     let dept = crate::org::service::department(store, actor, input.department_id)
         .await
         .map_err(|_| Error::invalid("department_id", "办案部门不存在或不在您的权限范围内。"))?;
@@ -383,8 +418,8 @@ pub async fn file(
     let mut tx = store.begin().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO cases (source_system, source_id, procedure, stage, item_code, cause, department_id, region_id,
-            act_ended_on, discovered_on, filed_on, grave, created_by, created_at, updated_at)
-         VALUES ('fazhi', $1, 'general', 'filed', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11) RETURNING id",
+            act_ended_on, discovered_on, filed_on, grave, created_by, created_at, updated_at, origin, summary)
+         VALUES ('fazhi', $1, 'general', 'filed', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13) RETURNING id",
     )
     .bind(&source_id)
     .bind(&item.code)
@@ -397,6 +432,8 @@ pub async fn file(
     .bind(i64::from(input.grave))
     .bind(actor.user_id)
     .bind(now)
+    .bind(&origin)
+    .bind(&summary)
     .fetch_one(tx.conn())
     .await
     .map_err(|e| Error::on_write("案件")(e.into()))?;
@@ -684,7 +721,7 @@ pub async fn document_context(
     actor.require(Permission::CaseHandle)?;
     let detail = get(store, actor, id).await?;
     let r = sqlx::query(
-        "SELECT d.issuer_abbr, c.department_id, c.decided_on, c.prior_notice_on, c.closed_on, c.outcome, c.fine_fen, c.hearing_right, c.facts_found, c.evidence,
+        "SELECT d.issuer_abbr, c.department_id, c.origin, c.summary, c.decided_on, c.prior_notice_on, c.closed_on, c.outcome, c.fine_fen, c.hearing_right, c.facts_found, c.evidence,
             c.waived, c.hearing_requested, c.paid_on, c.surcharge_fen
          FROM cases c JOIN departments d ON d.id = c.department_id WHERE c.id = $1",
     )
@@ -779,8 +816,8 @@ pub async fn document_context(
         "rectification_seq": TO_FILL,
         "notice_seq": TO_FILL,
         "cause": c.cause,
-        "source": TO_FILL,
-        "summary": TO_FILL,
+        "source": r.try_get::<Option<String>, _>("origin")?.unwrap_or_else(|| TO_FILL.into()),
+        "summary": r.try_get::<Option<String>, _>("summary")?.unwrap_or_else(|| TO_FILL.into()),
         "party": {
             "kind": party.try_get::<String, _>("kind")?,
             "name": party.try_get::<String, _>("name")?,

@@ -224,6 +224,19 @@ async fn new_form(
             ],
             &pick("party_kind"),
         ),
+        Field::select(
+            "origin",
+            "案件来源",
+            std::iter::once((String::new(), "（请选择）".to_string()))
+                .chain(
+                    cases::ORIGINS
+                        .iter()
+                        .map(|o| (o.to_string(), o.to_string())),
+                )
+                .collect(),
+            &pick("origin"),
+        ),
+        Field::textarea("summary", "简要案情", pick("summary")),
         Field::text("party_name", "当事人名称（姓名）", pick("party_name"), 100).required(),
         Field::text(
             "party_code",
@@ -273,6 +286,8 @@ fn parse(f: &FormData) -> Result<NewCase, Error> {
         discovered_on: date("discovered_on", "发现日")?,
         filed_on: date("filed_on", "立案日")?,
         grave: f.get("grave") == "1",
+        origin: f.opt("origin"),
+        summary: f.opt("summary"),
         parties: vec![NewParty {
             kind,
             name: f.get("party_name").to_string(),
