@@ -3,7 +3,7 @@ use std::time::Duration;
 
 use sqlx::AnyConnection;
 use sqlx::any::AnyPoolOptions;
-use sqlx::{Any, AnyPool, Executor};
+use sqlx::{Any, AnyPool, AssertSqlSafe, Executor};
 
 use crate::{Result, Sql, StoreError};
 
@@ -163,6 +163,35 @@ impl Store {
             inner,
             backend: self.backend,
         })
+    }
+
+    /// Refreshes the planner's statistics of `tables` (fixed names, never input). On SQLite the
+    /// indexes of those tables are also marked `noskipscan`: lists page by keyset, and given
+    /// statistics SQLite paged on by skip-scanning an index led by a column of few values (a
+    /// town) and sorting (0.15 s) instead of walking an index in key order.
+    pub async fn analyze(&self, tables: &[&str]) -> Result<()> {
+        let mut conn = self.conn().await?;
+        for table in tables {
+            sqlx::query(AssertSqlSafe(format!("ANALYZE {table}")))
+                .execute(&mut *conn)
+                .await?;
+        }
+        if self.backend == Backend::Sqlite {
+            for table in tables {
+                sqlx::query(
+                    "UPDATE sqlite_stat1 SET stat = stat || ' noskipscan'
+                     WHERE tbl = $1 AND stat NOT LIKE '%noskipscan%'",
+                )
+                .bind(*table)
+                .execute(&mut *conn)
+                .await?;
+            }
+            // Reloads the statistics just written.
+            sqlx::query("ANALYZE sqlite_schema")
+                .execute(&mut *conn)
+                .await?;
+        }
+        Ok(())
     }
 
     /// Answers whether the database responds (for `/healthz`).

@@ -114,42 +114,36 @@ impl Scope {
     /// town, a department without sub-units) is an equality instead, which indexes serve.
     pub fn condition(&self, alias: &str, cols: ScopeColumns) -> Sql {
         let mut sql = Sql::default();
+        let equal = |sql: &mut Sql, column: &str, id: i64| {
+            sql.push(&format!("{alias}.{column} = ")).bind(id);
+        };
+        let per_row = |sql: &mut Sql, table: &str, column: &str, path: &str| {
+            sql.push("(SELECT scope_node.path LIKE ")
+                .bind(format!("{path}%"))
+                .push(&format!(
+                    " FROM {table} scope_node WHERE scope_node.id = {alias}.{column})"
+                ));
+        };
         match self.kind {
             DataScope::All => {
                 sql.push("1 = 1");
             }
-            DataScope::Region if self.region_leaf && node_of(&self.region_path).is_some() => {
-                let id = node_of(&self.region_path).unwrap_or_default();
-                sql.push(&format!("{alias}.{} = ", cols.region)).bind(id);
-            }
+            DataScope::Region => match node_of(&self.region_path).filter(|_| self.region_leaf) {
+                Some(id) => equal(&mut sql, cols.region, id),
+                None => per_row(&mut sql, "regions", cols.region, &self.region_path),
+            },
+            DataScope::Department => equal(&mut sql, cols.department, self.department_id),
             DataScope::DepartmentTree if self.department_leaf => {
-                sql.push(&format!("{alias}.{} = ", cols.department))
-                    .bind(self.department_id);
+                equal(&mut sql, cols.department, self.department_id)
             }
-            DataScope::Region => {
-                sql.push("(SELECT scope_node.path LIKE ")
-                    .bind(format!("{}%", self.region_path))
-                    .push(&format!(
-                        " FROM regions scope_node WHERE scope_node.id = {alias}.{})",
-                        cols.region
-                    ));
-            }
-            DataScope::Department => {
-                sql.push(&format!("{alias}.{} = ", cols.department))
-                    .bind(self.department_id);
-            }
-            DataScope::DepartmentTree => {
-                sql.push("(SELECT scope_node.path LIKE ")
-                    .bind(format!("{}%", self.department_path))
-                    .push(&format!(
-                        " FROM departments scope_node WHERE scope_node.id = {alias}.{})",
-                        cols.department
-                    ));
-            }
+            DataScope::DepartmentTree => per_row(
+                &mut sql,
+                "departments",
+                cols.department,
+                &self.department_path,
+            ),
             DataScope::Own => match self.user_id {
-                Some(user) => {
-                    sql.push(&format!("{alias}.{} = ", cols.owner)).bind(user);
-                }
+                Some(user) => equal(&mut sql, cols.owner, user),
                 None => {
                     sql.push("1 = 0");
                 }

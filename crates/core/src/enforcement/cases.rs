@@ -225,31 +225,21 @@ struct Details {
 }
 
 fn check_details(keyring: &Keyring, name: &str, p: &NewParty) -> Result<Details> {
-    let present = |v: &Option<String>| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(str::to_string)
-    };
-    let address = present(&p.address)
-        .map(|a| crate::org::rules::text("address", "住所（住址）", &a, 200))
-        .transpose()?;
-    let legal_representative = match (present(&p.legal_representative), p.kind) {
-        (Some(_), PartyKind::Person) => {
-            return Err(Error::invalid(
-                "legal_representative",
-                format!("当事人 {name} 是自然人，没有法定代表人。"),
-            ));
-        }
-        (Some(l), PartyKind::Organisation) => Some(crate::org::rules::text(
+    use crate::org::rules::optional_text;
+    let address = optional_text("address", "住所（住址）", p.address.as_deref(), 200)?;
+    let legal_representative = optional_text(
+        "legal_representative",
+        "法定代表人",
+        p.legal_representative.as_deref(),
+        50,
+    )?;
+    if legal_representative.is_some() && p.kind == PartyKind::Person {
+        return Err(Error::invalid(
             "legal_representative",
-            "法定代表人",
-            &l,
-            50,
-        )?),
-        (None, _) => None,
-    };
-    let phone = present(&p.phone)
+            format!("当事人 {name} 是自然人，没有法定代表人。"),
+        ));
+    }
+    let phone = optional_text("phone", "联系电话", p.phone.as_deref(), 30)?
         .map(|v| check_phone(name, &v))
         .transpose()?;
     Ok(Details {
@@ -360,13 +350,8 @@ pub async fn file(
             ));
         }
     };
-    let summary = input
-        .summary
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(|s| crate::org::rules::text("summary", "简要案情", s, 1000))
-        .transpose()?;
+    let summary =
+        crate::org::rules::optional_text("summary", "简要案情", input.summary.as_deref(), 1000)?;
     let dept = crate::org::service::department(store, actor, input.department_id)
         .await
         .map_err(|_| Error::invalid("department_id", "办案部门不存在或不在您的权限范围内。"))?;

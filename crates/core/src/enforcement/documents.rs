@@ -385,11 +385,7 @@ pub async fn set_settings(
 ) -> Result<()> {
     actor.require(Permission::CatalogManage)?;
     let field = |name: &'static str, label: &str, v: &Option<String>, max: usize| {
-        v.as_deref()
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-            .map(|v| crate::org::rules::text(name, label, v, max))
-            .transpose()
+        crate::org::rules::optional_text(name, label, v.as_deref(), max)
     };
     let clean = DocumentSettings {
         payment_bank: field("payment_bank", "缴款银行", &input.payment_bank, 100)?,

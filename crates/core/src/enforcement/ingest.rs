@@ -878,28 +878,9 @@ impl<'a> Ingest<'a> {
         // After a large batch the planner's statistics are stale (PostgreSQL: until autovacuum
         // comes round) or missing: case lists planned without them read far more than a page
         // (PostgreSQL p99 0.45 s instead of 13 ms after a million cases; SQLite, not knowing a
-        // department holds few cases, walks a town's 43,000). SQLite is told not to skip-scan
-        // the indexes led by town or department: with statistics it paged on that way and
-        // sorted (0.15 s) instead of walking (item, stage, id) in order.
+        // department holds few cases, walks a town's 43,000).
         if self.report.inserted + self.report.updated >= ANALYZE_AFTER {
-            let mut conn = self.store.conn().await?;
-            for table in ["cases", "case_parties"] {
-                sqlx::query(sqlx::AssertSqlSafe(format!("ANALYZE {table}")))
-                    .execute(&mut *conn)
-                    .await?;
-            }
-            if self.store.backend() == fazhi_store::Backend::Sqlite {
-                sqlx::query(
-                    "UPDATE sqlite_stat1 SET stat = stat || ' noskipscan'
-                     WHERE tbl = 'cases' AND stat NOT LIKE '%noskipscan%'",
-                )
-                .execute(&mut *conn)
-                .await?;
-                // Reloads the statistics just written.
-                sqlx::query("ANALYZE sqlite_schema")
-                    .execute(&mut *conn)
-                    .await?;
-            }
+            self.store.analyze(&["cases", "case_parties"]).await?;
         }
         Ok(self.report)
     }
