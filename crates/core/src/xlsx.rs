@@ -47,6 +47,16 @@ fn cell_text(d: &Data) -> String {
 /// Reads the first sheet: checks the header row against `headers` and returns the data rows
 /// (cell texts) with their Excel row numbers, skipping empty rows.
 pub fn read(bytes: &[u8], headers: &[&str]) -> Result<Vec<(usize, Vec<String>)>> {
+    read_columns(bytes, headers, headers.len())
+}
+
+/// As `read`, where only the first `required` headers must be there: a sheet made from an
+/// older template, without the columns added to its end since, still reads.
+pub fn read_columns(
+    bytes: &[u8],
+    headers: &[&str],
+    required: usize,
+) -> Result<Vec<(usize, Vec<String>)>> {
     let mut book: Xlsx<_> = Xlsx::new(Cursor::new(bytes))
         .map_err(|_| Error::invalid("file", "无法读取该文件：请上传 .xlsx 格式的 Excel 文件。"))?;
     let sheet = book
@@ -59,7 +69,8 @@ pub fn read(bytes: &[u8], headers: &[&str]) -> Result<Vec<(usize, Vec<String>)>>
         .map(|r| r.iter().map(cell_text).collect())
         .unwrap_or_default();
     for (i, expected) in headers.iter().enumerate() {
-        if header.get(i).map(String::as_str) != Some(*expected) {
+        let found = header.get(i).map(String::as_str).filter(|h| !h.is_empty());
+        if found != Some(*expected) && (i < required || found.is_some()) {
             return Err(Error::invalid(
                 "file",
                 format!(

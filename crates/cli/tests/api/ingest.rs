@@ -200,6 +200,9 @@ async fn generated_cases_import_once_update_reject_by_line_and_never_half_import
             fazhi_store::Backend::Postgres => vec![
                 "CREATE FUNCTION boom() RETURNS trigger AS $$ BEGIN IF NEW.source_id = 'BOOM' THEN RAISE EXCEPTION 'boom'; END IF; RETURN NEW; END $$ LANGUAGE plpgsql",
                 "CREATE TRIGGER boom BEFORE INSERT ON cases FOR EACH ROW EXECUTE FUNCTION boom()",
+                // The bulk write runs as a replica (no per-row reference triggers); this one
+                // must fire all the same.
+                "ALTER TABLE cases ENABLE ALWAYS TRIGGER boom",
             ],
         };
         for t in trigger {
@@ -545,7 +548,7 @@ async fn a_hand_kept_ledger_imports_from_excel_with_each_bad_row_named() {
         bad_money[1] = "2024-0004";
         bad_money[17] = "两千";
         bad_money[10] = "路人";
-        let book = xlsx(&HEADERS, &[good, bad_id, bad_money]);
+        let book = xlsx(&HEADERS, &[good.clone(), bad_id, bad_money]);
         let (status, html) = upload_to(&clerk, "/enforcement/cases/import", book).await;
         assert_eq!(status, reqwest::StatusCode::OK);
         assert!(
@@ -567,6 +570,54 @@ async fn a_hand_kept_ledger_imports_from_excel_with_each_bad_row_named() {
                 .await,
             2
         );
+
+        // The optional last columns carry the party's details, the origin and the summary:
+        // address and phone sealed, the phone shown masked.
+        let mut detailed = good.clone();
+        detailed[1] = "2024-0005";
+        detailed.extend([
+            "诸暨市暨阳街道望云路 9 号",
+            "13857512345",
+            "",
+            "其他机关移送",
+            "公安机关移送。",
+        ]);
+        let mut bad_origin = detailed.clone();
+        bad_origin[1] = "2024-0006";
+        bad_origin[26] = "路过看到";
+        let (_, html) = upload_to(
+            &clerk,
+            "/enforcement/cases/import",
+            xlsx(&HEADERS, &[detailed, bad_origin]),
+        )
+        .await;
+        assert!(
+            html.contains("新增 1 件")
+                && html.contains("<td>3</td>")
+                && html.contains("origin“路过看到”"),
+            "{html}"
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM cases c JOIN case_parties p ON p.case_id = c.id WHERE c.source_id = '2024-0005' AND c.origin = '其他机关移送' AND c.summary = '公安机关移送。' AND p.phone_masked = '138****2345' AND p.address_sealed NOT LIKE '%望云路%'")
+                .await,
+            1
+        );
+        // A ledger from the older template, without those columns, still imports; a sheet
+        // whose columns are out of order does not.
+        let mut old = good.clone();
+        old[1] = "2024-0007";
+        let (_, html) = upload_to(
+            &clerk,
+            "/enforcement/cases/import",
+            xlsx(&HEADERS[..23], &[old.clone()]),
+        )
+        .await;
+        assert!(html.contains("新增 1 件"), "{html}");
+        let mut swapped = HEADERS;
+        swapped.swap(23, 24);
+        let (_, html) =
+            upload_to(&clerk, "/enforcement/cases/import", xlsx(&swapped, &[old])).await;
+        assert!(html.contains("第 1 行第 24 列应为“当事人住所”"), "{html}");
     }
 }
 
@@ -592,5 +643,32 @@ async fn the_documented_example_imports_with_a_party_s_sealed_details() {
                 .await,
             1
         );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM cases WHERE origin = '投诉举报' AND summary LIKE '群众投诉该公司%'")
+                .await,
+            1
+        );
+        // An origin outside the fixed list is refused with the list.
+        let dir = std::env::temp_dir().join(format!("fazhi-origin-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let bad = dir.join("bad.jsonl");
+        let line = std::fs::read_to_string(example)
+            .unwrap()
+            .lines()
+            .last()
+            .unwrap()
+            .replace("S1-HAND-0001", "S1-HAND-0002")
+            .replace("投诉举报", "路过看到");
+        std::fs::write(&bad, line).unwrap();
+        let r = json(&app.cli(&["import", "cases", bad.to_str().unwrap(), "--json"]));
+        assert_eq!(r["rejected"].as_u64(), Some(1), "{r}");
+        assert!(
+            r["errors"][0]["reason"]
+                .as_str()
+                .unwrap()
+                .contains("origin“路过看到”应为：监督检查"),
+            "{r}"
+        );
+        std::fs::remove_dir_all(&dir).ok();
     }
 }

@@ -106,6 +106,12 @@ pub struct CaseRecord {
     pub closed_on: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub archived_on: Option<String>,
+    /// 案件来源: one of `cases::ORIGINS`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    /// 简要案情, as the filing approval prints it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub summary: Option<String>,
 }
 
 fn general() -> String {
@@ -287,7 +293,7 @@ struct Prepared {
 }
 
 /// The columns an imported record sets, in the order of `Prepared::values`.
-const COLUMNS: [&str; 35] = [
+const COLUMNS: [&str; 37] = [
     "source_system",
     "source_id",
     "procedure",
@@ -323,6 +329,8 @@ const COLUMNS: [&str; 35] = [
     "discretion",
     "recommendation",
     "deviation_reason",
+    "origin",
+    "summary",
 ];
 
 fn day(field: &str, value: &str, problems: &mut Vec<String>) -> Option<NaiveDate> {
@@ -537,6 +545,20 @@ fn prepare(
     {
         p.push("deviation_reason 超过 2000 字".into());
     }
+    if let Some(o) = r.origin.as_deref().map(str::trim)
+        && !super::cases::ORIGINS.contains(&o)
+    {
+        p.push(format!(
+            "origin“{o}”应为：{}",
+            super::cases::ORIGINS.join("、")
+        ));
+    }
+    if r.summary
+        .as_deref()
+        .is_some_and(|s| s.chars().count() > 1000)
+    {
+        p.push("summary 超过 1000 字".into());
+    }
     if r.parties.len() > 50 {
         p.push("当事人超过 50 个".into());
     }
@@ -651,6 +673,8 @@ fn prepare(
         Arg::Text(verdict.code().into()),
         recommendation.map_or(Arg::Null, Arg::Text),
         r.deviation_reason.as_deref().map_or(Arg::Null, text),
+        r.origin.as_deref().map_or(Arg::Null, text),
+        r.summary.as_deref().map_or(Arg::Null, text),
     ];
     Ok(Prepared {
         source_system: r.source_system.trim().to_string(),

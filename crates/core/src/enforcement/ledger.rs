@@ -11,7 +11,7 @@ use crate::vault::Keyring;
 use crate::{Error, Result};
 use fazhi_store::Store;
 
-pub const HEADERS: [&str; 23] = [
+pub const HEADERS: [&str; 28] = [
     "来源系统",
     "来源编号",
     "程序",
@@ -35,7 +35,16 @@ pub const HEADERS: [&str; 23] = [
     "缴款日",
     "结案日",
     "归档日",
+    "当事人住所",
+    "当事人联系电话",
+    "法定代表人",
+    "案件来源",
+    "简要案情",
 ];
+
+/// The template's first columns, which every ledger has; those after them were added later
+/// and may be absent from a ledger made from the older template.
+const REQUIRED: usize = 23;
 
 fn xl(e: XlsxError) -> Error {
     Error::invalid("file", format!("无法生成 Excel 文件：{e}"))
@@ -100,9 +109,9 @@ fn record(r: &[String]) -> std::result::Result<CaseRecord, String> {
             name: cell(11),
             resident_id,
             uscc,
-            address: None,
-            phone: None,
-            legal_representative: None,
+            address: opt(23),
+            phone: opt(24),
+            legal_representative: opt(25),
         }],
         prior_notice_on: opt(13),
         decided_on: opt(14),
@@ -115,6 +124,8 @@ fn record(r: &[String]) -> std::result::Result<CaseRecord, String> {
         paid_fen: if opt(20).is_some() { fine_fen } else { 0 },
         closed_on: opt(21),
         archived_on: opt(22),
+        origin: opt(26),
+        summary: opt(27),
         ..CaseRecord::default()
     })
 }
@@ -126,7 +137,7 @@ pub async fn import(
     keyring: &Keyring,
     bytes: &[u8],
 ) -> Result<IngestReport> {
-    let rows = crate::xlsx::read(bytes, &HEADERS)?;
+    let rows = crate::xlsx::read_columns(bytes, &HEADERS, REQUIRED)?;
     let mut ingest = Ingest::begin(store, actor, keyring).await?;
     for (n, row) in rows {
         match record(&row) {
@@ -171,6 +182,11 @@ pub fn template() -> Result<Vec<u8>> {
         "2024-04-10",
         "2024-04-15",
         "2024-05-06",
+        "诸暨市暨阳街道某某路 1 号",
+        "0575-87012345",
+        "王某某",
+        "投诉举报",
+        "群众投诉该店在禁止区域内露天烧烤，执法人员现场检查属实。",
     ];
     for (c, v) in (0u16..).zip(example) {
         sheet.write_string(1, c, v).map_err(xl)?;
