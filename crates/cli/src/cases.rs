@@ -22,6 +22,19 @@ pub enum GenerateCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Write a quarter's synthetic inspection tasks and department capacities (the joint-visit
+    /// planner's input) as DIR/tasks.jsonl and DIR/capacity.json
+    InspectionTasks {
+        #[arg(long)]
+        entities: usize,
+        #[arg(long)]
+        tasks: usize,
+        /// The same seed gives the same tasks
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long)]
+        out_dir: PathBuf,
+    },
 }
 
 #[derive(Subcommand)]
@@ -37,7 +50,7 @@ pub enum ImportCommand {
     },
 }
 
-fn bar(len: Option<u64>, what: &str) -> ProgressBar {
+pub fn bar(len: Option<u64>, what: &str) -> ProgressBar {
     let bar = len.map_or_else(ProgressBar::new_spinner, ProgressBar::new);
     let template = if len.is_some() {
         format!("{{spinner}} {what} {{bar:30}} {{pos}}/{{len}} [{{elapsed}}, {{per_sec}}]")
@@ -51,7 +64,15 @@ fn bar(len: Option<u64>, what: &str) -> ProgressBar {
 }
 
 pub fn generate(command: GenerateCommand) -> Result<ExitCode, StartError> {
-    let GenerateCommand::Cases { count, seed } = command;
+    let (count, seed) = match command {
+        GenerateCommand::Cases { count, seed } => (count, seed),
+        GenerateCommand::InspectionTasks {
+            entities,
+            tasks,
+            seed,
+            out_dir,
+        } => return super::plan::generate(entities, tasks, seed, &out_dir),
+    };
     let progress = bar(Some(count), "generating cases");
     let stdout = std::io::stdout();
     let mut out = std::io::BufWriter::with_capacity(1 << 16, stdout.lock());

@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
 mod cases;
+mod plan;
 
 use fazhi::{Database, FileConfig, StartError, idle_timeout, keyring, prepare};
 use fazhi_core::Actor;
@@ -104,6 +105,11 @@ enum Command {
     Import {
         #[command(subcommand)]
         command: cases::ImportCommand,
+    },
+    /// Plans (综合查一次: joint inspection visits)
+    Plan {
+        #[command(subcommand)]
+        command: plan::PlanCommand,
     },
     /// Benchmarks that need a loaded database (results belong in BENCHMARKS.md)
     Bench {
@@ -381,6 +387,7 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
         Command::Generate { command } => cases::generate(command),
         Command::Import { command } => cases::import(command).await,
         Command::Bench { command } => cases::bench(command).await,
+        Command::Plan { command } => plan::plan(command),
         Command::Calendar { command } => calendar(command).await,
         Command::Keys {
             command: KeysCommand::Generate,

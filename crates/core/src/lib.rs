@@ -13,6 +13,7 @@ pub mod deadlines;
 pub mod demo;
 pub mod enforcement;
 mod error;
+pub mod inspection;
 pub mod jobs;
 pub mod messages;
 pub mod org;

@@ -17,6 +17,7 @@ mod ingest;
 mod jobs;
 mod kernel_cli;
 mod numbers;
+mod plan;
 mod scope;
 mod sign_in;
 mod vault;

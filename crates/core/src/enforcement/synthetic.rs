@@ -185,6 +185,17 @@ fn person(rng: &mut Xoshiro256PlusPlus) -> PartyRecord {
     }
 }
 
+/// A valid unified social credit code of registration class `class` (91: company) in Zhuji.
+pub(crate) fn valid_uscc(rng: &mut Xoshiro256PlusPlus, class: &str) -> String {
+    let body: String = (0..8)
+        .map(|_| char::from(ORG_ALPHABET[rng.random_range(0..ORG_ALPHABET.len())]))
+        .collect();
+    let org = format!("{body}{}", uscc::org_check_character(&body).unwrap_or('0'));
+    let first17 = format!("{class}330681{org}");
+    let check = uscc::check_character(&first17).unwrap_or('0');
+    format!("{first17}{check}")
+}
+
 fn organisation(rng: &mut Xoshiro256PlusPlus) -> PartyRecord {
     let (trade, class) = TRADES.choose(rng).copied().unwrap_or(("有限公司", "91"));
     let name = format!(
@@ -192,17 +203,11 @@ fn organisation(rng: &mut Xoshiro256PlusPlus) -> PartyRecord {
         FIRMS.choose(rng).copied().unwrap_or("华越"),
         trade
     );
-    let body: String = (0..8)
-        .map(|_| char::from(ORG_ALPHABET[rng.random_range(0..ORG_ALPHABET.len())]))
-        .collect();
-    let org = format!("{body}{}", uscc::org_check_character(&body).unwrap_or('0'));
-    let first17 = format!("{class}330681{org}");
-    let check = uscc::check_character(&first17).unwrap_or('0');
     PartyRecord {
         kind: "organisation".into(),
         name,
         resident_id: None,
-        uscc: Some(format!("{first17}{check}")),
+        uscc: Some(valid_uscc(rng, class)),
         address: None,
         phone: None,
         legal_representative: None,
