@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
 mod cases;
+mod evaluate;
 mod plan;
 
 use fazhi::{Database, FileConfig, StartError, idle_timeout, keyring, prepare};
@@ -105,6 +106,17 @@ enum Command {
     Import {
         #[command(subcommand)]
         command: cases::ImportCommand,
+    },
+    /// Evaluate case files (案卷评查): every case whose record changed since its last evaluation
+    Evaluate {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Every case, changed or not
+        #[arg(long)]
+        all: bool,
+        /// Print one JSON object: {"evaluated", "findings", "by_rule": {"RULE": count, …}}
+        #[arg(long)]
+        json: bool,
     },
     /// Plans (综合查一次: joint inspection visits)
     Plan {
@@ -388,6 +400,7 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
         Command::Import { command } => cases::import(command).await,
         Command::Bench { command } => cases::bench(command).await,
         Command::Plan { command } => plan::plan(command),
+        Command::Evaluate { db, all, json } => evaluate::run(db, all, json).await,
         Command::Calendar { command } => calendar(command).await,
         Command::Keys {
             command: KeysCommand::Generate,

@@ -18,6 +18,7 @@ pub mod jobs;
 pub mod messages;
 pub mod org;
 pub mod settings;
+pub mod supervision;
 pub mod vault;
 pub mod xlsx;
 

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use crate::helpers::*;
 
-fn json(out: &std::process::Output) -> Value {
+pub(crate) fn json(out: &std::process::Output) -> Value {
     assert!(
         out.status.success(),
         "{}",
@@ -15,7 +15,7 @@ fn json(out: &std::process::Output) -> Value {
     serde_json::from_slice(&out.stdout).expect("one JSON object on stdout")
 }
 
-fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
+pub(crate) fn write(dir: &std::path::Path, name: &str, text: &str) -> String {
     let path = dir.join(name);
     std::fs::write(&path, text).unwrap();
     path.display().to_string()

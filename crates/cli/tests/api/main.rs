@@ -13,6 +13,7 @@ mod catalog;
 mod cli;
 mod deadlines;
 mod documents;
+mod evaluate;
 mod ingest;
 mod jobs;
 mod kernel_cli;

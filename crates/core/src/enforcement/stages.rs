@@ -141,7 +141,7 @@ fn triggers_code(t: &ReviewTriggers) -> String {
     .join(",")
 }
 
-fn triggers_parse(s: &str) -> ReviewTriggers {
+pub(crate) fn triggers_parse(s: &str) -> ReviewTriggers {
     ReviewTriggers {
         major_public_interest: s.contains("public_interest"),
         hearing_on_major_rights: s.contains("major_rights"),

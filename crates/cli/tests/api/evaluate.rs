@@ -1,0 +1,161 @@
+//! `fazhi evaluate`: every generated case file evaluated, the counts a script reads recomputed
+//! from the records, only changed cases evaluated again, `--all` for every case.
+
+use std::collections::BTreeMap;
+
+use serde_json::Value;
+use sqlx::Row;
+
+use crate::helpers::*;
+use crate::ingest::{json, write};
+
+#[tokio::test]
+async fn every_case_file_is_evaluated_once_and_again_when_it_changes() {
+    let dir = std::env::temp_dir().join(format!("fazhi-evaluate-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let generated = TestApp::cli_stdin(
+        &["generate", "cases", "--count", "1500", "--seed", "11"],
+        "",
+    );
+    let lines: Vec<String> = String::from_utf8(generated.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
+    let records: Vec<Value> = lines
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // Two rules recounted straight from the generated records: a summary procedure above art.
+    // 51's caps (D09), and a fine closed unpaid (G03).
+    let over_summary = records
+        .iter()
+        .filter(|r| {
+            let cap = if r["parties"][0]["kind"] == "organisation" {
+                300_000
+            } else {
+                20_000
+            };
+            r["procedure"] == "summary"
+                && r["decided_on"].is_string()
+                && r["outcome"] == "fine"
+                && r["fine_fen"].as_i64().unwrap() > cap
+        })
+        .count();
+    let closed_unpaid = records
+        .iter()
+        .filter(|r| {
+            r["outcome"] == "fine" && r["closed_on"].is_string() && !r["paid_on"].is_string()
+        })
+        .count();
+    assert!(over_summary > 0 && closed_unpaid > 0);
+
+    for db in backends() {
+        let app = spawn_app(db).await;
+        fazhi_core::demo::seed_catalog_if_empty(&app.store)
+            .await
+            .unwrap();
+        let file = write(&dir, "cases.jsonl", &(lines.join("\n") + "\n"));
+        let r = json(&app.cli(&["import", "cases", &file, "--json"]));
+        assert_eq!(r["inserted"].as_u64(), Some(1500), "{r}");
+
+        let first = json(&app.cli(&["evaluate", "--json"]));
+        assert_eq!(first["evaluated"], 1500, "{first}");
+        assert_eq!(
+            first["by_rule"]["D09"].as_u64(),
+            Some(over_summary as u64),
+            "{first}"
+        );
+        assert_eq!(
+            first["by_rule"]["G03"].as_u64(),
+            Some(closed_unpaid as u64),
+            "{first}"
+        );
+        // The report is what the database holds.
+        let mut stored: BTreeMap<String, u64> = BTreeMap::new();
+        for r in
+            sqlx::query("SELECT rule_code, COUNT(*) AS n FROM case_findings GROUP BY rule_code")
+                .fetch_all(app.store.pool())
+                .await
+                .unwrap()
+        {
+            stored.insert(r.get("rule_code"), r.get::<i64, _>("n") as u64);
+        }
+        let reported: BTreeMap<String, u64> = first["by_rule"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_u64().unwrap()))
+            .collect();
+        assert_eq!(reported, stored);
+        assert_eq!(
+            first["findings"].as_u64().unwrap(),
+            stored.values().sum::<u64>()
+        );
+        // A veto item fails the file; a file without findings scores 100.
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM case_evaluations WHERE veto = 1 AND grade <> 'fail'")
+                .await,
+            0
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM case_evaluations WHERE findings = 0 AND score <> 100")
+                .await,
+            0
+        );
+        assert!(
+            app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'evaluate'")
+                .await
+                >= 1
+        );
+
+        // Nothing changed: nothing to evaluate.
+        let again = json(&app.cli(&["evaluate", "--json"]));
+        assert_eq!(
+            (again["evaluated"].as_u64(), again["findings"].as_u64()),
+            (Some(0), Some(0))
+        );
+
+        // One record re-sent with the fine left unpaid at closure: only it is evaluated, and
+        // its findings replace the old ones.
+        let (n, changed) = records
+            .iter()
+            .enumerate()
+            .find(|(_, r)| {
+                r["outcome"] == "fine"
+                    && r["closed_on"].is_string()
+                    && r["paid_on"].is_string()
+                    && r["procedure"] == "general"
+            })
+            .unwrap();
+        let mut changed = changed.clone();
+        let source_id = changed["source_id"].as_str().unwrap().to_string();
+        changed.as_object_mut().unwrap().remove("paid_on");
+        changed["paid_fen"] = Value::from(0);
+        changed["surcharge_fen"] = Value::from(0);
+        let one = write(&dir, "one.jsonl", &changed.to_string());
+        let r = json(&app.cli(&["import", "cases", &one, "--json"]));
+        assert_eq!(r["updated"], 1, "{r} line {n}");
+        let third = json(&app.cli(&["evaluate", "--json"]));
+        assert_eq!(third["evaluated"], 1, "{third}");
+        assert_eq!(third["by_rule"]["G03"], 1, "{third}");
+        let rules: Vec<String> = sqlx::query_scalar(
+            "SELECT f.rule_code FROM case_findings f JOIN cases c ON c.id = f.case_id WHERE c.source_id = $1 ORDER BY f.rule_code",
+        )
+        .bind(&source_id)
+        .fetch_all(app.store.pool())
+        .await
+        .unwrap();
+        assert!(rules.contains(&"G03".to_string()), "{rules:?}");
+        assert_eq!(rules.len() as u64, third["findings"].as_u64().unwrap());
+
+        // --all evaluates every case again and finds the same as before plus the change.
+        let all = json(&app.cli(&["evaluate", "--all", "--json"]));
+        assert_eq!(all["evaluated"], 1500);
+        assert_eq!(
+            all["by_rule"]["G03"].as_u64(),
+            Some(closed_unpaid as u64 + 1)
+        );
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

@@ -1,0 +1,817 @@
+//! The case-file evaluation sheet (案卷评查表): rules over a penalty case's whole record, in the
+//! sections provincial scoring sheets use (LAW.md, "Case-file evaluation"). Each rule has a
+//! stable code, what it checks, its legal basis, a deduction from 100 points, and whether it is
+//! a veto item (一票否决) that fails the file outright. Rules are pure: the record in, a finding
+//! (what triggered it, naming the record's dates and amounts) or nothing out.
+
+use chrono::NaiveDate;
+use fazhi_kernel::calendar::Calendar;
+use fazhi_kernel::money::Fen;
+use fazhi_kernel::period::{Period, due_date};
+use serde::Serialize;
+
+use crate::enforcement::rules::{
+    self, PartyKind, ReviewTriggers, Sanction, late_payment_surcharge,
+};
+
+/// The record a case file is evaluated on (from `cases` and `case_parties`).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct CaseFile {
+    pub id: i64,
+    /// fazhi's own cases carry their investigation record; imported ones keep it at the source.
+    pub own: bool,
+    pub general: bool,
+    pub item_known: bool,
+    pub decision_number: Option<String>,
+    pub act_ended_on: Option<NaiveDate>,
+    pub discovered_on: Option<NaiveDate>,
+    pub filed_on: Option<NaiveDate>,
+    pub grave: bool,
+    pub review_triggers: ReviewTriggers,
+    pub legal_review_on: Option<NaiveDate>,
+    pub prior_notice_on: Option<NaiveDate>,
+    pub hearing_right: bool,
+    pub waived: bool,
+    pub hearing_requested: bool,
+    pub hearing_notice_on: Option<NaiveDate>,
+    pub hearing_on: Option<NaiveDate>,
+    pub hearing_held_on: Option<NaiveDate>,
+    pub decided_on: Option<NaiveDate>,
+    /// fine | warning | no_penalty
+    pub outcome: Option<String>,
+    pub fine: Fen,
+    pub delivered_on: Option<NaiveDate>,
+    pub paid_on: Option<NaiveDate>,
+    pub paid: Fen,
+    pub surcharge: Fen,
+    pub closed_on: Option<NaiveDate>,
+    pub archived_on: Option<NaiveDate>,
+    /// within | outside | unchecked
+    pub discretion: String,
+    pub deviation_reason: Option<String>,
+    /// Whether the investigation's findings of fact are on file.
+    pub facts_found: bool,
+    /// Whether any evidence is registered.
+    pub evidence: bool,
+    pub parties: Vec<PartyKind>,
+    /// Organisations named without their legal representative.
+    pub organisations_without_representative: usize,
+    /// The art. 60 decision limit as the deadline engine holds it (extended, when it was);
+    /// None for imported cases: 90 days from filing.
+    pub decision_due: Option<NaiveDate>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Section {
+    /// 执法主体与职权
+    Authority,
+    /// 事实与证据
+    Facts,
+    /// 法律适用
+    Law,
+    /// 程序与时限
+    Procedure,
+    /// 裁量
+    Discretion,
+    /// 文书
+    Documents,
+    /// 送达与执行
+    Execution,
+    /// 归档
+    Archive,
+}
+
+impl Section {
+    pub fn name(self) -> &'static str {
+        match self {
+            Section::Authority => "执法主体与职权",
+            Section::Facts => "事实与证据",
+            Section::Law => "法律适用",
+            Section::Procedure => "程序与时限",
+            Section::Discretion => "裁量",
+            Section::Documents => "文书",
+            Section::Execution => "送达与执行",
+            Section::Archive => "归档",
+        }
+    }
+}
+
+pub struct Rule {
+    pub code: &'static str,
+    pub section: Section,
+    pub description: &'static str,
+    pub basis: &'static str,
+    /// Points off 100.
+    pub deduction: u32,
+    pub veto: bool,
+    pub check: fn(&CaseFile, &Calendar) -> Option<String>,
+}
+
+/// A rule the file breaks, and what in the record shows it.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Finding {
+    pub rule: &'static str,
+    pub deduction: u32,
+    pub veto: bool,
+    pub detail: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub enum Grade {
+    Excellent,
+    Pass,
+    Fail,
+}
+
+impl Grade {
+    pub fn code(self) -> &'static str {
+        match self {
+            Grade::Excellent => "excellent",
+            Grade::Pass => "pass",
+            Grade::Fail => "fail",
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            Grade::Excellent => "优秀",
+            Grade::Pass => "合格",
+            Grade::Fail => "不合格",
+        }
+    }
+}
+
+/// Grade thresholds: 优秀 from `excellent` points, 合格 from `pass`; any veto fails.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Thresholds {
+    pub excellent: u32,
+    pub pass: u32,
+}
+
+/// The default (优秀 ≥ 90, 合格 ≥ 60); LAW.md notes provinces also use 70 for 合格.
+pub const DEFAULT_THRESHOLDS: Thresholds = Thresholds {
+    excellent: 90,
+    pass: 60,
+};
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Evaluation {
+    pub score: u32,
+    pub grade: Grade,
+    pub veto: bool,
+    pub findings: Vec<Finding>,
+}
+
+/// Every rule of the sheet against `file`.
+pub fn evaluate(file: &CaseFile, calendar: &Calendar, thresholds: Thresholds) -> Evaluation {
+    let findings: Vec<Finding> = RULES
+        .iter()
+        .filter_map(|r| {
+            (r.check)(file, calendar).map(|detail| Finding {
+                rule: r.code,
+                deduction: r.deduction,
+                veto: r.veto,
+                detail,
+            })
+        })
+        .collect();
+    let off: u32 = findings.iter().map(|f| f.deduction).sum();
+    let score = 100u32.saturating_sub(off);
+    let veto = findings.iter().any(|f| f.veto);
+    let grade = if veto || score < thresholds.pass {
+        Grade::Fail
+    } else if score >= thresholds.excellent {
+        Grade::Excellent
+    } else {
+        Grade::Pass
+    };
+    Evaluation {
+        score,
+        grade,
+        veto,
+        findings,
+    }
+}
+
+fn fined(f: &CaseFile) -> bool {
+    f.outcome.as_deref() == Some("fine")
+}
+
+fn penalised(f: &CaseFile) -> bool {
+    matches!(f.outcome.as_deref(), Some("fine" | "warning"))
+}
+
+fn year_in_number(number: &str) -> Option<i32> {
+    let start = number.find('〔')? + '〔'.len_utf8();
+    let end = number[start..].find('〕')? + start;
+    number[start..end].parse().ok()
+}
+
+/// The sheet. Codes are stable: findings, configuration and reports refer to them.
+pub static RULES: &[Rule] = &[
+    Rule {
+        code: "A01",
+        section: Section::Authority,
+        description: "案件所涉执法事项在执法事项目录中",
+        basis: "《行政处罚法》第十七条、第十八条；执法事项目录",
+        deduction: 100,
+        veto: true,
+        check: |f, _| {
+            (!f.item_known).then(|| "执法事项不在本市执法事项目录中，无法确认执法主体的职权".into())
+        },
+    },
+    Rule {
+        code: "B01",
+        section: Section::Facts,
+        description: "普通程序案件作出决定前查明事实（调查终结，认定的事实）",
+        basis: "《行政处罚法》第四十条、第五十四条",
+        deduction: 20,
+        veto: false,
+        check: |f, _| {
+            (f.own && f.general && f.decided_on.is_some() && !f.facts_found)
+                .then(|| "已作出决定，但案卷中没有调查认定的事实".into())
+        },
+    },
+    Rule {
+        code: "B02",
+        section: Section::Facts,
+        description: "普通程序案件作出处罚决定有证据支持",
+        basis: "《行政处罚法》第四十条、第四十六条",
+        deduction: 20,
+        veto: false,
+        check: |f, _| {
+            (f.own && f.general && penalised(f) && !f.evidence)
+                .then(|| "作出处罚决定，但案卷中没有登记证据".into())
+        },
+    },
+    Rule {
+        code: "C01",
+        section: Section::Law,
+        description: "在追责时效内立案",
+        basis: "《行政处罚法》第三十六条",
+        deduction: 100,
+        veto: true,
+        check: |f, cal| match (f.act_ended_on, f.discovered_on) {
+            (Some(act), Some(found)) => rules::limitation(cal, act, found, f.grave).err(),
+            _ => None,
+        },
+    },
+    Rule {
+        code: "D01",
+        section: Section::Procedure,
+        description: "日期先后合乎程序（终了、发现、立案、告知、决定、送达、结案、归档）",
+        basis: "《行政处罚法》第五章",
+        deduction: 10,
+        veto: false,
+        check: |f, _| {
+            let steps = [
+                ("违法行为终了", f.act_ended_on),
+                ("发现", f.discovered_on),
+                ("立案", f.filed_on),
+                ("事先告知", f.prior_notice_on),
+                ("决定", f.decided_on),
+                ("送达", f.delivered_on),
+                ("结案", f.closed_on),
+                ("归档", f.archived_on),
+            ];
+            let dated: Vec<(&str, NaiveDate)> = steps
+                .iter()
+                .filter_map(|(n, d)| d.map(|d| (*n, d)))
+                .collect();
+            dated
+                .windows(2)
+                .find(|w| w[1].1 < w[0].1)
+                .map(|w| format!("{}日 {} 早于{}日 {}", w[1].0, w[1].1, w[0].0, w[0].1))
+        },
+    },
+    Rule {
+        code: "D02",
+        section: Section::Procedure,
+        description: "普通程序案件作出处罚决定前送达事先告知书",
+        basis: "《行政处罚法》第四十四条、第六十二条",
+        deduction: 100,
+        veto: true,
+        check: |f, _| {
+            (f.general && penalised(f) && f.decided_on.is_some() && f.prior_notice_on.is_none())
+                .then(|| {
+                    "作出处罚决定，但没有送达行政处罚事先告知书（第六十二条：不得作出行政处罚决定）"
+                        .into()
+                })
+        },
+    },
+    Rule {
+        code: "D03",
+        section: Section::Procedure,
+        description: "陈述、申辩（及要求听证）期限届满后作出决定，当事人书面放弃的除外",
+        basis: "《行政处罚法》第四十五条、第六十四条",
+        deduction: 15,
+        veto: false,
+        check: |f, cal| match (f.general, f.prior_notice_on, f.decided_on) {
+            (true, Some(notice), Some(decided)) if !f.waived => {
+                let window = due_date(cal, notice, rules::DEFENCE_WINDOW);
+                (decided <= window.due).then(|| {
+                    format!(
+                        "事先告知书 {notice} 送达，陈述申辩期限至 {} 届满，却于 {decided} 作出决定",
+                        window.due
+                    )
+                })
+            }
+            _ => None,
+        },
+    },
+    Rule {
+        code: "D04",
+        section: Section::Procedure,
+        description: "当事人要求听证的，听证后作出决定",
+        basis: "《行政处罚法》第六十三条、第六十四条、第六十五条",
+        deduction: 100,
+        veto: true,
+        check: |f, _| match (f.hearing_requested, f.decided_on) {
+            (true, Some(decided)) if !f.waived => match f.hearing_held_on {
+                None => Some(format!("当事人要求听证，未举行听证即于 {decided} 作出决定")),
+                Some(held) if held > decided => {
+                    Some(format!("听证于 {held} 举行，决定却在此前的 {decided} 作出"))
+                }
+                Some(_) => None,
+            },
+            _ => None,
+        },
+    },
+    Rule {
+        code: "D05",
+        section: Section::Procedure,
+        description: "听证通知在举行听证七个工作日前送达",
+        basis: "《行政处罚法》第六十四条第二项",
+        deduction: 10,
+        veto: false,
+        check: |f, cal| match (f.hearing_notice_on, f.hearing_on) {
+            (Some(notice), Some(on)) => {
+                let earliest = due_date(cal, notice, Period::WorkingDays(7)).due;
+                (on < earliest).then(|| {
+                    format!(
+                        "听证通知 {notice} 送达，听证 {on} 举行，不足七个工作日（最早 {earliest}）"
+                    )
+                })
+            }
+            _ => None,
+        },
+    },
+    Rule {
+        code: "D06",
+        section: Section::Procedure,
+        description: "第五十八条情形作出决定前经法制审核",
+        basis: "《行政处罚法》第五十八条",
+        deduction: 100,
+        veto: true,
+        check: |f, _| {
+            let triggered = f.grave || !f.review_triggers.reasons().is_empty();
+            (f.general
+                && penalised(f)
+                && f.decided_on.is_some()
+                && triggered
+                && f.legal_review_on.is_none())
+            .then(|| {
+                let mut why = f.review_triggers.reasons();
+                if f.grave {
+                    why.push("涉及生命健康安全并有危害后果");
+                }
+                format!(
+                    "属于应当法制审核的情形（{}），但未经法制审核即作出决定",
+                    why.join("、")
+                )
+            })
+        },
+    },
+    Rule {
+        code: "D07",
+        section: Section::Procedure,
+        description: "法制审核在作出决定前完成",
+        basis: "《行政处罚法》第五十八条",
+        deduction: 15,
+        veto: false,
+        check: |f, _| match (f.legal_review_on, f.decided_on) {
+            (Some(review), Some(decided)) if review > decided => {
+                Some(format!("法制审核 {review} 晚于决定 {decided}"))
+            }
+            _ => None,
+        },
+    },
+    Rule {
+        code: "D08",
+        section: Section::Procedure,
+        description: "自立案之日起九十日内作出决定（依法延长的除外）",
+        basis: "《行政处罚法》第六十条",
+        deduction: 10,
+        veto: false,
+        check: |f, _| match (f.general, f.filed_on, f.decided_on) {
+            (true, Some(filed), Some(decided)) => {
+                let due = f.decision_due.unwrap_or(filed + chrono::Days::new(90));
+                (decided > due).then(|| format!("{filed} 立案，{decided} 作出决定，超过期限 {due}"))
+            }
+            _ => None,
+        },
+    },
+    Rule {
+        code: "D09",
+        section: Section::Procedure,
+        description: "简易程序限于警告或小额罚款（公民 200 元、单位 3000 元以下）",
+        basis: "《行政处罚法》第五十一条",
+        deduction: 100,
+        veto: true,
+        check: |f, _| {
+            if f.general || f.decided_on.is_none() {
+                return None;
+            }
+            let sanction = match f.outcome.as_deref() {
+                Some("warning") => Sanction::Warning,
+                Some("fine") => Sanction::Fine(f.fine),
+                _ => Sanction::Other,
+            };
+            let party = if f.parties.contains(&PartyKind::Organisation) {
+                PartyKind::Organisation
+            } else {
+                PartyKind::Person
+            };
+            rules::summary_procedure(party, sanction).err()
+        },
+    },
+    Rule {
+        code: "D10",
+        section: Section::Procedure,
+        description: "决定后七个工作日内送达决定书",
+        basis: "《行政处罚法》第六十一条",
+        deduction: 5,
+        veto: false,
+        check: |f, cal| match (f.decided_on, f.delivered_on) {
+            (Some(decided), Some(delivered)) if f.general => {
+                let due = due_date(cal, decided, Period::WorkingDays(7)).due;
+                (delivered > due)
+                    .then(|| format!("{decided} 作出决定，{delivered} 才送达，超过期限 {due}"))
+            }
+            _ => None,
+        },
+    },
+    Rule {
+        code: "E01",
+        section: Section::Discretion,
+        description: "处罚在裁量基准建议范围内，或书面说明理由",
+        basis: "《行政处罚法》第三十四条；国务院办公厅关于进一步规范行政裁量权基准制定和管理工作的意见",
+        deduction: 15,
+        veto: false,
+        check: |f, _| {
+            (f.discretion == "outside"
+                && f.deviation_reason
+                    .as_deref()
+                    .is_none_or(|r| r.trim().is_empty()))
+            .then(|| "处罚超出裁量基准建议，且未书面说明理由".into())
+        },
+    },
+    Rule {
+        code: "F01",
+        section: Section::Documents,
+        description: "作出决定的案件有决定书文号",
+        basis: "行政执法文书规范",
+        deduction: 5,
+        veto: false,
+        check: |f, _| {
+            (f.decided_on.is_some()
+                && f.general
+                && f.decision_number
+                    .as_deref()
+                    .is_none_or(|n| n.trim().is_empty()))
+            .then(|| "已作出决定，但没有决定书文号".into())
+        },
+    },
+    Rule {
+        code: "F02",
+        section: Section::Documents,
+        description: "决定书文号的年份与决定日期一致",
+        basis: "行政执法文书规范",
+        deduction: 3,
+        veto: false,
+        check: |f, _| {
+            use chrono::Datelike;
+            let (number, decided) = (f.decision_number.as_deref()?, f.decided_on?);
+            let year = year_in_number(number)?;
+            (year != decided.year())
+                .then(|| format!("文号 {number} 的年份与决定日期 {decided} 不一致"))
+        },
+    },
+    Rule {
+        code: "F03",
+        section: Section::Documents,
+        description: "当事人为单位的，载明法定代表人（负责人）",
+        basis: "《行政处罚法》第五十九条",
+        deduction: 3,
+        veto: false,
+        check: |f, _| {
+            (f.own && f.decided_on.is_some() && f.organisations_without_representative > 0).then(
+                || {
+                    format!(
+                        "{} 个单位当事人未载明法定代表人",
+                        f.organisations_without_representative
+                    )
+                },
+            )
+        },
+    },
+    Rule {
+        code: "G01",
+        section: Section::Execution,
+        description: "逾期缴纳罚款的，依法加处罚款",
+        basis: "《行政处罚法》第六十七条、第七十二条",
+        deduction: 10,
+        veto: false,
+        check: |f, _| match (fined(f), f.delivered_on, f.paid_on) {
+            (true, Some(delivered), Some(paid)) => {
+                let due = delivered + chrono::Days::new(15);
+                let owed = late_payment_surcharge(f.fine, due, paid);
+                (f.surcharge < owed).then(|| {
+                    format!(
+                        "应于 {due} 前缴纳，{paid} 缴纳，应加处罚款 {owed}，记录为 {}",
+                        f.surcharge
+                    )
+                })
+            }
+            _ => None,
+        },
+    },
+    Rule {
+        code: "G02",
+        section: Section::Execution,
+        description: "加处罚款不超过罚款数额",
+        basis: "《行政处罚法》第七十二条",
+        deduction: 10,
+        veto: false,
+        check: |f, _| {
+            (f.surcharge > f.fine).then(|| format!("加处罚款 {} 超过罚款 {}", f.surcharge, f.fine))
+        },
+    },
+    Rule {
+        code: "G03",
+        section: Section::Execution,
+        description: "罚款执行完毕方可结案",
+        basis: "《行政处罚法》第七十二条；结案审批",
+        deduction: 15,
+        veto: false,
+        check: |f, _| {
+            (fined(f) && f.closed_on.is_some() && f.paid_on.is_none())
+                .then(|| format!("罚款 {} 未缴纳即结案", f.fine))
+        },
+    },
+    Rule {
+        code: "G04",
+        section: Section::Execution,
+        description: "缴纳金额为决定的罚款及加处罚款",
+        basis: "《行政处罚法》第六十七条、第七十二条",
+        deduction: 5,
+        veto: false,
+        check: |f, _| {
+            let owed = Fen(f.fine.0 + f.surcharge.0);
+            (fined(f) && f.paid_on.is_some() && f.paid != owed).then(|| {
+                format!(
+                    "应缴 {owed}（罚款 {}，加处罚款 {}），缴纳 {}",
+                    f.fine, f.surcharge, f.paid
+                )
+            })
+        },
+    },
+    Rule {
+        code: "H01",
+        section: Section::Archive,
+        description: "结案后方可归档",
+        basis: "行政执法案卷管理规定",
+        deduction: 5,
+        veto: false,
+        check: |f, _| {
+            (f.archived_on.is_some() && f.closed_on.is_none()).then(|| "未结案即归档".into())
+        },
+    },
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn day(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    /// A general-procedure fine handled by the book, start to archive.
+    fn sound() -> CaseFile {
+        CaseFile {
+            id: 1,
+            own: true,
+            general: true,
+            item_known: true,
+            decision_number: Some("诸市监罚〔2024〕17号".into()),
+            act_ended_on: Some(day("2024-02-20")),
+            discovered_on: Some(day("2024-03-01")),
+            filed_on: Some(day("2024-03-04")),
+            prior_notice_on: Some(day("2024-04-01")),
+            hearing_right: true,
+            decided_on: Some(day("2024-04-15")),
+            outcome: Some("fine".into()),
+            fine: Fen(500_000),
+            delivered_on: Some(day("2024-04-17")),
+            paid_on: Some(day("2024-04-25")),
+            paid: Fen(500_000),
+            closed_on: Some(day("2024-04-28")),
+            archived_on: Some(day("2024-05-10")),
+            discretion: "within".into(),
+            facts_found: true,
+            evidence: true,
+            parties: vec![PartyKind::Organisation],
+            ..CaseFile::default()
+        }
+    }
+
+    fn findings(f: &CaseFile) -> Vec<&'static str> {
+        evaluate(f, Calendar::embedded(), DEFAULT_THRESHOLDS)
+            .findings
+            .iter()
+            .map(|x| x.rule)
+            .collect()
+    }
+
+    #[test]
+    fn a_sound_file_scores_full_marks() {
+        let e = evaluate(&sound(), Calendar::embedded(), DEFAULT_THRESHOLDS);
+        assert_eq!(
+            (e.score, e.grade, e.findings.len()),
+            (100, Grade::Excellent, 0),
+            "{e:?}"
+        );
+    }
+
+    /// Each rule: a file that breaks it, found with its detail.
+    #[test]
+    fn each_rule_finds_the_file_that_breaks_it() {
+        type Breaks = Box<dyn Fn(&mut CaseFile)>;
+        let cases: Vec<(&str, Breaks, &str)> = vec![
+            ("A01", Box::new(|f| f.item_known = false), "目录"),
+            ("B01", Box::new(|f| f.facts_found = false), "认定的事实"),
+            ("B02", Box::new(|f| f.evidence = false), "证据"),
+            (
+                "C01",
+                Box::new(|f| {
+                    f.act_ended_on = Some(day("2021-01-10"));
+                }),
+                "第三十六条",
+            ),
+            (
+                "D01",
+                Box::new(|f| f.closed_on = Some(day("2024-04-16"))),
+                "结案日 2024-04-16 早于送达日 2024-04-17",
+            ),
+            ("D02", Box::new(|f| f.prior_notice_on = None), "事先告知书"),
+            (
+                "D03",
+                Box::new(|f| f.decided_on = Some(day("2024-04-03"))),
+                "陈述申辩期限至 2024-04-09",
+            ),
+            (
+                "D04",
+                Box::new(|f| f.hearing_requested = true),
+                "未举行听证",
+            ),
+            (
+                "D05",
+                Box::new(|f| {
+                    f.hearing_notice_on = Some(day("2024-04-02"));
+                    f.hearing_on = Some(day("2024-04-09"));
+                    f.hearing_held_on = Some(day("2024-04-09"));
+                }),
+                "不足七个工作日",
+            ),
+            ("D06", Box::new(|f| f.grave = true), "未经法制审核"),
+            (
+                "D07",
+                Box::new(|f| f.legal_review_on = Some(day("2024-04-16"))),
+                "晚于决定",
+            ),
+            (
+                "D08",
+                Box::new(|f| {
+                    f.prior_notice_on = Some(day("2024-05-20"));
+                    f.decided_on = Some(day("2024-06-04"));
+                    f.delivered_on = Some(day("2024-06-05"));
+                    f.paid_on = Some(day("2024-06-06"));
+                    f.closed_on = Some(day("2024-06-07"));
+                    f.decision_number = Some("诸市监罚〔2024〕17号".into());
+                }),
+                "超过期限 2024-06-02",
+            ),
+            (
+                "D09",
+                Box::new(|f| {
+                    f.general = false;
+                    f.fine = Fen(400_000);
+                    f.paid = Fen(400_000);
+                }),
+                "第五十一条",
+            ),
+            (
+                "D10",
+                Box::new(|f| {
+                    f.delivered_on = Some(day("2024-04-25"));
+                    f.paid_on = Some(day("2024-04-26"));
+                }),
+                "超过期限 2024-04-24",
+            ),
+            (
+                "E01",
+                Box::new(|f| f.discretion = "outside".into()),
+                "未书面说明理由",
+            ),
+            ("F01", Box::new(|f| f.decision_number = None), "文号"),
+            (
+                "F02",
+                Box::new(|f| f.decision_number = Some("诸市监罚〔2023〕17号".into())),
+                "不一致",
+            ),
+            (
+                "F03",
+                Box::new(|f| f.organisations_without_representative = 1),
+                "法定代表人",
+            ),
+            (
+                "G01",
+                Box::new(|f| f.paid_on = Some(day("2024-05-06"))),
+                "应加处罚款",
+            ),
+            ("G02", Box::new(|f| f.surcharge = Fen(600_000)), "超过罚款"),
+            (
+                "G03",
+                Box::new(|f| {
+                    f.paid_on = None;
+                    f.paid = Fen(0);
+                }),
+                "未缴纳即结案",
+            ),
+            ("G04", Box::new(|f| f.paid = Fen(400_000)), "缴纳"),
+            ("H01", Box::new(|f| f.closed_on = None), "未结案即归档"),
+        ];
+        let mut covered: Vec<&str> = Vec::new();
+        for (code, breaks, detail) in cases {
+            let mut f = sound();
+            breaks(&mut f);
+            let e = evaluate(&f, Calendar::embedded(), DEFAULT_THRESHOLDS);
+            let found = e.findings.iter().find(|x| x.rule == code);
+            assert!(
+                found.is_some_and(|x| x.detail.contains(detail)),
+                "{code}: {e:?}"
+            );
+            covered.push(code);
+            // The veto items fail the file whatever the score.
+            let rule = RULES.iter().find(|r| r.code == code).unwrap();
+            if rule.veto {
+                assert_eq!(e.grade, Grade::Fail, "{code}");
+            }
+        }
+        // Every rule of the sheet has its breaking file here.
+        for r in RULES {
+            assert!(covered.contains(&r.code), "{} has no test", r.code);
+        }
+        assert!(findings(&sound()).is_empty());
+    }
+
+    #[test]
+    fn deductions_add_up_to_the_grade() {
+        let mut f = sound();
+        f.discretion = "outside".into(); // 15
+        f.delivered_on = Some(day("2024-04-25")); // 5 (and payment still in time)
+        f.paid_on = Some(day("2024-04-26"));
+        let e = evaluate(&f, Calendar::embedded(), DEFAULT_THRESHOLDS);
+        assert_eq!((e.score, e.grade), (80, Grade::Pass));
+        let strict = Thresholds {
+            excellent: 95,
+            pass: 85,
+        };
+        assert_eq!(
+            evaluate(&f, Calendar::embedded(), strict).grade,
+            Grade::Fail
+        );
+    }
+
+    #[test]
+    fn imported_files_are_not_faulted_for_records_kept_at_their_source() {
+        let mut f = sound();
+        f.own = false;
+        f.facts_found = false;
+        f.evidence = false;
+        f.organisations_without_representative = 1;
+        assert!(findings(&f).is_empty());
+    }
+
+    #[test]
+    fn an_extended_decision_limit_is_respected() {
+        let mut f = sound();
+        f.decided_on = Some(day("2024-06-20"));
+        f.delivered_on = Some(day("2024-06-21"));
+        f.paid_on = Some(day("2024-06-24"));
+        f.closed_on = Some(day("2024-06-25"));
+        assert!(findings(&f).contains(&"D08"));
+        f.decision_due = Some(day("2024-07-02"));
+        assert!(!findings(&f).contains(&"D08"));
+    }
+}
