@@ -50,6 +50,16 @@ pub enum ImportCommand {
     },
 }
 
+/// The one JSON object a command's `--json` prints on stdout.
+pub fn print_json(report: &impl serde::Serialize) -> Result<(), StartError> {
+    let text = serde_json::to_string(report).map_err(|e| StartError::Input {
+        what: "report".into(),
+        message: e.to_string(),
+    })?;
+    println!("{text}");
+    Ok(())
+}
+
 pub fn bar(len: Option<u64>, what: &str) -> ProgressBar {
     let bar = len.map_or_else(ProgressBar::new_spinner, ProgressBar::new);
     let template = if len.is_some() {
@@ -129,13 +139,7 @@ pub async fn import(command: ImportCommand) -> Result<ExitCode, StartError> {
     .await?;
     progress.finish_and_clear();
     if json {
-        println!(
-            "{}",
-            serde_json::to_string(&report).map_err(|e| StartError::Input {
-                what: "report".into(),
-                message: e.to_string()
-            })?
-        );
+        print_json(&report)?;
     } else {
         println!(
             "imported: {} inserted, {} updated, {} unchanged, {} rejected",

@@ -7,7 +7,7 @@ use fazhi::StartError;
 use fazhi_core::access::Actor;
 use fazhi_core::supervision::evaluation;
 
-use super::cases::bar;
+use super::cases::{bar, print_json};
 use super::{DbArgs, open};
 
 pub async fn run(db: DbArgs, all: bool, json: bool) -> Result<ExitCode, StartError> {
@@ -20,13 +20,7 @@ pub async fn run(db: DbArgs, all: bool, json: bool) -> Result<ExitCode, StartErr
     .await?;
     progress.finish_and_clear();
     if json {
-        println!(
-            "{}",
-            serde_json::to_string(&report).map_err(|e| StartError::Input {
-                what: "report".into(),
-                message: e.to_string(),
-            })?
-        );
+        print_json(&report)?;
     } else {
         println!(
             "评查案卷 {} 件，发现问题 {} 个",

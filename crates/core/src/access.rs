@@ -214,6 +214,16 @@ impl Actor {
             must_change_password: false,
         }
     }
+
+    /// A background job acting on its own, audited as `system:<job>`, with only `permissions`.
+    pub fn system(job: &str, permissions: &[Permission]) -> Actor {
+        Actor {
+            name: format!("system:{job}"),
+            display_name: "系统任务".into(),
+            permissions: permissions.iter().copied().collect(),
+            ..Actor::operator()
+        }
+    }
 }
 
 #[cfg(test)]

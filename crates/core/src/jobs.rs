@@ -11,6 +11,7 @@ use crate::auth::session;
 pub const SESSION_CLEANUP: &str = "sessions.cleanup";
 pub const AUDIT_VERIFY: &str = "audit.verify";
 pub const DEADLINE_SCAN: &str = "deadlines.scan";
+pub const CASE_EVALUATION: &str = "cases.evaluate";
 
 pub fn registry(idle_timeout: Duration) -> Registry {
     let idle_ms = i64::try_from(idle_timeout.as_millis()).unwrap_or(i64::MAX);
@@ -74,5 +75,14 @@ pub fn registry(idle_timeout: Duration) -> Registry {
         tx.commit().await.map_err(|e| e.to_string())
     })
     .every(DEADLINE_SCAN, Duration::from_secs(3600));
+    // Case files changed since their last evaluation are evaluated again within minutes.
+    r.handle(CASE_EVALUATION, |store, _| async move {
+        let actor = crate::Actor::system(CASE_EVALUATION, &[crate::Permission::CaseRead]);
+        crate::supervision::evaluation::run(&store, &actor, false, &|_| {})
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })
+    .every(CASE_EVALUATION, Duration::from_secs(10 * 60));
     r
 }

@@ -151,7 +151,7 @@ async fn headers(req: Request, next: Next) -> Response {
 pub fn router(state: AppState) -> Router {
     use pages::{
         admin, audit, calendar, cases, deadlines, disclosure, discretion, documents, enforcement,
-        figures, org,
+        figures, org, supervision,
     };
     Router::new()
         .route("/", get(pages::home))
@@ -254,6 +254,7 @@ pub fn router(state: AppState) -> Router {
         .route("/public/decisions", get(disclosure::public_list))
         .route("/public/decisions/{id}", get(disclosure::public_show))
         .route("/enforcement/figures", get(figures::page))
+        .route("/supervision/evaluation", get(supervision::evaluation_page))
         .route("/enforcement/discretion", get(discretion::page))
         .route(
             "/enforcement/discretion/import",

@@ -89,6 +89,7 @@ impl Layout {
             if actor.can(Permission::CaseRead) {
                 add("/enforcement/cases", "行政处罚案件", true);
                 add("/enforcement/figures", "执法统计", true);
+                add("/supervision/evaluation", "案卷评查", true);
             }
             add("/enforcement/catalog", "执法事项目录", true);
             add("/enforcement/discretion", "裁量基准", true);

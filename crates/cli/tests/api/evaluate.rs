@@ -109,6 +109,39 @@ async fn every_case_file_is_evaluated_once_and_again_when_it_changes() {
                 >= 1
         );
 
+        // The supervisor's desk shows each rule's files, opening exactly those cases; the case
+        // page shows its score and findings.
+        let sys = app.admin("sysadmin").await;
+        let sec = app.admin("secadmin").await;
+        let bureau = app.department_id("诸暨市司法局").await;
+        let (_, supervisor) = app
+            .user_with_role(&sys, &sec, "pingcha", bureau, "supervisor")
+            .await;
+        let desk = supervisor.text("/supervision/evaluation").await;
+        assert!(
+            desk.contains(&format!(
+                "不合格 {} 件",
+                app.count("SELECT COUNT(*) FROM case_evaluations WHERE grade = 'fail'")
+                    .await
+            )) && desk.contains("/enforcement/cases?finding=G03"),
+            "{desk}"
+        );
+        assert!(desk.contains(&format!(">{closed_unpaid} 件</a>")), "{desk}");
+        let listed = supervisor.text("/enforcement/cases?finding=G03").await;
+        let on_page = listed.matches("<a href=\"/enforcement/cases/").count();
+        assert_eq!(on_page, closed_unpaid.min(50), "{listed}");
+        let r = supervisor.get("/enforcement/cases?finding=Z99").await;
+        assert_eq!(r.status(), reqwest::StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("评查项“Z99”不在评查表中"));
+        let id = app
+            .count("SELECT MIN(case_id) FROM case_findings WHERE rule_code = 'G03'")
+            .await;
+        let page = supervisor.text(&format!("/enforcement/cases/{id}")).await;
+        assert!(
+            page.contains("评查发现 G03") && page.contains("罚款执行完毕方可结案：罚款"),
+            "{page}"
+        );
+
         // Nothing changed: nothing to evaluate.
         let again = json(&app.cli(&["evaluate", "--json"]));
         assert_eq!(

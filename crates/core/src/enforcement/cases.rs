@@ -510,6 +510,8 @@ pub struct CaseFilter {
     pub delegated: bool,
     /// Only cases filed by a department of this town (region id).
     pub filing_town: Option<i64>,
+    /// Only cases whose latest evaluation found this rule of the sheet (案卷评查).
+    pub finding: Option<String>,
 }
 
 /// On `cases c`: filed by a department of a town, on an item delegated to that town on the
@@ -578,6 +580,25 @@ pub async fn list(
     if let Some(town) = filter.filing_town {
         sql.push(" AND (SELECT fd.region_id FROM departments fd WHERE fd.id = c.department_id) = ")
             .bind(town);
+    }
+    match filter
+        .finding
+        .as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+    {
+        None => {}
+        Some(code) if crate::supervision::sheet::rule(code).is_some() => {
+            sql.push(" AND c.id IN (SELECT f.case_id FROM case_findings f WHERE f.rule_code = ")
+                .bind(code)
+                .push(")");
+        }
+        Some(other) => {
+            return Err(Error::invalid(
+                "finding",
+                format!("评查项“{other}”不在评查表中。"),
+            ));
+        }
     }
     keyset.apply(&mut sql, "c.id");
     let rows = sql.fetch_all(&mut *store.conn().await?).await?;

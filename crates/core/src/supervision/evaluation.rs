@@ -19,6 +19,10 @@ use crate::{Error, Result};
 
 /// Cases read, evaluated and written together.
 const BATCH: i64 = 2000;
+/// Serialises the batch writes of concurrent runs (PostgreSQL advisory lock key).
+const EVALUATION_LOCK: i64 = 0x0066_617a_6869_0002;
+/// Runs that evaluate at least this many files refresh the statistics afterwards.
+const ANALYZE_AFTER: usize = 10_000;
 /// Rows per multi-row statement.
 const ROWS_PER_STATEMENT: usize = 250;
 
@@ -46,8 +50,7 @@ const SELECT: &str =
     c.paid_on, c.paid_fen, c.surcharge_fen, c.closed_on, c.archived_on, c.discretion,
     c.deviation_reason,
     CASE WHEN c.facts_found IS NULL OR TRIM(c.facts_found) = '' THEN 0 ELSE 1 END AS has_facts,
-    CASE WHEN c.evidence IS NULL OR TRIM(c.evidence) = '' THEN 0 ELSE 1 END AS has_evidence,
-    CASE WHEN e.case_id IS NULL THEN 0 ELSE 1 END AS evaluated_before
+    CASE WHEN c.evidence IS NULL OR TRIM(c.evidence) = '' THEN 0 ELSE 1 END AS has_evidence
     FROM cases c LEFT JOIN case_evaluations e ON e.case_id = c.id WHERE c.id > ";
 
 /// One case row as the sheet sees it (parties and the decision limit added after).
@@ -165,13 +168,9 @@ pub async fn run(
         let first: i64 = rows[0].try_get("id")?;
         let mut files = Vec::with_capacity(rows.len());
         let mut versions = Vec::with_capacity(rows.len());
-        let mut before = Vec::new();
         for r in &rows {
             let file = case_file(r, &items)?;
             versions.push(r.try_get::<i64, _>("version")?);
-            if flag(r, "evaluated_before")? {
-                before.push(file.id);
-            }
             files.push(file);
         }
         add_parties(store, &mut files, first, after).await?;
@@ -180,7 +179,7 @@ pub async fn run(
             .iter()
             .map(|f| sheet::evaluate(f, &calendar, DEFAULT_THRESHOLDS))
             .collect();
-        write(store, actor, &files, &versions, &evaluations, &before).await?;
+        write(store, actor, &files, &versions, &evaluations).await?;
         for e in &evaluations {
             report.findings += e.findings.len();
             for f in &e.findings {
@@ -189,6 +188,16 @@ pub async fn run(
         }
         report.evaluated += files.len();
         progress(report.evaluated as u64);
+    }
+    if report.evaluated == 0 && !all {
+        // The periodic job finds nothing changed most of the time; that is not worth a record.
+        return Ok(report);
+    }
+    if report.evaluated >= ANALYZE_AFTER {
+        // The desk's counts are planned on these statistics (by grade, by rule).
+        store
+            .analyze(&["case_evaluations", "case_findings"])
+            .await?;
     }
     let mut tx = store.begin().await?;
     sqlx::query("INSERT INTO evaluation_runs (started_at, finished_at, every_case, evaluated, findings) VALUES ($1, $2, $3, $4, $5)")
@@ -291,12 +300,15 @@ async fn write(
     files: &[CaseFile],
     versions: &[i64],
     evaluations: &[Evaluation],
-    before: &[i64],
 ) -> Result<()> {
     let now = now_ms();
     let mut tx = store.begin().await?;
+    // Two runs at once (the periodic job and the console) write one batch after the other,
+    // and each replaces whatever findings the cases have by then.
+    tx.lock(EVALUATION_LOCK).await?;
+    let ids: Vec<i64> = files.iter().map(|f| f.id).collect();
     let mut statements: Vec<Sql> = Vec::new();
-    for group in before.chunks(ROWS_PER_STATEMENT * 4) {
+    for group in ids.chunks(ROWS_PER_STATEMENT * 4) {
         let mut sql = Sql::new("DELETE FROM case_findings WHERE case_id IN (");
         for (n, id) in group.iter().enumerate() {
             if n > 0 {
@@ -378,4 +390,83 @@ async fn write(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+/// How the case files in the actor's scope fared: the files graded below 优秀, per grade, and
+/// files per rule. (优秀 is most files; counting them would read every evaluation.)
+#[derive(Default)]
+pub struct Summary {
+    pub by_grade: Vec<(sheet::Grade, i64)>,
+    /// Every rule of the sheet, with the files it found (0 for none).
+    pub by_rule: Vec<(&'static sheet::Rule, i64)>,
+}
+
+pub async fn summary(store: &Store, actor: &Actor) -> Result<Summary> {
+    use fazhi_store::scope::RECORD_COLUMNS;
+    actor.require(Permission::CaseRead)?;
+    let mut conn = store.conn().await?;
+    let mut sql = Sql::new(
+        "SELECT e.grade, COUNT(*) AS n FROM case_evaluations e JOIN cases c ON c.id = e.case_id WHERE e.grade IN ('pass', 'fail') AND ",
+    );
+    sql.append(actor.scope.condition("c", RECORD_COLUMNS));
+    sql.push(" GROUP BY e.grade");
+    let mut grades: HashMap<String, i64> = HashMap::new();
+    for r in sql.fetch_all(&mut conn).await? {
+        grades.insert(r.try_get("grade")?, r.try_get("n")?);
+    }
+    let mut sql = Sql::new(
+        "SELECT f.rule_code, COUNT(DISTINCT f.case_id) AS n FROM case_findings f JOIN cases c ON c.id = f.case_id WHERE ",
+    );
+    sql.append(actor.scope.condition("c", RECORD_COLUMNS));
+    sql.push(" GROUP BY f.rule_code");
+    let mut rules: HashMap<String, i64> = HashMap::new();
+    for r in sql.fetch_all(&mut conn).await? {
+        rules.insert(r.try_get("rule_code")?, r.try_get("n")?);
+    }
+    let by_grade: Vec<(sheet::Grade, i64)> = [sheet::Grade::Fail, sheet::Grade::Pass]
+        .into_iter()
+        .map(|g| (g, grades.get(g.code()).copied().unwrap_or(0)))
+        .collect();
+    Ok(Summary {
+        by_grade,
+        by_rule: sheet::RULES
+            .iter()
+            .map(|r| (r, rules.get(r.code).copied().unwrap_or(0)))
+            .collect(),
+    })
+}
+
+/// One case's latest evaluation: (score, grade, its findings with their rules); None before
+/// the first. Not found outside the actor's scope.
+pub async fn of_case(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+) -> Result<Option<(i64, sheet::Grade, Vec<(&'static sheet::Rule, String)>)>> {
+    crate::enforcement::cases::get(store, actor, id).await?;
+    let Some(e) = sqlx::query("SELECT score, grade FROM case_evaluations WHERE case_id = $1")
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?
+    else {
+        return Ok(None);
+    };
+    let grade = match e.try_get::<String, _>("grade")?.as_str() {
+        "excellent" => sheet::Grade::Excellent,
+        "pass" => sheet::Grade::Pass,
+        _ => sheet::Grade::Fail,
+    };
+    let findings = sqlx::query(
+        "SELECT rule_code, detail FROM case_findings WHERE case_id = $1 ORDER BY rule_code",
+    )
+    .bind(id)
+    .fetch_all(store.pool())
+    .await?
+    .iter()
+    .filter_map(|r| {
+        let code: String = r.try_get("rule_code").ok()?;
+        Some((sheet::rule(&code)?, r.try_get("detail").ok()?))
+    })
+    .collect();
+    Ok(Some((e.try_get("score")?, grade, findings)))
 }

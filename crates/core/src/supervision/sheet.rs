@@ -192,6 +192,11 @@ pub fn evaluate(file: &CaseFile, calendar: &Calendar, thresholds: Thresholds) ->
     }
 }
 
+/// The rule with this code.
+pub fn rule(code: &str) -> Option<&'static Rule> {
+    RULES.iter().find(|r| r.code == code)
+}
+
 fn fined(f: &CaseFile) -> bool {
     f.outcome.as_deref() == Some("fine")
 }

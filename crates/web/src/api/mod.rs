@@ -319,6 +319,7 @@ struct CasesQuery {
     #[serde(default)]
     delegated: bool,
     filing_town: Option<i64>,
+    finding: Option<String>,
     after: Option<i64>,
     limit: Option<i64>,
 }
@@ -340,6 +341,7 @@ async fn cases(
         filed_until: q.filed_until,
         delegated: q.delegated,
         filing_town: q.filing_town,
+        finding: q.finding,
     };
     let page = cases::list(
         &st.store,

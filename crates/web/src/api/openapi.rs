@@ -104,7 +104,7 @@ pub fn document() -> Value {
                 { "name": "after", "in": "query", "schema": { "type": "string" }, "description": "keyset: the `next` of the previous page" }
             ]), None) },
             "/api/v1/catalog/{code}": { "get": op("执法事项（全部版本、现行版本、赋权）", "CatalogItemDetail", json!([{ "name": "code", "in": "path", "required": true, "schema": { "type": "string" } }]), None) },
-            "/api/v1/cases": { "get": op("行政处罚案件（数据权限内，新的在前）", "CasePage", page_params(&[("region_id", "integer"), ("item_code", "string"), ("stage", "string"), ("procedure", "string"), ("filed_from", "string"), ("filed_until", "string"), ("delegated", "boolean"), ("filing_town", "integer")]), None) },
+            "/api/v1/cases": { "get": op("行政处罚案件（数据权限内，新的在前）", "CasePage", page_params(&[("region_id", "integer"), ("item_code", "string"), ("stage", "string"), ("procedure", "string"), ("filed_from", "string"), ("filed_until", "string"), ("delegated", "boolean"), ("filing_town", "integer"), ("finding", "string")]), None) },
             "/api/v1/cases/import": { "post": {
                 "summary": "归集案件：请求体为 JSON Lines（每行一件，格式见 docs/case-import.md），流式读取；按来源系统+来源编号幂等；整批一个事务",
                 "requestBody": { "required": true, "content": { "application/x-ndjson": { "schema": { "type": "string" } } } },

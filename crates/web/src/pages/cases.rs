@@ -8,6 +8,7 @@ use fazhi_core::enforcement::cases::{self, CaseFilter, NewCase, NewParty, stage_
 use fazhi_core::enforcement::ingest::FactsRecord;
 use fazhi_core::enforcement::rules::{PartyKind, ReviewTriggers};
 use fazhi_core::enforcement::stages::{self, Action, Outcome};
+use fazhi_core::supervision::evaluation;
 use fazhi_core::{Error, Permission};
 use fazhi_kernel::money::Fen;
 use fazhi_store::page::Keyset;
@@ -32,6 +33,8 @@ pub struct ListQuery {
     /// "1": only cases on items delegated to the filing town (the figures' 赋权镇乡案件).
     delegated: Option<String>,
     filing_town: Option<String>,
+    /// A rule code of the evaluation sheet: only cases it found.
+    finding: Option<String>,
     #[serde(skip_serializing)]
     after: Option<i64>,
 }
@@ -62,6 +65,7 @@ pub async fn list(
         filed_until: q.filed_until.clone(),
         delegated: q.delegated.as_deref() == Some("1"),
         filing_town: q.filing_town.as_deref().and_then(|r| r.parse().ok()),
+        finding: q.finding.clone(),
     };
     let page = cases::list(&state.store, &s.actor, &filter, Keyset::new(q.after, None)).await?;
     let rows = page
@@ -161,6 +165,18 @@ pub async fn list(
                 "办案单位所在镇乡（街道）",
                 regions,
                 q.filing_town.as_deref().unwrap_or(""),
+            ),
+            Field::select(
+                "finding",
+                "案卷评查发现",
+                std::iter::once((String::new(), "全部".to_string()))
+                    .chain(
+                        fazhi_core::supervision::sheet::RULES
+                            .iter()
+                            .map(|r| (r.code.to_string(), format!("{} {}", r.code, r.description))),
+                    )
+                    .collect(),
+                q.finding.as_deref().unwrap_or(""),
             ),
         ],
         count_text: format!("本页 {} 件", rows.len()),
@@ -519,6 +535,34 @@ async fn record(
         ));
         if let Some(r) = reason {
             details.push(("偏离理由".into(), r));
+        }
+    }
+    match evaluation::of_case(&state.store, &s.actor, id).await? {
+        None => details.push(("案卷评查".into(), "尚未评查".into())),
+        Some((score, grade, findings)) => {
+            details.push((
+                "案卷评查".into(),
+                format!(
+                    "{score} 分，{}，发现问题 {} 个",
+                    grade.name(),
+                    findings.len()
+                ),
+            ));
+            for (rule, detail) in findings {
+                details.push((
+                    format!("评查发现 {}", rule.code),
+                    format!(
+                        "{}：{detail}（{}；{}）",
+                        rule.description,
+                        rule.basis,
+                        if rule.veto {
+                            "一票否决".to_string()
+                        } else {
+                            format!("扣 {} 分", rule.deduction)
+                        }
+                    ),
+                ));
+            }
         }
     }
     for p in &d.parties {

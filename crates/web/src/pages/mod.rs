@@ -11,6 +11,7 @@ pub mod documents;
 pub mod enforcement;
 pub mod figures;
 pub mod org;
+pub mod supervision;
 
 use axum::Extension;
 use axum::extract::{Path, Query, State};
