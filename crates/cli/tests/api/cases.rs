@@ -112,7 +112,7 @@ async fn a_town_files_a_case_on_a_delegated_item_and_the_law_is_checked_at_filin
     }
 }
 
-const COMPANY: [&str; 3] = [
+pub(crate) const COMPANY: [&str; 3] = [
     "organisation",
     "诸暨市某某贸易有限公司",
     "91330100799655058B",
@@ -185,7 +185,7 @@ async fn catalog_with_b001_delegated_to_dianko(app: &TestApp, editor: &Browser) 
 
 /// Sets up a town clerk of 店口镇 with B001 delegated and files one case; returns the clerk and
 /// the case's path.
-async fn filed_case(app: &TestApp, party: [&str; 3]) -> (Browser, String) {
+pub(crate) async fn filed_case(app: &TestApp, party: [&str; 3]) -> (Browser, String) {
     filed_case_with(app, party, &[]).await
 }
 
@@ -232,7 +232,7 @@ async fn filed_case_with(
     (clerk, path)
 }
 
-async fn step(b: &Browser, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
+pub(crate) async fn step(b: &Browser, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
     let page = b.text(path).await;
     let mut form = vec![("csrf", csrf_of(&page))];
     form.extend(fields.iter().map(|(k, v)| (*k, v.to_string())));

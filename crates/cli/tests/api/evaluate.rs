@@ -192,3 +192,58 @@ async fn every_case_file_is_evaluated_once_and_again_when_it_changes() {
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[tokio::test]
+async fn the_handler_of_an_open_case_is_told_each_new_finding_once() {
+    use crate::cases::{COMPANY, filed_case, step};
+    for db in backends() {
+        let app = spawn_app(db).await;
+        // A company fined without investigation records and without its legal representative.
+        let (clerk, path) = filed_case(&app, COMPANY).await;
+        for fields in [
+            &[
+                ("action", "prior_notice"),
+                ("on", "2024-05-20"),
+                ("hearing_right", "1"),
+            ][..],
+            &[
+                ("action", "decide"),
+                ("on", "2024-05-28"),
+                ("outcome", "fine"),
+                ("fine", "500"),
+            ][..],
+        ] {
+            let (status, html) = step(&clerk, &path, fields).await;
+            assert_eq!(status, reqwest::StatusCode::SEE_OTHER, "{html}");
+        }
+        let r = json(&app.cli(&["evaluate", "--json"]));
+        for rule in ["B01", "B02", "F03"] {
+            assert_eq!(r["by_rule"][rule], 1, "{r}");
+        }
+        let told = "SELECT COUNT(*) FROM messages WHERE title LIKE '案卷评查提示%'";
+        assert_eq!(app.count(told).await, 3);
+        let inbox = clerk.text("/messages").await;
+        assert!(
+            inbox.contains("案卷评查提示：F03 当事人为单位的，载明法定代表人（负责人）")
+                && inbox.contains("1 个单位当事人未载明法定代表人。案件尚未结案"),
+            "{inbox}"
+        );
+        let page = clerk.text(&path).await;
+        assert!(
+            page.contains("评查发现 B01") && page.contains("评查发现 F03"),
+            "{page}"
+        );
+
+        // The case moves on with the same defects: evaluated again, nobody told twice.
+        let (status, _) = step(
+            &clerk,
+            &path,
+            &[("action", "deliver"), ("on", "2024-05-29")],
+        )
+        .await;
+        assert_eq!(status, reqwest::StatusCode::SEE_OTHER);
+        let r = json(&app.cli(&["evaluate", "--json"]));
+        assert_eq!(r["evaluated"], 1, "{r}");
+        assert_eq!(app.count(told).await, 3);
+    }
+}

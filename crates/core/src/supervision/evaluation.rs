@@ -43,7 +43,7 @@ fn flag(r: &AnyRow, column: &str) -> Result<bool> {
 }
 
 const SELECT: &str =
-    "SELECT c.id, c.version, c.source_system, c.procedure, c.item_code, c.decision_number,
+    "SELECT c.id, c.version, c.created_by, c.source_system, c.procedure, c.item_code, c.decision_number,
     c.act_ended_on, c.discovered_on, c.filed_on, c.grave, c.review_triggers, c.legal_review_on,
     c.prior_notice_on, c.hearing_right, c.waived, c.hearing_requested, c.hearing_notice_on,
     c.hearing_on, c.hearing_held_on, c.decided_on, c.outcome, c.fine_fen, c.delivered_on,
@@ -90,6 +90,7 @@ fn case_file(r: &AnyRow, items: &HashSet<String>) -> Result<CaseFile> {
         deviation_reason: r.try_get("deviation_reason")?,
         facts_found: flag(r, "has_facts")?,
         evidence: flag(r, "has_evidence")?,
+        handler: r.try_get("created_by")?,
         ..CaseFile::default()
     })
 }
@@ -221,6 +222,59 @@ pub async fn run(
     Ok(report)
 }
 
+/// A message to the handler of each open case fazhi handles, for each finding its previous
+/// evaluation did not have: told while the defect can still be put right, and told once.
+async fn handler_warnings(
+    tx: &mut fazhi_store::Tx,
+    files: &[CaseFile],
+    evaluations: &[Evaluation],
+) -> Result<Vec<crate::messages::NewMessage>> {
+    let open: Vec<usize> = (0..files.len())
+        .filter(|&i| {
+            let f = &files[i];
+            f.own
+                && f.handler.is_some()
+                && f.closed_on.is_none()
+                && f.archived_on.is_none()
+                && !evaluations[i].findings.is_empty()
+        })
+        .collect();
+    if open.is_empty() {
+        return Ok(Vec::new());
+    }
+    let mut sql = Sql::new("SELECT case_id, rule_code FROM case_findings WHERE case_id IN (");
+    for (n, &i) in open.iter().enumerate() {
+        if n > 0 {
+            sql.push(", ");
+        }
+        sql.bind(files[i].id);
+    }
+    sql.push(")");
+    let mut known: HashSet<(i64, String)> = HashSet::new();
+    for r in sql.fetch_all(tx.conn()).await? {
+        known.insert((r.try_get("case_id")?, r.try_get("rule_code")?));
+    }
+    let mut out = Vec::new();
+    for i in open {
+        let (f, Some(user)) = (&files[i], files[i].handler) else {
+            continue;
+        };
+        for finding in &evaluations[i].findings {
+            if known.contains(&(f.id, finding.rule.to_string())) {
+                continue;
+            }
+            let description = sheet::rule(finding.rule).map_or("", |r| r.description);
+            out.push(crate::messages::NewMessage {
+                user_id: user,
+                title: format!("案卷评查提示：{} {description}", finding.rule),
+                body: format!("{}。案件尚未结案，请在结案前纠正或补正。", finding.detail),
+                link: Some(format!("/enforcement/cases/{}", f.id)),
+            });
+        }
+    }
+    Ok(out)
+}
+
 /// Each file's parties: by the batch's id range when its cases are most of that range (a full
 /// run), else by their ids (a few changed cases spread over many).
 async fn add_parties(store: &Store, files: &mut [CaseFile], first: i64, last: i64) -> Result<()> {
@@ -307,6 +361,7 @@ async fn write(
     // and each replaces whatever findings the cases have by then.
     tx.lock(EVALUATION_LOCK).await?;
     let ids: Vec<i64> = files.iter().map(|f| f.id).collect();
+    let warnings = handler_warnings(&mut tx, files, evaluations).await?;
     let mut statements: Vec<Sql> = Vec::new();
     for group in ids.chunks(ROWS_PER_STATEMENT * 4) {
         let mut sql = Sql::new("DELETE FROM case_findings WHERE case_id IN (");
@@ -374,6 +429,7 @@ async fn write(
         statements.push(sql);
     }
     tx.execute_all(statements.into_iter()).await?;
+    crate::messages::send_many(&mut tx, &warnings).await?;
     crate::audit::record(
         &mut tx,
         actor,
@@ -385,6 +441,7 @@ async fn write(
             "first_case": files.first().map(|f| f.id),
             "last_case": files.last().map(|f| f.id),
             "findings": found.len(),
+            "handlers_told": warnings.len(),
         }),
     )
     .await?;

@@ -59,6 +59,8 @@ pub struct CaseFile {
     /// The art. 60 decision limit as the deadline engine holds it (extended, when it was);
     /// None for imported cases: 90 days from filing.
     pub decision_due: Option<NaiveDate>,
+    /// The user who filed the case in fazhi (its handler), told of findings while it is open.
+    pub handler: Option<i64>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
