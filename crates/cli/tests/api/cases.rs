@@ -354,7 +354,12 @@ async fn the_stages_follow_the_order_and_the_time_limits_of_the_law() {
             step(
                 &clerk,
                 &path,
-                &[("action", "deliver"), ("on", "2024-05-30")]
+                &[
+                    ("action", "deliver"),
+                    ("on", "2024-05-30"),
+                    ("method", "post"),
+                    ("place", "")
+                ]
             )
             .await
             .0,
@@ -1239,4 +1244,92 @@ async fn post_settings(
     let mut all = vec![("csrf", csrf_of(&html))];
     all.extend(form);
     sup.post("/enforcement/document-settings", &all).await
+}
+
+#[tokio::test]
+async fn delivery_states_its_method_and_place_and_no_penalty_its_reason() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let (clerk, path) = filed_case(&app, COMPANY).await;
+        let notice = [
+            ("action", "prior_notice"),
+            ("on", "2024-05-20"),
+            ("hearing_right", "1"),
+        ];
+        assert_eq!(step(&clerk, &path, &notice).await.0, StatusCode::SEE_OTHER);
+        let decide = [
+            ("action", "decide"),
+            ("on", "2024-05-28"),
+            ("outcome", "no_penalty"),
+        ];
+        let (status, html) = step(&clerk, &path, &decide).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("不予行政处罚须写明理由"), "{html}");
+        let reasoned = [
+            &decide[..],
+            &[(
+                "no_penalty_reason",
+                "违法行为轻微并及时改正，没有造成危害后果。",
+            )],
+        ]
+        .concat();
+        assert_eq!(
+            step(&clerk, &path, &reasoned).await.0,
+            StatusCode::SEE_OTHER
+        );
+
+        let deliver = [("action", "deliver"), ("on", "2024-05-29")];
+        let (status, html) = step(
+            &clerk,
+            &path,
+            &[&deliver[..], &[("method", "pigeon")]].concat(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            html.contains("请选择送达方式：直接送达、留置送达"),
+            "{html}"
+        );
+        let (status, html) = step(
+            &clerk,
+            &path,
+            &[&deliver[..], &[("method", "direct")]].concat(),
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("直接送达、留置送达须填写送达地点"), "{html}");
+        let delivered = [
+            &deliver[..],
+            &[
+                ("method", "direct"),
+                ("place", "店口镇解放路88号当事人经营场所"),
+            ],
+        ]
+        .concat();
+        assert_eq!(
+            step(&clerk, &path, &delivered).await.0,
+            StatusCode::SEE_OTHER
+        );
+
+        let doc = |code: &'static str| {
+            let (clerk, path) = (&clerk, &path);
+            async move {
+                let r = clerk.get(&format!("{path}/documents/{code}.docx")).await;
+                assert_eq!(r.status(), StatusCode::OK);
+                document_xml(&r.bytes().await.unwrap())
+            }
+        };
+        let decision = doc("no_penalty_decision").await;
+        assert!(
+            decision.contains("但违法行为轻微并及时改正，没有造成危害后果。依据"),
+            "{decision}"
+        );
+        let receipt = doc("delivery_receipt").await;
+        assert!(
+            receipt.contains("送达方式：直接送达")
+                && receipt.contains("送达地点：店口镇解放路88号当事人经营场所"),
+            "{receipt}"
+        );
+        assert!(!receipt.contains("（待填写）"), "{receipt}");
+    }
 }

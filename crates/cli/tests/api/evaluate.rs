@@ -238,7 +238,11 @@ async fn the_handler_of_an_open_case_is_told_each_new_finding_once() {
         let (status, _) = step(
             &clerk,
             &path,
-            &[("action", "deliver"), ("on", "2024-05-29")],
+            &[
+                ("action", "deliver"),
+                ("on", "2024-05-29"),
+                ("method", "electronic"),
+            ],
         )
         .await;
         assert_eq!(status, reqwest::StatusCode::SEE_OTHER);

@@ -728,7 +728,7 @@ pub async fn document_context(
     let detail = get(store, actor, id).await?;
     let r = sqlx::query(
         "SELECT d.issuer_abbr, c.department_id, c.origin, c.summary, c.decided_on, c.prior_notice_on, c.closed_on, c.outcome, c.fine_fen, c.hearing_right, c.facts_found, c.evidence,
-            c.waived, c.hearing_requested, c.paid_on, c.surcharge_fen
+            c.waived, c.hearing_requested, c.paid_on, c.surcharge_fen, c.delivery_method, c.delivery_place, c.no_penalty_reason
          FROM cases c JOIN departments d ON d.id = c.department_id WHERE c.id = $1",
     )
     .bind(id)
@@ -845,7 +845,10 @@ pub async fn document_context(
         "hearing_right": flag(r.try_get("hearing_right")?),
         "defence": defence,
         "discretion": discretion_text,
-        "no_penalty_reason": TO_FILL,
+        // The template writes "……的规定，但{reason}。": a reason typed with its own full stop keeps one.
+        "no_penalty_reason": r.try_get::<Option<String>, _>("no_penalty_reason")?
+            .map(|t| t.trim_end_matches(['。', '.']).to_string())
+            .unwrap_or_else(|| TO_FILL.into()),
         "penalty": { "fine": outcome.as_deref() == Some("fine"), "description": description },
         "payment": {
             "bank": settings.payment_bank.unwrap_or_else(|| TO_FILL.into()),
@@ -860,7 +863,14 @@ pub async fn document_context(
         },
         "handlers": [actor.display_name],
         "approver": TO_FILL,
-        "delivery": { "document": document_name, "place": TO_FILL, "method": TO_FILL },
+        "delivery": {
+            "document": document_name,
+            "place": r.try_get::<Option<String>, _>("delivery_place")?.unwrap_or_else(|| TO_FILL.into()),
+            "method": r.try_get::<Option<String>, _>("delivery_method")?
+                .as_deref()
+                .and_then(super::stages::delivery_method_name)
+                .unwrap_or(TO_FILL),
+        },
         "execution": execution,
         "dates": {
             "proposed": date_zh(Some(&c.filed_on)), "filed": date_zh(Some(&c.filed_on)),

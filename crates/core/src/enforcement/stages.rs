@@ -38,6 +38,24 @@ impl Outcome {
     }
 }
 
+/// 送达方式 (行政处罚法 art. 61, by the Civil Procedure Law's rules): code and name.
+pub const DELIVERY_METHODS: [(&str, &str); 6] = [
+    ("direct", "直接送达"),
+    ("left", "留置送达"),
+    ("entrusted", "委托送达"),
+    ("post", "邮寄送达"),
+    ("electronic", "电子送达"),
+    ("public_notice", "公告送达"),
+];
+
+/// The name of delivery method `code`.
+pub fn delivery_method_name(code: &str) -> Option<&'static str> {
+    DELIVERY_METHODS
+        .iter()
+        .find(|(c, _)| *c == code)
+        .map(|(_, n)| *n)
+}
+
 #[derive(Clone, Debug)]
 pub enum Action {
     /// Investigation (调查取证): the facts found (replacing earlier wording) and evidence
@@ -78,6 +96,8 @@ pub enum Action {
         facts: Option<super::ingest::FactsRecord>,
         /// The written reason for a decision outside the recommendation (required then).
         deviation_reason: Option<String>,
+        /// Why no penalty is given (required for `Outcome::NoPenalty`; art. 33).
+        no_penalty_reason: Option<String>,
     },
     /// Summary procedure (简易程序, art. 51): a warning or a small fine decided on the spot on
     /// the day of filing and handed over there.
@@ -86,8 +106,11 @@ pub enum Action {
         outcome: Outcome,
         fine: Fen,
     },
+    /// The decision delivered: how (one of `DELIVERY_METHODS`) and where.
     Deliver {
         on: NaiveDate,
+        method: String,
+        place: Option<String>,
     },
     /// The fine paid; a late payment carries the art. 72 surcharge, computed, not typed.
     Pay {
@@ -428,9 +451,22 @@ pub async fn apply(
             fine,
             facts: benchmark_facts,
             deviation_reason,
+            no_penalty_reason,
         } => {
             if st.stage != "prior_notice" {
                 return Err(wrong_stage("作出决定", &st.stage));
+            }
+            let no_penalty_reason = crate::org::rules::optional_text(
+                "no_penalty_reason",
+                "不予行政处罚的理由",
+                no_penalty_reason.as_deref(),
+                500,
+            )?;
+            if *outcome == Outcome::NoPenalty && no_penalty_reason.is_none() {
+                return Err(Error::invalid(
+                    "no_penalty_reason",
+                    "不予行政处罚须写明理由（如：违法行为轻微并及时改正，没有造成危害后果；《行政处罚法》第三十三条）。",
+                ));
             }
             let facts = DecisionFacts {
                 prior_notice_delivered: date(&st.prior_notice_on),
@@ -462,11 +498,12 @@ pub async fn apply(
                     ),
                 ));
             }
-            sqlx::query("UPDATE cases SET facts = $1, discretion = $2, recommendation = $3, deviation_reason = $4 WHERE id = $5")
+            sqlx::query("UPDATE cases SET facts = $1, discretion = $2, recommendation = $3, deviation_reason = $4, no_penalty_reason = $5 WHERE id = $6")
                 .bind(benchmark_facts.as_ref().and_then(|f| serde_json::to_string(f).ok()))
                 .bind(check.0.code())
                 .bind(Some(check.1.clone()).filter(|t| !t.is_empty()))
                 .bind(reason.map(str::to_string))
+                .bind(no_penalty_reason.filter(|_| *outcome == Outcome::NoPenalty))
                 .bind(id)
                 .execute(tx.conn())
                 .await?;
@@ -626,10 +663,31 @@ pub async fn apply(
                 format!("简易程序当场作出处罚决定并交付（{number}，{what}）"),
             )
         }
-        Action::Deliver { on } => {
+        Action::Deliver { on, method, place } => {
             if st.stage != "decided" {
                 return Err(wrong_stage("送达决定书", &st.stage));
             }
+            if delivery_method_name(method).is_none() {
+                let names: Vec<&str> = DELIVERY_METHODS.iter().map(|(_, n)| *n).collect();
+                return Err(Error::invalid(
+                    "method",
+                    format!("请选择送达方式：{}。", names.join("、")),
+                ));
+            }
+            let place =
+                crate::org::rules::optional_text("place", "送达地点", place.as_deref(), 200)?;
+            if matches!(method.as_str(), "direct" | "left") && place.is_none() {
+                return Err(Error::invalid(
+                    "place",
+                    "直接送达、留置送达须填写送达地点。",
+                ));
+            }
+            sqlx::query("UPDATE cases SET delivery_method = $1, delivery_place = $2 WHERE id = $3")
+                .bind(method.as_str())
+                .bind(place)
+                .bind(id)
+                .execute(tx.conn())
+                .await?;
             set_date(&mut tx, id, "delivered_on", *on).await?;
             deadlines::meet(&mut tx, actor, "case", &case, "第六十一条", *on).await?;
             if st.outcome.as_deref() == Some("fine") {

@@ -484,11 +484,33 @@ fn steps(id: i64, stage: &str, hearing_right: bool, hearing_requested: bool) -> 
                         &[],
                     ),
                     Field::textarea("deviation_reason", "偏离裁量基准的理由（偏离时必填）", ""),
+                    Field::textarea(
+                        "no_penalty_reason",
+                        "不予行政处罚的理由（不予处罚时必填）",
+                        "",
+                    ),
                 ],
             ));
             v
         }
-        "decided" => vec![step(id, "deliver", "送达处罚决定书", vec![on("送达日")])],
+        "decided" => vec![step(
+            id,
+            "deliver",
+            "送达处罚决定书",
+            vec![
+                on("送达日"),
+                Field::select(
+                    "method",
+                    "送达方式",
+                    stages::DELIVERY_METHODS
+                        .iter()
+                        .map(|(c, n)| (c.to_string(), n.to_string()))
+                        .collect(),
+                    "direct",
+                ),
+                Field::text("place", "送达地点（直接、留置送达必填）", "", 200),
+            ],
+        )],
         "delivered" => vec![
             step(
                 id,
@@ -711,6 +733,7 @@ fn parse_action(f: &FormData) -> Result<Action, Error> {
                 fine,
                 facts,
                 deviation_reason: f.opt("deviation_reason"),
+                no_penalty_reason: f.opt("no_penalty_reason"),
             }
         }
         "on_the_spot" => Action::OnTheSpot {
@@ -722,7 +745,11 @@ fn parse_action(f: &FormData) -> Result<Action, Error> {
             },
             fine: parse_fine(f)?,
         },
-        "deliver" => Action::Deliver { on },
+        "deliver" => Action::Deliver {
+            on,
+            method: f.get("method").to_string(),
+            place: f.opt("place"),
+        },
         "pay" => Action::Pay { on },
         "archive" => Action::Archive { on },
         "close" => Action::Close { on },
