@@ -1333,3 +1333,69 @@ async fn delivery_states_its_method_and_place_and_no_penalty_its_reason() {
         assert!(!receipt.contains("（待填写）"), "{receipt}");
     }
 }
+
+#[tokio::test]
+async fn the_prior_notice_and_the_rectification_order_carry_their_own_numbers_and_dates() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let (clerk, path) = filed_case(&app, COMPANY).await;
+        let (status, html) = step(
+            &clerk,
+            &path,
+            &[
+                ("action", "rectify"),
+                ("on", "2024-05-13"),
+                ("rectify_by", "2024-05-10"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            html.contains("改正期限 2024-05-10 早于责令改正之日 2024-05-13"),
+            "{html}"
+        );
+        let rectify = [
+            ("action", "rectify"),
+            ("on", "2024-05-13"),
+            ("rectify_by", "2024-05-20"),
+        ];
+        assert_eq!(step(&clerk, &path, &rectify).await.0, StatusCode::SEE_OTHER);
+        let (status, html) = step(&clerk, &path, &rectify).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            html.contains("本案已责令改正（店口镇责改〔2024〕1号）"),
+            "{html}"
+        );
+        let notice = [
+            ("action", "prior_notice"),
+            ("on", "2024-05-20"),
+            ("hearing_right", "1"),
+        ];
+        assert_eq!(step(&clerk, &path, &notice).await.0, StatusCode::SEE_OTHER);
+
+        let doc = |code: &'static str| {
+            let (clerk, path) = (&clerk, &path);
+            async move {
+                let r = clerk.get(&format!("{path}/documents/{code}.docx")).await;
+                assert_eq!(r.status(), StatusCode::OK);
+                document_xml(&r.bytes().await.unwrap())
+            }
+        };
+        let order = doc("rectification_order").await;
+        assert!(
+            order.contains("店口镇责改〔2024〕1号")
+                && order.contains("于2024年5月20日前改正")
+                && order.contains("2024年5月13日"),
+            "{order}"
+        );
+        assert!(!order.contains("（待填写）号"), "{order}");
+        let notice = doc("prior_notice").await;
+        assert!(notice.contains("店口镇罚告〔2024〕1号"), "{notice}");
+        // The timeline records the order.
+        let page = clerk.text(&path).await;
+        assert!(
+            page.contains("责令改正（店口镇责改〔2024〕1号），限 2024-05-20 前改正"),
+            "{page}"
+        );
+    }
+}

@@ -687,6 +687,14 @@ fn date_zh(iso: Option<&str>) -> String {
     }
 }
 
+/// 17 of 店口镇罚告〔2024〕17号.
+fn seq_of(number: Option<&str>) -> String {
+    number
+        .and_then(|n| n.rsplit_once('〕'))
+        .map(|(_, rest)| rest.trim_end_matches('号').to_string())
+        .unwrap_or_else(|| TO_FILL.into())
+}
+
 /// What a document shows where the case record does not hold the fact yet.
 pub const TO_FILL: &str = "（待填写）";
 
@@ -728,7 +736,8 @@ pub async fn document_context(
     let detail = get(store, actor, id).await?;
     let r = sqlx::query(
         "SELECT d.issuer_abbr, c.department_id, c.origin, c.summary, c.decided_on, c.prior_notice_on, c.closed_on, c.outcome, c.fine_fen, c.hearing_right, c.facts_found, c.evidence,
-            c.waived, c.hearing_requested, c.paid_on, c.surcharge_fen, c.delivery_method, c.delivery_place, c.no_penalty_reason
+            c.waived, c.hearing_requested, c.paid_on, c.surcharge_fen, c.delivery_method, c.delivery_place, c.no_penalty_reason,
+            c.prior_notice_number, c.rectification_number, c.rectification_on, c.rectify_by
          FROM cases c JOIN departments d ON d.id = c.department_id WHERE c.id = $1",
     )
     .bind(id)
@@ -813,14 +822,19 @@ pub async fn document_context(
         evidence.push(TO_FILL.to_string());
     }
     let prior: Option<String> = r.try_get("prior_notice_on")?;
+    let notice_number: Option<String> = r.try_get("prior_notice_number")?;
+    let rectification_number: Option<String> = r.try_get("rectification_number")?;
     let closed: Option<String> = r.try_get("closed_on")?;
     let ctx = json!({
         "department": c.department_name,
         "issuer": r.try_get::<Option<String>, _>("issuer_abbr")?.unwrap_or_default(),
         "year": year,
         "case_number": c.decision_number.clone().unwrap_or_else(|| TO_FILL.into()),
-        "rectification_seq": TO_FILL,
-        "notice_seq": TO_FILL,
+        "notice_number": notice_number.clone().unwrap_or_else(|| TO_FILL.into()),
+        "rectification_number": rectification_number.clone().unwrap_or_else(|| TO_FILL.into()),
+        // Templates saved before the numbers were kept print only the sequence part.
+        "notice_seq": seq_of(notice_number.as_deref()),
+        "rectification_seq": seq_of(rectification_number.as_deref()),
         "cause": c.cause,
         "source": r.try_get::<Option<String>, _>("origin")?.unwrap_or_else(|| TO_FILL.into()),
         "summary": r.try_get::<Option<String>, _>("summary")?.unwrap_or_else(|| TO_FILL.into()),
@@ -874,9 +888,22 @@ pub async fn document_context(
         "execution": execution,
         "dates": {
             "proposed": date_zh(Some(&c.filed_on)), "filed": date_zh(Some(&c.filed_on)),
-            "rectification": TO_FILL, "rectify_by": TO_FILL,
+            "rectification": date_zh(r.try_get::<Option<String>, _>("rectification_on")?.as_deref()),
+            "rectify_by": date_zh(r.try_get::<Option<String>, _>("rectify_by")?.as_deref()),
             "notice": date_zh(prior.as_deref()), "decided": date_zh(decided.as_deref()), "closed": date_zh(closed.as_deref())
         }
     });
     Ok(ctx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_number_s_sequence_part_serves_templates_saved_before_numbers_were_kept() {
+        assert_eq!(seq_of(Some("店口镇罚告〔2024〕17号")), "17");
+        assert_eq!(seq_of(None), TO_FILL);
+        assert_eq!(seq_of(Some("无文号")), TO_FILL);
+    }
 }

@@ -160,6 +160,8 @@ pub fn sample_context() -> Value {
         "case_number": "诸市监罚〔2024〕17号",
         "rectification_seq": 8,
         "notice_seq": 15,
+        "rectification_number": "诸市监责改〔2024〕8号",
+        "notice_number": "诸市监罚告〔2024〕15号",
         "cause": "销售不符合保障人体健康和人身、财产安全的国家标准的产品案",
         "source": "投诉举报",
         "summary": "接举报，当事人经营场所内销售的儿童袜经抽检不合格。",

@@ -106,6 +106,12 @@ pub enum Action {
         outcome: Outcome,
         fine: Fen,
     },
+    /// An order to correct the violation (责令改正, art. 28) by `rectify_by`, numbered from the
+    /// issuer's 责改 sequence; once per case, at any step before closure.
+    Rectify {
+        on: NaiveDate,
+        rectify_by: NaiveDate,
+    },
     /// The decision delivered: how (one of `DELIVERY_METHODS`) and where.
     Deliver {
         on: NaiveDate,
@@ -285,17 +291,23 @@ async fn decision_number(
     outcome: Outcome,
     on: NaiveDate,
 ) -> Result<String> {
+    let word = if outcome == Outcome::NoPenalty {
+        "不罚"
+    } else {
+        "罚"
+    };
+    document_number(tx, st, word, on).await
+}
+
+/// A document's number from its issuer's sequence of that kind (罚, 不罚, 罚告, 责改) for the
+/// year of `on`.
+async fn document_number(tx: &mut Tx, st: &State, word: &str, on: NaiveDate) -> Result<String> {
     let abbr = st.issuer_abbr.as_deref().ok_or_else(|| {
         Error::invalid(
             "department_id",
             "办案部门未设置发文机关简称，无法编制文号。",
         )
     })?;
-    let word = if outcome == Outcome::NoPenalty {
-        "不罚"
-    } else {
-        "罚"
-    };
     Ok(next_number(tx, &format!("{abbr}{word}"), on.year())
         .await?
         .to_string())
@@ -347,10 +359,12 @@ pub async fn apply(
             if !matches!(st.stage.as_str(), "filed" | "investigation") {
                 return Err(wrong_stage("送达事先告知书", &st.stage));
             }
-            sqlx::query("UPDATE cases SET prior_notice_on = $1, hearing_right = $2, review_triggers = $3 WHERE id = $4")
+            let number = document_number(&mut tx, &st, "罚告", *delivered_on).await?;
+            sqlx::query("UPDATE cases SET prior_notice_on = $1, hearing_right = $2, review_triggers = $3, prior_notice_number = $4 WHERE id = $5")
                 .bind(delivered_on.to_string())
                 .bind(i64::from(*hearing_right))
                 .bind(triggers_code(triggers))
+                .bind(number)
                 .bind(id)
                 .execute(tx.conn())
                 .await?;
@@ -661,6 +675,38 @@ pub async fn apply(
                 "delivered".into(),
                 *on,
                 format!("简易程序当场作出处罚决定并交付（{number}，{what}）"),
+            )
+        }
+        Action::Rectify { on, rectify_by } => {
+            if matches!(st.stage.as_str(), "closed" | "archived") {
+                return Err(wrong_stage("责令改正", &st.stage));
+            }
+            if rectify_by < on {
+                return Err(Error::invalid(
+                    "rectify_by",
+                    format!("改正期限 {rectify_by} 早于责令改正之日 {on}。"),
+                ));
+            }
+            let ordered: Option<String> =
+                sqlx::query_scalar("SELECT rectification_number FROM cases WHERE id = $1")
+                    .bind(id)
+                    .fetch_one(tx.conn())
+                    .await?;
+            if let Some(n) = ordered {
+                return Err(Error::invalid("on", format!("本案已责令改正（{n}）。")));
+            }
+            let number = document_number(&mut tx, &st, "责改", *on).await?;
+            sqlx::query("UPDATE cases SET rectification_number = $1, rectification_on = $2, rectify_by = $3 WHERE id = $4")
+                .bind(&number)
+                .bind(on.to_string())
+                .bind(rectify_by.to_string())
+                .bind(id)
+                .execute(tx.conn())
+                .await?;
+            (
+                st.stage.clone(),
+                *on,
+                format!("责令改正（{number}），限 {rectify_by} 前改正"),
             )
         }
         Action::Deliver { on, method, place } => {

@@ -640,7 +640,19 @@ async fn record(
     }
     let sections = if s.actor.can(Permission::CaseHandle) {
         let flags = cases::stage_flags(&state.store, id).await?;
-        steps(id, &c.stage, flags.0, flags.1)
+        let mut sections = steps(id, &c.stage, flags.0, flags.1);
+        if !matches!(c.stage.as_str(), "closed" | "archived") {
+            sections.push(step(
+                id,
+                "rectify",
+                "责令改正（送达责令改正通知书）",
+                vec![
+                    Field::date("on", "通知日", ""),
+                    Field::date("rectify_by", "改正期限", ""),
+                ],
+            ));
+        }
+        sections
     } else {
         Vec::new()
     };
@@ -744,6 +756,11 @@ fn parse_action(f: &FormData) -> Result<Action, Error> {
                 Outcome::Fine
             },
             fine: parse_fine(f)?,
+        },
+        "rectify" => Action::Rectify {
+            on,
+            rectify_by: NaiveDate::parse_from_str(f.get("rectify_by").trim(), "%Y-%m-%d")
+                .map_err(|_| Error::invalid("rectify_by", "请填写改正期限（YYYY-MM-DD）。"))?,
         },
         "deliver" => Action::Deliver {
             on,
