@@ -190,7 +190,7 @@ pub(crate) async fn filed_case(app: &TestApp, party: [&str; 3]) -> (Browser, Str
 }
 
 /// As `filed_case`, with further fields of the filing form.
-async fn filed_case_with(
+pub(crate) async fn filed_case_with(
     app: &TestApp,
     party: [&str; 3],
     extra: &[(&str, &str)],
@@ -1397,5 +1397,68 @@ async fn the_prior_notice_and_the_rectification_order_carry_their_own_numbers_an
             page.contains("责令改正（店口镇责改〔2024〕1号），限 2024-05-20 前改正"),
             "{page}"
         );
+    }
+}
+
+#[tokio::test]
+async fn the_filing_and_closure_approvals_name_their_approvers() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let (clerk, path) =
+            crate::cases::filed_case_with(&app, COMPANY, &[("approver", "陈立案")]).await;
+        for fields in [
+            &[
+                ("action", "prior_notice"),
+                ("on", "2024-05-20"),
+                ("hearing_right", "1"),
+            ][..],
+            &[
+                ("action", "decide"),
+                ("on", "2024-05-28"),
+                ("outcome", "warning"),
+            ][..],
+            &[
+                ("action", "deliver"),
+                ("on", "2024-05-29"),
+                ("method", "direct"),
+                ("place", "当事人经营场所"),
+            ][..],
+        ] {
+            let (status, html) = step(&clerk, &path, fields).await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+        }
+        let long = "长".repeat(51);
+        let (status, html) = step(
+            &clerk,
+            &path,
+            &[
+                ("action", "close"),
+                ("on", "2024-05-30"),
+                ("approver", &long),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("结案审批人"), "{html}");
+        let (status, _) = step(
+            &clerk,
+            &path,
+            &[
+                ("action", "close"),
+                ("on", "2024-05-30"),
+                ("approver", "周结案"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        for (code, name) in [
+            ("filing_approval", "审批人：陈立案"),
+            ("closure_approval", "审批人：周结案"),
+        ] {
+            let r = clerk.get(&format!("{path}/documents/{code}.docx")).await;
+            assert_eq!(r.status(), StatusCode::OK);
+            let xml = document_xml(&r.bytes().await.unwrap());
+            assert!(xml.contains(name), "{code}: {xml}");
+        }
     }
 }

@@ -90,6 +90,8 @@ pub struct NewCase {
     pub origin: Option<String>,
     /// 简要案情, for the filing approval.
     pub summary: Option<String>,
+    /// The responsible person who approved the filing (立案审批人).
+    pub approver: Option<String>,
 }
 
 /// How a case may come to an agency (案件来源).
@@ -352,6 +354,8 @@ pub async fn file(
     };
     let summary =
         crate::org::rules::optional_text("summary", "简要案情", input.summary.as_deref(), 1000)?;
+    let approver =
+        crate::org::rules::optional_text("approver", "立案审批人", input.approver.as_deref(), 50)?;
     let dept = crate::org::service::department(store, actor, input.department_id)
         .await
         .map_err(|_| Error::invalid("department_id", "办案部门不存在或不在您的权限范围内。"))?;
@@ -403,8 +407,8 @@ pub async fn file(
     let mut tx = store.begin().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO cases (source_system, source_id, procedure, stage, item_code, cause, department_id, region_id,
-            act_ended_on, discovered_on, filed_on, grave, created_by, created_at, updated_at, origin, summary)
-         VALUES ('fazhi', $1, 'general', 'filed', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13) RETURNING id",
+            act_ended_on, discovered_on, filed_on, grave, created_by, created_at, updated_at, origin, summary, filing_approver)
+         VALUES ('fazhi', $1, 'general', 'filed', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14) RETURNING id",
     )
     .bind(&source_id)
     .bind(&item.code)
@@ -419,6 +423,7 @@ pub async fn file(
     .bind(now)
     .bind(&origin)
     .bind(&summary)
+    .bind(&approver)
     .fetch_one(tx.conn())
     .await
     .map_err(|e| Error::on_write("案件")(e.into()))?;
@@ -708,7 +713,7 @@ pub async fn document(
     code: &str,
 ) -> Result<Vec<u8>> {
     let template = super::documents::get(store, code).await?;
-    let ctx = document_context(store, actor, keyring, id, &template.name).await?;
+    let ctx = document_context(store, actor, keyring, id, code, &template.name).await?;
     let bytes = super::documents::docx(&super::documents::render(&template.body, &ctx)?)?;
     let mut tx = store.begin().await?;
     crate::audit::record(
@@ -730,6 +735,7 @@ pub async fn document_context(
     actor: &Actor,
     keyring: &Keyring,
     id: i64,
+    code: &str,
     document_name: &str,
 ) -> Result<serde_json::Value> {
     actor.require(Permission::CaseHandle)?;
@@ -737,7 +743,8 @@ pub async fn document_context(
     let r = sqlx::query(
         "SELECT d.issuer_abbr, c.department_id, c.origin, c.summary, c.decided_on, c.prior_notice_on, c.closed_on, c.outcome, c.fine_fen, c.hearing_right, c.facts_found, c.evidence,
             c.waived, c.hearing_requested, c.paid_on, c.surcharge_fen, c.delivery_method, c.delivery_place, c.no_penalty_reason,
-            c.prior_notice_number, c.rectification_number, c.rectification_on, c.rectify_by
+            c.prior_notice_number, c.rectification_number, c.rectification_on, c.rectify_by,
+            c.filing_approver, c.closure_approver
          FROM cases c JOIN departments d ON d.id = c.department_id WHERE c.id = $1",
     )
     .bind(id)
@@ -876,7 +883,9 @@ pub async fn document_context(
             "address": settings.contact_address.clone().unwrap_or_else(|| TO_FILL.into()),
         },
         "handlers": [actor.display_name],
-        "approver": TO_FILL,
+        // One key for both approval forms: the closure's approver on the closure approval.
+        "approver": r.try_get::<Option<String>, _>(if code == "closure_approval" { "closure_approver" } else { "filing_approver" })?
+            .unwrap_or_else(|| TO_FILL.into()),
         "delivery": {
             "document": document_name,
             "place": r.try_get::<Option<String>, _>("delivery_place")?.unwrap_or_else(|| TO_FILL.into()),

@@ -114,8 +114,8 @@ pub async fn review(
         "penalty_decision"
     };
     let template = super::documents::get(store, code).await?;
-    let ctx =
-        super::cases::document_context(store, actor, keyring, case_id, &template.name).await?;
+    let ctx = super::cases::document_context(store, actor, keyring, case_id, code, &template.name)
+        .await?;
     let text = super::documents::render(&template.body, &ctx)?
         .into_iter()
         .map(|b| match b {

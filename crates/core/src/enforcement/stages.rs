@@ -124,6 +124,8 @@ pub enum Action {
     },
     Close {
         on: NaiveDate,
+        /// The responsible person who approved the closure (结案审批人).
+        approver: Option<String>,
     },
     Archive {
         on: NaiveDate,
@@ -774,12 +776,23 @@ pub async fn apply(
             };
             ("executed".into(), *on, note)
         }
-        Action::Close { on } => {
+        Action::Close { on, approver } => {
             let ready = st.stage == "executed"
                 || (st.stage == "delivered" && st.outcome.as_deref() != Some("fine"));
             if !ready {
                 return Err(wrong_stage("结案（罚款须先执行完毕）", &st.stage));
             }
+            let approver = crate::org::rules::optional_text(
+                "approver",
+                "结案审批人",
+                approver.as_deref(),
+                50,
+            )?;
+            sqlx::query("UPDATE cases SET closure_approver = $1 WHERE id = $2")
+                .bind(approver)
+                .bind(id)
+                .execute(tx.conn())
+                .await?;
             set_date(&mut tx, id, "closed_on", *on).await?;
             ("closed".into(), *on, "结案".into())
         }

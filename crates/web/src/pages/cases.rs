@@ -253,6 +253,7 @@ async fn new_form(
             &pick("origin"),
         ),
         Field::textarea("summary", "简要案情", pick("summary")),
+        Field::text("approver", "立案审批人（负责人）", pick("approver"), 50),
         Field::text("party_name", "当事人名称（姓名）", pick("party_name"), 100).required(),
         Field::text(
             "party_code",
@@ -304,6 +305,7 @@ fn parse(f: &FormData) -> Result<NewCase, Error> {
         grave: f.get("grave") == "1",
         origin: f.opt("origin"),
         summary: f.opt("summary"),
+        approver: f.opt("approver"),
         parties: vec![NewParty {
             kind,
             name: f.get("party_name").to_string(),
@@ -518,9 +520,25 @@ fn steps(id: i64, stage: &str, hearing_right: bool, hearing_requested: bool) -> 
                 "登记缴纳罚款（逾期自动计算加处罚款）",
                 vec![on("缴款日")],
             ),
-            step(id, "close", "结案（警告、不予处罚）", vec![on("结案日")]),
+            step(
+                id,
+                "close",
+                "结案（警告、不予处罚）",
+                vec![
+                    on("结案日"),
+                    Field::text("approver", "结案审批人（负责人）", "", 50),
+                ],
+            ),
         ],
-        "executed" => vec![step(id, "close", "结案", vec![on("结案日")])],
+        "executed" => vec![step(
+            id,
+            "close",
+            "结案",
+            vec![
+                on("结案日"),
+                Field::text("approver", "结案审批人（负责人）", "", 50),
+            ],
+        )],
         "closed" => vec![step(id, "archive", "归档", vec![on("归档日")])],
         _ => Vec::new(),
     }
@@ -769,7 +787,10 @@ fn parse_action(f: &FormData) -> Result<Action, Error> {
         },
         "pay" => Action::Pay { on },
         "archive" => Action::Archive { on },
-        "close" => Action::Close { on },
+        "close" => Action::Close {
+            on,
+            approver: f.opt("approver"),
+        },
         _ => return Err(Error::invalid("action", "请选择操作。")),
     })
 }
