@@ -1228,9 +1228,12 @@ async fn the_decision_names_the_department_s_account_reconsideration_body_and_co
 }
 
 async fn decision_xml(b: &Browser, path: &str) -> String {
-    let r = b
-        .get(&format!("{path}/documents/penalty_decision.docx"))
-        .await;
+    document_of(b, path, "penalty_decision").await
+}
+
+/// The text of document `code` of the case at `path`, as the .docx holds it.
+async fn document_of(b: &Browser, path: &str, code: &str) -> String {
+    let r = b.get(&format!("{path}/documents/{code}.docx")).await;
     assert_eq!(r.status(), StatusCode::OK);
     document_xml(&r.bytes().await.unwrap())
 }
@@ -1311,20 +1314,12 @@ async fn delivery_states_its_method_and_place_and_no_penalty_its_reason() {
             StatusCode::SEE_OTHER
         );
 
-        let doc = |code: &'static str| {
-            let (clerk, path) = (&clerk, &path);
-            async move {
-                let r = clerk.get(&format!("{path}/documents/{code}.docx")).await;
-                assert_eq!(r.status(), StatusCode::OK);
-                document_xml(&r.bytes().await.unwrap())
-            }
-        };
-        let decision = doc("no_penalty_decision").await;
+        let decision = document_of(&clerk, &path, "no_penalty_decision").await;
         assert!(
             decision.contains("但违法行为轻微并及时改正，没有造成危害后果。依据"),
             "{decision}"
         );
-        let receipt = doc("delivery_receipt").await;
+        let receipt = document_of(&clerk, &path, "delivery_receipt").await;
         assert!(
             receipt.contains("送达方式：直接送达")
                 && receipt.contains("送达地点：店口镇解放路88号当事人经营场所"),
@@ -1373,15 +1368,7 @@ async fn the_prior_notice_and_the_rectification_order_carry_their_own_numbers_an
         ];
         assert_eq!(step(&clerk, &path, &notice).await.0, StatusCode::SEE_OTHER);
 
-        let doc = |code: &'static str| {
-            let (clerk, path) = (&clerk, &path);
-            async move {
-                let r = clerk.get(&format!("{path}/documents/{code}.docx")).await;
-                assert_eq!(r.status(), StatusCode::OK);
-                document_xml(&r.bytes().await.unwrap())
-            }
-        };
-        let order = doc("rectification_order").await;
+        let order = document_of(&clerk, &path, "rectification_order").await;
         assert!(
             order.contains("店口镇责改〔2024〕1号")
                 && order.contains("于2024年5月20日前改正")
@@ -1389,7 +1376,7 @@ async fn the_prior_notice_and_the_rectification_order_carry_their_own_numbers_an
             "{order}"
         );
         assert!(!order.contains("（待填写）号"), "{order}");
-        let notice = doc("prior_notice").await;
+        let notice = document_of(&clerk, &path, "prior_notice").await;
         assert!(notice.contains("店口镇罚告〔2024〕1号"), "{notice}");
         // The timeline records the order.
         let page = clerk.text(&path).await;
@@ -1455,9 +1442,7 @@ async fn the_filing_and_closure_approvals_name_their_approvers() {
             ("filing_approval", "审批人：陈立案"),
             ("closure_approval", "审批人：周结案"),
         ] {
-            let r = clerk.get(&format!("{path}/documents/{code}.docx")).await;
-            assert_eq!(r.status(), StatusCode::OK);
-            let xml = document_xml(&r.bytes().await.unwrap());
+            let xml = document_of(&clerk, &path, code).await;
             assert!(xml.contains(name), "{code}: {xml}");
         }
     }
