@@ -251,3 +251,52 @@ async fn the_handler_of_an_open_case_is_told_each_new_finding_once() {
         assert_eq!(app.count(told).await, 3);
     }
 }
+
+#[tokio::test]
+async fn a_town_s_case_on_an_item_never_delegated_to_it_fails_for_want_of_authority() {
+    let generated = TestApp::cli_stdin(&["generate", "cases", "--count", "60", "--seed", "3"], "");
+    let records: Vec<Value> = String::from_utf8(generated.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    // Two cases moved to a town office: one on a public-security item (never delegated to
+    // towns), one on an item the demo catalog delegates to every town from 2022.
+    let on_item = |code: &str, id: &str| {
+        let mut r = records
+            .iter()
+            .find(|r| r["item_code"] == code && r["filed_on"].as_str().unwrap() >= "2022-01-01")
+            .unwrap()
+            .clone();
+        r["department"] = Value::from("店口镇人民政府");
+        r.as_object_mut().unwrap().remove("town");
+        r["source_id"] = Value::from(id);
+        r.to_string()
+    };
+    let dir = std::env::temp_dir().join(format!("fazhi-authority-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = write(
+        &dir,
+        "town.jsonl",
+        &[on_item("GA-001", "TOWN-GA"), on_item("ZH-002", "TOWN-ZH")].join("\n"),
+    );
+    for db in backends() {
+        let app = spawn_app(db).await;
+        fazhi_core::demo::seed_catalog_if_empty(&app.store)
+            .await
+            .unwrap();
+        let r = json(&app.cli(&["import", "cases", &file, "--json"]));
+        assert_eq!(r["inserted"], 2, "{r}");
+        let r = json(&app.cli(&["evaluate", "--json"]));
+        assert_eq!(r["by_rule"]["A02"], 1, "{r}");
+        let failed: Vec<String> = sqlx::query_scalar(
+            "SELECT c.source_id FROM case_findings f JOIN cases c ON c.id = f.case_id JOIN case_evaluations e ON e.case_id = c.id
+             WHERE f.rule_code = 'A02' AND e.grade = 'fail'",
+        )
+        .fetch_all(app.store.pool())
+        .await
+        .unwrap();
+        assert_eq!(failed, vec!["TOWN-GA".to_string()]);
+    }
+    std::fs::remove_dir_all(&dir).ok();
+}

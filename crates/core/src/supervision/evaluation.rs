@@ -43,7 +43,7 @@ fn flag(r: &AnyRow, column: &str) -> Result<bool> {
 }
 
 const SELECT: &str =
-    "SELECT c.id, c.version, c.created_by, c.source_system, c.procedure, c.item_code, c.decision_number,
+    "SELECT c.id, c.version, c.created_by, c.department_id, c.source_system, c.procedure, c.item_code, c.decision_number,
     c.act_ended_on, c.discovered_on, c.filed_on, c.grave, c.review_triggers, c.legal_review_on,
     c.prior_notice_on, c.hearing_right, c.waived, c.hearing_requested, c.hearing_notice_on,
     c.hearing_on, c.hearing_held_on, c.decided_on, c.outcome, c.fine_fen, c.delivered_on,
@@ -53,17 +53,103 @@ const SELECT: &str =
     CASE WHEN c.evidence IS NULL OR TRIM(c.evidence) = '' THEN 0 ELSE 1 END AS has_evidence
     FROM cases c LEFT JOIN case_evaluations e ON e.case_id = c.id WHERE c.id > ";
 
+/// A delegation's period: from, and until (open-ended when None).
+type Period = (NaiveDate, Option<NaiveDate>);
+
+/// What the authority and law rules compare a case with, loaded once per run.
+struct Catalog {
+    /// item code → the day its first version took effect
+    items: HashMap<String, NaiveDate>,
+    /// department id → its town (region id), for town offices
+    town_of: HashMap<i64, i64>,
+    /// (item code, town) → delegation periods (from, until)
+    delegations: HashMap<(String, i64), Vec<Period>>,
+}
+
+impl Catalog {
+    async fn load(store: &Store) -> Result<Catalog> {
+        let mut items: HashMap<String, NaiveDate> = HashMap::new();
+        for r in sqlx::query("SELECT code, effective_from FROM enforcement_items")
+            .fetch_all(store.pool())
+            .await?
+        {
+            if let Some(d) = day(&r, "effective_from")? {
+                let e = items.entry(r.try_get("code")?).or_insert(d);
+                *e = (*e).min(d);
+            }
+        }
+        let mut town_of = HashMap::new();
+        for r in sqlx::query(
+            "SELECT d.id, r.id AS town FROM departments d JOIN regions r ON r.id = d.region_id WHERE r.kind = 'town'",
+        )
+        .fetch_all(store.pool())
+        .await?
+        {
+            town_of.insert(r.try_get::<i64, _>("id")?, r.try_get::<i64, _>("town")?);
+        }
+        let mut delegations: HashMap<(String, i64), Vec<Period>> = HashMap::new();
+        for r in sqlx::query(
+            "SELECT item_code, town_id, effective_from, effective_until FROM delegations",
+        )
+        .fetch_all(store.pool())
+        .await?
+        {
+            if let Some(from) = day(&r, "effective_from")? {
+                delegations
+                    .entry((r.try_get("item_code")?, r.try_get("town_id")?))
+                    .or_default()
+                    .push((from, day(&r, "effective_until")?));
+            }
+        }
+        Ok(Catalog {
+            items,
+            town_of,
+            delegations,
+        })
+    }
+
+    /// Whether a town office's case on `item` filed on `filed` lacks a delegation that day.
+    fn town_without_delegation(
+        &self,
+        department: i64,
+        item: &str,
+        filed: Option<NaiveDate>,
+    ) -> bool {
+        let (Some(town), Some(filed)) = (self.town_of.get(&department), filed) else {
+            return false;
+        };
+        !self
+            .delegations
+            .get(&(item.to_string(), *town))
+            .is_some_and(|periods| {
+                periods
+                    .iter()
+                    .any(|(from, until)| *from <= filed && until.is_none_or(|u| filed <= u))
+            })
+    }
+}
+
 /// One case row as the sheet sees it (parties and the decision limit added after).
-fn case_file(r: &AnyRow, items: &HashSet<String>) -> Result<CaseFile> {
+fn case_file(r: &AnyRow, catalog: &Catalog) -> Result<CaseFile> {
+    let item: String = r.try_get("item_code")?;
+    let act_ended_on = day(r, "act_ended_on")?;
+    let filed_on = day(r, "filed_on")?;
+    let first_version = catalog.items.get(&item).copied();
     Ok(CaseFile {
         id: r.try_get("id")?,
         own: r.try_get::<String, _>("source_system")? == crate::enforcement::ingest::OWN_SYSTEM,
         general: r.try_get::<String, _>("procedure")? == "general",
-        item_known: items.contains(&r.try_get::<String, _>("item_code")?),
+        item_known: first_version.is_some(),
+        item_not_in_force_at_act: matches!((first_version, act_ended_on), (Some(v), Some(a)) if a < v),
+        town_without_delegation: catalog.town_without_delegation(
+            r.try_get("department_id")?,
+            &item,
+            filed_on,
+        ),
         decision_number: r.try_get("decision_number")?,
-        act_ended_on: day(r, "act_ended_on")?,
+        act_ended_on,
         discovered_on: day(r, "discovered_on")?,
-        filed_on: day(r, "filed_on")?,
+        filed_on,
         grave: flag(r, "grave")?,
         review_triggers: crate::enforcement::stages::triggers_parse(
             &r.try_get::<Option<String>, _>("review_triggers")?
@@ -110,12 +196,7 @@ pub async fn run(
             "全量案卷评查只能在服务器控制台运行（fazhi evaluate）。",
         ));
     }
-    let items: HashSet<String> =
-        sqlx::query_scalar::<_, String>("SELECT DISTINCT code FROM enforcement_items")
-            .fetch_all(store.pool())
-            .await?
-            .into_iter()
-            .collect();
+    let catalog = Catalog::load(store).await?;
     let calendar = crate::calendar::load(store).await?;
     let started = now_ms();
     // Without --all, the cases whose version differs from the one evaluated, found in one
@@ -170,7 +251,7 @@ pub async fn run(
         let mut files = Vec::with_capacity(rows.len());
         let mut versions = Vec::with_capacity(rows.len());
         for r in &rows {
-            let file = case_file(r, &items)?;
+            let file = case_file(r, &catalog)?;
             versions.push(r.try_get::<i64, _>("version")?);
             files.push(file);
         }

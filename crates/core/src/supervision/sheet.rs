@@ -22,6 +22,10 @@ pub struct CaseFile {
     pub own: bool,
     pub general: bool,
     pub item_known: bool,
+    /// No version of the item (its legal basis) had taken effect by the act's end.
+    pub item_not_in_force_at_act: bool,
+    /// Handled by a town's office on an item not delegated to that town on the filing day.
+    pub town_without_delegation: bool,
     pub decision_number: Option<String>,
     pub act_ended_on: Option<NaiveDate>,
     pub discovered_on: Option<NaiveDate>,
@@ -227,6 +231,22 @@ pub static RULES: &[Rule] = &[
         },
     },
     Rule {
+        code: "A02",
+        section: Section::Authority,
+        description: "镇乡（街道）办理的事项在立案之日已赋权给该镇乡（街道）",
+        basis: "《行政处罚法》第二十四条",
+        deduction: 100,
+        veto: true,
+        check: |f, _| {
+            f.town_without_delegation.then(|| {
+                format!(
+                    "镇乡（街道）办理，但立案之日 {} 该事项未赋权给本镇乡（街道）",
+                    f.filed_on.map(|d| d.to_string()).unwrap_or_default()
+                )
+            })
+        },
+    },
+    Rule {
         code: "B01",
         section: Section::Facts,
         description: "普通程序案件作出决定前查明事实（调查终结，认定的事实）",
@@ -260,6 +280,22 @@ pub static RULES: &[Rule] = &[
         check: |f, cal| match (f.act_ended_on, f.discovered_on) {
             (Some(act), Some(found)) => rules::limitation(cal, act, found, f.grave).err(),
             _ => None,
+        },
+    },
+    Rule {
+        code: "C02",
+        section: Section::Law,
+        description: "所依据的规定在违法行为发生时已经施行",
+        basis: "《行政处罚法》第三十七条",
+        deduction: 20,
+        veto: false,
+        check: |f, _| {
+            f.item_not_in_force_at_act.then(|| {
+                format!(
+                    "违法行为终了于 {}，执法事项所依据的规定当时尚未施行",
+                    f.act_ended_on.map(|d| d.to_string()).unwrap_or_default()
+                )
+            })
         },
     },
     Rule {
@@ -656,6 +692,16 @@ mod tests {
         type Breaks = Box<dyn Fn(&mut CaseFile)>;
         let cases: Vec<(&str, Breaks, &str)> = vec![
             ("A01", Box::new(|f| f.item_known = false), "目录"),
+            (
+                "A02",
+                Box::new(|f| f.town_without_delegation = true),
+                "立案之日 2024-03-04 该事项未赋权",
+            ),
+            (
+                "C02",
+                Box::new(|f| f.item_not_in_force_at_act = true),
+                "违法行为终了于 2024-02-20",
+            ),
             ("B01", Box::new(|f| f.facts_found = false), "认定的事实"),
             ("B02", Box::new(|f| f.evidence = false), "证据"),
             (
