@@ -27,10 +27,8 @@ pub async fn run(db: DbArgs, all: bool, json: bool) -> Result<ExitCode, StartErr
             report.evaluated, report.findings
         );
         for (rule, n) in &report.by_rule {
-            let description = fazhi_core::supervision::sheet::RULES
-                .iter()
-                .find(|r| r.code == rule)
-                .map_or("", |r| r.description);
+            let description =
+                fazhi_core::supervision::sheet::rule(rule).map_or("", |r| r.description);
             println!("  {rule} {n:>8}  {description}");
         }
     }

@@ -473,12 +473,7 @@ pub async fn scan(store: &Store, today: NaiveDate) -> Result<ScanReport> {
                 update.push(", state = 'overdue'");
             }
             update.push(" WHERE id IN (");
-            for (i, id) in ids.iter().enumerate() {
-                if i > 0 {
-                    update.push(", ");
-                }
-                update.bind(*id);
-            }
+            update.bind_list(ids.iter().copied());
             update.push(")");
             update.execute(tx.conn()).await?;
             messages::send_many(&mut tx, &notes).await?;

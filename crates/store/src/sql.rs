@@ -76,6 +76,17 @@ impl Sql {
         self
     }
 
+    /// Appends one placeholder per value, separated by commas (the inside of an `IN (…)`).
+    pub fn bind_list<T: Into<Arg>>(&mut self, values: impl IntoIterator<Item = T>) -> &mut Self {
+        for (n, v) in values.into_iter().enumerate() {
+            if n > 0 {
+                self.text.push_str(", ");
+            }
+            self.bind(v);
+        }
+        self
+    }
+
     /// Appends another fragment, renumbering its placeholders after ours.
     pub fn append(&mut self, other: Sql) -> &mut Self {
         let offset = self.args.len();

@@ -798,12 +798,7 @@ impl<'a> Ingest<'a> {
             let mut sql = Sql::new(
                 "SELECT c.id, c.source_id, c.content_hash FROM cases c WHERE c.source_id IN (",
             );
-            for (n, id) in ids.iter().enumerate() {
-                if n > 0 {
-                    sql.push(", ");
-                }
-                sql.bind(*id);
-            }
+            sql.bind_list(ids.iter().copied());
             sql.push(") AND c.source_system = ").bind(system);
             for r in sql.fetch_all(self.tx.conn()).await? {
                 existing.insert(
@@ -840,12 +835,7 @@ impl<'a> Ingest<'a> {
         }
         if !changed.is_empty() {
             let mut sql = Sql::new("DELETE FROM case_parties WHERE case_id IN (");
-            for (n, id) in changed.iter().enumerate() {
-                if n > 0 {
-                    sql.push(", ");
-                }
-                sql.bind(*id);
-            }
+            sql.bind_list(changed.iter().copied());
             sql.push(")");
             sql.execute(self.tx.conn()).await?;
         }

@@ -39,7 +39,7 @@ fn day(r: &AnyRow, column: &str) -> Result<Option<NaiveDate>> {
 }
 
 fn flag(r: &AnyRow, column: &str) -> Result<bool> {
-    Ok(r.try_get::<i64, _>(column)? != 0)
+    Ok(fazhi_store::flag(r.try_get(column)?))
 }
 
 const SELECT: &str =
@@ -226,12 +226,7 @@ pub async fn run(
             }
             next += batch.len();
             sql.push(" AND c.id IN (");
-            for (n, id) in batch.iter().enumerate() {
-                if n > 0 {
-                    sql.push(", ");
-                }
-                sql.bind(*id);
-            }
+            sql.bind_list(batch.iter().copied());
             sql.push(")");
         }
         if !all {
@@ -324,12 +319,7 @@ async fn handler_warnings(
         return Ok(Vec::new());
     }
     let mut sql = Sql::new("SELECT case_id, rule_code FROM case_findings WHERE case_id IN (");
-    for (n, &i) in open.iter().enumerate() {
-        if n > 0 {
-            sql.push(", ");
-        }
-        sql.bind(files[i].id);
-    }
+    sql.bind_list(open.iter().map(|&i| files[i].id));
     sql.push(")");
     let mut known: HashSet<(i64, String)> = HashSet::new();
     for r in sql.fetch_all(tx.conn()).await? {
@@ -368,12 +358,7 @@ async fn add_parties(store: &Store, files: &mut [CaseFile], first: i64, last: i6
             .bind(last);
     } else {
         sql.push("case_id IN (");
-        for (n, f) in files.iter().enumerate() {
-            if n > 0 {
-                sql.push(", ");
-            }
-            sql.bind(f.id);
-        }
+        sql.bind_list(files.iter().map(|f| f.id));
         sql.push(")");
     }
     let rows = sql.fetch_all(&mut *store.conn().await?).await?;
@@ -407,12 +392,7 @@ async fn add_decision_limits(store: &Store, files: &mut [CaseFile]) -> Result<()
     let mut sql = Sql::new(
         "SELECT subject_id, due_on FROM deadlines WHERE subject_type = 'case' AND article = '第六十条' AND subject_id IN (",
     );
-    for (n, &i) in own.iter().enumerate() {
-        if n > 0 {
-            sql.push(", ");
-        }
-        sql.bind(files[i].id.to_string());
-    }
+    sql.bind_list(own.iter().map(|&i| files[i].id.to_string()));
     sql.push(")");
     let mut due: HashMap<String, NaiveDate> = HashMap::new();
     for r in sql.fetch_all(&mut *store.conn().await?).await? {
@@ -446,12 +426,7 @@ async fn write(
     let mut statements: Vec<Sql> = Vec::new();
     for group in ids.chunks(ROWS_PER_STATEMENT * 4) {
         let mut sql = Sql::new("DELETE FROM case_findings WHERE case_id IN (");
-        for (n, id) in group.iter().enumerate() {
-            if n > 0 {
-                sql.push(", ");
-            }
-            sql.bind(*id);
-        }
+        sql.bind_list(group.iter().copied());
         sql.push(")");
         statements.push(sql);
     }

@@ -359,6 +359,17 @@ fn step(id: i64, action: &'static str, title: &str, fields: Vec<Field>) -> FormS
 fn steps(id: i64, stage: &str, hearing_right: bool, hearing_requested: bool) -> Vec<FormSection> {
     let on = |label: &'static str| Field::date("on", label, "");
     let review = step(id, "legal_review", "法制审核完成", vec![on("审核完成日")]);
+    let close = |title: &'static str| {
+        step(
+            id,
+            "close",
+            title,
+            vec![
+                on("结案日"),
+                Field::text("approver", "结案审批人（负责人）", "", 50),
+            ],
+        )
+    };
     match stage {
         "filed" | "investigation" => vec![
             step(
@@ -520,25 +531,9 @@ fn steps(id: i64, stage: &str, hearing_right: bool, hearing_requested: bool) -> 
                 "登记缴纳罚款（逾期自动计算加处罚款）",
                 vec![on("缴款日")],
             ),
-            step(
-                id,
-                "close",
-                "结案（警告、不予处罚）",
-                vec![
-                    on("结案日"),
-                    Field::text("approver", "结案审批人（负责人）", "", 50),
-                ],
-            ),
+            close("结案（警告、不予处罚）"),
         ],
-        "executed" => vec![step(
-            id,
-            "close",
-            "结案",
-            vec![
-                on("结案日"),
-                Field::text("approver", "结案审批人（负责人）", "", 50),
-            ],
-        )],
+        "executed" => vec![close("结案")],
         "closed" => vec![step(id, "archive", "归档", vec![on("归档日")])],
         _ => Vec::new(),
     }

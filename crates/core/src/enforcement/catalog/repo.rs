@@ -111,12 +111,7 @@ pub async fn versions_of(conn: &mut AnyConnection, codes: &[&str]) -> Result<Vec
         let mut sql = Sql::new(&format!(
             "SELECT {COLUMNS} FROM enforcement_items i JOIN departments d ON d.id = i.department_id WHERE i.code IN ("
         ));
-        for (n, code) in chunk.iter().enumerate() {
-            if n > 0 {
-                sql.push(", ");
-            }
-            sql.bind(*code);
-        }
+        sql.bind_list(chunk.iter().copied());
         sql.push(")");
         for row in sql.fetch_all(conn).await? {
             out.push(item(&row)?);
