@@ -80,28 +80,50 @@ impl Tx {
         Ok(())
     }
 
-    /// Whether `INSERT … RETURNING` of many rows is cheap. Not on SQLite, where sqlx's worker
-    /// thread hands each returned row over as its own message; there, find inserted rows by a
-    /// key instead. PostgreSQL returns them in the reply, and a join against rows inserted in
-    /// the same transaction would be planned on stale statistics.
-    pub fn cheap_returning(&self) -> bool {
-        self.backend == Backend::Postgres
+    /// SQLite: the id the next row of `table` may take, for a bulk write that gives its rows
+    /// their ids itself — `BEGIN IMMEDIATE` made this transaction the only writer, and
+    /// AUTOINCREMENT moves its counter past ids given explicitly. Parties then refer to their
+    /// cases by id instead of a second index lookup each, and no row comes back through sqlx's
+    /// worker thread one message at a time. PostgreSQL: None — ids come from the sequence, read
+    /// back with `RETURNING` in the reply.
+    pub async fn next_free_id(&mut self, table: &str) -> Result<Option<i64>> {
+        if self.backend == Backend::Postgres {
+            return Ok(None);
+        }
+        // `table` is one of the caller's own table names, never input.
+        let last: i64 = sqlx::query_scalar(sqlx::AssertSqlSafe(format!(
+            "SELECT COALESCE(MAX(n), 0) FROM (SELECT MAX(id) AS n FROM {table}
+             UNION ALL SELECT seq AS n FROM sqlite_sequence WHERE name = $1) AS t"
+        )))
+        .bind(table)
+        .fetch_one(self.conn())
+        .await?;
+        Ok(Some(last + 1))
     }
 
-    /// Runs `statements` in order, building the next (the iterator's work) while the database
-    /// runs the current one: SQLite runs on sqlx's worker thread and PostgreSQL in its server,
-    /// so a bulk write keeps both this thread and the database busy instead of taking turns.
-    pub async fn execute_all(&mut self, statements: impl Iterator<Item = Sql>) -> Result<u64> {
+    /// Runs `statements` in order. They are built (the iterator's work, and turning each into
+    /// sqlx's query) on a blocking thread while this one hands the previous to the database:
+    /// SQLite runs on sqlx's worker thread and PostgreSQL in its server, so a bulk write keeps
+    /// the builder, this thread and the database busy at once instead of taking turns.
+    pub async fn execute_all(
+        &mut self,
+        statements: impl Iterator<Item = Sql> + Send + 'static,
+    ) -> Result<u64> {
         let sqlite = self.backend == Backend::Sqlite;
-        let mut statements = statements.map(|s| s.into_query(sqlite));
-        let mut current = statements.next();
+        let (built, mut ready) = tokio::sync::mpsc::channel(2);
+        let builder = tokio::task::spawn_blocking(move || {
+            for s in statements {
+                // A closed channel: the writer stopped on an error, which it reports.
+                if built.blocking_send(s.into_query(sqlite)).is_err() {
+                    break;
+                }
+            }
+        });
         let mut affected = 0;
-        while let Some(query) = current {
-            let (done, next) =
-                tokio::join!(query.execute(&mut *self.inner), async { statements.next() });
-            affected += done?.rows_affected();
-            current = next;
+        while let Some(query) = ready.recv().await {
+            affected += query.execute(&mut *self.inner).await?.rows_affected();
         }
+        builder.await.map_err(|e| StoreError::Task(e.to_string()))?;
         Ok(affected)
     }
 
@@ -134,6 +156,9 @@ impl Store {
                 "expected a URL starting with sqlite:// or postgres://".into(),
             ));
         };
+        if backend == Backend::Sqlite {
+            crate::sqlite_memory::configure();
+        }
         let options = AnyPoolOptions::new()
             .max_connections(if backend == Backend::Sqlite { 8 } else { 16 })
             .acquire_timeout(Duration::from_secs(10));

@@ -17,6 +17,8 @@ pub enum StoreError {
     },
     #[error("stored data is malformed: {0}")]
     Malformed(String),
+    #[error("a bulk write's statement builder failed: {0}")]
+    Task(String),
 }
 
 impl StoreError {

@@ -13,6 +13,7 @@ pub mod migrate;
 pub mod page;
 pub mod scope;
 mod sql;
+mod sqlite_memory;
 
 pub use db::{Backend, Store, Tx};
 pub use error::StoreError;

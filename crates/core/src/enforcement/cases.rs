@@ -163,26 +163,22 @@ pub(super) struct SealedParty {
 
 /// A party's columns after its case and ordinal, in the order `SealedParty::bind_values` binds.
 pub(super) const PARTY_COLUMNS: &str = "kind, name, resident_id_sealed, resident_id_index, resident_id_masked, uscc, address_sealed, phone_sealed, phone_masked, legal_representative";
-pub(super) const PARTY_COLUMN_COUNT: usize = 10;
 
 impl SealedParty {
     /// `, value` for each of `PARTY_COLUMNS`.
-    pub(super) fn bind_values(&self, sql: &mut Sql) {
-        sql.push(", ")
-            .bind(self.kind)
-            .push(", ")
-            .bind(self.name.as_str());
+    pub(super) fn bind_values(self, sql: &mut Sql) {
+        sql.push(", ").bind(self.kind).push(", ").bind(self.name);
         for v in [
-            &self.sealed,
-            &self.index,
-            &self.masked,
-            &self.uscc,
-            &self.address_sealed,
-            &self.phone_sealed,
-            &self.phone_masked,
-            &self.legal_representative,
+            self.sealed,
+            self.index,
+            self.masked,
+            self.uscc,
+            self.address_sealed,
+            self.phone_sealed,
+            self.phone_masked,
+            self.legal_representative,
         ] {
-            sql.push(", ").bind(v.clone());
+            sql.push(", ").bind(v);
         }
     }
 }
@@ -430,7 +426,8 @@ pub async fn file(
     let mut insert = Sql::new(&format!(
         "INSERT INTO case_parties (case_id, ordinal, {PARTY_COLUMNS}) VALUES "
     ));
-    for (n, p) in parties.iter().enumerate() {
+    let party_count = parties.len();
+    for (n, p) in parties.into_iter().enumerate() {
         if n > 0 {
             insert.push(", ");
         }
@@ -467,7 +464,7 @@ pub async fn file(
         today,
     )
     .await?;
-    crate::audit::record(&mut tx, actor, "create", "case", Some(id.to_string()), json!({ "cause": cause, "item_code": item.code, "department_id": dept.id, "filed_on": day, "parties": parties.len() })).await?;
+    crate::audit::record(&mut tx, actor, "create", "case", Some(id.to_string()), json!({ "cause": cause, "item_code": item.code, "department_id": dept.id, "filed_on": day, "parties": party_count })).await?;
     tx.commit().await?;
     Ok(id)
 }

@@ -808,26 +808,29 @@ impl<'a> Ingest<'a> {
             }
         }
         let now = now_ms();
-        let mut fresh: Vec<&Prepared> = Vec::new();
-        // Parties with their case's id, when known here (None: found by source key).
-        let mut parties: Vec<(Option<i64>, &Prepared)> = Vec::new();
+        // Records are moved into their statements, never copied: this thread builds statement
+        // k+1 while the database runs k, and copying a million records' strings made it the
+        // slower of the two.
+        let mut fresh: Vec<Prepared> = Vec::new();
+        // Parties with their case's id.
+        let mut parties: Vec<(i64, Vec<SealedParty>)> = Vec::new();
         let mut changed: Vec<i64> = Vec::new();
-        for p in &chunk {
+        for p in chunk {
             match existing.get(&(p.source_system.clone(), p.source_id.clone())) {
                 Some((_, Some(h))) if *h == p.hash => self.report.unchanged += 1,
                 Some((id, _)) => {
                     let mut sql = Sql::new("UPDATE cases SET ");
-                    for (n, (col, v)) in COLUMNS.iter().zip(&p.values).enumerate() {
+                    for (n, (col, v)) in COLUMNS.iter().zip(p.values).enumerate() {
                         if n > 0 {
                             sql.push(", ");
                         }
-                        sql.push(col).push(" = ").bind(v.clone());
+                        sql.push(col).push(" = ").bind(v);
                     }
                     sql.push(", updated_at = ").bind(now);
                     sql.push(", version = version + 1 WHERE id = ").bind(*id);
                     sql.execute(self.tx.conn()).await?;
                     changed.push(*id);
-                    parties.push((Some(*id), p));
+                    parties.push((*id, p.parties));
                     self.report.updated += 1;
                 }
                 None => fresh.push(p),
@@ -839,11 +842,29 @@ impl<'a> Ingest<'a> {
             sql.push(")");
             sql.execute(self.tx.conn()).await?;
         }
-        let returning = self.tx.cheap_returning();
+        self.report.inserted += fresh.len();
         let user = self.actor.user_id;
-        if returning {
-            for group in fresh.chunks(ROWS_PER_STATEMENT) {
-                let mut sql = insert_cases(group, user, now);
+        // SQLite: ids given here, statements built while the previous one runs. PostgreSQL:
+        // ids read back from each statement before the parties can refer to them.
+        let mut groups: Vec<(i64, Vec<Prepared>)> = Vec::new();
+        if let Some(first) = self.tx.next_free_id("cases").await? {
+            for (id, p) in (first..).zip(fresh.iter_mut()) {
+                parties.push((id, std::mem::take(&mut p.parties)));
+            }
+            let mut records = fresh.into_iter().peekable();
+            while records.peek().is_some() {
+                let id = first + (groups.len() * ROWS_PER_STATEMENT) as i64;
+                groups.push((id, records.by_ref().take(ROWS_PER_STATEMENT).collect()));
+            }
+        } else {
+            let mut records = fresh.into_iter().peekable();
+            while records.peek().is_some() {
+                let mut group: Vec<Prepared> = records.by_ref().take(ROWS_PER_STATEMENT).collect();
+                let keyed: Vec<(String, Vec<SealedParty>)> = group
+                    .iter_mut()
+                    .map(|p| (p.source_id.clone(), std::mem::take(&mut p.parties)))
+                    .collect();
+                let mut sql = insert_cases(group, None, user, now);
                 sql.push(" RETURNING id, source_id");
                 let ids: HashMap<String, i64> = sql
                     .fetch_all(self.tx.conn())
@@ -851,21 +872,21 @@ impl<'a> Ingest<'a> {
                     .iter()
                     .map(|r| Ok((r.try_get("source_id")?, r.try_get("id")?)))
                     .collect::<Result<_>>()?;
-                for p in group {
-                    parties.push((ids.get(&p.source_id).copied(), p));
+                for (source_id, of_case) in keyed {
+                    let id = ids.get(&source_id).copied().ok_or(Error::NotFound)?;
+                    parties.push((id, of_case));
                 }
             }
-        } else {
-            parties.extend(fresh.iter().map(|p| (None, *p)));
         }
-        self.report.inserted += fresh.len();
-        let cases = fresh
-            .chunks(ROWS_PER_STATEMENT)
-            .filter(|_| !returning)
-            .map(|group| insert_cases(group, user, now));
-        let parties = parties
-            .chunks(ROWS_PER_STATEMENT)
-            .filter_map(insert_parties);
+        let cases = groups
+            .into_iter()
+            .map(move |(first, group)| insert_cases(group, Some(first), user, now));
+        let mut party_groups: Vec<Vec<(i64, Vec<SealedParty>)>> = Vec::new();
+        let mut rest = parties.into_iter().peekable();
+        while rest.peek().is_some() {
+            party_groups.push(rest.by_ref().take(ROWS_PER_STATEMENT).collect());
+        }
+        let parties = party_groups.into_iter().filter_map(insert_parties);
         self.tx.execute_all(cases.chain(parties)).await?;
         Ok(())
     }
@@ -900,15 +921,21 @@ impl<'a> Ingest<'a> {
     }
 }
 
-/// One multi-row INSERT of new cases.
-fn insert_cases(group: &[&Prepared], user: Option<i64>, now: i64) -> Sql {
+/// One multi-row INSERT of new cases; with `first_id`, the ids are given in order from it.
+fn insert_cases(group: Vec<Prepared>, first_id: Option<i64>, user: Option<i64>, now: i64) -> Sql {
     let mut sql = Sql::new("INSERT INTO cases (");
+    if first_id.is_some() {
+        sql.push("id, ");
+    }
     sql.push(&COLUMNS.join(", "))
         .push(", created_by, created_at, updated_at) VALUES ");
-    for (n, p) in group.iter().enumerate() {
+    for (n, p) in group.into_iter().enumerate() {
         sql.push(if n > 0 { ", (" } else { "(" });
-        for v in &p.values {
-            sql.bind(v.clone()).push(", ");
+        if let Some(first) = first_id {
+            sql.bind(first + n as i64).push(", ");
+        }
+        for v in p.values {
+            sql.bind(v).push(", ");
         }
         sql.bind(user)
             .push(", ")
@@ -920,50 +947,24 @@ fn insert_cases(group: &[&Prepared], user: Option<i64>, now: i64) -> Sql {
     sql
 }
 
-/// One multi-row INSERT of parties, joined to their cases by id when known, else by source
-/// key; None when the group has no parties.
-fn insert_parties(group: &[(Option<i64>, &Prepared)]) -> Option<Sql> {
-    use super::cases::{PARTY_COLUMN_COUNT, PARTY_COLUMNS};
-    let by_id = group.iter().all(|(id, _)| id.is_some());
+/// One multi-row INSERT of parties of cases whose ids are known; None when the group has no
+/// parties.
+fn insert_parties(group: Vec<(i64, Vec<SealedParty>)>) -> Option<Sql> {
+    use super::cases::PARTY_COLUMNS;
     let mut sql = Sql::new(&format!(
-        "INSERT INTO case_parties (case_id, ordinal, {PARTY_COLUMNS}) "
+        "INSERT INTO case_parties (case_id, ordinal, {PARTY_COLUMNS}) VALUES "
     ));
-    if by_id {
-        sql.push("VALUES ");
-    } else {
-        // VALUES (system, source id, ordinal, party columns…) joined to the inserted cases.
-        let columns: Vec<String> = (3..=3 + PARTY_COLUMN_COUNT)
-            .map(|n| format!("v.column{n}"))
-            .collect();
-        sql.push(&format!(
-            "SELECT c.id, {} FROM (VALUES ",
-            columns.join(", ")
-        ));
-    }
     let mut first = true;
-    for (id, p) in group {
-        for (n, s) in p.parties.iter().enumerate() {
+    for (id, of_case) in group {
+        for (n, s) in of_case.into_iter().enumerate() {
             sql.push(if first { "(" } else { ", (" });
             first = false;
-            match (by_id, id) {
-                (true, Some(id)) => sql.bind(*id),
-                _ => sql
-                    .bind(p.source_system.as_str())
-                    .push(", ")
-                    .bind(p.source_id.as_str()),
-            };
-            sql.push(", ").bind(n as i64);
+            sql.bind(id).push(", ").bind(n as i64);
             s.bind_values(&mut sql);
             sql.push(")");
         }
     }
-    if first {
-        return None;
-    }
-    if !by_id {
-        sql.push(") AS v JOIN cases c ON c.source_id = v.column2 AND c.source_system = v.column1");
-    }
-    Some(sql)
+    (!first).then_some(sql)
 }
 
 /// One line of JSON Lines checked: None for a blank line.
