@@ -18,6 +18,11 @@ pub enum Permission {
     CaseRead,
     /// File and handle penalty cases within one's scope.
     CaseHandle,
+    /// Issue supervision notices to agencies within one's scope, and accept or return their
+    /// rectification.
+    SupervisionManage,
+    /// Reply to the supervision notices addressed to one's own office.
+    SupervisionReply,
     OrgManage,
     UserManage,
     TokenManage,
@@ -48,11 +53,13 @@ impl Serialize for AdminKind {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 11] = [
+    pub const ALL: [Permission; 13] = [
         Permission::OrgRead,
         Permission::CatalogManage,
         Permission::CaseRead,
         Permission::CaseHandle,
+        Permission::SupervisionManage,
+        Permission::SupervisionReply,
         Permission::OrgManage,
         Permission::UserManage,
         Permission::TokenManage,
@@ -68,6 +75,8 @@ impl Permission {
             Permission::CatalogManage => "catalog.manage",
             Permission::CaseRead => "case.read",
             Permission::CaseHandle => "case.handle",
+            Permission::SupervisionManage => "supervision.manage",
+            Permission::SupervisionReply => "supervision.reply",
             Permission::OrgManage => "org.manage",
             Permission::UserManage => "user.manage",
             Permission::TokenManage => "token.manage",
@@ -88,6 +97,8 @@ impl Permission {
             Permission::CatalogManage => "维护执法事项目录、赋权和执法文书模板",
             Permission::CaseRead => "查看行政处罚案件",
             Permission::CaseHandle => "办理行政处罚案件",
+            Permission::SupervisionManage => "发出执法监督通知书、验收整改",
+            Permission::SupervisionReply => "回复执法监督通知书",
             Permission::OrgManage => "管理区域和部门",
             Permission::UserManage => "管理用户账号",
             Permission::TokenManage => "管理系统对接令牌",
@@ -106,7 +117,9 @@ impl Permission {
             Permission::OrgRead
             | Permission::CatalogManage
             | Permission::CaseRead
-            | Permission::CaseHandle => None,
+            | Permission::CaseHandle
+            | Permission::SupervisionManage
+            | Permission::SupervisionReply => None,
             Permission::OrgManage | Permission::UserManage | Permission::TokenManage => {
                 Some(AdminKind::System)
             }

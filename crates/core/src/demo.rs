@@ -68,13 +68,14 @@ pub fn builtin_roles() -> Vec<BuiltinRole> {
     roles.push(BuiltinRole {
         code: "supervisor",
         name: "司法局监督人员",
-        description: "全市范围查看各部门、镇街的数据，维护执法事项目录。",
+        description: "全市范围查看各部门、镇街的数据，维护执法事项目录，发出执法监督通知书并验收整改。",
         admin_kind: None,
         scope: DataScope::All,
         permissions: vec![
             Permission::OrgRead,
             Permission::CatalogManage,
             Permission::CaseRead,
+            Permission::SupervisionManage,
         ],
     });
     roles.push(BuiltinRole {
@@ -87,6 +88,7 @@ pub fn builtin_roles() -> Vec<BuiltinRole> {
             Permission::OrgRead,
             Permission::CaseRead,
             Permission::CaseHandle,
+            Permission::SupervisionReply,
         ],
     });
     roles.push(BuiltinRole {
@@ -99,6 +101,7 @@ pub fn builtin_roles() -> Vec<BuiltinRole> {
             Permission::OrgRead,
             Permission::CaseRead,
             Permission::CaseHandle,
+            Permission::SupervisionReply,
         ],
     });
     roles

@@ -183,6 +183,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 25,
+        name: "supervision_notices",
+        common: include_str!("../migrations/0025_supervision_notices.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// Arbitrary constant key for the PostgreSQL advisory lock that serialises concurrent

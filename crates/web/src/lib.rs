@@ -255,6 +255,19 @@ pub fn router(state: AppState) -> Router {
         .route("/public/decisions/{id}", get(disclosure::public_show))
         .route("/enforcement/figures", get(figures::page))
         .route("/supervision/evaluation", get(supervision::evaluation_page))
+        .route(
+            "/supervision/notices",
+            get(supervision::notices_page).post(supervision::notice_create),
+        )
+        .route("/supervision/notices/new", get(supervision::notice_new))
+        .route(
+            "/supervision/notices/{id}",
+            get(supervision::notice_show).post(supervision::notice_act),
+        )
+        .route(
+            "/supervision/notices/{id}/notice.docx",
+            get(supervision::notice_docx),
+        )
         .route("/enforcement/discretion", get(discretion::page))
         .route(
             "/enforcement/discretion/import",

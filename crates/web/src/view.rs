@@ -91,6 +91,9 @@ impl Layout {
                 add("/enforcement/figures", "执法统计", true);
                 add("/supervision/evaluation", "案卷评查", true);
             }
+            if actor.can(Permission::SupervisionManage) || actor.can(Permission::SupervisionReply) {
+                add("/supervision/notices", "监督通知", true);
+            }
             add("/enforcement/catalog", "执法事项目录", true);
             add("/enforcement/discretion", "裁量基准", true);
             add("/enforcement/templates", "执法文书模板", true);

@@ -17,6 +17,7 @@ mod evaluate;
 mod ingest;
 mod jobs;
 mod kernel_cli;
+mod notices;
 mod numbers;
 mod plan;
 mod scope;

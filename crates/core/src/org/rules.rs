@@ -28,6 +28,31 @@ pub fn text(field: &'static str, label: &str, value: &str, max: usize) -> Result
     Ok(v.to_string())
 }
 
+/// Like `text`, for text of several lines (a textarea): each line trimmed, blank lines and
+/// `\r` dropped; other control characters refused.
+pub fn paragraphs(field: &'static str, label: &str, value: &str, max: usize) -> Result<String> {
+    let lines: Vec<&str> = value
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    text(field, label, &lines.join(" "), max)?;
+    Ok(lines.join("\n"))
+}
+
+/// Like `paragraphs`, but an empty value is `None`.
+pub fn optional_paragraphs(
+    field: &'static str,
+    label: &str,
+    value: Option<&str>,
+    max: usize,
+) -> Result<Option<String>> {
+    match value.map(str::trim) {
+        None | Some("") => Ok(None),
+        Some(v) => paragraphs(field, label, v, max).map(Some),
+    }
+}
+
 /// Like `text`, but an empty value is `None`.
 pub fn optional_text(
     field: &'static str,
@@ -175,6 +200,21 @@ pub fn role_assignment(admin_kinds: &[Option<AdminKind>]) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paragraphs_keep_their_lines_and_refuse_other_control_characters() {
+        assert_eq!(
+            paragraphs("p", "问题", "  一、装订不规范\r\n\n  二、超期决定 ", 100).ok(),
+            Some("一、装订不规范\n二、超期决定".to_string())
+        );
+        assert!(paragraphs("p", "问题", "\n \n", 100).is_err());
+        assert!(paragraphs("p", "问题", "一\u{7}二", 100).is_err());
+        assert!(paragraphs("p", "问题", &"字".repeat(101), 100).is_err());
+        assert_eq!(
+            optional_paragraphs("p", "问题", Some("  "), 10).ok(),
+            Some(None)
+        );
+    }
 
     #[test]
     fn statistical_codes_must_fit_kind_and_county() {
