@@ -268,6 +268,16 @@ pub fn router(state: AppState) -> Router {
             "/supervision/notices/{id}/notice.docx",
             get(supervision::notice_docx),
         )
+        .route(
+            "/supervision/samples",
+            get(supervision::samples_page).post(supervision::sample_create),
+        )
+        .route("/supervision/samples/new", get(supervision::sample_new))
+        .route("/supervision/samples/{id}", get(supervision::sample_show))
+        .route(
+            "/supervision/samples/{id}/cases/{case_id}",
+            get(supervision::sheet_page).post(supervision::sheet_submit),
+        )
         .route("/enforcement/discretion", get(discretion::page))
         .route(
             "/enforcement/discretion/import",

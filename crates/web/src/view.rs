@@ -1,6 +1,8 @@
 //! The page types: one layout, and a few generic page shapes (list, form, message) that every
 //! module fills, so that lists, forms and messages look and behave the same everywhere.
 
+use std::borrow::Cow;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use fazhi_core::{Actor, Permission};
@@ -182,8 +184,9 @@ pub struct Opt {
 }
 
 pub struct Field {
-    pub name: &'static str,
-    pub label: &'static str,
+    /// Static for a fixed form; built (`Cow::Owned`) for one field per row of a sheet.
+    pub name: Cow<'static, str>,
+    pub label: Cow<'static, str>,
     pub kind: FieldKind,
     pub value: String,
     pub options: Vec<Opt>,
@@ -195,14 +198,14 @@ pub struct Field {
 
 impl Field {
     pub fn text(
-        name: &'static str,
-        label: &'static str,
+        name: impl Into<Cow<'static, str>>,
+        label: impl Into<Cow<'static, str>>,
         value: impl Into<String>,
         maxlength: usize,
     ) -> Field {
         Field {
-            name,
-            label,
+            name: name.into(),
+            label: label.into(),
             kind: FieldKind::Text,
             value: value.into(),
             options: Vec::new(),
@@ -222,7 +225,11 @@ impl Field {
         }
     }
 
-    pub fn textarea(name: &'static str, label: &'static str, value: impl Into<String>) -> Field {
+    pub fn textarea(
+        name: impl Into<Cow<'static, str>>,
+        label: impl Into<Cow<'static, str>>,
+        value: impl Into<String>,
+    ) -> Field {
         Field {
             kind: FieldKind::TextArea,
             ..Field::text(name, label, value, 0)
@@ -237,7 +244,11 @@ impl Field {
         }
     }
 
-    pub fn date(name: &'static str, label: &'static str, value: impl Into<String>) -> Field {
+    pub fn date(
+        name: impl Into<Cow<'static, str>>,
+        label: impl Into<Cow<'static, str>>,
+        value: impl Into<String>,
+    ) -> Field {
         Field {
             kind: FieldKind::Date,
             ..Field::text(name, label, value, 0)
@@ -246,8 +257,8 @@ impl Field {
 
     /// A drop-down; `options` are (value, label) and the one equal to `selected` is chosen.
     pub fn select(
-        name: &'static str,
-        label: &'static str,
+        name: impl Into<Cow<'static, str>>,
+        label: impl Into<Cow<'static, str>>,
         options: Vec<(String, String)>,
         selected: &str,
     ) -> Field {

@@ -20,6 +20,7 @@ mod kernel_cli;
 mod notices;
 mod numbers;
 mod plan;
+mod samples;
 mod scope;
 mod sign_in;
 mod vault;

@@ -130,6 +130,12 @@ pub enum Grade {
 }
 
 impl Grade {
+    pub fn parse(code: &str) -> Option<Grade> {
+        [Grade::Excellent, Grade::Pass, Grade::Fail]
+            .into_iter()
+            .find(|g| g.code() == code)
+    }
+
     pub fn code(self) -> &'static str {
         match self {
             Grade::Excellent => "excellent",
@@ -180,22 +186,28 @@ pub fn evaluate(file: &CaseFile, calendar: &Calendar, thresholds: Thresholds) ->
             })
         })
         .collect();
-    let off: u32 = findings.iter().map(|f| f.deduction).sum();
-    let score = 100u32.saturating_sub(off);
+    let (score, grade) = grade(&findings, thresholds);
     let veto = findings.iter().any(|f| f.veto);
-    let grade = if veto || score < thresholds.pass {
-        Grade::Fail
-    } else if score >= thresholds.excellent {
-        Grade::Excellent
-    } else {
-        Grade::Pass
-    };
     Evaluation {
         score,
         grade,
         veto,
         findings,
     }
+}
+
+/// The score (100 less the deductions) and grade of a file with these findings; a veto fails it.
+pub fn grade(findings: &[Finding], thresholds: Thresholds) -> (u32, Grade) {
+    let off: u32 = findings.iter().map(|f| f.deduction).sum();
+    let score = 100u32.saturating_sub(off);
+    let grade = if findings.iter().any(|f| f.veto) || score < thresholds.pass {
+        Grade::Fail
+    } else if score >= thresholds.excellent {
+        Grade::Excellent
+    } else {
+        Grade::Pass
+    };
+    (score, grade)
 }
 
 /// The rule with this code.
