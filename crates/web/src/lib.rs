@@ -273,6 +273,20 @@ pub fn router(state: AppState) -> Router {
             get(supervision::samples_page).post(supervision::sample_create),
         )
         .route("/supervision/samples/new", get(supervision::sample_new))
+        .route(
+            "/supervision/bulletins",
+            get(supervision::bulletins_page).post(supervision::bulletin_create),
+        )
+        .route("/supervision/bulletins/new", get(supervision::bulletin_new))
+        .route(
+            "/supervision/bulletins/{id}",
+            get(supervision::bulletin_show),
+        )
+        .route(
+            "/supervision/bulletins/{id}/bulletin.docx",
+            get(supervision::bulletin_docx),
+        )
+        .route("/supervision/figures", get(supervision::figures_page))
         .route("/supervision/samples/{id}", get(supervision::sample_show))
         .route(
             "/supervision/samples/{id}/cases/{case_id}",

@@ -92,6 +92,8 @@ impl Layout {
                 add("/enforcement/cases", "行政处罚案件", true);
                 add("/enforcement/figures", "执法统计", true);
                 add("/supervision/evaluation", "案卷评查", true);
+                add("/supervision/bulletins", "工作通报", true);
+                add("/supervision/figures", "监督统计", true);
             }
             if actor.can(Permission::SupervisionManage) || actor.can(Permission::SupervisionReply) {
                 add("/supervision/notices", "监督通知", true);

@@ -8,6 +8,7 @@ mod admins;
 mod api;
 mod audit;
 mod benchmarks;
+mod bulletins;
 mod cases;
 mod catalog;
 mod cli;

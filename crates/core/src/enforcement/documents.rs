@@ -77,8 +77,13 @@ pub fn render(body: &str, ctx: &Value) -> Result<Vec<Block>> {
         .get_template("doc")
         .and_then(|t| t.render(ctx))
         .map_err(|e| Error::invalid("body", format!("模板无法填充：{e}")))?;
-    Ok(text
-        .lines()
+    Ok(blocks(&text))
+}
+
+/// Text split into blocks: `# ` a title, `>> ` right-aligned, `- ` a plain line, anything else
+/// an indented paragraph; blank lines dropped.
+pub fn blocks(text: &str) -> Vec<Block> {
+    text.lines()
         .map(str::trim_end)
         .filter(|l| !l.trim().is_empty())
         .map(|l| {
@@ -92,7 +97,7 @@ pub fn render(body: &str, ctx: &Value) -> Result<Vec<Block>> {
                 Block::Paragraph(l.trim().to_string())
             }
         })
-        .collect())
+        .collect()
 }
 
 /// Millimetres to twentieths of a point.

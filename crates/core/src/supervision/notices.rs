@@ -706,7 +706,6 @@ pub async fn review(
 /// A year's notices within the actor's scope: 监督回复整改率 = accepted ÷ issued.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct NoticeFigures {
-    pub year: i32,
     pub issued: i64,
     pub replied: i64,
     pub replied_late: i64,
@@ -720,6 +719,22 @@ impl NoticeFigures {
 }
 
 pub async fn figures(store: &Store, actor: &Actor, year: i32) -> Result<NoticeFigures> {
+    let (Some(from), Some(until)) = (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) else {
+        return Err(Error::invalid("year", "年度超出范围。"));
+    };
+    figures_between(store, actor, from, until).await
+}
+
+/// Notices issued from `from` to `until` within the actor's scope.
+pub async fn figures_between(
+    store: &Store,
+    actor: &Actor,
+    from: NaiveDate,
+    until: NaiveDate,
+) -> Result<NoticeFigures> {
     let mut sql = Sql::new(
         "SELECT COUNT(*) AS issued,
             COALESCE(SUM(CASE WHEN n.replied_on IS NOT NULL THEN 1 ELSE 0 END), 0) AS replied,
@@ -727,9 +742,9 @@ pub async fn figures(store: &Store, actor: &Actor, year: i32) -> Result<NoticeFi
             COALESCE(SUM(CASE WHEN n.state = 'accepted' THEN 1 ELSE 0 END), 0) AS accepted
          FROM supervision_notices n WHERE n.issued_on >= ",
     );
-    sql.bind(format!("{year:04}-01-01"))
+    sql.bind(from.to_string())
         .push(" AND n.issued_on <= ")
-        .bind(format!("{year:04}-12-31"))
+        .bind(until.to_string())
         .push(" AND ")
         .append(actor.scope.condition("n", RECORD_COLUMNS));
     let r = sql
@@ -737,7 +752,6 @@ pub async fn figures(store: &Store, actor: &Actor, year: i32) -> Result<NoticeFi
         .await?
         .ok_or(Error::NotFound)?;
     Ok(NoticeFigures {
-        year,
         issued: r.try_get("issued")?,
         replied: r.try_get("replied")?,
         replied_late: r.try_get("late")?,
