@@ -12,6 +12,7 @@ pub const SESSION_CLEANUP: &str = "sessions.cleanup";
 pub const AUDIT_VERIFY: &str = "audit.verify";
 pub const DEADLINE_SCAN: &str = "deadlines.scan";
 pub const CASE_EVALUATION: &str = "cases.evaluate";
+pub const SELF_INSPECTIONS: &str = "supervision.self_inspections";
 
 pub fn registry(idle_timeout: Duration) -> Registry {
     let idle_ms = i64::try_from(idle_timeout.as_millis()).unwrap_or(i64::MAX);
@@ -84,5 +85,23 @@ pub fn registry(idle_timeout: Duration) -> Registry {
             .map_err(|e| e.to_string())
     })
     .every(CASE_EVALUATION, Duration::from_secs(10 * 60));
+    // Each agency's self-inspection task for the month, on its first run of the month.
+    r.handle(SELF_INSPECTIONS, |store, _| async move {
+        let actor = crate::Actor::system(SELF_INSPECTIONS, &[crate::Permission::SupervisionManage]);
+        let (cal, policy) = crate::deadlines::in_force(&store)
+            .await
+            .map_err(|e| e.to_string())?;
+        let today = crate::deadlines::china_today();
+        let clock = crate::deadlines::Clock {
+            cal: &cal,
+            policy,
+            today,
+        };
+        crate::supervision::self_inspection::plan_month(&store, &actor, clock, today)
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })
+    .every(SELF_INSPECTIONS, Duration::from_secs(6 * 3600));
     r
 }

@@ -287,6 +287,22 @@ pub fn router(state: AppState) -> Router {
             get(supervision::bulletin_docx),
         )
         .route("/supervision/figures", get(supervision::figures_page))
+        .route(
+            "/supervision/self-inspections",
+            get(supervision::self_inspections_page),
+        )
+        .route(
+            "/supervision/self-inspections/plan",
+            get(supervision::self_inspection_plan_page).post(supervision::self_inspection_plan),
+        )
+        .route(
+            "/supervision/self-inspections/supervisory",
+            get(supervision::supervisory_new).post(supervision::supervisory_create),
+        )
+        .route(
+            "/supervision/self-inspections/{id}",
+            get(supervision::self_inspection_show).post(supervision::self_inspection_record),
+        )
         .route("/supervision/samples/{id}", get(supervision::sample_show))
         .route(
             "/supervision/samples/{id}/cases/{case_id}",

@@ -97,6 +97,7 @@ impl Layout {
             }
             if actor.can(Permission::SupervisionManage) || actor.can(Permission::SupervisionReply) {
                 add("/supervision/notices", "监督通知", true);
+                add("/supervision/self-inspections", "部门自查", true);
             }
             add("/enforcement/catalog", "执法事项目录", true);
             add("/enforcement/discretion", "裁量基准", true);

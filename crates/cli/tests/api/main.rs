@@ -23,5 +23,6 @@ mod numbers;
 mod plan;
 mod samples;
 mod scope;
+mod self_inspections;
 mod sign_in;
 mod vault;

@@ -224,15 +224,7 @@ async fn start_period(
         .fetch_one(tx.conn())
         .await?;
     let due = date(&due).ok_or(Error::NotFound)?;
-    let repliers: Vec<i64> = sqlx::query_scalar(
-        "SELECT DISTINCT u.id FROM users u JOIN user_roles ur ON ur.user_id = u.id
-         JOIN role_permissions rp ON rp.role_id = ur.role_id
-         WHERE u.department_id = $1 AND rp.permission = $2",
-    )
-    .bind(department_id)
-    .bind(Permission::SupervisionReply.code())
-    .fetch_all(tx.conn())
-    .await?;
+    let repliers = repliers(tx, department_id).await?;
     let notices: Vec<NewMessage> = repliers
         .into_iter()
         .map(|user_id| NewMessage {
@@ -244,6 +236,19 @@ async fn start_period(
         .collect();
     messages::send_many(tx, &notices).await?;
     Ok(due)
+}
+
+/// The users of a department who reply for it (hold `supervision.reply` through a role).
+pub(super) async fn repliers(tx: &mut Tx, department_id: i64) -> Result<Vec<i64>> {
+    Ok(sqlx::query_scalar(
+        "SELECT DISTINCT u.id FROM users u JOIN user_roles ur ON ur.user_id = u.id
+         JOIN role_permissions rp ON rp.role_id = ur.role_id
+         WHERE u.department_id = $1 AND rp.permission = $2",
+    )
+    .bind(department_id)
+    .bind(Permission::SupervisionReply.code())
+    .fetch_all(tx.conn())
+    .await?)
 }
 
 /// Issues a notice to an agency within the actor's scope.
