@@ -256,6 +256,14 @@ pub fn router(state: AppState) -> Router {
         .route("/enforcement/figures", get(figures::page))
         .route("/supervision/evaluation", get(supervision::evaluation_page))
         .route(
+            "/supervision/evaluation/settings",
+            get(supervision::sheet_settings_page).post(supervision::sheet_settings_create),
+        )
+        .route(
+            "/supervision/evaluation/settings/new",
+            get(supervision::sheet_settings_new),
+        )
+        .route(
             "/supervision/notices",
             get(supervision::notices_page).post(supervision::notice_create),
         )

@@ -300,3 +300,150 @@ async fn a_town_s_case_on_an_item_never_delegated_to_it_fails_for_want_of_author
     }
     std::fs::remove_dir_all(&dir).ok();
 }
+
+async fn save_settings(b: &Browser, form: &[(String, String)]) -> reqwest::Response {
+    let page = b.text("/supervision/evaluation/settings/new").await;
+    let mut f: Vec<(&str, String)> = vec![("csrf", csrf_of(&page))];
+    f.extend(form.iter().map(|(k, v)| (k.as_str(), v.clone())));
+    b.post("/supervision/evaluation/settings", &f).await
+}
+
+#[tokio::test]
+async fn the_sheet_as_configured_applies_from_its_effective_date() {
+    let dir = std::env::temp_dir().join(format!("fazhi-sheet-settings-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let generated =
+        TestApp::cli_stdin(&["generate", "cases", "--count", "600", "--seed", "14"], "");
+    let file = write(
+        &dir,
+        "cases.jsonl",
+        &String::from_utf8(generated.stdout).unwrap(),
+    );
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .date_naive();
+    for db in backends() {
+        let app = spawn_app(db).await;
+        fazhi_core::demo::seed_catalog_if_empty(&app.store)
+            .await
+            .unwrap();
+        json(&app.cli(&["import", "cases", &file, "--json"]));
+        let first = json(&app.cli(&["evaluate", "--json"]));
+        // The two rules that found most: one to switch off, one to re-weigh.
+        let mut counts: Vec<(String, u64)> = first["by_rule"]
+            .as_object()
+            .unwrap()
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_u64().unwrap()))
+            .collect();
+        counts.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
+        assert!(counts.len() >= 2, "{first}");
+        let (off, reweighed) = (counts[0].0.clone(), counts[1].0.clone());
+
+        let sys = app.admin("sysadmin").await;
+        let sec = app.admin("secadmin").await;
+        let bureau = app.department_id("诸暨市司法局").await;
+        let (_, sup) = app
+            .user_with_role(&sys, &sec, "peizhi", bureau, "supervisor")
+            .await;
+        let (_, clerk) = app
+            .user_with_role(&sys, &sec, "zhiyuan", bureau, "department_clerk")
+            .await;
+        let version = |from: String, excellent: &str, pass: &str, weight: &str| {
+            vec![
+                ("effective_from".to_string(), from),
+                ("excellent".to_string(), excellent.to_string()),
+                ("pass".to_string(), pass.to_string()),
+                (format!("{off}_on"), "0".to_string()),
+                (format!("{reweighed}_deduction"), weight.to_string()),
+            ]
+        };
+        let yesterday = today.pred_opt().unwrap().to_string();
+        let tomorrow = today.succ_opt().unwrap().to_string();
+        for (form, says) in [
+            (version(yesterday, "95", "70", "1"), "生效日期不能早于今天"),
+            (
+                version(tomorrow.clone(), "90", "90", "1"),
+                "等次分数线应满足",
+            ),
+            (
+                version(tomorrow.clone(), "95", "70", "0"),
+                "的扣分应为 1 至 100 分",
+            ),
+        ] {
+            let r = save_settings(&sup, &form).await;
+            assert_eq!(
+                r.status(),
+                reqwest::StatusCode::UNPROCESSABLE_ENTITY,
+                "{says}"
+            );
+            assert!(r.text().await.unwrap().contains(says), "{says}");
+        }
+        let r = save_settings(&clerk, &version(tomorrow.clone(), "95", "70", "1")).await;
+        assert_eq!(r.status(), reqwest::StatusCode::FORBIDDEN);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM evaluation_settings").await,
+            0
+        );
+
+        // A version that takes effect tomorrow changes nothing today.
+        let r = save_settings(&sup, &version(tomorrow, "95", "70", "1")).await;
+        assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
+        assert_eq!(json(&app.cli(&["evaluate", "--json"]))["evaluated"], 0);
+        // One in force today re-evaluates every file once, under its rules.
+        let r = save_settings(&sup, &version(today.to_string(), "95", "70", "1")).await;
+        assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
+        let again = json(&app.cli(&["evaluate", "--json"]));
+        assert_eq!(again["evaluated"], 600, "{again}");
+        assert!(again["by_rule"].get(&off).is_none(), "{again}");
+        assert_eq!(
+            again["by_rule"][&reweighed].as_u64(),
+            Some(counts[1].1),
+            "{again}"
+        );
+        assert_eq!(json(&app.cli(&["evaluate", "--json"]))["evaluated"], 0);
+        let stored_off: i64 =
+            sqlx::query_scalar("SELECT COUNT(*) FROM case_findings WHERE rule_code = $1")
+                .bind(&off)
+                .fetch_one(app.store.pool())
+                .await
+                .unwrap();
+        assert_eq!(stored_off, 0);
+        let weights: Vec<i64> =
+            sqlx::query_scalar("SELECT DISTINCT deduction FROM case_findings WHERE rule_code = $1")
+                .bind(&reweighed)
+                .fetch_all(app.store.pool())
+                .await
+                .unwrap();
+        assert_eq!(weights, vec![1]);
+        // Every file's score and grade follow from its findings under the new thresholds.
+        for r in sqlx::query(
+            "SELECT e.case_id, e.score, e.grade, e.veto,
+                CAST((SELECT COALESCE(SUM(f.deduction), 0) FROM case_findings f WHERE f.case_id = e.case_id) AS BIGINT) AS off
+             FROM case_evaluations e",
+        )
+        .fetch_all(app.store.pool())
+        .await
+        .unwrap()
+        {
+            let score: i64 = r.get("score");
+            let off_points: i64 = r.get("off");
+            assert_eq!(score, (100 - off_points).max(0));
+            let grade: String = r.get("grade");
+            let want = if r.get::<i64, _>("veto") == 1 || score < 70 {
+                "fail"
+            } else if score >= 95 {
+                "excellent"
+            } else {
+                "pass"
+            };
+            assert_eq!(grade, want);
+        }
+        let page = sup.text("/supervision/evaluation/settings").await;
+        assert!(
+            page.contains("现行")
+                && page.contains("待生效")
+                && page.contains(&format!("{off} 停用"))
+        );
+    }
+}

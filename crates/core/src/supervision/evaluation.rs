@@ -12,7 +12,7 @@ use serde::Serialize;
 use serde_json::json;
 use sqlx::any::AnyRow;
 
-use super::sheet::{self, CaseFile, DEFAULT_THRESHOLDS, Evaluation};
+use super::sheet::{self, CaseFile, Evaluation};
 use crate::access::{Actor, Permission};
 use crate::enforcement::rules::PartyKind;
 use crate::{Error, Result};
@@ -199,6 +199,14 @@ pub async fn run(
     let catalog = Catalog::load(store).await?;
     let calendar = crate::calendar::load(store).await?;
     let started = now_ms();
+    // The sheet as configured today; a version the last run did not use re-evaluates every file.
+    let (settings_id, settings) =
+        super::sheet_settings::in_force(store, crate::deadlines::china_today()).await?;
+    let last_settings: Option<i64> =
+        sqlx::query_scalar("SELECT settings_id FROM evaluation_runs ORDER BY id DESC LIMIT 1")
+            .fetch_optional(store.pool())
+            .await?;
+    let all = all || last_settings.is_some_and(|last| last != settings_id);
     // Without --all, the cases whose version differs from the one evaluated, found in one
     // pass over a narrow index and read in batches by id.
     let candidates: Option<Vec<i64>> = if all {
@@ -254,7 +262,7 @@ pub async fn run(
         add_decision_limits(store, &mut files).await?;
         let evaluations: Vec<Evaluation> = files
             .iter()
-            .map(|f| sheet::evaluate(f, &calendar, DEFAULT_THRESHOLDS))
+            .map(|f| sheet::evaluate_with(f, &calendar, &settings))
             .collect();
         write(store, actor, &files, &versions, &evaluations).await?;
         for e in &evaluations {
@@ -277,12 +285,13 @@ pub async fn run(
             .await?;
     }
     let mut tx = store.begin().await?;
-    sqlx::query("INSERT INTO evaluation_runs (started_at, finished_at, every_case, evaluated, findings) VALUES ($1, $2, $3, $4, $5)")
+    sqlx::query("INSERT INTO evaluation_runs (started_at, finished_at, every_case, evaluated, findings, settings_id) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(started)
         .bind(now_ms())
         .bind(i64::from(all))
         .bind(report.evaluated as i64)
         .bind(report.findings as i64)
+        .bind(settings_id)
         .execute(tx.conn())
         .await?;
     crate::audit::record(
@@ -291,7 +300,7 @@ pub async fn run(
         "evaluate_run",
         "case_files",
         None,
-        json!({ "all": all, "evaluated": report.evaluated, "findings": report.findings }),
+        json!({ "all": all, "evaluated": report.evaluated, "findings": report.findings, "settings_id": settings_id }),
     )
     .await?;
     tx.commit().await?;

@@ -9,3 +9,4 @@ pub mod notices;
 pub mod sampling;
 pub mod self_inspection;
 pub mod sheet;
+pub mod sheet_settings;

@@ -13,7 +13,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use super::evaluation;
-use super::sheet::{self, DEFAULT_THRESHOLDS, Finding, Grade};
+use super::sheet::{self, Finding, Grade};
 use crate::access::{Actor, Permission};
 use crate::org::rules::paragraphs;
 use crate::{Error, Result};
@@ -389,17 +389,29 @@ pub async fn score(
             }
         }
     }
-    let counted: Vec<Finding> = rows
-        .iter()
-        .filter(|(_, verdict, _, _)| *verdict != "removed")
-        .map(|(rule, _, detail, _)| Finding {
+    // Scored on the sheet as configured today, like the automatic evaluation.
+    let (_, settings) =
+        super::sheet_settings::in_force(store, crate::deadlines::china_today()).await?;
+    let mut counted: Vec<Finding> = Vec::new();
+    for (rule, verdict, detail, _) in rows.iter().filter(|r| r.1 != "removed") {
+        let deduction = match (settings.deduction(rule), *verdict) {
+            (Some(d), _) => d,
+            (None, "added") => {
+                return Err(Error::invalid(
+                    "marks",
+                    format!("评查项 {} 已停用，不能新增。", rule.code),
+                ));
+            }
+            (None, _) => rule.deduction,
+        };
+        counted.push(Finding {
             rule: rule.code,
-            deduction: rule.deduction,
+            deduction,
             veto: rule.veto,
             detail: detail.clone(),
-        })
-        .collect();
-    let (points, grade) = sheet::grade(&counted, DEFAULT_THRESHOLDS);
+        });
+    }
+    let (points, grade) = sheet::grade(&counted, settings.thresholds);
     let mut tx = store.begin().await?;
     sqlx::query("DELETE FROM evaluation_sample_findings WHERE sample_id = $1 AND case_id = $2")
         .bind(sample)

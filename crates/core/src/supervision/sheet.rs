@@ -4,6 +4,8 @@
 //! a veto item (一票否决) that fails the file outright. Rules are pure: the record in, a finding
 //! (what triggered it, naming the record's dates and amounts) or nothing out.
 
+use std::collections::{BTreeMap, BTreeSet};
+
 use chrono::NaiveDate;
 use fazhi_kernel::calendar::Calendar;
 use fazhi_kernel::money::Fen;
@@ -173,14 +175,62 @@ pub struct Evaluation {
     pub findings: Vec<Finding>,
 }
 
+/// Which rules apply, what each deducts and the grade thresholds: the sheet as configured
+/// (`supervision::sheet_settings`, versioned by effective date). The default is the sheet as
+/// written, with `DEFAULT_THRESHOLDS`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Settings {
+    pub thresholds: Thresholds,
+    /// Codes of rules that do not apply.
+    pub disabled: BTreeSet<String>,
+    /// Deductions that differ from the rule's own.
+    pub deductions: BTreeMap<String, u32>,
+}
+
+impl Default for Settings {
+    fn default() -> Settings {
+        Settings {
+            thresholds: DEFAULT_THRESHOLDS,
+            disabled: BTreeSet::new(),
+            deductions: BTreeMap::new(),
+        }
+    }
+}
+
+impl Settings {
+    /// The deduction of `rule` under these settings; None when it does not apply.
+    pub fn deduction(&self, rule: &Rule) -> Option<u32> {
+        (!self.disabled.contains(rule.code)).then(|| {
+            self.deductions
+                .get(rule.code)
+                .copied()
+                .unwrap_or(rule.deduction)
+        })
+    }
+}
+
 /// Every rule of the sheet against `file`.
 pub fn evaluate(file: &CaseFile, calendar: &Calendar, thresholds: Thresholds) -> Evaluation {
+    evaluate_with(
+        file,
+        calendar,
+        &Settings {
+            thresholds,
+            ..Settings::default()
+        },
+    )
+}
+
+/// Every rule that applies under `settings` against `file`, with the configured deductions.
+pub fn evaluate_with(file: &CaseFile, calendar: &Calendar, settings: &Settings) -> Evaluation {
+    let thresholds = settings.thresholds;
     let findings: Vec<Finding> = RULES
         .iter()
         .filter_map(|r| {
+            let deduction = settings.deduction(r)?;
             (r.check)(file, calendar).map(|detail| Finding {
                 rule: r.code,
-                deduction: r.deduction,
+                deduction,
                 veto: r.veto,
                 detail,
             })
