@@ -296,6 +296,23 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/supervision/figures", get(supervision::figures_page))
         .route(
+            "/supervision/transfers",
+            get(supervision::transfers_page).post(supervision::transfer_create),
+        )
+        .route("/supervision/transfers/new", get(supervision::transfer_new))
+        .route(
+            "/supervision/transfers/unreferred",
+            get(supervision::unreferred_page),
+        )
+        .route(
+            "/supervision/transfers/thresholds",
+            get(supervision::thresholds_page).post(supervision::threshold_set),
+        )
+        .route(
+            "/supervision/transfers/{id}",
+            get(supervision::transfer_show).post(supervision::transfer_decide),
+        )
+        .route(
             "/supervision/self-inspections",
             get(supervision::self_inspections_page),
         )

@@ -94,6 +94,7 @@ impl Layout {
                 add("/supervision/evaluation", "案卷评查", true);
                 add("/supervision/bulletins", "工作通报", true);
                 add("/supervision/figures", "监督统计", true);
+                add("/supervision/transfers", "行刑衔接", true);
             }
             if actor.can(Permission::SupervisionManage) || actor.can(Permission::SupervisionReply) {
                 add("/supervision/notices", "监督通知", true);

@@ -25,4 +25,5 @@ mod samples;
 mod scope;
 mod self_inspections;
 mod sign_in;
+mod transfers;
 mod vault;

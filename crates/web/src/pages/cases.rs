@@ -650,6 +650,10 @@ async fn record(
                 format!("生成{name}（.docx）"),
             ));
         }
+        links.push(link(
+            format!("/supervision/transfers/new?case_id={id}"),
+            "涉嫌犯罪的，移送公安机关（行刑衔接）",
+        ));
     }
     let sections = if s.actor.can(Permission::CaseHandle) {
         let flags = cases::stage_flags(&state.store, id).await?;

@@ -1,0 +1,232 @@
+//! Administrative-to-criminal transfer (行刑衔接): an item's threshold flags exactly the cases
+//! whose illegal gains reach it (recounted from the records), a transfer takes one off the list
+//! with its review deadline on the engine, public security's decision is recorded (a refusal
+//! only with its reason), a case goes once, and another agency cannot see it.
+
+use reqwest::StatusCode;
+
+use crate::helpers::*;
+use crate::ingest::{json, write};
+
+async fn post_form(
+    b: &Browser,
+    page_path: &str,
+    path: &str,
+    form: &[(&str, String)],
+) -> reqwest::Response {
+    let page = b.text(page_path).await;
+    let mut f: Vec<(&str, String)> = vec![("csrf", csrf_of(&page))];
+    f.extend(form.iter().cloned());
+    b.post(path, &f).await
+}
+
+#[tokio::test]
+async fn cases_over_the_threshold_are_flagged_until_transferred_and_decided() {
+    let dir = std::env::temp_dir().join(format!("fazhi-transfers-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let generated =
+        TestApp::cli_stdin(&["generate", "cases", "--count", "400", "--seed", "15"], "");
+    let file = write(
+        &dir,
+        "cases.jsonl",
+        &String::from_utf8(generated.stdout).unwrap(),
+    );
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+        .date_naive();
+
+    for db in backends() {
+        let app = spawn_app(db).await;
+        fazhi_core::demo::seed_catalog_if_empty(&app.store)
+            .await
+            .unwrap();
+        json(&app.cli(&["import", "cases", &file, "--json"]));
+        // The item with most cases that have illegal gains, and a threshold at their median.
+        let item: String = sqlx::query_scalar(
+            "SELECT item_code FROM cases WHERE illegal_gains_fen > 0 GROUP BY item_code
+             ORDER BY COUNT(*) DESC, item_code LIMIT 1",
+        )
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+        let mut gains: Vec<i64> = sqlx::query_scalar(
+            "SELECT illegal_gains_fen FROM cases WHERE item_code = $1 AND illegal_gains_fen > 0 ORDER BY illegal_gains_fen",
+        )
+        .bind(&item)
+        .fetch_all(app.store.pool())
+        .await
+        .unwrap();
+        let threshold = gains[gains.len() / 2];
+        gains.retain(|g| *g >= threshold);
+        let over = gains.len();
+        assert!(over > 1);
+
+        let sys = app.admin("sysadmin").await;
+        let sec = app.admin("secadmin").await;
+        let bureau = app.department_id("诸暨市司法局").await;
+        let (_, sup) = app
+            .user_with_role(&sys, &sec, "xingxian", bureau, "supervisor")
+            .await;
+        let thresholds = "/supervision/transfers/thresholds";
+        let yuan = format!("{}.{:02}", threshold / 100, threshold % 100);
+        for (code, amount, says) in [
+            ("NO-SUCH", yuan.as_str(), "执法事项目录中没有事项"),
+            (item.as_str(), "abc", "金额应为元"),
+            (item.as_str(), "0", "追诉标准金额应大于零"),
+        ] {
+            let r = post_form(
+                &sup,
+                thresholds,
+                thresholds,
+                &[
+                    ("item_code", code.into()),
+                    ("illegal_gains", amount.into()),
+                    ("basis", "立案追诉标准第某条".into()),
+                ],
+            )
+            .await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{says}");
+            assert!(r.text().await.unwrap().contains(says), "{says}");
+        }
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM criminal_thresholds").await,
+            0
+        );
+        let r = post_form(
+            &sup,
+            thresholds,
+            thresholds,
+            &[
+                ("item_code", item.clone()),
+                ("illegal_gains", yuan.clone()),
+                ("basis", "立案追诉标准第某条".into()),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let flagged = sup.text("/supervision/transfers/unreferred").await;
+        assert!(
+            flagged.contains(&format!("尚未移送公安机关的案件共 {over} 件")),
+            "{over}"
+        );
+
+        // The agency of one flagged case transfers it.
+        let (case_id, agency): (i64, i64) = sqlx::query_as(
+            "SELECT id, department_id FROM cases WHERE item_code = $1 AND illegal_gains_fen >= $2 ORDER BY id LIMIT 1",
+        )
+        .bind(&item)
+        .bind(threshold)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+        let other: i64 = sqlx::query_scalar(
+            "SELECT id FROM departments WHERE id <> $1 AND parent_id IS NOT NULL ORDER BY id LIMIT 1",
+        )
+        .bind(agency)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+        let (_, clerk) = app
+            .user_with_role(&sys, &sec, "yisong", agency, "department_clerk")
+            .await;
+        let (_, stranger) = app
+            .user_with_role(&sys, &sec, "biecu", other, "department_clerk")
+            .await;
+        let new = format!("/supervision/transfers/new?case_id={case_id}");
+        let send = |evidence: &str| {
+            vec![
+                ("case_id", case_id.to_string()),
+                ("on", today.to_string()),
+                ("receiver", "诸暨市公安局".to_string()),
+                ("suspected_crime", "非法经营罪".to_string()),
+                ("evidence", evidence.to_string()),
+            ]
+        };
+        let r = post_form(&clerk, &new, "/supervision/transfers", &send(" ")).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("请填写移送的证据材料清单"));
+        let r = post_form(
+            &clerk,
+            &new,
+            "/supervision/transfers",
+            &send("涉嫌犯罪案件移送书\n调查报告\n涉案物品清单"),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let id: i64 = r.headers()["location"]
+            .to_str()
+            .unwrap()
+            .rsplit('/')
+            .next()
+            .unwrap()
+            .parse()
+            .unwrap();
+        let r = post_form(&clerk, &new, "/supervision/transfers", &send("再次移送")).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("该案件已移送公安机关"));
+        let flagged = sup.text("/supervision/transfers/unreferred").await;
+        assert!(flagged.contains(&format!("尚未移送公安机关的案件共 {} 件", over - 1)));
+        let due: String = sqlx::query_scalar(
+            "SELECT due_on FROM deadlines WHERE subject_type = 'criminal_transfer' AND subject_id = CAST($1 AS TEXT)",
+        )
+        .bind(id)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+        assert!(due >= (today + chrono::Days::new(3)).to_string());
+        let path = format!("/supervision/transfers/{id}");
+        assert_eq!(stranger.get(&path).await.status(), StatusCode::NOT_FOUND);
+        assert!(
+            clerk
+                .text(&format!("/enforcement/cases/{case_id}"))
+                .await
+                .contains("涉嫌非法经营罪")
+        );
+
+        // A refusal needs its reason; then the deadline is met.
+        let decide = |decision: &str, note: &str| {
+            vec![
+                ("version", "1".to_string()),
+                ("on", today.to_string()),
+                ("decision", decision.to_string()),
+                ("note", note.to_string()),
+            ]
+        };
+        let r = post_form(&clerk, &path, &path, &decide("returned", "")).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("不予立案的理由"));
+        let r = post_form(
+            &clerk,
+            &path,
+            &path,
+            &decide("returned", "证据不足，退回补充调查"),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let state: String =
+            sqlx::query_scalar("SELECT state FROM criminal_transfers WHERE id = $1")
+                .bind(id)
+                .fetch_one(app.store.pool())
+                .await
+                .unwrap();
+        assert_eq!(state, "returned");
+        let met: String = sqlx::query_scalar(
+            "SELECT state FROM deadlines WHERE subject_type = 'criminal_transfer' AND subject_id = CAST($1 AS TEXT)",
+        )
+        .bind(id)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+        assert_eq!(met, "met");
+        assert!(
+            sup.text("/supervision/transfers")
+                .await
+                .contains("公安机关不予立案")
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_log WHERE object_type IN ('criminal_threshold', 'criminal_transfer')")
+                .await,
+            3
+        );
+    }
+}

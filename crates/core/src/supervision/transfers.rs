@@ -1,0 +1,412 @@
+//! Administrative-to-criminal transfer (行刑衔接). An agency transfers a case suspected of a crime
+//! to public security with its evidence list; public security's decision (accepted for filing, or
+//! returned) is recorded against a deadline on the engine. Each enforcement item can carry a
+//! criminal threshold on the illegal gains (the amount from the prosecution standards the item
+//! meets); cases at or above it that were not transferred are flagged for the supervisor.
+
+use chrono::NaiveDate;
+use fazhi_kernel::money::Fen;
+use fazhi_kernel::period::Period;
+use fazhi_store::scope::RECORD_COLUMNS;
+use fazhi_store::{DbRow, Row, Sql, Store, now_ms};
+use serde::Serialize;
+use serde_json::json;
+
+use crate::access::{Actor, Permission};
+use crate::deadlines::{self, Clock, NewDeadline};
+use crate::org::rules::{optional_paragraphs, paragraphs, text};
+use crate::{Error, Result};
+
+const SUBJECT: &str = "criminal_transfer";
+/// Public security reviews a transferred case and decides whether to file it within 3 days
+/// (行政执法机关移送涉嫌犯罪案件的规定, 国务院令第310号, art. 8).
+const REVIEW_DAYS: u32 = 3;
+const LAW: &str = "《行政执法机关移送涉嫌犯罪案件的规定》";
+const ARTICLE: &str = "第八条";
+/// Flagged cases shown at once.
+pub const FLAG_LIMIT: i64 = 200;
+
+#[derive(Clone, Debug)]
+pub struct Threshold {
+    pub item_code: String,
+    pub item_name: String,
+    pub illegal_gains: Fen,
+    pub basis: String,
+}
+
+/// Sets (or replaces) an item's criminal threshold.
+pub async fn set_threshold(
+    store: &Store,
+    actor: &Actor,
+    item_code: &str,
+    illegal_gains: Fen,
+    basis: &str,
+) -> Result<()> {
+    actor.require(Permission::SupervisionManage)?;
+    let basis = text("basis", "追诉标准依据", basis, 200)?;
+    if illegal_gains.0 <= 0 {
+        return Err(Error::invalid("illegal_gains", "追诉标准金额应大于零。"));
+    }
+    let known: Option<String> =
+        sqlx::query_scalar("SELECT code FROM enforcement_items WHERE code = $1 LIMIT 1")
+            .bind(item_code.trim())
+            .fetch_optional(store.pool())
+            .await?;
+    let code = known.ok_or_else(|| {
+        Error::invalid(
+            "item_code",
+            format!("执法事项目录中没有事项“{}”。", item_code.trim()),
+        )
+    })?;
+    let mut tx = store.begin().await?;
+    sqlx::query("DELETE FROM criminal_thresholds WHERE item_code = $1")
+        .bind(&code)
+        .execute(tx.conn())
+        .await?;
+    sqlx::query(
+        "INSERT INTO criminal_thresholds (item_code, illegal_gains_fen, basis, updated_by, updated_at)
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&code)
+    .bind(illegal_gains.0)
+    .bind(&basis)
+    .bind(actor.user_id)
+    .bind(now_ms())
+    .execute(tx.conn())
+    .await?;
+    crate::audit::record(
+        &mut tx,
+        actor,
+        "set",
+        "criminal_threshold",
+        Some(code.clone()),
+        json!({ "illegal_gains_fen": illegal_gains.0, "basis": basis }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// Every item's threshold (published reference data, like the catalog).
+pub async fn thresholds(store: &Store) -> Result<Vec<Threshold>> {
+    sqlx::query(
+        "SELECT t.item_code, t.illegal_gains_fen, t.basis,
+            (SELECT MAX(i.name) FROM enforcement_items i WHERE i.code = t.item_code) AS item_name
+         FROM criminal_thresholds t ORDER BY t.item_code",
+    )
+    .fetch_all(store.pool())
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(Threshold {
+            item_code: r.try_get("item_code")?,
+            item_name: r
+                .try_get::<Option<String>, _>("item_name")?
+                .unwrap_or_default(),
+            illegal_gains: Fen(r.try_get("illegal_gains_fen")?),
+            basis: r.try_get("basis")?,
+        })
+    })
+    .collect()
+}
+
+/// A case at or above its item's threshold, not transferred.
+#[derive(Clone, Debug)]
+pub struct Flagged {
+    pub case_id: i64,
+    pub cause: String,
+    pub department: String,
+    pub illegal_gains: Fen,
+    pub threshold: Fen,
+}
+
+/// Cases within the actor's scope whose illegal gains reach their item's criminal threshold
+/// and that have no transfer: how many, and the first `FLAG_LIMIT` by id.
+pub async fn unreferred(store: &Store, actor: &Actor) -> Result<(i64, Vec<Flagged>)> {
+    actor.require(Permission::CaseRead)?;
+    let from = "FROM cases c JOIN criminal_thresholds t ON t.item_code = c.item_code
+         JOIN departments d ON d.id = c.department_id
+         WHERE c.illegal_gains_fen >= t.illegal_gains_fen
+           AND NOT EXISTS (SELECT 1 FROM criminal_transfers x WHERE x.case_id = c.id) AND ";
+    let mut conn = store.conn().await?;
+    let mut sql = Sql::new(&format!("SELECT COUNT(*) AS n {from}"));
+    sql.append(actor.scope.condition("c", RECORD_COLUMNS));
+    let count: i64 = sql
+        .fetch_optional(&mut conn)
+        .await?
+        .map(|r| r.try_get("n"))
+        .transpose()?
+        .unwrap_or(0);
+    let mut sql = Sql::new(&format!(
+        "SELECT c.id, c.cause, d.name AS department, c.illegal_gains_fen, t.illegal_gains_fen AS threshold {from}"
+    ));
+    sql.append(actor.scope.condition("c", RECORD_COLUMNS))
+        .push(" ORDER BY c.id LIMIT ")
+        .bind(FLAG_LIMIT);
+    let rows = sql
+        .fetch_all(&mut conn)
+        .await?
+        .iter()
+        .map(|r| {
+            Ok(Flagged {
+                case_id: r.try_get("id")?,
+                cause: r.try_get("cause")?,
+                department: r.try_get("department")?,
+                illegal_gains: Fen(r.try_get("illegal_gains_fen")?),
+                threshold: Fen(r.try_get("threshold")?),
+            })
+        })
+        .collect::<Result<_>>()?;
+    Ok((count, rows))
+}
+
+/// What the agency sends.
+#[derive(Clone, Debug)]
+pub struct NewTransfer {
+    pub case_id: i64,
+    pub on: NaiveDate,
+    /// The public security organ it goes to.
+    pub receiver: String,
+    pub suspected_crime: String,
+    /// The evidence list, one item a line.
+    pub evidence: String,
+}
+
+pub async fn transfer(
+    store: &Store,
+    actor: &Actor,
+    clock: Clock<'_>,
+    input: &NewTransfer,
+) -> Result<i64> {
+    actor.require(Permission::CaseHandle)?;
+    let receiver = text("receiver", "接收的公安机关", &input.receiver, 100)?;
+    let crime = text("suspected_crime", "涉嫌罪名", &input.suspected_crime, 100)?;
+    let evidence = paragraphs("evidence", "移送的证据材料清单", &input.evidence, 4000)?;
+    let case = crate::enforcement::cases::get(store, actor, input.case_id).await?;
+    let filed = NaiveDate::parse_from_str(&case.case.filed_on, "%Y-%m-%d").ok();
+    if input.on > clock.today || filed.is_some_and(|f| input.on < f) {
+        return Err(Error::invalid(
+            "on",
+            format!("移送日期应在立案日期（{}）至今天之间。", case.case.filed_on),
+        ));
+    }
+    let where_: DbRow = sqlx::query("SELECT region_id, department_id FROM cases WHERE id = $1")
+        .bind(input.case_id)
+        .fetch_one(store.pool())
+        .await?;
+    let department_id: i64 = where_.try_get("department_id")?;
+    let mut tx = store.begin().await?;
+    let now = now_ms();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO criminal_transfers (case_id, region_id, department_id, transferred_on, receiver,
+            suspected_crime, evidence, state, created_by, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'transferred', $8, $9, $9) RETURNING id",
+    )
+    .bind(input.case_id)
+    .bind(where_.try_get::<i64, _>("region_id")?)
+    .bind(department_id)
+    .bind(input.on.to_string())
+    .bind(&receiver)
+    .bind(&crime)
+    .bind(&evidence)
+    .bind(actor.user_id)
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await
+    .map_err(|e| match fazhi_store::StoreError::from(e) {
+        e if e.is_unique_violation() => Error::invalid("case_id", "该案件已移送公安机关。"),
+        e => e.into(),
+    })?;
+    sqlx::query("INSERT INTO case_events (case_id, stage, happened_on, actor_name, note, created_at) VALUES ($1, 'transferred', $2, $3, $4, $5)")
+        .bind(input.case_id)
+        .bind(input.on.to_string())
+        .bind(&actor.display_name)
+        .bind(format!("涉嫌{crime}，移送{receiver}"))
+        .bind(now)
+        .execute(tx.conn())
+        .await?;
+    let deadline = NewDeadline {
+        subject_type: SUBJECT.into(),
+        subject_id: id.to_string(),
+        purpose: format!("{receiver}审查是否立案"),
+        law: LAW.into(),
+        article: ARTICLE.into(),
+        start_event: "接受移送".into(),
+        start_on: input.on,
+        period: Period::CalendarDays(REVIEW_DAYS),
+        responsible_user_id: actor.user_id,
+        department_id,
+    };
+    deadlines::create(
+        &mut tx,
+        actor,
+        clock.cal,
+        clock.policy,
+        &deadline,
+        clock.today,
+    )
+    .await?;
+    crate::audit::record(
+        &mut tx,
+        actor,
+        "transfer",
+        SUBJECT,
+        Some(id.to_string()),
+        json!({ "case_id": input.case_id, "on": input.on.to_string(), "receiver": receiver, "suspected_crime": crime }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Transfer {
+    pub id: i64,
+    pub case_id: i64,
+    pub cause: String,
+    pub department: String,
+    pub transferred_on: String,
+    pub receiver: String,
+    pub suspected_crime: String,
+    pub evidence: String,
+    /// transferred | accepted | returned
+    pub state: String,
+    pub decided_on: Option<String>,
+    pub decision_note: Option<String>,
+    pub version: i64,
+}
+
+impl Transfer {
+    pub fn state_label(&self) -> &'static str {
+        match self.state.as_str() {
+            "accepted" => "公安机关已立案",
+            "returned" => "公安机关不予立案（退回）",
+            _ => "已移送，待公安机关审查",
+        }
+    }
+}
+
+const COLUMNS: &str =
+    "x.id, x.case_id, c.cause, d.name AS department, x.transferred_on, x.receiver,
+    x.suspected_crime, x.evidence, x.state, x.decided_on, x.decision_note, x.version";
+const FROM: &str = "FROM criminal_transfers x JOIN cases c ON c.id = x.case_id
+    JOIN departments d ON d.id = x.department_id";
+
+fn transfer_row(r: &DbRow) -> Result<Transfer> {
+    Ok(Transfer {
+        id: r.try_get("id")?,
+        case_id: r.try_get("case_id")?,
+        cause: r.try_get("cause")?,
+        department: r.try_get("department")?,
+        transferred_on: r.try_get("transferred_on")?,
+        receiver: r.try_get("receiver")?,
+        suspected_crime: r.try_get("suspected_crime")?,
+        evidence: r.try_get("evidence")?,
+        state: r.try_get("state")?,
+        decided_on: r.try_get("decided_on")?,
+        decision_note: r.try_get("decision_note")?,
+        version: r.try_get("version")?,
+    })
+}
+
+pub async fn get(store: &Store, actor: &Actor, id: i64) -> Result<Transfer> {
+    actor.require(Permission::CaseRead)?;
+    let mut sql = Sql::new(&format!("SELECT {COLUMNS} {FROM} WHERE x.id = "));
+    sql.bind(id)
+        .push(" AND ")
+        .append(actor.scope.condition("x", RECORD_COLUMNS));
+    transfer_row(
+        &sql.fetch_optional(&mut *store.conn().await?)
+            .await?
+            .ok_or(Error::NotFound)?,
+    )
+}
+
+/// Transfers within the actor's scope, newest first (at most 200).
+pub async fn list(store: &Store, actor: &Actor) -> Result<Vec<Transfer>> {
+    actor.require(Permission::CaseRead)?;
+    let mut sql = Sql::new(&format!("SELECT {COLUMNS} {FROM} WHERE "));
+    sql.append(actor.scope.condition("x", RECORD_COLUMNS))
+        .push(" ORDER BY x.id DESC LIMIT 200");
+    sql.fetch_all(&mut *store.conn().await?)
+        .await?
+        .iter()
+        .map(transfer_row)
+        .collect()
+}
+
+/// Public security's decision, as the agency receives it.
+#[derive(Clone, Debug)]
+pub struct Decision {
+    pub on: NaiveDate,
+    /// Filed as a criminal case (立案); otherwise returned (不予立案).
+    pub accepted: bool,
+    pub note: Option<String>,
+}
+
+/// Records the decision. Meets the review deadline.
+pub async fn decide(
+    store: &Store,
+    actor: &Actor,
+    today: NaiveDate,
+    id: i64,
+    version: i64,
+    decision: &Decision,
+) -> Result<()> {
+    let Decision { on, accepted, .. } = *decision;
+    let note = decision.note.as_deref();
+    actor.require(Permission::CaseHandle)?;
+    let t = get(store, actor, id).await?;
+    if t.version != version {
+        return Err(Error::Conflict);
+    }
+    if t.state != "transferred" {
+        return Err(Error::invalid("state", "公安机关的审查结果已登记。"));
+    }
+    let note = if accepted {
+        optional_paragraphs("note", "说明", note, 1000)?
+    } else {
+        Some(paragraphs(
+            "note",
+            "不予立案的理由",
+            note.unwrap_or(""),
+            1000,
+        )?)
+    };
+    if on > today || on.to_string() < t.transferred_on {
+        return Err(Error::invalid(
+            "on",
+            format!("决定日期应在移送日期（{}）至今天之间。", t.transferred_on),
+        ));
+    }
+    let state = if accepted { "accepted" } else { "returned" };
+    let mut tx = store.begin().await?;
+    let changed = sqlx::query(
+        "UPDATE criminal_transfers SET state = $1, decided_on = $2, decision_note = $3,
+            version = version + 1, updated_at = $4 WHERE id = $5 AND version = $6",
+    )
+    .bind(state)
+    .bind(on.to_string())
+    .bind(&note)
+    .bind(now_ms())
+    .bind(id)
+    .bind(version)
+    .execute(tx.conn())
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Err(Error::Conflict);
+    }
+    deadlines::meet(&mut tx, actor, SUBJECT, &id.to_string(), ARTICLE, on).await?;
+    crate::audit::record(
+        &mut tx,
+        actor,
+        "decide",
+        SUBJECT,
+        Some(id.to_string()),
+        json!({ "state": state, "on": on.to_string() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
