@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 
 mod cases;
 mod evaluate;
+mod leads;
 mod plan;
 
 use fazhi::{Database, FileConfig, StartError, idle_timeout, keyring, prepare};
@@ -115,6 +116,14 @@ enum Command {
         #[arg(long)]
         all: bool,
         /// Print one JSON object: {"evaluated", "findings", "by_rule": {"RULE": count, …}}
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run every violation-lead model (线索) over the records
+    Leads {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Print one JSON object: {"open": {"MODEL": count, …}, "new", "resolved"}
         #[arg(long)]
         json: bool,
     },
@@ -401,6 +410,7 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
         Command::Bench { command } => cases::bench(command).await,
         Command::Plan { command } => plan::plan(command),
         Command::Evaluate { db, all, json } => evaluate::run(db, all, json).await,
+        Command::Leads { db, json } => leads::run(db, json).await,
         Command::Calendar { command } => calendar(command).await,
         Command::Keys {
             command: KeysCommand::Generate,

@@ -13,6 +13,7 @@ pub const AUDIT_VERIFY: &str = "audit.verify";
 pub const DEADLINE_SCAN: &str = "deadlines.scan";
 pub const CASE_EVALUATION: &str = "cases.evaluate";
 pub const SELF_INSPECTIONS: &str = "supervision.self_inspections";
+pub const LEADS: &str = "supervision.leads";
 
 pub fn registry(idle_timeout: Duration) -> Registry {
     let idle_ms = i64::try_from(idle_timeout.as_millis()).unwrap_or(i64::MAX);
@@ -103,5 +104,20 @@ pub fn registry(idle_timeout: Duration) -> Registry {
             .map_err(|e| e.to_string())
     })
     .every(SELF_INSPECTIONS, Duration::from_secs(6 * 3600));
+    // The lead models over every record, hourly.
+    r.handle(LEADS, |store, _| async move {
+        let actor = crate::Actor::system(
+            LEADS,
+            &[
+                crate::Permission::SupervisionManage,
+                crate::Permission::CaseRead,
+            ],
+        );
+        crate::supervision::leads::run(&store, &actor, crate::deadlines::china_today())
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })
+    .every(LEADS, Duration::from_secs(3600));
     r
 }

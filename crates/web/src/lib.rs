@@ -295,6 +295,11 @@ pub fn router(state: AppState) -> Router {
             get(supervision::bulletin_docx),
         )
         .route("/supervision/figures", get(supervision::figures_page))
+        .route("/supervision/leads", get(supervision::leads_page))
+        .route(
+            "/supervision/leads/{id}",
+            get(supervision::lead_page).post(supervision::lead_close),
+        )
         .route(
             "/supervision/transfers",
             get(supervision::transfers_page).post(supervision::transfer_create),

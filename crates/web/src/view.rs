@@ -95,6 +95,7 @@ impl Layout {
                 add("/supervision/bulletins", "工作通报", true);
                 add("/supervision/figures", "监督统计", true);
                 add("/supervision/transfers", "行刑衔接", true);
+                add("/supervision/leads", "违法线索", true);
             }
             if actor.can(Permission::SupervisionManage) || actor.can(Permission::SupervisionReply) {
                 add("/supervision/notices", "监督通知", true);

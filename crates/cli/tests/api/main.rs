@@ -18,6 +18,7 @@ mod evaluate;
 mod ingest;
 mod jobs;
 mod kernel_cli;
+mod leads;
 mod notices;
 mod numbers;
 mod plan;
