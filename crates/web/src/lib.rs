@@ -297,6 +297,10 @@ pub fn router(state: AppState) -> Router {
         .route("/supervision/figures", get(supervision::figures_page))
         .route("/supervision/leads", get(supervision::leads_page))
         .route(
+            "/supervision/performance",
+            get(supervision::performance_page),
+        )
+        .route(
             "/supervision/leads/{id}",
             get(supervision::lead_page).post(supervision::lead_close),
         )

@@ -96,6 +96,7 @@ impl Layout {
                 add("/supervision/figures", "监督统计", true);
                 add("/supervision/transfers", "行刑衔接", true);
                 add("/supervision/leads", "违法线索", true);
+                add("/supervision/performance", "效能评价", true);
             }
             if actor.can(Permission::SupervisionManage) || actor.can(Permission::SupervisionReply) {
                 add("/supervision/notices", "监督通知", true);

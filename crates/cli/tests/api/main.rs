@@ -21,6 +21,7 @@ mod kernel_cli;
 mod leads;
 mod notices;
 mod numbers;
+mod performance;
 mod plan;
 mod samples;
 mod scope;
