@@ -6,7 +6,6 @@ use reqwest::StatusCode;
 use sqlx::Row;
 
 use crate::helpers::*;
-use crate::ingest::{json, write};
 
 async fn issue(b: &Browser, title: &str, from: &str, until: &str) -> reqwest::Response {
     let page = b.text("/supervision/evaluation").await;
@@ -28,27 +27,12 @@ async fn issue(b: &Browser, title: &str, from: &str, until: &str) -> reqwest::Re
 
 #[tokio::test]
 async fn a_bulletin_and_the_year_s_figures_are_counted_from_the_records() {
-    let dir = std::env::temp_dir().join(format!("fazhi-bulletins-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let generated =
-        TestApp::cli_stdin(&["generate", "cases", "--count", "250", "--seed", "10"], "");
-    let file = write(
-        &dir,
-        "cases.jsonl",
-        &String::from_utf8(generated.stdout).unwrap(),
-    );
-    let today = chrono::Utc::now()
-        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
-        .date_naive();
+    let (file, _) = generated_cases("bulletins", 250, 10);
+    let today = fazhi_core::deadlines::china_today();
     let year = chrono::Datelike::year(&today);
 
     for db in backends() {
-        let app = spawn_app(db).await;
-        fazhi_core::demo::seed_catalog_if_empty(&app.store)
-            .await
-            .unwrap();
-        json(&app.cli(&["import", "cases", &file, "--json"]));
-        json(&app.cli(&["evaluate", "--json"]));
+        let app = app_with_cases(db, &file, true).await;
         let sys = app.admin("sysadmin").await;
         let sec = app.admin("secadmin").await;
         let bureau = app.department_id("诸暨市司法局").await;
@@ -96,14 +80,7 @@ async fn a_bulletin_and_the_year_s_figures_are_counted_from_the_records() {
         )
         .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let id: i64 = r.headers()["location"]
-            .to_str()
-            .unwrap()
-            .rsplit('/')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
+        let id: i64 = created_id(&r);
         // Recounted from the tables.
         let files = app
             .count("SELECT COUNT(*) FROM cases c JOIN case_evaluations e ON e.case_id = c.id")

@@ -372,3 +372,72 @@ pub fn document_xml(docx: &[u8]) -> String {
     .expect("read");
     xml
 }
+
+/// Posts a form to `path` with the CSRF token of the page at `page_path`.
+pub async fn submit(
+    b: &Browser,
+    page_path: &str,
+    path: &str,
+    form: &[(&str, String)],
+) -> reqwest::Response {
+    let page = b.text(page_path).await;
+    let mut f: Vec<(&str, String)> = vec![("csrf", csrf_of(&page))];
+    f.extend(form.iter().cloned());
+    b.post(path, &f).await
+}
+
+/// The id a redirect after a create points at (`…/{id}`).
+pub fn created_id(r: &reqwest::Response) -> i64 {
+    r.headers()["location"]
+        .to_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap()
+}
+
+/// `fazhi generate cases --count N --seed S` written to a file of this test run: (path, text).
+pub fn generated_cases(tag: &str, count: usize, seed: u64) -> (String, String) {
+    let dir = std::env::temp_dir().join(format!("fazhi-{tag}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let out = TestApp::cli_stdin(
+        &[
+            "generate",
+            "cases",
+            "--count",
+            &count.to_string(),
+            "--seed",
+            &seed.to_string(),
+        ],
+        "",
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    let path = dir.join("cases.jsonl");
+    std::fs::write(&path, &text).unwrap();
+    (path.display().to_string(), text)
+}
+
+/// A fresh app with the demo catalog and the cases of `file` imported, evaluated when asked.
+pub async fn app_with_cases(db: Db, file: &str, evaluate: bool) -> TestApp {
+    let app = spawn_app(db).await;
+    fazhi_core::demo::seed_catalog_if_empty(&app.store)
+        .await
+        .unwrap();
+    let imported = app.cli(&["import", "cases", file, "--json"]);
+    assert!(
+        imported.status.success(),
+        "{}",
+        String::from_utf8_lossy(&imported.stderr)
+    );
+    if evaluate {
+        let evaluated = app.cli(&["evaluate", "--json"]);
+        assert!(
+            evaluated.status.success(),
+            "{}",
+            String::from_utf8_lossy(&evaluated.stderr)
+        );
+    }
+    app
+}

@@ -6,23 +6,16 @@ use reqwest::StatusCode;
 use serde_json::Value;
 
 use crate::helpers::*;
-use crate::ingest::{json, write};
+use crate::ingest::json;
 
 #[tokio::test]
 async fn lead_models_find_recount_resolve_and_route_their_leads() {
-    let dir = std::env::temp_dir().join(format!("fazhi-leads-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let generated =
-        TestApp::cli_stdin(&["generate", "cases", "--count", "800", "--seed", "16"], "");
-    let text = String::from_utf8(generated.stdout).unwrap();
+    let (file, text) = generated_cases("leads", 800, 16);
     let records: Vec<Value> = text
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    let file = write(&dir, "cases.jsonl", &text);
-    let today = chrono::Utc::now()
-        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
-        .date_naive();
+    let today = fazhi_core::deadlines::china_today();
     let year_ago = (today - chrono::Days::new(365)).to_string();
     // Recounted from the generated records: fines closed unpaid (L10), general cases open for
     // over a year (L21).
@@ -44,12 +37,7 @@ async fn lead_models_find_recount_resolve_and_route_their_leads() {
     assert!(closed_unpaid > 0 && long_open > 0);
 
     for db in backends() {
-        let app = spawn_app(db).await;
-        fazhi_core::demo::seed_catalog_if_empty(&app.store)
-            .await
-            .unwrap();
-        json(&app.cli(&["import", "cases", &file, "--json"]));
-        json(&app.cli(&["evaluate", "--json"]));
+        let app = app_with_cases(db, &file, true).await;
         // A criminal threshold that some cases reach (set as the supervisor would).
         let (item, gains): (String, i64) = sqlx::query_as(
             "SELECT item_code, MAX(illegal_gains_fen) FROM cases WHERE illegal_gains_fen > 0

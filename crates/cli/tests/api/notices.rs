@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use sqlx::Row;
 
 use crate::helpers::*;
-use crate::ingest::{json, write};
+use crate::ingest::json;
 
 async fn scalar(app: &TestApp, sql: &'static str, id: i64) -> String {
     sqlx::query(sql)
@@ -50,17 +50,8 @@ fn version_on(page: &str) -> i64 {
 
 #[tokio::test]
 async fn a_notice_is_replied_to_returned_and_accepted_within_the_agency_s_scope() {
-    let dir = std::env::temp_dir().join(format!("fazhi-notices-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let generated = TestApp::cli_stdin(&["generate", "cases", "--count", "300", "--seed", "8"], "");
-    let file = write(
-        &dir,
-        "cases.jsonl",
-        &String::from_utf8(generated.stdout).unwrap(),
-    );
-    let today = chrono::Utc::now()
-        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
-        .date_naive();
+    let (file, _) = generated_cases("notices", 300, 8);
+    let today = fazhi_core::deadlines::china_today();
     let year = chrono::Datelike::year(&today);
 
     for db in backends() {
@@ -149,14 +140,7 @@ async fn a_notice_is_replied_to_returned_and_accepted_within_the_agency_s_scope(
 
         let r = issue("30", agency.to_string()).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let id: i64 = r.headers()["location"]
-            .to_str()
-            .unwrap()
-            .rsplit('/')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
+        let id: i64 = created_id(&r);
         let number = scalar(
             &app,
             "SELECT number FROM supervision_notices WHERE id = $1",

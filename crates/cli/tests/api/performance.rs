@@ -2,19 +2,6 @@
 //! the score the page prints, recomputed here from the formula.
 
 use crate::helpers::*;
-use crate::ingest::{json, write};
-
-async fn post_form(
-    b: &Browser,
-    page_path: &str,
-    path: &str,
-    form: &[(&str, String)],
-) -> reqwest::StatusCode {
-    let page = b.text(page_path).await;
-    let mut f: Vec<(&str, String)> = vec![("csrf", csrf_of(&page))];
-    f.extend(form.iter().cloned());
-    b.post(path, &f).await.status()
-}
 
 fn row_of<'a>(page: &'a str, name: &str) -> &'a str {
     let start = page.find(&format!("<td>{name}</td>")).expect("agency row");
@@ -26,27 +13,12 @@ fn row_of<'a>(page: &'a str, name: &str) -> &'a str {
 
 #[tokio::test]
 async fn agencies_are_scored_on_staff_mechanisms_coordination_and_conformity() {
-    let dir = std::env::temp_dir().join(format!("fazhi-performance-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let generated =
-        TestApp::cli_stdin(&["generate", "cases", "--count", "200", "--seed", "17"], "");
-    let file = write(
-        &dir,
-        "cases.jsonl",
-        &String::from_utf8(generated.stdout).unwrap(),
-    );
-    let today = chrono::Utc::now()
-        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
-        .date_naive();
+    let (file, _) = generated_cases("performance", 200, 17);
+    let today = fazhi_core::deadlines::china_today();
     let year = chrono::Datelike::year(&today);
 
     for db in backends() {
-        let app = spawn_app(db).await;
-        fazhi_core::demo::seed_catalog_if_empty(&app.store)
-            .await
-            .unwrap();
-        json(&app.cli(&["import", "cases", &file, "--json"]));
-        json(&app.cli(&["evaluate", "--json"]));
+        let app = app_with_cases(db, &file, true).await;
         let (holder, name): (i64, String) = sqlx::query_as(
             "SELECT c.department_id, d.name FROM cases c JOIN departments d ON d.id = c.department_id
              GROUP BY c.department_id, d.name ORDER BY COUNT(*) DESC, c.department_id LIMIT 1",
@@ -67,7 +39,7 @@ async fn agencies_are_scored_on_staff_mechanisms_coordination_and_conformity() {
         // This year: one self-inspection done on time, one notice replied to on time.
         let plan = "/supervision/self-inspections/plan";
         assert_eq!(
-            post_form(&sup, plan, plan, &[]).await,
+            submit(&sup, plan, plan, &[]).await.status(),
             reqwest::StatusCode::SEE_OTHER
         );
         let task: i64 = sqlx::query_scalar(
@@ -87,7 +59,7 @@ async fn agencies_are_scored_on_staff_mechanisms_coordination_and_conformity() {
             ("summary", "本月自查".to_string()),
         ];
         assert_eq!(
-            post_form(&clerk, &path, &path, &done).await,
+            submit(&clerk, &path, &path, &done).await.status(),
             reqwest::StatusCode::SEE_OTHER
         );
         let issue = [
@@ -99,7 +71,9 @@ async fn agencies_are_scored_on_staff_mechanisms_coordination_and_conformity() {
         ];
         let new = "/supervision/notices/new";
         assert_eq!(
-            post_form(&sup, new, "/supervision/notices", &issue).await,
+            submit(&sup, new, "/supervision/notices", &issue)
+                .await
+                .status(),
             reqwest::StatusCode::SEE_OTHER
         );
         let notice: i64 = sqlx::query_scalar("SELECT MAX(id) FROM supervision_notices")
@@ -114,7 +88,7 @@ async fn agencies_are_scored_on_staff_mechanisms_coordination_and_conformity() {
             ("reply", "已整改".to_string()),
         ];
         assert_eq!(
-            post_form(&clerk, &npath, &npath, &reply).await,
+            submit(&clerk, &npath, &npath, &reply).await.status(),
             reqwest::StatusCode::SEE_OTHER
         );
 

@@ -6,7 +6,6 @@ use reqwest::StatusCode;
 use sqlx::Row;
 
 use crate::helpers::*;
-use crate::ingest::{json, write};
 
 async fn draw(b: &Browser, form: &[(&str, &str)]) -> reqwest::Response {
     let page = b.text("/supervision/samples/new").await;
@@ -16,14 +15,7 @@ async fn draw(b: &Browser, form: &[(&str, &str)]) -> reqwest::Response {
 }
 
 fn id_of(r: &reqwest::Response) -> i64 {
-    r.headers()["location"]
-        .to_str()
-        .unwrap()
-        .rsplit('/')
-        .next()
-        .unwrap()
-        .parse()
-        .unwrap()
+    created_id(&r)
 }
 
 async fn drawn(app: &TestApp, sample: i64) -> Vec<i64> {
@@ -38,23 +30,11 @@ async fn drawn(app: &TestApp, sample: i64) -> Vec<i64> {
 
 #[tokio::test]
 async fn a_drawn_sample_is_reproducible_and_scored_on_the_prefilled_sheet() {
-    let dir = std::env::temp_dir().join(format!("fazhi-samples-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let generated = TestApp::cli_stdin(&["generate", "cases", "--count", "200", "--seed", "9"], "");
-    let file = write(
-        &dir,
-        "cases.jsonl",
-        &String::from_utf8(generated.stdout).unwrap(),
-    );
+    let (file, _) = generated_cases("samples", 200, 9);
     let until = "2030-12-31";
 
     for db in backends() {
-        let app = spawn_app(db).await;
-        fazhi_core::demo::seed_catalog_if_empty(&app.store)
-            .await
-            .unwrap();
-        json(&app.cli(&["import", "cases", &file, "--json"]));
-        json(&app.cli(&["evaluate", "--json"]));
+        let app = app_with_cases(db, &file, true).await;
         let sys = app.admin("sysadmin").await;
         let sec = app.admin("secadmin").await;
         let bureau = app.department_id("诸暨市司法局").await;

@@ -8,42 +8,26 @@ use reqwest::StatusCode;
 use std::collections::BTreeSet;
 
 use crate::helpers::*;
-use crate::ingest::{json, write};
 
-async fn post_form(
+/// `submit` with borrowed values.
+async fn submit_pairs(
     b: &Browser,
-    page_path: &str,
+    page: &str,
     path: &str,
     form: &[(&str, &str)],
 ) -> reqwest::Response {
-    let page = b.text(page_path).await;
-    let mut f: Vec<(&str, String)> = vec![("csrf", csrf_of(&page))];
-    f.extend(form.iter().map(|(k, v)| (*k, v.to_string())));
-    b.post(path, &f).await
+    let owned: Vec<(&str, String)> = form.iter().map(|(k, v)| (*k, v.to_string())).collect();
+    submit(b, page, path, &owned).await
 }
 
 #[tokio::test]
 async fn every_agency_inspects_itself_monthly_and_the_year_counts_what_was_rectified() {
-    let dir = std::env::temp_dir().join(format!("fazhi-selfinsp-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let generated =
-        TestApp::cli_stdin(&["generate", "cases", "--count", "120", "--seed", "12"], "");
-    let file = write(
-        &dir,
-        "cases.jsonl",
-        &String::from_utf8(generated.stdout).unwrap(),
-    );
-    let today = chrono::Utc::now()
-        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
-        .date_naive();
+    let (file, _) = generated_cases("selfinsp", 120, 12);
+    let today = fazhi_core::deadlines::china_today();
     let year = chrono::Datelike::year(&today);
 
     for db in backends() {
-        let app = spawn_app(db).await;
-        fazhi_core::demo::seed_catalog_if_empty(&app.store)
-            .await
-            .unwrap();
-        json(&app.cli(&["import", "cases", &file, "--json"]));
+        let app = app_with_cases(db, &file, false).await;
         let sys = app.admin("sysadmin").await;
         let sec = app.admin("secadmin").await;
         let bureau = app.department_id("诸暨市司法局").await;
@@ -76,13 +60,13 @@ async fn every_agency_inspects_itself_monthly_and_the_year_counts_what_was_recti
 
         let plan = "/supervision/self-inspections/plan";
         assert_eq!(
-            post_form(&clerk, "/supervision/self-inspections", plan, &[])
+            submit_pairs(&clerk, "/supervision/self-inspections", plan, &[])
                 .await
                 .status(),
             StatusCode::FORBIDDEN
         );
         for _ in 0..2 {
-            let r = post_form(&sup, plan, plan, &[]).await;
+            let r = submit_pairs(&sup, plan, plan, &[]).await;
             assert_eq!(r.status(), StatusCode::SEE_OTHER);
         }
         let planned: BTreeSet<i64> =
@@ -131,7 +115,7 @@ async fn every_agency_inspects_itself_monthly_and_the_year_counts_what_was_recti
             ("-1", "0", "查阅本月案卷", "发现问题数应为 0 至 100000"),
             ("3", "2", " ", "请填写检查情况"),
         ] {
-            let r = post_form(
+            let r = submit_pairs(
                 &clerk,
                 &path,
                 &path,
@@ -165,10 +149,10 @@ async fn every_agency_inspects_itself_monthly_and_the_year_counts_what_was_recti
             ),
         ];
         assert_eq!(
-            post_form(&clerk, &path, &path, &record).await.status(),
+            submit_pairs(&clerk, &path, &path, &record).await.status(),
             StatusCode::SEE_OTHER
         );
-        let r = post_form(
+        let r = submit_pairs(
             &clerk,
             &path,
             &path,
@@ -194,7 +178,7 @@ async fn every_agency_inspects_itself_monthly_and_the_year_counts_what_was_recti
         assert_eq!(met, "met");
 
         let sup_path = "/supervision/self-inspections/supervisory";
-        let r = post_form(
+        let r = submit_pairs(
             &sup,
             sup_path,
             sup_path,

@@ -6,41 +6,14 @@
 use reqwest::StatusCode;
 
 use crate::helpers::*;
-use crate::ingest::{json, write};
-
-async fn post_form(
-    b: &Browser,
-    page_path: &str,
-    path: &str,
-    form: &[(&str, String)],
-) -> reqwest::Response {
-    let page = b.text(page_path).await;
-    let mut f: Vec<(&str, String)> = vec![("csrf", csrf_of(&page))];
-    f.extend(form.iter().cloned());
-    b.post(path, &f).await
-}
 
 #[tokio::test]
 async fn cases_over_the_threshold_are_flagged_until_transferred_and_decided() {
-    let dir = std::env::temp_dir().join(format!("fazhi-transfers-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let generated =
-        TestApp::cli_stdin(&["generate", "cases", "--count", "400", "--seed", "15"], "");
-    let file = write(
-        &dir,
-        "cases.jsonl",
-        &String::from_utf8(generated.stdout).unwrap(),
-    );
-    let today = chrono::Utc::now()
-        .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
-        .date_naive();
+    let (file, _) = generated_cases("transfers", 400, 15);
+    let today = fazhi_core::deadlines::china_today();
 
     for db in backends() {
-        let app = spawn_app(db).await;
-        fazhi_core::demo::seed_catalog_if_empty(&app.store)
-            .await
-            .unwrap();
-        json(&app.cli(&["import", "cases", &file, "--json"]));
+        let app = app_with_cases(db, &file, false).await;
         // The item with most cases that have illegal gains, and a threshold at their median.
         let item: String = sqlx::query_scalar(
             "SELECT item_code FROM cases WHERE illegal_gains_fen > 0 GROUP BY item_code
@@ -74,7 +47,7 @@ async fn cases_over_the_threshold_are_flagged_until_transferred_and_decided() {
             (item.as_str(), "abc", "金额应为元"),
             (item.as_str(), "0", "追诉标准金额应大于零"),
         ] {
-            let r = post_form(
+            let r = submit(
                 &sup,
                 thresholds,
                 thresholds,
@@ -92,7 +65,7 @@ async fn cases_over_the_threshold_are_flagged_until_transferred_and_decided() {
             app.count("SELECT COUNT(*) FROM criminal_thresholds").await,
             0
         );
-        let r = post_form(
+        let r = submit(
             &sup,
             thresholds,
             thresholds,
@@ -142,10 +115,10 @@ async fn cases_over_the_threshold_are_flagged_until_transferred_and_decided() {
                 ("evidence", evidence.to_string()),
             ]
         };
-        let r = post_form(&clerk, &new, "/supervision/transfers", &send(" ")).await;
+        let r = submit(&clerk, &new, "/supervision/transfers", &send(" ")).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text().await.unwrap().contains("请填写移送的证据材料清单"));
-        let r = post_form(
+        let r = submit(
             &clerk,
             &new,
             "/supervision/transfers",
@@ -153,15 +126,8 @@ async fn cases_over_the_threshold_are_flagged_until_transferred_and_decided() {
         )
         .await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
-        let id: i64 = r.headers()["location"]
-            .to_str()
-            .unwrap()
-            .rsplit('/')
-            .next()
-            .unwrap()
-            .parse()
-            .unwrap();
-        let r = post_form(&clerk, &new, "/supervision/transfers", &send("再次移送")).await;
+        let id: i64 = created_id(&r);
+        let r = submit(&clerk, &new, "/supervision/transfers", &send("再次移送")).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text().await.unwrap().contains("该案件已移送公安机关"));
         let flagged = sup.text("/supervision/transfers/unreferred").await;
@@ -192,10 +158,10 @@ async fn cases_over_the_threshold_are_flagged_until_transferred_and_decided() {
                 ("note", note.to_string()),
             ]
         };
-        let r = post_form(&clerk, &path, &path, &decide("returned", "")).await;
+        let r = submit(&clerk, &path, &path, &decide("returned", "")).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text().await.unwrap().contains("不予立案的理由"));
-        let r = post_form(
+        let r = submit(
             &clerk,
             &path,
             &path,

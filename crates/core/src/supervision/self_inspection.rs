@@ -12,7 +12,7 @@ use fazhi_store::{DbRow, Row, Sql, Store, now_ms};
 use serde::Serialize;
 use serde_json::json;
 
-use super::notices::repliers;
+use super::notices::{agency_in_scope, repliers};
 use crate::access::{Actor, Permission};
 use crate::deadlines::{self, Clock, NewDeadline};
 use crate::messages::{self, NewMessage};
@@ -330,21 +330,7 @@ pub async fn record_supervisory(
     if outcome.on > today {
         return Err(Error::invalid("on", "检查日期不能晚于今天。"));
     }
-    let target = sqlx::query(
-        "SELECT d.region_id, d.path, r.path AS region_path FROM departments d
-         JOIN regions r ON r.id = d.region_id WHERE d.id = $1",
-    )
-    .bind(department_id)
-    .fetch_optional(store.pool())
-    .await?
-    .filter(|r| {
-        matches!(
-            (r.try_get::<String, _>("region_path"), r.try_get::<String, _>("path")),
-            (Ok(rp), Ok(dp)) if actor.scope.covers(&rp, department_id, &dp)
-        )
-    })
-    .ok_or_else(|| Error::invalid("department_id", "请选择您监督范围内的执法部门。"))?;
-    let region: i64 = target.try_get("region_id")?;
+    let region = agency_in_scope(store, actor, department_id).await?;
     let period = format!("{:04}-Q{}", outcome.on.year(), outcome.on.month0() / 3 + 1);
     let mut tx = store.begin().await?;
     let now = now_ms();

@@ -826,21 +826,10 @@ pub async fn document(
 ) -> Result<Response, PageError> {
     let code = file.strip_suffix(".docx").ok_or(Error::NotFound)?;
     let bytes = cases::document(&state.store, &s.actor, &state.keyring, id, code).await?;
-    Ok((
-        [
-            (
-                axum::http::header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                    .to_string(),
-            ),
-            (
-                axum::http::header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"case-{id}-{code}.docx\""),
-            ),
-        ],
+    Ok(super::docx_response(
+        &format!("case-{id}-{code}.docx"),
         bytes,
-    )
-        .into_response())
+    ))
 }
 
 fn ledger_form(s: &Signed, error: Option<String>) -> FormPage {

@@ -2,7 +2,6 @@
 //! filled from the example case.
 
 use axum::extract::{Path, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use fazhi_core::Permission;
 use fazhi_core::enforcement::documents;
@@ -109,21 +108,7 @@ pub async fn sample(
 ) -> Result<Response, PageError> {
     let t = documents::get(&state.store, &code).await?;
     let bytes = documents::docx(&documents::render(&t.body, &documents::sample_context())?)?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                    .to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{code}-sample.docx\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(super::docx_response(&format!("{code}-sample.docx"), bytes))
 }
 
 #[derive(serde::Deserialize)]

@@ -27,6 +27,34 @@ use crate::form::FormData;
 use crate::session::{SessionState, Signed, clear_cookie, set_cookie};
 use crate::view::*;
 
+/// A generated .docx as a download named `filename`.
+pub fn docx_response(filename: &str, bytes: Vec<u8>) -> Response {
+    (
+        [
+            (
+                header::CONTENT_TYPE,
+                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+                    .to_string(),
+            ),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        bytes,
+    )
+        .into_response()
+}
+
+/// A write the domain refused, as the status and message its form shows again; a store failure
+/// stays an internal error.
+pub fn refused(e: Error) -> Result<(StatusCode, String), PageError> {
+    match e {
+        Error::Store(_) => Err(PageError(e)),
+        e => Ok((crate::error::status_of(&e), e.message_zh())),
+    }
+}
+
 pub fn layout(s: &Signed) -> Layout {
     Layout::for_actor(&s.actor, &s.csrf, &s.path)
 }

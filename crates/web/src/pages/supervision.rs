@@ -3,7 +3,6 @@
 //! and supervision notices (执法监督通知书) from issue through the agency's reply to acceptance.
 
 use axum::extract::{Path, Query, State};
-use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Datelike, NaiveDate};
 use fazhi_core::deadlines::Clock;
@@ -22,7 +21,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{layout, require};
 use crate::AppState;
-use crate::error::{PageError, status_of};
+use crate::error::PageError;
 use crate::form::FormData;
 use crate::session::Signed;
 use crate::view::*;
@@ -311,12 +310,14 @@ pub async fn notice_create(
     };
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/supervision/notices/{id}")).into_response()),
-        Err(Error::Store(e)) => Err(PageError(Error::Store(e))),
-        Err(e) => Ok((
-            status_of(&e),
-            notice_form(&state, &s, Some(&f), Some(e.message_zh())).await?,
-        )
-            .into_response()),
+        Err(e) => {
+            let (status, message) = super::refused(e)?;
+            Ok((
+                status,
+                notice_form(&state, &s, Some(&f), Some(message)).await?,
+            )
+                .into_response())
+        }
     }
 }
 
@@ -495,12 +496,10 @@ pub async fn notice_act(
     .await;
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/supervision/notices/{id}")).into_response()),
-        Err(Error::Store(e)) => Err(PageError(Error::Store(e))),
-        Err(e) => Ok((
-            status_of(&e),
-            notice_view(&state, &s, id, Some(e.message_zh())).await?,
-        )
-            .into_response()),
+        Err(e) => {
+            let (status, message) = super::refused(e)?;
+            Ok((status, notice_view(&state, &s, id, Some(message)).await?).into_response())
+        }
     }
 }
 
@@ -511,21 +510,10 @@ pub async fn notice_docx(
 ) -> Result<Response, PageError> {
     let n = notices::get(&state.store, &s.actor, id).await?;
     let bytes = notices::document(&n)?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                    .to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"supervision-notice-{id}.docx\""),
-            ),
-        ],
+    Ok(super::docx_response(
+        &format!("supervision-notice-{id}.docx"),
         bytes,
-    )
-        .into_response())
+    ))
 }
 
 // ---- manual evaluation on a drawn sample (人工评查抽样) ----
@@ -646,12 +634,14 @@ pub async fn sample_create(
     };
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/supervision/samples/{id}")).into_response()),
-        Err(Error::Store(e)) => Err(PageError(Error::Store(e))),
-        Err(e) => Ok((
-            status_of(&e),
-            sample_form(&state, &s, Some(&f), Some(e.message_zh())).await?,
-        )
-            .into_response()),
+        Err(e) => {
+            let (status, message) = super::refused(e)?;
+            Ok((
+                status,
+                sample_form(&state, &s, Some(&f), Some(message)).await?,
+            )
+                .into_response())
+        }
     }
 }
 
@@ -827,12 +817,14 @@ pub async fn sheet_submit(
         .collect();
     match sampling::score(&state.store, &s.actor, sample, case_id, &marks).await {
         Ok(_) => Ok(Redirect::to(&format!("/supervision/samples/{sample}")).into_response()),
-        Err(Error::Store(e)) => Err(PageError(Error::Store(e))),
-        Err(e) => Ok((
-            status_of(&e),
-            sheet_form(&state, &s, sample, case_id, Some(&f), Some(e.message_zh())).await?,
-        )
-            .into_response()),
+        Err(e) => {
+            let (status, message) = super::refused(e)?;
+            Ok((
+                status,
+                sheet_form(&state, &s, sample, case_id, Some(&f), Some(message)).await?,
+            )
+                .into_response())
+        }
     }
 }
 
@@ -961,12 +953,10 @@ pub async fn bulletin_create(
     };
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/supervision/bulletins/{id}")).into_response()),
-        Err(Error::Store(e)) => Err(PageError(Error::Store(e))),
-        Err(e) => Ok((
-            status_of(&e),
-            bulletin_form(&s, Some(&f), Some(e.message_zh())),
-        )
-            .into_response()),
+        Err(e) => {
+            let (status, message) = super::refused(e)?;
+            Ok((status, bulletin_form(&s, Some(&f), Some(message))).into_response())
+        }
     }
 }
 
@@ -1009,21 +999,7 @@ pub async fn bulletin_docx(
 ) -> Result<Response, PageError> {
     let b = bulletins::get(&state.store, &s.actor, id).await?;
     let bytes = b.docx()?;
-    Ok((
-        [
-            (
-                header::CONTENT_TYPE,
-                "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-                    .to_string(),
-            ),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"bulletin-{id}.docx\""),
-            ),
-        ],
-        bytes,
-    )
-        .into_response())
+    Ok(super::docx_response(&format!("bulletin-{id}.docx"), bytes))
 }
 
 /// FIGURES 一(三)2 for a year, each opening to its records.
@@ -1315,12 +1291,14 @@ pub async fn supervisory_create(
     };
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/supervision/self-inspections/{id}")).into_response()),
-        Err(Error::Store(e)) => Err(PageError(Error::Store(e))),
-        Err(e) => Ok((
-            status_of(&e),
-            supervisory_form(&state, &s, Some(&f), Some(e.message_zh())).await?,
-        )
-            .into_response()),
+        Err(e) => {
+            let (status, message) = super::refused(e)?;
+            Ok((
+                status,
+                supervisory_form(&state, &s, Some(&f), Some(message)).await?,
+            )
+                .into_response())
+        }
     }
 }
 
@@ -1389,12 +1367,14 @@ pub async fn self_inspection_record(
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/supervision/self-inspections/{id}")).into_response()),
-        Err(Error::Store(e)) => Err(PageError(Error::Store(e))),
-        Err(e) => Ok((
-            status_of(&e),
-            self_inspection_view(&state, &s, id, Some(&f), Some(e.message_zh())).await?,
-        )
-            .into_response()),
+        Err(e) => {
+            let (status, message) = super::refused(e)?;
+            Ok((
+                status,
+                self_inspection_view(&state, &s, id, Some(&f), Some(message)).await?,
+            )
+                .into_response())
+        }
     }
 }
 
@@ -1573,12 +1553,10 @@ pub async fn sheet_settings_create(
     };
     match result {
         Ok(_) => Ok(Redirect::to("/supervision/evaluation/settings").into_response()),
-        Err(Error::Store(e)) => Err(PageError(Error::Store(e))),
-        Err(e) => Ok((
-            status_of(&e),
-            sheet_settings_form(&s, Some(&f), Some(e.message_zh())),
-        )
-            .into_response()),
+        Err(e) => {
+            let (status, message) = super::refused(e)?;
+            Ok((status, sheet_settings_form(&s, Some(&f), Some(message))).into_response())
+        }
     }
 }
 
@@ -1744,12 +1722,14 @@ pub async fn threshold_set(
     };
     match result {
         Ok(()) => Ok(Redirect::to("/supervision/transfers/thresholds").into_response()),
-        Err(Error::Store(e)) => Err(PageError(Error::Store(e))),
-        Err(e) => Ok((
-            status_of(&e),
-            thresholds_view(&state, &s, Some(&f), Some(e.message_zh())).await?,
-        )
-            .into_response()),
+        Err(e) => {
+            let (status, message) = super::refused(e)?;
+            Ok((
+                status,
+                thresholds_view(&state, &s, Some(&f), Some(message)).await?,
+            )
+                .into_response())
+        }
     }
 }
 
@@ -1851,12 +1831,14 @@ pub async fn transfer_create(
     };
     match result {
         Ok(id) => Ok(Redirect::to(&format!("/supervision/transfers/{id}")).into_response()),
-        Err(Error::Store(e)) => Err(PageError(Error::Store(e))),
-        Err(e) => Ok((
-            status_of(&e),
-            transfer_form(&state, &s, case_id, Some(&f), Some(e.message_zh())).await?,
-        )
-            .into_response()),
+        Err(e) => {
+            let (status, message) = super::refused(e)?;
+            Ok((
+                status,
+                transfer_form(&state, &s, case_id, Some(&f), Some(message)).await?,
+            )
+                .into_response())
+        }
     }
 }
 
@@ -1951,12 +1933,10 @@ pub async fn transfer_decide(
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/supervision/transfers/{id}")).into_response()),
-        Err(Error::Store(e)) => Err(PageError(Error::Store(e))),
-        Err(e) => Ok((
-            status_of(&e),
-            transfer_view(&state, &s, id, Some(e.message_zh())).await?,
-        )
-            .into_response()),
+        Err(e) => {
+            let (status, message) = super::refused(e)?;
+            Ok((status, transfer_view(&state, &s, id, Some(message)).await?).into_response())
+        }
     }
 }
 
@@ -2090,8 +2070,10 @@ pub async fn lead_close(
     let note = f.opt("note");
     match leads::close(&state.store, &s.actor, id, handled, note.as_deref(), today).await {
         Ok(()) => Ok(Redirect::to("/supervision/leads").into_response()),
-        Err(Error::Store(e)) => Err(PageError(Error::Store(e))),
-        Err(e) => Ok((status_of(&e), lead_form(&s, id, Some(e.message_zh()))).into_response()),
+        Err(e) => {
+            let (status, message) = super::refused(e)?;
+            Ok((status, lead_form(&s, id, Some(message))).into_response())
+        }
     }
 }
 
