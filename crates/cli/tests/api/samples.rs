@@ -14,10 +14,6 @@ async fn draw(b: &Browser, form: &[(&str, &str)]) -> reqwest::Response {
     b.post("/supervision/samples", &f).await
 }
 
-fn id_of(r: &reqwest::Response) -> i64 {
-    created_id(&r)
-}
-
 async fn drawn(app: &TestApp, sample: i64) -> Vec<i64> {
     sqlx::query_scalar(
         "SELECT case_id FROM evaluation_sample_cases WHERE sample_id = $1 ORDER BY ordinal",
@@ -93,9 +89,9 @@ async fn a_drawn_sample_is_reproducible_and_scored_on_the_prefilled_sheet() {
             f.push(("seed", seed));
             f
         };
-        let a = id_of(&draw(&sup, &with("42")).await);
-        let b = id_of(&draw(&sup, &with("42")).await);
-        let c = id_of(&draw(&sup, &with("43")).await);
+        let a = created_id(&draw(&sup, &with("42")).await);
+        let b = created_id(&draw(&sup, &with("42")).await);
+        let c = created_id(&draw(&sup, &with("43")).await);
         assert_eq!(drawn(&app, a).await.len(), 15);
         assert_eq!(drawn(&app, a).await, drawn(&app, b).await);
         assert_ne!(drawn(&app, a).await, drawn(&app, c).await);
@@ -113,7 +109,7 @@ async fn a_drawn_sample_is_reproducible_and_scored_on_the_prefilled_sheet() {
         assert!(page.contains("随机种子 42") && page.contains("可抽案卷 200 件"));
 
         // Everything, to find a file with automatic findings.
-        let all = id_of(
+        let all = created_id(
             &draw(
                 &sup,
                 &[
