@@ -409,6 +409,10 @@ pub fn generate(
             r.decided_on = Some(dec.to_string());
             r.outcome = Some(outcome.into());
             r.fine_fen = if outcome == "fine" { fine } else { 0 };
+            // Illegal gains are confiscated with the penalty (art. 28).
+            if outcome != "no_penalty" {
+                r.confiscated_fen = r.illegal_gains_fen;
+            }
             let year = dec.year();
             let seq = numbers.entry((abbr.clone(), year)).or_insert(0);
             *seq += 1;

@@ -48,7 +48,14 @@ const SELECT: &str =
     c.prior_notice_on, c.hearing_right, c.waived, c.hearing_requested, c.hearing_notice_on,
     c.hearing_on, c.hearing_held_on, c.decided_on, c.outcome, c.fine_fen, c.delivered_on,
     c.paid_on, c.paid_fen, c.surcharge_fen, c.closed_on, c.archived_on, c.discretion,
-    c.deviation_reason,
+    c.deviation_reason, c.illegal_gains_fen, c.confiscated_fen, c.prior_notice_number,
+    c.rectification_on, c.rectify_by, c.delivery_method,
+    CASE WHEN c.filing_approver IS NULL OR TRIM(c.filing_approver) = '' THEN 0 ELSE 1 END AS has_filing_approver,
+    CASE WHEN c.closure_approver IS NULL OR TRIM(c.closure_approver) = '' THEN 0 ELSE 1 END AS has_closure_approver,
+    CASE WHEN c.origin IS NULL OR TRIM(c.origin) = '' THEN 0 ELSE 1 END AS has_origin,
+    CASE WHEN c.summary IS NULL OR TRIM(c.summary) = '' THEN 0 ELSE 1 END AS has_summary,
+    CASE WHEN c.delivery_place IS NULL OR TRIM(c.delivery_place) = '' THEN 0 ELSE 1 END AS has_delivery_place,
+    CASE WHEN c.no_penalty_reason IS NULL OR TRIM(c.no_penalty_reason) = '' THEN 0 ELSE 1 END AS has_no_penalty_reason,
     CASE WHEN c.facts_found IS NULL OR TRIM(c.facts_found) = '' THEN 0 ELSE 1 END AS has_facts,
     CASE WHEN c.evidence IS NULL OR TRIM(c.evidence) = '' THEN 0 ELSE 1 END AS has_evidence
     FROM cases c LEFT JOIN case_evaluations e ON e.case_id = c.id WHERE c.id > ";
@@ -64,6 +71,8 @@ struct Catalog {
     town_of: HashMap<i64, i64>,
     /// (item code, town) → delegation periods (from, until)
     delegations: HashMap<(String, i64), Vec<Period>>,
+    /// department id → its document abbreviation (诸市监), where set
+    abbreviations: HashMap<i64, String>,
 }
 
 impl Catalog {
@@ -101,10 +110,22 @@ impl Catalog {
                     .push((from, day(&r, "effective_until")?));
             }
         }
+        let mut abbreviations = HashMap::new();
+        for r in
+            sqlx::query("SELECT id, issuer_abbr FROM departments WHERE issuer_abbr IS NOT NULL")
+                .fetch_all(store.pool())
+                .await?
+        {
+            abbreviations.insert(
+                r.try_get::<i64, _>("id")?,
+                r.try_get::<String, _>("issuer_abbr")?,
+            );
+        }
         Ok(Catalog {
             items,
             town_of,
             delegations,
+            abbreviations,
         })
     }
 
@@ -177,6 +198,22 @@ fn case_file(r: &AnyRow, catalog: &Catalog) -> Result<CaseFile> {
         facts_found: flag(r, "has_facts")?,
         evidence: flag(r, "has_evidence")?,
         handler: r.try_get("created_by")?,
+        illegal_gains: Fen(r.try_get("illegal_gains_fen")?),
+        confiscated: Fen(r.try_get("confiscated_fen")?),
+        department_abbr: catalog
+            .abbreviations
+            .get(&r.try_get::<i64, _>("department_id")?)
+            .cloned(),
+        prior_notice_number: r.try_get("prior_notice_number")?,
+        rectification_on: day(r, "rectification_on")?,
+        rectify_by: day(r, "rectify_by")?,
+        filing_approver: flag(r, "has_filing_approver")?,
+        closure_approver: flag(r, "has_closure_approver")?,
+        origin: flag(r, "has_origin")?,
+        summary: flag(r, "has_summary")?,
+        delivery_method: r.try_get("delivery_method")?,
+        delivery_place: flag(r, "has_delivery_place")?,
+        no_penalty_reason: flag(r, "has_no_penalty_reason")?,
         ..CaseFile::default()
     })
 }

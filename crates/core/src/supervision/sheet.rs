@@ -6,7 +6,7 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use fazhi_kernel::calendar::Calendar;
 use fazhi_kernel::money::Fen;
 use fazhi_kernel::period::{Period, due_date};
@@ -67,6 +67,25 @@ pub struct CaseFile {
     pub decision_due: Option<NaiveDate>,
     /// The user who filed the case in fazhi (its handler), told of findings while it is open.
     pub handler: Option<i64>,
+    pub illegal_gains: Fen,
+    pub confiscated: Fen,
+    /// The handling department's document abbreviation (诸市监), where set.
+    pub department_abbr: Option<String>,
+    pub prior_notice_number: Option<String>,
+    /// The rectification order (责令改正) and the day it set.
+    pub rectification_on: Option<NaiveDate>,
+    pub rectify_by: Option<NaiveDate>,
+    /// Whether the approving responsible persons of filing and closure are on file.
+    pub filing_approver: bool,
+    pub closure_approver: bool,
+    /// Whether the case's origin (案件来源) and brief account (简要案情) are on file.
+    pub origin: bool,
+    pub summary: bool,
+    /// One of `stages::DELIVERY_METHODS`' codes, and whether the place is on file.
+    pub delivery_method: Option<String>,
+    pub delivery_place: bool,
+    /// Whether a no-penalty decision states its reason.
+    pub no_penalty_reason: bool,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -556,6 +575,63 @@ pub static RULES: &[Rule] = &[
         },
     },
     Rule {
+        code: "D11",
+        section: Section::Procedure,
+        description: "不予行政处罚决定载明不予处罚的理由",
+        basis: "《行政处罚法》第三十三条、第五十七条",
+        deduction: 5,
+        veto: false,
+        check: |f, _| {
+            (f.own && f.outcome.as_deref() == Some("no_penalty") && !f.no_penalty_reason)
+                .then(|| "作出不予行政处罚决定，但未载明理由".into())
+        },
+    },
+    Rule {
+        code: "D12",
+        section: Section::Procedure,
+        description: "简易程序当场作出行政处罚决定",
+        basis: "《行政处罚法》第五十一条、第五十二条",
+        deduction: 5,
+        veto: false,
+        check: |f, _| match (f.general, f.filed_on, f.decided_on) {
+            (false, Some(filed), Some(decided)) if decided != filed => Some(format!(
+                "简易程序案件 {filed} 立案，{decided} 才作出决定，并非当场作出"
+            )),
+            _ => None,
+        },
+    },
+    Rule {
+        code: "D13",
+        section: Section::Procedure,
+        description: "法制审核在立案之后",
+        basis: "《行政处罚法》第五十八条",
+        deduction: 3,
+        veto: false,
+        check: |f, _| match (f.filed_on, f.legal_review_on) {
+            (Some(filed), Some(review)) if review < filed => {
+                Some(format!("法制审核 {review} 早于立案 {filed}"))
+            }
+            _ => None,
+        },
+    },
+    Rule {
+        code: "D14",
+        section: Section::Procedure,
+        description: "要求听证的当事人享有听证权利，放弃陈述申辩的不再要求听证",
+        basis: "《行政处罚法》第四十四条、第六十三条",
+        deduction: 3,
+        veto: false,
+        check: |f, _| {
+            if f.hearing_requested && !f.hearing_right {
+                Some("案件不属于应当告知听证权利的情形，却记载当事人要求听证".into())
+            } else if f.hearing_requested && f.waived {
+                Some("记载当事人书面放弃陈述申辩，同时又要求听证".into())
+            } else {
+                None
+            }
+        },
+    },
+    Rule {
         code: "E01",
         section: Section::Discretion,
         description: "处罚在裁量基准建议范围内，或书面说明理由",
@@ -620,6 +696,84 @@ pub static RULES: &[Rule] = &[
         },
     },
     Rule {
+        code: "F04",
+        section: Section::Documents,
+        description: "决定书文号以办案机关的机关代字开头",
+        basis: "《党政机关公文格式》（GB/T 9704）发文字号；行政执法文书规范",
+        deduction: 5,
+        veto: false,
+        check: |f, _| match (&f.decision_number, &f.department_abbr) {
+            (Some(number), Some(abbr)) if !number.starts_with(abbr.as_str()) => {
+                Some(format!("决定书文号 {number} 不以本机关代字“{abbr}”开头"))
+            }
+            _ => None,
+        },
+    },
+    Rule {
+        code: "F05",
+        section: Section::Documents,
+        description: "事先告知书有文号，且文号年份与告知日期一致",
+        basis: "行政执法文书规范",
+        deduction: 3,
+        veto: false,
+        check: |f, _| match (f.own, f.prior_notice_on, &f.prior_notice_number) {
+            (true, Some(_), None) => Some("已事先告知，但告知书没有文号".into()),
+            (_, Some(on), Some(number)) => year_in_number(number)
+                .filter(|y| *y != on.year())
+                .map(|y| format!("告知书文号 {number} 的年份 {y} 与告知日期 {on} 不一致")),
+            _ => None,
+        },
+    },
+    Rule {
+        code: "F06",
+        section: Section::Documents,
+        description: "责令改正的期限不早于责令改正之日",
+        basis: "《行政处罚法》第二十八条第一款",
+        deduction: 5,
+        veto: false,
+        check: |f, _| match (f.rectification_on, f.rectify_by) {
+            (Some(on), Some(by)) if by < on => Some(format!("{on} 责令改正，改正期限却为 {by}")),
+            _ => None,
+        },
+    },
+    Rule {
+        code: "F07",
+        section: Section::Documents,
+        description: "普通程序立案经行政机关负责人批准，载明批准人",
+        basis: "《行政处罚法》第五十四条第二款",
+        deduction: 5,
+        veto: false,
+        check: |f, _| {
+            (f.own && f.general && !f.filing_approver)
+                .then(|| "立案审批表未载明批准立案的负责人".into())
+        },
+    },
+    Rule {
+        code: "F08",
+        section: Section::Documents,
+        description: "结案经负责人审批，载明审批人",
+        basis: "行政执法文书规范（结案审批表）",
+        deduction: 3,
+        veto: false,
+        check: |f, _| {
+            (f.own && f.closed_on.is_some() && !f.closure_approver)
+                .then(|| "已结案，但结案审批表未载明审批人".into())
+        },
+    },
+    Rule {
+        code: "F09",
+        section: Section::Documents,
+        description: "立案审批表载明案件来源和简要案情",
+        basis: "行政执法文书规范（立案审批表）",
+        deduction: 3,
+        veto: false,
+        check: |f, _| match (f.own && f.general, f.origin, f.summary) {
+            (true, false, _) => Some("立案审批表未载明案件来源".into()),
+            (true, true, false) => Some("立案审批表未载明简要案情".into()),
+            _ => None,
+        },
+    },
+    Rule {
         code: "G01",
         section: Section::Execution,
         description: "逾期缴纳罚款的，依法加处罚款",
@@ -681,6 +835,77 @@ pub static RULES: &[Rule] = &[
         },
     },
     Rule {
+        code: "G05",
+        section: Section::Execution,
+        description: "作出处罚决定时没收违法所得",
+        basis: "《行政处罚法》第二十八条第二款",
+        deduction: 10,
+        veto: false,
+        check: |f, _| {
+            (penalised(f) && f.decided_on.is_some() && f.confiscated < f.illegal_gains).then(|| {
+                format!(
+                    "违法所得 {}，没收 {}（除依法应当退赔的外，应当予以没收）",
+                    f.illegal_gains, f.confiscated
+                )
+            })
+        },
+    },
+    Rule {
+        code: "G06",
+        section: Section::Execution,
+        description: "办理的案件载明送达方式",
+        basis: "《行政处罚法》第六十一条",
+        deduction: 5,
+        veto: false,
+        check: |f, _| {
+            (f.own && f.delivered_on.is_some() && f.delivery_method.is_none())
+                .then(|| "决定书已送达，但未载明送达方式".into())
+        },
+    },
+    Rule {
+        code: "G07",
+        section: Section::Execution,
+        description: "直接送达、留置送达载明送达地点",
+        basis: "《行政处罚法》第六十一条；《民事诉讼法》关于直接送达、留置送达的规定",
+        deduction: 3,
+        veto: false,
+        check: |f, _| {
+            (matches!(f.delivery_method.as_deref(), Some("direct" | "left")) && !f.delivery_place)
+                .then(|| "直接送达或留置送达，但未载明送达地点".into())
+        },
+    },
+    Rule {
+        code: "G08",
+        section: Section::Execution,
+        description: "缴纳罚款不早于决定书送达",
+        basis: "《行政处罚法》第六十一条、第六十七条",
+        deduction: 3,
+        veto: false,
+        check: |f, _| match (f.general, f.delivered_on, f.paid_on) {
+            (true, Some(delivered), Some(paid)) if paid < delivered => {
+                Some(format!("{paid} 缴纳罚款，早于决定书送达 {delivered}"))
+            }
+            _ => None,
+        },
+    },
+    Rule {
+        code: "G09",
+        section: Section::Execution,
+        description: "加处罚款不超过依法计算的数额（每日百分之三）",
+        basis: "《行政处罚法》第七十二条第一款第一项",
+        deduction: 5,
+        veto: false,
+        check: |f, _| match (fined(f), f.delivered_on, f.paid_on) {
+            (true, Some(delivered), Some(paid)) => {
+                let due = delivered + chrono::Days::new(15);
+                let owed = late_payment_surcharge(f.fine, due, paid);
+                (f.surcharge > owed && f.surcharge <= f.fine)
+                    .then(|| format!("依法应加处罚款 {owed}，记录为 {}", f.surcharge))
+            }
+            _ => None,
+        },
+    },
+    Rule {
         code: "H01",
         section: Section::Archive,
         description: "结案后方可归档",
@@ -726,6 +951,14 @@ mod tests {
             facts_found: true,
             evidence: true,
             parties: vec![PartyKind::Organisation],
+            department_abbr: Some("诸市监".into()),
+            prior_notice_number: Some("诸市监罚告〔2024〕5号".into()),
+            filing_approver: true,
+            closure_approver: true,
+            origin: true,
+            summary: true,
+            delivery_method: Some("direct".into()),
+            delivery_place: true,
             ..CaseFile::default()
         }
     }
@@ -865,6 +1098,85 @@ mod tests {
             ),
             ("G04", Box::new(|f| f.paid = Fen(400_000)), "缴纳"),
             ("H01", Box::new(|f| f.closed_on = None), "未结案即归档"),
+            (
+                "D11",
+                Box::new(|f| {
+                    f.outcome = Some("no_penalty".into());
+                    f.fine = Fen(0);
+                    f.paid = Fen(0);
+                    f.paid_on = None;
+                }),
+                "未载明理由",
+            ),
+            (
+                "D12",
+                Box::new(|f| {
+                    f.general = false;
+                    f.fine = Fen(10_000);
+                    f.paid = Fen(10_000);
+                }),
+                "并非当场作出",
+            ),
+            (
+                "D13",
+                Box::new(|f| f.legal_review_on = Some(day("2024-03-01"))),
+                "早于立案 2024-03-04",
+            ),
+            (
+                "D14",
+                Box::new(|f| {
+                    f.hearing_right = false;
+                    f.hearing_requested = true;
+                    f.hearing_held_on = Some(day("2024-04-12"));
+                }),
+                "不属于应当告知听证权利的情形",
+            ),
+            (
+                "F04",
+                Box::new(|f| f.department_abbr = Some("店口镇".into())),
+                "不以本机关代字“店口镇”开头",
+            ),
+            (
+                "F05",
+                Box::new(|f| f.prior_notice_number = Some("诸市监罚告〔2023〕5号".into())),
+                "年份 2023 与告知日期 2024-04-01 不一致",
+            ),
+            (
+                "F06",
+                Box::new(|f| {
+                    f.rectification_on = Some(day("2024-03-10"));
+                    f.rectify_by = Some(day("2024-03-05"));
+                }),
+                "改正期限却为 2024-03-05",
+            ),
+            (
+                "F07",
+                Box::new(|f| f.filing_approver = false),
+                "批准立案的负责人",
+            ),
+            (
+                "F08",
+                Box::new(|f| f.closure_approver = false),
+                "结案审批表未载明审批人",
+            ),
+            ("F09", Box::new(|f| f.summary = false), "简要案情"),
+            (
+                "G05",
+                Box::new(|f| f.illegal_gains = Fen(120_000)),
+                "违法所得 1,200.00",
+            ),
+            ("G06", Box::new(|f| f.delivery_method = None), "送达方式"),
+            ("G07", Box::new(|f| f.delivery_place = false), "送达地点"),
+            (
+                "G08",
+                Box::new(|f| f.paid_on = Some(day("2024-04-16"))),
+                "早于决定书送达 2024-04-17",
+            ),
+            (
+                "G09",
+                Box::new(|f| f.surcharge = Fen(30_000)),
+                "依法应加处罚款 0.00",
+            ),
         ];
         let mut covered: Vec<&str> = Vec::new();
         for (code, breaks, detail) in cases {
