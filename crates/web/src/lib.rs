@@ -151,7 +151,7 @@ async fn headers(req: Request, next: Next) -> Response {
 pub fn router(state: AppState) -> Router {
     use pages::{
         admin, audit, calendar, cases, deadlines, disclosure, discretion, documents, enforcement,
-        figures, org, supervision,
+        figures, inspection, org, supervision,
     };
     Router::new()
         .route("/", get(pages::home))
@@ -296,6 +296,22 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/supervision/figures", get(supervision::figures_page))
         .route("/supervision/leads", get(supervision::leads_page))
+        .route(
+            "/inspection/certificates",
+            get(inspection::certificates_page).post(inspection::certificate_create),
+        )
+        .route(
+            "/inspection/inspections",
+            get(inspection::inspections_page).post(inspection::inspection_create),
+        )
+        .route(
+            "/inspection/inspections/new",
+            get(inspection::inspection_new),
+        )
+        .route(
+            "/inspection/inspections/{id}",
+            get(inspection::inspection_show),
+        )
         .route(
             "/supervision/performance",
             get(supervision::performance_page),

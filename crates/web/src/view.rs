@@ -97,6 +97,7 @@ impl Layout {
                 add("/supervision/transfers", "行刑衔接", true);
                 add("/supervision/leads", "违法线索", true);
                 add("/supervision/performance", "效能评价", true);
+                add("/inspection/inspections", "行政检查", true);
             }
             if actor.can(Permission::SupervisionManage) || actor.can(Permission::SupervisionReply) {
                 add("/supervision/notices", "监督通知", true);

@@ -16,6 +16,7 @@ mod deadlines;
 mod documents;
 mod evaluate;
 mod ingest;
+mod inspections;
 mod jobs;
 mod kernel_cli;
 mod leads;

@@ -253,7 +253,7 @@ pub(super) async fn repliers(tx: &mut Tx, department_id: i64) -> Result<Vec<i64>
 
 /// The region of an agency the actor supervises; an agency outside the scope (or none) is a
 /// wrong choice on the form, not a missing record.
-pub(super) async fn agency_in_scope(
+pub(crate) async fn agency_in_scope(
     store: &Store,
     actor: &Actor,
     department_id: i64,

@@ -10,6 +10,7 @@ pub mod discretion;
 pub mod documents;
 pub mod enforcement;
 pub mod figures;
+pub mod inspection;
 pub mod org;
 pub mod supervision;
 

@@ -1,0 +1,165 @@
+//! Inspection records (行政检查记录) and enforcement certificates (执法证): an inspection needs two
+//! officers each certified that day, a valid entity, known items and, when a case was filed, that
+//! case; every refusal names what was wrong and writes nothing; another town cannot see it.
+
+use reqwest::StatusCode;
+
+use crate::cases::COMPANY;
+use crate::helpers::*;
+
+#[tokio::test]
+async fn an_inspection_needs_two_officers_certified_that_day() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        fazhi_core::demo::seed_catalog_if_empty(&app.store)
+            .await
+            .unwrap();
+        let sys = app.admin("sysadmin").await;
+        let sec = app.admin("secadmin").await;
+        let bureau = app.department_id("诸暨市司法局").await;
+        let town = app.department_id("店口镇人民政府").await;
+        let elsewhere = app.department_id("枫桥镇人民政府").await;
+        let (_, sup) = app
+            .user_with_role(&sys, &sec, "zhengjian", bureau, "supervisor")
+            .await;
+        let (a, clerk) = app
+            .user_with_role(&sys, &sec, "jiancha_a", town, "town_clerk")
+            .await;
+        let (b, _) = app
+            .user_with_role(&sys, &sec, "jiancha_b", town, "town_clerk")
+            .await;
+        let (c, _) = app
+            .user_with_role(&sys, &sec, "jiancha_c", town, "town_clerk")
+            .await;
+        let (_, stranger) = app
+            .user_with_role(&sys, &sec, "fengqiao", elsewhere, "town_clerk")
+            .await;
+
+        let certify = |user: i64, number: &str, from: &str, until: &str| {
+            vec![
+                ("user_id", user.to_string()),
+                ("number", number.to_string()),
+                ("valid_from", from.to_string()),
+                ("valid_until", until.to_string()),
+            ]
+        };
+        let path = "/inspection/certificates";
+        for (form, says) in [
+            (certify(a, "x", "2024-01-01", "2030-12-31"), "执法证号应为"),
+            (
+                certify(a, "ZJ-0001", "2030-12-31", "2024-01-01"),
+                "有效期止应晚于有效期起",
+            ),
+        ] {
+            let r = submit(&sup, path, path, &form).await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{says}");
+            assert!(r.text().await.unwrap().contains(says), "{says}");
+        }
+        for (user, number, from, until) in [
+            (a, "ZJ-0001", "2024-01-01", "2030-12-31"),
+            (b, "ZJ-0002", "2024-01-01", "2030-12-31"),
+            (c, "ZJ-0003", "2020-01-01", "2023-12-31"),
+        ] {
+            let r = submit(&sup, path, path, &certify(user, number, from, until)).await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        }
+        let r = submit(
+            &sup,
+            path,
+            path,
+            &certify(b, "zj-0001", "2024-01-01", "2030-12-31"),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("该执法证号已登记"));
+
+        let items: Vec<String> =
+            sqlx::query_scalar("SELECT DISTINCT code FROM enforcement_items ORDER BY code LIMIT 2")
+                .fetch_all(app.store.pool())
+                .await
+                .unwrap();
+        let inspect = |officers: &[i64], uscc: &str, item: &str, outcome: &str| {
+            let mut f = vec![
+                ("entity_uscc", uscc.to_string()),
+                ("entity_name", COMPANY[1].to_string()),
+                ("department_id", town.to_string()),
+                ("on", "2024-06-03".to_string()),
+                ("items", item.to_string()),
+                ("outcome", outcome.to_string()),
+                ("joint", "1".to_string()),
+            ];
+            f.extend(officers.iter().map(|o| ("officers", o.to_string())));
+            f
+        };
+        let both = format!("{}，{}", items[0], items[1]);
+        let new = "/inspection/inspections/new";
+        let post = "/inspection/inspections";
+        for (form, says) in [
+            (inspect(&[a], COMPANY[2], &both, "no_problem"), "两名以上"),
+            (
+                inspect(&[a, c], COMPANY[2], &both, "no_problem"),
+                "测试jiancha_c 在 2024-06-03 没有有效的执法证",
+            ),
+            (
+                inspect(&[a, b], "91330100799655058X", &both, "no_problem"),
+                "统一社会信用代码无效",
+            ),
+            (
+                inspect(&[a, b], COMPANY[2], "NO-SUCH", "no_problem"),
+                "执法事项目录中没有事项“NO-SUCH”",
+            ),
+            (
+                inspect(&[a, b], COMPANY[2], &both, "case_filed"),
+                "请关联案件",
+            ),
+        ] {
+            let r = submit(&clerk, new, post, &form).await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{says}");
+            assert!(r.text().await.unwrap().contains(says), "{says}");
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM inspections").await, 0);
+
+        let r = submit(
+            &clerk,
+            new,
+            post,
+            &inspect(&[a, b], COMPANY[2], &both, "no_problem"),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let id = created_id(&r);
+        let page = clerk.text(&format!("/inspection/inspections/{id}")).await;
+        for text in [
+            "执法证 ZJ-0001",
+            "执法证 ZJ-0002",
+            "未发现问题",
+            items[0].as_str(),
+            items[1].as_str(),
+        ] {
+            assert!(page.contains(text), "{text}");
+        }
+        assert_eq!(
+            stranger
+                .get(&format!("/inspection/inspections/{id}"))
+                .await
+                .status(),
+            StatusCode::NOT_FOUND
+        );
+        assert!(
+            !stranger
+                .text("/inspection/inspections")
+                .await
+                .contains(COMPANY[1])
+        );
+        assert!(
+            sup.text(&format!("/inspection/inspections?entity={}", COMPANY[2]))
+                .await
+                .contains(COMPANY[1])
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_log WHERE object_type IN ('inspection', 'enforcement_certificate')")
+                .await,
+            4
+        );
+    }
+}
