@@ -312,6 +312,8 @@ pub fn router(state: AppState) -> Router {
             "/inspection/inspections/{id}",
             get(inspection::inspection_show),
         )
+        .route("/inspection/disturbance", get(inspection::disturbance_page))
+        .route("/inspection/figures", get(inspection::figures_page))
         .route(
             "/supervision/performance",
             get(supervision::performance_page),

@@ -163,3 +163,149 @@ async fn an_inspection_needs_two_officers_certified_that_day() {
         );
     }
 }
+
+#[tokio::test]
+async fn joint_visits_and_inspections_that_only_disturb_are_counted_from_the_records() {
+    const OTHER: &str = "9233068170GJYYGB8B";
+    assert!(fazhi_kernel::ids::Uscc::parse(OTHER).is_ok());
+    for db in backends() {
+        let app = spawn_app(db).await;
+        fazhi_core::demo::seed_catalog_if_empty(&app.store)
+            .await
+            .unwrap();
+        let sys = app.admin("sysadmin").await;
+        let sec = app.admin("secadmin").await;
+        let bureau = app.department_id("诸暨市司法局").await;
+        let town = app.department_id("店口镇人民政府").await;
+        let market = app.department_id("诸暨市市场监督管理局").await;
+        let (_, sup) = app
+            .user_with_role(&sys, &sec, "tongji", bureau, "supervisor")
+            .await;
+        let (a, town_clerk) = app
+            .user_with_role(&sys, &sec, "zhen_a", town, "town_clerk")
+            .await;
+        let (b, _) = app
+            .user_with_role(&sys, &sec, "zhen_b", town, "town_clerk")
+            .await;
+        let (c, market_clerk) = app
+            .user_with_role(&sys, &sec, "shi_c", market, "department_clerk")
+            .await;
+        let (d, _) = app
+            .user_with_role(&sys, &sec, "shi_d", market, "department_clerk")
+            .await;
+        for (n, user) in [a, b, c, d].into_iter().enumerate() {
+            let form = [
+                ("user_id", user.to_string()),
+                ("number", format!("ZJ-10{n}")),
+                ("valid_from", "2024-01-01".to_string()),
+                ("valid_until", "2030-12-31".to_string()),
+            ];
+            let path = "/inspection/certificates";
+            assert_eq!(
+                submit(&sup, path, path, &form).await.status(),
+                StatusCode::SEE_OTHER
+            );
+        }
+        let item: String = sqlx::query_scalar("SELECT MIN(code) FROM enforcement_items")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+        // COMPANY: four inspections by two departments, nothing found, one joint visit on
+        // 06-03; OTHER: one inspection that ordered rectification.
+        // (clerk, department, officers, entity, day, joint, outcome)
+        let plan = [
+            (
+                &town_clerk,
+                town,
+                [a, b],
+                COMPANY[2],
+                "2024-06-03",
+                "1",
+                "no_problem",
+            ),
+            (
+                &market_clerk,
+                market,
+                [c, d],
+                COMPANY[2],
+                "2024-06-03",
+                "1",
+                "no_problem",
+            ),
+            (
+                &town_clerk,
+                town,
+                [a, b],
+                COMPANY[2],
+                "2024-07-01",
+                "0",
+                "no_problem",
+            ),
+            (
+                &market_clerk,
+                market,
+                [c, d],
+                COMPANY[2],
+                "2024-08-01",
+                "0",
+                "no_problem",
+            ),
+            (
+                &town_clerk,
+                town,
+                [a, b],
+                OTHER,
+                "2024-09-02",
+                "0",
+                "rectification",
+            ),
+        ];
+        for (clerk, department, officers, uscc, on, joint, outcome) in plan {
+            let form = [
+                ("entity_uscc", uscc.to_string()),
+                ("entity_name", "被检查单位".to_string()),
+                ("department_id", department.to_string()),
+                ("on", on.to_string()),
+                ("items", item.clone()),
+                ("outcome", outcome.to_string()),
+                ("joint", joint.to_string()),
+                ("officers", officers[0].to_string()),
+                ("officers", officers[1].to_string()),
+            ];
+            let r = submit(
+                clerk,
+                "/inspection/inspections/new",
+                "/inspection/inspections",
+                &form,
+            )
+            .await;
+            assert_eq!(
+                r.status(),
+                StatusCode::SEE_OTHER,
+                "{}",
+                r.text().await.unwrap()
+            );
+        }
+
+        let figures = sup.text("/inspection/figures?year=2024").await;
+        for text in [
+            "<td>5 次</td>",
+            "<td>2 次</td>",
+            "占全部检查 40.00%",
+            "<td>1 户次</td><td>2 个执法单位参与</td>",
+        ] {
+            assert!(figures.contains(text), "{text}");
+        }
+        assert!(figures.contains("减少扰企户次</td><td>1 户次"));
+        let page = sup
+            .text("/inspection/disturbance?from=2024-01-01&until=2024-12-31&more_than=3")
+            .await;
+        assert!(page.contains(COMPANY[2]) && page.contains("<td>4 次</td>"));
+        assert!(!page.contains(OTHER));
+        // Four is not more than four.
+        let page = sup
+            .text("/inspection/disturbance?from=2024-01-01&until=2024-12-31&more_than=4")
+            .await;
+        assert!(!page.contains(COMPANY[2]));
+    }
+}

@@ -1,6 +1,8 @@
-//! Inspections (行政检查): inspection records and the officers' certificates, and joint visits
-//! planned to disturb enterprises least (综合查一次).
+//! Inspections (行政检查): inspection records and the officers' certificates, the inspections that
+//! only disturb and the joint-visit figures, and joint visits planned to disturb enterprises least
+//! (综合查一次).
 
+pub mod disturbance;
 pub mod planner;
 pub mod records;
 pub mod synthetic;

@@ -3,6 +3,7 @@
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use fazhi_core::inspection::disturbance;
 use fazhi_core::inspection::records::{self, NewCertificate, NewInspection, Outcome};
 use fazhi_core::org::{self, UserFilter};
 use fazhi_core::{Error, Permission};
@@ -181,7 +182,11 @@ pub async fn inspections_page(
             ]
         })
         .collect();
-    let mut actions = vec![link("/inspection/certificates", "执法证")];
+    let mut actions = vec![
+        link("/inspection/certificates", "执法证"),
+        link("/inspection/disturbance", "只扰不查的检查"),
+        link("/inspection/figures", "综合查一次统计"),
+    ];
     if s.actor.can(Permission::CaseHandle) {
         actions.insert(0, link("/inspection/inspections/new", "登记检查"));
     }
@@ -422,6 +427,148 @@ pub async fn inspection_show(
         details,
         sections: Vec::new(),
         links,
+    }
+    .into_response())
+}
+
+// ---- inspections that only disturb, and the joint-inspection figures ----
+
+#[derive(Clone, Default, Deserialize)]
+pub struct PeriodQuery {
+    from: Option<String>,
+    until: Option<String>,
+    more_than: Option<String>,
+    year: Option<String>,
+}
+
+fn query_day(v: &Option<String>, default: NaiveDate) -> NaiveDate {
+    v.as_deref()
+        .and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
+        .unwrap_or(default)
+}
+
+pub async fn disturbance_page(
+    State(state): State<AppState>,
+    s: Signed,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, PageError> {
+    let today = fazhi_core::deadlines::china_today();
+    let from = query_day(&q.from, today - chrono::Days::new(365));
+    let until = query_day(&q.until, today);
+    let more_than = q
+        .more_than
+        .as_deref()
+        .and_then(|m| m.trim().parse().ok())
+        .unwrap_or(3);
+    let d = disturbance::only_disturb(&state.store, &s.actor, from, until, more_than).await?;
+    let rows = d
+        .entities
+        .iter()
+        .map(|e| {
+            vec![
+                cell_link(
+                    format!("{}（{}）", e.name, e.uscc),
+                    format!("/inspection/inspections?entity={}", e.uscc),
+                ),
+                cell(format!("{} 次", e.inspections)),
+                cell(format!("{} 个部门", e.departments)),
+            ]
+        })
+        .collect();
+    let quiet: Vec<String> = d
+        .departments
+        .iter()
+        .map(|q| {
+            format!(
+                "{}（检查 {} 次，发现问题 {} 次）",
+                q.department, q.inspections, q.findings
+            )
+        })
+        .collect();
+    Ok(ListPage {
+        layout: layout(&s),
+        title: "只扰不查的检查".into(),
+        intro: format!(
+            "{from} 至 {until}：被两个以上部门检查超过 {more_than} 次、从未发现问题的对象如下。检查 {} 次以上、发现问题不足 {:.0}% 的部门：{}。",
+            disturbance::MIN_FOR_RATE,
+            disturbance::QUIET_RATE * 100.0,
+            if quiet.is_empty() { "无".to_string() } else { quiet.join("；") }
+        ),
+        actions: vec![link("/inspection/inspections", "检查记录")],
+        filters: vec![
+            Field::date("from", "期间起", from.to_string()),
+            Field::date("until", "期间止", until.to_string()),
+            Field::text("more_than", "检查次数超过", more_than.to_string(), 3),
+        ],
+        count_text: format!("{} 个对象", d.entities.len()),
+        headers: vec!["被检查对象", "检查次数", "检查部门"],
+        rows,
+        next: None,
+    }
+    .into_response())
+}
+
+pub async fn figures_page(
+    State(state): State<AppState>,
+    s: Signed,
+    Query(q): Query<PeriodQuery>,
+) -> Result<Response, PageError> {
+    use chrono::Datelike;
+    let today = fazhi_core::deadlines::china_today();
+    let year: i32 = q
+        .year
+        .as_deref()
+        .and_then(|y| y.trim().parse().ok())
+        .filter(|y| (2000..=2100).contains(y))
+        .unwrap_or(today.year());
+    let (Some(from), Some(until)) = (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) else {
+        return Err(PageError(Error::invalid("year", "年度超出范围。")));
+    };
+    let f = disturbance::joint_figures(&state.store, &s.actor, from, until).await?;
+    let rows = vec![
+        vec![
+            cell("行政检查"),
+            cell(format!("{} 次", f.inspections)),
+            cell("当年登记的检查"),
+        ],
+        vec![
+            cell("联合检查（综合查一次）"),
+            cell(format!("{} 次", f.joint_inspections)),
+            cell(format!(
+                "占全部检查 {}（省定目标 ≥ 60%）",
+                fazhi_core::enforcement::figures::percent(f.joint_share())
+            )),
+        ],
+        vec![
+            cell("联合检查户次"),
+            cell(format!("{} 户次", f.visits)),
+            cell(format!("{} 个执法单位参与", f.departments)),
+        ],
+        vec![
+            cell("减少扰企户次"),
+            cell(format!("{} 户次", f.visits_saved)),
+            cell("每户次联合检查中参与部门数减一之和"),
+        ],
+    ];
+    Ok(ListPage {
+        layout: layout(&s),
+        title: format!("{year} 年综合查一次"),
+        intro: format!(
+            "年度报告“一(二)3”的数字，由检查记录计算（同一对象同一日的联合检查为一户次）。您可查看的范围：{}。",
+            s.actor.scope.kind.label_zh()
+        ),
+        actions: vec![
+            link("/inspection/inspections", "检查记录"),
+            link("/inspection/disturbance", "只扰不查的检查"),
+        ],
+        filters: vec![Field::text("year", "年度", year.to_string(), 4)],
+        count_text: String::new(),
+        headers: vec!["项目", "数字", "说明"],
+        rows,
+        next: None,
     }
     .into_response())
 }
