@@ -59,6 +59,59 @@ async fn every_agency_inspects_itself_monthly_and_the_year_counts_what_was_recti
         expected.insert(holder);
 
         let plan = "/supervision/self-inspections/plan";
+        // A town's own supervisor plans for the agencies of that town only.
+        let page = sec.text("/admin/roles/new").await;
+        let r = sec
+            .post(
+                "/admin/roles",
+                &[
+                    ("csrf", csrf_of(&page)),
+                    ("code", "town_supervisor".into()),
+                    ("name", "镇街监督员".into()),
+                    ("description", String::new()),
+                    ("data_scope", "region".into()),
+                    ("permissions", "supervision.manage".into()),
+                    ("permissions", "case.read".into()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let (town_office, own_region): (i64, i64) = sqlx::query_as(
+            "SELECT d.id, d.region_id FROM departments d JOIN regions r ON r.id = d.region_id
+             WHERE r.kind = 'town' AND EXISTS (SELECT 1 FROM cases c WHERE c.department_id = d.id)
+             ORDER BY d.id LIMIT 1",
+        )
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+        let (_, town_sup) = app
+            .user_with_role(&sys, &sec, "zhenjian", town_office, "town_supervisor")
+            .await;
+        assert_eq!(
+            submit_pairs(&town_sup, plan, plan, &[]).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        let outside: i64 = sqlx::query_scalar(
+            "SELECT COUNT(*) FROM self_inspections s JOIN regions r ON r.id = s.region_id
+             JOIN regions own ON own.id = $1 WHERE r.path NOT LIKE own.path || '%'",
+        )
+        .bind(own_region)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+        assert_eq!(
+            outside, 0,
+            "planned only within the town supervisor's region"
+        );
+        assert!(app.count("SELECT COUNT(*) FROM self_inspections").await >= 1);
+        sqlx::query("DELETE FROM deadlines WHERE subject_type = 'self_inspection'")
+            .execute(app.store.pool())
+            .await
+            .unwrap();
+        sqlx::query("DELETE FROM self_inspections")
+            .execute(app.store.pool())
+            .await
+            .unwrap();
         assert_eq!(
             submit_pairs(&clerk, "/supervision/self-inspections", plan, &[])
                 .await
@@ -205,8 +258,8 @@ async fn every_agency_inspects_itself_monthly_and_the_year_counts_what_was_recti
         assert_eq!(
             app.count("SELECT COUNT(*) FROM audit_log WHERE object_type = 'self_inspection'")
                 .await,
-            3,
-            "one plan (the second created nothing), one record, one supervisory inspection"
+            4,
+            "the town's plan, the city's plan (its second created nothing), one record, one supervisory inspection"
         );
     }
 }

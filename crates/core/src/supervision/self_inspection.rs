@@ -126,10 +126,13 @@ fn checked(o: &Outcome) -> Result<String> {
     paragraphs("summary", "检查情况", &o.summary, 2000)
 }
 
-/// The agencies: departments that hold cases or have people who handle them.
-async fn agencies(store: &Store) -> Result<Vec<(i64, i64)>> {
+/// The agencies within the actor's scope: departments that hold cases or have people who
+/// handle them.
+async fn agencies(store: &Store, actor: &Actor) -> Result<Vec<(i64, i64)>> {
     let rows = sqlx::query(
-        "SELECT d.id, d.region_id FROM departments d WHERE EXISTS (SELECT 1 FROM cases c WHERE c.department_id = d.id)
+        "SELECT d.id, d.region_id, d.path, r.path AS region_path FROM departments d
+         JOIN regions r ON r.id = d.region_id
+         WHERE EXISTS (SELECT 1 FROM cases c WHERE c.department_id = d.id)
             OR EXISTS (SELECT 1 FROM users u JOIN user_roles ur ON ur.user_id = u.id
                 JOIN role_permissions rp ON rp.role_id = ur.role_id
                 WHERE u.department_id = d.id AND rp.permission = $1)
@@ -138,9 +141,18 @@ async fn agencies(store: &Store) -> Result<Vec<(i64, i64)>> {
     .bind(Permission::CaseHandle.code())
     .fetch_all(store.pool())
     .await?;
-    rows.iter()
-        .map(|r| Ok((r.try_get("id")?, r.try_get("region_id")?)))
-        .collect()
+    let mut out = Vec::new();
+    for r in &rows {
+        let (id, region_path, path): (i64, String, String) = (
+            r.try_get("id")?,
+            r.try_get("region_path")?,
+            r.try_get("path")?,
+        );
+        if actor.scope.covers(&region_path, id, &path) {
+            out.push((id, r.try_get("region_id")?));
+        }
+    }
+    Ok(out)
 }
 
 /// Gives every agency its self-inspection task for the month of `day`, once (a second run
@@ -158,7 +170,7 @@ pub async fn plan_month(
         .ok_or(Error::NotFound)?;
     let last = next.pred_opt().ok_or(Error::NotFound)?;
     let period = format!("{:04}-{:02}", first.year(), first.month());
-    let agencies = agencies(store).await?;
+    let agencies = agencies(store, actor).await?;
     let mut tx = store.begin().await?;
     let have: Vec<i64> = sqlx::query_scalar(
         "SELECT department_id FROM self_inspections WHERE kind = 'self' AND period = $1",
