@@ -313,6 +313,20 @@ pub fn router(state: AppState) -> Router {
             get(inspection::inspection_show),
         )
         .route("/inspection/disturbance", get(inspection::disturbance_page))
+        .route("/inspection/scenarios", get(inspection::scenarios_page))
+        .route(
+            "/inspection/scenarios/import",
+            get(inspection::scenarios_import_page)
+                .post(inspection::scenarios_import)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    enforcement::UPLOAD_LIMIT,
+                )),
+        )
+        .route(
+            "/inspection/scenarios/export.xlsx",
+            get(inspection::scenarios_export),
+        )
+        .route("/public/scenarios", get(inspection::public_scenarios))
         .route("/inspection/figures", get(inspection::figures_page))
         .route(
             "/supervision/performance",

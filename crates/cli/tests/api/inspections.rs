@@ -309,3 +309,85 @@ async fn joint_visits_and_inspections_that_only_disturb_are_counted_from_the_rec
         assert!(!page.contains(COMPANY[2]));
     }
 }
+
+#[tokio::test]
+async fn joint_inspection_scenarios_are_imported_published_exported_and_counted() {
+    use fazhi_core::inspection::scenarios::HEADERS;
+    for db in backends() {
+        let app = spawn_app(db).await;
+        fazhi_core::demo::seed_catalog_if_empty(&app.store)
+            .await
+            .unwrap();
+        let sys = app.admin("sysadmin").await;
+        let sec = app.admin("secadmin").await;
+        let bureau = app.department_id("诸暨市司法局").await;
+        let (_, sup) = app
+            .user_with_role(&sys, &sec, "qingdan", bureau, "supervisor")
+            .await;
+        let codes: Vec<String> =
+            sqlx::query_scalar("SELECT DISTINCT code FROM enforcement_items ORDER BY code LIMIT 3")
+                .fetch_all(app.store.pool())
+                .await
+                .unwrap();
+        let both = format!("{}、{}", codes[0], codes[1]);
+        let all3 = format!("{}、{}、{}", codes[0], codes[1], codes[2]);
+        let units = "诸暨市市场监督管理局、诸暨市应急管理局";
+        let path = "/inspection/scenarios/import";
+        // Every bad row named; nothing written.
+        let bad = xlsx(
+            &HEADERS,
+            &[
+                vec!["大型商超", "超市、商场", &both, units],
+                vec!["道路运输", "客运站", "NO-SUCH", units],
+                vec!["加油站", "加油站", &both, "诸暨市应急管理局"],
+                vec!["学校食堂", "学校", &both, "诸暨市应急管理局、不存在的局"],
+                vec!["大型商超", "商场", &both, units],
+            ],
+        );
+        let (status, body) = upload_to(&sup, path, bad).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{body}");
+        for says in [
+            "事项编码 NO-SUCH 不在执法事项目录中",
+            "联合检查至少需要两家执法单位",
+            "没有名为“不存在的局”的部门",
+            "清单名称与第 2 行重复",
+        ] {
+            assert!(body.contains(says), "{says}");
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM joint_scenarios").await, 0);
+
+        let good = xlsx(
+            &HEADERS,
+            &[
+                vec!["大型商超", "超市、商场", &both, units],
+                vec![
+                    "道路运输",
+                    "客运站、货运企业",
+                    &all3,
+                    "诸暨市交通运输局、诸暨市应急管理局",
+                ],
+            ],
+        );
+        let (status, _) = upload_to(&sup, path, good.clone()).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(app.count("SELECT COUNT(*) FROM joint_scenarios").await, 2);
+        // Imported again: replaced by name, not duplicated.
+        upload_to(&sup, path, good).await;
+        assert_eq!(app.count("SELECT COUNT(*) FROM joint_scenarios").await, 2);
+
+        // The public list needs no sign-in.
+        let public = app.browser().text("/public/scenarios").await;
+        assert!(public.contains("大型商超") && public.contains("诸暨市交通运输局"));
+        // 2 lists, 3 distinct items, 3 distinct units.
+        let figures = sup.text("/inspection/figures?year=2024").await;
+        assert!(figures.contains("2 张") && figures.contains("涉及检查事项 3 项、执法单位 3 家"));
+        // The export opens back with the same rows.
+        let r = sup.get("/inspection/scenarios/export.xlsx").await;
+        assert_eq!(r.status(), StatusCode::OK);
+        let rows = fazhi_core::xlsx::read(&r.bytes().await.unwrap(), &HEADERS).unwrap();
+        assert_eq!(rows.len(), 2);
+        assert_eq!(rows[0].1[0], "大型商超");
+        assert_eq!(rows[0].1[2], both);
+        assert_eq!(rows[1].1[3], "诸暨市交通运输局、诸暨市应急管理局");
+    }
+}

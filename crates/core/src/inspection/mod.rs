@@ -5,4 +5,5 @@
 pub mod disturbance;
 pub mod planner;
 pub mod records;
+pub mod scenarios;
 pub mod synthetic;

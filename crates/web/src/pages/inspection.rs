@@ -1,15 +1,16 @@
 //! Inspection records (行政检查记录) and the officers' enforcement certificates (执法证).
 
-use axum::extract::{Path, Query, State};
+use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use fazhi_core::inspection::disturbance;
 use fazhi_core::inspection::records::{self, NewCertificate, NewInspection, Outcome};
+use fazhi_core::inspection::{disturbance, scenarios};
 use fazhi_core::org::{self, UserFilter};
 use fazhi_core::{Error, Permission};
 use fazhi_store::page::Keyset;
 use serde::{Deserialize, Serialize};
 
+use super::enforcement::{import_result, read_upload, xlsx_response};
 use super::{layout, refused, require};
 use crate::AppState;
 use crate::error::PageError;
@@ -528,6 +529,7 @@ pub async fn figures_page(
         return Err(PageError(Error::invalid("year", "年度超出范围。")));
     };
     let f = disturbance::joint_figures(&state.store, &s.actor, from, until).await?;
+    let (lists, items, units) = scenarios::counts(&scenarios::list(&state.store).await?);
     let rows = vec![
         vec![
             cell("行政检查"),
@@ -546,6 +548,11 @@ pub async fn figures_page(
             cell("联合检查户次"),
             cell(format!("{} 户次", f.visits)),
             cell(format!("{} 个执法单位参与", f.departments)),
+        ],
+        vec![
+            cell("综合查一次清单"),
+            cell_link(format!("{lists} 张"), "/inspection/scenarios"),
+            cell(format!("涉及检查事项 {items} 项、执法单位 {units} 家")),
         ],
         vec![
             cell("减少扰企户次"),
@@ -571,4 +578,119 @@ pub async fn figures_page(
         next: None,
     }
     .into_response())
+}
+
+// ---- joint-inspection scenarios (综合查一次清单) ----
+
+fn scenario_rows(all: &[scenarios::Scenario]) -> Vec<Vec<Cell>> {
+    all.iter()
+        .map(|s| {
+            vec![
+                cell(s.name.clone()),
+                cell(s.entity_kinds.clone()),
+                cell(s.items.join("、")),
+                cell(s.departments.join("、")),
+            ]
+        })
+        .collect()
+}
+
+pub async fn scenarios_page(
+    State(state): State<AppState>,
+    s: Signed,
+) -> Result<Response, PageError> {
+    let all = scenarios::list(&state.store).await?;
+    let (lists, items, units) = scenarios::counts(&all);
+    let mut actions = vec![
+        link(
+            "/inspection/scenarios/export.xlsx",
+            "导出 Excel（无清单时为模板）",
+        ),
+        link("/public/scenarios", "公开的清单"),
+    ];
+    if s.actor.can(Permission::CatalogManage) {
+        actions.insert(0, link("/inspection/scenarios/import", "导入 Excel"));
+    }
+    Ok(ListPage {
+        layout: layout(&s),
+        title: "综合查一次清单".into(),
+        intro: format!("{lists} 张清单，涉及检查事项 {items} 项、执法单位 {units} 家；同一清单的部门可合并为一次联合检查。"),
+        actions,
+        filters: Vec::new(),
+        count_text: String::new(),
+        headers: vec!["清单", "适用对象", "检查事项", "参与执法单位"],
+        rows: scenario_rows(&all),
+        next: None,
+    }
+    .into_response())
+}
+
+/// The public list (no sign-in).
+pub async fn public_scenarios(State(state): State<AppState>) -> Result<Response, PageError> {
+    let all = scenarios::list(&state.store).await?;
+    Ok(ListPage {
+        layout: Layout::anonymous(String::new()),
+        title: "“综合查一次”联合检查清单".into(),
+        intro: "下列场景由清单所列部门一次联合检查，减少对经营主体的干扰。".into(),
+        actions: Vec::new(),
+        filters: Vec::new(),
+        count_text: format!("{} 张清单", all.len()),
+        headers: vec!["清单", "适用对象", "检查事项", "参与执法单位"],
+        rows: scenario_rows(&all),
+        next: None,
+    }
+    .into_response())
+}
+
+fn scenario_upload(s: &Signed, error: Option<String>) -> FormPage {
+    let mut page = FormPage::upload(
+        layout(s),
+        "导入综合查一次清单",
+        "/inspection/scenarios/import",
+        "每行一张清单：名称、适用对象类型、检查事项编码和参与执法单位（以顿号分隔，至少两家）。同名清单被替换；先检查全部行，有误则整批不写入。",
+        error,
+    );
+    page.links = vec![link("/inspection/scenarios", "返回清单")];
+    page
+}
+
+pub async fn scenarios_import_page(s: Signed) -> Result<Response, PageError> {
+    require(&s, Permission::CatalogManage)?;
+    Ok(scenario_upload(&s, None).into_response())
+}
+
+pub async fn scenarios_import(
+    State(state): State<AppState>,
+    s: Signed,
+    multipart: Multipart,
+) -> Result<Response, PageError> {
+    require(&s, Permission::CatalogManage)?;
+    let bytes = match read_upload(multipart, |e| scenario_upload(&s, Some(e))).await {
+        Ok(b) => b,
+        Err(r) => return Ok(r),
+    };
+    let rows = match fazhi_core::xlsx::read(&bytes, &scenarios::HEADERS) {
+        Ok(rows) => rows,
+        Err(e) => {
+            let (status, message) = refused(e)?;
+            return Ok((status, scenario_upload(&s, Some(message))).into_response());
+        }
+    };
+    let report = scenarios::import(&state.store, &s.actor, &rows).await?;
+    Ok(import_result(
+        &s,
+        &report,
+        "/inspection/scenarios/import",
+        link("/inspection/scenarios", "查看清单"),
+    ))
+}
+
+pub async fn scenarios_export(
+    State(state): State<AppState>,
+    _s: Signed,
+) -> Result<Response, PageError> {
+    Ok(xlsx_response(
+        scenarios::export(&state.store).await?,
+        "joint-inspection-scenarios.xlsx",
+    ))
 }
