@@ -198,8 +198,8 @@ async fn the_handler_of_an_open_case_is_told_each_new_finding_once() {
     use crate::cases::{COMPANY, filed_case, step};
     for db in backends() {
         let app = spawn_app(db).await;
-        // A company fined without investigation records and without its legal representative,
-        // filed without the approver, origin and brief account.
+        // A company fined without investigation records, its legal representative or its
+        // address, filed without the approver, origin and brief account.
         let (clerk, path) = filed_case(&app, COMPANY).await;
         for fields in [
             &[
@@ -218,11 +218,11 @@ async fn the_handler_of_an_open_case_is_told_each_new_finding_once() {
             assert_eq!(status, reqwest::StatusCode::SEE_OTHER, "{html}");
         }
         let r = json(&app.cli(&["evaluate", "--json"]));
-        for rule in ["B01", "B02", "F03", "F07", "F09"] {
+        for rule in ["B01", "B02", "B05", "F03", "F07", "F09"] {
             assert_eq!(r["by_rule"][rule], 1, "{r}");
         }
         let told = "SELECT COUNT(*) FROM messages WHERE title LIKE '案卷评查提示%'";
-        assert_eq!(app.count(told).await, 5);
+        assert_eq!(app.count(told).await, 6);
         let inbox = clerk.text("/messages").await;
         assert!(
             inbox.contains("案卷评查提示：F03 当事人为单位的，载明法定代表人（负责人）")
@@ -249,7 +249,7 @@ async fn the_handler_of_an_open_case_is_told_each_new_finding_once() {
         assert_eq!(status, reqwest::StatusCode::SEE_OTHER);
         let r = json(&app.cli(&["evaluate", "--json"]));
         assert_eq!(r["evaluated"], 1, "{r}");
-        assert_eq!(app.count(told).await, 5);
+        assert_eq!(app.count(told).await, 6);
     }
 }
 

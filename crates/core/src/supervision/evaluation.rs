@@ -396,7 +396,13 @@ async fn handler_warnings(
 /// run), else by their ids (a few changed cases spread over many).
 async fn add_parties(store: &Store, files: &mut [CaseFile], first: i64, last: i64) -> Result<()> {
     let at: HashMap<i64, usize> = files.iter().enumerate().map(|(i, f)| (f.id, i)).collect();
-    let mut sql = Sql::new("SELECT case_id, kind, legal_representative FROM case_parties WHERE ");
+    let mut sql = Sql::new(
+        "SELECT case_id, kind, legal_representative,
+            CASE WHEN resident_id_index IS NULL THEN 0 ELSE 1 END AS has_id,
+            CASE WHEN uscc IS NULL OR TRIM(uscc) = '' THEN 0 ELSE 1 END AS has_uscc,
+            CASE WHEN address_sealed IS NULL THEN 0 ELSE 1 END AS has_address
+         FROM case_parties WHERE ",
+    );
     if last - first < 2 * files.len() as i64 {
         sql.push("case_id >= ")
             .bind(first)
@@ -423,6 +429,15 @@ async fn add_parties(store: &Store, files: &mut [CaseFile], first: i64, last: i6
                 .is_none_or(|s| s.trim().is_empty())
         {
             files[i].organisations_without_representative += 1;
+        }
+        if organisation && !flag(&r, "has_uscc")? {
+            files[i].organisations_without_uscc += 1;
+        }
+        if !organisation && !flag(&r, "has_id")? {
+            files[i].persons_without_id += 1;
+        }
+        if !flag(&r, "has_address")? {
+            files[i].parties_without_address += 1;
         }
     }
     Ok(())

@@ -62,6 +62,11 @@ pub struct CaseFile {
     pub parties: Vec<PartyKind>,
     /// Organisations named without their legal representative.
     pub organisations_without_representative: usize,
+    /// Organisations without a USCC, persons without an identity number, parties without an
+    /// address on file.
+    pub organisations_without_uscc: usize,
+    pub persons_without_id: usize,
+    pub parties_without_address: usize,
     /// The art. 60 decision limit as the deadline engine holds it (extended, when it was);
     /// None for imported cases: 90 days from filing.
     pub decision_due: Option<NaiveDate>,
@@ -349,6 +354,50 @@ pub static RULES: &[Rule] = &[
         check: |f, _| {
             (f.own && f.general && penalised(f) && !f.evidence)
                 .then(|| "作出处罚决定，但案卷中没有登记证据".into())
+        },
+    },
+    Rule {
+        code: "B03",
+        section: Section::Facts,
+        description: "当事人为自然人的，查明其身份证件号码",
+        basis: "《行政处罚法》第五十九条第一款第一项；当事人身份的认定",
+        deduction: 5,
+        veto: false,
+        check: |f, _| {
+            (f.persons_without_id > 0)
+                .then(|| format!("{} 名自然人当事人没有身份证件号码", f.persons_without_id))
+        },
+    },
+    Rule {
+        code: "B04",
+        section: Section::Facts,
+        description: "当事人为单位的，查明其统一社会信用代码",
+        basis: "《行政处罚法》第五十九条第一款第一项；当事人身份的认定",
+        deduction: 5,
+        veto: false,
+        check: |f, _| {
+            (f.organisations_without_uscc > 0).then(|| {
+                format!(
+                    "{} 个单位当事人没有统一社会信用代码",
+                    f.organisations_without_uscc
+                )
+            })
+        },
+    },
+    Rule {
+        code: "B05",
+        section: Section::Facts,
+        description: "办理的案件载明当事人的地址",
+        basis: "《行政处罚法》第五十九条第一款第一项",
+        deduction: 3,
+        veto: false,
+        check: |f, _| {
+            (f.own && f.decided_on.is_some() && f.parties_without_address > 0).then(|| {
+                format!(
+                    "已作出决定，{} 名当事人没有地址（决定书应载明）",
+                    f.parties_without_address
+                )
+            })
         },
     },
     Rule {
@@ -647,6 +696,38 @@ pub static RULES: &[Rule] = &[
         },
     },
     Rule {
+        code: "E02",
+        section: Section::Discretion,
+        description: "罚款决定载明罚款数额",
+        basis: "《行政处罚法》第五十九条第一款第四项",
+        deduction: 10,
+        veto: false,
+        check: |f, _| {
+            (fined(f) && f.decided_on.is_some() && f.fine.0 <= 0)
+                .then(|| "决定罚款，但罚款数额为零".into())
+        },
+    },
+    Rule {
+        code: "E03",
+        section: Section::Discretion,
+        description: "警告或不予处罚的决定不含罚款",
+        basis: "《行政处罚法》第九条、第三十三条",
+        deduction: 10,
+        veto: false,
+        check: |f, _| match f.outcome.as_deref() {
+            Some(o @ ("warning" | "no_penalty")) if f.fine.0 > 0 => Some(format!(
+                "{}决定却记载罚款 {}",
+                if o == "warning" {
+                    "警告"
+                } else {
+                    "不予处罚"
+                },
+                f.fine
+            )),
+            _ => None,
+        },
+    },
+    Rule {
         code: "F01",
         section: Section::Documents,
         description: "作出决定的案件有决定书文号",
@@ -903,6 +984,18 @@ pub static RULES: &[Rule] = &[
                     .then(|| format!("依法应加处罚款 {owed}，记录为 {}", f.surcharge))
             }
             _ => None,
+        },
+    },
+    Rule {
+        code: "G10",
+        section: Section::Execution,
+        description: "处罚决定书送达后方可结案",
+        basis: "《行政处罚法》第六十一条",
+        deduction: 10,
+        veto: false,
+        check: |f, _| {
+            (f.decided_on.is_some() && f.closed_on.is_some() && f.delivered_on.is_none())
+                .then(|| "已作出决定并结案，但没有送达决定书的记录".into())
         },
     },
     Rule {
@@ -1171,6 +1264,39 @@ mod tests {
                 "G08",
                 Box::new(|f| f.paid_on = Some(day("2024-04-16"))),
                 "早于决定书送达 2024-04-17",
+            ),
+            (
+                "B03",
+                Box::new(|f| f.persons_without_id = 1),
+                "没有身份证件号码",
+            ),
+            (
+                "B04",
+                Box::new(|f| f.organisations_without_uscc = 1),
+                "没有统一社会信用代码",
+            ),
+            (
+                "B05",
+                Box::new(|f| f.parties_without_address = 1),
+                "没有地址",
+            ),
+            (
+                "E02",
+                Box::new(|f| {
+                    f.fine = Fen(0);
+                    f.paid = Fen(0);
+                }),
+                "罚款数额为零",
+            ),
+            (
+                "E03",
+                Box::new(|f| f.outcome = Some("warning".into())),
+                "警告决定却记载罚款",
+            ),
+            (
+                "G10",
+                Box::new(|f| f.delivered_on = None),
+                "没有送达决定书的记录",
             ),
             (
                 "G09",
