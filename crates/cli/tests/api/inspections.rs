@@ -297,6 +297,10 @@ async fn joint_visits_and_inspections_that_only_disturb_are_counted_from_the_rec
             assert!(figures.contains(text), "{text}");
         }
         assert!(figures.contains("减少扰企户次</td><td>1 户次"));
+        // No inspections the year before: no rate; the year after, a fall of all of them.
+        assert!(figures.contains("现场检查同比</td><td>—</td><td>上年同期 0 次"));
+        let next_year = sup.text("/inspection/figures?year=2025").await;
+        assert!(next_year.contains("下降 100.00%") && next_year.contains("上年同期 5 次"));
         let page = sup
             .text("/inspection/disturbance?from=2024-01-01&until=2024-12-31&more_than=3")
             .await;

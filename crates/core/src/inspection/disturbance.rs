@@ -129,12 +129,22 @@ pub struct JointFigures {
     pub visits_saved: i64,
     /// Departments that took part in joint visits.
     pub departments: i64,
+    /// Inspections in the same period a year earlier.
+    pub previous_inspections: i64,
 }
 
 impl JointFigures {
     /// Joint inspections ÷ inspections (target ≥ 60 %).
     pub fn joint_share(&self) -> Option<f64> {
         (self.inspections > 0).then(|| self.joint_inspections as f64 / self.inspections as f64)
+    }
+
+    /// How far on-site inspections fell against the year before (negative: rose); the
+    /// province's target is a fall of 25 %. None without inspections the year before.
+    pub fn year_on_year_fall(&self) -> Option<f64> {
+        (self.previous_inspections > 0).then(|| {
+            (self.previous_inspections - self.inspections) as f64 / self.previous_inspections as f64
+        })
     }
 }
 
@@ -167,7 +177,17 @@ pub async fn joint_figures(
         .iter()
         .map(|r| r.try_get("departments"))
         .collect::<std::result::Result<_, _>>()?;
+    let year_before = |d: NaiveDate| d.checked_sub_months(chrono::Months::new(12)).unwrap_or(d);
+    let mut sql = Sql::new("SELECT COUNT(*) AS n FROM inspections i WHERE");
+    period(&mut sql, actor, year_before(from), year_before(until));
+    let previous: i64 = sql
+        .fetch_optional(&mut conn)
+        .await?
+        .map(|r| r.try_get("n"))
+        .transpose()?
+        .unwrap_or(0);
     Ok(JointFigures {
+        previous_inspections: previous,
         inspections: totals.try_get("n")?,
         joint_inspections: totals.try_get::<i64, _>("joint")?,
         visits: visits.len() as i64,

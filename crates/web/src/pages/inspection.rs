@@ -537,6 +537,24 @@ pub async fn figures_page(
             cell("当年登记的检查"),
         ],
         vec![
+            cell("现场检查同比"),
+            cell(match f.year_on_year_fall() {
+                Some(fall) if fall >= 0.0 => format!(
+                    "下降 {}",
+                    fazhi_core::enforcement::figures::percent(Some(fall))
+                ),
+                Some(fall) => format!(
+                    "上升 {}",
+                    fazhi_core::enforcement::figures::percent(Some(-fall))
+                ),
+                None => "—".into(),
+            }),
+            cell(format!(
+                "上年同期 {} 次（省定目标：下降 25%）",
+                f.previous_inspections
+            )),
+        ],
+        vec![
             cell("联合检查（综合查一次）"),
             cell(format!("{} 次", f.joint_inspections)),
             cell(format!(
