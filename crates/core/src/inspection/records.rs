@@ -63,20 +63,9 @@ pub async fn issue_certificate(
     if input.valid_until <= input.valid_from {
         return Err(Error::invalid("valid_until", "有效期止应晚于有效期起。"));
     }
-    let holder = sqlx::query(
-        "SELECT u.department_id, d.region_id, d.path, r.path AS region_path FROM users u
-         JOIN departments d ON d.id = u.department_id JOIN regions r ON r.id = d.region_id WHERE u.id = $1",
-    )
-    .bind(input.user_id)
-    .fetch_optional(store.pool())
-    .await?
-    .filter(|r| {
-        matches!(
-            (r.try_get::<String, _>("region_path"), r.try_get::<String, _>("path"), r.try_get::<i64, _>("department_id")),
-            (Ok(rp), Ok(dp), Ok(d)) if actor.scope.covers(&rp, d, &dp)
-        )
-    })
-    .ok_or_else(|| Error::invalid("user_id", "请选择您管理范围内的执法人员。"))?;
+    let holder = crate::org::service::user(store, actor, input.user_id)
+        .await
+        .map_err(|_| Error::invalid("user_id", "请选择您管理范围内的执法人员。"))?;
     let mut tx = store.begin().await?;
     let now = now_ms();
     let id: i64 = sqlx::query_scalar(
@@ -88,8 +77,8 @@ pub async fn issue_certificate(
     .bind(&number)
     .bind(input.valid_from.to_string())
     .bind(input.valid_until.to_string())
-    .bind(holder.try_get::<i64, _>("region_id")?)
-    .bind(holder.try_get::<i64, _>("department_id")?)
+    .bind(holder.region_id)
+    .bind(holder.department_id)
     .bind(actor.user_id)
     .bind(now)
     .fetch_one(tx.conn())
@@ -230,9 +219,10 @@ pub async fn record(
     if input.on > today {
         return Err(Error::invalid("on", "检查日期不能晚于今天。"));
     }
-    let region = crate::supervision::notices::agency_in_scope(store, actor, input.department_id)
+    let region = crate::org::service::department(store, actor, input.department_id)
         .await
-        .map_err(|_| Error::invalid("department_id", "请选择您所在范围内的检查部门。"))?;
+        .map_err(|_| Error::invalid("department_id", "请选择您所在范围内的检查部门。"))?
+        .region_id;
     let mut items: Vec<String> = input
         .items
         .iter()
@@ -244,18 +234,14 @@ pub async fn record(
     if items.is_empty() {
         return Err(Error::invalid("items", "请填写检查事项（执法事项编码）。"));
     }
-    for code in &items {
-        let known: Option<String> =
-            sqlx::query_scalar("SELECT code FROM enforcement_items WHERE code = $1 LIMIT 1")
-                .bind(code)
-                .fetch_optional(store.pool())
-                .await?;
-        if known.is_none() {
-            return Err(Error::invalid(
-                "items",
-                format!("执法事项目录中没有事项“{code}”。"),
-            ));
-        }
+    let codes: Vec<&str> = items.iter().map(String::as_str).collect();
+    let known =
+        crate::enforcement::catalog::repo::versions_of(&mut *store.conn().await?, &codes).await?;
+    if let Some(code) = items.iter().find(|c| !known.iter().any(|v| &v.code == *c)) {
+        return Err(Error::invalid(
+            "items",
+            format!("执法事项目录中没有事项“{code}”。"),
+        ));
     }
     let mut officers = input.officers.clone();
     officers.sort_unstable();

@@ -251,30 +251,6 @@ pub(super) async fn repliers(tx: &mut Tx, department_id: i64) -> Result<Vec<i64>
     .await?)
 }
 
-/// The region of an agency the actor supervises; an agency outside the scope (or none) is a
-/// wrong choice on the form, not a missing record.
-pub(crate) async fn agency_in_scope(
-    store: &Store,
-    actor: &Actor,
-    department_id: i64,
-) -> Result<i64> {
-    let target = sqlx::query(
-        "SELECT d.region_id, d.path, r.path AS region_path FROM departments d
-         JOIN regions r ON r.id = d.region_id WHERE d.id = $1",
-    )
-    .bind(department_id)
-    .fetch_optional(store.pool())
-    .await?
-    .filter(|r| {
-        matches!(
-            (r.try_get::<String, _>("region_path"), r.try_get::<String, _>("path")),
-            (Ok(rp), Ok(dp)) if actor.scope.covers(&rp, department_id, &dp)
-        )
-    })
-    .ok_or_else(|| Error::invalid("department_id", "请选择您监督范围内的执法部门。"))?;
-    Ok(target.try_get("region_id")?)
-}
-
 /// Issues a notice to an agency within the actor's scope.
 pub async fn issue(
     store: &Store,
@@ -293,7 +269,10 @@ pub async fn issue(
         NaiveDate::from_ymd_opt(2000, 1, 1),
         clock.today,
     )?;
-    let region = agency_in_scope(store, actor, input.department_id).await?;
+    let region = crate::org::service::department(store, actor, input.department_id)
+        .await
+        .map_err(|_| Error::invalid("department_id", "请选择您监督范围内的执法部门。"))?
+        .region_id;
     let issuer = actor.scope.department_id;
     let abbr: Option<String> =
         sqlx::query_scalar("SELECT issuer_abbr FROM departments WHERE id = $1")

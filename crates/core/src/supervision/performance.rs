@@ -70,8 +70,8 @@ fn year_bounds(year: i32) -> (String, String) {
     (format!("{year:04}-01-01"), format!("{year:04}-12-31"))
 }
 
-/// Every agency within the actor's scope that has cases, handlers or self-inspections, scored
-/// for the year, best first.
+/// Every agency within the actor's scope (departments holding cases or people who handle
+/// them), scored for the year, best first.
 pub async fn evaluate(
     store: &Store,
     actor: &Actor,
@@ -83,26 +83,20 @@ pub async fn evaluate(
     let mut conn = store.conn().await?;
     let mut by: BTreeMap<i64, AgencyScore> = BTreeMap::new();
 
+    // The agencies are self-inspection's: departments holding cases or people who handle them.
+    let agencies = super::self_inspection::agencies(store, actor).await?;
+    if agencies.is_empty() {
+        return Ok(Vec::new());
+    }
     let mut sql = Sql::new(
         "SELECT d.id, d.name, (SELECT COUNT(DISTINCT u.id) FROM users u JOIN user_roles ur ON ur.user_id = u.id
             JOIN role_permissions rp ON rp.role_id = ur.role_id
             WHERE u.department_id = d.id AND rp.permission = ",
     );
     sql.bind(Permission::CaseHandle.code())
-        .push(
-            ") AS staff FROM departments d WHERE (EXISTS (SELECT 1 FROM cases c WHERE c.department_id = d.id)
-            OR EXISTS (SELECT 1 FROM self_inspections s WHERE s.department_id = d.id)
-            OR EXISTS (SELECT 1 FROM users u JOIN user_roles ur ON ur.user_id = u.id
-                JOIN role_permissions rp ON rp.role_id = ur.role_id
-                WHERE u.department_id = d.id AND rp.permission = ",
-        )
-        .bind(Permission::CaseHandle.code())
-        .push(")) AND ")
-        .append(actor.scope.condition("d", fazhi_store::scope::ScopeColumns {
-            region: "region_id",
-            department: "id",
-            owner: "created_by",
-        }));
+        .push(") AS staff FROM departments d WHERE d.id IN (");
+    sql.bind_list(agencies.iter().map(|(id, _)| *id));
+    sql.push(")");
     for r in sql.fetch_all(&mut conn).await? {
         let id: i64 = r.try_get("id")?;
         by.insert(

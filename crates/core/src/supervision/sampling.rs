@@ -281,13 +281,23 @@ pub struct SheetView {
     pub score: Option<i64>,
 }
 
+/// The cause of a case drawn in a sample the actor may see.
 async fn sampled(store: &Store, actor: &Actor, sample: i64, case_id: i64) -> Result<String> {
-    let s = get(store, actor, sample).await?;
-    s.cases
-        .into_iter()
-        .find(|c| c.case_id == case_id)
-        .map(|c| c.cause)
-        .ok_or(Error::NotFound)
+    actor.require(Permission::SupervisionManage)?;
+    let mut sql = Sql::new(
+        "SELECT c.cause FROM evaluation_sample_cases sc JOIN evaluation_samples s ON s.id = sc.sample_id
+         JOIN cases c ON c.id = sc.case_id WHERE sc.sample_id = ",
+    );
+    sql.bind(sample)
+        .push(" AND sc.case_id = ")
+        .bind(case_id)
+        .push(" AND ")
+        .append(actor.scope.condition("s", RECORD_COLUMNS));
+    let row = sql
+        .fetch_optional(&mut *store.conn().await?)
+        .await?
+        .ok_or(Error::NotFound)?;
+    Ok(row.try_get("cause")?)
 }
 
 pub async fn sheet_of(

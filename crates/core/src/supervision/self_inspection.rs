@@ -12,7 +12,7 @@ use fazhi_store::{DbRow, Row, Sql, Store, now_ms};
 use serde::Serialize;
 use serde_json::json;
 
-use super::notices::{agency_in_scope, repliers};
+use super::notices::repliers;
 use crate::access::{Actor, Permission};
 use crate::deadlines::{self, Clock, NewDeadline};
 use crate::messages::{self, NewMessage};
@@ -128,7 +128,7 @@ fn checked(o: &Outcome) -> Result<String> {
 
 /// The agencies within the actor's scope: departments that hold cases or have people who
 /// handle them.
-async fn agencies(store: &Store, actor: &Actor) -> Result<Vec<(i64, i64)>> {
+pub(crate) async fn agencies(store: &Store, actor: &Actor) -> Result<Vec<(i64, i64)>> {
     let rows = sqlx::query(
         "SELECT d.id, d.region_id, d.path, r.path AS region_path FROM departments d
          JOIN regions r ON r.id = d.region_id
@@ -256,14 +256,9 @@ pub async fn record(
     actor.require(Permission::SupervisionReply)?;
     let summary = checked(outcome)?;
     let mut tx = store.begin().await?;
-    let mut sql = Sql::new(&format!(
-        "SELECT {COLUMNS} FROM self_inspections s JOIN departments d ON d.id = s.department_id WHERE s.id = "
-    ));
-    sql.bind(id)
-        .push(" AND ")
-        .append(actor.scope.condition("s", RECORD_COLUMNS));
     let s = inspection(
-        &sql.fetch_optional(tx.conn())
+        &scoped(actor, id)
+            .fetch_optional(tx.conn())
             .await?
             .ok_or(Error::NotFound)?,
     )?;
@@ -342,7 +337,10 @@ pub async fn record_supervisory(
     if outcome.on > today {
         return Err(Error::invalid("on", "检查日期不能晚于今天。"));
     }
-    let region = agency_in_scope(store, actor, department_id).await?;
+    let region = crate::org::service::department(store, actor, department_id)
+        .await
+        .map_err(|_| Error::invalid("department_id", "请选择您监督范围内的执法部门。"))?
+        .region_id;
     let period = format!("{:04}-Q{}", outcome.on.year(), outcome.on.month0() / 3 + 1);
     let mut tx = store.begin().await?;
     let now = now_ms();
@@ -374,15 +372,21 @@ pub async fn record_supervisory(
     Ok(id)
 }
 
-pub async fn get(store: &Store, actor: &Actor, id: i64) -> Result<Inspection> {
+/// One inspection within the actor's scope.
+fn scoped(actor: &Actor, id: i64) -> Sql {
     let mut sql = Sql::new(&format!(
         "SELECT {COLUMNS} FROM self_inspections s JOIN departments d ON d.id = s.department_id WHERE s.id = "
     ));
     sql.bind(id)
         .push(" AND ")
         .append(actor.scope.condition("s", RECORD_COLUMNS));
+    sql
+}
+
+pub async fn get(store: &Store, actor: &Actor, id: i64) -> Result<Inspection> {
     inspection(
-        &sql.fetch_optional(&mut *store.conn().await?)
+        &scoped(actor, id)
+            .fetch_optional(&mut *store.conn().await?)
             .await?
             .ok_or(Error::NotFound)?,
     )

@@ -47,17 +47,16 @@ pub async fn set_threshold(
     if illegal_gains.0 <= 0 {
         return Err(Error::invalid("illegal_gains", "追诉标准金额应大于零。"));
     }
-    let known: Option<String> =
-        sqlx::query_scalar("SELECT code FROM enforcement_items WHERE code = $1 LIMIT 1")
-            .bind(item_code.trim())
-            .fetch_optional(store.pool())
-            .await?;
-    let code = known.ok_or_else(|| {
-        Error::invalid(
+    let code = item_code.trim().to_string();
+    if crate::enforcement::catalog::repo::versions_of(&mut *store.conn().await?, &[&code])
+        .await?
+        .is_empty()
+    {
+        return Err(Error::invalid(
             "item_code",
-            format!("执法事项目录中没有事项“{}”。", item_code.trim()),
-        )
-    })?;
+            format!("执法事项目录中没有事项“{code}”。"),
+        ));
+    }
     let mut tx = store.begin().await?;
     sqlx::query("DELETE FROM criminal_thresholds WHERE item_code = $1")
         .bind(&code)
