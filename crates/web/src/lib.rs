@@ -240,6 +240,14 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/enforcement/cases/{id}", get(cases::show).post(cases::act))
         .route(
+            "/enforcement/cases/{id}/file-documents",
+            post(cases::register_file_document),
+        )
+        .route(
+            "/enforcement/cases/{id}/file-documents/remove",
+            post(cases::remove_file_document),
+        )
+        .route(
             "/enforcement/cases/{id}/documents/{file}",
             get(cases::document),
         )

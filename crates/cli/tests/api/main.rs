@@ -15,6 +15,7 @@ mod cli;
 mod deadlines;
 mod documents;
 mod evaluate;
+mod file_contents;
 mod ingest;
 mod inspections;
 mod jobs;

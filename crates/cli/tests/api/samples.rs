@@ -139,8 +139,7 @@ async fn a_drawn_sample_is_reproducible_and_scored_on_the_prefilled_sheet() {
         let sheet_path = format!("/supervision/samples/{all}/cases/{case_id}");
         let sheet = sup.text(&sheet_path).await;
         assert!(sheet.contains("系统发现") && sheet.contains(&auto[0]));
-        let added = fazhi_core::supervision::sheet::RULES
-            .iter()
+        let added = fazhi_core::supervision::sheet::rules()
             .find(|r| !auto.iter().any(|a| a == r.code) && !r.veto)
             .unwrap();
         let post = |marks: Vec<(String, String)>| {

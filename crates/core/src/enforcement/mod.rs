@@ -9,6 +9,7 @@ pub mod disclosure;
 pub mod discretion;
 pub mod documents;
 pub mod figures;
+pub mod file_contents;
 pub mod ingest;
 pub mod ledger;
 pub mod rules;

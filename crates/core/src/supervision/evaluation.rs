@@ -297,6 +297,7 @@ pub async fn run(
         }
         add_parties(store, &mut files, first, after).await?;
         add_decision_limits(store, &mut files).await?;
+        add_contents(store, &mut files).await?;
         let evaluations: Vec<Evaluation> = files
             .iter()
             .map(|f| sheet::evaluate_with(f, &calendar, &settings))
@@ -397,7 +398,7 @@ async fn handler_warnings(
 async fn add_parties(store: &Store, files: &mut [CaseFile], first: i64, last: i64) -> Result<()> {
     let at: HashMap<i64, usize> = files.iter().enumerate().map(|(i, f)| (f.id, i)).collect();
     let mut sql = Sql::new(
-        "SELECT case_id, kind, legal_representative,
+        "SELECT case_id, kind, name, legal_representative,
             CASE WHEN resident_id_index IS NULL THEN 0 ELSE 1 END AS has_id,
             CASE WHEN uscc IS NULL OR TRIM(uscc) = '' THEN 0 ELSE 1 END AS has_uscc,
             CASE WHEN address_sealed IS NULL THEN 0 ELSE 1 END AS has_address
@@ -419,6 +420,7 @@ async fn add_parties(store: &Store, files: &mut [CaseFile], first: i64, last: i6
             continue;
         };
         let organisation = r.try_get::<String, _>("kind")? == "organisation";
+        files[i].party_names.push(r.try_get("name")?);
         files[i].parties.push(if organisation {
             PartyKind::Organisation
         } else {
@@ -438,6 +440,31 @@ async fn add_parties(store: &Store, files: &mut [CaseFile], first: i64, last: i6
         }
         if !flag(&r, "has_address")? {
             files[i].parties_without_address += 1;
+        }
+    }
+    Ok(())
+}
+
+/// The registered contents of fazhi's own case files (imported files are kept at their source).
+async fn add_contents(store: &Store, files: &mut [CaseFile]) -> Result<()> {
+    let at: HashMap<i64, usize> = (0..files.len())
+        .filter(|&i| files[i].own)
+        .map(|i| (files[i].id, i))
+        .collect();
+    if at.is_empty() {
+        return Ok(());
+    }
+    let mut sql = Sql::new(
+        "SELECT case_id, kind, number, dated_on, party_name, amount_fen, officers, certified,
+            party_signed, sealed FROM case_file_documents WHERE case_id IN (",
+    );
+    sql.bind_list(at.keys().copied());
+    sql.push(") ORDER BY id");
+    for r in sql.fetch_all(&mut *store.conn().await?).await? {
+        if let Some((case_id, doc)) = crate::enforcement::file_contents::from_row(&r)?
+            && let Some(&i) = at.get(&case_id)
+        {
+            files[i].contents.get_or_insert_with(Vec::new).push(doc);
         }
     }
     Ok(())
@@ -603,8 +630,8 @@ pub async fn summary(store: &Store, actor: &Actor) -> Result<Summary> {
         .collect();
     Ok(Summary {
         by_grade,
-        by_rule: sheet::RULES
-            .iter()
+        by_rule: sheet::rules()
+            .filter(|r| r.machine())
             .map(|r| (r, rules.get(r.code).copied().unwrap_or(0)))
             .collect(),
     })

@@ -101,6 +101,11 @@ pub async fn save(
     today: NaiveDate,
 ) -> Result<i64> {
     actor.require(Permission::SupervisionManage)?;
+    // The sheet applies to every file of the city: a supervisor whose data scope is one town
+    // or one department does not set it for the others.
+    if actor.scope.kind != fazhi_store::DataScope::All {
+        return Err(Error::Forbidden);
+    }
     if input.effective_from < today {
         return Err(Error::invalid(
             "effective_from",

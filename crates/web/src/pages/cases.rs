@@ -5,6 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
 use fazhi_core::enforcement::cases::{self, CaseFilter, NewCase, NewParty, stage_label};
+use fazhi_core::enforcement::file_contents;
 use fazhi_core::enforcement::ingest::FactsRecord;
 use fazhi_core::enforcement::rules::{PartyKind, ReviewTriggers};
 use fazhi_core::enforcement::stages::{self, Action, Outcome};
@@ -171,8 +172,8 @@ pub async fn list(
                 "案卷评查发现",
                 std::iter::once((String::new(), "全部".to_string()))
                     .chain(
-                        fazhi_core::supervision::sheet::RULES
-                            .iter()
+                        fazhi_core::supervision::sheet::rules()
+                            .filter(|r| r.machine())
                             .map(|r| (r.code.to_string(), format!("{} {}", r.code, r.description))),
                     )
                     .collect(),
@@ -619,6 +620,10 @@ async fn record(
             details.push(("联系电话".into(), m.clone()));
         }
     }
+    let contents = file_contents::list(&state.store, id).await?;
+    for (n, doc) in contents.iter().enumerate() {
+        details.push((format!("卷内文件 {}", n + 1), file_document_line(doc)));
+    }
     for e in &d.events {
         details.push((
             format!("{} {}", e.happened_on, stage_label(&e.stage)),
@@ -658,6 +663,13 @@ async fn record(
     let sections = if s.actor.can(Permission::CaseHandle) {
         let flags = cases::stage_flags(&state.store, id).await?;
         let mut sections = steps(id, &c.stage, flags.0, flags.1);
+        if c.stage != "archived" {
+            sections.extend(file_document_forms(
+                id,
+                &contents,
+                d.parties.first().map(|p| p.name.as_str()),
+            ));
+        }
         if !matches!(c.stage.as_str(), "closed" | "archived") {
             sections.push(step(
                 id,
@@ -687,6 +699,149 @@ async fn record(
         sections,
         links,
     })
+}
+
+/// A registered document in one line: kind, number, date, party, amount, signatures, seal.
+fn file_document_line(d: &file_contents::DocumentView) -> String {
+    let mut parts = vec![d.kind_name.to_string()];
+    parts.extend(d.number.clone());
+    parts.push(d.dated_on.clone());
+    if let Some(p) = &d.party {
+        parts.push(format!("当事人 {p}"));
+    }
+    if let Some(a) = &d.amount {
+        parts.push(format!("金额 {a} 元"));
+    }
+    if d.officers > 0 {
+        parts.push(format!(
+            "执法人员签名 {} 人（载明执法证号 {} 人）",
+            d.officers, d.certified
+        ));
+    }
+    if d.party_signed {
+        parts.push("当事人已签名或注明拒签".into());
+    }
+    if d.sealed {
+        parts.push("已盖章".into());
+    }
+    parts.push(format!("{} 页", d.pages));
+    parts.join("，")
+}
+
+/// The forms to register a document in the case file and to take a wrong one out.
+fn file_document_forms(
+    id: i64,
+    contents: &[file_contents::DocumentView],
+    party: Option<&str>,
+) -> Vec<FormSection> {
+    let kinds = file_contents::DocKind::ALL
+        .iter()
+        .map(|k| (k.code().to_string(), k.name().to_string()))
+        .collect();
+    let yes = |name: &'static str, label: &'static str| {
+        Field::checkboxes(name, label, vec![("1".into(), "是".into())], &[])
+    };
+    let mut forms = vec![FormSection {
+        title: "登记卷内文件（案卷评查据此核对文书是否齐全、一致）".into(),
+        action: format!("/enforcement/cases/{id}/file-documents"),
+        hidden: Vec::new(),
+        fields: vec![
+            Field::select("kind", "文书种类", kinds, "").required(),
+            Field::text("number", "文号", "", 60),
+            Field::date("dated_on", "文书日期", "").required(),
+            Field::text("party", "文书载明的当事人", party.unwrap_or_default(), 100),
+            Field::text("amount", "文书载明的金额（元）", "", 20)
+                .hint("拟罚款、决定罚款或缴款金额；没有的不填"),
+            Field::text("officers", "签名的执法人员人数", "", 2),
+            Field::text("certified", "其中载明执法证号的人数", "", 2),
+            yes("party_signed", "当事人签名（或注明拒签）"),
+            yes("sealed", "加盖行政机关印章"),
+            Field::text("pages", "页数", "1", 4),
+        ],
+        submit: "登记",
+    }];
+    if !contents.is_empty() {
+        forms.push(FormSection {
+            title: "删除登记有误的卷内文件".into(),
+            action: format!("/enforcement/cases/{id}/file-documents/remove"),
+            hidden: Vec::new(),
+            fields: vec![
+                Field::select(
+                    "document",
+                    "卷内文件",
+                    contents
+                        .iter()
+                        .map(|d| (d.id.to_string(), file_document_line(d)))
+                        .collect(),
+                    "",
+                )
+                .required(),
+            ],
+            submit: "删除",
+        });
+    }
+    forms
+}
+
+/// Registers a document in the case file (卷内文件).
+pub async fn register_file_document(
+    State(state): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    f: FormData,
+) -> Result<Response, PageError> {
+    require(&s, Permission::CaseHandle)?;
+    let input = file_contents::NewDocument {
+        case_id: id,
+        kind: f.get("kind").to_string(),
+        number: f.opt("number"),
+        dated_on: f.get("dated_on").to_string(),
+        party: f.opt("party"),
+        amount: f.opt("amount"),
+        officers: f.get("officers").to_string(),
+        certified: f.get("certified").to_string(),
+        party_signed: f.get("party_signed") == "1",
+        sealed: f.get("sealed") == "1",
+        pages: f.get("pages").to_string(),
+    };
+    let today = fazhi_core::deadlines::china_today();
+    let result = file_contents::register(&state.store, &s.actor, today, &input)
+        .await
+        .map(|_| ());
+    back_to_case(&state, &s, id, result).await
+}
+
+/// Takes a wrongly registered document out of the case file.
+pub async fn remove_file_document(
+    State(state): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    f: FormData,
+) -> Result<Response, PageError> {
+    require(&s, Permission::CaseHandle)?;
+    let result = match f.get("document").trim().parse::<i64>() {
+        Ok(doc) => file_contents::remove(&state.store, &s.actor, id, doc).await,
+        Err(_) => Err(Error::invalid("document", "请选择要删除的卷内文件。")),
+    };
+    back_to_case(&state, &s, id, result).await
+}
+
+/// After a change to case `id`: back to its page, or the page again with what was wrong.
+async fn back_to_case(
+    state: &AppState,
+    s: &Signed,
+    id: i64,
+    result: Result<(), Error>,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/enforcement/cases/{id}")).into_response()),
+        Err(e @ (Error::Store(_) | Error::NotFound | Error::Forbidden)) => Err(PageError(e)),
+        Err(e) => Ok((
+            crate::error::status_of(&e),
+            record(state, s, id, Some(e.message_zh())).await?,
+        )
+            .into_response()),
+    }
 }
 
 pub async fn show(
@@ -808,15 +963,7 @@ pub async fn act(
         }
         Err(e) => Err(e),
     };
-    match result {
-        Ok(()) => Ok(Redirect::to(&format!("/enforcement/cases/{id}")).into_response()),
-        Err(Error::Store(e)) => Err(PageError(Error::Store(e))),
-        Err(e) => Ok((
-            crate::error::status_of(&e),
-            record(&state, &s, id, Some(e.message_zh())).await?,
-        )
-            .into_response()),
-    }
+    back_to_case(&state, &s, id, result).await
 }
 
 pub async fn document(

@@ -715,7 +715,7 @@ async fn sheet_form(
         Some(p) => format!("已人工评查：{p} 分。可修改后重新提交。"),
         None => "系统发现的问题已预填：逐项确认，或选择“不成立”并说明理由；系统未发现的问题可逐项新增并写明发现的问题。".into(),
     };
-    for rule in sheet::RULES {
+    for rule in sheet::rules() {
         let auto = view.auto.iter().find(|(r, _)| r.code == rule.code);
         let mark = view.marks.iter().find(|m| m.0 == rule.code);
         let deduction = if rule.veto {
@@ -755,7 +755,16 @@ async fn sheet_form(
                 let added = mark.filter(|m| m.1 == "added");
                 page.fields.push(Field::select(
                     rule.code,
-                    format!("{} {}（{deduction}）", rule.code, rule.description),
+                    format!(
+                        "{} {}（{deduction}{}）",
+                        rule.code,
+                        rule.description,
+                        if rule.machine() {
+                            ""
+                        } else {
+                            "；人工评查项"
+                        }
+                    ),
                     vec![
                         (String::new(), "无问题".into()),
                         ("add".into(), "新增问题".into()),
@@ -802,8 +811,7 @@ pub async fn sheet_submit(
     Path((sample, case_id)): Path<(i64, i64)>,
     f: FormData,
 ) -> Result<Response, PageError> {
-    let marks: Vec<(String, Mark)> = sheet::RULES
-        .iter()
+    let marks: Vec<(String, Mark)> = sheet::rules()
         .filter_map(|rule| {
             let note = f.get(&format!("{}_note", rule.code)).to_string();
             let mark = match f.get(rule.code) {
@@ -1482,7 +1490,7 @@ fn sheet_settings_form(s: &Signed, form: Option<&FormData>, error: Option<String
         )
         .required(),
     ];
-    for rule in sheet::RULES {
+    for rule in sheet::rules() {
         page.fields.push(Field::select(
             format!("{}_on", rule.code),
             format!("{} {}", rule.code, rule.description),
@@ -1523,7 +1531,7 @@ pub async fn sheet_settings_create(
     require(&s, Permission::SupervisionManage)?;
     let input = || -> Result<sheet_settings::NewVersion, Error> {
         let mut deductions = Vec::new();
-        for rule in sheet::RULES {
+        for rule in sheet::rules() {
             let name = format!("{}_deduction", rule.code);
             if !f.get(&name).trim().is_empty() {
                 let d = f.get(&name).trim().parse::<i64>().map_err(|_| {
@@ -1537,8 +1545,7 @@ pub async fn sheet_settings_create(
                 .ok_or_else(|| Error::invalid("effective_from", "请填写生效日期。"))?,
             excellent: f.int("excellent", "优秀线")?,
             pass: f.int("pass", "合格线")?,
-            disabled: sheet::RULES
-                .iter()
+            disabled: sheet::rules()
                 .filter(|r| f.get(&format!("{}_on", r.code)) == "0")
                 .map(|r| r.code.to_string())
                 .collect(),

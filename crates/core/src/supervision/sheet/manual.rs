@@ -1,0 +1,98 @@
+//! The items a reviewer checks by hand (人工评查项): judgements on what the documents say that
+//! no record field settles. They carry no automatic finding; on the manual sampling sheet
+//! (`supervision::sampling`) the reviewer adds a finding against them where the file fails.
+
+use super::{Check, Rule, Section};
+
+pub(super) static ITEMS: &[Rule] = &[
+    Rule {
+        code: "M01",
+        section: Section::Facts,
+        description: "认定的违法事实清楚，证据之间能够相互印证",
+        basis: "《行政处罚法》第四十条",
+        deduction: 20,
+        veto: false,
+        check: Check::Manual,
+    },
+    Rule {
+        code: "M02",
+        section: Section::Facts,
+        description: "证据的收集合法，未以非法手段取得",
+        basis: "《行政处罚法》第四十六条第三款",
+        deduction: 20,
+        veto: false,
+        check: Check::Manual,
+    },
+    Rule {
+        code: "M03",
+        section: Section::Law,
+        description: "案件定性准确",
+        basis: "《行政处罚法》第四十条",
+        deduction: 20,
+        veto: false,
+        check: Check::Manual,
+    },
+    Rule {
+        code: "M04",
+        section: Section::Law,
+        description: "适用法律、法规、规章准确，引用到条、款、项、目",
+        basis: "《行政处罚法》第五十九条第一款第三项",
+        deduction: 10,
+        veto: false,
+        check: Check::Manual,
+    },
+    Rule {
+        code: "M05",
+        section: Section::Discretion,
+        description: "裁量说理充分，处罚与违法行为的事实、性质、情节和社会危害程度相当",
+        basis: "《行政处罚法》第五条第二款",
+        deduction: 10,
+        veto: false,
+        check: Check::Manual,
+    },
+    Rule {
+        code: "M06",
+        section: Section::Documents,
+        description: "决定书载明的违法事实和证据与调查认定的一致",
+        basis: "《行政处罚法》第五十九条第一款第二项",
+        deduction: 10,
+        veto: false,
+        check: Check::Manual,
+    },
+    Rule {
+        code: "M07",
+        section: Section::Documents,
+        description: "文书用语规范、表述准确，没有错别字和涂改",
+        basis: "执法文书制作规范",
+        deduction: 2,
+        veto: false,
+        check: Check::Manual,
+    },
+    Rule {
+        code: "M08",
+        section: Section::Procedure,
+        description: "调查、检查时向当事人出示执法证件并告知申请回避的权利",
+        basis: "《行政处罚法》第四十三条、第五十五条第一款",
+        deduction: 5,
+        veto: false,
+        check: Check::Manual,
+    },
+    Rule {
+        code: "M09",
+        section: Section::Procedure,
+        description: "陈述、申辩意见经复核，采纳或者不采纳的理由写明",
+        basis: "《行政处罚法》第四十五条第一款",
+        deduction: 5,
+        veto: false,
+        check: Check::Manual,
+    },
+    Rule {
+        code: "M10",
+        section: Section::Archive,
+        description: "卷宗装订规范，文件按序排列、页码连续",
+        basis: "行政执法案卷管理规定",
+        deduction: 2,
+        veto: false,
+        check: Check::Manual,
+    },
+];
