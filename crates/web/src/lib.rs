@@ -150,8 +150,8 @@ async fn headers(req: Request, next: Next) -> Response {
 
 pub fn router(state: AppState) -> Router {
     use pages::{
-        admin, audit, calendar, cases, deadlines, disclosure, discretion, documents, enforcement,
-        figures, inspection, org, supervision,
+        admin, audit, calendar, cases, deadlines, disclosure, discretion, documents, draws,
+        enforcement, figures, inspection, org, supervision,
     };
     Router::new()
         .route("/", get(pages::home))
@@ -335,6 +335,31 @@ pub fn router(state: AppState) -> Router {
             get(inspection::scenarios_export),
         )
         .route("/public/scenarios", get(inspection::public_scenarios))
+        .route("/inspection/entities", get(draws::register_page))
+        .route(
+            "/inspection/entities/import",
+            get(draws::register_import_page)
+                .post(draws::register_import)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    enforcement::UPLOAD_LIMIT,
+                )),
+        )
+        .route(
+            "/inspection/entities/export.xlsx",
+            get(draws::register_export),
+        )
+        .route("/inspection/conflicts", post(draws::conflict_create))
+        .route("/inspection/lists", get(draws::lists_page))
+        .route(
+            "/inspection/draws",
+            get(draws::draws_page).post(draws::draw_create),
+        )
+        .route("/inspection/draws/new", get(draws::draw_new))
+        .route("/inspection/draws/{id}", get(draws::draw_show))
+        .route("/inspection/draws/{id}/publish", post(draws::draw_publish))
+        .route("/public/draws", get(draws::public_draws))
+        .route("/public/draws/{id}", get(draws::public_draw))
+        .route("/public/draws/{id}/pool.txt", get(draws::public_pool))
         .route("/inspection/figures", get(inspection::figures_page))
         .route(
             "/supervision/performance",

@@ -98,6 +98,7 @@ impl Layout {
                 add("/supervision/leads", "违法线索", true);
                 add("/supervision/performance", "效能评价", true);
                 add("/inspection/inspections", "行政检查", true);
+                add("/inspection/draws", "双随机抽查", true);
             }
             if actor.can(Permission::SupervisionManage) || actor.can(Permission::SupervisionReply) {
                 add("/supervision/notices", "监督通知", true);

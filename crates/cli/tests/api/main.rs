@@ -14,6 +14,7 @@ mod catalog;
 mod cli;
 mod deadlines;
 mod documents;
+mod draws;
 mod evaluate;
 mod file_contents;
 mod ingest;

@@ -3,6 +3,8 @@
 //! (综合查一次).
 
 pub mod disturbance;
+pub mod draws;
+pub mod entities;
 pub mod planner;
 pub mod records;
 pub mod scenarios;

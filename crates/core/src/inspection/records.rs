@@ -199,6 +199,30 @@ pub struct Inspection {
     pub random_draw: bool,
 }
 
+/// The items inspected: trimmed, sorted, each a code of the catalog, at least one.
+pub(super) async fn catalog_items(store: &Store, items: &[String]) -> Result<Vec<String>> {
+    let mut items: Vec<String> = items
+        .iter()
+        .map(|i| i.trim().to_string())
+        .filter(|i| !i.is_empty())
+        .collect();
+    items.sort();
+    items.dedup();
+    if items.is_empty() {
+        return Err(Error::invalid("items", "请填写检查事项（执法事项编码）。"));
+    }
+    let codes: Vec<&str> = items.iter().map(String::as_str).collect();
+    let known =
+        crate::enforcement::catalog::repo::versions_of(&mut *store.conn().await?, &codes).await?;
+    if let Some(code) = items.iter().find(|c| !known.iter().any(|v| &v.code == *c)) {
+        return Err(Error::invalid(
+            "items",
+            format!("执法事项目录中没有事项“{code}”。"),
+        ));
+    }
+    Ok(items)
+}
+
 /// Records an inspection after checking the entity, items, officers and result.
 pub async fn record(
     store: &Store,
@@ -223,26 +247,7 @@ pub async fn record(
         .await
         .map_err(|_| Error::invalid("department_id", "请选择您所在范围内的检查部门。"))?
         .region_id;
-    let mut items: Vec<String> = input
-        .items
-        .iter()
-        .map(|i| i.trim().to_string())
-        .filter(|i| !i.is_empty())
-        .collect();
-    items.sort();
-    items.dedup();
-    if items.is_empty() {
-        return Err(Error::invalid("items", "请填写检查事项（执法事项编码）。"));
-    }
-    let codes: Vec<&str> = items.iter().map(String::as_str).collect();
-    let known =
-        crate::enforcement::catalog::repo::versions_of(&mut *store.conn().await?, &codes).await?;
-    if let Some(code) = items.iter().find(|c| !known.iter().any(|v| &v.code == *c)) {
-        return Err(Error::invalid(
-            "items",
-            format!("执法事项目录中没有事项“{code}”。"),
-        ));
-    }
+    let items = catalog_items(store, &input.items).await?;
     let mut officers = input.officers.clone();
     officers.sort_unstable();
     officers.dedup();
@@ -338,6 +343,9 @@ pub async fn record(
             .push(")");
     }
     sql.execute(tx.conn()).await?;
+    if input.random_draw {
+        super::draws::link_inspection(&mut tx, id, &uscc, input.on).await?;
+    }
     crate::audit::record(
         &mut tx,
         actor,

@@ -27,16 +27,23 @@ pub const MAX_SAMPLE: usize = 500;
 /// that anyone can re-implement it and check a published sample.
 pub fn pick(candidates: &[i64], size: usize, seed: u64) -> Vec<i64> {
     let mut ids = candidates.to_vec();
-    let n = ids.len();
-    let size = size.min(n);
     let mut rng = Xoshiro256PlusPlus::seed_from_u64(seed);
+    shuffle_prefix(&mut ids, size, &mut rng);
+    ids
+}
+
+/// The Fisher–Yates steps of `pick` on `items` with a generator already running: the first
+/// `size` places are filled at random and the rest dropped. Other public draws (双随机) chain
+/// several of these on one generator.
+pub fn shuffle_prefix<T>(items: &mut Vec<T>, size: usize, rng: &mut Xoshiro256PlusPlus) {
+    let n = items.len();
+    let size = size.min(n);
     for i in 0..size {
         let span = (n - i) as u64;
         let j = i + (rng.next_u64() % span) as usize;
-        ids.swap(i, j);
+        items.swap(i, j);
     }
-    ids.truncate(size);
-    ids
+    items.truncate(size);
 }
 
 /// What to draw from: the evaluated files within the actor's scope filed in the period,

@@ -8,6 +8,7 @@ pub mod deadlines;
 pub mod disclosure;
 pub mod discretion;
 pub mod documents;
+pub mod draws;
 pub mod enforcement;
 pub mod figures;
 pub mod inspection;

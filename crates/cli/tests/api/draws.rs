@@ -1,0 +1,339 @@
+//! 双随机一公开: the register and its lists, a draw with its conflicts, the public re-check,
+//! the inspections it links and the publication of results.
+
+use fazhi_kernel::ids::uscc;
+use reqwest::StatusCode;
+
+use crate::helpers::*;
+
+/// A valid USCC of a Zhuji company, numbered `n`.
+fn company(n: usize) -> String {
+    let body = format!("{n:08}");
+    let org = format!("{body}{}", uscc::org_check_character(&body).unwrap());
+    let first17 = format!("91330681{org}");
+    format!("{first17}{}", uscc::check_character(&first17).unwrap())
+}
+
+fn count_of(html: &str, needle: &str) -> usize {
+    html.matches(needle).count()
+}
+
+#[tokio::test]
+async fn a_draw_leaves_the_leave_alone_list_out_respects_relations_and_can_be_checked_by_anyone() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        fazhi_core::demo::seed_catalog_if_empty(&app.store)
+            .await
+            .unwrap();
+        let item: String =
+            sqlx::query_scalar("SELECT code FROM enforcement_items ORDER BY code LIMIT 1")
+                .fetch_one(app.store.pool())
+                .await
+                .unwrap();
+        let sys = app.admin("sysadmin").await;
+        let sec = app.admin("secadmin").await;
+        let bureau = app.department_id("诸暨市司法局").await;
+        let market = app.department_id("诸暨市市场监督管理局").await;
+        let (_, sup) = app
+            .user_with_role(&sys, &sec, "shuangsui", bureau, "supervisor")
+            .await;
+        // Three certified officers of the market regulator.
+        let today = chrono::Utc::now()
+            .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+            .date_naive();
+        let mut officers = Vec::new();
+        let mut clerks = Vec::new();
+        for n in 0..3 {
+            let (id, clerk) = app
+                .user_with_role(
+                    &sys,
+                    &sec,
+                    &format!("jianguan{n}"),
+                    market,
+                    "department_clerk",
+                )
+                .await;
+            let r = submit(
+                &sup,
+                "/inspection/certificates",
+                "/inspection/certificates",
+                &[
+                    ("user_id", id.to_string()),
+                    ("number", format!("ZJ-SJ-{n:04}")),
+                    ("valid_from", "2020-01-01".into()),
+                    ("valid_until", "2099-12-31".into()),
+                ],
+            )
+            .await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            officers.push(id);
+            clerks.push(clerk);
+        }
+
+        // The register: 12 entities in 店口镇, three of each class; one row wrong at first.
+        let classes = ["A", "B", "C", "D"];
+        let rows: Vec<Vec<String>> = (0..12)
+            .map(|n| {
+                vec![
+                    company(n),
+                    format!("诸暨市样本{n}号有限公司"),
+                    "店口镇".into(),
+                    "五金制造".into(),
+                    classes[n % 4].into(),
+                ]
+            })
+            .collect();
+        let as_refs = |rows: &[Vec<String>]| -> Vec<u8> {
+            let r: Vec<Vec<&str>> = rows
+                .iter()
+                .map(|r| r.iter().map(String::as_str).collect())
+                .collect();
+            xlsx(&fazhi_core::inspection::entities::HEADERS, &r)
+        };
+        let mut bad = rows.clone();
+        bad[3][4] = "E".into();
+        bad[5][2] = "不存在镇".into();
+        let (status, html) = upload_to(&sup, "/inspection/entities/import", as_refs(&bad)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            html.contains("信用风险分类应为 A、B、C 或 D")
+                && html.contains("没有名为“不存在镇”的镇乡（街道）"),
+            "{html}"
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM inspection_entities").await,
+            0
+        );
+        let (status, _) = upload_to(&sup, "/inspection/entities/import", as_refs(&rows)).await;
+        assert_eq!(status, StatusCode::OK);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM inspection_entities").await,
+            12
+        );
+
+        // Class A entities with a clean record are left alone (3); one of them found wanting
+        // by an inspection moves to random checks.
+        let (a_clean, a_found) = (company(0), company(4));
+        let r = submit(
+            &clerks[0],
+            "/inspection/inspections/new",
+            "/inspection/inspections",
+            &[
+                ("entity_uscc", a_found.clone()),
+                ("entity_name", "诸暨市样本4号有限公司".into()),
+                ("department_id", market.to_string()),
+                ("on", today.to_string()),
+                ("items", item.clone()),
+                ("officers", officers[0].to_string()),
+                ("officers", officers[1].to_string()),
+                ("outcome", "rectification".into()),
+            ],
+        )
+        .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::SEE_OTHER,
+            "{}",
+            r.text().await.unwrap()
+        );
+        let lists = sup.text("/inspection/lists?list=leave_alone").await;
+        assert!(
+            lists.contains("无事不扰清单 2 户") && lists.contains("重点监管清单 3 户"),
+            "{lists}"
+        );
+        assert!(lists.contains(&a_clean) && !lists.contains(&a_found));
+
+        // Officer 0 is the brother-in-law of entity 1's manager.
+        let related = company(1);
+        let r = submit(
+            &sup,
+            "/inspection/entities",
+            "/inspection/conflicts",
+            &[
+                ("user_id", officers[0].to_string()),
+                ("entity_uscc", related.clone()),
+                ("relation", "近亲属在该企业任职".into()),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+
+        let draw = |rates: [&str; 4], from: String, seed: &str| {
+            vec![
+                ("title", "2026 年五金制造双随机抽查".to_string()),
+                ("items", item.clone()),
+                ("departments", market.to_string()),
+                ("town_id", String::new()),
+                ("industry", "五金制造".into()),
+                ("rate_a", rates[0].into()),
+                ("rate_b", rates[1].into()),
+                ("rate_c", rates[2].into()),
+                ("rate_d", rates[3].into()),
+                ("inspect_from", from.clone()),
+                ("inspect_until", from),
+                ("publication_days", "20".into()),
+                ("seed", seed.into()),
+            ]
+        };
+        // Refused, nothing written: no rate, a window in the past, a department no one of
+        // which holds a certificate.
+        let yesterday = today.pred_opt().unwrap().to_string();
+        for (form, says) in [
+            (
+                draw(["0", "0", "0", "0"], today.to_string(), "7"),
+                "至少一类大于 0",
+            ),
+            (
+                draw(["100", "100", "100", "100"], yesterday.clone(), "7"),
+                "检查期间应从今天或以后开始",
+            ),
+        ] {
+            let r = submit(&sup, "/inspection/draws/new", "/inspection/draws", &form).await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{says}");
+            assert!(r.text().await.unwrap().contains(says), "{says}");
+        }
+        let mut uncertified = draw(["100", "100", "100", "100"], today.to_string(), "7");
+        uncertified[2].1 = app.department_id("诸暨市综合行政执法局").await.to_string();
+        let r = submit(
+            &sup,
+            "/inspection/draws/new",
+            "/inspection/draws",
+            &uncertified,
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("执法人员不足"));
+        assert_eq!(app.count("SELECT COUNT(*) FROM random_draws").await, 0);
+
+        // Every class in full: the 10 entities not left alone, two officers each, officer 0
+        // never at entity 1.
+        let r = submit(
+            &sup,
+            "/inspection/draws/new",
+            "/inspection/draws",
+            &draw(["100", "100", "100", "100"], today.to_string(), "20261127"),
+        )
+        .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::SEE_OTHER,
+            "{}",
+            r.text().await.unwrap()
+        );
+        let id = created_id(&r);
+        let tasks: Vec<(String, String)> = sqlx::query_as(
+            "SELECT entity_uscc, officers FROM random_draw_tasks WHERE draw_id = $1 ORDER BY ordinal",
+        )
+        .bind(id)
+        .fetch_all(app.store.pool())
+        .await
+        .unwrap();
+        assert_eq!(tasks.len(), 10);
+        assert!(!tasks.iter().any(|(u, _)| *u == a_clean || *u == company(8)));
+        for (uscc, staff) in &tasks {
+            let ids: Vec<i64> = staff
+                .split(';')
+                .map(|o| o.split(':').next().unwrap().parse().unwrap())
+                .collect();
+            assert_eq!(ids.len(), 2);
+            assert_ne!(ids[0], ids[1]);
+            assert!(ids.iter().all(|i| officers.contains(i)));
+            if *uscc == related {
+                assert!(!ids.contains(&officers[0]), "a related officer drawn");
+            }
+        }
+        // The public page: seed, the re-check, the pool to download with its SM3; no results yet.
+        let public = app.browser().text(&format!("/public/draws/{id}")).await;
+        assert!(
+            public.contains("20261127")
+                && public.contains("结果与公布的一致")
+                && public.contains("待公开"),
+            "{public}"
+        );
+        let pool = app
+            .browser()
+            .text(&format!("/public/draws/{id}/pool.txt"))
+            .await;
+        assert_eq!(pool.lines().count(), 10);
+        assert!(public.contains(&fazhi_store::sm3_hex(pool.as_bytes())));
+        // The same inputs and seed draw the same again.
+        let r = submit(
+            &sup,
+            "/inspection/draws/new",
+            "/inspection/draws",
+            &draw(["100", "100", "100", "100"], today.to_string(), "20261127"),
+        )
+        .await;
+        let again: Vec<(String, String)> = sqlx::query_as(
+            "SELECT entity_uscc, officers FROM random_draw_tasks WHERE draw_id = $1 ORDER BY ordinal",
+        )
+        .bind(created_id(&r))
+        .fetch_all(app.store.pool())
+        .await
+        .unwrap();
+        assert_eq!(again, tasks);
+
+        // A drawn inspection recorded as such is linked to the first open task of its entity.
+        let (first, staff) = &tasks[0];
+        let pair: Vec<String> = staff
+            .split(';')
+            .map(|o| o.split(':').next().unwrap().to_string())
+            .collect();
+        let r = submit(
+            &clerks[0],
+            "/inspection/inspections/new",
+            "/inspection/inspections",
+            &[
+                ("entity_uscc", first.clone()),
+                ("entity_name", "抽中的对象".into()),
+                ("department_id", market.to_string()),
+                ("on", today.to_string()),
+                ("items", item.clone()),
+                ("officers", pair[0].clone()),
+                ("officers", pair[1].clone()),
+                ("outcome", "no_problem".into()),
+                ("random_draw", "1".into()),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM random_draw_tasks WHERE inspection_id IS NOT NULL")
+                .await,
+            1
+        );
+        // Results wait for the window's end; then they are published and the deadline met.
+        let page = format!("/inspection/draws/{id}");
+        let r = submit(&sup, &page, &format!("{page}/publish"), &[]).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("结束后方可公开结果"));
+        sqlx::query("UPDATE random_draws SET inspect_from = $1, inspect_until = $1")
+            .bind(&yesterday)
+            .execute(app.store.pool())
+            .await
+            .unwrap();
+        let r = submit(&sup, &page, &format!("{page}/publish"), &[]).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM deadlines WHERE subject_type = 'random_draw' AND state = 'met'").await,
+            1
+        );
+        let public = app.browser().text(&format!("/public/draws/{id}")).await;
+        assert_eq!(count_of(&public, "检查，未发现问题"), 1, "{public}");
+        assert_eq!(count_of(&public, "；未检查"), 9, "{public}");
+        // The year's rates: the regulator took part in a draw and inspected; 1 of 20 drawn
+        // inspections done in the two ended windows; 1 of 1 published on time.
+        let desk = sup.text("/inspection/draws").await;
+        assert!(
+            desk.contains("抽查计划制定率 100.00%（1/1）")
+                && desk.contains("抽查任务完成率 5.00%（1/20）")
+                && desk.contains("结果公开率 100.00%（1/1）"),
+            "{desk}"
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_log WHERE object_type = 'random_draw'")
+                .await,
+            3
+        );
+    }
+}
