@@ -151,7 +151,7 @@ async fn headers(req: Request, next: Next) -> Response {
 pub fn router(state: AppState) -> Router {
     use pages::{
         admin, audit, calendar, cases, deadlines, disclosure, discretion, documents, draws,
-        enforcement, figures, inspection, org, supervision,
+        enforcement, figures, inspection, joint_plans, org, supervision,
     };
     Router::new()
         .route("/", get(pages::home))
@@ -357,6 +357,28 @@ pub fn router(state: AppState) -> Router {
         .route("/inspection/draws/new", get(draws::draw_new))
         .route("/inspection/draws/{id}", get(draws::draw_show))
         .route("/inspection/draws/{id}/publish", post(draws::draw_publish))
+        .route(
+            "/inspection/joint-plans",
+            get(joint_plans::plans_page).post(joint_plans::plan_create),
+        )
+        .route("/inspection/joint-plans/new", get(joint_plans::plan_new))
+        .route("/inspection/joint-plans/{id}", get(joint_plans::plan_show))
+        .route(
+            "/inspection/joint-plans/{id}/publish",
+            post(joint_plans::plan_publish),
+        )
+        .route(
+            "/inspection/tasks/import",
+            get(joint_plans::tasks_import_page)
+                .post(joint_plans::tasks_import)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    enforcement::UPLOAD_LIMIT,
+                )),
+        )
+        .route(
+            "/inspection/tasks/template.xlsx",
+            get(joint_plans::tasks_template),
+        )
         .route("/public/draws", get(draws::public_draws))
         .route("/public/draws/{id}", get(draws::public_draw))
         .route("/public/draws/{id}/pool.txt", get(draws::public_pool))

@@ -20,6 +20,7 @@ mod file_contents;
 mod ingest;
 mod inspections;
 mod jobs;
+mod joint_plans;
 mod kernel_cli;
 mod leads;
 mod notices;

@@ -5,6 +5,7 @@
 pub mod disturbance;
 pub mod draws;
 pub mod entities;
+pub mod joint_plans;
 pub mod planner;
 pub mod records;
 pub mod scenarios;

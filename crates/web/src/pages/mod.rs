@@ -12,6 +12,7 @@ pub mod draws;
 pub mod enforcement;
 pub mod figures;
 pub mod inspection;
+pub mod joint_plans;
 pub mod org;
 pub mod supervision;
 
