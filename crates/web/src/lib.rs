@@ -150,7 +150,7 @@ async fn headers(req: Request, next: Next) -> Response {
 
 pub fn router(state: AppState) -> Router {
     use pages::{
-        admin, audit, calendar, cases, deadlines, disclosure, discretion, documents, draws,
+        acts, admin, audit, calendar, cases, deadlines, disclosure, discretion, documents, draws,
         enforcement, figures, inspection, joint_plans, org, supervision,
     };
     Router::new()
@@ -321,6 +321,10 @@ pub fn router(state: AppState) -> Router {
             get(inspection::inspection_show),
         )
         .route("/inspection/disturbance", get(inspection::disturbance_page))
+        .route(
+            "/inspection/beyond-class",
+            get(inspection::beyond_class_page),
+        )
         .route("/inspection/scenarios", get(inspection::scenarios_page))
         .route(
             "/inspection/scenarios/import",
@@ -379,6 +383,10 @@ pub fn router(state: AppState) -> Router {
             "/inspection/tasks/template.xlsx",
             get(joint_plans::tasks_template),
         )
+        .route("/public/acts/key.txt", get(acts::public_key))
+        .route("/public/acts/{code}", get(acts::public_act))
+        .route("/public/acts/{code}/feedback", post(acts::public_feedback))
+        .route("/inspection/acts", get(acts::desk))
         .route("/public/draws", get(draws::public_draws))
         .route("/public/draws/{id}", get(draws::public_draw))
         .route("/public/draws/{id}/pool.txt", get(draws::public_pool))

@@ -100,6 +100,7 @@ impl Layout {
                 add("/inspection/inspections", "行政检查", true);
                 add("/inspection/draws", "双随机抽查", true);
                 add("/inspection/joint-plans", "综合查一次", true);
+                add("/inspection/acts", "行政行为码反馈", true);
             }
             if actor.can(Permission::SupervisionManage) || actor.can(Permission::SupervisionReply) {
                 add("/supervision/notices", "监督通知", true);

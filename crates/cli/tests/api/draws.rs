@@ -53,19 +53,7 @@ async fn a_draw_leaves_the_leave_alone_list_out_respects_relations_and_can_be_ch
                     "department_clerk",
                 )
                 .await;
-            let r = submit(
-                &sup,
-                "/inspection/certificates",
-                "/inspection/certificates",
-                &[
-                    ("user_id", id.to_string()),
-                    ("number", format!("ZJ-SJ-{n:04}")),
-                    ("valid_from", "2020-01-01".into()),
-                    ("valid_until", "2099-12-31".into()),
-                ],
-            )
-            .await;
-            assert_eq!(r.status(), StatusCode::SEE_OTHER);
+            certify(&sup, id, &format!("ZJ-SJ-{n:04}")).await;
             officers.push(id);
             clerks.push(clerk);
         }
@@ -114,28 +102,35 @@ async fn a_draw_leaves_the_leave_alone_list_out_respects_relations_and_can_be_ch
         // Class A entities with a clean record are left alone (3); one of them found wanting
         // by an inspection moves to random checks.
         let (a_clean, a_found) = (company(0), company(4));
-        let r = submit(
-            &clerks[0],
-            "/inspection/inspections/new",
-            "/inspection/inspections",
-            &[
-                ("entity_uscc", a_found.clone()),
-                ("entity_name", "诸暨市样本4号有限公司".into()),
-                ("department_id", market.to_string()),
-                ("on", today.to_string()),
-                ("items", item.clone()),
-                ("officers", officers[0].to_string()),
-                ("officers", officers[1].to_string()),
-                ("outcome", "rectification".into()),
-            ],
-        )
-        .await;
-        assert_eq!(
-            r.status(),
-            StatusCode::SEE_OTHER,
-            "{}",
-            r.text().await.unwrap()
-        );
+        let inspect = |outcome: &'static str| {
+            let (clerk, entity, market, item) = (&clerks[0], a_found.clone(), market, item.clone());
+            let pair = [officers[0].to_string(), officers[1].to_string()];
+            async move {
+                let r = submit(
+                    clerk,
+                    "/inspection/inspections/new",
+                    "/inspection/inspections",
+                    &[
+                        ("entity_uscc", entity),
+                        ("entity_name", "诸暨市样本4号有限公司".into()),
+                        ("department_id", market.to_string()),
+                        ("on", today.to_string()),
+                        ("items", item),
+                        ("officers", pair[0].clone()),
+                        ("officers", pair[1].clone()),
+                        ("outcome", outcome.into()),
+                    ],
+                )
+                .await;
+                assert_eq!(
+                    r.status(),
+                    StatusCode::SEE_OTHER,
+                    "{}",
+                    r.text().await.unwrap()
+                );
+            }
+        };
+        inspect("rectification").await;
         let lists = sup.text("/inspection/lists?list=leave_alone").await;
         assert!(
             lists.contains("无事不扰清单 2 户") && lists.contains("重点监管清单 3 户"),
@@ -302,6 +297,18 @@ async fn a_draw_leaves_the_leave_alone_list_out_respects_relations_and_can_be_ch
                 .await,
             1
         );
+        // Each drawn task got its act code; the drawn inspection took its task's code, the
+        // earlier inspection had its own: 1 + 2 × 10 codes, two of them inspected.
+        assert_eq!(app.count("SELECT COUNT(*) FROM act_codes").await, 21);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM act_codes WHERE inspection_id IS NOT NULL AND draw_task_id IS NOT NULL").await,
+            1
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM act_codes WHERE inspection_id IS NOT NULL")
+                .await,
+            2
+        );
         // Results wait for the window's end; then they are published and the deadline met.
         let page = format!("/inspection/draws/{id}");
         let r = submit(&sup, &page, &format!("{page}/publish"), &[]).await;
@@ -335,5 +342,28 @@ async fn a_draw_leaves_the_leave_alone_list_out_respects_relations_and_can_be_ch
                 .await,
             3
         );
+
+        // Class A entity 4, inspected twice more on the same item: more often in a year than
+        // its class calls for (once).
+        for _ in 0..2 {
+            inspect("no_problem").await;
+        }
+        let beyond = sup.text("/inspection/beyond-class").await;
+        assert!(
+            beyond.contains(&a_found) && beyond.contains("1 项"),
+            "{beyond}"
+        );
+        // Three inspections, four when the draw sent its officers there too ("1 项": nothing
+        // else is listed, the drawn entity inspected once included).
+        let times = if *first == a_found { 4 } else { 3 };
+        assert!(
+            beyond.contains(&format!(
+                "<td>A</td><td>{item}</td><td>{times}</td><td>1</td>"
+            )),
+            "{beyond}"
+        );
+        // A class that calls for five a year keeps it off the list.
+        let relaxed = sup.text("/inspection/beyond-class?a=5").await;
+        assert!(relaxed.contains("0 项"), "{relaxed}");
     }
 }

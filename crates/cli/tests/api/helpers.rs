@@ -441,3 +441,21 @@ pub async fn app_with_cases(db: Db, file: &str, evaluate: bool) -> TestApp {
     }
     app
 }
+
+/// Registers, as supervisor `sup`, an enforcement certificate numbered `number` for `user`,
+/// valid from 2020 to 2099.
+pub async fn certify(sup: &Browser, user: i64, number: &str) {
+    let r = submit(
+        sup,
+        "/inspection/certificates",
+        "/inspection/certificates",
+        &[
+            ("user_id", user.to_string()),
+            ("number", number.to_string()),
+            ("valid_from", "2020-01-01".into()),
+            ("valid_until", "2099-12-31".into()),
+        ],
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "certificate {number}");
+}

@@ -4,6 +4,7 @@
 
 mod helpers;
 
+mod acts;
 mod admins;
 mod api;
 mod audit;

@@ -118,6 +118,95 @@ pub async fn only_disturb(
     })
 }
 
+/// Inspections of one item a year that each credit class calls for by default (A, B, C, D):
+/// the lower the risk, the fewer; the supervisor's page can set others.
+pub const DEFAULT_PER_YEAR: [u32; 4] = [1, 2, 3, 4];
+
+/// An entity inspected on one item more often than its credit class calls for.
+#[derive(Clone, Debug, Serialize, PartialEq)]
+pub struct BeyondClass {
+    pub uscc: String,
+    pub name: String,
+    pub credit_class: String,
+    pub item: String,
+    pub inspections: usize,
+    /// What the class allows in the period: per year × the period's share of a year, at least 1
+    /// (none when the class calls for none).
+    pub allowed: usize,
+}
+
+/// What `per_year` allows over a period of `days`.
+pub fn allowance(per_year: u32, days: i64) -> usize {
+    if per_year == 0 {
+        return 0;
+    }
+    ((f64::from(per_year) * days.max(1) as f64 / 365.0).ceil() as usize).max(1)
+}
+
+/// Entities of the register inspected on an item more often than their credit class calls for
+/// (`per_year` for A–D), within the actor's scope, most excessive first.
+pub async fn beyond_class(
+    store: &Store,
+    actor: &Actor,
+    from: NaiveDate,
+    until: NaiveDate,
+    per_year: [u32; 4],
+) -> Result<Vec<BeyondClass>> {
+    actor.require(Permission::CaseRead)?;
+    if until < from {
+        return Err(Error::invalid("until", "期间止不能早于起。"));
+    }
+    if per_year.iter().any(|n| *n > 365) {
+        return Err(Error::invalid("per_year", "每年应检查次数为 0 至 365。"));
+    }
+    // A year from a day to the same day next year is 365 days, one allowance.
+    let days = (until - from).num_days();
+    let mut sql = Sql::new(
+        "SELECT i.entity_uscc, e.name, e.credit_class, i.items FROM inspections i
+         JOIN inspection_entities e ON e.uscc = i.entity_uscc WHERE",
+    );
+    period(&mut sql, actor, from, until);
+    let mut counts: std::collections::BTreeMap<(String, String), (String, String, usize)> =
+        std::collections::BTreeMap::new();
+    for r in sql.fetch_all(&mut *store.conn().await?).await? {
+        let uscc: String = r.try_get("entity_uscc")?;
+        let name: String = r.try_get("name")?;
+        let class: String = r.try_get("credit_class")?;
+        for item in r
+            .try_get::<String, _>("items")?
+            .split(',')
+            .filter(|s| !s.is_empty())
+        {
+            counts
+                .entry((uscc.clone(), item.to_string()))
+                .or_insert_with(|| (name.clone(), class.clone(), 0))
+                .2 += 1;
+        }
+    }
+    let mut out: Vec<BeyondClass> = counts
+        .into_iter()
+        .filter_map(|((uscc, item), (name, class, n))| {
+            let at = super::entities::CLASSES.iter().position(|c| *c == class)?;
+            let allowed = allowance(per_year[at], days);
+            (n > allowed).then_some(BeyondClass {
+                uscc,
+                name,
+                credit_class: class,
+                item,
+                inspections: n,
+                allowed,
+            })
+        })
+        .collect();
+    out.sort_by(|a, b| {
+        (b.inspections * a.allowed.max(1))
+            .cmp(&(a.inspections * b.allowed.max(1)))
+            .then(a.uscc.cmp(&b.uscc))
+    });
+    out.truncate(500);
+    Ok(out)
+}
+
 /// FIGURES 一(二)3 for a period.
 #[derive(Clone, Debug, Default, PartialEq, Serialize)]
 pub struct JointFigures {
@@ -194,4 +283,18 @@ pub async fn joint_figures(
         visits_saved: visits.iter().map(|d| d - 1).sum(),
         departments: totals.try_get("departments")?,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_allowance_scales_with_the_period() {
+        assert_eq!(allowance(1, 365), 1);
+        assert_eq!(allowance(4, 365), 4);
+        assert_eq!(allowance(4, 91), 1);
+        assert_eq!(allowance(4, 92), 2);
+        assert_eq!(allowance(0, 365), 0);
+    }
 }

@@ -183,6 +183,7 @@ fn ids(text: &str) -> Vec<i64> {
 pub async fn create(
     store: &Store,
     actor: &Actor,
+    keyring: &crate::vault::Keyring,
     clock: Clock<'_>,
     input: &NewDraw,
 ) -> Result<i64> {
@@ -413,6 +414,40 @@ pub async fn create(
         }
         sql.execute(tx.conn()).await?;
     }
+    // Each task's act code (行政行为码), on the notice the entity receives.
+    let task_ids: Vec<i64> =
+        sqlx::query_scalar("SELECT id FROM random_draw_tasks WHERE draw_id = $1 ORDER BY ordinal")
+            .bind(id)
+            .fetch_all(tx.conn())
+            .await?;
+    let acts: Vec<super::acts::NewAct> = drawn
+        .iter()
+        .zip(&task_ids)
+        .map(|(d, task)| {
+            let (uscc, _, name) = &pool[d.entity];
+            super::acts::NewAct {
+                entity_uscc: uscc.clone(),
+                entity_name: name.clone(),
+                department_id: roster[d.officers[0]].department_id,
+                region_id: region,
+                items: items.clone(),
+                officers: d
+                    .officers
+                    .iter()
+                    .map(|&o| {
+                        (
+                            names.get(&roster[o].user_id).cloned().unwrap_or_default(),
+                            roster[o].certificate.clone(),
+                        )
+                    })
+                    .collect(),
+                issued_on: clock.today,
+                draw_task_id: Some(*task),
+                inspection_id: None,
+            }
+        })
+        .collect();
+    super::acts::issue(&mut tx, &super::acts::signing_key(keyring)?, actor, &acts).await?;
     deadlines::create(
         &mut tx,
         actor,

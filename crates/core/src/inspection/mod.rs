@@ -2,6 +2,7 @@
 //! only disturb and the joint-visit figures, and joint visits planned to disturb enterprises least
 //! (综合查一次).
 
+pub mod acts;
 pub mod disturbance;
 pub mod draws;
 pub mod entities;

@@ -227,6 +227,7 @@ pub(super) async fn catalog_items(store: &Store, items: &[String]) -> Result<Vec
 pub async fn record(
     store: &Store,
     actor: &Actor,
+    keyring: &crate::vault::Keyring,
     today: NaiveDate,
     input: &NewInspection,
 ) -> Result<i64> {
@@ -345,6 +346,36 @@ pub async fn record(
     sql.execute(tx.conn()).await?;
     if input.random_draw {
         super::draws::link_inspection(&mut tx, id, &uscc, input.on).await?;
+    }
+    // The drawn task's act code follows it into the inspection; otherwise it gets its own.
+    if !super::acts::attach_inspection(&mut tx, id).await? {
+        let officers: Vec<(String, String)> = sqlx::query(
+            "SELECT u.display_name, c.number FROM inspection_officers o JOIN users u ON u.id = o.user_id
+             JOIN enforcement_certificates c ON c.id = o.certificate_id WHERE o.inspection_id = $1 ORDER BY u.id",
+        )
+        .bind(id)
+        .fetch_all(tx.conn())
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("display_name")?, r.try_get("number")?)))
+        .collect::<Result<_>>()?;
+        super::acts::issue(
+            &mut tx,
+            &super::acts::signing_key(keyring)?,
+            actor,
+            &[super::acts::NewAct {
+                entity_uscc: uscc.clone(),
+                entity_name: name.clone(),
+                department_id: input.department_id,
+                region_id: region,
+                items: items.clone(),
+                officers,
+                issued_on: input.on,
+                draw_task_id: None,
+                inspection_id: Some(id),
+            }],
+        )
+        .await?;
     }
     crate::audit::record(
         &mut tx,

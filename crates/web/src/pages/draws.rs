@@ -501,7 +501,7 @@ pub async fn draw_create(
                 policy,
                 today: fazhi_core::deadlines::china_today(),
             };
-            draws::create(&state.store, &s.actor, clock, &input).await
+            draws::create(&state.store, &s.actor, &state.keyring, clock, &input).await
         }
         Err(e) => Err(e),
     };
@@ -611,6 +611,18 @@ async fn draw_view(
 ) -> Result<SectionsPage, PageError> {
     let d = draws::get(&state.store, &s.actor, id).await?;
     let verified = draws::verify(&state.store, id).await?;
+    let mut links: Vec<Link> = fazhi_core::inspection::acts::of_draw(&state.store, id)
+        .await?
+        .into_iter()
+        .map(|(ordinal, code)| {
+            link(
+                format!("/public/acts/{code}"),
+                format!("第 {ordinal} 户的行政行为码（检查通知二维码）"),
+            )
+        })
+        .collect();
+    links.push(link(format!("/public/draws/{id}"), "公开页面"));
+    links.push(link("/inspection/draws", "返回"));
     let mut sections = Vec::new();
     if s.actor.can(Permission::SupervisionManage) && d.results_published_on.is_none() {
         sections.push(FormSection {
@@ -629,10 +641,7 @@ async fn draw_view(
         error,
         details: draw_details(&d, verified, false),
         sections,
-        links: vec![
-            link(format!("/public/draws/{id}"), "公开页面"),
-            link("/inspection/draws", "返回"),
-        ],
+        links,
     })
 }
 

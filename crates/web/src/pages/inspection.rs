@@ -360,7 +360,7 @@ pub async fn inspection_create(
     };
     let today = fazhi_core::deadlines::china_today();
     let result = match input() {
-        Ok(i) => records::record(&state.store, &s.actor, today, &i).await,
+        Ok(i) => records::record(&state.store, &s.actor, &state.keyring, today, &i).await,
         Err(e) => Err(e),
     };
     match result {
@@ -414,6 +414,15 @@ pub async fn inspection_show(
             format!("/enforcement/cases/{c}"),
             "查看立案查处的案件",
         ));
+    }
+    if let Some(code) = fazhi_core::inspection::acts::of_inspection(&state.store, id).await? {
+        links.insert(
+            0,
+            link(
+                format!("/public/acts/{code}"),
+                "行政行为码（向被检查对象出示二维码）",
+            ),
+        );
     }
     links.push(link(
         format!("/inspection/inspections?entity={}", i.entity_uscc),
@@ -495,7 +504,10 @@ pub async fn disturbance_page(
             disturbance::QUIET_RATE * 100.0,
             if quiet.is_empty() { "无".to_string() } else { quiet.join("；") }
         ),
-        actions: vec![link("/inspection/inspections", "检查记录")],
+        actions: vec![
+            link("/inspection/inspections", "检查记录"),
+            link("/inspection/beyond-class", "超出信用分类频次的检查"),
+        ],
         filters: vec![
             Field::date("from", "期间起", from.to_string()),
             Field::date("until", "期间止", until.to_string()),
@@ -504,6 +516,79 @@ pub async fn disturbance_page(
         count_text: format!("{} 个对象", d.entities.len()),
         headers: vec!["被检查对象", "检查次数", "检查部门"],
         rows,
+        next: None,
+    }
+    .into_response())
+}
+
+#[derive(Clone, Default, Deserialize)]
+pub struct BeyondQuery {
+    from: Option<String>,
+    until: Option<String>,
+    a: Option<u32>,
+    b: Option<u32>,
+    c: Option<u32>,
+    d: Option<u32>,
+}
+
+/// Entities inspected on an item more often than their credit class calls for.
+pub async fn beyond_class_page(
+    State(state): State<AppState>,
+    s: Signed,
+    Query(q): Query<BeyondQuery>,
+) -> Result<Response, PageError> {
+    let today = fazhi_core::deadlines::china_today();
+    let from = query_day(&q.from, today - chrono::Days::new(365));
+    let until = query_day(&q.until, today);
+    let d = disturbance::DEFAULT_PER_YEAR;
+    let per_year = [
+        q.a.unwrap_or(d[0]),
+        q.b.unwrap_or(d[1]),
+        q.c.unwrap_or(d[2]),
+        q.d.unwrap_or(d[3]),
+    ];
+    let rows = disturbance::beyond_class(&state.store, &s.actor, from, until, per_year).await?;
+    let mut filters = vec![
+        Field::date("from", "期间起", from.to_string()),
+        Field::date("until", "期间止", until.to_string()),
+    ];
+    for (name, label, n) in [
+        ("a", "A 类每年每项", per_year[0]),
+        ("b", "B 类每年每项", per_year[1]),
+        ("c", "C 类每年每项", per_year[2]),
+        ("d", "D 类每年每项", per_year[3]),
+    ] {
+        filters.push(Field::text(name, label, n.to_string(), 3));
+    }
+    Ok(ListPage {
+        layout: layout(&s),
+        title: "超出信用分类频次的检查".into(),
+        intro: format!(
+            "{from} 至 {until}：名录库中的对象，同一事项被检查的次数超过其信用风险分类应有的频次（每年每项 A 类 {} 次、B 类 {} 次、C 类 {} 次、D 类 {} 次，按期间长短折算，不足一次按一次）。",
+            per_year[0], per_year[1], per_year[2], per_year[3]
+        ),
+        actions: vec![
+            link("/inspection/disturbance", "只扰不查的检查"),
+            link("/inspection/entities", "名录库"),
+        ],
+        filters,
+        count_text: format!("{} 项", rows.len()),
+        headers: vec!["被检查对象", "信用风险分类", "检查事项", "检查次数", "应有频次"],
+        rows: rows
+            .iter()
+            .map(|r| {
+                vec![
+                    cell_link(
+                        format!("{}（{}）", r.name, r.uscc),
+                        format!("/inspection/inspections?entity={}", r.uscc),
+                    ),
+                    cell(r.credit_class.clone()),
+                    cell(r.item.clone()),
+                    cell(r.inspections.to_string()),
+                    cell(r.allowed.to_string()),
+                ]
+            })
+            .collect(),
         next: None,
     }
     .into_response())

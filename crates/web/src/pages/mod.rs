@@ -1,5 +1,6 @@
 //! Server-rendered pages, one file per module, mirroring `fazhi_core`.
 
+pub mod acts;
 pub mod admin;
 pub mod audit;
 pub mod calendar;
