@@ -390,6 +390,7 @@ pub fn router(state: AppState) -> Router {
         .route("/public/draws", get(draws::public_draws))
         .route("/public/draws/{id}", get(draws::public_draw))
         .route("/public/draws/{id}/pool.txt", get(draws::public_pool))
+        .route("/public/draws/{id}/roster.txt", get(draws::public_roster))
         .route("/inspection/figures", get(inspection::figures_page))
         .route(
             "/supervision/performance",

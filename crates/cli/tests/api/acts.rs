@@ -80,6 +80,13 @@ async fn an_inspection_s_code_shows_who_and_why_follows_into_the_case_and_carrie
                 .contains(&format!("/public/acts/{code}"))
         );
 
+        // The code follows the matter into the case.
+        assert!(
+            clerk
+                .text(&path)
+                .await
+                .contains(&format!("/public/acts/{code}"))
+        );
         // Anyone who scans it sees who inspected, on what basis, the result and the case.
         let entity = app.browser();
         let page = entity.text(&format!("/public/acts/{code}")).await;

@@ -60,7 +60,14 @@ async fn a_draw_leaves_the_leave_alone_list_out_respects_relations_and_can_be_ch
 
         // The register: 12 entities in 店口镇, three of each class; one row wrong at first.
         let classes = ["A", "B", "C", "D"];
-        let rows: Vec<Vec<String>> = (0..12)
+        let other_item: String = sqlx::query_scalar(
+            "SELECT code FROM enforcement_items WHERE code <> $1 ORDER BY code LIMIT 1",
+        )
+        .bind(&item)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+        let mut rows: Vec<Vec<String>> = (0..12)
             .map(|n| {
                 vec![
                     company(n),
@@ -71,6 +78,15 @@ async fn a_draw_leaves_the_leave_alone_list_out_respects_relations_and_can_be_ch
                 ]
             })
             .collect();
+        // A 13th entity falls under another item only: a draw of `item` never picks it.
+        rows.push(vec![
+            company(12),
+            "诸暨市样本12号有限公司".into(),
+            "店口镇".into(),
+            "五金制造".into(),
+            "C".into(),
+            other_item.clone(),
+        ]);
         let as_refs = |rows: &[Vec<String>]| -> Vec<u8> {
             let r: Vec<Vec<&str>> = rows
                 .iter()
@@ -96,7 +112,7 @@ async fn a_draw_leaves_the_leave_alone_list_out_respects_relations_and_can_be_ch
         assert_eq!(status, StatusCode::OK);
         assert_eq!(
             app.count("SELECT COUNT(*) FROM inspection_entities").await,
-            12
+            13
         );
 
         // Class A entities with a clean record are left alone (3); one of them found wanting
@@ -224,7 +240,11 @@ async fn a_draw_leaves_the_leave_alone_list_out_respects_relations_and_can_be_ch
         .await
         .unwrap();
         assert_eq!(tasks.len(), 10);
-        assert!(!tasks.iter().any(|(u, _)| *u == a_clean || *u == company(8)));
+        assert!(
+            !tasks
+                .iter()
+                .any(|(u, _)| *u == a_clean || *u == company(8) || *u == company(12))
+        );
         for (uscc, staff) in &tasks {
             let ids: Vec<i64> = staff
                 .split(';')
@@ -251,6 +271,15 @@ async fn a_draw_leaves_the_leave_alone_list_out_respects_relations_and_can_be_ch
             .await;
         assert_eq!(pool.lines().count(), 10);
         assert!(public.contains(&fazhi_store::sm3_hex(pool.as_bytes())));
+        // The roster as published: three certificates of the regulator, no relations.
+        let roster = app
+            .browser()
+            .text(&format!("/public/draws/{id}/roster.txt"))
+            .await;
+        assert_eq!(
+            roster,
+            format!("ZJ-SJ-0000 {market}\nZJ-SJ-0001 {market}\nZJ-SJ-0002 {market}\n")
+        );
         // The same inputs and seed draw the same again.
         let r = submit(
             &sup,

@@ -47,7 +47,7 @@ async fn submitted_tasks_are_planned_into_joint_visits_within_the_stored_scenari
         let (_, sup) = app
             .user_with_role(&sys, &sec, "bianpai", bureau, "supervisor")
             .await;
-        let (_, m_clerk) = app
+        let (m_id, m_clerk) = app
             .user_with_role(&sys, &sec, "shichang1", market, "department_clerk")
             .await;
         let (_, u_clerk) = app
@@ -120,6 +120,21 @@ async fn submitted_tasks_are_planned_into_joint_visits_within_the_stored_scenari
             assert_eq!((s1, s2), (StatusCode::OK, StatusCode::OK), "{h1}{h2}");
         };
         submit_all().await;
+        // Entity 3 is in the register, class A with a clean record: on the leave-alone list,
+        // so its task stays out of every plan.
+        let register = xlsx(
+            &fazhi_core::inspection::entities::HEADERS,
+            &[vec![
+                &company(3),
+                "诸暨市样本3号有限公司",
+                "店口镇",
+                "五金制造",
+                "A",
+                "",
+            ]],
+        );
+        let (status, _) = upload_to(&sup, "/inspection/entities/import", register).await;
+        assert_eq!(status, StatusCode::OK);
 
         // A capacity below what a task needs is refused.
         let r = make_plan(&sup, &[(market, "1"), (urban, "4")], false).await;
@@ -157,9 +172,9 @@ async fn submitted_tasks_are_planned_into_joint_visits_within_the_stored_scenari
                 .fetch_one(app.store.pool())
                 .await
                 .unwrap();
-        assert_eq!(scoped, (4, 4, 0));
+        assert_eq!(scoped, (3, 3, 0));
 
-        // Without them, entity 1's two tasks share one day in both windows: 3 visits, 1 saved.
+        // Without them, entity 1's two tasks share one day in both windows: 2 visits, 1 saved.
         submit_all().await;
         let r = make_plan(&sup, &[(market, "4"), (urban, "4")], false).await;
         assert_eq!(r.status(), StatusCode::SEE_OTHER);
@@ -171,7 +186,7 @@ async fn submitted_tasks_are_planned_into_joint_visits_within_the_stored_scenari
         .fetch_one(app.store.pool())
         .await
         .unwrap();
-        assert_eq!((visits, bound, saved), (3, 3, 1));
+        assert_eq!((visits, bound, saved), (2, 2, 1));
         let days: Vec<String> = sqlx::query_scalar(
             "SELECT planned_on FROM inspection_tasks WHERE plan_id = $1 AND entity_uscc = $2",
         )
@@ -190,7 +205,8 @@ async fn submitted_tasks_are_planned_into_joint_visits_within_the_stored_scenari
             page.contains(&format!(
                 "{} 诸暨市市场监督管理局、诸暨市综合行政执法局",
                 days[0]
-            )) && page.contains("4 个任务，3 户次")
+            )) && page.contains("4 个任务，2 户次")
+                && page.contains("无事不扰 诸暨市样本3号有限公司")
                 && page.contains("执法人员 2 / 4 名"),
             "{page}"
         );
@@ -217,5 +233,71 @@ async fn submitted_tasks_are_planned_into_joint_visits_within_the_stored_scenari
         )
         .await;
         assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+        // Each planned task got its act code for the notice (entity 3's, left alone, none).
+        let codes = "SELECT COUNT(*) FROM act_codes WHERE plan_task_id IS NOT NULL";
+        assert_eq!(app.count(codes).await, 3);
+        // The departments it was published to see it (in their list, and its page).
+        assert!(
+            m_clerk
+                .text("/inspection/joint-plans")
+                .await
+                .contains(&format!("/inspection/joint-plans/{id}"))
+        );
+        let page = m_clerk.text(&format!("/inspection/joint-plans/{id}")).await;
+        assert!(
+            page.contains("检查 诸暨市样本2号有限公司 的行政行为码"),
+            "{page}"
+        );
+        // When the day comes (moved to today here) the regulator inspects entity 2: the
+        // inspection takes the task's code, with the officers who signed.
+        let today = chrono::Utc::now()
+            .with_timezone(&chrono::FixedOffset::east_opt(8 * 3600).unwrap())
+            .date_naive()
+            .to_string();
+        sqlx::query(
+            "UPDATE inspection_tasks SET planned_on = $1 WHERE plan_id = $2 AND entity_uscc = $3",
+        )
+        .bind(&today)
+        .bind(id)
+        .bind(company(2))
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+        let (second, _) = app
+            .user_with_role(&sys, &sec, "shichang2", market, "department_clerk")
+            .await;
+        certify(&sup, m_id, "ZJ-JP-0001").await;
+        certify(&sup, second, "ZJ-JP-0002").await;
+        let r = submit(
+            &m_clerk,
+            "/inspection/inspections/new",
+            "/inspection/inspections",
+            &[
+                ("entity_uscc", company(2)),
+                ("entity_name", "诸暨市样本2号有限公司".into()),
+                ("department_id", market.to_string()),
+                ("on", today.clone()),
+                ("items", item.clone()),
+                ("officers", m_id.to_string()),
+                ("officers", second.to_string()),
+                ("outcome", "no_problem".into()),
+                ("joint", "1".into()),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let inspection = created_id(&r);
+        let (code, officers): (String, String) = sqlx::query_as(
+            "SELECT code, officers FROM act_codes WHERE inspection_id = $1 AND plan_task_id IS NOT NULL",
+        )
+        .bind(inspection)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+        assert!(officers.contains("ZJ-JP-0001") && officers.contains("ZJ-JP-0002"));
+        assert_eq!(app.count("SELECT COUNT(*) FROM act_codes").await, 3);
+        let scanned = app.browser().text(&format!("/public/acts/{code}")).await;
+        assert!(scanned.contains("检查，未发现问题"), "{scanned}");
     }
 }

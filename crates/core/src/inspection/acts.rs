@@ -102,6 +102,7 @@ pub struct NewAct {
     pub officers: Vec<(String, String)>,
     pub issued_on: NaiveDate,
     pub draw_task_id: Option<i64>,
+    pub plan_task_id: Option<i64>,
     pub inspection_id: Option<i64>,
 }
 
@@ -117,7 +118,7 @@ pub async fn issue(
     for chunk in acts.chunks(200) {
         let mut sql = Sql::new(
             "INSERT INTO act_codes (code, entity_uscc, entity_name, department_id, region_id, items,
-                officers, issued_on, draw_task_id, inspection_id, created_by, created_at) VALUES ",
+                officers, issued_on, draw_task_id, plan_task_id, inspection_id, created_by, created_at) VALUES ",
         );
         for (n, a) in chunk.iter().enumerate() {
             let code = sign(
@@ -153,6 +154,8 @@ pub async fn issue(
                 .push(", ")
                 .bind(a.draw_task_id)
                 .push(", ")
+                .bind(a.plan_task_id)
+                .push(", ")
                 .bind(a.inspection_id)
                 .push(", ")
                 .bind(actor.user_id)
@@ -166,14 +169,29 @@ pub async fn issue(
     Ok(codes)
 }
 
-/// An inspection carried out on a drawn task takes the task's code; the caller issues a new one
-/// when there is none. Returns whether a task's code was taken.
-pub async fn attach_inspection(tx: &mut Tx, inspection_id: i64) -> Result<bool> {
+/// An inspection carried out on a drawn task, or on a published plan's task of its department,
+/// entity and day, takes that task's code (and its officers are written on it); the caller
+/// issues a new one when there is none. Returns whether a task's code was taken.
+pub async fn attach_inspection(
+    tx: &mut Tx,
+    inspection_id: i64,
+    officers: &[(String, String)],
+) -> Result<bool> {
+    let officers: Vec<String> = officers
+        .iter()
+        .map(|(name, cert)| format!("{name}:{cert}"))
+        .collect();
     let n = sqlx::query(
-        "UPDATE act_codes SET inspection_id = $1 WHERE inspection_id IS NULL AND draw_task_id =
-            (SELECT id FROM random_draw_tasks WHERE inspection_id = $1)",
+        "UPDATE act_codes SET inspection_id = $1, officers = $2 WHERE id = (
+            SELECT a.id FROM act_codes a, inspections i WHERE i.id = $1 AND a.inspection_id IS NULL
+              AND (a.draw_task_id = (SELECT t.id FROM random_draw_tasks t WHERE t.inspection_id = i.id)
+                OR a.plan_task_id IN (SELECT t.id FROM inspection_tasks t
+                    WHERE t.entity_uscc = i.entity_uscc AND t.department_id = i.department_id
+                      AND t.planned_on = i.inspected_on))
+            ORDER BY a.id LIMIT 1)",
     )
     .bind(inspection_id)
+    .bind(officers.join(";"))
     .execute(tx.conn())
     .await?
     .rows_affected();
@@ -406,6 +424,40 @@ pub async fn of_inspection(store: &Store, inspection_id: i64) -> Result<Option<S
     .bind(inspection_id)
     .fetch_optional(store.pool())
     .await?)
+}
+
+/// The codes of the inspections that led to case `case_id` (the matter's code follows it into
+/// the case). Read after `cases::get`, which applies the data scope.
+pub async fn of_case(store: &Store, case_id: i64) -> Result<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT a.code FROM act_codes a JOIN inspections i ON i.id = a.inspection_id
+         WHERE i.case_id = $1 ORDER BY a.id",
+    )
+    .bind(case_id)
+    .fetch_all(store.pool())
+    .await?)
+}
+
+/// The codes of a published plan's tasks: (entity, date, department, code).
+pub async fn of_plan(store: &Store, plan_id: i64) -> Result<Vec<(String, String, String, String)>> {
+    sqlx::query(
+        "SELECT t.entity_name, t.planned_on, d.name AS department, a.code FROM act_codes a
+         JOIN inspection_tasks t ON t.id = a.plan_task_id JOIN departments d ON d.id = t.department_id
+         WHERE t.plan_id = $1 ORDER BY t.planned_on, t.id LIMIT 1000",
+    )
+    .bind(plan_id)
+    .fetch_all(store.pool())
+    .await?
+    .iter()
+    .map(|r| {
+        Ok((
+            r.try_get("entity_name")?,
+            r.try_get("planned_on")?,
+            r.try_get("department")?,
+            r.try_get("code")?,
+        ))
+    })
+    .collect()
 }
 
 /// The codes of a draw's tasks, by task ordinal.

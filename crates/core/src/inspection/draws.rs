@@ -237,11 +237,13 @@ pub async fn create(
         }
     }
 
-    // The pool: the register as filtered, without the leave-alone list as of the first day.
+    // The pool: the register filtered by town, industry and item, without the leave-alone list
+    // as of the first day.
     let register: Vec<entities::Entity> = entities::register(store, input.town_id, industry)
         .await?
         .into_iter()
         .map(|(e, _)| e)
+        .filter(|e| e.subject_to(&items))
         .collect();
     let lists = entities::lists(store, &register, input.inspect_from).await?;
     let left_alone = lists.iter().filter(|l| **l == List::LeaveAlone).count();
@@ -443,6 +445,7 @@ pub async fn create(
                     .collect(),
                 issued_on: clock.today,
                 draw_task_id: Some(*task),
+                plan_task_id: None,
                 inspection_id: None,
             }
         })
@@ -643,6 +646,22 @@ pub async fn pool(store: &Store, id: i64) -> Result<String> {
         .fetch_optional(store.pool())
         .await?
         .ok_or(Error::NotFound)
+}
+
+/// The roster a draw drew officers from, as published: one `CERTIFICATE DEPARTMENT` line per
+/// officer in roster order. Officers' relations to entities (回避) are personal and stay out:
+/// anyone can re-run the entity draw from the pool and seed, and the officer draw wherever no
+/// relation was skipped; `verify` re-runs all of it on the server.
+pub async fn roster(store: &Store, id: i64) -> Result<String> {
+    let text: String = sqlx::query_scalar("SELECT roster FROM random_draws WHERE id = $1")
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?
+        .ok_or(Error::NotFound)?;
+    Ok(parse_roster(&text)
+        .iter()
+        .map(|o| format!("{} {}\n", o.certificate, o.department_id))
+        .collect())
 }
 
 /// Draws again from the stored inputs, seed and snapshots and compares with the stored tasks.

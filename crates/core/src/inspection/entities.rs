@@ -20,12 +20,13 @@ use crate::xlsx::{ImportReport, RowError};
 use crate::{Error, Result};
 
 /// The template's columns.
-pub const HEADERS: [&str; 5] = [
+pub const HEADERS: [&str; 6] = [
     "统一社会信用代码",
     "名称",
     "所属镇乡（街道）",
     "行业",
     "信用风险分类（A/B/C/D）",
+    "适用检查事项编码（以顿号分隔，空为全部）",
 ];
 
 /// Credit risk classes, lowest risk first.
@@ -44,6 +45,27 @@ pub struct Entity {
     pub town: String,
     pub industry: String,
     pub credit_class: String,
+    /// The inspection items it falls under; empty: every item.
+    pub items: Vec<String>,
+}
+
+impl Entity {
+    /// Whether a draw of `items` may pick it.
+    pub fn subject_to(&self, items: &[String]) -> bool {
+        self.items.is_empty() || self.items.iter().any(|i| items.contains(i))
+    }
+}
+
+fn split_items(cell: &str) -> Vec<String> {
+    let mut v: Vec<String> = cell
+        .split(['、', ',', '，'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    v.sort();
+    v.dedup();
+    v
 }
 
 /// Which of the three lists an entity is on.
@@ -107,7 +129,13 @@ pub async fn import(
             .collect::<Result<_>>()?;
     let mut report = ImportReport::default();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let mut good: Vec<(String, String, i64, String, String)> = Vec::new();
+    let catalog: HashSet<String> =
+        sqlx::query_scalar("SELECT DISTINCT code FROM enforcement_items")
+            .fetch_all(store.pool())
+            .await?
+            .into_iter()
+            .collect();
+    let mut good: Vec<(String, String, i64, String, String, String)> = Vec::new();
     for (row, raw) in rows {
         let cell = |i: usize| raw.get(i).map(|s| s.trim()).unwrap_or("");
         let mut problems: Vec<String> = Vec::new();
@@ -134,13 +162,24 @@ pub async fn import(
         if !CLASSES.contains(&class.as_str()) {
             problems.push("信用风险分类应为 A、B、C 或 D".into());
         }
+        let items = split_items(cell(5));
+        for i in items.iter().filter(|i| !catalog.contains(*i)) {
+            problems.push(format!("事项编码 {i} 不在执法事项目录中"));
+        }
         if let Some(first) = seen.get(&uscc).filter(|_| !uscc.is_empty()) {
             problems.push(format!("统一社会信用代码与第 {first} 行重复"));
         }
         match (problems.is_empty(), town) {
             (true, Some(town)) => {
                 seen.insert(uscc.clone(), *row);
-                good.push((uscc, name.to_string(), town, industry.to_string(), class));
+                good.push((
+                    uscc,
+                    name.to_string(),
+                    town,
+                    industry.to_string(),
+                    class,
+                    items.join(","),
+                ));
             }
             _ => report.errors.push(RowError {
                 row: *row,
@@ -161,9 +200,9 @@ pub async fn import(
     let mut tx = store.begin().await?;
     for chunk in good.chunks(ROWS_PER_STATEMENT) {
         let mut sql = Sql::new(
-            "INSERT INTO inspection_entities (uscc, name, region_id, industry, credit_class, updated_at) VALUES ",
+            "INSERT INTO inspection_entities (uscc, name, region_id, industry, credit_class, items, updated_at) VALUES ",
         );
-        for (n, (uscc, name, town, industry, class)) in chunk.iter().enumerate() {
+        for (n, (uscc, name, town, industry, class, items)) in chunk.iter().enumerate() {
             sql.push(if n > 0 { ", (" } else { "(" })
                 .bind(uscc.as_str())
                 .push(", ")
@@ -175,12 +214,15 @@ pub async fn import(
                 .push(", ")
                 .bind(class.as_str())
                 .push(", ")
+                .bind(items.as_str())
+                .push(", ")
                 .bind(now)
                 .push(")");
         }
         sql.push(
             " ON CONFLICT (uscc) DO UPDATE SET name = excluded.name, region_id = excluded.region_id,
-              industry = excluded.industry, credit_class = excluded.credit_class, updated_at = excluded.updated_at",
+              industry = excluded.industry, credit_class = excluded.credit_class, items = excluded.items,
+              updated_at = excluded.updated_at",
         );
         sql.execute(tx.conn()).await?;
     }
@@ -207,7 +249,7 @@ pub async fn register(
     industry: Option<&str>,
 ) -> Result<Vec<(Entity, i64)>> {
     let mut sql = Sql::new(
-        "SELECT e.uscc, e.name, r.name AS town, e.region_id, e.industry, e.credit_class
+        "SELECT e.uscc, e.name, r.name AS town, e.region_id, e.industry, e.credit_class, e.items
          FROM inspection_entities e JOIN regions r ON r.id = e.region_id WHERE 1 = 1",
     );
     if let Some(t) = town {
@@ -228,6 +270,7 @@ pub async fn register(
                     town: r.try_get("town")?,
                     industry: r.try_get("industry")?,
                     credit_class: r.try_get("credit_class")?,
+                    items: split_items(&r.try_get::<String, _>("items")?),
                 },
                 r.try_get("region_id")?,
             ))
@@ -301,7 +344,15 @@ pub async fn export(store: &Store) -> Result<Vec<u8>> {
         sheet.write_string(0, c, h).map_err(xl)?;
     }
     for (r, (e, _)) in (1u32..).zip(&all) {
-        let cells = [&e.uscc, &e.name, &e.town, &e.industry, &e.credit_class];
+        let items = e.items.join("、");
+        let cells = [
+            &e.uscc,
+            &e.name,
+            &e.town,
+            &e.industry,
+            &e.credit_class,
+            &items,
+        ];
         for (c, v) in (0u16..).zip(cells) {
             sheet.write_string(r, c, v).map_err(xl)?;
         }

@@ -283,10 +283,28 @@ pub async fn make(
             "计划期间止日不早于起日，且不超过一年。",
         ));
     }
-    let tasks = pending(store, actor, from, to).await?;
+    let mut tasks = pending(store, actor, from, to).await?;
     if tasks.is_empty() {
         return Err(Error::invalid("from", "该期间没有待编排的检查任务。"));
     }
+    // Entities on the leave-alone list (无事不扰) as of the first day are not inspected
+    // routinely: their tasks stay out of the plan, and the plan says so.
+    let register: Vec<super::entities::Entity> = super::entities::register(store, None, None)
+        .await?
+        .into_iter()
+        .map(|(e, _)| e)
+        .collect();
+    let lists = super::entities::lists(store, &register, from).await?;
+    let alone: BTreeSet<String> = register
+        .into_iter()
+        .zip(lists)
+        .filter(|(_, l)| *l == super::entities::List::LeaveAlone)
+        .map(|(e, _)| e.uscc)
+        .collect();
+    let (left_alone, kept): (Vec<_>, Vec<_>) = tasks
+        .drain(..)
+        .partition(|(_, t, _)| alone.contains(&t.entity));
+    let tasks = kept;
     if tasks.len() > MAX_TASKS {
         return Err(Error::invalid(
             "from",
@@ -326,6 +344,7 @@ pub async fn make(
     };
     let only: Vec<Task> = tasks.iter().map(|(_, t, _)| t.clone()).collect();
     let plan = planner::plan(&only, &caps, scenarios.as_deref(), calendar);
+    let considered = tasks.len() + left_alone.len();
     let capacity_json: BTreeMap<String, u32> = caps.clone().into_iter().collect();
     let region: i64 = sqlx::query_scalar("SELECT region_id FROM departments WHERE id = $1")
         .bind(actor.scope.department_id)
@@ -334,14 +353,14 @@ pub async fn make(
     let mut tx = store.begin().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO joint_plans (period_from, period_to, capacity, with_scenarios, tasks, visits,
-            lower_bound, visits_saved, unmerged, region_id, department_id, created_by, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13) RETURNING id",
+            lower_bound, visits_saved, unmerged, region_id, department_id, created_by, created_at, left_alone)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14) RETURNING id",
     )
     .bind(from.to_string())
     .bind(to.to_string())
     .bind(json!(capacity_json).to_string())
     .bind(i64::from(with_scenarios))
-    .bind(tasks.len() as i64)
+    .bind(considered as i64)
     .bind(plan.visits as i64)
     .bind(plan.lower_bound as i64)
     .bind(plan.visits_saved as i64)
@@ -350,8 +369,17 @@ pub async fn make(
     .bind(actor.scope.department_id)
     .bind(actor.user_id)
     .bind(now_ms())
+    .bind(left_alone.len() as i64)
     .fetch_one(tx.conn())
     .await?;
+    // Left out: in the plan, without a date.
+    for chunk in left_alone.chunks(500) {
+        let mut sql = Sql::new("UPDATE inspection_tasks SET plan_id = ");
+        sql.bind(id).push(" WHERE id IN (");
+        sql.bind_list(chunk.iter().map(|(task, _, _)| *task));
+        sql.push(")");
+        sql.execute(tx.conn()).await?;
+    }
     for chunk in tasks
         .iter()
         .zip(&plan.dates)
@@ -377,7 +405,7 @@ pub async fn make(
         "plan",
         "joint_plan",
         Some(id.to_string()),
-        json!({ "from": from.to_string(), "to": to.to_string(), "tasks": tasks.len(), "visits": plan.visits,
+        json!({ "from": from.to_string(), "to": to.to_string(), "tasks": considered, "left_alone": left_alone.len(), "visits": plan.visits,
                 "lower_bound": plan.lower_bound, "visits_saved": plan.visits_saved, "with_scenarios": with_scenarios }),
     )
     .await?;
@@ -414,22 +442,34 @@ pub struct PlanView {
     pub lower_bound: i64,
     pub visits_saved: i64,
     pub published_on: Option<String>,
+    /// Tasks left out because their entity is on the leave-alone list: (USCC, name, department).
+    pub left_alone: Vec<(String, String, String)>,
     pub entities: Vec<EntityVisits>,
     pub days: Vec<DepartmentDay>,
     /// (entity, visits, fewest, why)
     pub unmerged: Vec<(String, i64, i64, String)>,
 }
 
-/// A plan within the actor's scope, per entity and per department-day.
+/// Plans the actor sees: within its scope, or — once published — with a task of a department
+/// in its scope (the departments the plan was published to).
+fn visible(actor: &Actor) -> Sql {
+    let mut sql = Sql::new("(");
+    sql.append(actor.scope.condition("p", RECORD_COLUMNS))
+        .push(" OR (p.published_on IS NOT NULL AND EXISTS (SELECT 1 FROM inspection_tasks t WHERE t.plan_id = p.id AND ")
+        .append(actor.scope.condition("t", RECORD_COLUMNS))
+        .push(")))");
+    sql
+}
+
+/// A plan within the actor's scope (or published with a task of the actor's scope), per
+/// entity and per department-day.
 pub async fn get(store: &Store, actor: &Actor, id: i64) -> Result<PlanView> {
     actor.require(Permission::CaseRead)?;
     let mut sql = Sql::new(
         "SELECT id, period_from, period_to, capacity, with_scenarios, tasks, visits, lower_bound,
             visits_saved, unmerged, published_on FROM joint_plans p WHERE p.id = ",
     );
-    sql.bind(id)
-        .push(" AND ")
-        .append(actor.scope.condition("p", RECORD_COLUMNS));
+    sql.bind(id).push(" AND ").append(visible(actor));
     let mut conn = store.conn().await?;
     let p = sql
         .fetch_optional(&mut conn)
@@ -447,9 +487,13 @@ pub async fn get(store: &Store, actor: &Actor, id: i64) -> Result<PlanView> {
     .await?;
     let mut entities: BTreeMap<String, EntityVisits> = BTreeMap::new();
     let mut days: BTreeMap<(String, String), DepartmentDay> = BTreeMap::new();
+    let mut left_alone = Vec::new();
     for r in &rows {
         let uscc: String = r.try_get("entity_uscc")?;
-        let date: String = r.try_get("planned_on")?;
+        let Some(date) = r.try_get::<Option<String>, _>("planned_on")? else {
+            left_alone.push((uscc, r.try_get("entity_name")?, r.try_get("department")?));
+            continue;
+        };
         let department: String = r.try_get("department")?;
         let department_id: i64 = r.try_get("department_id")?;
         let e = entities
@@ -494,6 +538,7 @@ pub async fn get(store: &Store, actor: &Actor, id: i64) -> Result<PlanView> {
         lower_bound: p.try_get("lower_bound")?,
         visits_saved: p.try_get("visits_saved")?,
         published_on: p.try_get("published_on")?,
+        left_alone,
         entities: entities.into_values().collect(),
         days: days.into_values().collect(),
         unmerged: unmerged
@@ -520,7 +565,7 @@ pub async fn list(
     let mut sql = Sql::new(
         "SELECT id, period_from, period_to, tasks, visits, visits_saved, published_on FROM joint_plans p WHERE ",
     );
-    sql.append(actor.scope.condition("p", RECORD_COLUMNS))
+    sql.append(visible(actor))
         .push(" ORDER BY id DESC LIMIT 200");
     sql.fetch_all(&mut *store.conn().await?)
         .await?
@@ -542,8 +587,15 @@ pub async fn list(
         .collect()
 }
 
-/// Publishes the plan: each department's users who handle cases are told their dates.
-pub async fn publish(store: &Store, actor: &Actor, today: NaiveDate, id: i64) -> Result<()> {
+/// Publishes the plan: each planned task gets its act code (行政行为码, for the notice to the
+/// entity), and each department's users who handle cases are told their dates.
+pub async fn publish(
+    store: &Store,
+    actor: &Actor,
+    keyring: &crate::vault::Keyring,
+    today: NaiveDate,
+    id: i64,
+) -> Result<()> {
     actor.require(Permission::SupervisionManage)?;
     let plan = get(store, actor, id).await?;
     if plan.published_on.is_some() {
@@ -573,7 +625,36 @@ pub async fn publish(store: &Store, actor: &Actor, today: NaiveDate, id: i64) ->
             link: Some(format!("/inspection/joint-plans/{id}")),
         })
         .collect();
+    let acts: Vec<super::acts::NewAct> = sqlx::query(
+        "SELECT id, entity_uscc, entity_name, department_id, region_id, items, planned_on
+         FROM inspection_tasks WHERE plan_id = $1 AND planned_on IS NOT NULL ORDER BY id",
+    )
+    .bind(id)
+    .fetch_all(store.pool())
+    .await?
+    .iter()
+    .map(|r| {
+        Ok(super::acts::NewAct {
+            entity_uscc: r.try_get("entity_uscc")?,
+            entity_name: r.try_get("entity_name")?,
+            department_id: r.try_get("department_id")?,
+            region_id: r.try_get("region_id")?,
+            items: r
+                .try_get::<String, _>("items")?
+                .split(',')
+                .map(str::to_string)
+                .collect(),
+            officers: Vec::new(),
+            issued_on: today,
+            draw_task_id: None,
+            plan_task_id: Some(r.try_get("id")?),
+            inspection_id: None,
+        })
+    })
+    .collect::<Result<_>>()?;
+    let key = super::acts::signing_key(keyring)?;
     let mut tx = store.begin().await?;
+    super::acts::issue(&mut tx, &key, actor, &acts).await?;
     sqlx::query("UPDATE joint_plans SET published_on = $1 WHERE id = $2 AND published_on IS NULL")
         .bind(today.to_string())
         .bind(id)
@@ -586,7 +667,7 @@ pub async fn publish(store: &Store, actor: &Actor, today: NaiveDate, id: i64) ->
         "publish",
         "joint_plan",
         Some(id.to_string()),
-        json!({ "on": today.to_string(), "told": notices.len() }),
+        json!({ "on": today.to_string(), "told": notices.len(), "act_codes": acts.len() }),
     )
     .await?;
     tx.commit().await?;

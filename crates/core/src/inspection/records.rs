@@ -347,18 +347,19 @@ pub async fn record(
     if input.random_draw {
         super::draws::link_inspection(&mut tx, id, &uscc, input.on).await?;
     }
-    // The drawn task's act code follows it into the inspection; otherwise it gets its own.
-    if !super::acts::attach_inspection(&mut tx, id).await? {
-        let officers: Vec<(String, String)> = sqlx::query(
-            "SELECT u.display_name, c.number FROM inspection_officers o JOIN users u ON u.id = o.user_id
-             JOIN enforcement_certificates c ON c.id = o.certificate_id WHERE o.inspection_id = $1 ORDER BY u.id",
-        )
-        .bind(id)
-        .fetch_all(tx.conn())
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("display_name")?, r.try_get("number")?)))
-        .collect::<Result<_>>()?;
+    // The task's act code (drawn, or a published plan's) follows it into the inspection;
+    // otherwise the inspection gets its own.
+    let signed_by: Vec<(String, String)> = sqlx::query(
+        "SELECT u.display_name, c.number FROM inspection_officers o JOIN users u ON u.id = o.user_id
+         JOIN enforcement_certificates c ON c.id = o.certificate_id WHERE o.inspection_id = $1 ORDER BY u.id",
+    )
+    .bind(id)
+    .fetch_all(tx.conn())
+    .await?
+    .iter()
+    .map(|r| Ok((r.try_get("display_name")?, r.try_get("number")?)))
+    .collect::<Result<_>>()?;
+    if !super::acts::attach_inspection(&mut tx, id, &signed_by).await? {
         super::acts::issue(
             &mut tx,
             &super::acts::signing_key(keyring)?,
@@ -369,9 +370,10 @@ pub async fn record(
                 department_id: input.department_id,
                 region_id: region,
                 items: items.clone(),
-                officers,
+                officers: signed_by,
                 issued_on: input.on,
                 draw_task_id: None,
+                plan_task_id: None,
                 inspection_id: Some(id),
             }],
         )

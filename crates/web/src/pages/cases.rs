@@ -641,7 +641,16 @@ async fn record(
             ),
         ));
     }
-    let mut links = Vec::new();
+    let mut links: Vec<Link> = fazhi_core::inspection::acts::of_case(&state.store, id)
+        .await?
+        .into_iter()
+        .map(|code| {
+            link(
+                format!("/public/acts/{code}"),
+                "行政行为码（由检查而来，当事人可扫码查看进展）",
+            )
+        })
+        .collect();
     if c.decision_number.is_some() {
         links.push(link(
             format!("/enforcement/cases/{id}/disclosure"),

@@ -702,17 +702,21 @@ pub async fn public_draw(
         sections: Vec::new(),
         links: vec![
             link(format!("/public/draws/{id}/pool.txt"), "下载抽取名录（每行：代码 分类 名称）"),
+            link(format!("/public/draws/{id}/roster.txt"), "下载执法人员名单（每行：执法证号 部门编号；回避关系不公开）"),
             link("/public/draws", "全部抽查"),
         ],
     }
     .into_response())
 }
 
-pub async fn public_pool(
+pub async fn public_roster(
     State(state): State<AppState>,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let text = draws::pool(&state.store, id).await?;
+    text_response(draws::roster(&state.store, id).await?)
+}
+
+fn text_response(text: String) -> Result<Response, PageError> {
     Ok((
         [(
             axum::http::header::CONTENT_TYPE,
@@ -721,4 +725,11 @@ pub async fn public_pool(
         text,
     )
         .into_response())
+}
+
+pub async fn public_pool(
+    State(state): State<AppState>,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    text_response(draws::pool(&state.store, id).await?)
 }

@@ -268,6 +268,12 @@ async fn plan_view(
                 .map_or("未发布".into(), |d| format!("{d} 已发布至各部门")),
         ),
     ];
+    for (uscc, name, department) in &p.left_alone {
+        details.push((
+            format!("无事不扰 {name}（{uscc}）"),
+            format!("{department}的任务未排入：该对象在无事不扰清单上，不作日常检查"),
+        ));
+    }
     for (entity, visits, fewest, why) in &p.unmerged {
         details.push((
             format!("未能合并 {entity}"),
@@ -293,6 +299,17 @@ async fn plan_view(
             ),
         ));
     }
+    let mut links: Vec<Link> = fazhi_core::inspection::acts::of_plan(&state.store, id)
+        .await?
+        .into_iter()
+        .map(|(entity, date, department, code)| {
+            link(
+                format!("/public/acts/{code}"),
+                format!("{date} {department} 检查 {entity} 的行政行为码"),
+            )
+        })
+        .collect();
+    links.push(link("/inspection/joint-plans", "返回"));
     let mut sections = Vec::new();
     if s.actor.can(Permission::SupervisionManage) && p.published_on.is_none() {
         sections.push(FormSection {
@@ -310,7 +327,7 @@ async fn plan_view(
         error,
         details,
         sections,
-        links: vec![link("/inspection/joint-plans", "返回")],
+        links,
     })
 }
 
@@ -329,7 +346,7 @@ pub async fn plan_publish(
 ) -> Result<Response, PageError> {
     require(&s, Permission::SupervisionManage)?;
     let today = fazhi_core::deadlines::china_today();
-    match joint_plans::publish(&state.store, &s.actor, today, id).await {
+    match joint_plans::publish(&state.store, &s.actor, &state.keyring, today, id).await {
         Ok(()) => Ok(Redirect::to(&format!("/inspection/joint-plans/{id}")).into_response()),
         Err(e) => {
             let (status, message) = refused(e)?;
