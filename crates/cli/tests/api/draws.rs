@@ -1,17 +1,12 @@
 //! 双随机一公开: the register and its lists, a draw with its conflicts, the public re-check,
 //! the inspections it links and the publication of results.
 
-use fazhi_kernel::ids::uscc;
 use reqwest::StatusCode;
 
 use crate::helpers::*;
 
-/// A valid USCC of a Zhuji company, numbered `n`.
 fn company(n: usize) -> String {
-    let body = format!("{n:08}");
-    let org = format!("{body}{}", uscc::org_check_character(&body).unwrap());
-    let first17 = format!("91330681{org}");
-    format!("{first17}{}", uscc::check_character(&first17).unwrap())
+    company_uscc(n)
 }
 
 fn count_of(html: &str, needle: &str) -> usize {

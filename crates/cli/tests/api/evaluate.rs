@@ -383,22 +383,7 @@ async fn the_sheet_as_configured_applies_from_its_effective_date() {
         let r = save_settings(&clerk, &version(tomorrow.clone(), "95", "70", "1")).await;
         assert_eq!(r.status(), reqwest::StatusCode::FORBIDDEN);
         // A supervisor whose data scope is one town does not set the city's sheet.
-        let page = sec.text("/admin/roles/new").await;
-        let r = sec
-            .post(
-                "/admin/roles",
-                &[
-                    ("csrf", csrf_of(&page)),
-                    ("code", "town_supervisor".into()),
-                    ("name", "镇街监督员".into()),
-                    ("description", String::new()),
-                    ("data_scope", "region".into()),
-                    ("permissions", "supervision.manage".into()),
-                    ("permissions", "case.read".into()),
-                ],
-            )
-            .await;
-        assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER);
+        town_supervisor_role(&sec).await;
         let town = app.department_id("店口镇人民政府").await;
         let (_, town_sup) = app
             .user_with_role(&sys, &sec, "zhenjian2", town, "town_supervisor")

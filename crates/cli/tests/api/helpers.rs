@@ -459,3 +459,33 @@ pub async fn certify(sup: &Browser, user: i64, number: &str) {
     .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER, "certificate {number}");
 }
+
+/// A valid USCC of a Zhuji company numbered `n` (organisation code `n` in eight digits).
+pub fn company_uscc(n: usize) -> String {
+    use fazhi_kernel::ids::uscc;
+    let body = format!("{n:08}");
+    let org = format!("{body}{}", uscc::org_check_character(&body).unwrap());
+    let first17 = format!("91330681{org}");
+    format!("{first17}{}", uscc::check_character(&first17).unwrap())
+}
+
+/// Creates, as the security administrator `sec`, the role `town_supervisor`: supervision with
+/// a region data scope (one town's supervisor).
+pub async fn town_supervisor_role(sec: &Browser) {
+    let page = sec.text("/admin/roles/new").await;
+    let r = sec
+        .post(
+            "/admin/roles",
+            &[
+                ("csrf", csrf_of(&page)),
+                ("code", "town_supervisor".into()),
+                ("name", "镇街监督员".into()),
+                ("description", String::new()),
+                ("data_scope", "region".into()),
+                ("permissions", "supervision.manage".into()),
+                ("permissions", "case.read".into()),
+            ],
+        )
+        .await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+}

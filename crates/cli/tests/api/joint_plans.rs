@@ -6,11 +6,7 @@ use reqwest::StatusCode;
 use crate::helpers::*;
 
 fn company(n: usize) -> String {
-    use fazhi_kernel::ids::uscc;
-    let body = format!("{:08}", 500 + n);
-    let org = format!("{body}{}", uscc::org_check_character(&body).unwrap());
-    let first17 = format!("91330681{org}");
-    format!("{first17}{}", uscc::check_character(&first17).unwrap())
+    company_uscc(500 + n)
 }
 
 async fn make_plan(sup: &Browser, caps: &[(i64, &str)], scenarios: bool) -> reqwest::Response {

@@ -60,22 +60,7 @@ async fn every_agency_inspects_itself_monthly_and_the_year_counts_what_was_recti
 
         let plan = "/supervision/self-inspections/plan";
         // A town's own supervisor plans for the agencies of that town only.
-        let page = sec.text("/admin/roles/new").await;
-        let r = sec
-            .post(
-                "/admin/roles",
-                &[
-                    ("csrf", csrf_of(&page)),
-                    ("code", "town_supervisor".into()),
-                    ("name", "镇街监督员".into()),
-                    ("description", String::new()),
-                    ("data_scope", "region".into()),
-                    ("permissions", "supervision.manage".into()),
-                    ("permissions", "case.read".into()),
-                ],
-            )
-            .await;
-        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        town_supervisor_role(&sec).await;
         let (town_office, own_region): (i64, i64) = sqlx::query_as(
             "SELECT d.id, d.region_id FROM departments d JOIN regions r ON r.id = d.region_id
              WHERE r.kind = 'town' AND EXISTS (SELECT 1 FROM cases c WHERE c.department_id = d.id)

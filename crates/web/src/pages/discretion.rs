@@ -10,7 +10,7 @@ use fazhi_core::{Error, Permission};
 use fazhi_kernel::money::Fen;
 use serde::Deserialize;
 
-use super::enforcement::{import_result, read_upload, xlsx_response};
+use super::enforcement::{import_result, read_xlsx_upload, xlsx_response};
 use super::{layout, require};
 use crate::AppState;
 use crate::error::PageError;
@@ -245,19 +245,13 @@ pub async fn import(
     multipart: Multipart,
 ) -> Result<Response, PageError> {
     require(&s, Permission::CatalogManage)?;
-    let bytes = match read_upload(multipart, |e| upload_form(&s, Some(e))).await {
-        Ok(b) => b,
-        Err(r) => return Ok(r),
-    };
-    let rows = match fazhi_core::xlsx::read(&bytes, &benchmarks::HEADERS) {
+    let rows = match read_xlsx_upload(multipart, &benchmarks::HEADERS, |e| {
+        upload_form(&s, Some(e))
+    })
+    .await
+    {
         Ok(rows) => rows,
-        Err(e) => {
-            return Ok((
-                crate::error::status_of(&e),
-                upload_form(&s, Some(e.message_zh())),
-            )
-                .into_response());
-        }
+        Err(r) => return Ok(r),
     };
     let report = benchmarks::import(&state.store, &s.actor, &rows).await?;
     Ok(import_result(

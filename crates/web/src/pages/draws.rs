@@ -11,7 +11,7 @@ use fazhi_core::{Error, Permission};
 use fazhi_store::page::Keyset;
 use serde::Deserialize;
 
-use super::enforcement::{import_result, read_upload, xlsx_response};
+use super::enforcement::{import_result, read_xlsx_upload, xlsx_response};
 use super::{layout, refused, require};
 use crate::AppState;
 use crate::error::PageError;
@@ -202,16 +202,13 @@ pub async fn register_import(
     multipart: Multipart,
 ) -> Result<Response, PageError> {
     require(&s, Permission::SupervisionManage)?;
-    let bytes = match read_upload(multipart, |e| register_upload(&s, Some(e))).await {
-        Ok(b) => b,
-        Err(r) => return Ok(r),
-    };
-    let rows = match fazhi_core::xlsx::read(&bytes, &entities::HEADERS) {
+    let rows = match read_xlsx_upload(multipart, &entities::HEADERS, |e| {
+        register_upload(&s, Some(e))
+    })
+    .await
+    {
         Ok(rows) => rows,
-        Err(e) => {
-            let (status, message) = refused(e)?;
-            return Ok((status, register_upload(&s, Some(message))).into_response());
-        }
+        Err(r) => return Ok(r),
     };
     let report = entities::import(&state.store, &s.actor, &rows).await?;
     Ok(import_result(

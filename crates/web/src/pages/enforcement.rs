@@ -364,6 +364,18 @@ pub async fn read_upload(
     }
 }
 
+/// The rows of an uploaded .xlsx with `headers` (`fazhi_core::xlsx::read`); an unusable upload
+/// or sheet re-shows `form` with why.
+pub async fn read_xlsx_upload(
+    multipart: Multipart,
+    headers: &[&str],
+    form: impl Fn(String) -> FormPage,
+) -> Result<Vec<(usize, Vec<String>)>, Response> {
+    let bytes = read_upload(multipart, &form).await?;
+    fazhi_core::xlsx::read(&bytes, headers)
+        .map_err(|e| (crate::error::status_of(&e), form(e.message_zh())).into_response())
+}
+
 /// The page of a finished import: the rejected rows (nothing written) or the counts.
 pub fn import_result(
     s: &Signed,

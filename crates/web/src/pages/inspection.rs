@@ -10,7 +10,7 @@ use fazhi_core::{Error, Permission};
 use fazhi_store::page::Keyset;
 use serde::{Deserialize, Serialize};
 
-use super::enforcement::{import_result, read_upload, xlsx_response};
+use super::enforcement::{import_result, read_xlsx_upload, xlsx_response};
 use super::{layout, refused, require};
 use crate::AppState;
 use crate::error::PageError;
@@ -768,16 +768,13 @@ pub async fn scenarios_import(
     multipart: Multipart,
 ) -> Result<Response, PageError> {
     require(&s, Permission::CatalogManage)?;
-    let bytes = match read_upload(multipart, |e| scenario_upload(&s, Some(e))).await {
-        Ok(b) => b,
-        Err(r) => return Ok(r),
-    };
-    let rows = match fazhi_core::xlsx::read(&bytes, &scenarios::HEADERS) {
+    let rows = match read_xlsx_upload(multipart, &scenarios::HEADERS, |e| {
+        scenario_upload(&s, Some(e))
+    })
+    .await
+    {
         Ok(rows) => rows,
-        Err(e) => {
-            let (status, message) = refused(e)?;
-            return Ok((status, scenario_upload(&s, Some(message))).into_response());
-        }
+        Err(r) => return Ok(r),
     };
     let report = scenarios::import(&state.store, &s.actor, &rows).await?;
     Ok(import_result(

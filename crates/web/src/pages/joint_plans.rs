@@ -11,7 +11,7 @@ use fazhi_core::inspection::joint_plans;
 use fazhi_core::{Error, Permission};
 use serde::Deserialize;
 
-use super::enforcement::{import_result, read_upload, xlsx_response};
+use super::enforcement::{import_result, read_xlsx_upload, xlsx_response};
 use super::{layout, refused, require};
 use crate::AppState;
 use crate::error::PageError;
@@ -81,16 +81,13 @@ pub async fn tasks_import(
     multipart: Multipart,
 ) -> Result<Response, PageError> {
     require(&s, Permission::CaseHandle)?;
-    let bytes = match read_upload(multipart, |e| tasks_upload(&s, Some(e))).await {
-        Ok(b) => b,
-        Err(r) => return Ok(r),
-    };
-    let rows = match fazhi_core::xlsx::read(&bytes, &joint_plans::HEADERS) {
+    let rows = match read_xlsx_upload(multipart, &joint_plans::HEADERS, |e| {
+        tasks_upload(&s, Some(e))
+    })
+    .await
+    {
         Ok(rows) => rows,
-        Err(e) => {
-            let (status, message) = refused(e)?;
-            return Ok((status, tasks_upload(&s, Some(message))).into_response());
-        }
+        Err(r) => return Ok(r),
     };
     let (cal, _) = fazhi_core::deadlines::in_force(&state.store).await?;
     let department = s.actor.scope.department_id;
