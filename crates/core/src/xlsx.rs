@@ -92,3 +92,15 @@ pub fn read_columns(
         .filter(|(_, r)| r.iter().any(|c| !c.is_empty()))
         .collect())
 }
+
+/// A cell holding a list (codes, names): split at 、 , ， ; ；, trimmed, blanks dropped, sorted
+/// and without repeats.
+pub fn list_cell(cell: &str) -> Vec<String> {
+    cell.split(['、', ',', '，', ';', '；'])
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect()
+}

@@ -2,7 +2,7 @@
 //! exported as .xlsx (one row per grade or list entry), read back for the engine in
 //! `discretion`, and counted by list (the seed's 67 / 29 / 18).
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::BTreeMap;
 
 use chrono::NaiveDate;
 use fazhi_kernel::money::Fen;
@@ -198,11 +198,7 @@ pub async fn import(
     rows: &[(usize, Vec<String>)],
 ) -> Result<ImportReport> {
     actor.require(Permission::CatalogManage)?;
-    let known: HashSet<String> = sqlx::query_scalar("SELECT DISTINCT code FROM enforcement_items")
-        .fetch_all(store.pool())
-        .await?
-        .into_iter()
-        .collect();
+    let known = super::catalog::repo::codes(&mut *store.conn().await?).await?;
     let mut report = ImportReport::default();
     let mut versions: BTreeMap<(String, NaiveDate), (usize, Benchmark)> = BTreeMap::new();
     for (row, raw) in rows {

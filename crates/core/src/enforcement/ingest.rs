@@ -257,11 +257,7 @@ impl Context {
                 ),
             );
         }
-        let items = sqlx::query_scalar::<_, String>("SELECT DISTINCT code FROM enforcement_items")
-            .fetch_all(&mut *conn)
-            .await?
-            .into_iter()
-            .collect();
+        let items = super::catalog::repo::codes(&mut conn).await?;
         let with_benchmarks: Vec<String> =
             sqlx::query_scalar("SELECT DISTINCT item_code FROM discretion_benchmarks")
                 .fetch_all(&mut *conn)

@@ -220,7 +220,7 @@ pub struct ActView {
 
 /// The code's record after its signature verified; a forged code is refused before any look-up.
 pub async fn scan(store: &Store, keyring: &Keyring, code: &str) -> Result<ActView> {
-    let public = hex::decode(public_key_hex(keyring)?).unwrap_or_default();
+    let public = signing_key(keyring)?.verifying_key().to_sec1_bytes();
     if verify(&public, code).is_none() {
         return Err(Error::invalid(
             "code",

@@ -544,15 +544,13 @@ async fn load(store: &Store, actor: Option<&Actor>, id: i64) -> Result<(DrawView
         .await?
         .ok_or(Error::NotFound)?;
     let department_ids = ids(&r.try_get::<String, _>("departments")?);
-    let mut sql = Sql::new("SELECT name FROM departments WHERE id IN (");
-    sql.bind_list(department_ids.iter().copied());
-    sql.push(") ORDER BY id");
-    let departments: Vec<String> = sql
-        .fetch_all(&mut conn)
-        .await?
+    let names =
+        crate::org::repo::department_names(&mut conn, department_ids.iter().copied()).await?;
+    // In the draw's order (ascending id), as `run` takes them.
+    let departments: Vec<String> = department_ids
         .iter()
-        .map(|r| r.try_get("name"))
-        .collect::<std::result::Result<_, _>>()?;
+        .filter_map(|d| names.get(d).cloned())
+        .collect();
     let tasks = sqlx::query(
         "SELECT t.ordinal, t.entity_uscc, t.entity_name, t.credit_class, t.officers, i.outcome, i.inspected_on
          FROM random_draw_tasks t LEFT JOIN inspections i ON i.id = t.inspection_id

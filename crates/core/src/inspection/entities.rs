@@ -16,7 +16,7 @@ use serde_json::json;
 
 use crate::access::{Actor, Permission};
 use crate::org::rules::text;
-use crate::xlsx::{ImportReport, RowError};
+use crate::xlsx::{ImportReport, RowError, list_cell};
 use crate::{Error, Result};
 
 /// The template's columns.
@@ -54,18 +54,6 @@ impl Entity {
     pub fn subject_to(&self, items: &[String]) -> bool {
         self.items.is_empty() || self.items.iter().any(|i| items.contains(i))
     }
-}
-
-fn split_items(cell: &str) -> Vec<String> {
-    let mut v: Vec<String> = cell
-        .split(['、', ',', '，'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect();
-    v.sort();
-    v.dedup();
-    v
 }
 
 /// Which of the three lists an entity is on.
@@ -129,12 +117,7 @@ pub async fn import(
             .collect::<Result<_>>()?;
     let mut report = ImportReport::default();
     let mut seen: HashMap<String, usize> = HashMap::new();
-    let catalog: HashSet<String> =
-        sqlx::query_scalar("SELECT DISTINCT code FROM enforcement_items")
-            .fetch_all(store.pool())
-            .await?
-            .into_iter()
-            .collect();
+    let catalog = crate::enforcement::catalog::repo::codes(&mut *store.conn().await?).await?;
     let mut good: Vec<(String, String, i64, String, String, String)> = Vec::new();
     for (row, raw) in rows {
         let cell = |i: usize| raw.get(i).map(|s| s.trim()).unwrap_or("");
@@ -162,7 +145,7 @@ pub async fn import(
         if !CLASSES.contains(&class.as_str()) {
             problems.push("信用风险分类应为 A、B、C 或 D".into());
         }
-        let items = split_items(cell(5));
+        let items = list_cell(cell(5));
         for i in items.iter().filter(|i| !catalog.contains(*i)) {
             problems.push(format!("事项编码 {i} 不在执法事项目录中"));
         }
@@ -270,7 +253,7 @@ pub async fn register(
                     town: r.try_get("town")?,
                     industry: r.try_get("industry")?,
                     credit_class: r.try_get("credit_class")?,
-                    items: split_items(&r.try_get::<String, _>("items")?),
+                    items: list_cell(&r.try_get::<String, _>("items")?),
                 },
                 r.try_get("region_id")?,
             ))

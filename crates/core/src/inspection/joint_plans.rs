@@ -46,23 +46,14 @@ pub async fn submit(
     let department = crate::org::service::department(store, actor, department_id)
         .await
         .map_err(|_| Error::invalid("department_id", "请选择您所在范围内的部门。"))?;
-    let known: BTreeSet<String> = sqlx::query_scalar("SELECT DISTINCT code FROM enforcement_items")
-        .fetch_all(store.pool())
-        .await?
-        .into_iter()
-        .collect();
+    let known = crate::enforcement::catalog::repo::codes(&mut *store.conn().await?).await?;
     // The planner's own checks, with the department's capacity left to the planning step.
     let capacity: HashMap<String, u32> = HashMap::from([(department_id.to_string(), u32::MAX)]);
     let mut report = ImportReport::default();
     let mut good: Vec<(Task, String)> = Vec::new();
     for (row, raw) in rows {
         let cell = |i: usize| raw.get(i).map(|s| s.trim()).unwrap_or("");
-        let items: Vec<String> = cell(2)
-            .split(['、', ',', '，'])
-            .map(str::trim)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect();
+        let items = crate::xlsx::list_cell(cell(2));
         let mut problems: Vec<String> = items
             .iter()
             .filter(|i| !known.contains(*i))
@@ -218,29 +209,12 @@ pub async fn pending_departments(
         *by.entry(t.department.parse().unwrap_or_default())
             .or_default() += 1;
     }
-    let names = department_names(store, by.keys().copied()).await?;
+    let names =
+        crate::org::repo::department_names(&mut *store.conn().await?, by.keys().copied()).await?;
     Ok(by
         .into_iter()
         .map(|(id, n)| (id, names.get(&id).cloned().unwrap_or_default(), n))
         .collect())
-}
-
-async fn department_names(
-    store: &Store,
-    ids: impl IntoIterator<Item = i64>,
-) -> Result<HashMap<i64, String>> {
-    let ids: Vec<i64> = ids.into_iter().collect();
-    if ids.is_empty() {
-        return Ok(HashMap::new());
-    }
-    let mut sql = Sql::new("SELECT id, name FROM departments WHERE id IN (");
-    sql.bind_list(ids);
-    sql.push(")");
-    sql.fetch_all(&mut *store.conn().await?)
-        .await?
-        .iter()
-        .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
-        .collect()
 }
 
 /// The stored scenarios as the planner reads them: departments by id.
@@ -314,8 +288,8 @@ pub async fn make(
             ),
         ));
     }
-    let names = department_names(
-        store,
+    let names = crate::org::repo::department_names(
+        &mut *store.conn().await?,
         tasks
             .iter()
             .map(|(_, t, _)| t.department.parse().unwrap_or_default()),

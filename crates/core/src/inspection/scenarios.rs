@@ -11,7 +11,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::access::{Actor, Permission};
-use crate::xlsx::{ImportReport, RowError};
+use crate::xlsx::{ImportReport, RowError, list_cell};
 use crate::{Error, Result};
 
 /// The template's columns.
@@ -31,16 +31,6 @@ pub struct Scenario {
     pub departments: Vec<String>,
 }
 
-fn split(cell: &str) -> Vec<String> {
-    cell.split(['、', ',', '，', ';', '；'])
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect::<BTreeSet<_>>()
-        .into_iter()
-        .collect()
-}
-
 /// Imports scenarios by name (a name already there is replaced); every row is checked first
 /// and with any rejected row nothing is written.
 pub async fn import(
@@ -49,11 +39,7 @@ pub async fn import(
     rows: &[(usize, Vec<String>)],
 ) -> Result<ImportReport> {
     actor.require(Permission::CatalogManage)?;
-    let items: BTreeSet<String> = sqlx::query_scalar("SELECT DISTINCT code FROM enforcement_items")
-        .fetch_all(store.pool())
-        .await?
-        .into_iter()
-        .collect();
+    let items = crate::enforcement::catalog::repo::codes(&mut *store.conn().await?).await?;
     let departments: HashMap<String, i64> = sqlx::query("SELECT id, name FROM departments")
         .fetch_all(store.pool())
         .await?
@@ -73,14 +59,14 @@ pub async fn import(
         if kinds.chars().count() > 200 {
             problems.push("适用对象类型不超过 200 字".into());
         }
-        let codes = split(cell(2));
+        let codes = list_cell(cell(2));
         if codes.is_empty() {
             problems.push("请填写检查事项编码".into());
         }
         for c in codes.iter().filter(|c| !items.contains(*c)) {
             problems.push(format!("事项编码 {c} 不在执法事项目录中"));
         }
-        let names = split(cell(3));
+        let names = list_cell(cell(3));
         let mut ids = Vec::new();
         for n in &names {
             match departments.get(n) {
@@ -183,7 +169,7 @@ pub async fn list(store: &Store) -> Result<Vec<Scenario>> {
                 id,
                 name: r.try_get("name")?,
                 entity_kinds: r.try_get("entity_kinds")?,
-                items: split(&r.try_get::<String, _>("items")?),
+                items: list_cell(&r.try_get::<String, _>("items")?),
                 departments: Vec::new(),
             },
         );

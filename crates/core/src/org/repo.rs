@@ -86,6 +86,25 @@ fn department_select(scope: &Scope) -> Sql {
     sql
 }
 
+/// Department names by id, for showing records already read within a scope.
+pub async fn department_names(
+    conn: &mut AnyConnection,
+    ids: impl IntoIterator<Item = i64>,
+) -> Result<std::collections::HashMap<i64, String>> {
+    let ids: Vec<i64> = ids.into_iter().collect();
+    if ids.is_empty() {
+        return Ok(std::collections::HashMap::new());
+    }
+    let mut sql = Sql::new("SELECT id, name FROM departments WHERE id IN (");
+    sql.bind_list(ids);
+    sql.push(")");
+    sql.fetch_all(conn)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("id")?, r.try_get("name")?)))
+        .collect()
+}
+
 pub async fn departments(conn: &mut AnyConnection, scope: &Scope) -> Result<Vec<Department>> {
     let mut sql = department_select(scope);
     sql.push(" ORDER BY d.path");

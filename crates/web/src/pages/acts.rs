@@ -8,7 +8,6 @@ use axum::Extension;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use fazhi_core::auth::session;
 use fazhi_core::inspection::acts::{self, ActView};
 use fazhi_core::{Error, Permission};
 
@@ -16,7 +15,7 @@ use super::{layout, require};
 use crate::AppState;
 use crate::error::PageError;
 use crate::form::FormData;
-use crate::session::{SessionState, Signed, set_cookie};
+use crate::session::{SessionState, Signed};
 use crate::view::*;
 
 #[derive(Template, WebTemplate)]
@@ -101,19 +100,6 @@ fn details(v: &ActView) -> Vec<(String, String)> {
     out
 }
 
-/// An anonymous session's CSRF token for the feedback form, creating the session (and its
-/// cookie) when there is none, as the sign-in page does.
-async fn csrf_for(
-    state: &AppState,
-    st: &SessionState,
-) -> Result<(String, Option<String>), PageError> {
-    if let Some(s) = &st.session {
-        return Ok((s.csrf_token.clone(), None));
-    }
-    let (token, s) = session::create(&state.store, None, st.ip.as_deref()).await?;
-    Ok((s.csrf_token, Some(set_cookie(&token, st.https))))
-}
-
 async fn act_page(
     state: &AppState,
     st: &SessionState,
@@ -122,7 +108,7 @@ async fn act_page(
     error: Option<String>,
     note: Option<String>,
 ) -> Result<Response, PageError> {
-    let (csrf, cookie) = csrf_for(state, st).await?;
+    let (csrf, cookie) = super::anonymous_csrf(state, st).await?;
     let layout = Layout::anonymous(csrf);
     let page = match acts::scan(&state.store, &state.keyring, code).await {
         Ok(view) => {
@@ -166,10 +152,7 @@ async fn act_page(
     } else {
         StatusCode::OK
     };
-    Ok(match cookie {
-        Some(c) => (status, [(header::SET_COOKIE, c)], page).into_response(),
-        None => (status, page).into_response(),
-    })
+    Ok(super::with_cookie(cookie, (status, page).into_response()))
 }
 
 #[derive(serde::Deserialize)]

@@ -149,23 +149,37 @@ pub async fn login_page(
         return Ok(Redirect::to("/").into_response());
     }
     let expired = st.expired || q.expired.is_some();
-    if let Some(s) = st.session {
-        return Ok(LoginPage {
-            layout: Layout::anonymous(s.csrf_token),
-            username: String::new(),
-            error: None,
-            expired,
-        }
-        .into_response());
-    }
-    let (token, s) = session::create(&state.store, None, st.ip.as_deref()).await?;
+    let (csrf, cookie) = anonymous_csrf(&state, &st).await?;
     let page = LoginPage {
-        layout: Layout::anonymous(s.csrf_token),
+        layout: Layout::anonymous(csrf),
         username: String::new(),
         error: None,
         expired,
     };
-    Ok(([(header::SET_COOKIE, set_cookie(&token, st.https))], page).into_response())
+    Ok(with_cookie(cookie, page.into_response()))
+}
+
+/// The CSRF token for a public form: the visitor's session's, or a new anonymous session's
+/// with the cookie that carries it.
+pub async fn anonymous_csrf(
+    state: &AppState,
+    st: &SessionState,
+) -> Result<(String, Option<String>), PageError> {
+    if let Some(s) = &st.session {
+        return Ok((s.csrf_token.clone(), None));
+    }
+    let (token, s) = session::create(&state.store, None, st.ip.as_deref()).await?;
+    Ok((s.csrf_token, Some(set_cookie(&token, st.https))))
+}
+
+/// `response` with the session cookie `cookie`, when there is one to set.
+pub fn with_cookie(cookie: Option<String>, mut response: Response) -> Response {
+    if let Some(c) = cookie
+        && let Ok(v) = header::HeaderValue::from_str(&c)
+    {
+        response.headers_mut().append(header::SET_COOKIE, v);
+    }
+    response
 }
 
 pub async fn login(

@@ -95,6 +95,17 @@ pub async fn in_force(
     sql.fetch_all(conn).await?.iter().map(item).collect()
 }
 
+/// The code of every item in the catalog (any version), for checking imported rows against.
+pub async fn codes(conn: &mut AnyConnection) -> Result<std::collections::HashSet<String>> {
+    Ok(
+        sqlx::query_scalar::<_, String>("SELECT DISTINCT code FROM enforcement_items")
+            .fetch_all(conn)
+            .await?
+            .into_iter()
+            .collect(),
+    )
+}
+
 /// Every version of one item, oldest first.
 pub async fn versions(conn: &mut AnyConnection, code: &str) -> Result<Vec<EnforcementItem>> {
     let mut sql = Sql::new(&format!(
