@@ -26,6 +26,12 @@ pub enum Error {
     Disabled,
     #[error("password policy: {0}")]
     PasswordPolicy(String),
+    /// An uploaded file refused before it was expanded (size, dimension, compression…).
+    #[error("upload refused: {0}")]
+    Upload(#[from] fazhi_upload::Refusal),
+    /// The database is busy with another writer past the wait allowed: try again shortly.
+    #[error("database busy")]
+    Busy,
     #[error(transparent)]
     Store(StoreError),
 }
@@ -36,6 +42,7 @@ impl From<StoreError> for Error {
     fn from(e: StoreError) -> Self {
         match e {
             StoreError::Conflict { .. } => Error::Conflict,
+            other if other.is_busy() => Error::Busy,
             other => Error::Store(other),
         }
     }
@@ -43,7 +50,7 @@ impl From<StoreError> for Error {
 
 impl From<sqlx::Error> for Error {
     fn from(e: sqlx::Error) -> Self {
-        Error::Store(StoreError::Db(e))
+        Error::from(StoreError::Db(e))
     }
 }
 
@@ -66,6 +73,8 @@ impl Error {
             Error::Locked { .. } => "account_locked",
             Error::Disabled => "account_disabled",
             Error::PasswordPolicy(_) => "password_policy",
+            Error::Upload(r) => r.code(),
+            Error::Busy => "busy",
             Error::Store(_) => "internal",
         }
     }
@@ -85,6 +94,8 @@ impl Error {
             }
             Error::Disabled => "账号已停用，请联系系统管理员。".into(),
             Error::PasswordPolicy(m) => m.clone(),
+            Error::Upload(r) => r.message_zh(),
+            Error::Busy => "系统繁忙（另一项写入正在进行），请稍后重试。".into(),
             Error::Store(_) => "系统内部错误，请稍后重试。".into(),
         }
     }

@@ -33,6 +33,20 @@ impl StoreError {
         }
     }
 
+    /// True when the database could not be had in the time allowed: SQLite's busy or locked
+    /// (another writer past the busy timeout), or no pooled connection free in time.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            StoreError::Db(sqlx::Error::PoolTimedOut) => true,
+            StoreError::Db(sqlx::Error::Database(e)) => {
+                matches!(e.code().as_deref(), Some("5" | "6" | "517" | "261" | "262"))
+                    || e.message().contains("database is locked")
+                    || e.message().contains("database is busy")
+            }
+            _ => false,
+        }
+    }
+
     pub fn is_foreign_key_violation(&self) -> bool {
         match self {
             StoreError::Db(sqlx::Error::Database(e)) => {

@@ -15,8 +15,11 @@ pub fn status_of(e: &Error) -> StatusCode {
         Error::Forbidden | Error::Disabled => StatusCode::FORBIDDEN,
         Error::Conflict | Error::AlreadyExists { .. } => StatusCode::CONFLICT,
         Error::Invalid { .. } | Error::PasswordPolicy(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        Error::Upload(fazhi_upload::Refusal::FileTooLarge { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
+        Error::Upload(_) => StatusCode::UNPROCESSABLE_ENTITY,
         Error::InvalidCredentials => StatusCode::UNAUTHORIZED,
         Error::Locked { .. } => StatusCode::LOCKED,
+        Error::Busy => StatusCode::SERVICE_UNAVAILABLE,
         Error::Store(_) => StatusCode::INTERNAL_SERVER_ERROR,
     }
 }
@@ -63,9 +66,10 @@ impl IntoResponse for PageError {
             StatusCode::FORBIDDEN => "无权访问",
             StatusCode::CONFLICT => "保存冲突",
             StatusCode::INTERNAL_SERVER_ERROR => "系统错误",
+            StatusCode::SERVICE_UNAVAILABLE => "系统繁忙",
             _ => "无法完成操作",
         };
-        message_page(status, title, self.0.message_zh())
+        with_retry_after(message_page(status, title, self.0.message_zh()))
     }
 }
 
@@ -87,6 +91,8 @@ pub enum ApiError {
     Unauthenticated,
     CsrfRejected,
     BadRequest(String),
+    /// A body over the route's limit.
+    TooLarge(String),
 }
 
 impl From<Error> for ApiError {
@@ -101,15 +107,28 @@ pub fn api_error(
     message: String,
     field: Option<String>,
 ) -> Response {
-    (
-        status,
-        Json(ApiErrorBody {
-            code: code.to_string(),
-            message,
-            field,
-        }),
+    with_retry_after(
+        (
+            status,
+            Json(ApiErrorBody {
+                code: code.to_string(),
+                message,
+                field,
+            }),
+        )
+            .into_response(),
     )
-        .into_response()
+}
+
+/// A busy database is a passing state: say when to try again.
+fn with_retry_after(mut r: Response) -> Response {
+    if r.status() == StatusCode::SERVICE_UNAVAILABLE {
+        r.headers_mut().insert(
+            axum::http::header::RETRY_AFTER,
+            axum::http::HeaderValue::from_static("2"),
+        );
+    }
+    r
 }
 
 impl IntoResponse for ApiError {
@@ -137,6 +156,9 @@ impl IntoResponse for ApiError {
             ),
             ApiError::BadRequest(m) => {
                 api_error(StatusCode::BAD_REQUEST, "malformed_request", m, None)
+            }
+            ApiError::TooLarge(m) => {
+                api_error(StatusCode::PAYLOAD_TOO_LARGE, "body_too_large", m, None)
             }
         }
     }

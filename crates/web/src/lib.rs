@@ -127,6 +127,32 @@ async fn fallback() -> Response {
     )
 }
 
+/// Every request body is bounded at the root, whatever the handler reads it with: the case
+/// import (its own limit, spooled to a file) and uploads (`UPLOAD_LIMIT`, set again on their
+/// routes for the multipart reader) are the largest; everything else is a form or JSON.
+async fn limit_body(req: Request, next: Next) -> Response {
+    let limit = if req.uri().path() == "/api/v1/cases/import" {
+        api::IMPORT_LIMIT
+    } else {
+        pages::enforcement::UPLOAD_LIMIT + (1 << 20)
+    };
+    let declared = req
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    if declared.is_some_and(|n| n > limit) {
+        return error::message_page(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "请求过大",
+            format!("请求体超过 {} MB。", limit >> 20),
+        );
+    }
+    let (parts, body) = req.into_parts();
+    let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));
+    next.run(Request::from_parts(parts, body)).await
+}
+
 /// Security headers on every response: nothing is framed, sniffed or loaded from elsewhere.
 async fn headers(req: Request, next: Next) -> Response {
     let mut response = next.run(req).await;
@@ -486,6 +512,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(healthz))
         .route("/metrics", get(metrics_page))
         .route("/static/app.css", get(stylesheet))
+        .layer(middleware::from_fn(limit_body))
         .layer(middleware::from_fn(headers))
         .layer(middleware::from_fn(track))
         .with_state(state)

@@ -18,6 +18,7 @@ mod documents;
 mod draws;
 mod evaluate;
 mod file_contents;
+mod hardening;
 mod ingest;
 mod inspections;
 mod jobs;

@@ -190,8 +190,13 @@ pub struct IngestReport {
     pub updated: usize,
     pub unchanged: usize,
     pub rejected: usize,
+    /// The first `REPORTED_ERRORS` rejected lines with their reasons; `rejected` counts all.
     pub errors: Vec<LineError>,
 }
+
+/// How many rejected lines a report lists: a file of a million bad lines must not answer with
+/// a million reasons (`rejected` still counts them all).
+pub const REPORTED_ERRORS: usize = 1_000;
 
 /// serde's messages, said in Chinese where they are the usual ones.
 pub fn json_problem(e: &serde_json::Error) -> String {
@@ -720,7 +725,9 @@ impl<'a> Ingest<'a> {
     /// Rejects a line (or sheet row) with its reason.
     pub fn reject_line(&mut self, line: usize, reason: String) {
         self.report.rejected += 1;
-        self.report.errors.push(LineError { line, reason });
+        if self.report.errors.len() < REPORTED_ERRORS {
+            self.report.errors.push(LineError { line, reason });
+        }
     }
 
     /// One JSON Lines line (blank lines are skipped).

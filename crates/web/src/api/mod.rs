@@ -355,57 +355,81 @@ async fn cases(
 
 /// The longest line accepted: a case record is a few kilobytes.
 const MAX_LINE: usize = 1 << 20;
+/// The largest import body (about 200,000 cases); `fazhi import cases` takes more.
+pub const IMPORT_LIMIT: usize = 512 << 20;
+/// How long the client may send nothing before the import is dropped.
+const IDLE: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// Cases from another system as JSON Lines, read from the request body as it arrives.
+/// Cases from another system as JSON Lines. The body is first written to an anonymous temporary
+/// file (removed when closed) and its lines' lengths checked; only then does the import take the
+/// database's write transaction, so a client that sends slowly holds up nobody else.
 async fn import_cases(
     State(st): State<AppState>,
     ApiActor(a): ApiActor,
-    mut body: axum::body::Body,
+    body: axum::body::Body,
 ) -> Result<Response, ApiError> {
+    a.require(fazhi_core::access::Permission::CaseHandle)?;
+    let file = spool(body).await?;
+    let report = fazhi_core::enforcement::ingest::json_lines(
+        &st.store,
+        &a,
+        &st.keyring,
+        tokio::io::BufReader::new(file),
+        &|_| {},
+    )
+    .await?;
+    Ok(Json(report).into_response())
+}
+
+/// The request body in a temporary file, rewound; refused past `IMPORT_LIMIT`, a line over
+/// `MAX_LINE`, or `IDLE` without data.
+async fn spool(mut body: axum::body::Body) -> Result<tokio::fs::File, ApiError> {
     use http_body_util::BodyExt;
-    let mut ingest =
-        fazhi_core::enforcement::ingest::Ingest::begin(&st.store, &a, &st.keyring).await?;
-    let mut pending: Vec<u8> = Vec::new();
-    let mut line = 0usize;
+    use tokio::io::{AsyncSeekExt, AsyncWriteExt};
+    let internal = |e: std::io::Error| {
+        ApiError::Domain(fazhi_core::Error::Store(fazhi_store::StoreError::Task(
+            format!("temporary file: {e}"),
+        )))
+    };
+    let mut file = tokio::fs::File::from_std(tempfile::tempfile().map_err(internal)?);
+    let (mut total, mut line, mut line_len) = (0usize, 1usize, 0usize);
     loop {
-        let frame = match body.frame().await {
-            Some(Ok(f)) => f,
-            Some(Err(e)) => return Err(ApiError::BadRequest(format!("读取请求体失败：{e}"))),
-            None => break,
+        let frame = match tokio::time::timeout(IDLE, body.frame()).await {
+            Err(_) => {
+                return Err(ApiError::BadRequest(format!(
+                    "请求体 {} 秒内没有新的数据，导入已放弃，未写入任何记录。",
+                    IDLE.as_secs()
+                )));
+            }
+            Ok(Some(Ok(f))) => f,
+            Ok(Some(Err(e))) => return Err(ApiError::BadRequest(format!("读取请求体失败：{e}"))),
+            Ok(None) => break,
         };
         let Ok(data) = frame.into_data() else {
             continue;
         };
-        pending.extend_from_slice(&data);
-        // Complete lines out of the buffer, then drop them from it once per frame.
-        let mut start = 0;
-        while let Some(end) = pending[start..].iter().position(|b| *b == b'\n') {
-            line += 1;
-            push(&mut ingest, line, &pending[start..start + end]).await?;
-            start += end + 1;
-        }
-        pending.drain(..start);
-        if pending.len() > MAX_LINE {
-            return Err(ApiError::BadRequest(format!(
-                "第 {} 行超过 1 MB，不是一件案件记录。",
-                line + 1
+        total += data.len();
+        if total > IMPORT_LIMIT {
+            return Err(ApiError::TooLarge(format!(
+                "请求体超过 {} MB，请分批导入或使用 fazhi import cases。",
+                IMPORT_LIMIT >> 20
             )));
         }
+        for chunk in data.split_inclusive(|b| *b == b'\n') {
+            line_len += chunk.len();
+            if line_len > MAX_LINE {
+                return Err(ApiError::BadRequest(format!(
+                    "第 {line} 行超过 1 MB，不是一件案件记录。"
+                )));
+            }
+            if chunk.ends_with(b"\n") {
+                line += 1;
+                line_len = 0;
+            }
+        }
+        file.write_all(&data).await.map_err(internal)?;
     }
-    if !pending.is_empty() {
-        push(&mut ingest, line + 1, &pending).await?;
-    }
-    Ok(Json(ingest.finish().await?).into_response())
-}
-
-async fn push(
-    ingest: &mut fazhi_core::enforcement::ingest::Ingest<'_>,
-    line: usize,
-    bytes: &[u8],
-) -> Result<(), ApiError> {
-    match std::str::from_utf8(bytes) {
-        Ok(text) => ingest.push_line(line, text.trim_end_matches('\r')).await?,
-        Err(_) => ingest.reject_line(line, "不是 UTF-8 编码的文本".into()),
-    }
-    Ok(())
+    file.flush().await.map_err(internal)?;
+    file.rewind().await.map_err(internal)?;
+    Ok(file)
 }
