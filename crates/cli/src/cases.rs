@@ -348,12 +348,35 @@ async fn serve_api(
         .await
         .map_err(fazhi_store::StoreError::from)?,
     };
+    // A token acts for a holder: the bench's own account in that department, a department clerk
+    // (whose scope is the department and everything below it).
+    let operator = Actor::operator();
+    let holder = format!("bench-case-list-{root}");
+    if service::user_by_username(store, &operator, &holder)
+        .await
+        .is_err()
+    {
+        let input = fazhi_core::org::model::UserInput {
+            username: holder.clone(),
+            display_name: "列表基准测试".into(),
+            department_id: root,
+            mobile: None,
+        };
+        let (user, _) = service::create_user(store, &operator, &keyring, &input).await?;
+        let roles = service::roles(store, &operator).await?;
+        let clerk: Vec<i64> = roles
+            .iter()
+            .filter(|r| r.code == "department_clerk")
+            .map(|r| r.id)
+            .collect();
+        service::set_user_roles(store, &operator, user.id, &clerk).await?;
+    }
     let input = ApiTokenInput {
         name: "bench case-list".into(),
-        department_id: root,
+        holder,
         permissions: vec!["case.read".into()],
     };
-    let (token_id, token) = service::create_token(store, &Actor::operator(), &input).await?;
+    let (token_id, token) = service::create_token(store, &operator, &input).await?;
     let unavailable = |e: std::io::Error| StartError::Config {
         path: "127.0.0.1:0".into(),
         message: e.to_string(),
@@ -365,6 +388,7 @@ async fn serve_api(
     let config = fazhi_web::WebConfig {
         idle_timeout: std::time::Duration::from_secs(1800),
         secure_cookies: false,
+        ops: fazhi_web::OpsAccess::Open,
     };
     let state = fazhi_web::AppState::new(store.clone(), config, keyring);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

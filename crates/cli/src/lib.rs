@@ -25,6 +25,9 @@ pub struct FileConfig {
     pub listen: Option<SocketAddr>,
     pub idle_timeout_minutes: Option<u64>,
     pub secure_cookies: Option<bool>,
+    /// The token that opens /metrics and /api/openapi.json (prefer FAZHI_METRICS_TOKEN); without
+    /// it they are open on a loopback listen address only.
+    pub metrics_token: Option<String>,
     pub demo: Option<bool>,
     /// SM4 data keys, `ID:HEX,…` (prefer the environment: FAZHI_DATA_KEYS).
     pub data_keys: Option<String>,

@@ -67,6 +67,10 @@ enum Command {
         /// Load the demo organisation (Zhuji) into an empty database [default: true]
         #[arg(long, env = "FAZHI_DEMO")]
         demo: Option<bool>,
+        /// Bearer token that opens /metrics and /api/openapi.json; without it they answer only
+        /// when listening on a loopback address
+        #[arg(long, env = "FAZHI_METRICS_TOKEN", hide_env_values = true)]
+        metrics_token: Option<String>,
     },
     /// Apply pending database migrations and exit
     Migrate {
@@ -305,6 +309,7 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
             idle_timeout_minutes,
             secure_cookies,
             demo,
+            metrics_token,
         } => {
             let (store, file, database) = open(&db).await?;
             let demo = demo.or(file.demo).unwrap_or(true);
@@ -338,6 +343,10 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
             let config = fazhi_web::WebConfig {
                 idle_timeout: idle,
                 secure_cookies: secure_cookies.or(file.secure_cookies).unwrap_or(false),
+                ops: fazhi_web::OpsAccess::for_listen(
+                    address,
+                    metrics_token.or(file.metrics_token.clone()),
+                ),
             };
             println!(
                 "fazhi 已启动：http://{address}/login  （数据库：{}）",

@@ -193,6 +193,16 @@ impl Actor {
         }
     }
 
+    /// Allowed when the actor holds any of `ps` (a record read by two kinds of people, e.g. a
+    /// notice by the supervisor who issued it and the agency that replies).
+    pub fn require_any(&self, ps: &[Permission]) -> Result<()> {
+        if ps.iter().any(|p| self.can(*p)) {
+            Ok(())
+        } else {
+            Err(Error::Forbidden)
+        }
+    }
+
     pub fn audit(&self) -> AuditActor {
         AuditActor {
             user_id: self.user_id,
@@ -226,6 +236,11 @@ impl Actor {
             },
             must_change_password: false,
         }
+    }
+
+    /// Whether this is the server's console (`Actor::operator`): no account, no token.
+    pub fn is_console(&self) -> bool {
+        self.user_id.is_none() && self.token_id.is_none() && self.name.starts_with("cli:")
     }
 
     /// A background job acting on its own, audited as `system:<job>`, with only `permissions`.

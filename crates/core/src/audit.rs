@@ -10,6 +10,43 @@ use serde_json::json;
 use crate::access::{Actor, Permission};
 use crate::{Error, Result};
 
+/// Records an import that was refused — a file refused before reading or rows rejected, with
+/// nothing written — so that probing with bad files leaves a trace (等保 安全审计).
+pub async fn import_rejected(
+    store: &Store,
+    actor: &Actor,
+    what: &str,
+    detail: serde_json::Value,
+) -> Result<()> {
+    read_or_refusal(store, actor, "import_rejected", what, None, detail).await
+}
+
+/// Records a read of personal data in clear (a full ID number, a mobile number opened for an
+/// edit form) or a read through an API token, in its own transaction.
+pub async fn read(
+    store: &Store,
+    actor: &Actor,
+    object_type: &str,
+    object_id: Option<String>,
+    detail: serde_json::Value,
+) -> Result<()> {
+    read_or_refusal(store, actor, "read", object_type, object_id, detail).await
+}
+
+async fn read_or_refusal(
+    store: &Store,
+    actor: &Actor,
+    action: &str,
+    object_type: &str,
+    object_id: Option<String>,
+    detail: serde_json::Value,
+) -> Result<()> {
+    let mut tx = store.begin().await?;
+    record(&mut tx, actor, action, object_type, object_id, detail).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Appends the audit entry of a change by `actor`, in the transaction of the change.
 pub async fn record(
     tx: &mut fazhi_store::Tx,

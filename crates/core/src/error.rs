@@ -24,6 +24,12 @@ pub enum Error {
     Locked { minutes_left: i64 },
     #[error("account disabled")]
     Disabled,
+    /// Too many failed sign-ins: wait before the next attempt.
+    #[error("sign-in throttled")]
+    Throttled { seconds: i64 },
+    /// A business rule refuses the operation for this actor, with its own stable code.
+    #[error("not allowed: {code}")]
+    NotAllowed { code: &'static str, message: String },
     #[error("password policy: {0}")]
     PasswordPolicy(String),
     /// An uploaded file refused before it was expanded (size, dimension, compression…).
@@ -72,6 +78,8 @@ impl Error {
             Error::InvalidCredentials => "invalid_credentials",
             Error::Locked { .. } => "account_locked",
             Error::Disabled => "account_disabled",
+            Error::Throttled { .. } => "sign_in_throttled",
+            Error::NotAllowed { code, .. } => code,
             Error::PasswordPolicy(_) => "password_policy",
             Error::Upload(r) => r.code(),
             Error::Busy => "busy",
@@ -93,6 +101,10 @@ impl Error {
                 )
             }
             Error::Disabled => "账号已停用，请联系系统管理员。".into(),
+            Error::Throttled { seconds } => {
+                format!("登录失败次数较多，请 {seconds} 秒后再试。")
+            }
+            Error::NotAllowed { message, .. } => message.clone(),
             Error::PasswordPolicy(m) => m.clone(),
             Error::Upload(r) => r.message_zh(),
             Error::Busy => "系统繁忙（另一项写入正在进行），请稍后重试。".into(),

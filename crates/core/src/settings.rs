@@ -8,12 +8,19 @@ use crate::access::{Actor, Permission};
 use crate::{Error, Result};
 
 /// The password policy (密码策略), the security administrator's to change. The floors are the
-/// project's baseline and cannot be lowered: ≥ 8 characters, ≥ 3 of 4 classes, lock after at
-/// most 5 failures for at least 15 minutes.
+/// project's baseline and cannot be lowered: at least 12 characters, or at least 10 with three of
+/// the four classes; not a common password; none of the last 5 again; lock after at most 5
+/// failures for at least 15 minutes. A policy stored before a field existed reads its default.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct PasswordPolicy {
+    /// A password this long needs no particular classes.
     pub min_length: usize,
+    /// A shorter one needs `min_classes` classes and at least this many characters.
+    pub min_length_with_classes: usize,
     pub min_classes: usize,
+    /// How many earlier passwords may not be used again.
+    pub history: usize,
     pub max_failed_attempts: i64,
     pub lock_minutes: i64,
 }
@@ -21,8 +28,10 @@ pub struct PasswordPolicy {
 impl Default for PasswordPolicy {
     fn default() -> Self {
         PasswordPolicy {
-            min_length: 8,
+            min_length: 12,
+            min_length_with_classes: 10,
             min_classes: 3,
+            history: 5,
             max_failed_attempts: 5,
             lock_minutes: 15,
         }
@@ -31,11 +40,23 @@ impl Default for PasswordPolicy {
 
 impl PasswordPolicy {
     pub fn validate(&self) -> Result<()> {
-        if !(8..=64).contains(&self.min_length) {
-            return Err(Error::invalid("min_length", "最小长度应在 8 至 64 之间。"));
+        if !(12..=64).contains(&self.min_length) {
+            return Err(Error::invalid("min_length", "最小长度应在 12 至 64 之间。"));
+        }
+        if !(10..=self.min_length).contains(&self.min_length_with_classes) {
+            return Err(Error::invalid(
+                "min_length_with_classes",
+                "含多类字符时的最小长度应不少于 10，且不超过最小长度。",
+            ));
         }
         if !(3..=4).contains(&self.min_classes) {
             return Err(Error::invalid("min_classes", "字符类别数应为 3 或 4。"));
+        }
+        if !(5..=24).contains(&self.history) {
+            return Err(Error::invalid(
+                "history",
+                "不得重复使用的历史密码个数应在 5 至 24 之间。",
+            ));
         }
         if !(1..=5).contains(&self.max_failed_attempts) {
             return Err(Error::invalid(

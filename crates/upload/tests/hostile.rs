@@ -1,5 +1,6 @@
 //! Hostile and ordinary workbooks through the one reader every import uses, with the peak of
 //! memory allocated while reading measured by a counting allocator.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::Mutex;

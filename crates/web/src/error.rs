@@ -12,7 +12,8 @@ use crate::view::{Layout, MessagePage, link};
 pub fn status_of(e: &Error) -> StatusCode {
     match e {
         Error::NotFound => StatusCode::NOT_FOUND,
-        Error::Forbidden | Error::Disabled => StatusCode::FORBIDDEN,
+        Error::Forbidden | Error::Disabled | Error::NotAllowed { .. } => StatusCode::FORBIDDEN,
+        Error::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
         Error::Conflict | Error::AlreadyExists { .. } => StatusCode::CONFLICT,
         Error::Invalid { .. } | Error::PasswordPolicy(_) => StatusCode::UNPROCESSABLE_ENTITY,
         Error::Upload(fazhi_upload::Refusal::FileTooLarge { .. }) => StatusCode::PAYLOAD_TOO_LARGE,

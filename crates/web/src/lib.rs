@@ -32,6 +32,52 @@ pub struct WebConfig {
     /// Mark the session cookie Secure (also done per request behind an HTTPS proxy that sets
     /// X-Forwarded-Proto).
     pub secure_cookies: bool,
+    /// Who may read `/metrics` and `/api/openapi.json`.
+    pub ops: OpsAccess,
+}
+
+/// The operators' endpoints (`/metrics`, `/api/openapi.json`) tell an attacker what runs and how
+/// busy it is: open only where nobody else can reach them, or behind a token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OpsAccess {
+    /// Anyone who can connect (the default when the server listens on a loopback address).
+    Open,
+    /// Only requests with `Authorization: Bearer <token>` (`metrics_token`).
+    Token(String),
+    /// Nobody (the default on any other listen address when no token is set).
+    Closed,
+}
+
+impl OpsAccess {
+    /// The default for a listen address, unless a token is configured.
+    pub fn for_listen(listen: SocketAddr, token: Option<String>) -> OpsAccess {
+        match token.filter(|t| !t.is_empty()) {
+            Some(t) => OpsAccess::Token(t),
+            None if listen.ip().is_loopback() => OpsAccess::Open,
+            None => OpsAccess::Closed,
+        }
+    }
+
+    fn allows(&self, headers: &axum::http::HeaderMap) -> bool {
+        match self {
+            OpsAccess::Open => true,
+            OpsAccess::Closed => false,
+            OpsAccess::Token(t) => headers
+                .get(header::AUTHORIZATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .is_some_and(|sent| session::same(sent.trim(), t)),
+        }
+    }
+}
+
+/// Answers 404 (as for a page that does not exist) unless `OpsAccess` allows the request.
+async fn ops_only(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if state.config.ops.allows(req.headers()) {
+        next.run(req).await
+    } else {
+        fallback().await
+    }
 }
 
 impl WebConfig {
@@ -510,7 +556,10 @@ pub fn router(state: AppState) -> Router {
             session::guard,
         ))
         .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics_page))
+        .route(
+            "/metrics",
+            get(metrics_page).layer(middleware::from_fn_with_state(state.clone(), ops_only)),
+        )
         .route("/static/app.css", get(stylesheet))
         .layer(middleware::from_fn(limit_body))
         .layer(middleware::from_fn(headers))

@@ -17,6 +17,10 @@ use crate::AppState;
 use crate::error::{ApiError, message_page};
 
 pub const COOKIE: &str = "fazhi_session";
+/// A visitor who is not signed in carries only a random nonce; the CSRF token of their forms
+/// (sign-in, feedback on an act code) is an HMAC of it, so nothing is stored for a visit.
+pub const ANONYMOUS_COOKIE: &str = "fazhi_visit";
+const ANONYMOUS_CSRF: &str = "csrf-anonymous";
 /// Largest form body accepted.
 pub const FORM_LIMIT: usize = 256 * 1024;
 
@@ -24,6 +28,8 @@ pub const FORM_LIMIT: usize = 256 * 1024;
 #[derive(Clone)]
 pub struct SessionState {
     pub session: Option<session::Session>,
+    /// The visitor's nonce (`ANONYMOUS_COOKIE`), when there is no session.
+    pub visit: Option<String>,
     pub expired: bool,
     pub ip: Option<String>,
     pub https: bool,
@@ -42,12 +48,25 @@ fn cookie_value(headers: &HeaderMap, name: &str) -> Option<String> {
 }
 
 /// Constant-time comparison, so a token cannot be guessed byte by byte from response times.
-fn same(a: &str, b: &str) -> bool {
+pub(crate) fn same(a: &str, b: &str) -> bool {
     a.len() == b.len()
         && a.bytes()
             .zip(b.bytes())
             .fold(0u8, |acc, (x, y)| acc | (x ^ y))
             == 0
+}
+
+/// The CSRF token of a visitor's forms: an HMAC of their nonce under the server's index key.
+pub fn anonymous_token(state: &AppState, visit: &str) -> String {
+    state.keyring.blind_index(ANONYMOUS_CSRF, visit)
+}
+
+/// The cookie that carries a visitor's nonce, for as long as the browser stays open.
+pub fn set_visit_cookie(visit: &str, https: bool) -> String {
+    format!(
+        "{ANONYMOUS_COOKIE}={visit}; Path=/; HttpOnly; SameSite=Strict{}",
+        if https { "; Secure" } else { "" }
+    )
 }
 
 pub fn set_cookie(token: &str, https: bool) -> String {
@@ -82,6 +101,7 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
     let token = cookie_value(req.headers(), COOKIE);
     let mut st = SessionState {
         session: None,
+        visit: cookie_value(req.headers(), ANONYMOUS_COOKIE),
         expired: false,
         ip,
         https,
@@ -108,7 +128,11 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
             .headers()
             .get(header::AUTHORIZATION)
             .is_some_and(|v| v.as_bytes().starts_with(b"Bearer "));
-        let expected = st.session.as_ref().map(|s| s.csrf_token.clone());
+        let expected = st
+            .session
+            .as_ref()
+            .map(|s| s.csrf_token.clone())
+            .or_else(|| st.visit.as_deref().map(|v| anonymous_token(&state, v)));
         if is_api {
             if !bearer && let Some(expected) = expected {
                 let sent = req
@@ -239,7 +263,22 @@ impl FromRequestParts<AppState> for ApiActor {
             .and_then(|v| v.strip_prefix("Bearer "))
         {
             return match auth::actor_for_token(&state.store, secret.trim(), ip.as_deref()).await {
-                Ok(Some(actor)) => Ok(ApiActor(actor)),
+                Ok(Some(actor)) => {
+                    // What another system reads through a token is on the audit log, as what a
+                    // person changes is (writes are audited by the operation itself).
+                    if parts.method == axum::http::Method::GET {
+                        fazhi_core::audit::read(
+                            &state.store,
+                            &actor,
+                            "api",
+                            None,
+                            serde_json::json!({ "path": parts.uri.path(), "query": parts.uri.query() }),
+                        )
+                        .await
+                        .map_err(ApiError::Domain)?;
+                    }
+                    Ok(ApiActor(actor))
+                }
                 Ok(None) => Err(ApiError::Unauthenticated),
                 Err(e) => Err(ApiError::Domain(e)),
             };

@@ -159,8 +159,33 @@ async fn an_inspection_s_code_shows_who_and_why_follows_into_the_case_and_carrie
             .await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
         assert_eq!(app.count("SELECT COUNT(*) FROM act_feedback").await, 1);
-        // On the supervisor's desk, opening to the inspection.
+        // One rating per device and inspection; at most 5 submissions an hour from one address
+        // (issue 14: 60 one-star ratings in a second were all counted).
+        let r = submit(&entity, &page_path, &feedback, &[("stars", "1".into())]).await;
+        assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+        assert!(r.text().await.unwrap().contains("已评价过"));
+        for n in 0..6 {
+            let device = app.browser();
+            let r = submit(&device, &page_path, &feedback, &[("stars", "1".into())]).await;
+            let expected = if n < 4 {
+                StatusCode::SEE_OTHER
+            } else {
+                StatusCode::TOO_MANY_REQUESTS
+            };
+            assert_eq!(r.status(), expected, "device {n}");
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM act_feedback").await, 5);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM act_feedback_refusals")
+                .await,
+            3
+        );
+        // On the supervisor's desk, opening to the inspection, with the refused attempts counted.
         let desk = sup.text("/inspection/acts").await;
+        assert!(
+            desk.contains("重复评价 1 次") && desk.contains("同一地址过于频繁 2 次"),
+            "{desk}"
+        );
         assert!(
             desk.contains("执法人员检查时没有出示执法证件")
                 && desk.contains("1 星")

@@ -206,3 +206,279 @@ async fn import_bodies_are_bounded_and_their_error_lists_capped() {
         assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 0);
     }
 }
+
+#[tokio::test]
+async fn no_administrator_resets_locks_or_disables_another_from_the_web() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let sys = app.admin("sysadmin").await;
+        let sec = app.admin("secadmin").await;
+        let dk = app.department_id("店口镇人民政府").await;
+        let (clerk_id, _) = app
+            .user_with_role(&sys, &sec, "dk_reset", dk, "town_clerk")
+            .await;
+        let sec_id: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = 'secadmin'")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+        for action in ["reset-password", "lock", "unlock"] {
+            let csrf = sys.csrf().await;
+            let r = sys
+                .post(&format!("/org/users/{sec_id}/{action}"), &[("csrf", csrf)])
+                .await;
+            assert_eq!(r.status(), StatusCode::FORBIDDEN, "{action}");
+            assert!(r.text().await.unwrap().contains("服务器控制台"), "{action}");
+        }
+        // The security administrator's password still works; nothing was changed.
+        assert_eq!(
+            app.browser().login("secadmin", PASSWORD).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'reset_password'")
+                .await,
+            0
+        );
+        // The console may, audited as the console.
+        let out = app.cli(&["user", "reset-password", "secadmin"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'reset_password' AND actor_name LIKE 'cli:%'").await,
+            1
+        );
+        // A business user is still reset from the web.
+        let csrf = sys.csrf().await;
+        let r = sys
+            .post(
+                &format!("/org/users/{clerk_id}/reset-password"),
+                &[("csrf", csrf)],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+}
+
+#[tokio::test]
+async fn the_administrators_neither_see_nor_move_business_records() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let sys = app.admin("sysadmin").await;
+        let sec = app.admin("secadmin").await;
+        let aud = app.admin("auditadmin").await;
+        let bureau = app.department_id("诸暨市司法局").await;
+        let dk = app.department_id("店口镇人民政府").await;
+        let (_, sup) = app
+            .user_with_role(&sys, &sec, "perm_sup", bureau, "supervisor")
+            .await;
+        let (clerk_id, clerk) = app
+            .user_with_role(&sys, &sec, "perm_clerk", dk, "town_clerk")
+            .await;
+        // A deadline on a case-like record of the town, due to the clerk.
+        let cal = fazhi_core::calendar::load(&app.store).await.unwrap();
+        let mut tx = app.store.begin().await.unwrap();
+        let today = fazhi_core::deadlines::china_today();
+        let deadline = fazhi_core::deadlines::create(
+            &mut tx,
+            &fazhi_core::Actor::operator(),
+            &cal,
+            fazhi_kernel::deadline::WarningPolicy::default(),
+            &fazhi_core::deadlines::NewDeadline {
+                subject_type: "case".into(),
+                subject_id: "1".into(),
+                purpose: "作出行政处罚决定".into(),
+                law: "《中华人民共和国行政处罚法》".into(),
+                article: "第六十条".into(),
+                start_event: "立案".into(),
+                start_on: today,
+                period: fazhi_kernel::period::Period::CalendarDays(90),
+                responsible_user_id: Some(clerk_id),
+                department_id: dk,
+            },
+            today,
+        )
+        .await
+        .unwrap();
+        tx.commit().await.unwrap();
+        // Before: every administrator and a read-only supervisor extended a case's legal time
+        // limit, and the log said "approved by auditadmin".
+        for (who, b) in [
+            ("sysadmin", &sys),
+            ("secadmin", &sec),
+            ("auditadmin", &aud),
+            ("read-only supervisor", &sup),
+        ] {
+            assert_eq!(
+                extend(b, deadline, today).await,
+                StatusCode::FORBIDDEN,
+                "{who}"
+            );
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM deadline_changes").await, 0);
+        for (who, b) in [("sysadmin", &sys), ("secadmin", &sec), ("auditadmin", &aud)] {
+            for path in [
+                format!("/deadlines/{deadline}"),
+                "/supervision/notices".into(),
+                "/supervision/self-inspections".into(),
+                "/enforcement/templates".into(),
+                "/enforcement/templates/filing_approval/sample.docx".into(),
+            ] {
+                let status = b.get(&path).await.status();
+                assert_eq!(status, StatusCode::FORBIDDEN, "{who} {path}");
+            }
+        }
+        // The clerk who handles the town's cases extends it.
+        assert_eq!(extend(&clerk, deadline, today).await, StatusCode::SEE_OTHER);
+        assert_eq!(app.count("SELECT COUNT(*) FROM deadline_changes").await, 1);
+    }
+}
+
+#[tokio::test]
+async fn a_password_change_refuses_the_last_five_and_ends_the_other_sessions() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let sys = app.admin("sysadmin").await;
+        let sec = app.admin("secadmin").await;
+        let dk = app.department_id("店口镇人民政府").await;
+        let (_, desk) = app
+            .user_with_role(&sys, &sec, "two_places", dk, "town_clerk")
+            .await;
+        let phone = app.browser();
+        assert_eq!(
+            phone.login("two_places", PASSWORD).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(phone.get("/").await.status(), StatusCode::OK);
+        let mut current = PASSWORD.to_string();
+        for n in 1..=5 {
+            let next = format!("Diankou#Town{n:02}x");
+            assert_eq!(
+                change(&desk, &current, &next).await.status(),
+                StatusCode::OK,
+                "{n}"
+            );
+            current = next;
+        }
+        // The phone's session ended with the first change; the desk's goes on.
+        let r = phone.get("/").await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        assert!(
+            r.headers()["location"]
+                .to_str()
+                .unwrap()
+                .starts_with("/login")
+        );
+        assert_eq!(desk.get("/").await.status(), StatusCode::OK);
+        // Each of the last five is refused; the one before them (the first) is free again.
+        for n in 1..=4 {
+            let r = change(&desk, &current, &format!("Diankou#Town{n:02}x")).await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY, "{n}");
+            assert!(r.text().await.unwrap().contains("最近 5 次"), "{n}");
+        }
+        assert_eq!(
+            change(&desk, &current, PASSWORD).await.status(),
+            StatusCode::OK
+        );
+    }
+}
+
+#[tokio::test]
+async fn visits_store_nothing_and_operators_endpoints_are_closed_off_loopback() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let before = app.count("SELECT COUNT(*) FROM sessions").await;
+        for _ in 0..50 {
+            assert_eq!(app.browser().get("/login").await.status(), StatusCode::OK);
+        }
+        assert_eq!(app.count("SELECT COUNT(*) FROM sessions").await, before);
+        // The sign-in form still carries a working token without a stored session.
+        assert_eq!(
+            app.browser()
+                .login("sysadmin", &app.one_time["sysadmin"])
+                .await
+                .status(),
+            StatusCode::SEE_OTHER
+        );
+
+        let closed = spawn_app_ops(
+            db,
+            std::time::Duration::from_secs(600),
+            fazhi_web::OpsAccess::Closed,
+        )
+        .await;
+        let token = spawn_app_ops(
+            db,
+            std::time::Duration::from_secs(600),
+            fazhi_web::OpsAccess::Token("ops-secret-1".into()),
+        )
+        .await;
+        for path in ["/metrics", "/api/openapi.json"] {
+            assert_eq!(
+                app.browser().get(path).await.status(),
+                StatusCode::OK,
+                "{path} on loopback"
+            );
+            assert_eq!(
+                closed.browser().get(path).await.status(),
+                StatusCode::NOT_FOUND,
+                "{path} closed"
+            );
+            let b = token.browser();
+            assert_eq!(
+                b.get(path).await.status(),
+                StatusCode::NOT_FOUND,
+                "{path} without the token"
+            );
+            let r = b
+                .client
+                .get(b.url(path))
+                .bearer_auth("ops-secret-1")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::OK, "{path} with the token");
+        }
+        assert_eq!(
+            fazhi_web::OpsAccess::for_listen("0.0.0.0:8080".parse().unwrap(), None),
+            fazhi_web::OpsAccess::Closed
+        );
+        assert_eq!(
+            fazhi_web::OpsAccess::for_listen("127.0.0.1:8080".parse().unwrap(), None),
+            fazhi_web::OpsAccess::Open
+        );
+    }
+}
+
+async fn extend(b: &Browser, deadline: i64, today: chrono::NaiveDate) -> StatusCode {
+    let csrf = b.csrf().await;
+    b.post(
+        &format!("/deadlines/{deadline}"),
+        &[
+            ("csrf", csrf),
+            ("kind", "extend".into()),
+            ("on", today.to_string()),
+            ("period", "30日".into()),
+            ("reason", "案情复杂".into()),
+            ("approver", "auditadmin".into()),
+        ],
+    )
+    .await
+    .status()
+}
+
+async fn change(b: &Browser, current: &str, new: &str) -> reqwest::Response {
+    let page = b.text("/account/password").await;
+    b.post(
+        "/account/password",
+        &[
+            ("csrf", csrf_of(&page)),
+            ("current", current.to_string()),
+            ("new", new.to_string()),
+            ("confirm", new.to_string()),
+        ],
+    )
+    .await
+}

@@ -61,6 +61,11 @@ pub async fn spawn_app(db: Db) -> TestApp {
 }
 
 pub async fn spawn_app_with(db: Db, idle_timeout: Duration) -> TestApp {
+    spawn_app_ops(db, idle_timeout, fazhi_web::OpsAccess::Open).await
+}
+
+/// With who may read /metrics and /api/openapi.json.
+pub async fn spawn_app_ops(db: Db, idle_timeout: Duration, ops: fazhi_web::OpsAccess) -> TestApp {
     let (store, cli_db, dir) = match db {
         Db::Sqlite => {
             let dir = std::env::temp_dir().join(unique("fazhi_test"));
@@ -102,6 +107,7 @@ pub async fn spawn_app_with(db: Db, idle_timeout: Duration) -> TestApp {
         fazhi_web::WebConfig {
             idle_timeout,
             secure_cookies: false,
+            ops,
         },
         keyring,
     );

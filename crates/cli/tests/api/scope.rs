@@ -79,23 +79,43 @@ async fn a_town_clerk_never_sees_another_towns_records() {
 }
 
 #[tokio::test]
-async fn an_api_token_sees_only_its_department_and_can_be_revoked() {
+async fn an_api_token_acts_for_its_holder_within_their_permissions_and_can_be_revoked() {
     for db in backends() {
         let app = spawn_app(db).await;
         let sys = app.admin("sysadmin").await;
+        let sec = app.admin("secadmin").await;
         let town_a = app.department_id("店口镇人民政府").await;
-        let page = sys.text("/admin/tokens").await;
-        let r = sys
-            .post(
-                "/admin/tokens",
-                &[
-                    ("csrf", csrf_of(&page)),
-                    ("name", "统一处罚办案系统".into()),
-                    ("department_id", town_a.to_string()),
-                    ("permissions", "org.read".into()),
-                ],
-            )
+        let (holder_id, _) = app
+            .user_with_role(&sys, &sec, "dk_api", town_a, "town_clerk")
             .await;
+        let issue = |holder: &'static str, permission: &'static str| {
+            let sys = &sys;
+            async move {
+                let page = sys.text("/admin/tokens").await;
+                sys.post(
+                    "/admin/tokens",
+                    &[
+                        ("csrf", csrf_of(&page)),
+                        ("name", "统一处罚办案系统".into()),
+                        ("holder", holder.into()),
+                        ("permissions", permission.into()),
+                    ],
+                )
+                .await
+            }
+        };
+        // No token for an administrator (the system administrator's business powers would
+        // come in through it), nor beyond what the holder may do.
+        let r = issue("secadmin", "org.read").await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        assert!(r.text().await.unwrap().contains("不能为管理员"));
+        let r = issue("sysadmin", "case.read").await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        let r = issue("dk_api", "supervision.manage").await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("不能超出持有人本人的权限"));
+        assert_eq!(app.count("SELECT COUNT(*) FROM api_tokens").await, 0);
+        let r = issue("dk_api", "org.read").await;
         assert_eq!(r.status(), StatusCode::OK);
         let html = r.text().await.unwrap();
         let secret: String = html
@@ -122,7 +142,8 @@ async fn an_api_token_sees_only_its_department_and_can_be_revoked() {
                 .send()
         };
         let me: serde_json::Value = get("/api/v1/me").await.unwrap().json().await.unwrap();
-        assert_eq!(me["data_scope"], "department_tree");
+        // The holder's scope (a town clerk's: the town).
+        assert_eq!(me["data_scope"], "region");
         let depts: serde_json::Value = get("/api/v1/departments")
             .await
             .unwrap()
@@ -156,6 +177,26 @@ async fn an_api_token_sees_only_its_department_and_can_be_revoked() {
             .await
             .unwrap();
         assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+        // Each read through the token is on the audit log.
+        assert!(
+            app.count(
+                "SELECT COUNT(*) FROM audit_log WHERE action = 'read' AND object_type = 'api'"
+            )
+            .await
+                >= 3
+        );
+        // The holder locked: the token stops working with them; unlocked, it works again.
+        let csrf = sys.csrf().await;
+        sys.post(&format!("/org/users/{holder_id}/lock"), &[("csrf", csrf)])
+            .await;
+        assert_eq!(
+            get("/api/v1/me").await.unwrap().status(),
+            StatusCode::UNAUTHORIZED
+        );
+        let csrf = sys.csrf().await;
+        sys.post(&format!("/org/users/{holder_id}/unlock"), &[("csrf", csrf)])
+            .await;
+        assert_eq!(get("/api/v1/me").await.unwrap().status(), StatusCode::OK);
         // Revoked: 401.
         let id: i64 = sqlx::query_scalar("SELECT id FROM api_tokens")
             .fetch_one(app.store.pool())

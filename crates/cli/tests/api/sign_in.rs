@@ -14,7 +14,7 @@ async fn health_login_page_and_csrf() {
         assert_eq!(r.status(), StatusCode::OK);
         let cookie = r.headers()["set-cookie"].to_str().unwrap().to_string();
         assert!(
-            cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"),
+            cookie.contains("HttpOnly") && cookie.contains("SameSite=Strict"),
             "{cookie}"
         );
         assert!(!cookie.contains("Secure"), "plain HTTP: {cookie}");
@@ -86,9 +86,11 @@ async fn first_sign_in_forces_a_password_change_that_meets_the_policy() {
         }
         let page = b.text("/account/password").await;
         for (new, why) in [
-            ("short1A", "至少 8"),
-            ("alllowercase1", "至少 3 类"),
+            ("short1A", "至少 12"),
+            ("lowercase12", "至少 3 类"),
             ("Secadmin#2024", "用户名"),
+            ("Password1", "常见密码"),
+            ("Abc12345", "常见密码"),
         ] {
             let r = b
                 .post(
@@ -116,6 +118,7 @@ async fn first_sign_in_forces_a_password_change_that_meets_the_policy() {
             app.browser().login("secadmin", &otp).await.status(),
             StatusCode::UNAUTHORIZED
         );
+        let_the_delay_pass(&app).await;
         assert_eq!(
             app.browser().login("secadmin", PASSWORD).await.status(),
             StatusCode::SEE_OTHER
@@ -129,49 +132,77 @@ async fn first_sign_in_forces_a_password_change_that_meets_the_policy() {
     }
 }
 
+/// Lets the delay after a failure pass at once (the clock of the throttle is its rows).
+async fn let_the_delay_pass(app: &TestApp) {
+    sqlx::query("UPDATE sign_in_throttle SET blocked_until = 0 WHERE failures < 5")
+        .execute(app.store.pool())
+        .await
+        .unwrap();
+}
+
 #[tokio::test]
-async fn five_failures_lock_the_account_for_fifteen_minutes() {
+async fn failures_slow_down_then_lock_the_account_for_that_address_only() {
     for db in backends() {
         let app = spawn_app(db).await;
         let b = app.browser();
         for i in 1..=4 {
             let r = b.login("auditadmin", "Wrong#Pass1").await;
             assert_eq!(r.status(), StatusCode::UNAUTHORIZED, "attempt {i}");
+            // The next attempt must wait, longer each time (n² seconds).
+            let r = b.login("auditadmin", "Wrong#Pass1").await;
+            assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS, "attempt {i}");
+            assert!(
+                r.text()
+                    .await
+                    .unwrap()
+                    .contains(&format!("{} 秒后再试", i * i))
+            );
+            let_the_delay_pass(&app).await;
         }
         let r = b.login("auditadmin", "Wrong#Pass1").await;
         assert_eq!(r.status(), StatusCode::LOCKED);
         assert!(r.text().await.unwrap().contains("锁定"));
-        // Even the right password is refused while locked.
+        // Even the right password is refused while locked, from this address.
         let otp = app.one_time["auditadmin"].clone();
         assert_eq!(
             b.login("auditadmin", &otp).await.status(),
             StatusCode::LOCKED
         );
-        let until: i64 =
-            sqlx::query_scalar("SELECT locked_until FROM users WHERE username = 'auditadmin'")
-                .fetch_one(app.store.pool())
-                .await
-                .unwrap();
+        let until: i64 = sqlx::query_scalar(
+            "SELECT blocked_until FROM sign_in_throttle WHERE key = 'p:auditadmin@127.0.0.1'",
+        )
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
         let minutes = (until - fazhi_store::now_ms()) as f64 / 60_000.0;
         assert!(
             (14.0..=15.0).contains(&minutes),
             "locked for {minutes} minutes"
         );
+        // 5 wrong passwords, 4 attempts during the delays, the right one while locked.
         assert_eq!(
             app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'sign_in_failed' AND object_id = 'auditadmin'").await,
-            6
+            10
         );
+        // The administrator at their own desk (another address) is not locked out by whoever
+        // guessed from here.
+        let id = fazhi_core::auth::sign_in(&app.store, "auditadmin", &otp, Some("10.1.2.3")).await;
+        assert!(id.is_ok(), "{id:?}");
         // Unknown users fail the same way and are audited too.
         assert_eq!(
             b.login("nobody", "Wrong#Pass1").await.status(),
             StatusCode::UNAUTHORIZED
         );
         assert_eq!(
+            b.login("nobody", "Wrong#Pass1").await.status(),
+            StatusCode::TOO_MANY_REQUESTS
+        );
+        assert_eq!(
             app.count("SELECT COUNT(*) FROM audit_log WHERE object_id = 'nobody'")
                 .await,
-            1
+            2
         );
-        // The console unlocks it.
+        // The console unlocks it; time would too.
         let out = app.cli(&["user", "unlock", "auditadmin"]);
         assert!(
             out.status.success(),
@@ -180,6 +211,55 @@ async fn five_failures_lock_the_account_for_fifteen_minutes() {
         );
         assert_eq!(
             b.login("auditadmin", &otp).await.status(),
+            StatusCode::SEE_OTHER
+        );
+    }
+}
+
+#[tokio::test]
+async fn forty_wrong_passwords_sent_at_once_are_checked_once() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let mut attempts = Vec::new();
+        for _ in 0..40 {
+            let b = app.browser();
+            let page = b.text("/login").await;
+            attempts.push(tokio::spawn(async move {
+                b.post(
+                    "/login",
+                    &[
+                        ("csrf", csrf_of(&page)),
+                        ("username", "sysadmin".into()),
+                        ("password", "Wrong#Pass1".into()),
+                    ],
+                )
+                .await
+                .status()
+            }));
+        }
+        let mut statuses = Vec::new();
+        for a in attempts {
+            statuses.push(a.await.unwrap());
+        }
+        let checked = statuses
+            .iter()
+            .filter(|s| **s == StatusCode::UNAUTHORIZED)
+            .count();
+        assert_eq!(checked, 1, "{statuses:?}");
+        assert!(
+            statuses
+                .iter()
+                .all(|s| *s == StatusCode::UNAUTHORIZED || *s == StatusCode::TOO_MANY_REQUESTS)
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_log WHERE object_id = 'sysadmin' AND detail LIKE '%wrong_password%'").await,
+            1
+        );
+        // And the administrator can still sign in (after the delay).
+        let_the_delay_pass(&app).await;
+        let otp = app.one_time["sysadmin"].clone();
+        assert_eq!(
+            app.browser().login("sysadmin", &otp).await.status(),
             StatusCode::SEE_OTHER
         );
     }

@@ -4,5 +4,6 @@
 pub mod password;
 pub mod service;
 pub mod session;
+pub mod throttle;
 
 pub use service::*;

@@ -5,7 +5,7 @@ use fazhi_store::{DataScope, Row, Scope, Store, flag, now_ms, sm3_hex};
 use serde_json::json;
 
 use crate::access::{Actor, AdminKind, Permission};
-use crate::auth::{password, session};
+use crate::auth::{password, session, throttle};
 use crate::settings::password_policy;
 use crate::{Error, Result};
 
@@ -41,42 +41,74 @@ async fn record_sign_in(
     Ok(())
 }
 
-/// Checks a user name and password. Every attempt, successful or not, is audited; five failures
-/// in a row (by the policy) lock the account.
+/// Checks a user name and password. Every attempt, successful or not, is audited. Failures
+/// slow the next attempt and lock the account for the address that failed (`throttle`); an
+/// unknown user name, a disabled or a locked account answer exactly as a wrong password does
+/// until the password is right, so no answer tells which names exist.
 pub async fn sign_in(store: &Store, username: &str, pw: &str, ip: Option<&str>) -> Result<i64> {
     let username = username.trim();
     let (policy, _) = password_policy(store).await?;
-    let row = sqlx::query(
-        "SELECT id, display_name, password_hash, failed_attempts, locked_until, disabled
-         FROM users WHERE username = $1",
-    )
-    .bind(username)
-    .fetch_optional(store.pool())
-    .await?;
     let anonymous = AuditActor {
         user_id: None,
         name: username.chars().take(64).collect(),
         ip: ip.map(str::to_string),
     };
-    let Some(row) = row else {
-        password::verify(pw, password::decoy_hash());
+    let attempt = throttle::Attempt::new(username, ip);
+    if let Err(e) = attempt.reserve(store, &policy).await {
+        if !matches!(e, Error::Store(_)) {
+            let reason = match e {
+                Error::Locked { .. } => "locked",
+                _ => "throttled",
+            };
+            record_sign_in(
+                store,
+                anonymous,
+                "sign_in_failed",
+                username,
+                json!({"reason": reason}),
+                None,
+            )
+            .await?;
+        }
+        return Err(e);
+    }
+    let row = sqlx::query(
+        "SELECT id, password_hash, locked_until, disabled FROM users WHERE username = $1",
+    )
+    .bind(username)
+    .fetch_optional(store.pool())
+    .await?;
+    let stored = match &row {
+        Some(r) => r.try_get::<String, _>("password_hash")?,
+        None => password::decoy_hash().to_string(),
+    };
+    let right = password::verify_off_thread(pw.to_string(), stored).await && row.is_some();
+    let Some(row) = row.filter(|_| right) else {
+        let e = attempt.failed(store, &policy).await?;
+        let reason = if matches!(e, Error::Locked { .. }) {
+            "wrong_password_locked"
+        } else {
+            "wrong_password"
+        };
         record_sign_in(
             store,
             anonymous,
             "sign_in_failed",
             username,
-            json!({"reason": "unknown_user"}),
+            json!({"reason": reason}),
             None,
         )
         .await?;
-        return Err(Error::InvalidCredentials);
+        return Err(e);
     };
+    attempt.succeeded(store).await?;
     let id: i64 = row.try_get("id")?;
     let actor = AuditActor {
         user_id: Some(id),
         ..anonymous
     };
     let now = now_ms();
+    // Told only to whoever knows the password.
     let locked_until: Option<i64> = row.try_get("locked_until")?;
     if let Some(until) = locked_until.filter(|u| *u > now) {
         record_sign_in(
@@ -103,35 +135,6 @@ pub async fn sign_in(store: &Store, username: &str, pw: &str, ip: Option<&str>) 
         )
         .await?;
         return Err(Error::Disabled);
-    }
-    let stored: String = row.try_get("password_hash")?;
-    if !password::verify(pw, &stored) {
-        let failed = row.try_get::<i64, _>("failed_attempts")? + 1;
-        if failed >= policy.max_failed_attempts {
-            let until = now + policy.lock_minutes * 60_000;
-            record_sign_in(
-                store,
-                actor,
-                "sign_in_failed",
-                username,
-                json!({"reason": "wrong_password", "failed_attempts": failed, "locked_until": until}),
-                Some((id, 0, Some(until))),
-            )
-            .await?;
-            return Err(Error::Locked {
-                minutes_left: policy.lock_minutes,
-            });
-        }
-        record_sign_in(
-            store,
-            actor,
-            "sign_in_failed",
-            username,
-            json!({"reason": "wrong_password", "failed_attempts": failed}),
-            Some((id, failed, None)),
-        )
-        .await?;
-        return Err(Error::InvalidCredentials);
     }
     record_sign_in(
         store,
@@ -171,13 +174,22 @@ pub async fn sign_out(store: &Store, actor: &Actor, session_hash: &str) -> Resul
     Ok(())
 }
 
-pub async fn change_password(store: &Store, actor: &Actor, current: &str, new: &str) -> Result<()> {
+/// The user changes their own password: the current one checked, the new one against the
+/// policy and the last `policy.history` passwords; every other session of the user ends (the
+/// one they changed it in, `keep_session`, goes on).
+pub async fn change_password(
+    store: &Store,
+    actor: &Actor,
+    keep_session: &str,
+    current: &str,
+    new: &str,
+) -> Result<()> {
     let user_id = actor.user_id.ok_or(Error::Forbidden)?;
     let stored: String = sqlx::query_scalar("SELECT password_hash FROM users WHERE id = $1")
         .bind(user_id)
         .fetch_one(store.pool())
         .await?;
-    if !password::verify(current, &stored) {
+    if !password::verify_off_thread(current.to_string(), stored.clone()).await {
         return Err(Error::invalid("current", "当前密码不正确。"));
     }
     if current == new {
@@ -185,24 +197,54 @@ pub async fn change_password(store: &Store, actor: &Actor, current: &str, new: &
     }
     let (policy, _) = password_policy(store).await?;
     password::check(&policy, &actor.name, new)?;
-    let hash = password::hash(new)?;
+    let earlier: Vec<String> = sqlx::query_scalar(
+        "SELECT password_hash FROM password_history WHERE user_id = $1 ORDER BY id DESC LIMIT $2",
+    )
+    .bind(user_id)
+    .bind(i64::try_from(policy.history).unwrap_or(5))
+    .fetch_all(store.pool())
+    .await?;
+    for old in earlier {
+        if password::verify_off_thread(new.to_string(), old).await {
+            return Err(Error::PasswordPolicy(format!(
+                "新密码不能与最近 {} 次使用过的密码相同。",
+                policy.history
+            )));
+        }
+    }
+    let hash = password::hash_off_thread(new.to_string()).await?;
+    let now = now_ms();
     let mut tx = store.begin().await?;
     sqlx::query(
         "UPDATE users SET password_hash = $1, must_change_password = 0, password_changed_at = $2,
             updated_at = $2, version = version + 1 WHERE id = $3",
     )
     .bind(&hash)
-    .bind(now_ms())
+    .bind(now)
     .bind(user_id)
     .execute(tx.conn())
     .await?;
+    sqlx::query(
+        "INSERT INTO password_history (user_id, password_hash, created_at) VALUES ($1, $2, $3)",
+    )
+    .bind(user_id)
+    .bind(&hash)
+    .bind(now)
+    .execute(tx.conn())
+    .await?;
+    let ended = sqlx::query("DELETE FROM sessions WHERE user_id = $1 AND id_hash <> $2")
+        .bind(user_id)
+        .bind(keep_session)
+        .execute(tx.conn())
+        .await?
+        .rows_affected();
     crate::audit::record(
         &mut tx,
         actor,
         "change_password",
         "user",
         Some(user_id.to_string()),
-        json!({}),
+        json!({ "other_sessions_ended": ended }),
     )
     .await?;
     tx.commit().await?;
@@ -287,26 +329,33 @@ pub async fn actor_for_user(store: &Store, user_id: i64, ip: Option<&str>) -> Re
     })
 }
 
-/// The actor of an API token: its own permissions, scoped to its department and below.
 /// How stale an API token's "last used" may be.
 const LAST_USED_GRAIN_MS: i64 = 60_000;
 
+/// The actor of an API token: its holder as they stand now — their data scope, and of the
+/// token's permissions only those the holder still has. A token whose holder is disabled or
+/// locked, or that has no holder (issued before holders), does not work.
 pub async fn actor_for_token(
     store: &Store,
     secret: &str,
     ip: Option<&str>,
 ) -> Result<Option<Actor>> {
-    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
-        "SELECT t.id, t.name, t.permissions, t.department_id, d.path AS department_path,
-            r.path AS region_path, t.last_used_at, {LEAVES}
-         FROM api_tokens t JOIN departments d ON d.id = t.department_id
-         JOIN regions r ON r.id = t.region_id
-         WHERE t.token_hash = $1 AND t.revoked_at IS NULL"
-    )))
+    let row = sqlx::query(
+        "SELECT t.id, t.name, t.permissions, t.holder_user_id, t.last_used_at
+         FROM api_tokens t WHERE t.token_hash = $1 AND t.revoked_at IS NULL",
+    )
     .bind(sm3_hex(secret.as_bytes()))
     .fetch_optional(store.pool())
     .await?;
     let Some(row) = row else { return Ok(None) };
+    let Some(holder) = row.try_get::<Option<i64>, _>("holder_user_id")? else {
+        return Ok(None);
+    };
+    let holder = match actor_for_user(store, holder, ip).await {
+        Ok(a) if a.admin_kind.is_none() => a,
+        Ok(_) | Err(Error::Disabled | Error::Locked { .. } | Error::NotFound) => return Ok(None),
+        Err(e) => return Err(e),
+    };
     let id: i64 = row.try_get("id")?;
     // "Last used" to the minute is what the token page needs; a write on every request would
     // make each API read wait for the database's single writer.
@@ -325,20 +374,14 @@ pub async fn actor_for_token(
         user_id: None,
         token_id: Some(id),
         name: format!("token:{id}"),
-        display_name: name,
-        ip: ip.map(str::to_string),
-        permissions: perms.split(',').filter_map(Permission::parse).collect(),
-        admin_kind: None,
-        scope: Scope {
-            kind: DataScope::DepartmentTree,
-            user_id: None,
-            region_path: row.try_get("region_path")?,
-            department_id: row.try_get("department_id")?,
-            department_path: row.try_get("department_path")?,
-            region_leaf: leaf(&row, "region_children")?,
-            department_leaf: leaf(&row, "department_children")?,
-        },
+        display_name: format!("{name}（持有人 {}）", holder.display_name),
+        permissions: perms
+            .split(',')
+            .filter_map(Permission::parse)
+            .filter(|p| holder.can(*p))
+            .collect(),
         must_change_password: false,
+        ..holder
     }))
 }
 

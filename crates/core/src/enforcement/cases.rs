@@ -719,7 +719,8 @@ pub async fn document(
         "export",
         "case_document",
         Some(id.to_string()),
-        json!({ "template": code }),
+        // A document prints the party's ID number, address and phone in full.
+        json!({ "template": code, "personal_data_in_clear": ctx["party"]["resident_id"].as_str().is_some_and(|s| !s.is_empty()) }),
     )
     .await?;
     tx.commit().await?;

@@ -248,7 +248,15 @@ fn template(row: &fazhi_store::DbRow) -> Result<DocumentTemplate> {
     })
 }
 
-pub async fn templates(store: &Store) -> Result<Vec<DocumentTemplate>> {
+/// Who reads the templates: those who handle or read cases and those who maintain them.
+const TEMPLATE_READERS: [Permission; 3] = [
+    Permission::CatalogManage,
+    Permission::CaseHandle,
+    Permission::CaseRead,
+];
+
+pub async fn templates(store: &Store, actor: &Actor) -> Result<Vec<DocumentTemplate>> {
+    actor.require_any(&TEMPLATE_READERS)?;
     let rows = sqlx::query(
         "SELECT code, name, body, version, updated_by FROM document_templates ORDER BY code",
     )
@@ -266,6 +274,13 @@ pub async fn get(store: &Store, code: &str) -> Result<DocumentTemplate> {
     .await?
     .ok_or(Error::NotFound)?;
     template(&row)
+}
+
+/// A template filled with the example case, as a .docx.
+pub async fn sample(store: &Store, actor: &Actor, code: &str) -> Result<Vec<u8>> {
+    actor.require_any(&TEMPLATE_READERS)?;
+    let t = get(store, code).await?;
+    docx(&render(&t.body, &sample_context())?)
 }
 
 /// Saves an edited template after checking it fills and renders with the example case.

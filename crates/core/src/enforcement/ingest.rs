@@ -897,7 +897,7 @@ impl<'a> Ingest<'a> {
     /// Writes what is pending, records the batch in the audit chain and commits it.
     pub async fn finish(mut self) -> Result<IngestReport> {
         self.flush().await?;
-        if self.report.inserted + self.report.updated > 0 {
+        if self.report.inserted + self.report.updated + self.report.rejected > 0 {
             let mut systems: Vec<&String> = self.systems.iter().collect();
             systems.sort();
             crate::audit::record(

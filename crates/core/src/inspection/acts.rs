@@ -326,10 +326,23 @@ pub async fn scan(store: &Store, keyring: &Keyring, code: &str) -> Result<ActVie
 
 /// The entity's rating (1–5 stars) and/or complaint through a verified code. At least one;
 /// a complaint's text is 5–500 characters.
+/// Who sent feedback: the visitor's device (their anonymous nonce) and address, both HMAC'd
+/// under the index key before they are stored or compared.
+pub struct Sender<'a> {
+    pub device: &'a str,
+    pub address: &'a str,
+}
+
+/// At most this many ratings or complaints from one address in an hour, and on one code.
+pub const PER_ADDRESS_PER_HOUR: i64 = 5;
+pub const PER_CODE_PER_HOUR: i64 = 20;
+const HOUR_MS: i64 = 3_600_000;
+
 pub async fn feedback(
     store: &Store,
     keyring: &Keyring,
     code: &str,
+    sender: &Sender<'_>,
     stars: Option<u32>,
     complaint: Option<&str>,
 ) -> Result<()> {
@@ -352,17 +365,73 @@ pub async fn feedback(
             "检查完成后才能评价；如有问题可以投诉。",
         ));
     }
-    let mut tx = store.begin().await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO act_feedback (act_id, stars, complaint, created_at)
-         SELECT id, $2, $3, $4 FROM act_codes WHERE code = $1 RETURNING id",
+    let device = keyring.blind_index("act-feedback-device", sender.device);
+    let origin = keyring.blind_index("act-feedback-origin", sender.address);
+    let now = now_ms();
+    let act_id: i64 = sqlx::query_scalar("SELECT id FROM act_codes WHERE code = $1")
+        .bind(code.trim())
+        .fetch_one(store.pool())
+        .await?;
+    let counts = sqlx::query(
+        "SELECT
+            COALESCE(SUM(CASE WHEN origin = $1 AND created_at > $3 THEN 1 ELSE 0 END), 0) AS from_origin,
+            COALESCE(SUM(CASE WHEN act_id = $2 AND created_at > $3 THEN 1 ELSE 0 END), 0) AS on_code,
+            COALESCE(SUM(CASE WHEN act_id = $2 AND device = $4 AND stars IS NOT NULL THEN 1 ELSE 0 END), 0) AS rated
+         FROM act_feedback WHERE (origin = $1 OR act_id = $2) AND (created_at > $3 OR device = $4)",
     )
-    .bind(code.trim())
+    .bind(&origin)
+    .bind(act_id)
+    .bind(now - HOUR_MS)
+    .bind(&device)
+    .fetch_one(store.pool())
+    .await?;
+    let refusal = if stars.is_some() && counts.try_get::<i64, _>("rated")? > 0 {
+        Some((
+            "rated_already",
+            "本次检查您已评价过，每台设备只能评价一次；如有问题可以投诉。".to_string(),
+        ))
+    } else if counts.try_get::<i64, _>("from_origin")? >= PER_ADDRESS_PER_HOUR {
+        Some((
+            "address_rate",
+            format!("同一网络地址每小时最多提交 {PER_ADDRESS_PER_HOUR} 次评价或投诉，请稍后再试。"),
+        ))
+    } else if counts.try_get::<i64, _>("on_code")? >= PER_CODE_PER_HOUR {
+        Some((
+            "code_rate",
+            "该行政行为码收到的评价过于频繁，请稍后再试。".to_string(),
+        ))
+    } else {
+        None
+    };
+    if let Some((reason, message)) = refusal {
+        refuse(store, act_id, reason).await?;
+        return Err(Error::NotAllowed {
+            code: "feedback_limited",
+            message,
+        });
+    }
+    let mut tx = store.begin().await?;
+    let inserted: Option<i64> = sqlx::query_scalar(
+        "INSERT INTO act_feedback (act_id, stars, complaint, created_at, device, origin)
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT DO NOTHING RETURNING id",
+    )
+    .bind(act_id)
     .bind(stars.map(i64::from))
     .bind(complaint)
-    .bind(now_ms())
-    .fetch_one(tx.conn())
+    .bind(now)
+    .bind(&device)
+    .bind(&origin)
+    .fetch_optional(tx.conn())
     .await?;
+    // Two ratings from one device at once: the unique index lets one through.
+    let Some(id) = inserted else {
+        drop(tx);
+        refuse(store, act_id, "rated_already").await?;
+        return Err(Error::NotAllowed {
+            code: "feedback_limited",
+            message: "本次检查您已评价过，每台设备只能评价一次。".into(),
+        });
+    };
     let anonymous = Actor::system("act_feedback", &[]);
     crate::audit::record(
         &mut tx,
@@ -375,6 +444,34 @@ pub async fn feedback(
     .await?;
     tx.commit().await?;
     Ok(())
+}
+
+async fn refuse(store: &Store, act_id: i64, reason: &str) -> Result<()> {
+    sqlx::query(
+        "INSERT INTO act_feedback_refusals (act_id, reason, created_at) VALUES ($1, $2, $3)",
+    )
+    .bind(act_id)
+    .bind(reason)
+    .bind(now_ms())
+    .execute(store.pool())
+    .await?;
+    Ok(())
+}
+
+/// Refused feedback attempts on codes in the actor's scope, by reason — shown on the desk so
+/// that a flood of ratings is seen, not silently dropped.
+pub async fn refusals(store: &Store, actor: &Actor) -> Result<Vec<(String, i64)>> {
+    actor.require(Permission::SupervisionManage)?;
+    let mut sql = Sql::new(
+        "SELECT r.reason, COUNT(*) AS n FROM act_feedback_refusals r JOIN act_codes a ON a.id = r.act_id WHERE ",
+    );
+    sql.append(actor.scope.condition("a", RECORD_COLUMNS))
+        .push(" GROUP BY r.reason ORDER BY r.reason");
+    sql.fetch_all(&mut *store.conn().await?)
+        .await?
+        .iter()
+        .map(|r| Ok((r.try_get("reason")?, r.try_get("n")?)))
+        .collect()
 }
 
 /// Feedback for the supervisor's desk, complaints and low ratings first.

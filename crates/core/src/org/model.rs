@@ -167,6 +167,8 @@ pub struct ApiToken {
     pub prefix: String,
     pub department_id: i64,
     pub department_name: String,
+    /// The user the token acts for (none on tokens issued before holders: those no longer work).
+    pub holder: Option<String>,
     pub permissions: Vec<Permission>,
     pub created_at: i64,
     pub revoked_at: Option<i64>,
@@ -176,6 +178,8 @@ pub struct ApiToken {
 #[derive(Clone, Debug, Deserialize)]
 pub struct ApiTokenInput {
     pub name: String,
-    pub department_id: i64,
+    /// The user name of the person the token acts for: it carries at most their permissions
+    /// and sees at most what they see.
+    pub holder: String,
     pub permissions: Vec<String>,
 }

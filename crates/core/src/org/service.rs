@@ -381,7 +381,12 @@ pub async fn user_mobile(
             .bind(id)
             .fetch_one(store.pool())
             .await?;
-    sealed.map(|s| keyring.open(MOBILE, &s)).transpose()
+    let Some(sealed) = sealed else {
+        return Ok(None);
+    };
+    let mobile = keyring.open(MOBILE, &sealed)?;
+    crate::audit::read(store, actor, "user_mobile", Some(id.to_string()), json!({})).await?;
+    Ok(Some(mobile))
 }
 
 pub async fn user(store: &Store, actor: &Actor, id: i64) -> Result<User> {
@@ -471,6 +476,9 @@ pub async fn update_user(
     if input.disabled && actor.user_id == Some(id) {
         return Err(Error::invalid("disabled", "不能停用自己的账号。"));
     }
+    if input.disabled && !before.disabled {
+        administrator_only_at_console(actor, &before)?;
+    }
     let dept = repo::department_by_id(tx.conn(), &actor.scope, input.department_id)
         .await
         .map_err(|_| Error::invalid("department_id", "所属部门不存在。"))?;
@@ -513,13 +521,28 @@ pub async fn update_user(
     Ok(after)
 }
 
+/// 三员分立 from inside: an administrator's account (any of the three) is reset, locked,
+/// unlocked or disabled only at the server's console (`fazhi user …`), audited as such — never
+/// by another administrator through the web, where one of them could take over another's
+/// powers.
+fn administrator_only_at_console(actor: &Actor, user: &User) -> Result<()> {
+    if user.roles.iter().any(|r| r.admin_kind.is_some()) && !actor.is_console() {
+        return Err(Error::NotAllowed {
+            code: "administrator_account_console_only",
+            message: "管理员账号只能在服务器控制台用 fazhi user reset-password / lock / unlock 处理，不能在网页上由其他管理员操作。".into(),
+        });
+    }
+    Ok(())
+}
+
 /// Gives the user a new one-time password (returned once) and signs them out everywhere.
 pub async fn reset_password(store: &Store, actor: &Actor, id: i64) -> Result<String> {
     actor.require(Permission::UserManage)?;
     let otp = password::one_time_password();
-    let hash = password::hash(&otp)?;
+    let hash = password::hash_off_thread(otp.clone()).await?;
     let mut tx = store.begin().await?;
     let user = repo::user_by_id(tx.conn(), &actor.scope, id).await?;
+    administrator_only_at_console(actor, &user)?;
     sqlx::query(
         "UPDATE users SET password_hash = $1, must_change_password = 1, failed_attempts = 0,
             locked_until = NULL, updated_at = $2, version = version + 1 WHERE id = $3",
@@ -554,6 +577,10 @@ pub async fn set_lock(store: &Store, actor: &Actor, id: i64, lock: bool) -> Resu
     }
     let mut tx = store.begin().await?;
     let user = repo::user_by_id(tx.conn(), &actor.scope, id).await?;
+    administrator_only_at_console(actor, &user)?;
+    if !lock {
+        crate::auth::throttle::clear_account(tx.conn(), &user.username).await?;
+    }
     // A manual lock lasts until an administrator unlocks it.
     let until = lock.then_some(i64::MAX);
     sqlx::query(
@@ -743,8 +770,9 @@ pub async fn tokens(store: &Store, actor: &Actor) -> Result<Vec<ApiToken>> {
     actor.require(Permission::TokenManage)?;
     let rows = sqlx::query(
         "SELECT t.id, t.name, t.prefix, t.department_id, d.name AS department_name, t.permissions,
-            t.created_at, t.revoked_at, t.last_used_at
-         FROM api_tokens t JOIN departments d ON d.id = t.department_id ORDER BY t.id DESC",
+            t.created_at, t.revoked_at, t.last_used_at, u.username AS holder
+         FROM api_tokens t JOIN departments d ON d.id = t.department_id
+         LEFT JOIN users u ON u.id = t.holder_user_id ORDER BY t.id DESC",
     )
     .fetch_all(store.pool())
     .await?;
@@ -758,6 +786,7 @@ pub async fn tokens(store: &Store, actor: &Actor) -> Result<Vec<ApiToken>> {
                 prefix: row.try_get("prefix")?,
                 department_id: row.try_get("department_id")?,
                 department_name: row.try_get("department_name")?,
+                holder: row.try_get("holder")?,
                 permissions: perms.split(',').filter_map(Permission::parse).collect(),
                 created_at: row.try_get("created_at")?,
                 revoked_at: row.try_get("revoked_at")?,
@@ -767,7 +796,10 @@ pub async fn tokens(store: &Store, actor: &Actor) -> Result<Vec<ApiToken>> {
         .collect()
 }
 
-/// Issues a token scoped to a department. The token is returned once; only its SM3 digest is kept.
+/// Issues a token that acts for a holder: a business user (never an administrator, so no
+/// administrator gains business powers through a token), with at most the holder's permissions
+/// as they stand — checked here and again on every use. The token is returned once; only its
+/// SM3 digest is kept.
 pub async fn create_token(
     store: &Store,
     actor: &Actor,
@@ -779,25 +811,52 @@ pub async fn create_token(
     if perms.is_empty() {
         return Err(Error::invalid("permissions", "请至少选择一项权限。"));
     }
+    let holder = user_by_username(store, actor, &input.holder)
+        .await
+        .map_err(|e| match e {
+            Error::NotFound => Error::invalid("holder", "持有人不存在（请填写其用户名）。"),
+            e => e,
+        })?;
+    if holder.roles.iter().any(|r| r.admin_kind.is_some()) || actor.user_id == Some(holder.id) {
+        return Err(Error::NotAllowed {
+            code: "token_for_administrator",
+            message: "令牌的持有人须是业务用户：不能为管理员（包括自己）签发令牌。".into(),
+        });
+    }
+    let holds = crate::auth::actor_for_user(store, holder.id, None)
+        .await
+        .map_err(|_| Error::invalid("holder", "持有人账号已停用或锁定。"))?;
+    let beyond: Vec<&str> = perms
+        .iter()
+        .filter(|p| !holds.can(**p))
+        .map(|p| p.label_zh())
+        .collect();
+    if !beyond.is_empty() {
+        return Err(Error::invalid(
+            "permissions",
+            format!(
+                "令牌的权限不能超出持有人本人的权限：持有人没有“{}”。",
+                beyond.join("、")
+            ),
+        ));
+    }
     let secret = format!("{TOKEN_PREFIX}{}", password::random_hex(24));
     let prefix: String = secret.chars().take(10).collect();
     let mut tx = store.begin().await?;
-    let dept = repo::department_by_id(tx.conn(), &actor.scope, input.department_id)
-        .await
-        .map_err(|_| Error::invalid("department_id", "所属部门不存在。"))?;
     let codes: Vec<&str> = perms.iter().map(|p| p.code()).collect();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO api_tokens (name, token_hash, prefix, department_id, region_id, permissions,
-            created_by, created_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+            created_by, created_at, holder_user_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
     )
     .bind(&name)
     .bind(sm3_hex(secret.as_bytes()))
     .bind(&prefix)
-    .bind(dept.id)
-    .bind(dept.region_id)
+    .bind(holder.department_id)
+    .bind(holder.region_id)
     .bind(codes.join(","))
     .bind(actor.user_id)
     .bind(now_ms())
+    .bind(holder.id)
     .fetch_one(tx.conn())
     .await?;
     record(
@@ -806,7 +865,7 @@ pub async fn create_token(
         "create",
         "api_token",
         id,
-        json!({ "name": name, "department_id": dept.id, "permissions": codes, "prefix": prefix }),
+        json!({ "name": name, "holder": holder.username, "permissions": codes, "prefix": prefix }),
     )
     .await?;
     tx.commit().await?;

@@ -22,6 +22,16 @@ use crate::{Error, Result};
 
 /// The deadline's subject type and the "article" its rows are met by.
 const SUBJECT: &str = "supervision_notice";
+
+/// Who reads notices: the supervisor who issues them and the agency that replies.
+const READERS: [Permission; 2] = [Permission::SupervisionManage, Permission::SupervisionReply];
+/// Who reads the notice figures (the year's figures pages and the performance evaluation, which
+/// a case reader opens too).
+const FIGURE_READERS: [Permission; 3] = [
+    Permission::SupervisionManage,
+    Permission::SupervisionReply,
+    Permission::CaseRead,
+];
 const DEADLINE_ARTICLE: &str = "整改期限";
 /// The longest rectification period a notice may give, in calendar days.
 pub const MAX_RECTIFY_DAYS: i64 = 180;
@@ -417,6 +427,7 @@ async fn failed_cases(
 
 /// A notice within the actor's scope, with the case files it names.
 pub async fn get(store: &Store, actor: &Actor, id: i64) -> Result<Notice> {
+    actor.require_any(&READERS)?;
     let mut sql = Sql::new(&format!("SELECT {COLUMNS} {FROM} WHERE n.id = "));
     sql.bind(id)
         .push(" AND ")
@@ -462,6 +473,7 @@ pub async fn list(
     filter: &NoticeFilter,
     keyset: Keyset,
 ) -> Result<Page<Notice>> {
+    actor.require_any(&READERS)?;
     let mut sql = Sql::new(&format!("SELECT {COLUMNS} {FROM} WHERE "));
     sql.append(actor.scope.condition("n", RECORD_COLUMNS));
     if let Some(s) = filter.state {
@@ -729,6 +741,7 @@ pub async fn figures_between(
     from: NaiveDate,
     until: NaiveDate,
 ) -> Result<NoticeFigures> {
+    actor.require_any(&FIGURE_READERS)?;
     let mut sql = Sql::new(
         "SELECT COUNT(*) AS issued,
             COALESCE(SUM(CASE WHEN n.replied_on IS NOT NULL THEN 1 ELSE 0 END), 0) AS replied,

@@ -20,6 +20,15 @@ use crate::org::rules::paragraphs;
 use crate::{Error, Result};
 
 const SUBJECT: &str = "self_inspection";
+
+/// Who reads self-inspections: the supervisor who plans them and the agency that records them.
+const READERS: [Permission; 2] = [Permission::SupervisionManage, Permission::SupervisionReply];
+/// Who reads the year's counts (the figures page opens to case readers too).
+const FIGURE_READERS: [Permission; 3] = [
+    Permission::SupervisionManage,
+    Permission::SupervisionReply,
+    Permission::CaseRead,
+];
 const DEADLINE_ARTICLE: &str = "自查期限";
 /// The most files or problems one inspection records (a typing slip, not an agency, goes past).
 const MAX_COUNT: i64 = 100_000;
@@ -384,6 +393,7 @@ fn scoped(actor: &Actor, id: i64) -> Sql {
 }
 
 pub async fn get(store: &Store, actor: &Actor, id: i64) -> Result<Inspection> {
+    actor.require_any(&READERS)?;
     inspection(
         &scoped(actor, id)
             .fetch_optional(&mut *store.conn().await?)
@@ -399,6 +409,7 @@ pub async fn list(
     year: i32,
     keyset: Keyset,
 ) -> Result<Page<Inspection>> {
+    actor.require_any(&READERS)?;
     let mut sql = Sql::new(&format!(
         "SELECT {COLUMNS} FROM self_inspections s JOIN departments d ON d.id = s.department_id WHERE s.period LIKE "
     ));
@@ -427,6 +438,7 @@ pub struct InspectionFigures {
 }
 
 pub async fn figures(store: &Store, actor: &Actor, year: i32) -> Result<InspectionFigures> {
+    actor.require_any(&FIGURE_READERS)?;
     let mut sql = Sql::new(
         "SELECT s.kind, s.state, COUNT(*) AS n, CAST(COALESCE(SUM(s.problems_found), 0) AS BIGINT) AS found,
             CAST(COALESCE(SUM(s.problems_rectified), 0) AS BIGINT) AS rectified

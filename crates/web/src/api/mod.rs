@@ -44,7 +44,18 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/catalog/{code}", get(catalog_item))
         .route("/api/v1/cases", get(cases))
         .route("/api/v1/cases/import", axum::routing::post(import_cases))
-        .route("/api/openapi.json", get(|| async { Json(document()) }))
+        .route(
+            "/api/openapi.json",
+            get(
+                |State(st): State<AppState>, headers: axum::http::HeaderMap| async move {
+                    if st.config.ops.allows(&headers) {
+                        Json(document()).into_response()
+                    } else {
+                        ApiError::Domain(fazhi_core::Error::NotFound).into_response()
+                    }
+                },
+            ),
+        )
         .route("/api/{*rest}", axum::routing::any(not_found))
 }
 

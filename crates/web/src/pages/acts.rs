@@ -189,10 +189,21 @@ pub async fn public_feedback(
     };
     let result = match stars {
         Ok(stars) => {
+            // The CSRF check passed, so the visitor has a nonce or a session.
+            let device = st
+                .visit
+                .clone()
+                .or_else(|| st.session.as_ref().map(|s| s.id_hash.clone()))
+                .unwrap_or_default();
+            let sender = acts::Sender {
+                device: &device,
+                address: st.ip.as_deref().unwrap_or("-"),
+            };
             acts::feedback(
                 &state.store,
                 &state.keyring,
                 &code,
+                &sender,
                 stars,
                 f.opt("complaint").as_deref(),
             )
@@ -202,8 +213,12 @@ pub async fn public_feedback(
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/public/acts/{code}?thanks=1")).into_response()),
-        Err(e @ Error::Invalid { .. }) => {
-            act_page(&state, &st, &headers, &code, Some(e.message_zh()), None).await
+        Err(e @ (Error::Invalid { .. } | Error::NotAllowed { .. })) => {
+            let mut r = act_page(&state, &st, &headers, &code, Some(e.message_zh()), None).await?;
+            if matches!(e, Error::NotAllowed { .. }) {
+                *r.status_mut() = StatusCode::TOO_MANY_REQUESTS;
+            }
+            Ok(r)
         }
         Err(e) => Err(PageError(e)),
     }
@@ -223,12 +238,35 @@ pub async fn public_key(State(state): State<AppState>) -> Result<Response, PageE
 pub async fn desk(State(state): State<AppState>, s: Signed) -> Result<Response, PageError> {
     require(&s, Permission::SupervisionManage)?;
     let rows = acts::desk(&state.store, &s.actor).await?;
+    let refused = acts::refusals(&state.store, &s.actor).await?;
     let complaints = rows.iter().filter(|r| r.complaint.is_some()).count();
+    let refused_text = if refused.is_empty() {
+        "没有被拒绝的提交。".to_string()
+    } else {
+        format!(
+            "被拒绝的提交：{}（每台设备对一次检查只能评价一次；同一地址每小时最多 {} 次；同一个码每小时最多 {} 次）。",
+            refused
+                .iter()
+                .map(|(reason, n)| format!(
+                    "{} {n} 次",
+                    match reason.as_str() {
+                        "rated_already" => "重复评价",
+                        "address_rate" => "同一地址过于频繁",
+                        "code_rate" => "同一个码过于频繁",
+                        other => other,
+                    }
+                ))
+                .collect::<Vec<_>>()
+                .join("，"),
+            acts::PER_ADDRESS_PER_HOUR,
+            acts::PER_CODE_PER_HOUR
+        )
+    };
     Ok(ListPage {
         layout: layout(&s),
         title: "行政行为码评价与投诉".into(),
         intro: format!(
-            "被检查对象扫行政行为码提交的评价和投诉，投诉和 2 星以下的评价在前；共 {} 条，其中投诉 {complaints} 条。",
+            "被检查对象扫行政行为码提交的评价和投诉，投诉和 2 星以下的评价在前；共 {} 条，其中投诉 {complaints} 条。{refused_text}",
             rows.len()
         ),
         actions: vec![link("/inspection/inspections", "检查记录")],

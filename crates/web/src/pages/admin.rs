@@ -214,14 +214,34 @@ pub async fn role_update(
 
 fn policy_form(s: &Signed, policy: &PasswordPolicy, version: i64) -> FormPage {
     let mut page = FormPage::new(layout(s), "密码策略", "/admin/policy");
-    page.intro = "只能比基线更严格：至少 8 个字符、至少 3 类字符、连续失败不超过 5 次即锁定、锁定不少于 15 分钟。".into();
+    page.intro = "只能比基线更严格：至少 12 个字符，或至少 10 个字符并含 3 类字符；不得是常见密码；不得重复使用最近 5 次的密码；连续失败不超过 5 次即锁定（对失败的来源地址）、锁定不少于 15 分钟。".into();
     page.fields = vec![
-        Field::text("min_length", "最小长度", policy.min_length.to_string(), 2).required(),
+        Field::text(
+            "min_length",
+            "最小长度（不要求字符类别时）",
+            policy.min_length.to_string(),
+            2,
+        )
+        .required(),
+        Field::text(
+            "min_length_with_classes",
+            "含多类字符时的最小长度",
+            policy.min_length_with_classes.to_string(),
+            2,
+        )
+        .required(),
         Field::text(
             "min_classes",
             "至少包含的字符类别数（3 或 4）",
             policy.min_classes.to_string(),
             1,
+        )
+        .required(),
+        Field::text(
+            "history",
+            "不得重复使用最近几次的密码",
+            policy.history.to_string(),
+            2,
         )
         .required(),
         Field::text(
@@ -260,7 +280,13 @@ pub async fn policy_update(
         let n = |name: &'static str, label: &str| f.int(name, label);
         Ok(PasswordPolicy {
             min_length: usize::try_from(n("min_length", "最小长度")?).unwrap_or(0),
+            min_length_with_classes: usize::try_from(n(
+                "min_length_with_classes",
+                "含多类字符时的最小长度",
+            )?)
+            .unwrap_or(0),
             min_classes: usize::try_from(n("min_classes", "字符类别数")?).unwrap_or(0),
+            history: usize::try_from(n("history", "历史密码个数")?).unwrap_or(0),
             max_failed_attempts: n("max_failed_attempts", "失败次数")?,
             lock_minutes: n("lock_minutes", "锁定时长")?,
         })
@@ -277,9 +303,8 @@ pub async fn policy_update(
 
 pub async fn tokens(State(state): State<AppState>, s: Signed) -> Result<Response, PageError> {
     let list = service::tokens(&state.store, &s.actor).await?;
-    let depts = service::departments(&state.store, &s.actor).await?;
     let mut page = FormPage::new(layout(&s), "系统对接令牌", "/admin/tokens");
-    page.intro = "供其他系统调用 /api/v1 接口：令牌只在创建时显示一次，系统只保存其摘要；令牌只能看到所属部门及下级的数据，可随时吊销。".into();
+    page.intro = "供其他系统调用 /api/v1 接口：令牌代表一名业务用户（持有人）调用，权限不超出持有人本人的权限、数据范围与持有人相同，持有人停用或被锁定时令牌随之失效；不能为管理员签发。令牌只在创建时显示一次，系统只保存其摘要，可随时吊销；经令牌的读取记入审计日志。".into();
     page.details = list
         .iter()
         .map(|t| {
@@ -291,7 +316,8 @@ pub async fn tokens(State(state): State<AppState>, s: Signed) -> Result<Response
             (
                 format!("{}（{}…）", t.name, t.prefix),
                 format!(
-                    "{}；{}；权限：{}",
+                    "持有人 {}（{}）；{}；权限：{}",
+                    t.holder.as_deref().unwrap_or("无（已失效）"),
                     t.department_name,
                     status,
                     t.permissions
@@ -317,16 +343,9 @@ pub async fn tokens(State(state): State<AppState>, s: Signed) -> Result<Response
         Field::text("name", "令牌名称", "", 64)
             .required()
             .hint("写明对接的系统，如“统一处罚办案系统”。"),
-        Field::select(
-            "department_id",
-            "所属部门",
-            depts
-                .iter()
-                .map(|d| (d.id.to_string(), d.name.clone()))
-                .collect(),
-            "",
-        )
-        .required(),
+        Field::text("holder", "持有人（用户名）", "", 64)
+            .required()
+            .hint("令牌代表其调用的业务用户，如对接系统的经办人。"),
         Field::checkboxes("permissions", "权限", business_permission_options(), &[]),
     ];
     page.submit = "创建令牌";
@@ -341,7 +360,7 @@ pub async fn token_create(
     require(&s, Permission::TokenManage)?;
     let input = org::ApiTokenInput {
         name: f.get("name").to_string(),
-        department_id: f.int("department_id", "所属部门")?,
+        holder: f.get("holder").to_string(),
         permissions: f.all("permissions"),
     };
     let (_, secret) = service::create_token(&state.store, &s.actor, &input).await?;

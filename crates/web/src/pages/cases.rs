@@ -1038,6 +1038,13 @@ pub async fn ledger_import(
         Ok(r) => r,
         Err(Error::Store(e)) => return Err(PageError(Error::Store(e))),
         Err(e) => {
+            fazhi_core::audit::import_rejected(
+                &state.store,
+                &s.actor,
+                "case_ledger",
+                serde_json::json!({ "code": e.code(), "reason": e.message_zh(), "bytes": bytes.len() }),
+            )
+            .await?;
             return Ok((
                 crate::error::status_of(&e),
                 ledger_form(&s, Some(e.message_zh())),

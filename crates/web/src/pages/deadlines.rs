@@ -97,6 +97,7 @@ async fn page(
         }
     };
     let sections = match (d.state.as_str(), suspended) {
+        _ if !deadlines::may_change(&s.actor, &d) => Vec::new(),
         ("met", _) => Vec::new(),
         (_, true) => vec![section("resume", "重新计算的首日", false)],
         _ => vec![

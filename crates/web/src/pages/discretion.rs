@@ -245,21 +245,25 @@ pub async fn import(
     multipart: Multipart,
 ) -> Result<Response, PageError> {
     require(&s, Permission::CatalogManage)?;
-    let rows = match read_xlsx_upload(multipart, &benchmarks::HEADERS, |e| {
-        upload_form(&s, Some(e))
-    })
+    let rows = match read_xlsx_upload(
+        (&state, &s, "discretion_benchmarks"),
+        multipart,
+        &benchmarks::HEADERS,
+        |e| upload_form(&s, Some(e)),
+    )
     .await
     {
         Ok(rows) => rows,
         Err(r) => return Ok(r),
     };
     let report = benchmarks::import(&state.store, &s.actor, &rows).await?;
-    Ok(import_result(
-        &s,
+    import_result(
+        (&state, &s, "discretion_benchmarks"),
         &report,
         "/enforcement/discretion/import",
         link("/enforcement/discretion", "查看裁量基准"),
-    ))
+    )
+    .await
 }
 
 #[derive(Deserialize)]

@@ -15,7 +15,7 @@ use crate::session::Signed;
 use crate::view::*;
 
 pub async fn list(State(state): State<AppState>, s: Signed) -> Result<Response, PageError> {
-    let rows = documents::templates(&state.store)
+    let rows = documents::templates(&state.store, &s.actor)
         .await?
         .into_iter()
         .map(|t| {
@@ -103,11 +103,10 @@ pub async fn update(
 
 pub async fn sample(
     State(state): State<AppState>,
-    _s: Signed,
+    s: Signed,
     Path(code): Path<String>,
 ) -> Result<Response, PageError> {
-    let t = documents::get(&state.store, &code).await?;
-    let bytes = documents::docx(&documents::render(&t.body, &documents::sample_context())?)?;
+    let bytes = documents::sample(&state.store, &s.actor, &code).await?;
     Ok(super::docx_response(&format!("{code}-sample.docx"), bytes))
 }
 

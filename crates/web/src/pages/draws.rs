@@ -202,21 +202,25 @@ pub async fn register_import(
     multipart: Multipart,
 ) -> Result<Response, PageError> {
     require(&s, Permission::SupervisionManage)?;
-    let rows = match read_xlsx_upload(multipart, &entities::HEADERS, |e| {
-        register_upload(&s, Some(e))
-    })
+    let rows = match read_xlsx_upload(
+        (&state, &s, "inspection_entities"),
+        multipart,
+        &entities::HEADERS,
+        |e| register_upload(&s, Some(e)),
+    )
     .await
     {
         Ok(rows) => rows,
         Err(r) => return Ok(r),
     };
     let report = entities::import(&state.store, &s.actor, &rows).await?;
-    Ok(import_result(
-        &s,
+    import_result(
+        (&state, &s, "inspection_entities"),
         &report,
         "/inspection/entities/import",
         link("/inspection/entities", "查看名录库"),
-    ))
+    )
+    .await
 }
 
 pub async fn register_export(

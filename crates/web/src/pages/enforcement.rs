@@ -366,24 +366,50 @@ pub async fn read_upload(
 
 /// The rows of an uploaded .xlsx with `headers` (`fazhi_core::xlsx::read`); an unusable upload
 /// or sheet re-shows `form` with why.
+/// A refused file is recorded in the audit chain as a rejected import of `what`.
 pub async fn read_xlsx_upload(
+    (state, s, what): (&AppState, &Signed, &'static str),
     multipart: Multipart,
     headers: &[&str],
     form: impl Fn(String) -> FormPage,
 ) -> Result<Vec<(usize, Vec<String>)>, Response> {
     let bytes = read_upload(multipart, &form).await?;
-    fazhi_core::xlsx::read(&bytes, headers)
-        .map_err(|e| (crate::error::status_of(&e), form(e.message_zh())).into_response())
+    match fazhi_core::xlsx::read(&bytes, headers) {
+        Ok(rows) => Ok(rows),
+        Err(e) => {
+            let detail = serde_json::json!({ "code": e.code(), "reason": e.message_zh(), "bytes": bytes.len() });
+            if let Err(a) =
+                fazhi_core::audit::import_rejected(&state.store, &s.actor, what, detail).await
+            {
+                return Err(PageError(a).into_response());
+            }
+            Err((crate::error::status_of(&e), form(e.message_zh())).into_response())
+        }
+    }
 }
 
-/// The page of a finished import: the rejected rows (nothing written) or the counts.
-pub fn import_result(
-    s: &Signed,
+/// The page of a finished import: the rejected rows (nothing written, the rejection audited) or
+/// the counts.
+pub async fn import_result(
+    (state, s, what): (&AppState, &Signed, &'static str),
     report: &fazhi_core::xlsx::ImportReport,
     again: &str,
     done: Link,
-) -> Response {
+) -> Result<Response, PageError> {
     if report.rejected > 0 {
+        let first: Vec<String> = report
+            .errors
+            .iter()
+            .take(20)
+            .map(|e| format!("第 {} 行：{}", e.row, e.reason))
+            .collect();
+        fazhi_core::audit::import_rejected(
+            &state.store,
+            &s.actor,
+            what,
+            serde_json::json!({ "rejected": report.rejected, "first": first }),
+        )
+        .await?;
         let rows = report
             .errors
             .iter()
@@ -403,9 +429,9 @@ pub fn import_result(
             rows,
             next: None,
         };
-        return (StatusCode::UNPROCESSABLE_ENTITY, page).into_response();
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    MessagePage {
+    Ok(MessagePage {
         layout: layout(s),
         title: "导入完成".into(),
         paragraphs: vec![format!(
@@ -415,7 +441,7 @@ pub fn import_result(
         secret: None,
         links: vec![done],
     }
-    .into_response()
+    .into_response())
 }
 
 pub async fn import(
@@ -424,21 +450,25 @@ pub async fn import(
     multipart: Multipart,
 ) -> Result<Response, PageError> {
     require(&s, Permission::CatalogManage)?;
-    let bytes = match read_upload(multipart, |e| upload_form(&s, Some(e))).await {
-        Ok(b) => b,
+    let rows = match read_xlsx_upload(
+        (&state, &s, "enforcement_catalog"),
+        multipart,
+        &fazhi_core::enforcement::catalog::rules::HEADERS,
+        |e| upload_form(&s, Some(e)),
+    )
+    .await
+    {
+        Ok(rows) => rows,
         Err(r) => return Ok(r),
     };
-    let rows = match xlsx::read(&bytes) {
-        Ok(rows) => rows,
-        Err(e) => return Ok((status_of(&e), upload_form(&s, Some(e.message_zh()))).into_response()),
-    };
     let report = service::import(&state.store, &s.actor, &rows).await?;
-    Ok(import_result(
-        &s,
+    import_result(
+        (&state, &s, "enforcement_catalog"),
         &report,
         "/enforcement/catalog/import",
         link("/enforcement/catalog", "查看目录"),
-    ))
+    )
+    .await
 }
 
 pub fn xlsx_response(bytes: Vec<u8>, name: &str) -> Response {

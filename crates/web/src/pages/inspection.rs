@@ -768,21 +768,25 @@ pub async fn scenarios_import(
     multipart: Multipart,
 ) -> Result<Response, PageError> {
     require(&s, Permission::CatalogManage)?;
-    let rows = match read_xlsx_upload(multipart, &scenarios::HEADERS, |e| {
-        scenario_upload(&s, Some(e))
-    })
+    let rows = match read_xlsx_upload(
+        (&state, &s, "joint_scenarios"),
+        multipart,
+        &scenarios::HEADERS,
+        |e| scenario_upload(&s, Some(e)),
+    )
     .await
     {
         Ok(rows) => rows,
         Err(r) => return Ok(r),
     };
     let report = scenarios::import(&state.store, &s.actor, &rows).await?;
-    Ok(import_result(
-        &s,
+    import_result(
+        (&state, &s, "joint_scenarios"),
         &report,
         "/inspection/scenarios/import",
         link("/inspection/scenarios", "查看清单"),
-    ))
+    )
+    .await
 }
 
 pub async fn scenarios_export(

@@ -81,9 +81,12 @@ pub async fn tasks_import(
     multipart: Multipart,
 ) -> Result<Response, PageError> {
     require(&s, Permission::CaseHandle)?;
-    let rows = match read_xlsx_upload(multipart, &joint_plans::HEADERS, |e| {
-        tasks_upload(&s, Some(e))
-    })
+    let rows = match read_xlsx_upload(
+        (&state, &s, "inspection_tasks"),
+        multipart,
+        &joint_plans::HEADERS,
+        |e| tasks_upload(&s, Some(e)),
+    )
     .await
     {
         Ok(rows) => rows,
@@ -92,12 +95,13 @@ pub async fn tasks_import(
     let (cal, _) = fazhi_core::deadlines::in_force(&state.store).await?;
     let department = s.actor.scope.department_id;
     let report = joint_plans::submit(&state.store, &s.actor, &cal, department, &rows).await?;
-    Ok(import_result(
-        &s,
+    import_result(
+        (&state, &s, "inspection_tasks"),
         &report,
         "/inspection/tasks/import",
         link("/inspection/joint-plans", "返回综合查一次计划"),
-    ))
+    )
+    .await
 }
 
 pub async fn tasks_template(s: Signed) -> Result<Response, PageError> {

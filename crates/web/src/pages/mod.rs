@@ -21,7 +21,7 @@ use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use fazhi_core::auth::{self, session};
+use fazhi_core::auth;
 use fazhi_core::{Error, Permission};
 use serde::Deserialize;
 
@@ -159,8 +159,8 @@ pub async fn login_page(
     Ok(with_cookie(cookie, page.into_response()))
 }
 
-/// The CSRF token for a public form: the visitor's session's, or a new anonymous session's
-/// with the cookie that carries it.
+/// The CSRF token for a public form: the visitor's session's, or one derived from the visitor's
+/// nonce (a new nonce with the cookie that carries it) — nothing is stored for a visit.
 pub async fn anonymous_csrf(
     state: &AppState,
     st: &SessionState,
@@ -168,8 +168,14 @@ pub async fn anonymous_csrf(
     if let Some(s) = &st.session {
         return Ok((s.csrf_token.clone(), None));
     }
-    let (token, s) = session::create(&state.store, None, st.ip.as_deref()).await?;
-    Ok((s.csrf_token, Some(set_cookie(&token, st.https))))
+    if let Some(v) = &st.visit {
+        return Ok((crate::session::anonymous_token(state, v), None));
+    }
+    let visit = fazhi_core::auth::password::random_hex(32);
+    Ok((
+        crate::session::anonymous_token(state, &visit),
+        Some(crate::session::set_visit_cookie(&visit, st.https)),
+    ))
 }
 
 /// `response` with the session cookie `cookie`, when there is one to set.
@@ -193,6 +199,11 @@ pub async fn login(
         .session
         .as_ref()
         .map(|s| s.csrf_token.clone())
+        .or_else(|| {
+            st.visit
+                .as_deref()
+                .map(|v| crate::session::anonymous_token(&state, v))
+        })
         .unwrap_or_default();
     let again = |status: StatusCode, error: String| {
         (
@@ -269,7 +280,15 @@ pub async fn change_password(
         let page = password_form(&s, Some("两次输入的新密码不一致。".into()));
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
-    match auth::change_password(&state.store, &s.actor, form.get("current"), new).await {
+    match auth::change_password(
+        &state.store,
+        &s.actor,
+        &s.session_hash,
+        form.get("current"),
+        new,
+    )
+    .await
+    {
         Ok(()) => Ok(MessagePage {
             layout: Layout::for_actor(
                 &fazhi_core::Actor {
