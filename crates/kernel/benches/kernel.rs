@@ -9,7 +9,7 @@ use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use fazhi_kernel::calendar::Calendar;
 use fazhi_kernel::ids::{ResidentId, Uscc, resident_id, uscc};
 use fazhi_kernel::period::{Period, due_date};
-use fazhi_kernel::personal::{Party, PartyKind, scan};
+use fazhi_kernel::personal::{Party, PartyKind, person_names, scan};
 
 /// A deterministic generator (no rand dependency; the sequence is part of the benchmark's definition).
 struct Lcg(u64);
@@ -104,6 +104,68 @@ pub fn decision_text() -> (String, Vec<String>) {
     (text, names)
 }
 
+/// The same kind of text with numbers as people type them: resident IDs in groups (spaces,
+/// dashes, full-width digits), mobiles with dashes and +86, landlines with area codes, bank
+/// cards in groups of four; and people other than the parties (其妻…, 证人…).
+pub fn typed_decision_text() -> String {
+    let (ids, _) = identifiers();
+    let surnames = ["张", "王", "李", "赵", "陈", "杨", "黄", "周", "吴", "徐"];
+    let given = ["秀英", "国强", "建华", "丽娟", "志明", "晓燕", "伟", "芳"];
+    let mut g = Lcg(11);
+    let mut text = String::new();
+    let mut i = 0;
+    while text.len() < 1_000_000 {
+        let id = &ids[i % ids.len()];
+        let id = match i % 3 {
+            0 => format!("{} {} {} {}", &id[..6], &id[6..10], &id[10..14], &id[14..]),
+            1 => format!("{}-{}-{}", &id[..6], &id[6..14], &id[14..]),
+            _ => id
+                .chars()
+                .map(|c| {
+                    c.to_digit(10)
+                        .and_then(|d| char::from_u32(0xFF10 + d))
+                        .unwrap_or(c)
+                })
+                .collect(),
+        };
+        let p = 800_000_000 + g.next() % 199_999_999;
+        let mobile = if i % 2 == 0 {
+            format!(
+                "13{}-{:04}-{:04}",
+                p / 100_000_000,
+                p / 10_000 % 10_000,
+                p % 10_000
+            )
+        } else {
+            format!(
+                "+86 13{} {:04} {:04}",
+                p / 100_000_000,
+                p / 10_000 % 10_000,
+                p % 10_000
+            )
+        };
+        text.push_str(&format!(
+            "诸暨市市场监督管理局行政处罚决定书\n诸市监罚〔2024〕{seq}号\n当事人：{s}{n}，公民身份号码：{id}，\
+             联系电话：{mobile}，固定电话（0575）{l1} {l2:04}。\n经查，当事人于2023年{m}月{d}日起销售过期食品，其妻{s2}{n2}负责收银，\
+             证人{s}某某在场。货值金额人民币{amount}.00元。当事人的行为违反了《中华人民共和国食品安全法》第三十四条的规定，\
+             决定罚款人民币{fine}元，缴至账号6222 0212 3456 7890 128或0575-{l1}{l2:04}查询。\n\n",
+            seq = 1000 + i,
+            s = surnames[i % 10],
+            n = given[i % 8],
+            s2 = surnames[(i + 3) % 10],
+            n2 = given[(i + 5) % 8],
+            l1 = 8000 + g.next() % 1999,
+            l2 = g.next() % 10_000,
+            m = 1 + g.next() % 12,
+            d = 1 + g.next() % 28,
+            amount = g.next() % 90_000,
+            fine = 5000 + g.next() % 50_000,
+        ));
+        i += 1;
+    }
+    text
+}
+
 fn regex_only() -> regex::Regex {
     // What a developer writes without checksums: every long digit run looks like a number.
     regex::Regex::new(r"\d{17}[\dXx]|1[3-9]\d{9}|\d{16,19}|[0-9A-Z]{18}|[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}")
@@ -168,6 +230,34 @@ fn benches(c: &mut Criterion) {
     );
     g.bench_function("regex_only_scan", |b| {
         b.iter(|| re.find_iter(black_box(&text)).count())
+    });
+    let typed = typed_decision_text();
+    eprintln!(
+        "typed decision text {} bytes: fazhi finds {} numbers",
+        typed.len(),
+        scan(&typed, &[]).len()
+    );
+    g.bench_function("fazhi_scan_typed_forms", |b| {
+        b.iter(|| scan(black_box(&typed), &[]).len())
+    });
+    g.finish();
+
+    // Other people's names: the text is segmented and tagged (jieba), far slower than the
+    // number scan; measured on the first ~100 KB of the typed text.
+    let cut = (100_000..typed.len())
+        .find(|i| typed.is_char_boundary(*i))
+        .unwrap_or(typed.len());
+    let part = &typed[..cut];
+    eprintln!(
+        "person_names on {} bytes: {} names",
+        part.len(),
+        person_names(part).len()
+    );
+    let mut g = c.benchmark_group("person_names");
+    g.throughput(Throughput::Bytes(part.len() as u64));
+    g.sample_size(10);
+    g.bench_function("fazhi_person_names", |b| {
+        b.iter(|| person_names(black_box(part)).len())
     });
     g.finish();
 

@@ -6,7 +6,7 @@ use chrono::{Datelike, Days, NaiveDate};
 use fazhi_kernel::calendar::Calendar;
 use fazhi_kernel::ids::{BankCard, ResidentId, Uscc, resident_id, uscc};
 use fazhi_kernel::period::{Period, add_months, due_date, raw_end};
-use fazhi_kernel::personal::{PiiKind, redact, scan};
+use fazhi_kernel::personal::{PiiKind, mask, redact, scan, scan_with_names};
 use proptest::prelude::*;
 
 fn date() -> impl Strategy<Value = NaiveDate> {
@@ -111,5 +111,30 @@ proptest! {
         }
         prop_assert!(found.iter().any(|f| f.kind == PiiKind::ResidentId && f.text == id));
         prop_assert!(!redact(&text, &[]).text.contains(&id));
+    }
+
+    #[test]
+    fn numbers_as_typed_are_found_in_any_surroundings(
+        noise in "[0-9０-９ \\-－\u{3000}()（）+＋XxＸｘ.@号电话某王]{0,60}",
+        id_birth in date(),
+        sep in "[ \\-\u{3000}]",
+    ) {
+        let first17 = format!("330681{}123", id_birth.format("%Y%m%d"));
+        let id = format!("{first17}{}", resident_id::check_character(first17.as_bytes()).unwrap());
+        let grouped = format!("{}{sep}{}{sep}{}{sep}{}", &id[..6], &id[6..10], &id[10..14], &id[14..]);
+        let text = format!("{noise}身份证号{grouped}。{noise}");
+        for found in [scan(&text, &[]), scan_with_names(&text, &[])] {
+            let mut last_end = 0;
+            for f in &found {
+                prop_assert!(f.start >= last_end && f.end <= text.len());
+                prop_assert!(text.is_char_boundary(f.start) && text.is_char_boundary(f.end));
+                prop_assert_eq!(&text[f.start..f.end], f.text.as_str());
+                last_end = f.end;
+            }
+        }
+        let found = scan(&text, &[]);
+        prop_assert!(found.iter().any(|f| f.kind == PiiKind::ResidentId && f.text == grouped));
+        prop_assert!(!redact(&text, &[]).text.contains(&grouped));
+        let _ = mask(&text);
     }
 }
