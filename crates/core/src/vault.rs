@@ -152,6 +152,13 @@ impl Keyring {
         String::from_utf8(pt).map_err(|_| bad("解密结果不是文本。"))
     }
 
+    /// Whether a stored value is sealed (rather than text stored before its column was sealed).
+    pub fn is_sealed(value: &str) -> bool {
+        value
+            .strip_prefix(PREFIX)
+            .is_some_and(|rest| rest.starts_with(':'))
+    }
+
     /// The key number a sealed value was encrypted under.
     pub fn key_of(sealed: &str) -> Option<u32> {
         sealed.split(':').nth(1)?.parse().ok()
@@ -188,6 +195,12 @@ pub const SEALED_COLUMNS: &[(&str, &str, &str, &str)] = &[
         "case_parties.address",
     ),
     ("case_parties", "id", "phone_sealed", "case_parties.phone"),
+    (
+        "disclosures",
+        "id",
+        "findings",
+        crate::enforcement::disclosure::FINDINGS,
+    ),
 ];
 
 /// Re-encrypts every value sealed under a key other than the current one, in batches, and
@@ -221,7 +234,12 @@ pub async fn rotate(
             for row in &rows {
                 let id: i64 = row.try_get("id")?;
                 let sealed: String = row.try_get("sealed")?;
-                let plain = keyring.open(purpose, &sealed)?;
+                // A value stored in clear before its column was sealed is sealed now.
+                let plain = if Keyring::is_sealed(&sealed) {
+                    keyring.open(purpose, &sealed)?
+                } else {
+                    sealed
+                };
                 let update = format!("UPDATE {table} SET {col} = $1 WHERE {id_col} = $2");
                 sqlx::query(sqlx::AssertSqlSafe(update))
                     .bind(keyring.seal(purpose, &plain)?)

@@ -135,12 +135,17 @@ impl Tx {
 
 impl Store {
     /// Opens (creating it if needed) the embedded SQLite database `fazhi.db` inside `dir`.
+    ///
+    /// The directory is made (or tightened to) `0700` and the database file `0600`, before
+    /// SQLite opens it — SQLite gives its -wal and -shm files the database file's permissions —
+    /// so other accounts on the server read none of it.
     pub async fn open_data_dir(dir: &Path) -> Result<Store> {
-        std::fs::create_dir_all(dir).map_err(|source| StoreError::DataDir {
+        let failed = |source| StoreError::DataDir {
             path: dir.display().to_string(),
             source,
-        })?;
+        };
         let file = dir.join("fazhi.db");
+        private_files(dir, &file).map_err(failed)?;
         Store::connect(&format!("sqlite://{}?mode=rwc", file.display())).await
     }
 
@@ -256,4 +261,32 @@ impl Store {
     pub async fn conn(&self) -> Result<sqlx::pool::PoolConnection<Any>> {
         Ok(self.pool.acquire().await?)
     }
+}
+
+/// The data directory `0700` and the database file and its companions `0600` (made if missing).
+#[cfg(unix)]
+fn private_files(dir: &Path, file: &Path) -> std::io::Result<()> {
+    use std::os::unix::fs::{DirBuilderExt, OpenOptionsExt, PermissionsExt};
+    std::fs::DirBuilder::new()
+        .recursive(true)
+        .mode(0o700)
+        .create(dir)?;
+    std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700))?;
+    std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .mode(0o600)
+        .open(file)?;
+    for suffix in ["", "-wal", "-shm"] {
+        let f = std::path::PathBuf::from(format!("{}{suffix}", file.display()));
+        if f.exists() {
+            std::fs::set_permissions(&f, std::fs::Permissions::from_mode(0o600))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(not(unix))]
+fn private_files(dir: &Path, _file: &Path) -> std::io::Result<()> {
+    std::fs::create_dir_all(dir)
 }

@@ -609,6 +609,21 @@ async fn a_decision_is_reviewed_redacted_published_and_withdrawn_with_its_reason
             review.contains("已去除：公民身份号码") && review.contains("已去除：自然人姓名"),
             "{review}"
         );
+        // The reviewer sees the removed ID masked, as on the case page; the database holds the
+        // removed data sealed, never in clear beside the redacted text (issue 14).
+        assert!(
+            review.contains("330681********") && !review.contains(&id),
+            "{review}"
+        );
+        let stored: String = sqlx::query_scalar("SELECT findings FROM disclosures")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+        assert!(
+            stored.starts_with("sm4gcm:") && !stored.contains(&id) && !stored.contains("王小明"),
+            "{stored}"
+        );
+
         let text: String = sqlx::query_scalar("SELECT redacted_text FROM disclosures")
             .fetch_one(app.store.pool())
             .await
@@ -726,6 +741,22 @@ async fn a_decision_is_reviewed_redacted_published_and_withdrawn_with_its_reason
                 .status(),
             StatusCode::NOT_FOUND
         );
+        // Key rotation covers it: re-sealed under the new key.
+        let (new_keys, _) = fazhi_core::vault::Keyring::generate();
+        let both = format!("{},2:{}", app.data_keys, new_keys.trim_start_matches("1:"));
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_fazhi"))
+            .args(["keys", "rotate"])
+            .args(&app.cli_db)
+            .env("FAZHI_DATA_KEYS", &both)
+            .env("FAZHI_INDEX_KEY", &app.index_key)
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let stored: String = sqlx::query_scalar("SELECT findings FROM disclosures")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+        assert!(stored.starts_with("sm4gcm:2:"), "{stored}");
     }
 }
 

@@ -482,3 +482,83 @@ async fn change(b: &Browser, current: &str, new: &str) -> reqwest::Response {
     )
     .await
 }
+
+#[tokio::test]
+async fn a_template_that_loops_without_end_is_refused_when_saved() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let sys = app.admin("sysadmin").await;
+        let sec = app.admin("secadmin").await;
+        let bureau = app.department_id("诸暨市司法局").await;
+        let (_, sup) = app
+            .user_with_role(&sys, &sec, "tpl_sup", bureau, "supervisor")
+            .await;
+        let path = "/enforcement/templates/filing_approval";
+        let before: i64 = sqlx::query_scalar(
+            "SELECT version FROM document_templates WHERE code = 'filing_approval'",
+        )
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+        for (body, says) in [
+            (
+                "# 立案审批表\n{% for i in range(100000) %}{% for j in range(100000) %}{{ i }}{% endfor %}{% endfor %}".to_string(),
+                "运行步骤超出上限",
+            ),
+            (
+                format!("# 立案审批表\n{{% for i in range(1000) %}}{}{{% endfor %}}", "甲".repeat(1_000)),
+                "超过 256 KB",
+            ),
+        ] {
+            let page = sup.text(path).await;
+            let started = std::time::Instant::now();
+            let r = sup
+                .post(
+                    path,
+                    &[
+                        ("csrf", csrf_of(&page)),
+                        ("version", before.to_string()),
+                        ("body", body),
+                    ],
+                )
+                .await;
+            assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+            assert!(r.text().await.unwrap().contains(says), "{says}");
+            assert!(started.elapsed() < std::time::Duration::from_secs(5));
+        }
+        let after: i64 = sqlx::query_scalar(
+            "SELECT version FROM document_templates WHERE code = 'filing_approval'",
+        )
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+        assert_eq!(after, before);
+    }
+}
+
+#[test]
+fn the_data_directory_and_database_are_private_to_the_server_account() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = std::env::temp_dir().join(format!("fazhi_perm_{}", std::process::id()));
+    let out = TestApp::cli_stdin(&["migrate", "--data-dir", dir.to_str().unwrap()], "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mode = |p: &std::path::Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700);
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        assert_eq!(mode(&path), 0o600, "{}", path.display());
+    }
+    assert!(dir.join("fazhi.db").exists());
+    // An existing installation is tightened on the next start.
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(dir.join("fazhi.db"), std::fs::Permissions::from_mode(0o644)).unwrap();
+    let out = TestApp::cli_stdin(&["migrate", "--data-dir", dir.to_str().unwrap()], "");
+    assert!(out.status.success());
+    assert_eq!(mode(&dir), 0o700);
+    assert_eq!(mode(&dir.join("fazhi.db")), 0o600);
+    std::fs::remove_dir_all(&dir).ok();
+}

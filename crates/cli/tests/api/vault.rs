@@ -56,6 +56,12 @@ async fn mobile_numbers_are_sealed_masked_found_by_blind_index_and_survive_key_r
                 .await
                 .contains("value=\"13812345678\"")
         );
+        // Opening the number in clear is on the audit log.
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'read' AND object_type = 'user_mobile'")
+                .await,
+            1
+        );
 
         // Rotation: add key 2, rotate, and the value is re-sealed under it.
         let (new_keys, _) = fazhi_core::vault::Keyring::generate();

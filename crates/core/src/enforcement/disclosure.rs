@@ -27,8 +27,6 @@ pub struct Disclosure {
     pub department_name: String,
     pub decided_on: String,
     pub redacted_text: String,
-    /// What the review removed or replaced: (kind, original text) — for the reviewer only.
-    pub findings: Vec<(String, String)>,
     pub state: String,
     pub reviewed_by: Option<String>,
     pub published_on: Option<String>,
@@ -37,10 +35,9 @@ pub struct Disclosure {
 }
 
 const COLUMNS: &str = "x.id, x.case_id, x.decision_number, x.party_name, x.item_code, x.department_name, x.decided_on, \
-    x.redacted_text, x.findings, x.state, x.reviewed_by, x.published_on, x.withdrawn_on, x.withdrawal_reason";
+    x.redacted_text, x.state, x.reviewed_by, x.published_on, x.withdrawn_on, x.withdrawal_reason";
 
-fn row(r: &DbRow, with_findings: bool) -> Result<Disclosure> {
-    let findings: String = r.try_get("findings")?;
+fn row(r: &DbRow) -> Result<Disclosure> {
     Ok(Disclosure {
         id: r.try_get("id")?,
         case_id: r.try_get("case_id")?,
@@ -50,11 +47,6 @@ fn row(r: &DbRow, with_findings: bool) -> Result<Disclosure> {
         department_name: r.try_get("department_name")?,
         decided_on: r.try_get("decided_on")?,
         redacted_text: r.try_get("redacted_text")?,
-        findings: if with_findings {
-            serde_json::from_str(&findings).unwrap_or_default()
-        } else {
-            Vec::new()
-        },
         state: r.try_get("state")?,
         reviewed_by: r.try_get("reviewed_by")?,
         published_on: r.try_get("published_on")?,
@@ -75,8 +67,40 @@ pub async fn of_case(store: &Store, actor: &Actor, case_id: i64) -> Result<Optio
     sql.fetch_optional(&mut *store.conn().await?)
         .await?
         .as_ref()
-        .map(|r| row(r, true))
+        .map(row)
         .transpose()
+}
+
+/// The column purpose `findings` is sealed under (key rotation covers it: `vault::SEALED_COLUMNS`).
+pub const FINDINGS: &str = "disclosures.findings";
+
+/// What the review removed or replaced — (kind, original text) — for the reviewer of the
+/// case, opened from its seal (a review stored before findings were sealed reads as it is).
+pub async fn findings(
+    store: &Store,
+    actor: &Actor,
+    keyring: &Keyring,
+    case_id: i64,
+) -> Result<Vec<(String, String)>> {
+    actor.require(Permission::CaseHandle)?;
+    let mut sql = Sql::new("SELECT x.findings FROM disclosures x WHERE x.case_id = ");
+    sql.bind(case_id)
+        .push(" AND ")
+        .append(actor.scope.condition("x", RECORD_COLUMNS));
+    let Some(r) = sql.fetch_optional(&mut *store.conn().await?).await? else {
+        return Ok(Vec::new());
+    };
+    let stored: String = r.try_get("findings")?;
+    let json = if Keyring::is_sealed(&stored) {
+        keyring.open(FINDINGS, &stored)?
+    } else {
+        stored
+    };
+    serde_json::from_str(&json).map_err(|e| {
+        Error::from(fazhi_store::StoreError::Malformed(format!(
+            "disclosure findings: {e}"
+        )))
+    })
 }
 
 /// Runs the pre-publication review: the decision filled from the case and redacted.
@@ -175,7 +199,8 @@ pub async fn review(
     .bind(&case.case.department_name)
     .bind(&decided)
     .bind(&redacted.text)
-    .bind(serde_json::to_string(&findings).unwrap_or_default())
+    // The removed data itself (IDs, addresses, card numbers) is sealed like the case's own.
+    .bind(keyring.seal(FINDINGS, &serde_json::to_string(&findings).unwrap_or_default())?)
     .bind(r.try_get::<i64, _>("region_id")?)
     .bind(r.try_get::<i64, _>("department_id")?)
     .bind(actor.user_id)
@@ -386,10 +411,7 @@ pub async fn public_list(
     }
     keyset.apply(&mut sql, "x.id");
     let rows = sql.fetch_all(&mut *store.conn().await?).await?;
-    let items = rows
-        .iter()
-        .map(|r| row(r, false))
-        .collect::<Result<Vec<_>>>()?;
+    let items = rows.iter().map(row).collect::<Result<Vec<_>>>()?;
     Ok(keyset.finish(items, |d| d.id))
 }
 
@@ -402,7 +424,7 @@ pub async fn public_get(store: &Store, id: i64) -> Result<Disclosure> {
         .fetch_optional(&mut *store.conn().await?)
         .await?
         .ok_or(Error::NotFound)?;
-    row(&r, false)
+    row(&r)
 }
 
 /// The default publication limit in working days (国办发〔2018〕118号).

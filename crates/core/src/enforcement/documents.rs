@@ -68,16 +68,53 @@ pub enum Block {
 
 /// Fills `body` with `ctx` and splits it into blocks. Unknown variables are an error, so a
 /// template never prints a blank where a fact should be.
+/// How much work a template may do (minijinja's instructions): the built-in documents need a
+/// few thousand; an administrator's loop over a large range stops here instead of holding a
+/// worker.
+pub const TEMPLATE_FUEL: u64 = 200_000;
+/// How much text a filled template may produce: a decision is a few kilobytes.
+pub const TEMPLATE_OUTPUT: usize = 256 * 1024;
+
+/// A writer that refuses to grow past `TEMPLATE_OUTPUT`.
+struct Bounded(Vec<u8>);
+
+impl std::io::Write for Bounded {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.0.len() + buf.len() > TEMPLATE_OUTPUT {
+            return Err(std::io::Error::other("output limit"));
+        }
+        self.0.extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
 pub fn render(body: &str, ctx: &Value) -> Result<Vec<Block>> {
     let mut env = minijinja::Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
+    env.set_fuel(Some(TEMPLATE_FUEL));
     env.add_template("doc", body)
         .map_err(|e| Error::invalid("body", format!("模板语法错误：{e}")))?;
-    let text = env
-        .get_template("doc")
-        .and_then(|t| t.render(ctx))
-        .map_err(|e| Error::invalid("body", format!("模板无法填充：{e}")))?;
-    Ok(blocks(&text))
+    let mut out = Bounded(Vec::new());
+    env.get_template("doc")
+        .and_then(|t| t.render_captured_to(ctx, &mut out).map(|_| ()))
+        .map_err(|e| match e.kind() {
+            minijinja::ErrorKind::OutOfFuel => Error::invalid(
+                "body",
+                "模板运行步骤超出上限（可能是循环次数过多），请简化模板。",
+            ),
+            minijinja::ErrorKind::WriteFailure => Error::invalid(
+                "body",
+                format!(
+                    "模板生成的文字超过 {} KB，请简化模板。",
+                    TEMPLATE_OUTPUT / 1024
+                ),
+            ),
+            _ => Error::invalid("body", format!("模板无法填充：{e}")),
+        })?;
+    Ok(blocks(&String::from_utf8_lossy(&out.0)))
 }
 
 /// Text split into blocks: `# ` a title, `>> ` right-aligned, `- ` a plain line, anything else
@@ -344,6 +381,25 @@ mod tests {
         let decision = render(BUILTIN[3].2, &sample_context()).unwrap();
         assert!(decision.contains(&Block::Right("诸市监罚〔2024〕17号".into())));
         assert!(decision.iter().any(|b| matches!(b, Block::Paragraph(t) if t.contains("六十日内向诸暨市人民政府申请行政复议"))));
+    }
+
+    #[test]
+    fn a_template_that_loops_or_writes_without_end_is_stopped() {
+        let looping = "{% for i in range(100000) %}{% for j in range(100000) %}{{ i }}{% endfor %}{% endfor %}";
+        let e = render(looping, &sample_context()).unwrap_err();
+        assert!(e.message_zh().contains("运行步骤超出上限"), "{e:?}");
+        let page = "甲".repeat(1_000);
+        let writing = format!("{{% for i in range(1000) %}}{page}{{% endfor %}}");
+        let e = render(&writing, &sample_context()).unwrap_err();
+        assert!(e.message_zh().contains("超过 256 KB"), "{e:?}");
+        // The built-in ones need a small part of the fuel.
+        for (code, _, body) in BUILTIN {
+            let mut env = minijinja::Environment::new();
+            env.set_fuel(Some(TEMPLATE_FUEL / 10));
+            env.add_template("doc", body).unwrap();
+            let filled = env.get_template("doc").unwrap().render(sample_context());
+            assert!(filled.is_ok(), "{code}: {filled:?}");
+        }
     }
 
     #[test]

@@ -21,6 +21,7 @@ fn kind_label(kind: &str) -> &'static str {
         "person_name" => "自然人姓名（改为某某）",
         "resident_id" => "公民身份号码",
         "mobile" => "手机号码",
+        "landline" => "固定电话",
         "bank_card" => "银行账号",
         "email" => "电子邮箱",
         "address" => "住址",
@@ -63,8 +64,15 @@ async fn page(
                 .to_string(),
             ));
             details.push(("文号".into(), d.decision_number.clone()));
-            for (kind, text) in &d.findings {
-                details.push((format!("已去除：{}", kind_label(kind)), text.clone()));
+            // Shown masked, as on the case page: the reviewer sees what kind of data went and
+            // where, not the number itself.
+            for (kind, text) in
+                disclosure::findings(&state.store, &s.actor, &state.keyring, case_id).await?
+            {
+                details.push((
+                    format!("已去除：{}", kind_label(&kind)),
+                    fazhi_kernel::personal::mask(&text),
+                ));
             }
             details.push(("公开文本".into(), d.redacted_text.clone()));
             if let Some(r) = &d.withdrawal_reason {
