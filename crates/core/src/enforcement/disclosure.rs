@@ -58,6 +58,8 @@ fn row(r: &DbRow) -> Result<Disclosure> {
 /// The disclosure of a case, for those who handle it.
 pub async fn of_case(store: &Store, actor: &Actor, case_id: i64) -> Result<Option<Disclosure>> {
     actor.require(Permission::CaseRead)?;
+    // A case out of the actor's scope is not found, whether or not it has a disclosure.
+    super::cases::get(store, actor, case_id).await?;
     let mut sql = Sql::new(&format!(
         "SELECT {COLUMNS} FROM disclosures x WHERE x.case_id = "
     ));

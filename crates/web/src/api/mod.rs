@@ -63,6 +63,17 @@ async fn not_found() -> ApiError {
     ApiError::Domain(fazhi_core::Error::NotFound)
 }
 
+/// The fields of a JSON body, read after the caller's permission is checked: someone who may
+/// not act learns nothing from how their input would have been judged.
+fn fields<T: DeserializeOwned>(body: serde_json::Value) -> Result<T, ApiError> {
+    serde_json::from_value(body).map_err(|e| {
+        ApiError::Domain(fazhi_core::Error::invalid(
+            "body",
+            format!("字段缺失或类型不符：{e}"),
+        ))
+    })
+}
+
 /// A JSON body whose malformed or mistyped content is answered with a clear JSON error.
 pub struct ApiJson<T>(pub T);
 
@@ -140,8 +151,10 @@ async fn region(
 async fn create_region(
     State(st): State<AppState>,
     ApiActor(a): ApiActor,
-    ApiJson(input): ApiJson<org::RegionInput>,
+    ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<Response, ApiError> {
+    a.require(fazhi_core::access::Permission::OrgManage)?;
+    let input: org::RegionInput = fields(body)?;
     let r = service::create_region(&st.store, &a, &input).await?;
     Ok((StatusCode::CREATED, Json(r)).into_response())
 }
@@ -157,8 +170,10 @@ async fn update_region(
     State(st): State<AppState>,
     ApiActor(a): ApiActor,
     ApiId(id): ApiId,
-    ApiJson(body): ApiJson<Versioned<org::RegionInput>>,
+    ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<Response, ApiError> {
+    a.require(fazhi_core::access::Permission::OrgManage)?;
+    let body: Versioned<org::RegionInput> = fields(body)?;
     Ok(
         Json(service::update_region(&st.store, &a, id, body.version, &body.input).await?)
             .into_response(),
@@ -184,8 +199,10 @@ async fn department(
 async fn create_department(
     State(st): State<AppState>,
     ApiActor(a): ApiActor,
-    ApiJson(input): ApiJson<org::DepartmentInput>,
+    ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<Response, ApiError> {
+    a.require(fazhi_core::access::Permission::OrgManage)?;
+    let input: org::DepartmentInput = fields(body)?;
     let d = service::create_department(&st.store, &a, &input).await?;
     Ok((StatusCode::CREATED, Json(d)).into_response())
 }
@@ -194,8 +211,10 @@ async fn update_department(
     State(st): State<AppState>,
     ApiActor(a): ApiActor,
     ApiId(id): ApiId,
-    ApiJson(body): ApiJson<Versioned<org::DepartmentInput>>,
+    ApiJson(body): ApiJson<serde_json::Value>,
 ) -> Result<Response, ApiError> {
+    a.require(fazhi_core::access::Permission::OrgManage)?;
+    let body: Versioned<org::DepartmentInput> = fields(body)?;
     Ok(
         Json(service::update_department(&st.store, &a, id, body.version, &body.input).await?)
             .into_response(),
