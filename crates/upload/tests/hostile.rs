@@ -44,8 +44,18 @@ fn read_measured(
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let start = LIVE.load(Ordering::Relaxed);
     PEAK.store(start, Ordering::Relaxed);
+    let started = std::time::Instant::now();
     let result = read_first_sheet(bytes, columns, limits);
-    (result, PEAK.load(Ordering::Relaxed) - start)
+    let peak = PEAK.load(Ordering::Relaxed) - start;
+    // Shown with --nocapture; BENCHMARKS.md keeps the numbers.
+    eprintln!(
+        "{} bytes → {:?}: peak {} KiB in {:?}",
+        bytes.len(),
+        result.as_ref().map(Vec::len).map_err(Refusal::code),
+        peak / 1024,
+        started.elapsed()
+    );
+    (result, peak)
 }
 
 const MB: usize = 1024 * 1024;
@@ -103,18 +113,39 @@ fn a_zip_bomb_is_refused_without_inflating_it() {
         ratio: u64::MAX,
         ..lax
     };
-    let no_declared_check = read_first_sheet(
-        bytes,
-        20,
-        &Limits {
-            sheet_bytes: 64 << 20,
-            ..laxer
-        },
+    let (r, peak) = read_measured(bytes, 20, &laxer);
+    assert_eq!(r.unwrap_err().code(), "upload_inflates_too_much");
+    assert!(peak < 50 * MB, "peak {peak} bytes");
+}
+
+#[test]
+fn a_bomb_whose_headers_lie_about_its_size_is_stopped_by_what_it_inflates() {
+    // 100 MiB of zeros declared as 1,000 bytes, in a 100 KB file.
+    let bytes = include_bytes!("data/bomb-lying.xlsx");
+    let (r, peak) = read_measured(bytes, 20, &Limits::default());
+    let e = r.unwrap_err();
+    assert!(
+        [
+            "upload_compression_ratio",
+            "upload_inflates_too_much",
+            "upload_not_xlsx"
+        ]
+        .contains(&e.code()),
+        "{e:?}"
     );
-    assert_eq!(
-        no_declared_check.unwrap_err().code(),
-        "upload_inflates_too_much"
+    assert!(peak < 50 * MB, "peak {peak} bytes");
+    // With a sheet limit under its real size, the inflated bytes are what refuse it.
+    let small = Limits {
+        sheet_bytes: 10 << 20,
+        ratio: u64::MAX,
+        ..Limits::default()
+    };
+    let (r, peak) = read_measured(bytes, 20, &small);
+    assert!(
+        matches!(r, Err(Refusal::EntryTooLarge { .. } | Refusal::NotXlsx)),
+        "{r:?}"
     );
+    assert!(peak < 50 * MB, "peak {peak} bytes");
 }
 
 fn workbook(rows: &[(u32, Vec<(u16, &str)>)]) -> Vec<u8> {

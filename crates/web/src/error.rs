@@ -70,7 +70,7 @@ impl IntoResponse for PageError {
             StatusCode::SERVICE_UNAVAILABLE => "系统繁忙",
             _ => "无法完成操作",
         };
-        with_retry_after(message_page(status, title, self.0.message_zh()))
+        message_page(status, title, self.0.message_zh())
     }
 }
 
@@ -108,28 +108,15 @@ pub fn api_error(
     message: String,
     field: Option<String>,
 ) -> Response {
-    with_retry_after(
-        (
-            status,
-            Json(ApiErrorBody {
-                code: code.to_string(),
-                message,
-                field,
-            }),
-        )
-            .into_response(),
+    (
+        status,
+        Json(ApiErrorBody {
+            code: code.to_string(),
+            message,
+            field,
+        }),
     )
-}
-
-/// A busy database is a passing state: say when to try again.
-fn with_retry_after(mut r: Response) -> Response {
-    if r.status() == StatusCode::SERVICE_UNAVAILABLE {
-        r.headers_mut().insert(
-            axum::http::header::RETRY_AFTER,
-            axum::http::HeaderValue::from_static("2"),
-        );
-    }
-    r
+        .into_response()
 }
 
 impl IntoResponse for ApiError {

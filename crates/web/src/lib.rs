@@ -217,6 +217,13 @@ async fn headers(req: Request, next: Next) -> Response {
         header::REFERRER_POLICY,
         header::HeaderValue::from_static("same-origin"),
     );
+    // A busy database is a passing state (`Error::Busy`): say when to try again.
+    if response.status() == StatusCode::SERVICE_UNAVAILABLE {
+        response
+            .headers_mut()
+            .entry(header::RETRY_AFTER)
+            .or_insert(header::HeaderValue::from_static("2"));
+    }
     response
 }
 

@@ -562,3 +562,48 @@ fn the_data_directory_and_database_are_private_to_the_server_account() {
     assert_eq!(mode(&dir.join("fazhi.db")), 0o600);
     std::fs::remove_dir_all(&dir).ok();
 }
+
+#[tokio::test]
+async fn a_write_that_waits_too_long_for_the_database_answers_503_with_retry_after() {
+    // SQLite has one writer; PostgreSQL has no such wait.
+    let app = spawn_app(Db::Sqlite).await;
+    let sys = app.admin("sysadmin").await;
+    let sec = app.admin("secadmin").await;
+    let dk = app.department_id("店口镇人民政府").await;
+    let (_, clerk) = app
+        .user_with_role(&sys, &sec, "busy_clerk", dk, "town_clerk")
+        .await;
+    let csrf = clerk.csrf().await;
+    // Another writer holds the database (as a long import did before it was spooled).
+    let mut holder = app.store.begin().await.unwrap();
+    sqlx::query("UPDATE settings SET updated_at = updated_at")
+        .execute(holder.conn())
+        .await
+        .unwrap();
+    let r = clerk
+        .post("/messages/read", &[("csrf", csrf.clone())])
+        .await;
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(r.headers()["retry-after"], "2");
+    assert!(r.text().await.unwrap().contains("系统繁忙"));
+    let r = clerk
+        .client
+        .post(clerk.url("/api/v1/cases/import"))
+        .header("x-csrf-token", &csrf)
+        .body("{}\n")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SERVICE_UNAVAILABLE);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "busy");
+    holder.commit().await.unwrap();
+    // Once the other writer is done, the same request goes through.
+    assert_eq!(
+        clerk
+            .post("/messages/read", &[("csrf", csrf)])
+            .await
+            .status(),
+        StatusCode::SEE_OTHER
+    );
+}

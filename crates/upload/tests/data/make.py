@@ -22,7 +22,7 @@ def book(path, sheet_parts):
         z.writestr('_rels/.rels', RELS)
         z.writestr('xl/workbook.xml', WB)
         z.writestr('xl/_rels/workbook.xml.rels', WBRELS)
-        with z.open('xl/worksheets/sheet1.xml', 'w', force_zip64=True) as f:
+        with z.open('xl/worksheets/sheet1.xml', 'w', force_zip64=path == 'bomb.xlsx') as f:
             for part in sheet_parts:
                 f.write(part.encode())
 
@@ -53,3 +53,38 @@ def bomb():
 
 # One cell of 1 GiB of zeros (about 1 MB packed).
 book('bomb.xlsx', bomb())
+
+
+def lying_bomb(path):
+    """A sheet of 100 MiB of zeros whose headers (local and central) claim 1,000 bytes: a reader
+    that trusts the declared size is fooled; one that counts what it inflates is not."""
+    chunk = '0' * (1 << 20)
+    parts = [HEAD + '<sheetData><row r="1"><c r="A1" t="inlineStr"><is><t>'] + [chunk] * 100 + ['</t></is></c></row></sheetData></worksheet>']
+    book(path, parts)
+    data = bytearray(open(path, 'rb').read())
+    name = b'xl/worksheets/sheet1.xml'
+    real = sum(len(p.encode()) for p in parts)
+    fake = (1000).to_bytes(4, 'little')
+    # Local file header: signature PK\3\4, uncompressed size at offset 22.
+    i = 0
+    while True:
+        i = data.find(b'PK\x03\x04', i)
+        if i < 0:
+            break
+        if data[i + 30:i + 30 + len(name)] == name:
+            assert int.from_bytes(data[i + 22:i + 26], 'little') in (real, 0xFFFFFFFF)
+            data[i + 22:i + 26] = fake
+        i += 4
+    # Central directory header: signature PK\1\2, uncompressed size at offset 24.
+    i = 0
+    while True:
+        i = data.find(b'PK\x01\x02', i)
+        if i < 0:
+            break
+        if data[i + 46:i + 46 + len(name)] == name:
+            data[i + 24:i + 28] = fake
+        i += 4
+    open(path, 'wb').write(bytes(data))
+
+
+lying_bomb('bomb-lying.xlsx')
