@@ -48,6 +48,45 @@ impl Tx {
         Ok(())
     }
 
+    /// The workflow primitive's first half: the row `id` of `table` locked for this transaction
+    /// (PostgreSQL `SELECT … FOR UPDATE`; SQLite's `BEGIN IMMEDIATE` already admits one writer)
+    /// and its `version`, read before the next step is worked out — so two requests for the
+    /// same step cannot both see the record as it was. `None` when there is no such row.
+    /// `table` is a name from the code, never input.
+    pub async fn lock_row(&mut self, table: &'static str, id: i64) -> Result<Option<i64>> {
+        let lock = match self.backend {
+            Backend::Postgres => " FOR UPDATE",
+            Backend::Sqlite => "",
+        };
+        let sql = format!("SELECT version FROM {table} WHERE id = $1{lock}");
+        Ok(sqlx::query_scalar(sqlx::AssertSqlSafe(sql))
+            .bind(id)
+            .fetch_optional(self.conn())
+            .await?)
+    }
+
+    /// The second half: the row's `version` moved on from `expected`, or `Conflict` (HTTP 409)
+    /// when someone else moved it first. Every state change of a workflow record ends here, in
+    /// the transaction that wrote the change.
+    pub async fn bump_version(
+        &mut self,
+        table: &'static str,
+        id: i64,
+        expected: i64,
+    ) -> Result<()> {
+        let sql = format!(
+            "UPDATE {table} SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3"
+        );
+        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+            .bind(crate::now_ms())
+            .bind(id)
+            .bind(expected)
+            .execute(self.conn())
+            .await?
+            .rows_affected();
+        crate::expect_one_row(rows, table, id)
+    }
+
     /// Readies this transaction for a bulk write whose every reference the caller has already
     /// checked. SQLite: 256 MiB of page cache on this connection instead of 2 (a batch touches
     /// index pages all over; a million parties' identifier indexes alone outgrow 64 MiB).

@@ -30,6 +30,7 @@ mod notices;
 mod numbers;
 mod performance;
 mod plan;
+mod races;
 mod samples;
 mod scope;
 mod self_inspections;

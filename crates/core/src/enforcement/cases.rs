@@ -667,14 +667,16 @@ pub async fn discretion_of(
 }
 
 /// (hearing right told, hearing requested): which steps the record page offers.
-pub async fn stage_flags(store: &Store, id: i64) -> Result<(bool, bool)> {
-    let r = sqlx::query("SELECT hearing_right, hearing_requested FROM cases WHERE id = $1")
-        .bind(id)
-        .fetch_one(store.pool())
-        .await?;
+pub async fn stage_flags(store: &Store, id: i64) -> Result<(bool, bool, i64)> {
+    let r =
+        sqlx::query("SELECT hearing_right, hearing_requested, version FROM cases WHERE id = $1")
+            .bind(id)
+            .fetch_one(store.pool())
+            .await?;
     Ok((
         flag(r.try_get("hearing_right")?),
         flag(r.try_get("hearing_requested")?),
+        r.try_get("version")?,
     ))
 }
 

@@ -343,6 +343,7 @@ pub async fn apply(
     cal: &Calendar,
     policy: WarningPolicy,
     id: i64,
+    seen_version: Option<i64>,
     action: &Action,
 ) -> Result<()> {
     actor.require(Permission::CaseHandle)?;
@@ -350,6 +351,13 @@ pub async fn apply(
     let today = crate::deadlines::china_today();
     let clock = Clock { cal, policy, today };
     let mut tx = store.begin().await?;
+    // Locked before the step is worked out; a form made from an older version is refused (409)
+    // rather than applied to a case that has moved on — eight identical "decide" requests give
+    // one decision and one number.
+    let version = tx.lock_row("cases", id).await?.ok_or(Error::NotFound)?;
+    if seen_version.is_some_and(|seen| seen != version) {
+        return Err(Error::Conflict);
+    }
     let st = load(&mut tx, id).await?;
     let case = id.to_string();
     let (stage, happened_on, note): (String, NaiveDate, String) = match action {
@@ -814,14 +822,12 @@ pub async fn apply(
     if happened_on > today {
         return Err(Error::invalid("on", "日期不能晚于今天。"));
     }
-    sqlx::query(
-        "UPDATE cases SET stage = $1, updated_at = $2, version = version + 1 WHERE id = $3",
-    )
-    .bind(&stage)
-    .bind(now_ms())
-    .bind(id)
-    .execute(tx.conn())
-    .await?;
+    sqlx::query("UPDATE cases SET stage = $1 WHERE id = $2")
+        .bind(&stage)
+        .bind(id)
+        .execute(tx.conn())
+        .await?;
+    tx.bump_version("cases", id, version).await?;
     sqlx::query("INSERT INTO case_events (case_id, stage, happened_on, actor_name, note, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(id)
         .bind(&stage)

@@ -690,6 +690,11 @@ async fn record(
                 ],
             ));
         }
+        // Each step is applied to the version of the case it was shown with (else 409).
+        let act = format!("/enforcement/cases/{id}");
+        for section in sections.iter_mut().filter(|f| f.action == act) {
+            section.hidden.push(("version", flags.2.to_string()));
+        }
         sections
     } else {
         Vec::new()
@@ -968,7 +973,9 @@ pub async fn act(
     let result = match parse_action(&f) {
         Ok(action) => {
             let (cal, policy) = fazhi_core::deadlines::in_force(&state.store).await?;
-            stages::apply(&state.store, &s.actor, &cal, policy, id, &action).await
+            // The version the form was made from (every step form carries it).
+            let seen = f.get("version").trim().parse::<i64>().ok();
+            stages::apply(&state.store, &s.actor, &cal, policy, id, seen, &action).await
         }
         Err(e) => Err(e),
     };
