@@ -106,6 +106,9 @@ impl Deadline {
     /// stood still (an open suspension counts up to `today`), then by each extension.
     pub fn due(&self, cal: &Calendar, today: NaiveDate) -> DueDate {
         let mut result = due_date(cal, self.start, self.period);
+        // Where the period ends before the rest-day rule moves it: extensions count on from here
+        // (LAW.md: an extension counts from the period's unmoved end).
+        let mut unmoved = raw_end(self.start, self.period, cal);
         let mut stopped_days: u64 = 0;
         let mut stopped_working: u32 = 0;
         for s in &self.suspensions {
@@ -116,19 +119,19 @@ impl Deadline {
         }
         if stopped_days > 0 {
             let raw = raw_end(self.start, self.period, cal);
-            let due = match self.period {
+            unmoved = match self.period {
                 Period::WorkingDays(_) => cal.add_working_days(raw, stopped_working),
-                _ => cal.workday_on_or_after(
-                    raw.checked_add_days(Days::new(stopped_days)).unwrap_or(raw),
-                ),
+                _ => raw.checked_add_days(Days::new(stopped_days)).unwrap_or(raw),
             };
+            let due = cal.workday_on_or_after(unmoved);
             result.rule.push_str(&format!(
                 "; the clock stood still {stopped_days} day(s) ({stopped_working} working day(s)), so the period ends on {due}"
             ));
             result.due = due;
         }
         for e in &self.extensions {
-            let extended = due_date(cal, result.due, e.period);
+            let extended = due_date(cal, unmoved, e.period);
+            unmoved = raw_end(unmoved, e.period, cal);
             result.rule.push_str(&format!(
                 "; extended by {} (approved by {} on {}: {}) to {}",
                 e.period, e.approver, e.approved_on, e.reason, extended.due
@@ -258,6 +261,29 @@ mod tests {
         // 2024-04-01 + 10 WD: 2,3,7,8,9,10,11,12,15,16 April.
         assert_eq!(due.due, d("2024-04-16"));
         assert!(due.rule.contains("张局长"));
+    }
+
+    #[test]
+    fn an_extension_counts_from_the_unmoved_end_of_the_period() {
+        let cal = Calendar::embedded();
+        // 15 days from 16 Sep 2024 end on 1 Oct, National Day: due Tue 8 Oct. Extended by 30
+        // days, the period runs from 1 Oct (not 8 Oct) to Thu 31 Oct.
+        let mut dl = Deadline::new(
+            "作出决定",
+            "《中华人民共和国行政处罚法》",
+            "第六十条",
+            "立案",
+            d("2024-09-16"),
+            Period::CalendarDays(15),
+        );
+        assert_eq!(dl.due(cal, d("2024-09-20")).due, d("2024-10-08"));
+        dl.extensions.push(Extension {
+            period: Period::CalendarDays(30),
+            reason: "案情复杂".into(),
+            approver: "张局长".into(),
+            approved_on: d("2024-09-30"),
+        });
+        assert_eq!(dl.due(cal, d("2024-09-30")).due, d("2024-10-31"));
     }
 
     #[test]

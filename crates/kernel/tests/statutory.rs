@@ -87,7 +87,7 @@ const SCENARIOS: &[(&str, &str, &str, &str)] = &[
         "2022-02-28",
     ),
     (
-        "行政处罚法 art. 36: 5-year limitation ends 1 Oct 2024, National Day → Tue 8 Oct",
+        "A 5-year procedural period ending 1 Oct 2024, National Day, moves to Tue 8 Oct (the art. 36 limitation does not: core::enforcement::rules::limitation)",
         "2019-10-01",
         "5 years",
         "2024-10-08",
@@ -297,7 +297,9 @@ fn a_year_without_a_published_notice_is_computed_on_weekends_and_flagged() {
 #[test]
 fn reconsideration_extension_and_licensing_suspension() {
     let cal = Calendar::embedded();
-    // 行政复议法 art. 62: 60 CD from 3 Dec 2024 → 5 Feb 2025, extended by the head by 30 CD → Fri 7 Mar 2025.
+    // 行政复议法 art. 62: 60 CD from 3 Dec 2024 end Sat 1 Feb 2025, in the Spring Festival
+    // holiday → due Wed 5 Feb; extended by the head by 30 CD, counted from the unmoved end
+    // (1 Feb, LAW.md) → Mon 3 Mar 2025 (from the moved end it would be 7 Mar).
     let mut r = Deadline::new(
         "复议决定",
         "行政复议法",
@@ -312,7 +314,7 @@ fn reconsideration_extension_and_licensing_suspension() {
         approver: "复议机构负责人".into(),
         approved_on: d("2025-01-20"),
     });
-    assert_eq!(r.due(cal, d("2025-01-20")).due, d("2025-03-07"));
+    assert_eq!(r.due(cal, d("2025-01-20")).due, d("2025-03-03"));
     // 行政许可法 art. 42 with 10 WD extension: 24 Oct 2023 → 25–27, 30, 31 Oct, 1–3, 6, 7 Nov.
     let mut l = Deadline::new(
         "许可决定",

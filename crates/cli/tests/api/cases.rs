@@ -531,6 +531,24 @@ async fn a_requested_hearing_and_article_58_review_come_before_the_decision() {
             .0,
             StatusCode::SEE_OTHER
         );
+        // Not dated before the hearing it rests on (art. 65) nor before the review (art. 58).
+        let (status, html) = step(
+            &clerk,
+            &path,
+            &[
+                ("action", "decide"),
+                ("on", "2024-06-04"),
+                ("outcome", "warning"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            html.contains("早于听证日 2024-06-05")
+                && html.contains("第六十五条")
+                && html.contains("早于法制审核完成日 2024-06-06"),
+            "{html}"
+        );
         assert_eq!(
             step(
                 &clerk,

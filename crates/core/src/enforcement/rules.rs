@@ -21,7 +21,15 @@ pub fn limitation(
     grave: bool,
 ) -> Result<DueDate, String> {
     let years = if grave { 5 } else { 2 };
-    let limit = due_date(cal, act_ended, Period::Months(12 * years));
+    // LAW.md (fazhi's documented choice where the statute is silent): the limitation ends on
+    // its date and is not moved past a rest day — the moving rule protects parties' procedural
+    // periods; moving this end would widen the agency's power to punish.
+    let end = fazhi_kernel::period::raw_end(act_ended, Period::Months(12 * years), cal);
+    let limit = DueDate {
+        due: end,
+        rule: format!("自违法行为终了之日起 {years} 年，届满日 {end}（追责期限不因节假日顺延）"),
+        confirmed: true,
+    };
     if discovered > limit.due {
         Err(format!(
             "违法行为终了于 {act_ended}，至 {discovered} 才发现，已超过《行政处罚法》第三十六条规定的 {years} 年追责期限（届满日 {}），不再给予行政处罚。",
@@ -110,6 +118,8 @@ pub struct DecisionFacts {
     pub hearing_right: bool,
     /// The party gave up statement, defence and hearing in writing.
     pub waived_in_writing: bool,
+    /// The day of that written waiver, when known (cases handled in fazhi record it).
+    pub waived_on: Option<NaiveDate>,
     pub hearing_requested: bool,
     pub hearing_held: Option<NaiveDate>,
     pub triggers: ReviewTriggers,
@@ -153,6 +163,24 @@ pub fn may_decide(
         why.push(format!(
             "本案{}，须经法制审核方可作出决定（《行政处罚法》第五十八条）。",
             reasons.join("、")
+        ));
+    }
+    // Not only their existence: the decision's date comes after what it rests on.
+    if let Some(held) = facts.hearing_held.filter(|held| today < *held) {
+        why.push(format!(
+            "决定日 {today} 早于听证日 {held}：听证结束后，应当根据听证笔录作出决定（《行政处罚法》第六十五条）。"
+        ));
+    }
+    if let Some(review) = facts.legal_review_done.filter(|review| today < *review) {
+        why.push(format!(
+            "决定日 {today} 早于法制审核完成日 {review}：未经法制审核的，不得作出决定（《行政处罚法》第五十八条）。"
+        ));
+    }
+    if let (true, Some(waived)) = (facts.waived_in_writing, facts.waived_on)
+        && today < waived
+    {
+        why.push(format!(
+            "决定日 {today} 早于当事人书面放弃陈述、申辩的日期 {waived}：放弃之前，应当等待陈述、申辩期限届满（《行政处罚法》第四十五条、第六十四条）。"
         ));
     }
     if why.is_empty() { Ok(()) } else { Err(why) }
@@ -269,8 +297,8 @@ mod tests {
         );
         // Grave (life, health, financial safety with harm): 5 years.
         assert!(limitation(cal, d("2022-03-15"), d("2024-03-18"), true).is_ok());
-        // 2 years from 2022-10-01 end on 2024-10-01, National Day → Tue 2024-10-08.
-        assert!(limitation(cal, d("2022-10-01"), d("2024-10-08"), false).is_ok());
+        // 2 years from 2022-10-01 end on 2024-10-01, National Day, and are not moved.
+        assert!(limitation(cal, d("2022-10-01"), d("2024-10-08"), false).is_err());
     }
 
     #[test]
@@ -321,6 +349,58 @@ mod tests {
         assert!(why[0].contains("法制审核") && why[0].contains("经过听证程序"));
         facts.legal_review_done = Some(d("2024-05-28"));
         assert!(may_decide(cal, &facts, d("2024-06-01")).is_ok());
+    }
+
+    #[test]
+    fn a_decision_is_not_dated_before_the_hearing_the_review_or_the_waiver_it_rests_on() {
+        let cal = Calendar::embedded();
+        let facts = DecisionFacts {
+            prior_notice_delivered: Some(d("2024-04-30")),
+            hearing_right: true,
+            hearing_requested: true,
+            hearing_held: Some(d("2024-05-20")),
+            legal_review_done: Some(d("2024-05-28")),
+            ..DecisionFacts::default()
+        };
+        // Art. 65: on the hearing record, so after the hearing; art. 58: not before the review.
+        let why = may_decide(cal, &facts, d("2024-05-15")).unwrap_err();
+        assert!(
+            why.iter()
+                .any(|w| w.contains("早于听证日 2024-05-20") && w.contains("第六十五条")),
+            "{why:?}"
+        );
+        assert!(
+            why.iter()
+                .any(|w| w.contains("早于法制审核完成日 2024-05-28") && w.contains("第五十八条")),
+            "{why:?}"
+        );
+        let why = may_decide(cal, &facts, d("2024-05-27")).unwrap_err();
+        assert_eq!(why.len(), 1, "{why:?}");
+        assert!(may_decide(cal, &facts, d("2024-05-28")).is_ok());
+        // A decision before the defence window ends rests on the written waiver: not before it.
+        let waived = DecisionFacts {
+            prior_notice_delivered: Some(d("2024-04-30")),
+            waived_in_writing: true,
+            waived_on: Some(d("2024-05-06")),
+            ..DecisionFacts::default()
+        };
+        let why = may_decide(cal, &waived, d("2024-05-02")).unwrap_err();
+        assert!(
+            why[0].contains("书面放弃") && why[0].contains("2024-05-06"),
+            "{why:?}"
+        );
+        assert!(may_decide(cal, &waived, d("2024-05-06")).is_ok());
+    }
+
+    #[test]
+    fn art_36_the_limitation_ends_on_its_date_even_on_a_rest_day() {
+        let cal = Calendar::embedded();
+        // Ended Sat 2022-10-01 → two years end Tue 2024-10-01 (National Day), not moved to
+        // 8 October: an act discovered on 2 October is past the limitation.
+        let limit = limitation(cal, d("2022-10-01"), d("2024-10-01"), false).unwrap();
+        assert_eq!(limit.due, d("2024-10-01"));
+        let e = limitation(cal, d("2022-10-01"), d("2024-10-02"), false).unwrap_err();
+        assert!(e.contains("第三十六条") && e.contains("2024-10-01"), "{e}");
     }
 
     #[test]

@@ -144,6 +144,7 @@ struct State {
     prior_notice_on: Option<String>,
     hearing_right: bool,
     waived: bool,
+    waived_on: Option<String>,
     hearing_requested: bool,
     hearing_held_on: Option<String>,
     hearing_notice_on: Option<String>,
@@ -183,7 +184,7 @@ pub(crate) fn triggers_parse(s: &str) -> ReviewTriggers {
 
 async fn load(tx: &mut Tx, id: i64) -> Result<State> {
     let r = sqlx::query(
-        "SELECT c.stage, c.item_code, c.filed_on, c.act_ended_on, c.illegal_gains_fen, c.department_id, d.issuer_abbr, c.cause, c.prior_notice_on, c.hearing_right, c.waived,
+        "SELECT c.stage, c.item_code, c.filed_on, c.act_ended_on, c.illegal_gains_fen, c.department_id, d.issuer_abbr, c.cause, c.prior_notice_on, c.hearing_right, c.waived, c.waived_on,
             c.hearing_requested, c.hearing_held_on, c.hearing_notice_on, c.review_triggers, c.legal_review_on, c.outcome,
             c.fine_fen
          FROM cases c JOIN departments d ON d.id = c.department_id WHERE c.id = $1",
@@ -204,6 +205,7 @@ async fn load(tx: &mut Tx, id: i64) -> Result<State> {
         prior_notice_on: r.try_get("prior_notice_on")?,
         hearing_right: flag(r.try_get("hearing_right")?),
         waived: flag(r.try_get("waived")?),
+        waived_on: r.try_get("waived_on")?,
         hearing_requested: flag(r.try_get("hearing_requested")?),
         hearing_held_on: r.try_get("hearing_held_on")?,
         hearing_notice_on: r.try_get("hearing_notice_on")?,
@@ -406,7 +408,8 @@ pub async fn apply(
             )
         }
         Action::Waive { on } if st.stage == "prior_notice" => {
-            sqlx::query("UPDATE cases SET waived = 1 WHERE id = $1")
+            sqlx::query("UPDATE cases SET waived = 1, waived_on = $1 WHERE id = $2")
+                .bind(on.to_string())
                 .bind(id)
                 .execute(tx.conn())
                 .await?;
@@ -496,6 +499,7 @@ pub async fn apply(
                 prior_notice_delivered: date(&st.prior_notice_on),
                 hearing_right: st.hearing_right,
                 waived_in_writing: st.waived,
+                waived_on: date(&st.waived_on),
                 hearing_requested: st.hearing_requested,
                 hearing_held: date(&st.hearing_held_on),
                 triggers: st.triggers,

@@ -881,7 +881,7 @@ pub async fn rates(store: &Store, actor: &Actor, year: i32, today: NaiveDate) ->
         }
         let due: String = d.try_get("results_due")?;
         let published: Option<String> = d.try_get("results_published_on")?;
-        if due <= today || published.is_some() {
+        if publication_counted(&due, &today, published.as_deref()) {
             publication.1 += 1;
             if published.is_some_and(|p| p <= due) {
                 publication.0 += 1;
@@ -899,8 +899,31 @@ pub async fn rates(store: &Store, actor: &Actor, year: i32, today: NaiveDate) ->
     })
 }
 
+/// Whether a draw counts in the publication rate on `today` (dates as ISO text): once its
+/// results are published, or once the day they were due has passed — a draw due today is not
+/// yet missed (《优化营商环境条例》第五十四条: results published within the limit, which
+/// includes its last day).
+fn publication_counted(due: &str, today: &str, published: Option<&str>) -> bool {
+    published.is_some() || due < today
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_draw_due_today_is_not_yet_missed() {
+        assert!(!super::publication_counted(
+            "2026-12-03",
+            "2026-12-03",
+            None
+        ));
+        assert!(super::publication_counted("2026-12-02", "2026-12-03", None));
+        assert!(super::publication_counted(
+            "2026-12-09",
+            "2026-12-03",
+            Some("2026-12-01")
+        ));
+    }
+
     use super::*;
 
     fn pool(n: usize) -> Vec<(String, String)> {
