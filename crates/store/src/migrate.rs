@@ -295,6 +295,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 41,
+        name: "workflow_versions",
+        common: include_str!("../migrations/0041_workflow_versions.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// Arbitrary constant key for the PostgreSQL advisory lock that serialises concurrent

@@ -495,3 +495,49 @@ pub async fn town_supervisor_role(sec: &Browser) {
         .await;
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
 }
+
+/// Posts the same form `n` times at once from one browser (the workflow race tests): the
+/// statuses, in the order the requests were made.
+pub async fn concurrently(
+    b: &Browser,
+    path: &str,
+    form: &[(&str, String)],
+    n: usize,
+) -> Vec<StatusCode> {
+    let form: Vec<(String, String)> = form
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.clone()))
+        .collect();
+    let mut sent = Vec::new();
+    for _ in 0..n {
+        let (client, url, form) = (b.client.clone(), b.url(path), form.clone());
+        sent.push(tokio::spawn(async move {
+            client
+                .post(url)
+                .form(&form)
+                .send()
+                .await
+                .expect("post")
+                .status()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for s in sent {
+        statuses.push(s.await.expect("request task"));
+    }
+    statuses
+}
+
+/// Exactly one of `statuses` went through (303) and every other was told the record moved on
+/// (409).
+pub fn one_through_rest_conflict(statuses: &[StatusCode]) {
+    let through = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::SEE_OTHER)
+        .count();
+    let conflict = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::CONFLICT)
+        .count();
+    assert_eq!((through, conflict), (1, statuses.len() - 1), "{statuses:?}");
+}

@@ -31,35 +31,15 @@ async fn eight_identical_decisions_on_one_case_make_one_decision_and_take_one_nu
         }
         let page = clerk.text(&path).await;
         let (csrf, version) = (csrf_of(&page), version_of(&page));
-        let mut sent = Vec::new();
-        for _ in 0..8 {
-            let form = vec![
-                ("csrf", csrf.clone()),
-                ("version", version.clone()),
-                ("action", "decide".to_string()),
-                ("on", "2024-05-22".to_string()),
-                ("outcome", "fine".to_string()),
-                ("fine", "500".to_string()),
-            ];
-            let client = clerk.client.clone();
-            let url = clerk.url(&path);
-            sent.push(tokio::spawn(async move {
-                client.post(url).form(&form).send().await.unwrap().status()
-            }));
-        }
-        let mut statuses = Vec::new();
-        for s in sent {
-            statuses.push(s.await.unwrap());
-        }
-        let done = statuses
-            .iter()
-            .filter(|s| **s == StatusCode::SEE_OTHER)
-            .count();
-        let refused = statuses
-            .iter()
-            .filter(|s| **s == StatusCode::CONFLICT)
-            .count();
-        assert_eq!((done, refused), (1, 7), "{db:?}: {statuses:?}");
+        let form = [
+            ("csrf", csrf.clone()),
+            ("version", version.clone()),
+            ("action", "decide".to_string()),
+            ("on", "2024-05-22".to_string()),
+            ("outcome", "fine".to_string()),
+            ("fine", "500".to_string()),
+        ];
+        one_through_rest_conflict(&concurrently(&clerk, &path, &form, 8).await);
         let case_id = path.rsplit('/').next().unwrap();
         assert_eq!(
             app.count("SELECT COUNT(*) FROM case_events WHERE stage = 'decided'")

@@ -9,7 +9,7 @@ use chrono::NaiveDate;
 use fazhi_kernel::personal::{Party, PartyKind, redact};
 use fazhi_store::page::{Keyset, Page};
 use fazhi_store::scope::RECORD_COLUMNS;
-use fazhi_store::{DbRow, Row, Sql, Store, now_ms};
+use fazhi_store::{DbRow, Row, Sql, Store, Tx, now_ms};
 use serde::Serialize;
 use serde_json::json;
 
@@ -222,22 +222,38 @@ pub async fn review(
     of_case(store, actor, case_id).await?.ok_or(Error::NotFound)
 }
 
+/// The disclosure locked (workflow primitive) and still in `state` — two requests for the same
+/// step cannot both pass; the second is told why. Returns its version.
+async fn locked_in_state(tx: &mut Tx, id: i64, state: &str, otherwise: &str) -> Result<i64> {
+    let version = tx
+        .lock_row("disclosures", id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let now: String = sqlx::query_scalar("SELECT state FROM disclosures WHERE id = $1")
+        .bind(id)
+        .fetch_one(tx.conn())
+        .await?;
+    if now != state {
+        return Err(Error::invalid("case", otherwise));
+    }
+    Ok(version)
+}
+
 /// Approves the reviewed text and publishes it on `on`, meeting the publication limit.
 pub async fn publish(store: &Store, actor: &Actor, case_id: i64, on: NaiveDate) -> Result<()> {
     actor.require(Permission::CaseHandle)?;
     let d = of_case(store, actor, case_id)
         .await?
         .ok_or_else(|| Error::invalid("case", "请先进行公开前审查。"))?;
-    if d.state != "reviewing" {
-        return Err(Error::invalid("case", "该决定已公开或已撤回。"));
-    }
     let mut tx = store.begin().await?;
+    let version = locked_in_state(&mut tx, d.id, "reviewing", "该决定已公开或已撤回。").await?;
     sqlx::query("UPDATE disclosures SET state = 'published', published_on = $1, reviewed_by = $2 WHERE id = $3")
         .bind(on.to_string())
         .bind(&actor.display_name)
         .bind(d.id)
         .execute(tx.conn())
         .await?;
+    tx.bump_version("disclosures", d.id, version).await?;
     crate::deadlines::meet(
         &mut tx,
         actor,
@@ -343,12 +359,14 @@ pub async fn withdraw(
     let reason = crate::org::rules::text("reason", "撤回理由", reason, 200)?;
     let d = published(store, actor, case_id, "只有已公开的决定才能撤回。").await?;
     let mut tx = store.begin().await?;
+    let version = locked_in_state(&mut tx, d.id, "published", "只有已公开的决定才能撤回。").await?;
     sqlx::query("UPDATE disclosures SET state = 'withdrawn', withdrawn_on = $1, withdrawal_reason = $2 WHERE id = $3")
         .bind(on.to_string())
         .bind(&reason)
         .bind(d.id)
         .execute(tx.conn())
         .await?;
+    tx.bump_version("disclosures", d.id, version).await?;
     crate::deadlines::meet(
         &mut tx,
         actor,

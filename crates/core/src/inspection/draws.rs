@@ -735,11 +735,25 @@ pub async fn publish_results(
         ));
     }
     let mut tx = store.begin().await?;
-    sqlx::query("UPDATE random_draws SET results_published_on = $1 WHERE id = $2 AND results_published_on IS NULL")
+    // Locked and checked again inside the transaction: two requests publish once.
+    let version = tx
+        .lock_row("random_draws", id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let published: Option<String> =
+        sqlx::query_scalar("SELECT results_published_on FROM random_draws WHERE id = $1")
+            .bind(id)
+            .fetch_one(tx.conn())
+            .await?;
+    if published.is_some() {
+        return Err(Error::invalid("id", "该抽查结果已经公开。"));
+    }
+    sqlx::query("UPDATE random_draws SET results_published_on = $1 WHERE id = $2")
         .bind(today.to_string())
         .bind(id)
         .execute(tx.conn())
         .await?;
+    tx.bump_version("random_draws", id, version).await?;
     deadlines::meet(&mut tx, actor, SUBJECT, &id.to_string(), ARTICLE, today).await?;
     let done = view.tasks.iter().filter(|t| t.outcome.is_some()).count();
     crate::audit::record(

@@ -628,12 +628,27 @@ pub async fn publish(
     .collect::<Result<_>>()?;
     let key = super::acts::signing_key(keyring)?;
     let mut tx = store.begin().await?;
+    // Locked and checked again inside the transaction: two requests publish (and issue act
+    // codes, and tell the departments) once.
+    let version = tx
+        .lock_row("joint_plans", id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let published: Option<String> =
+        sqlx::query_scalar("SELECT published_on FROM joint_plans WHERE id = $1")
+            .bind(id)
+            .fetch_one(tx.conn())
+            .await?;
+    if published.is_some() {
+        return Err(Error::invalid("id", "该计划已经发布。"));
+    }
     super::acts::issue(&mut tx, &key, actor, &acts).await?;
-    sqlx::query("UPDATE joint_plans SET published_on = $1 WHERE id = $2 AND published_on IS NULL")
+    sqlx::query("UPDATE joint_plans SET published_on = $1 WHERE id = $2")
         .bind(today.to_string())
         .bind(id)
         .execute(tx.conn())
         .await?;
+    tx.bump_version("joint_plans", id, version).await?;
     messages::send_many(&mut tx, &notices).await?;
     crate::audit::record(
         &mut tx,

@@ -501,6 +501,10 @@ async fn for_change(
     allowed: &[NoticeState],
     otherwise: &str,
 ) -> Result<Notice> {
+    // Locked before the state is judged (workflow primitive, `store::Tx::lock_row`).
+    tx.lock_row("supervision_notices", id)
+        .await?
+        .ok_or(Error::NotFound)?;
     let mut sql = Sql::new(&format!("SELECT {COLUMNS} {FROM} WHERE n.id = "));
     sql.bind(id)
         .push(" AND ")
@@ -578,7 +582,7 @@ pub async fn reply(
     let on = day_between("on", "回复日期", input.on, earliest, today)?;
     sqlx::query(
         "UPDATE supervision_notices SET state = 'replied', reply = $1, evidence = $2, replied_on = $3,
-            replied_by = $4, version = version + 1, updated_at = $5 WHERE id = $6",
+            replied_by = $4, updated_at = $5 WHERE id = $6",
     )
     .bind(&reply)
     .bind(&evidence)
@@ -588,6 +592,7 @@ pub async fn reply(
     .bind(id)
     .execute(tx.conn())
     .await?;
+    tx.bump_version("supervision_notices", id, version).await?;
     deadlines::meet(
         &mut tx,
         actor,
@@ -686,7 +691,7 @@ pub async fn review(
     };
     sqlx::query(
         "UPDATE supervision_notices SET state = $1, review_note = $2, reviewed_on = $3, reviewed_by = $4,
-            version = version + 1, updated_at = $5 WHERE id = $6",
+            updated_at = $5 WHERE id = $6",
     )
     .bind(state.code())
     .bind(&note)
@@ -696,6 +701,7 @@ pub async fn review(
     .bind(id)
     .execute(tx.conn())
     .await?;
+    tx.bump_version("supervision_notices", id, version).await?;
     crate::audit::record(
         &mut tx,
         actor,

@@ -265,6 +265,9 @@ pub async fn record(
     actor.require(Permission::SupervisionReply)?;
     let summary = checked(outcome)?;
     let mut tx = store.begin().await?;
+    tx.lock_row("self_inspections", id)
+        .await?
+        .ok_or(Error::NotFound)?;
     let s = inspection(
         &scoped(actor, id)
             .fetch_optional(tx.conn())
@@ -285,6 +288,7 @@ pub async fn record(
         ));
     }
     done(&mut tx, id, outcome, &summary, actor).await?;
+    tx.bump_version("self_inspections", id, version).await?;
     deadlines::meet(
         &mut tx,
         actor,
@@ -317,7 +321,7 @@ async fn done(
 ) -> Result<()> {
     sqlx::query(
         "UPDATE self_inspections SET state = 'done', done_on = $1, files_checked = $2, problems_found = $3,
-            problems_rectified = $4, summary = $5, done_by = $6, version = version + 1, updated_at = $7
+            problems_rectified = $4, summary = $5, done_by = $6, updated_at = $7
          WHERE id = $8",
     )
     .bind(o.on.to_string())

@@ -310,15 +310,16 @@ fn transfer_row(r: &DbRow) -> Result<Transfer> {
 
 pub async fn get(store: &Store, actor: &Actor, id: i64) -> Result<Transfer> {
     actor.require(Permission::CaseRead)?;
+    get_on(&mut *store.conn().await?, actor, id).await
+}
+
+/// A transfer in the actor's scope, read on `conn` (a transaction's, when it is being changed).
+async fn get_on(conn: &mut sqlx::AnyConnection, actor: &Actor, id: i64) -> Result<Transfer> {
     let mut sql = Sql::new(&format!("SELECT {COLUMNS} {FROM} WHERE x.id = "));
     sql.bind(id)
         .push(" AND ")
         .append(actor.scope.condition("x", RECORD_COLUMNS));
-    transfer_row(
-        &sql.fetch_optional(&mut *store.conn().await?)
-            .await?
-            .ok_or(Error::NotFound)?,
-    )
+    transfer_row(&sql.fetch_optional(conn).await?.ok_or(Error::NotFound)?)
 }
 
 /// Transfers within the actor's scope, newest first (at most 200).
@@ -355,7 +356,12 @@ pub async fn decide(
     let Decision { on, accepted, .. } = *decision;
     let note = decision.note.as_deref();
     actor.require(Permission::CaseHandle)?;
-    let t = get(store, actor, id).await?;
+    let mut tx = store.begin().await?;
+    tx.lock_row("criminal_transfers", id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    actor.require(Permission::CaseRead)?;
+    let t = get_on(tx.conn(), actor, id).await?;
     if t.version != version {
         return Err(Error::Conflict);
     }
@@ -379,23 +385,18 @@ pub async fn decide(
         ));
     }
     let state = if accepted { "accepted" } else { "returned" };
-    let mut tx = store.begin().await?;
-    let changed = sqlx::query(
-        "UPDATE criminal_transfers SET state = $1, decided_on = $2, decision_note = $3,
-            version = version + 1, updated_at = $4 WHERE id = $5 AND version = $6",
+    sqlx::query(
+        "UPDATE criminal_transfers SET state = $1, decided_on = $2, decision_note = $3, updated_at = $4
+         WHERE id = $5",
     )
     .bind(state)
     .bind(on.to_string())
     .bind(&note)
     .bind(now_ms())
     .bind(id)
-    .bind(version)
     .execute(tx.conn())
-    .await?
-    .rows_affected();
-    if changed == 0 {
-        return Err(Error::Conflict);
-    }
+    .await?;
+    tx.bump_version("criminal_transfers", id, version).await?;
     deadlines::meet(&mut tx, actor, SUBJECT, &id.to_string(), ARTICLE, on).await?;
     crate::audit::record(
         &mut tx,
