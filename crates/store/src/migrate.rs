@@ -302,6 +302,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 42,
+        name: "case_stage_check",
+        common: "",
+        sqlite: include_str!("../migrations/0042_case_stage_check.sqlite.sql"),
+        postgres: include_str!("../migrations/0042_case_stage_check.postgres.sql"),
+    },
 ];
 
 /// Arbitrary constant key for the PostgreSQL advisory lock that serialises concurrent

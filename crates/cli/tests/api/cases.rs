@@ -1496,3 +1496,70 @@ async fn the_filing_and_closure_approvals_name_their_approvers() {
         }
     }
 }
+
+#[tokio::test]
+async fn the_database_refuses_a_stage_fazhi_does_not_know() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let (_, path) = filed_case(&app, COMPANY).await;
+        let id: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
+        let wrong = sqlx::query("UPDATE cases SET stage = 'legal_reviewed' WHERE id = $1")
+            .bind(id)
+            .execute(app.store.pool())
+            .await;
+        assert!(wrong.is_err(), "{db:?}");
+        for stage in fazhi_core::enforcement::stage::Stage::ALL {
+            sqlx::query("UPDATE cases SET stage = $1 WHERE id = $2")
+                .bind(stage.code())
+                .bind(id)
+                .execute(app.store.pool())
+                .await
+                .unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn delivery_by_public_notice_counts_thirty_days_and_payment_runs_from_then() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let (clerk, path) = filed_case(&app, COMPANY).await;
+        for fields in [
+            &[("action", "prior_notice"), ("on", "2024-05-20")][..],
+            &[("action", "waive"), ("on", "2024-05-21")][..],
+            &[
+                ("action", "decide"),
+                ("on", "2024-05-22"),
+                ("outcome", "fine"),
+                ("fine", "500"),
+            ][..],
+            // 公告送达: the notice goes out on 23 May.
+            &[
+                ("action", "deliver"),
+                ("on", "2024-05-23"),
+                ("method", "public_notice"),
+            ][..],
+        ] {
+            let (status, html) = step(&clerk, &path, fields).await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+        }
+        let id: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
+        // 民事诉讼法第九十五条: deemed delivered when 30 days have passed — 22 June.
+        let delivered: String = sqlx::query_scalar("SELECT delivered_on FROM cases WHERE id = $1")
+            .bind(id)
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+        assert_eq!(delivered, "2024-06-22");
+        // Art. 67: 15 days to pay from delivery — from 22 June, ending Sun 7 July → Mon 8 July.
+        let (start, due): (String, String) = sqlx::query_as(
+            "SELECT start_on, due_on FROM deadlines WHERE subject_type = 'case' AND subject_id = $1 AND article = '第六十七条'",
+        )
+        .bind(id.to_string())
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+        assert_eq!((start.as_str(), due.as_str()), ("2024-06-22", "2024-07-08"));
+        assert!(clerk.text(&path).await.contains("2024-06-22 视为送达"));
+    }
+}

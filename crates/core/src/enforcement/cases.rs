@@ -45,19 +45,10 @@ impl Procedure {
     }
 }
 
+/// The Chinese label of a stored stage code (`stage::Stage`); the database admits no other
+/// codes, so the fallback marks data changed behind fazhi's back.
 pub fn stage_label(code: &str) -> &'static str {
-    match code {
-        "filed" => "已立案",
-        "investigation" => "调查取证",
-        "legal_review" => "法制审核",
-        "prior_notice" => "事先告知",
-        "decided" => "已决定",
-        "delivered" => "已送达",
-        "executed" => "已执行",
-        "closed" => "已结案",
-        "archived" => "已归档",
-        _ => "未知",
-    }
+    super::stage::Stage::parse(code).map_or("（阶段数据有误）", super::stage::Stage::label_zh)
 }
 
 #[derive(Clone, Debug)]

@@ -360,23 +360,25 @@ fn bounded(field: &str, value: &str, max: usize, problems: &mut Vec<String>) {
 
 /// The stage a record has reached: the latest step with a date.
 fn stage_of(d: &Dates) -> &'static str {
-    if d.archived.is_some() {
-        "archived"
+    use super::stage::Stage;
+    let stage = if d.archived.is_some() {
+        Stage::Archived
     } else if d.closed.is_some() {
-        "closed"
+        Stage::Closed
     } else if d.paid.is_some() {
-        "executed"
+        Stage::Executed
     } else if d.delivered.is_some() {
-        "delivered"
+        Stage::Delivered
     } else if d.decided.is_some() {
-        "decided"
+        Stage::Decided
     } else if d.prior_notice.is_some() {
-        "prior_notice"
+        Stage::PriorNotice
     } else if d.legal_review.is_some() {
-        "legal_review"
+        Stage::LegalReview
     } else {
-        "filed"
-    }
+        Stage::Filed
+    };
+    stage.code()
 }
 
 struct Dates {

@@ -13,5 +13,6 @@ pub mod file_contents;
 pub mod ingest;
 pub mod ledger;
 pub mod rules;
+pub mod stage;
 pub mod stages;
 pub mod synthetic;

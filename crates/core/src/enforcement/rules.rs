@@ -186,6 +186,18 @@ pub fn may_decide(
     if why.is_empty() { Ok(()) } else { Err(why) }
 }
 
+/// Delivery by public notice (公告送达): deemed made when 30 days have passed since the notice
+/// went out (《民事诉讼法》(2023) 第九十五条, applied by 《行政处罚法》第六十一条). A date of
+/// fact, not a period the party must act within, so it is not moved past a rest day.
+pub const PUBLIC_NOTICE_DAYS: u64 = 30;
+
+/// The day a decision published by notice on `notice_on` counts as delivered.
+pub fn public_notice_delivery(notice_on: NaiveDate) -> NaiveDate {
+    notice_on
+        .checked_add_days(chrono::Days::new(PUBLIC_NOTICE_DAYS))
+        .unwrap_or(notice_on)
+}
+
 /// Late-payment surcharge (art. 72): 3% of the fine for each day after the payment deadline,
 /// never more than the fine. Rounded down to the fen, in the party's favour.
 pub fn late_payment_surcharge(fine: Fen, payment_due: NaiveDate, paid_or_today: NaiveDate) -> Fen {
@@ -390,6 +402,13 @@ mod tests {
             "{why:?}"
         );
         assert!(may_decide(cal, &waived, d("2024-05-06")).is_ok());
+    }
+
+    #[test]
+    fn delivery_by_public_notice_is_made_thirty_days_after_the_notice() {
+        // 民事诉讼法第九十五条: notice on 2 Sep 2024 → delivered 2 Oct 2024 (a holiday: a
+        // date of fact, not moved).
+        assert_eq!(public_notice_delivery(d("2024-09-02")), d("2024-10-02"));
     }
 
     #[test]

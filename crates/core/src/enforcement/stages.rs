@@ -748,12 +748,27 @@ pub async fn apply(
                 .bind(id)
                 .execute(tx.conn())
                 .await?;
-            set_date(&mut tx, id, "delivered_on", *on).await?;
+            // By public notice (公告送达) `on` is the day the notice went out; the decision is
+            // deemed delivered 30 days later, and the periods that run from delivery (payment,
+            // art. 67) start then (行政处罚法第六十一条 → 民事诉讼法第九十五条).
+            let delivered = if method.as_str() == "public_notice" {
+                super::rules::public_notice_delivery(*on)
+            } else {
+                *on
+            };
+            set_date(&mut tx, id, "delivered_on", delivered).await?;
             deadlines::meet(&mut tx, actor, "case", &case, "第六十一条", *on).await?;
             if st.outcome.as_deref() == Some("fine") {
-                start(&mut tx, actor, clock, id, &st, payment_limit(*on)).await?;
+                start(&mut tx, actor, clock, id, &st, payment_limit(delivered)).await?;
             }
-            ("delivered".into(), *on, "送达处罚决定书".into())
+            let note = if delivered == *on {
+                "送达处罚决定书".to_string()
+            } else {
+                format!(
+                    "公告送达处罚决定书：{on} 发出公告，经过三十日，{delivered} 视为送达（《民事诉讼法》第九十五条）"
+                )
+            };
+            ("delivered".into(), *on, note)
         }
         Action::Pay { on } => {
             if st.stage != "delivered" || st.outcome.as_deref() != Some("fine") {

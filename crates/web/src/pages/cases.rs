@@ -40,18 +40,6 @@ pub struct ListQuery {
     after: Option<i64>,
 }
 
-const STAGES: [&str; 9] = [
-    "filed",
-    "investigation",
-    "legal_review",
-    "prior_notice",
-    "decided",
-    "delivered",
-    "executed",
-    "closed",
-    "archived",
-];
-
 pub async fn list(
     State(state): State<AppState>,
     s: Signed,
@@ -100,9 +88,9 @@ pub async fn list(
     );
     let mut stages = vec![(String::new(), "全部".to_string())];
     stages.extend(
-        STAGES
+        fazhi_core::enforcement::stage::Stage::ALL
             .iter()
-            .map(|st| (st.to_string(), stage_label(st).to_string())),
+            .map(|st| (st.code().to_string(), st.label_zh().to_string())),
     );
     let qs = serde_urlencoded::to_string(&q).unwrap_or_default();
     let mut actions = Vec::new();

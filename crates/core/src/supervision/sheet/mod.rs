@@ -656,8 +656,18 @@ static RECORD_RULES: &[Rule] = &[
         check: Check::Machine(|f, cal| match (f.decided_on, f.delivered_on) {
             (Some(decided), Some(delivered)) if f.general => {
                 let due = due_date(cal, decided, Period::WorkingDays(7)).due;
-                (delivered > due)
-                    .then(|| format!("{decided} 作出决定，{delivered} 才送达，超过期限 {due}"))
+                // By public notice the agency acts when the notice goes out; delivery is deemed
+                // 30 days later (民事诉讼法第九十五条).
+                let acted = if f.delivery_method.as_deref() == Some("public_notice") {
+                    delivered
+                        .checked_sub_days(chrono::Days::new(
+                            crate::enforcement::rules::PUBLIC_NOTICE_DAYS,
+                        ))
+                        .unwrap_or(delivered)
+                } else {
+                    delivered
+                };
+                (acted > due).then(|| format!("{decided} 作出决定，{acted} 才送达，超过期限 {due}"))
             }
             _ => None,
         }),
@@ -1096,6 +1106,22 @@ mod tests {
             (100, Grade::Excellent, 0),
             "{e:?}"
         );
+    }
+
+    #[test]
+    fn a_decision_delivered_by_public_notice_is_on_time_when_the_notice_was() {
+        // Decided 2024-04-15 in the reference file; the notice went out within 7 WD and the
+        // decision counts as delivered 30 days later (民事诉讼法第九十五条): no D10 finding.
+        let mut f = sound();
+        let decided = f.decided_on.unwrap_or_else(|| day("2024-04-15"));
+        f.delivery_method = Some("public_notice".into());
+        f.delivered_on = decided.checked_add_days(chrono::Days::new(32));
+        let e = evaluate(&f, Calendar::embedded(), DEFAULT_THRESHOLDS);
+        assert!(!e.findings.iter().any(|f| f.rule == "D10"), "{e:?}");
+        // Sent by post that late, it is.
+        f.delivery_method = Some("post".into());
+        let e = evaluate(&f, Calendar::embedded(), DEFAULT_THRESHOLDS);
+        assert!(e.findings.iter().any(|f| f.rule == "D10"), "{e:?}");
     }
 
     /// Each rule: a file that breaks it, found with its detail.
