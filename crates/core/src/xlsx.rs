@@ -57,6 +57,38 @@ pub fn read_columns(
     Ok(rows.collect())
 }
 
+/// At most this many uploads are read at once, whatever the number of requests: each may hold
+/// up to the reader's limits in memory, and reading is CPU work.
+const READING_AT_ONCE: usize = 2;
+
+fn readers() -> &'static tokio::sync::Semaphore {
+    static READERS: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    READERS.get_or_init(|| tokio::sync::Semaphore::new(READING_AT_ONCE))
+}
+
+/// `read_columns` for an uploaded file: on a blocking thread (parsing must not stall the async
+/// workers that answer everyone else), at most `READING_AT_ONCE` at a time, and a panic in the
+/// reader (a library bug on a malformed file) answered as an unreadable file, never a dropped
+/// connection.
+pub async fn read_upload(
+    bytes: Vec<u8>,
+    headers: &'static [&'static str],
+    required: usize,
+) -> Result<Vec<(usize, Vec<String>)>> {
+    let _turn = readers()
+        .acquire()
+        .await
+        .map_err(|_| Error::from(fazhi_upload::Refusal::NotXlsx))?;
+    let read = tokio::task::spawn_blocking(move || {
+        std::panic::catch_unwind(|| read_columns(&bytes, headers, required))
+    })
+    .await;
+    match read {
+        Ok(Ok(rows)) => rows,
+        Ok(Err(_)) | Err(_) => Err(fazhi_upload::Refusal::Sheet("文件内容无法解析".into()).into()),
+    }
+}
+
 /// A cell holding a list (codes, names): split at 、 , ， ; ；, trimmed, blanks dropped, sorted
 /// and without repeats.
 pub fn list_cell(cell: &str) -> Vec<String> {

@@ -40,6 +40,9 @@ pub struct Limits {
     pub cells: usize,
     /// Bytes of text kept from all cells.
     pub text_bytes: usize,
+    /// The longest run of XML text between two tags, and the longest tag: the XML reader holds
+    /// each whole, so a single 250 MB cell, tag or attribute would be 250 MB in memory.
+    pub xml_run: u64,
 }
 
 impl Default for Limits {
@@ -56,6 +59,7 @@ impl Default for Limits {
             cell_chars: 32_767,
             cells: 1_000_000,
             text_bytes: 24 * 1024 * 1024,
+            xml_run: 512 * 1024,
         }
     }
 }
@@ -91,6 +95,8 @@ pub enum Refusal {
     CellTooLong { row: u32, column: u32, limit: usize },
     #[error("more than {limit} bytes of text in the kept cells")]
     TextTooLarge { limit: usize },
+    #[error("entry {name}: {what}")]
+    Markup { name: String, what: &'static str },
 }
 
 impl Refusal {
@@ -111,6 +117,7 @@ impl Refusal {
             Refusal::ColumnBeyond { .. } => "upload_too_many_columns",
             Refusal::CellTooLong { .. } => "upload_cell_too_long",
             Refusal::TextTooLarge { .. } => "upload_text_too_large",
+            Refusal::Markup { .. } => "upload_markup",
         }
     }
 
@@ -153,6 +160,9 @@ impl Refusal {
                 "表格文字总量超过 {} MB，已拒绝。请拆分后分批导入。",
                 limit / (1024 * 1024)
             ),
+            Refusal::Markup { name, what } => {
+                format!("文件结构异常（部件 {name}：{what}），不是正常的 Excel 文件，已拒绝。")
+            }
         }
     }
 }
@@ -291,8 +301,19 @@ fn inspect_archive(bytes: &[u8], limits: &Limits) -> Result<(), Refusal> {
                 limit: limits.ratio,
             });
         }
-        let actual = std::io::copy(&mut (&mut entry).take(limit + 1), &mut std::io::sink())
-            .map_err(|_| Refusal::NotXlsx)?;
+        // XML parts are looked into as they inflate; pictures and other binary parts are only
+        // counted.
+        let xml = name.ends_with(".xml") || name.ends_with(".rels");
+        let mut scan = Scan::new(if xml { limits.xml_run } else { u64::MAX });
+        let actual = if xml {
+            std::io::copy(&mut (&mut entry).take(limit + 1), &mut scan)
+        } else {
+            std::io::copy(&mut (&mut entry).take(limit + 1), &mut std::io::sink())
+        }
+        .map_err(|_| Refusal::NotXlsx)?;
+        if let Some(what) = scan.problem {
+            return Err(Refusal::Markup { name, what });
+        }
         if actual > limit {
             return Err(too_large());
         }
@@ -310,6 +331,141 @@ fn inspect_archive(bytes: &[u8], limits: &Limits) -> Result<(), Refusal> {
         }
     }
     Ok(())
+}
+
+/// Looks at XML as it is inflated, keeping nothing: the longest text run and tag (a comment or
+/// CDATA section counts as one tag to its end), a document type declaration (never in a
+/// workbook), and cell and range references long enough to overflow the reader's arithmetic.
+struct Scan {
+    limit: u64,
+    /// Bytes since the current tag or text run began.
+    run: u64,
+    in_tag: bool,
+    /// In `<!-- … -->` or `<![CDATA[ … ]]>`: `>` ends it only after `--` or `]]`.
+    special: Option<u8>,
+    /// The last two bytes, to see `--` and `]]`.
+    last: [u8; 2],
+    /// The attribute whose value is being read (`r` or `ref`), and that value's length so far.
+    name: Vec<u8>,
+    in_value: Option<u8>,
+    watched: bool,
+    /// In a watched value: the current run of letters and of digits.
+    letters: usize,
+    digits: usize,
+    problem: Option<&'static str>,
+}
+
+/// Excel's last cell is XFD1048576: a reference with more than 3 column letters or 7 row digits
+/// is not Excel's, and would overflow the reader's 32-bit arithmetic.
+const COLUMN_LETTERS: usize = 3;
+const ROW_DIGITS: usize = 7;
+
+impl Scan {
+    fn new(limit: u64) -> Scan {
+        Scan {
+            limit,
+            run: 0,
+            in_tag: false,
+            special: None,
+            last: [0; 2],
+            name: Vec::new(),
+            in_value: None,
+            watched: false,
+            letters: 0,
+            digits: 0,
+            problem: None,
+        }
+    }
+
+    fn byte(&mut self, b: u8) {
+        self.run += 1;
+        let before = self.last;
+        self.last = [before[1], b];
+        if self.run > self.limit {
+            self.problem = Some(if self.in_tag {
+                "标签或注释过长"
+            } else {
+                "单元格内容过长"
+            });
+            return;
+        }
+        if !self.in_tag {
+            if b == b'<' {
+                self.in_tag = true;
+                self.run = 0;
+                self.special = None;
+                self.name.clear();
+                self.in_value = None;
+            }
+            return;
+        }
+        // The tag's first bytes: `<!--` a comment, `<![` CDATA, any other `<!` a declaration.
+        if self.run == 2 && before[1] == b'!' {
+            match b {
+                b'-' => self.special = Some(b'-'),
+                b'[' => self.special = Some(b']'),
+                _ => self.problem = Some("含有文档类型声明"),
+            }
+        }
+        if let Some(closing) = self.special {
+            if b == b'>' && self.run > 3 && before == [closing, closing] {
+                self.in_tag = false;
+                self.run = 0;
+            }
+            return;
+        }
+        if let Some(quote) = self.in_value {
+            if b == quote {
+                self.in_value = None;
+            } else if self.watched {
+                if b.is_ascii_alphabetic() {
+                    self.letters += 1;
+                    self.digits = 0;
+                } else if b.is_ascii_digit() {
+                    self.digits += 1;
+                    self.letters = 0;
+                } else {
+                    (self.letters, self.digits) = (0, 0);
+                }
+                if self.letters > COLUMN_LETTERS || self.digits > ROW_DIGITS {
+                    self.problem = Some("单元格引用超出 Excel 的范围");
+                }
+            }
+            return;
+        }
+        match b {
+            b'>' => {
+                self.in_tag = false;
+                self.run = 0;
+            }
+            b'"' | b'\'' => {
+                self.in_value = Some(b);
+                self.watched = self.name == b"r" || self.name == b"ref";
+                (self.letters, self.digits) = (0, 0);
+            }
+            b'=' => {}
+            b' ' | b'\t' | b'\r' | b'\n' | b'/' => self.name.clear(),
+            _ if self.name.len() < 8 => self.name.push(b),
+            _ => {}
+        }
+    }
+}
+
+impl std::io::Write for Scan {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        if self.problem.is_none() {
+            for &b in buf {
+                self.byte(b);
+                if self.problem.is_some() {
+                    break;
+                }
+            }
+        }
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
 }
 
 fn cell_text(d: &DataRef<'_>) -> String {

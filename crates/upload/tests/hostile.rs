@@ -261,3 +261,90 @@ fn what_is_not_a_workbook_is_refused_in_chinese() {
         "upload_too_large"
     );
 }
+
+/// A minimal workbook whose first sheet is `sheet` (stored, not compressed: the size and ratio
+/// checks do not see it, the XML scan must).
+fn stored_book(sheet: &[u8]) -> Vec<u8> {
+    use std::io::Write;
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let stored =
+        zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Stored);
+    let parts: [(&str, &[u8]); 5] = [
+        ("[Content_Types].xml", br#"<?xml version="1.0" encoding="UTF-8"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/></Types>"#),
+        ("_rels/.rels", br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#),
+        ("xl/workbook.xml", br#"<?xml version="1.0" encoding="UTF-8"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#),
+        ("xl/_rels/workbook.xml.rels", br#"<?xml version="1.0" encoding="UTF-8"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/></Relationships>"#),
+        ("xl/worksheets/sheet1.xml", sheet),
+    ];
+    for (name, bytes) in parts {
+        zip.start_file(name, stored).unwrap();
+        zip.write_all(bytes).unwrap();
+    }
+    zip.finish().unwrap().into_inner()
+}
+
+fn sheet_with(body: &str) -> Vec<u8> {
+    format!(r#"<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>{body}</sheetData></worksheet>"#).into_bytes()
+}
+
+#[test]
+fn one_huge_cell_tag_attribute_or_comment_is_refused_before_the_xml_reader_holds_it() {
+    // Found from outside (issue 14 attack): a 250 MB cell, tag name, attribute or comment at a
+    // ratio under 200 made the reader hold it whole (0.8 GB). Here 2 MB each, stored.
+    let big = "甲乙".repeat(350_000);
+    let cases = [
+        (
+            format!(r#"<row r="1"><c r="A1" t="inlineStr"><is><t>{big}</t></is></c></row>"#),
+            "单元格内容过长",
+        ),
+        (
+            format!(r#"<row r="1"><c{} r="A1"/></row>"#, "x".repeat(2 << 20)),
+            "标签或注释过长",
+        ),
+        (
+            format!(
+                r#"<row r="1"><c r="A1" s="{}"/></row>"#,
+                "1".repeat(2 << 20)
+            ),
+            "标签或注释过长",
+        ),
+        (
+            format!(r#"<!-- {} --><row r="1"/>"#, "a>b".repeat(700_000)),
+            "标签或注释过长",
+        ),
+        (
+            r#"<row r="1"><c r="A99999999999999999999" t="inlineStr"><is><t>x</t></is></c></row>"#
+                .to_string(),
+            "超出 Excel 的范围",
+        ),
+        (
+            r#"<row r="99999999999999999999999"><c t="inlineStr"><is><t>x</t></is></c></row>"#
+                .to_string(),
+            "超出 Excel 的范围",
+        ),
+    ];
+    for (body, says) in cases {
+        let bytes = stored_book(&sheet_with(&body));
+        let (r, peak) = read_measured(&bytes, 20, &Limits::default());
+        let e = r.unwrap_err();
+        assert_eq!(e.code(), "upload_markup", "{says}: {e:?}");
+        assert!(e.message_zh().contains(says), "{}", e.message_zh());
+        assert!(peak < 12 * MB, "{says}: peak {peak} bytes");
+    }
+    let doctype =
+        stored_book(b"<?xml version=\"1.0\"?><!DOCTYPE x [<!ENTITY a \"aaaa\">]><worksheet/>");
+    assert!(
+        read_first_sheet(&doctype, 3, &Limits::default())
+            .unwrap_err()
+            .message_zh()
+            .contains("文档类型声明")
+    );
+    // An ordinary comment and CDATA are read past.
+    let fine = stored_book(&sheet_with(
+        r#"<!-- made by hand > --><row r="1"><c r="A1" t="inlineStr"><is><t><![CDATA[a>b]]></t></is></c></row>"#,
+    ));
+    assert_eq!(
+        read_first_sheet(&fine, 1, &Limits::default()).unwrap(),
+        vec![(1, vec!["a>b".to_string()])]
+    );
+}

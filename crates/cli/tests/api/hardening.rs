@@ -500,15 +500,27 @@ async fn a_template_that_loops_without_end_is_refused_when_saved() {
         .fetch_one(app.store.pool())
         .await
         .unwrap();
+        let nest = |depth: usize, inner: &str| {
+            let open: String = (0..depth)
+                .map(|n| format!("{{% for e{n} in evidence %}}"))
+                .collect();
+            format!(
+                "# 立案审批表\n{open}{inner}{}",
+                "{% endfor %}".repeat(depth)
+            )
+        };
         for (body, says) in [
+            // What the attack found: one step building gigabytes, and calls beyond the filters.
             (
-                "# 立案审批表\n{% for i in range(100000) %}{% for j in range(100000) %}{{ i }}{% endfor %}{% endfor %}".to_string(),
-                "运行步骤超出上限",
+                "# 立案审批表\n{% set a = 'x' * 100000000 %}{{ a|length }}".to_string(),
+                "模板只能使用",
             ),
             (
-                format!("# 立案审批表\n{{% for i in range(1000) %}}{}{{% endfor %}}", "甲".repeat(1_000)),
-                "超过 256 KB",
+                "# 立案审批表\n{{ (cause|replace('a', 'aaaaaaaaaa'))|length }}".to_string(),
+                "模板只能使用",
             ),
+            (nest(9, "{% if e0 == e1 %}{% endif %}"), "运行步骤超出上限"),
+            (nest(4, &"甲".repeat(1_000)), "超过 256 KB"),
         ] {
             let page = sup.text(path).await;
             let started = std::time::Instant::now();
@@ -606,4 +618,102 @@ async fn a_write_that_waits_too_long_for_the_database_answers_503_with_retry_aft
             .status(),
         StatusCode::SEE_OTHER
     );
+}
+
+#[tokio::test]
+async fn administrator_roles_are_granted_and_taken_only_at_the_console() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let sys = app.admin("sysadmin").await;
+        let sec = app.admin("secadmin").await;
+        let _aud = app.admin("auditadmin").await;
+        let id = |name: &'static str| {
+            let store = app.store.clone();
+            async move {
+                sqlx::query_scalar::<_, i64>("SELECT id FROM users WHERE username = $1")
+                    .bind(name)
+                    .fetch_one(store.pool())
+                    .await
+                    .unwrap()
+            }
+        };
+        let role = |code: &'static str| {
+            let store = app.store.clone();
+            async move {
+                sqlx::query_scalar::<_, i64>("SELECT id FROM roles WHERE code = $1")
+                    .bind(code)
+                    .fetch_one(store.pool())
+                    .await
+                    .unwrap()
+                    .to_string()
+            }
+        };
+        let dk = app.department_id("店口镇人民政府").await;
+        let (clerk_id, _) = app
+            .user_with_role(&sys, &sec, "plain_clerk", dk, "town_clerk")
+            .await;
+        // The attack chain: strip the audit administrator's role, reset the account as a
+        // business user, give the role back. And: turn the system administrator into a
+        // supervisor; make a clerk a second system administrator.
+        for (user, roles) in [
+            (id("auditadmin").await, vec![]),
+            (id("sysadmin").await, vec![role("supervisor").await]),
+            (clerk_id, vec![role("system_admin").await]),
+        ] {
+            let page = sec.text(&format!("/org/users/{user}/roles")).await;
+            let mut form = vec![("csrf", csrf_of(&page))];
+            form.extend(roles.into_iter().map(|r| ("role", r)));
+            let r = sec.post(&format!("/org/users/{user}/roles"), &form).await;
+            assert_eq!(r.status(), StatusCode::FORBIDDEN, "user {user}");
+            assert!(r.text().await.unwrap().contains("服务器控制台"));
+        }
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM user_roles ur JOIN roles r ON r.id = ur.role_id WHERE r.admin_kind IS NOT NULL").await,
+            3
+        );
+        // Nor does the system administrator edit another administrator's account.
+        let aud = id("auditadmin").await;
+        let page = sys.text(&format!("/org/users/{aud}")).await;
+        let version: i64 = sqlx::query_scalar("SELECT version FROM users WHERE id = $1")
+            .bind(aud)
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+        let r = sys
+            .post(
+                &format!("/org/users/{aud}"),
+                &[
+                    ("csrf", csrf_of(&page)),
+                    ("version", version.to_string()),
+                    ("display_name", "改名".into()),
+                    ("department_id", dk.to_string()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::FORBIDDEN);
+        // An administrator holds no enforcement certificate.
+        let bureau = app.department_id("诸暨市司法局").await;
+        let (_, sup) = app
+            .user_with_role(&sys, &sec, "cert_sup", bureau, "supervisor")
+            .await;
+        let page = sup.text("/inspection/certificates").await;
+        let r = sup
+            .post(
+                "/inspection/certificates",
+                &[
+                    ("csrf", csrf_of(&page)),
+                    ("user_id", id("sysadmin").await.to_string()),
+                    ("number", "ZJ-ADMIN-0001".into()),
+                    ("valid_from", "2024-01-01".into()),
+                    ("valid_until", "2030-12-31".into()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM enforcement_certificates")
+                .await,
+            0
+        );
+    }
 }

@@ -91,7 +91,114 @@ impl std::io::Write for Bounded {
     }
 }
 
+/// The statements a template may use.
+const STATEMENTS: [&str; 6] = ["if", "elif", "else", "endif", "for", "endfor"];
+/// The filters a template may use: none of them makes a large value from a small one.
+const FILTERS: [&str; 10] = [
+    "join", "default", "length", "upper", "lower", "trim", "first", "last", "round", "string",
+];
+
+/// Templates are a small language on purpose: names from the case, `if` and `for`, comparisons
+/// and a few filters. Fuel bounds the steps and `TEMPLATE_OUTPUT` the text, but one step can
+/// build a huge value (`'x' * 100000000`, `replace`, `~` in a loop — 3.5 GB from a short
+/// template, found from outside): arithmetic and concatenation operators, `set`, macros, calls
+/// other than the filters above are refused before anything runs.
+fn check_language(body: &str) -> Result<()> {
+    let refuse = |what: &str, tag: &str| {
+        Err(Error::invalid(
+            "body",
+            format!(
+                "模板只能使用案件中的变量、if/for 判断和循环，以及过滤器 {}；不能使用{what}（“{}”）。",
+                FILTERS.join("、"),
+                tag.chars().take(60).collect::<String>()
+            ),
+        ))
+    };
+    let mut rest = body;
+    while let Some(open) = rest.find('{') {
+        let after = &rest[open + 1..];
+        let close = match after.chars().next() {
+            Some('{') => "}}",
+            Some('%') => "%}",
+            Some('#') => "#}",
+            _ => {
+                rest = after;
+                continue;
+            }
+        };
+        let Some(end) = after[1..].find(close) else {
+            break;
+        };
+        let tag = &after[1..1 + end];
+        rest = &after[1 + end + close.len()..];
+        if close == "#}" {
+            continue;
+        }
+        // Strings out of the way: their contents are text, not language.
+        let mut code = String::new();
+        let mut quote: Option<char> = None;
+        for c in tag
+            .trim_matches(|c: char| c == '-' || c == '+' || c.is_whitespace())
+            .chars()
+        {
+            match quote {
+                Some(q) if c == q => quote = None,
+                Some(_) => {}
+                None if c == '"' || c == '\'' => {
+                    quote = Some(c);
+                    code.push('S');
+                }
+                None => code.push(c),
+            }
+        }
+        if code.contains(['*', '+', '-', '/', '%', '~']) {
+            return refuse("运算符", tag);
+        }
+        if close == "%}" {
+            let keyword = code.split_whitespace().next().unwrap_or("");
+            if !STATEMENTS.contains(&keyword) {
+                return refuse(&format!("“{keyword}”语句"), tag);
+            }
+        }
+        // Every call is one of the filters, written after `|`.
+        let bytes: Vec<char> = code.chars().collect();
+        for (i, c) in bytes.iter().enumerate() {
+            if *c != '(' {
+                continue;
+            }
+            let name: String = bytes[..i]
+                .iter()
+                .rev()
+                .skip_while(|c| c.is_whitespace())
+                .take_while(|c| c.is_alphanumeric() || **c == '_')
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            let before = bytes[..i - name.chars().count().min(i)]
+                .iter()
+                .rev()
+                .find(|c| !c.is_whitespace());
+            if before != Some(&'|') || !FILTERS.contains(&name.as_str()) {
+                return refuse("函数调用", tag);
+            }
+        }
+        for filter in code.split('|').skip(1) {
+            let name: String = filter
+                .trim_start()
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_')
+                .collect();
+            if !FILTERS.contains(&name.as_str()) {
+                return refuse(&format!("过滤器“{name}”"), tag);
+            }
+        }
+    }
+    Ok(())
+}
+
 pub fn render(body: &str, ctx: &Value) -> Result<Vec<Block>> {
+    check_language(body)?;
     let mut env = minijinja::Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.set_fuel(Some(TEMPLATE_FUEL));
@@ -385,12 +492,20 @@ mod tests {
 
     #[test]
     fn a_template_that_loops_or_writes_without_end_is_stopped() {
-        let looping = "{% for i in range(100000) %}{% for j in range(100000) %}{{ i }}{% endfor %}{% endfor %}";
-        let e = render(looping, &sample_context()).unwrap_err();
+        // Loops nested over the case's own lists: 4⁹ steps run out of fuel; 4⁴ × 3 KB of
+        // text runs past the output limit.
+        let nest = |depth: usize, inner: &str| {
+            let names: Vec<String> = (0..depth).map(|n| format!("e{n}")).collect();
+            let open: String = names
+                .iter()
+                .map(|n| format!("{{% for {n} in evidence %}}"))
+                .collect();
+            let close = "{% endfor %}".repeat(depth);
+            format!("{open}{inner}{close}")
+        };
+        let e = render(&nest(9, "{% if e0 == e1 %}{% endif %}"), &sample_context()).unwrap_err();
         assert!(e.message_zh().contains("运行步骤超出上限"), "{e:?}");
-        let page = "甲".repeat(1_000);
-        let writing = format!("{{% for i in range(1000) %}}{page}{{% endfor %}}");
-        let e = render(&writing, &sample_context()).unwrap_err();
+        let e = render(&nest(4, &"甲".repeat(1_000)), &sample_context()).unwrap_err();
         assert!(e.message_zh().contains("超过 256 KB"), "{e:?}");
         // The built-in ones need a small part of the fuel.
         for (code, _, body) in BUILTIN {
@@ -400,6 +515,29 @@ mod tests {
             let filled = env.get_template("doc").unwrap().render(sample_context());
             assert!(filled.is_ok(), "{code}: {filled:?}");
         }
+    }
+
+    #[test]
+    fn only_the_small_template_language_runs() {
+        // Found from outside: a short template built a 3.5 GB string in one step.
+        for body in [
+            "{% set a = 'x' * 100000000 %}{{ a|length }}",
+            "{{ 'x' * 100000000 }}",
+            "{{ cause ~ cause }}",
+            "{{ (cause|replace('a', 'aaaaaaaaaa'))|length }}",
+            "{{ range(10) }}",
+            "{% for i in range(1000000) %}x{% endfor %}",
+            "{% macro m() %}x{% endmacro %}",
+            "{% include 'x' %}",
+            "{{ cause|center(100000000) }}",
+            "{{ cause + cause }}",
+        ] {
+            let e = render(body, &sample_context()).unwrap_err();
+            assert!(e.message_zh().contains("模板只能使用"), "{body}: {e:?}");
+        }
+        // What the built-in templates use still runs, strings holding operators included.
+        let ok = "{% if party.kind == \"organisation\" %}{{ evidence | join(\"、\") }}{% else %}{{ party.name|default(\"a*b~c\") }}{% endif %}{# a * comment #}";
+        assert!(render(ok, &sample_context()).is_ok());
     }
 
     #[test]

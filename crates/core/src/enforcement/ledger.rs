@@ -137,7 +137,7 @@ pub async fn import(
     keyring: &Keyring,
     bytes: &[u8],
 ) -> Result<IngestReport> {
-    let rows = crate::xlsx::read_columns(bytes, &HEADERS, REQUIRED)?;
+    let rows = crate::xlsx::read_upload(bytes.to_vec(), &HEADERS, REQUIRED).await?;
     let mut ingest = Ingest::begin(store, actor, keyring).await?;
     for (n, row) in rows {
         match record(&row) {

@@ -66,6 +66,13 @@ pub async fn issue_certificate(
     let holder = crate::org::service::user(store, actor, input.user_id)
         .await
         .map_err(|_| Error::invalid("user_id", "请选择您管理范围内的执法人员。"))?;
+    // The three administrators run the system; they are not enforcement officers.
+    if holder.roles.iter().any(|r| r.admin_kind.is_some()) {
+        return Err(Error::invalid(
+            "user_id",
+            "管理员不是执法人员，不能登记执法证（三员分立）。",
+        ));
+    }
     let mut tx = store.begin().await?;
     let now = now_ms();
     let id: i64 = sqlx::query_scalar(

@@ -476,7 +476,9 @@ pub async fn update_user(
     if input.disabled && actor.user_id == Some(id) {
         return Err(Error::invalid("disabled", "不能停用自己的账号。"));
     }
-    if input.disabled && !before.disabled {
+    // An administrator's account (name, department, mobile, disabling) is theirs and the
+    // console's to change, not another administrator's.
+    if actor.user_id != Some(id) {
         administrator_only_at_console(actor, &before)?;
     }
     let dept = repo::department_by_id(tx.conn(), &actor.scope, input.department_id)
@@ -529,7 +531,7 @@ fn administrator_only_at_console(actor: &Actor, user: &User) -> Result<()> {
     if user.roles.iter().any(|r| r.admin_kind.is_some()) && !actor.is_console() {
         return Err(Error::NotAllowed {
             code: "administrator_account_console_only",
-            message: "管理员账号只能在服务器控制台用 fazhi user reset-password / lock / unlock 处理，不能在网页上由其他管理员操作。".into(),
+            message: "管理员账号只能在服务器控制台用 fazhi user reset-password / lock / unlock 等命令处理，不能在网页上由其他管理员操作。".into(),
         });
     }
     Ok(())
@@ -638,6 +640,18 @@ pub async fn set_user_roles(
     }
     let kinds: Vec<Option<AdminKind>> = chosen.iter().map(|r| r.admin_kind).collect();
     rules::role_assignment(&kinds)?;
+    // Who is an administrator is settled at the console: from the web the security
+    // administrator neither takes an administrator's role away (a step towards another
+    // administrator resetting that account) nor gives one (a second system administrator).
+    if !actor.is_console()
+        && (kinds.iter().any(Option::is_some)
+            || before.roles.iter().any(|r| r.admin_kind.is_some()))
+    {
+        return Err(Error::NotAllowed {
+            code: "administrator_roles_console_only",
+            message: "三员分立：管理员角色只能在服务器控制台授予或收回（fazhi user …），网页上不能授予管理员角色，也不能改动管理员账号的角色。".into(),
+        });
+    }
     sqlx::query("DELETE FROM user_roles WHERE user_id = $1")
         .bind(id)
         .execute(tx.conn())

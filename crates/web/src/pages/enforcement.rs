@@ -370,14 +370,16 @@ pub async fn read_upload(
 pub async fn read_xlsx_upload(
     (state, s, what): (&AppState, &Signed, &'static str),
     multipart: Multipart,
-    headers: &[&str],
+    headers: &'static [&'static str],
     form: impl Fn(String) -> FormPage,
 ) -> Result<Vec<(usize, Vec<String>)>, Response> {
     let bytes = read_upload(multipart, &form).await?;
-    match fazhi_core::xlsx::read(&bytes, headers) {
+    let size = bytes.len();
+    match fazhi_core::xlsx::read_upload(bytes, headers, headers.len()).await {
         Ok(rows) => Ok(rows),
         Err(e) => {
-            let detail = serde_json::json!({ "code": e.code(), "reason": e.message_zh(), "bytes": bytes.len() });
+            let detail =
+                serde_json::json!({ "code": e.code(), "reason": e.message_zh(), "bytes": size });
             if let Err(a) =
                 fazhi_core::audit::import_rejected(&state.store, &s.actor, what, detail).await
             {
