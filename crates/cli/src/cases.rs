@@ -389,6 +389,7 @@ async fn serve_api(
         idle_timeout: std::time::Duration::from_secs(1800),
         secure_cookies: false,
         ops: fazhi_web::OpsAccess::Open,
+        trusted_proxies: Vec::new(),
     };
     let state = fazhi_web::AppState::new(store.clone(), config, keyring);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

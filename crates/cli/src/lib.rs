@@ -28,6 +28,8 @@ pub struct FileConfig {
     /// The token that opens /metrics and /api/openapi.json (prefer FAZHI_METRICS_TOKEN); without
     /// it they are open on a loopback listen address only.
     pub metrics_token: Option<String>,
+    /// The reverse proxies in front of fazhi (their X-Forwarded-For names the client).
+    pub trusted_proxies: Option<Vec<std::net::IpAddr>>,
     pub demo: Option<bool>,
     /// SM4 data keys, `ID:HEX,…` (prefer the environment: FAZHI_DATA_KEYS).
     pub data_keys: Option<String>,

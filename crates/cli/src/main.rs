@@ -71,6 +71,10 @@ enum Command {
         /// when listening on a loopback address
         #[arg(long, env = "FAZHI_METRICS_TOKEN", hide_env_values = true)]
         metrics_token: Option<String>,
+        /// Addresses of the reverse proxies in front of fazhi, comma-separated; their
+        /// X-Forwarded-For names the client (sign-in limits and feedback limits are per client)
+        #[arg(long, env = "FAZHI_TRUSTED_PROXIES", value_delimiter = ',')]
+        trusted_proxies: Option<Vec<std::net::IpAddr>>,
     },
     /// Apply pending database migrations and exit
     Migrate {
@@ -310,6 +314,7 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
             secure_cookies,
             demo,
             metrics_token,
+            trusted_proxies,
         } => {
             let (store, file, database) = open(&db).await?;
             let demo = demo.or(file.demo).unwrap_or(true);
@@ -347,6 +352,9 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
                     address,
                     metrics_token.or(file.metrics_token.clone()),
                 ),
+                trusted_proxies: trusted_proxies
+                    .or(file.trusted_proxies.clone())
+                    .unwrap_or_default(),
             };
             println!(
                 "fazhi 已启动：http://{address}/login  （数据库：{}）",

@@ -7,6 +7,7 @@ mod api;
 mod error;
 mod form;
 mod pages;
+mod serve;
 mod session;
 mod view;
 
@@ -34,6 +35,8 @@ pub struct WebConfig {
     pub secure_cookies: bool,
     /// Who may read `/metrics` and `/api/openapi.json`.
     pub ops: OpsAccess,
+    /// The reverse proxies in front of fazhi, whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// The operators' endpoints (`/metrics`, `/api/openapi.json`) tell an attacker what runs and how
@@ -58,9 +61,16 @@ impl OpsAccess {
         }
     }
 
-    fn allows(&self, headers: &axum::http::HeaderMap) -> bool {
+    /// `peer` is the connection's address. "Open" means open to this machine: a request that
+    /// came through a proxy (it names a client in `X-Forwarded-For` or `Forwarded`) or from
+    /// another address is refused, whatever the listen address.
+    fn allows(&self, peer: Option<std::net::IpAddr>, headers: &axum::http::HeaderMap) -> bool {
         match self {
-            OpsAccess::Open => true,
+            OpsAccess::Open => {
+                peer.is_some_and(|p| p.is_loopback())
+                    && !headers.contains_key("x-forwarded-for")
+                    && !headers.contains_key(header::FORWARDED)
+            }
             OpsAccess::Closed => false,
             OpsAccess::Token(t) => headers
                 .get(header::AUTHORIZATION)
@@ -73,7 +83,11 @@ impl OpsAccess {
 
 /// Answers 404 (as for a page that does not exist) unless `OpsAccess` allows the request.
 async fn ops_only(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    if state.config.ops.allows(req.headers()) {
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    if state.config.ops.allows(peer, req.headers()) {
         next.run(req).await
     } else {
         fallback().await
@@ -188,20 +202,62 @@ async fn limit_body(req: Request, next: Next) -> Response {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
     if declared.is_some_and(|n| n > limit) {
-        return error::message_page(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "请求过大",
-            format!("请求体超过 {} MB。", limit >> 20),
-        );
+        let message = format!("请求体超过 {} MB。", limit >> 20);
+        return if req.uri().path().starts_with("/api/") {
+            error::api_error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "body_too_large",
+                message,
+                None,
+            )
+        } else {
+            error::message_page(StatusCode::PAYLOAD_TOO_LARGE, "请求过大", message)
+        };
     }
+    // The whole body within its deadline too: the import's is long (512 MB over a slow line),
+    // every other body is a form or an upload of at most 11 MB.
+    let within = if limit == api::IMPORT_LIMIT {
+        Duration::from_secs(30 * 60)
+    } else {
+        Duration::from_secs(120)
+    };
     let (parts, body) = req.into_parts();
-    let body = axum::body::Body::new(http_body_util::Limited::new(body, limit));
+    let body = axum::body::Body::new(serve::Deadline::new(
+        http_body_util::Limited::new(body, limit),
+        within,
+    ));
     next.run(Request::from_parts(parts, body)).await
 }
 
 /// Security headers on every response: nothing is framed, sniffed or loaded from elsewhere.
 async fn headers(req: Request, next: Next) -> Response {
+    let api = req.uri().path().starts_with("/api/");
     let mut response = next.run(req).await;
+    // axum's own rejections (a path id that is not a number, a body over its limit, a form of
+    // the wrong type) come as English plain text: say it in Chinese, as JSON on the API.
+    let plain = response
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .is_some_and(|v| v.as_bytes().starts_with(b"text/plain"));
+    if plain && response.status().is_client_error() {
+        let status = response.status();
+        let (code, message) = match status {
+            StatusCode::PAYLOAD_TOO_LARGE => ("body_too_large", "请求体过大。"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+                ("unsupported_media_type", "请求的内容类型不对。")
+            }
+            StatusCode::UNPROCESSABLE_ENTITY => ("malformed_request", "提交的内容格式不对。"),
+            _ => (
+                "malformed_request",
+                "请求有误：网址中的编号或参数格式不对。",
+            ),
+        };
+        response = if api {
+            error::api_error(status, code, message.into(), None)
+        } else {
+            error::message_page(status, "无法完成操作", message.into())
+        };
+    }
     let h = response.headers_mut();
     h.insert(
         header::CONTENT_SECURITY_POLICY,
@@ -580,10 +636,5 @@ pub async fn serve(
     state: AppState,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    axum::serve(
-        listener,
-        router(state).into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown)
-    .await
+    serve::run(listener, router(state), shutdown).await
 }

@@ -717,3 +717,154 @@ async fn administrator_roles_are_granted_and_taken_only_at_the_console() {
         );
     }
 }
+
+/// Signs in as `user` from `client`, as the reverse proxy (127.0.0.1, trusted in the tests)
+/// reports it in X-Forwarded-For.
+async fn login_from(app: &TestApp, client: &str, user: &str, password: &str) -> StatusCode {
+    let b = app.browser();
+    let page = b
+        .client
+        .get(b.url("/login"))
+        .header("x-forwarded-for", client)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    b.client
+        .post(b.url("/login"))
+        .header("x-forwarded-for", client)
+        .form(&[
+            ("csrf", csrf_of(&page)),
+            ("username", user.to_string()),
+            ("password", password.to_string()),
+        ])
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_each_client_is_limited_on_its_own() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let otp = app.one_time["auditadmin"].clone();
+        for _ in 0..5 {
+            login_from(&app, "10.1.1.1", "auditadmin", "Wrong#Pass1").await;
+            sqlx::query("UPDATE sign_in_throttle SET blocked_until = 0 WHERE failures < 5")
+                .execute(app.store.pool())
+                .await
+                .unwrap();
+        }
+        // Locked for the guessing client only — not for the proxy's address, which every user
+        // of the city would share, nor for the administrator's own desk.
+        assert_eq!(
+            login_from(&app, "10.1.1.1", "auditadmin", &otp).await,
+            StatusCode::LOCKED
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM sign_in_throttle WHERE key = 'p:auditadmin@10.1.1.1' AND failures = 5").await,
+            1
+        );
+        assert_eq!(
+            login_from(&app, "10.1.1.2", "auditadmin", &otp).await,
+            StatusCode::SEE_OTHER
+        );
+        // The audit log names the client the proxy reported.
+        assert!(
+            app.count("SELECT COUNT(*) FROM audit_log WHERE ip = '10.1.1.1'")
+                .await
+                >= 5
+        );
+        // The operators' endpoints are open to this machine, not to whoever comes through the
+        // proxy on it.
+        let b = app.browser();
+        for path in ["/metrics", "/api/openapi.json"] {
+            assert_eq!(b.get(path).await.status(), StatusCode::OK);
+            let r = b
+                .client
+                .get(b.url(path))
+                .header("x-forwarded-for", "203.0.113.7")
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), StatusCode::NOT_FOUND, "{path}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_client_that_trickles_its_headers_is_cut_off() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let app = spawn_app(Db::Sqlite).await;
+    let address = app.base.trim_start_matches("http://").to_string();
+    let mut slow = tokio::net::TcpStream::connect(&address).await.unwrap();
+    slow.write_all(b"GET /login HTTP/1.1\r\nHost: fazhi\r\n")
+        .await
+        .unwrap();
+    let started = std::time::Instant::now();
+    // One header line every 4 s, as the attack did every 9 s: the server stops waiting for the
+    // head after 15 s in all.
+    let mut closed = false;
+    for n in 0..8 {
+        tokio::time::sleep(std::time::Duration::from_secs(4)).await;
+        if slow
+            .write_all(format!("X-Slow-{n}: 1\r\n").as_bytes())
+            .await
+            .is_err()
+        {
+            closed = true;
+            break;
+        }
+        let mut buf = [0u8; 512];
+        match tokio::time::timeout(std::time::Duration::from_millis(10), slow.read(&mut buf)).await
+        {
+            Ok(Ok(0)) | Ok(Err(_)) => {
+                closed = true;
+                break;
+            }
+            Ok(Ok(_)) => {
+                closed = true; // an error response (408) before the head was complete
+                break;
+            }
+            Err(_) => {}
+        }
+    }
+    assert!(closed, "still open after {:?}", started.elapsed());
+    assert!(started.elapsed() < std::time::Duration::from_secs(25));
+    // Everyone else is served meanwhile and after.
+    assert_eq!(app.browser().get("/login").await.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn odd_urls_and_oversized_bodies_are_answered_in_chinese() {
+    let app = spawn_app(Db::Sqlite).await;
+    let sys = app.admin("sysadmin").await;
+    let r = sys.get("/org/users/abc").await;
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    let html = r.text().await.unwrap();
+    assert!(
+        html.contains("网址中的编号") && !html.contains("Cannot parse"),
+        "{html}"
+    );
+    // The API's own id extractor: a JSON "not found", never English text.
+    let r = sys.get("/api/v1/users/abc").await;
+    assert_eq!(r.status(), StatusCode::NOT_FOUND);
+    let body: serde_json::Value = r.json().await.unwrap();
+    assert_eq!(body["code"], "not_found");
+    let r = sys
+        .client
+        .post(sys.url("/api/v1/regions"))
+        .header("content-length", (600u64 << 20).to_string())
+        .body("x")
+        .send()
+        .await;
+    // Refused on its declared length before any of it is read, as JSON on the API.
+    if let Ok(r) = r {
+        assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+        let body: serde_json::Value = r.json().await.unwrap();
+        assert_eq!(body["code"], "body_too_large");
+    }
+}

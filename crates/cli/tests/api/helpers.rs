@@ -108,6 +108,7 @@ pub async fn spawn_app_ops(db: Db, idle_timeout: Duration, ops: fazhi_web::OpsAc
             idle_timeout,
             secure_cookies: false,
             ops,
+            trusted_proxies: vec!["127.0.0.1".parse().expect("ip")],
         },
         keyring,
     );

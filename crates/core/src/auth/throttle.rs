@@ -8,8 +8,8 @@
 //!   the pair is *reserved* in one atomic statement, so of many attempts sent at once only one
 //!   is checked and the rest are refused without it (a counter read and written in two steps
 //!   let 38 of 40 through).
-//! - address (`a:`): password spraying over many accounts; after 10 failures the address waits
-//!   (n − 10)² seconds, at most 15 minutes.
+//! - address (`a:`): password spraying over many accounts; after 20 failures the address waits
+//!   (n − 20)² seconds, at most 5 minutes (an office behind one NAT address shares it).
 //! - account (`u:`): guessing from many addresses; after twice the policy's count the account
 //!   waits (n − 2·count)² seconds, at most 5 minutes — slowed, never locked.
 //!
@@ -24,8 +24,9 @@ use crate::{Error, Result};
 /// How long a reservation holds the pair while its password is checked (argon2 takes tens of
 /// milliseconds; a crash mid-way frees the pair after this).
 const IN_FLIGHT_MS: i64 = 5_000;
-const ADDRESS_FREE: i64 = 10;
-const ADDRESS_CAP_MS: i64 = 15 * 60_000;
+// An office behind one NAT address shares this counter: generous before slowing, capped low.
+const ADDRESS_FREE: i64 = 20;
+const ADDRESS_CAP_MS: i64 = 5 * 60_000;
 const ACCOUNT_CAP_MS: i64 = 5 * 60_000;
 
 /// The counters of one attempt.

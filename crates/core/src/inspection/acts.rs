@@ -333,7 +333,7 @@ pub struct Sender<'a> {
     pub address: &'a str,
 }
 
-/// At most this many ratings or complaints from one address in an hour, and on one code.
+/// At most this many ratings or complaints from one address in an hour, and ratings on one code.
 pub const PER_ADDRESS_PER_HOUR: i64 = 5;
 pub const PER_CODE_PER_HOUR: i64 = 20;
 const HOUR_MS: i64 = 3_600_000;
@@ -395,7 +395,8 @@ pub async fn feedback(
             "address_rate",
             format!("同一网络地址每小时最多提交 {PER_ADDRESS_PER_HOUR} 次评价或投诉，请稍后再试。"),
         ))
-    } else if counts.try_get::<i64, _>("on_code")? >= PER_CODE_PER_HOUR {
+    } else if stars.is_some() && counts.try_get::<i64, _>("on_code")? >= PER_CODE_PER_HOUR {
+        // Ratings only: a flood of ratings must not silence the party's complaint.
         Some((
             "code_rate",
             "该行政行为码收到的评价过于频繁，请稍后再试。".to_string(),

@@ -44,19 +44,21 @@ pub fn routes() -> Router<AppState> {
         .route("/api/v1/catalog/{code}", get(catalog_item))
         .route("/api/v1/cases", get(cases))
         .route("/api/v1/cases/import", axum::routing::post(import_cases))
-        .route(
-            "/api/openapi.json",
-            get(
-                |State(st): State<AppState>, headers: axum::http::HeaderMap| async move {
-                    if st.config.ops.allows(&headers) {
-                        Json(document()).into_response()
-                    } else {
-                        ApiError::Domain(fazhi_core::Error::NotFound).into_response()
-                    }
-                },
-            ),
-        )
+        .route("/api/openapi.json", get(openapi))
         .route("/api/{*rest}", axum::routing::any(not_found))
+}
+
+/// The OpenAPI document, for whom `OpsAccess` lets read it.
+async fn openapi(State(st): State<AppState>, req: Request) -> Response {
+    let peer = req
+        .extensions()
+        .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+        .map(|c| c.0.ip());
+    if st.config.ops.allows(peer, req.headers()) {
+        Json(document()).into_response()
+    } else {
+        ApiError::Domain(fazhi_core::Error::NotFound).into_response()
+    }
 }
 
 async fn not_found() -> ApiError {

@@ -248,7 +248,11 @@ pub async fn logout(State(state): State<AppState>, s: Signed) -> Result<Response
         .into_response())
 }
 
-fn password_form(s: &Signed, error: Option<String>) -> FormPage {
+fn password_form(
+    s: &Signed,
+    policy: &fazhi_core::settings::PasswordPolicy,
+    error: Option<String>,
+) -> FormPage {
     let mut page = FormPage::new(layout(s), "修改密码", "/account/password");
     if s.actor.must_change_password {
         page.intro =
@@ -257,17 +261,22 @@ fn password_form(s: &Signed, error: Option<String>) -> FormPage {
     page.error = error;
     page.fields = vec![
         Field::password("current", "当前密码", "current-password"),
-        Field::password("new", "新密码", "new-password").hint(
-            "至少 8 个字符，包含大写字母、小写字母、数字、符号中的至少 3 类，且不能包含用户名。",
-        ),
+        Field::password("new", "新密码", "new-password").hint(format!(
+            "至少 {} 个字符，或至少 {} 个字符并包含大写字母、小写字母、数字、符号中的至少 {} 类；不能是常见密码，不能包含用户名，不能与最近 {} 次用过的密码相同。",
+            policy.min_length, policy.min_length_with_classes, policy.min_classes, policy.history
+        )),
         Field::password("confirm", "再次输入新密码", "new-password"),
     ];
     page.submit = "修改密码";
     page
 }
 
-pub async fn password_page(s: Signed) -> Response {
-    password_form(&s, None).into_response()
+pub async fn password_page(
+    State(state): State<AppState>,
+    s: Signed,
+) -> Result<Response, PageError> {
+    let (policy, _) = fazhi_core::settings::password_policy(&state.store).await?;
+    Ok(password_form(&s, &policy, None).into_response())
 }
 
 pub async fn change_password(
@@ -277,7 +286,8 @@ pub async fn change_password(
 ) -> Result<Response, PageError> {
     let new = form.get("new");
     if new != form.get("confirm") {
-        let page = password_form(&s, Some("两次输入的新密码不一致。".into()));
+        let (policy, _) = fazhi_core::settings::password_policy(&state.store).await?;
+        let page = password_form(&s, &policy, Some("两次输入的新密码不一致。".into()));
         return Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response());
     }
     match auth::change_password(
@@ -307,7 +317,11 @@ pub async fn change_password(
         Err(Error::Store(e)) => Err(PageError(Error::Store(e))),
         Err(e) => Ok((
             crate::error::status_of(&e),
-            password_form(&s, Some(e.message_zh())),
+            password_form(
+                &s,
+                &fazhi_core::settings::password_policy(&state.store).await?.0,
+                Some(e.message_zh()),
+            ),
         )
             .into_response()),
     }
