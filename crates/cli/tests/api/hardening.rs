@@ -57,14 +57,6 @@ async fn hostile_workbooks_are_refused_in_chinese_on_every_import_and_the_server
     }
 }
 
-/// A resident ID with its check character, from its first 17.
-fn resident_id(first17: &str) -> String {
-    format!(
-        "{first17}{}",
-        fazhi_kernel::ids::resident_id::check_character(first17.as_bytes()).unwrap()
-    )
-}
-
 #[tokio::test]
 async fn a_slow_import_holds_up_no_sign_in_and_no_filing() {
     let generated = TestApp::cli_stdin(&["generate", "cases", "--count", "50", "--seed", "3"], "");

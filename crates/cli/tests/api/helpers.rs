@@ -542,3 +542,11 @@ pub fn one_through_rest_conflict(statuses: &[StatusCode]) {
         .count();
     assert_eq!((through, conflict), (1, statuses.len() - 1), "{statuses:?}");
 }
+
+/// A valid resident ID number from its first 17 characters (the check character computed).
+pub fn resident_id(first17: &str) -> String {
+    format!(
+        "{first17}{}",
+        fazhi_kernel::ids::resident_id::check_character(first17.as_bytes()).expect("17 digits")
+    )
+}

@@ -186,8 +186,12 @@ fn check_phone(name: &str, raw: &str) -> Result<(String, String)> {
     let landline =
         phone.chars().all(|c| c.is_ascii_digit() || c == '-') && (7..=13).contains(&digits);
     if digits == 11 && phone.starts_with('1') {
-        let m = fazhi_kernel::ids::Mobile::parse(phone)
-            .map_err(|e| Error::invalid("phone", format!("当事人 {name} 的联系电话无效：{e}")))?;
+        let m = fazhi_kernel::ids::Mobile::parse(phone).map_err(|e| {
+            Error::invalid(
+                "phone",
+                format!("当事人 {name} 的联系电话无效：{}", e.message_zh()),
+            )
+        })?;
         Ok((m.as_str().to_string(), m.masked()))
     } else if landline {
         let keep = phone.len().saturating_sub(4);
@@ -261,7 +265,7 @@ pub(super) fn check_parties(
                     let id = ResidentId::parse_on(raw, filed_on).map_err(|e| {
                         Error::invalid(
                             "resident_id",
-                            format!("当事人 {name} 的公民身份号码无效：{e}"),
+                            format!("当事人 {name} 的公民身份号码无效：{}", e.message_zh()),
                         )
                     })?;
                     Ok(SealedParty {
@@ -280,7 +284,10 @@ pub(super) fn check_parties(
                 PartyKind::Organisation => {
                     let raw = p.uscc.as_deref().unwrap_or("");
                     let u = Uscc::parse(raw).map_err(|e| {
-                        Error::invalid("uscc", format!("当事人 {name} 的统一社会信用代码无效：{e}"))
+                        Error::invalid(
+                            "uscc",
+                            format!("当事人 {name} 的统一社会信用代码无效：{}", e.message_zh()),
+                        )
                     })?;
                     Ok(SealedParty {
                         kind: "organisation",

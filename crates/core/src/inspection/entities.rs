@@ -125,7 +125,7 @@ pub async fn import(
         let uscc = match Uscc::parse(cell(0)) {
             Ok(u) => u.to_string(),
             Err(e) => {
-                problems.push(format!("统一社会信用代码无效：{e}"));
+                problems.push(format!("统一社会信用代码无效：{}", e.message_zh()));
                 String::new()
             }
         };
@@ -356,7 +356,12 @@ pub async fn record_conflict(
 ) -> Result<i64> {
     actor.require(Permission::SupervisionManage)?;
     let uscc = Uscc::parse(uscc.trim())
-        .map_err(|e| Error::invalid("entity_uscc", format!("统一社会信用代码无效：{e}")))?
+        .map_err(|e| {
+            Error::invalid(
+                "entity_uscc",
+                format!("统一社会信用代码无效：{}", e.message_zh()),
+            )
+        })?
         .to_string();
     let relation = text("relation", "关系", relation, 100)?;
     let holder = crate::org::service::user(store, actor, user_id)

@@ -242,7 +242,7 @@ pub async fn record(
     let uscc = Uscc::parse(input.entity_uscc.trim()).map_err(|e| {
         Error::invalid(
             "entity_uscc",
-            format!("被检查对象的统一社会信用代码无效：{e}"),
+            format!("被检查对象的统一社会信用代码无效：{}", e.message_zh()),
         )
     })?;
     let uscc = uscc.to_string();

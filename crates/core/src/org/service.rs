@@ -333,8 +333,9 @@ pub async fn users(
         .filter(|m| !m.is_empty())
     {
         Some(m) => {
-            let m = Mobile::parse(m)
-                .map_err(|e| Error::invalid("mobile", format!("手机号码无效：{e}")))?;
+            let m = Mobile::parse(m).map_err(|e| {
+                Error::invalid("mobile", format!("手机号码无效：{}", e.message_zh()))
+            })?;
             Some(keyring.blind_index(MOBILE, m.as_str()))
         }
         None => None,
@@ -356,8 +357,9 @@ fn seal_mobile(keyring: &Keyring, mobile: Option<&str>) -> Result<SealedMobile> 
     match mobile.map(str::trim).filter(|m| !m.is_empty()) {
         None => Ok((None, None, None)),
         Some(m) => {
-            let m = Mobile::parse(m)
-                .map_err(|e| Error::invalid("mobile", format!("手机号码无效：{e}")))?;
+            let m = Mobile::parse(m).map_err(|e| {
+                Error::invalid("mobile", format!("手机号码无效：{}", e.message_zh()))
+            })?;
             Ok((
                 Some(keyring.seal(MOBILE, m.as_str())?),
                 Some(keyring.blind_index(MOBILE, m.as_str())),

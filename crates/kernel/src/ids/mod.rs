@@ -30,6 +30,27 @@ pub enum IdError {
 }
 
 impl IdError {
+    /// What failed, in Chinese, for the people who typed the number.
+    pub fn message_zh(&self) -> String {
+        match self {
+            IdError::Length { expected, got } => format!("应为 {expected} 位，实为 {got} 位"),
+            IdError::Character { position, ch } => {
+                format!("第 {position} 位的“{ch}”不应出现在此处")
+            }
+            IdError::CheckCharacter { expected, got } => {
+                format!("校验码应为 {expected}，实为 {got}")
+            }
+            IdError::OrgCodeCheck { expected, got } => {
+                format!("其中组织机构代码的校验码（GB 11714）应为 {expected}，实为 {got}")
+            }
+            IdError::ImpossibleDate(d) => format!("出生日期 {d} 不存在"),
+            IdError::UnknownDivision(d) => {
+                format!("行政区划代码 {d} 不存在（GB/T 2260，含已撤销的代码）")
+            }
+            IdError::Prefix(p) => format!("号段不正确（{p}）"),
+        }
+    }
+
     /// The rule that failed, as a stable code.
     pub fn rule(&self) -> &'static str {
         match self {
