@@ -621,6 +621,50 @@ pub async fn history(
 
 /// Marks a record's open deadlines under `article` met on `on`, inside the caller's transaction
 /// (the stage that meets them is written in it too). Returns how many.
+/// Stops (`stop = true`, from `on`) or restarts (on `on`) the clock of a record's running
+/// deadlines under `article`, inside the caller's transaction, and recomputes them — for a
+/// module whose own step suspends a limit by law (e.g. 行政处罚法第七十三条第三款).
+#[allow(clippy::too_many_arguments)]
+pub async fn pause(
+    tx: &mut Tx,
+    actor: &Actor,
+    clock: Clock<'_>,
+    subject_type: &str,
+    subject_id: &str,
+    article: &str,
+    on: NaiveDate,
+    stop: bool,
+    reason: &str,
+) -> Result<u64> {
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM deadlines d WHERE d.subject_type = $1 AND d.subject_id = $2 AND d.article = $3 AND d.state <> 'met'"
+    )))
+    .bind(subject_type)
+    .bind(subject_id)
+    .bind(article)
+    .fetch_all(tx.conn())
+    .await?;
+    for row in &rows {
+        let r = record(row)?;
+        sqlx::query(
+            "INSERT INTO deadline_changes (deadline_id, kind, on_date, reason, approver, created_by, created_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7)",
+        )
+        .bind(r.id)
+        .bind(if stop { "suspend" } else { "resume" })
+        .bind(on.to_string())
+        .bind(reason)
+        .bind(&actor.display_name)
+        .bind(actor.user_id)
+        .bind(now_ms())
+        .execute(tx.conn())
+        .await?;
+        let d = model(tx.conn(), &r).await?;
+        store_computed(tx.conn(), r.id, &d, clock.cal, clock.policy, clock.today).await?;
+    }
+    Ok(rows.len() as u64)
+}
+
 pub async fn meet(
     tx: &mut Tx,
     actor: &Actor,

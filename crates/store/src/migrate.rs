@@ -309,6 +309,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0042_case_stage_check.sqlite.sql"),
         postgres: include_str!("../migrations/0042_case_stage_check.postgres.sql"),
     },
+    Migration {
+        version: 43,
+        name: "case_disputes",
+        common: include_str!("../migrations/0043_case_disputes.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// Arbitrary constant key for the PostgreSQL advisory lock that serialises concurrent

@@ -1558,3 +1558,91 @@ async fn delivery_by_public_notice_counts_thirty_days_and_payment_runs_from_then
         assert!(clerk.text(&path).await.contains("2024-06-22 视为送达"));
     }
 }
+
+#[tokio::test]
+async fn days_under_reconsideration_count_towards_no_surcharge() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let (clerk, path) = filed_case(&app, COMPANY).await;
+        for fields in [
+            &[("action", "prior_notice"), ("on", "2024-05-20")][..],
+            &[("action", "waive"), ("on", "2024-05-21")][..],
+            &[
+                ("action", "decide"),
+                ("on", "2024-05-22"),
+                ("outcome", "fine"),
+                ("fine", "500"),
+            ][..],
+            &[
+                ("action", "deliver"),
+                ("on", "2024-05-23"),
+                ("method", "direct"),
+                ("place", "店口镇解放路88号"),
+            ][..],
+        ] {
+            let (status, html) = step(&clerk, &path, fields).await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+        }
+        // Concluding what was never applied for is refused.
+        let (status, html) = step(
+            &clerk,
+            &path,
+            &[
+                ("action", "dispute_concluded"),
+                ("on", "2024-06-01"),
+                ("outcome", "maintained"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("没有待审结的复议或诉讼"));
+        // Art. 73 ¶3: reconsideration applied for on 30 May, maintained on 15 July — 47 days
+        // that do not count. The 15 days to pay (art. 67) from 23 May ended 7 June; with the
+        // 47 days added they end Wed 24 July.
+        for fields in [
+            &[
+                ("action", "dispute"),
+                ("on", "2024-05-30"),
+                ("kind", "reconsideration"),
+            ][..],
+            &[
+                ("action", "dispute_concluded"),
+                ("on", "2024-07-15"),
+                ("outcome", "maintained"),
+            ][..],
+        ] {
+            let (status, html) = step(&clerk, &path, fields).await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+        }
+        let id: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
+        let due: String = sqlx::query_scalar(
+            "SELECT due_on FROM deadlines WHERE subject_type = 'case' AND subject_id = $1 AND article = '第六十七条'",
+        )
+        .bind(id.to_string())
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+        assert_eq!(due, "2024-07-24");
+        // Paid on the last day: no surcharge (without the pause it would be 3% a day since 8 June).
+        let (status, html) = step(&clerk, &path, &[("action", "pay"), ("on", "2024-07-24")]).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+        let surcharge: i64 = sqlx::query_scalar("SELECT surcharge_fen FROM cases WHERE id = $1")
+            .bind(id)
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+        assert_eq!(surcharge, 0);
+        // The evaluation sheet counts the same days: no finding on the surcharge (G01).
+        let out = app.cli(&["evaluate", "--json"]);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM case_findings WHERE rule_code IN ('G01', 'G09')")
+                .await,
+            0
+        );
+    }
+}

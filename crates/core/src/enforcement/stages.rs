@@ -56,6 +56,48 @@ pub fn delivery_method_name(code: &str) -> Option<&'static str> {
         .map(|(_, n)| *n)
 }
 
+/// How a reconsideration or suit over a decision ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DisputeOutcome {
+    /// 维持 (or the application withdrawn or dismissed): the decision stands.
+    Maintained,
+    /// 变更: the decision stands as changed.
+    Changed,
+    /// 撤销 (or confirmed illegal and set aside): nothing is left to pay.
+    Revoked,
+}
+
+impl DisputeOutcome {
+    pub fn code(self) -> &'static str {
+        match self {
+            DisputeOutcome::Maintained => "maintained",
+            DisputeOutcome::Changed => "changed",
+            DisputeOutcome::Revoked => "revoked",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<DisputeOutcome> {
+        [
+            DisputeOutcome::Maintained,
+            DisputeOutcome::Changed,
+            DisputeOutcome::Revoked,
+        ]
+        .into_iter()
+        .find(|o| o.code() == code)
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            DisputeOutcome::Maintained => "维持",
+            DisputeOutcome::Changed => "变更",
+            DisputeOutcome::Revoked => "撤销",
+        }
+    }
+}
+
+/// The article whose limit a pending reconsideration or suit stops (the payment of the fine).
+const PAYMENT_ARTICLE: &str = "第六十七条";
+
 #[derive(Clone, Debug)]
 pub enum Action {
     /// Investigation (调查取证): the facts found (replacing earlier wording) and evidence
@@ -122,6 +164,19 @@ pub enum Action {
     Pay {
         on: NaiveDate,
     },
+    /// The party applied for reconsideration or sued over the decision on `on`: the payment
+    /// limit (art. 67) stops while it is pending, so those days count towards no surcharge
+    /// (art. 73 ¶3).
+    Dispute {
+        on: NaiveDate,
+        litigation: bool,
+    },
+    /// The reconsideration or suit ended on `on`: maintained or changed, the payment limit runs
+    /// again from the next day; revoked, nothing is left to pay.
+    DisputeConcluded {
+        on: NaiveDate,
+        outcome: DisputeOutcome,
+    },
     Close {
         on: NaiveDate,
         /// The responsible person who approved the closure (结案审批人).
@@ -152,6 +207,8 @@ struct State {
     legal_review_on: Option<String>,
     outcome: Option<String>,
     fine: Fen,
+    dispute_on: Option<String>,
+    dispute_concluded_on: Option<String>,
 }
 
 fn date(s: &Option<String>) -> Option<NaiveDate> {
@@ -186,7 +243,7 @@ async fn load(tx: &mut Tx, id: i64) -> Result<State> {
     let r = sqlx::query(
         "SELECT c.stage, c.item_code, c.filed_on, c.act_ended_on, c.illegal_gains_fen, c.department_id, d.issuer_abbr, c.cause, c.prior_notice_on, c.hearing_right, c.waived, c.waived_on,
             c.hearing_requested, c.hearing_held_on, c.hearing_notice_on, c.review_triggers, c.legal_review_on, c.outcome,
-            c.fine_fen
+            c.fine_fen, c.dispute_on, c.dispute_concluded_on
          FROM cases c JOIN departments d ON d.id = c.department_id WHERE c.id = $1",
     )
     .bind(id)
@@ -213,6 +270,8 @@ async fn load(tx: &mut Tx, id: i64) -> Result<State> {
         legal_review_on: r.try_get("legal_review_on")?,
         outcome: r.try_get("outcome")?,
         fine: Fen(r.try_get("fine_fen")?),
+        dispute_on: r.try_get("dispute_on")?,
+        dispute_concluded_on: r.try_get("dispute_concluded_on")?,
     })
 }
 
@@ -802,6 +861,89 @@ pub async fn apply(
                 format!("按期缴纳罚款 {}", st.fine)
             };
             ("executed".into(), *on, note)
+        }
+        Action::Dispute { on, litigation } => {
+            if st.stage != "delivered" || st.outcome.as_deref() != Some("fine") {
+                return Err(wrong_stage(
+                    "登记申请行政复议或提起行政诉讼（罚款决定送达后、缴纳前）",
+                    &st.stage,
+                ));
+            }
+            if st.dispute_on.is_some() && st.dispute_concluded_on.is_none() {
+                return Err(Error::invalid("on", "已登记的复议或诉讼尚未审结。"));
+            }
+            let what = if *litigation {
+                "提起行政诉讼"
+            } else {
+                "申请行政复议"
+            };
+            sqlx::query(
+                "UPDATE cases SET dispute_kind = $1, dispute_on = $2, dispute_concluded_on = NULL, dispute_outcome = NULL WHERE id = $3",
+            )
+            .bind(if *litigation { "litigation" } else { "reconsideration" })
+            .bind(on.to_string())
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+            let reason =
+                format!("当事人{what}，期间不计加处罚款（《行政处罚法》第七十三条第三款）");
+            deadlines::pause(
+                &mut tx,
+                actor,
+                clock,
+                "case",
+                &case,
+                PAYMENT_ARTICLE,
+                *on,
+                true,
+                &reason,
+            )
+            .await?;
+            (st.stage.clone(), *on, format!("当事人{what}；缴款期限中止"))
+        }
+        Action::DisputeConcluded { on, outcome } => {
+            let Some(since) = date(&st.dispute_on).filter(|_| st.dispute_concluded_on.is_none())
+            else {
+                return Err(Error::invalid("on", "没有待审结的复议或诉讼。"));
+            };
+            if *on < since {
+                return Err(Error::invalid(
+                    "on",
+                    format!("审结日期不能早于申请或起诉日期 {since}。"),
+                ));
+            }
+            sqlx::query(
+                "UPDATE cases SET dispute_concluded_on = $1, dispute_outcome = $2 WHERE id = $3",
+            )
+            .bind(on.to_string())
+            .bind(outcome.code())
+            .bind(id)
+            .execute(tx.conn())
+            .await?;
+            let note = if *outcome == DisputeOutcome::Revoked {
+                // Nothing left to pay: the payment limit is closed, not resumed.
+                deadlines::meet(&mut tx, actor, "case", &case, PAYMENT_ARTICLE, *on).await?;
+                "复议或诉讼审结：处罚决定被撤销，不再缴纳罚款".to_string()
+            } else {
+                let next = on.succ_opt().unwrap_or(*on);
+                deadlines::pause(
+                    &mut tx,
+                    actor,
+                    clock,
+                    "case",
+                    &case,
+                    PAYMENT_ARTICLE,
+                    next,
+                    false,
+                    "复议或诉讼审结，缴款期限自次日起继续计算",
+                )
+                .await?;
+                format!(
+                    "复议或诉讼审结（{}）：缴款期限自 {next} 起继续计算",
+                    outcome.label_zh()
+                )
+            };
+            (st.stage.clone(), *on, note)
         }
         Action::Close { on, approver } => {
             let ready = st.stage == "executed"

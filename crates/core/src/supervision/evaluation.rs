@@ -38,6 +38,15 @@ fn day(r: &AnyRow, column: &str) -> Result<Option<NaiveDate>> {
         .and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()))
 }
 
+/// The days a reconsideration or suit was pending, both ends counted (as the deadline engine
+/// stops the payment limit from the application day through the conclusion day).
+fn dispute_days(from: Option<NaiveDate>, until: Option<NaiveDate>) -> u64 {
+    match (from, until) {
+        (Some(from), Some(until)) if until >= from => (until - from).num_days().unsigned_abs() + 1,
+        _ => 0,
+    }
+}
+
 fn flag(r: &AnyRow, column: &str) -> Result<bool> {
     Ok(fazhi_store::flag(r.try_get(column)?))
 }
@@ -49,7 +58,7 @@ const SELECT: &str =
     c.hearing_on, c.hearing_held_on, c.decided_on, c.outcome, c.fine_fen, c.delivered_on,
     c.paid_on, c.paid_fen, c.surcharge_fen, c.closed_on, c.archived_on, c.discretion,
     c.deviation_reason, c.illegal_gains_fen, c.confiscated_fen, c.prior_notice_number,
-    c.rectification_on, c.rectify_by, c.delivery_method,
+    c.rectification_on, c.rectify_by, c.delivery_method, c.dispute_on, c.dispute_concluded_on,
     CASE WHEN c.filing_approver IS NULL OR TRIM(c.filing_approver) = '' THEN 0 ELSE 1 END AS has_filing_approver,
     CASE WHEN c.closure_approver IS NULL OR TRIM(c.closure_approver) = '' THEN 0 ELSE 1 END AS has_closure_approver,
     CASE WHEN c.origin IS NULL OR TRIM(c.origin) = '' THEN 0 ELSE 1 END AS has_origin,
@@ -189,6 +198,10 @@ fn case_file(r: &AnyRow, catalog: &Catalog) -> Result<CaseFile> {
         fine: Fen(r.try_get("fine_fen")?),
         delivered_on: day(r, "delivered_on")?,
         paid_on: day(r, "paid_on")?,
+        dispute_days: dispute_days(
+            day(r, "dispute_on")?,
+            day(r, "dispute_concluded_on")?.or(day(r, "paid_on")?),
+        ),
         paid: Fen(r.try_get("paid_fen")?),
         surcharge: Fen(r.try_get("surcharge_fen")?),
         closed_on: day(r, "closed_on")?,

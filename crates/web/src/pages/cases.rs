@@ -520,6 +520,41 @@ fn steps(id: i64, stage: &str, hearing_right: bool, hearing_requested: bool) -> 
                 "登记缴纳罚款（逾期自动计算加处罚款）",
                 vec![on("缴款日")],
             ),
+            step(
+                id,
+                "dispute",
+                "当事人申请行政复议或提起行政诉讼（期间不计加处罚款，第七十三条第三款）",
+                vec![
+                    on("申请或起诉日"),
+                    Field::select(
+                        "kind",
+                        "类别",
+                        vec![
+                            ("reconsideration".into(), "申请行政复议".into()),
+                            ("litigation".into(), "提起行政诉讼".into()),
+                        ],
+                        "reconsideration",
+                    ),
+                ],
+            ),
+            step(
+                id,
+                "dispute_concluded",
+                "复议或诉讼审结",
+                vec![
+                    on("审结日"),
+                    Field::select(
+                        "outcome",
+                        "结果",
+                        vec![
+                            ("maintained".into(), "维持".into()),
+                            ("changed".into(), "变更".into()),
+                            ("revoked".into(), "撤销".into()),
+                        ],
+                        "maintained",
+                    ),
+                ],
+            ),
             close("结案（警告、不予处罚）"),
         ],
         "executed" => vec![close("结案")],
@@ -942,6 +977,15 @@ fn parse_action(f: &FormData) -> Result<Action, Error> {
             place: f.opt("place"),
         },
         "pay" => Action::Pay { on },
+        "dispute" => Action::Dispute {
+            on,
+            litigation: f.get("kind") == "litigation",
+        },
+        "dispute_concluded" => Action::DisputeConcluded {
+            on,
+            outcome: stages::DisputeOutcome::parse(f.get("outcome"))
+                .ok_or_else(|| Error::invalid("outcome", "请选择审结结果：维持、变更或撤销。"))?,
+        },
         "archive" => Action::Archive { on },
         "close" => Action::Close {
             on,

@@ -22,12 +22,15 @@ use crate::view::*;
 /// Entities shown on one page of a list.
 const SHOWN: usize = 500;
 
+/// A rate with what it counts, rounded as every official figure is (`figures::percent`: half
+/// up — `{:.2}` rounds half to even and could print the same figure differently).
 fn percent(done: impl Into<i64>, of: impl Into<i64>) -> String {
     let (done, of) = (done.into(), of.into());
     if of == 0 {
         "—（无应计数）".into()
     } else {
-        format!("{:.2}%（{done}/{of}）", done as f64 * 100.0 / of as f64)
+        let rate = fazhi_core::enforcement::figures::percent(Some(done as f64 / of as f64));
+        format!("{rate}（{done}/{of}）")
     }
 }
 

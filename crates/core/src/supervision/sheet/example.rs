@@ -30,6 +30,7 @@ pub fn sound() -> CaseFile {
         outcome: Some("fine".into()),
         fine: Fen(500_000),
         delivered_on: Some(day("2024-04-17")),
+        dispute_days: 0,
         paid_on: Some(day("2024-04-25")),
         paid: Fen(500_000),
         closed_on: Some(day("2024-04-28")),

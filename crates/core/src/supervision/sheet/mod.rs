@@ -53,6 +53,9 @@ pub struct CaseFile {
     pub fine: Fen,
     pub delivered_on: Option<NaiveDate>,
     pub paid_on: Option<NaiveDate>,
+    /// Days a reconsideration or suit over the decision was pending: not counted towards the
+    /// late-payment surcharge (行政处罚法第七十三条第三款).
+    pub dispute_days: u64,
     pub paid: Fen,
     pub surcharge: Fen,
     pub closed_on: Option<NaiveDate>,
@@ -914,7 +917,7 @@ static RECORD_RULES: &[Rule] = &[
         veto: false,
         check: Check::Machine(|f, _| match (fined(f), f.delivered_on, f.paid_on) {
             (true, Some(delivered), Some(paid)) => {
-                let due = delivered + chrono::Days::new(15);
+                let due = delivered + chrono::Days::new(15 + f.dispute_days);
                 let owed = late_payment_surcharge(f.fine, due, paid);
                 (f.surcharge < owed).then(|| {
                     format!(
@@ -1029,7 +1032,7 @@ static RECORD_RULES: &[Rule] = &[
         veto: false,
         check: Check::Machine(|f, _| match (fined(f), f.delivered_on, f.paid_on) {
             (true, Some(delivered), Some(paid)) => {
-                let due = delivered + chrono::Days::new(15);
+                let due = delivered + chrono::Days::new(15 + f.dispute_days);
                 let owed = late_payment_surcharge(f.fine, due, paid);
                 (f.surcharge > owed && f.surcharge <= f.fine)
                     .then(|| format!("依法应加处罚款 {owed}，记录为 {}", f.surcharge))
