@@ -316,6 +316,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 44,
+        name: "publication_by_outcome",
+        common: include_str!("../migrations/0044_publication_by_outcome.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// Arbitrary constant key for the PostgreSQL advisory lock that serialises concurrent

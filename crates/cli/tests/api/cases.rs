@@ -955,7 +955,7 @@ async fn each_department_publishes_within_its_own_limit_in_force_on_the_decision
             StatusCode::SEE_OTHER
         );
         sup.change_password(&otp, PASSWORD).await;
-        let set = |days: &'static str, from: &'static str| {
+        let set = |days: &'static str, warnings: &'static str, from: &'static str| {
             let sup = &sup;
             async move {
                 step(
@@ -964,18 +964,20 @@ async fn each_department_publishes_within_its_own_limit_in_force_on_the_decision
                     &[
                         ("department_id", &dk.to_string()),
                         ("days", days),
+                        ("publish_warnings", warnings),
                         ("from", from),
                     ],
                 )
                 .await
             }
         };
-        let (status, html) = set("0", "2024-01-01").await;
+        let (status, html) = set("0", "", "2024-01-01").await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(html.contains("1 至 60 个工作日"), "{html}");
-        assert_eq!(set("20", "2024-01-01").await.0, StatusCode::SEE_OTHER);
+        // This town publishes warnings too (by default a warning alone is not published).
+        assert_eq!(set("20", "1", "2024-01-01").await.0, StatusCode::SEE_OTHER);
         // A later value applies only to decisions from its date.
-        assert_eq!(set("10", "2024-06-01").await.0, StatusCode::SEE_OTHER);
+        assert_eq!(set("10", "", "2024-06-01").await.0, StatusCode::SEE_OTHER);
         // The clerk may not change limits.
         assert_eq!(
             clerk
@@ -1644,5 +1646,41 @@ async fn days_under_reconsideration_count_towards_no_surcharge() {
                 .await,
             0
         );
+    }
+}
+
+#[tokio::test]
+async fn a_warning_alone_is_not_published_unless_the_department_s_rule_says_so() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let (clerk, path) = filed_case(&app, COMPANY).await;
+        for fields in [
+            &[("action", "prior_notice"), ("on", "2024-05-20")][..],
+            &[("action", "waive"), ("on", "2024-05-21")][..],
+            &[
+                ("action", "decide"),
+                ("on", "2024-05-22"),
+                ("outcome", "warning"),
+            ][..],
+        ] {
+            let (status, html) = step(&clerk, &path, fields).await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+        }
+        // 《市场监督管理行政处罚信息公示规定》第二条 (the default rule): no publication limit
+        // starts, and the review says why it will not publish.
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM deadlines WHERE article = '第四十八条'")
+                .await,
+            0
+        );
+        let (status, html) = step(
+            &clerk,
+            &format!("{path}/disclosure"),
+            &[("action", "review")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::FORBIDDEN);
+        assert!(html.contains("仅给予警告的决定不公开"), "{html}");
+        assert_eq!(app.count("SELECT COUNT(*) FROM disclosures").await, 0);
     }
 }

@@ -134,6 +134,23 @@ pub async fn review(
     .fetch_one(store.pool())
     .await?;
     let outcome: Option<String> = r.try_get("outcome")?;
+    let decided_on = r
+        .try_get::<Option<String>, _>("decided_on")?
+        .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
+    if let Some(decided_on) = decided_on {
+        let rule = publication_rule(
+            &mut *store.conn().await?,
+            r.try_get("department_id")?,
+            decided_on,
+        )
+        .await?;
+        if !rule.publishes(outcome.as_deref().unwrap_or("")) {
+            return Err(Error::NotAllowed {
+                code: "not_published_by_rule",
+                message: "按本部门在决定之日施行的公示规则，该决定不予公开（仅给予警告的决定不公开，见《市场监督管理行政处罚信息公示规定》第二条；不予处罚的决定不公开）。公示规则在“处罚决定公开期限”页设置。".into(),
+            });
+        }
+    }
     let code = if outcome.as_deref() == Some("no_penalty") {
         "no_penalty_decision"
     } else {
@@ -450,21 +467,57 @@ pub async fn public_get(store: &Store, id: i64) -> Result<Disclosure> {
 /// The default publication limit in working days (国办发〔2018〕118号).
 pub const DEFAULT_PUBLICATION_DAYS: i64 = 7;
 
-/// The publication limit of `department_id` in force on `on`, in working days.
-pub async fn publication_days(
+/// Whether a department publishes a decision that imposes only a warning, unless it says
+/// otherwise: no (《市场监督管理行政处罚信息公示规定》第二条; 行政处罚法第四十八条 publishes
+/// decisions "具有一定社会影响").
+pub const DEFAULT_PUBLISH_WARNINGS: bool = false;
+
+/// What a department publishes and how soon, as in force on a day.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PublicationRule {
+    /// Working days from the decision.
+    pub days: i64,
+    /// Whether a decision imposing only a warning is published.
+    pub warnings: bool,
+}
+
+impl PublicationRule {
+    /// Whether a decision with `outcome` is published at all (a no-penalty decision never is).
+    pub fn publishes(&self, outcome: &str) -> bool {
+        match outcome {
+            "no_penalty" => false,
+            "warning" => self.warnings,
+            _ => true,
+        }
+    }
+}
+
+/// The publication rule of `department_id` in force on `on`.
+pub async fn publication_rule(
     conn: &mut sqlx::AnyConnection,
     department_id: i64,
     on: NaiveDate,
-) -> Result<i64> {
-    let days: Option<i64> = sqlx::query_scalar(
-        "SELECT working_days FROM publication_limits WHERE department_id = $1 AND effective_from <= $2
+) -> Result<PublicationRule> {
+    let row = sqlx::query(
+        "SELECT working_days, publish_warnings FROM publication_limits WHERE department_id = $1 AND effective_from <= $2
          ORDER BY effective_from DESC LIMIT 1",
     )
     .bind(department_id)
     .bind(on.to_string())
     .fetch_optional(conn)
     .await?;
-    Ok(days.unwrap_or(DEFAULT_PUBLICATION_DAYS))
+    Ok(match row {
+        Some(r) => PublicationRule {
+            days: r.try_get("working_days")?,
+            warnings: r
+                .try_get::<Option<i64>, _>("publish_warnings")?
+                .map_or(DEFAULT_PUBLISH_WARNINGS, |w| w != 0),
+        },
+        None => PublicationRule {
+            days: DEFAULT_PUBLICATION_DAYS,
+            warnings: DEFAULT_PUBLISH_WARNINGS,
+        },
+    })
 }
 
 /// Sets a department's publication limit from a date (the earlier values stay for earlier
@@ -474,6 +527,7 @@ pub async fn set_publication_days(
     actor: &Actor,
     department_id: i64,
     days: i64,
+    publish_warnings: bool,
     from: NaiveDate,
 ) -> Result<()> {
     actor.require(Permission::CatalogManage)?;
@@ -490,13 +544,15 @@ pub async fn set_publication_days(
         .execute(tx.conn())
         .await?;
     sqlx::query(
-        "INSERT INTO publication_limits (department_id, working_days, effective_from, set_by, created_at) VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO publication_limits (department_id, working_days, effective_from, set_by, created_at, publish_warnings)
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(department_id)
     .bind(days)
     .bind(from.to_string())
     .bind(&actor.display_name)
     .bind(fazhi_store::now_ms())
+    .bind(i64::from(publish_warnings))
     .execute(tx.conn())
     .await?;
     crate::audit::record(
@@ -505,31 +561,25 @@ pub async fn set_publication_days(
         "update",
         "publication_limit",
         Some(department_id.to_string()),
-        json!({ "working_days": days, "effective_from": from.to_string() }),
+        json!({ "working_days": days, "publish_warnings": publish_warnings, "effective_from": from.to_string() }),
     )
     .await?;
     tx.commit().await?;
     Ok(())
 }
 
-/// Every department with its limit in force on `on`, by name.
-pub async fn publication_limits(store: &Store, on: NaiveDate) -> Result<Vec<(i64, String, i64)>> {
-    let rows = sqlx::query(
-        "SELECT d.id, d.name, (SELECT p.working_days FROM publication_limits p WHERE p.department_id = d.id
-             AND p.effective_from <= $1 ORDER BY p.effective_from DESC LIMIT 1) AS days
-         FROM departments d ORDER BY d.path",
-    )
-    .bind(on.to_string())
-    .fetch_all(store.pool())
-    .await?;
-    rows.iter()
-        .map(|r| {
-            Ok((
-                r.try_get("id")?,
-                r.try_get("name")?,
-                r.try_get::<Option<i64>, _>("days")?
-                    .unwrap_or(DEFAULT_PUBLICATION_DAYS),
-            ))
-        })
-        .collect()
+/// Every department with its publication rule in force on `on`, by name.
+pub async fn publication_limits(
+    store: &Store,
+    on: NaiveDate,
+) -> Result<Vec<(i64, String, PublicationRule)>> {
+    let ids: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM departments ORDER BY path")
+        .fetch_all(store.pool())
+        .await?;
+    let mut conn = store.conn().await?;
+    let mut out = Vec::with_capacity(ids.len());
+    for (id, name) in ids {
+        out.push((id, name, publication_rule(&mut conn, id, on).await?));
+    }
+    Ok(out)
 }

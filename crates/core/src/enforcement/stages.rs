@@ -619,11 +619,13 @@ pub async fn apply(
                 },
             )
             .await?;
-            if *outcome != Outcome::NoPenalty {
-                // Publication within the department's limit in force on the decision day
-                // (国办发〔2018〕118号: 7 working days unless configured).
-                let days =
-                    super::disclosure::publication_days(tx.conn(), st.department_id, *on).await?;
+            // Publication within the department's limit in force on the decision day
+            // (国办发〔2018〕118号: 7 working days unless configured), of the outcomes its rule
+            // publishes (a warning alone not, by default; a no-penalty decision never).
+            let rule =
+                super::disclosure::publication_rule(tx.conn(), st.department_id, *on).await?;
+            if rule.publishes(outcome.code()) {
+                let days = rule.days;
                 start(
                     &mut tx,
                     actor,

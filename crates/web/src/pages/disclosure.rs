@@ -288,12 +288,21 @@ async fn limits_page(
         "/enforcement/publication-limits",
     );
     page.intro = format!(
-        "作出行政处罚决定后应在各部门的期限内公开（国办发〔2018〕118号，默认 {} 个工作日；市场监管等可设 20 个工作日）。新期限自生效日起适用于此后作出的决定，原期限仍适用于此前的决定。",
+        "作出行政处罚决定后应在各部门的期限内公开（国办发〔2018〕118号，默认 {} 个工作日；市场监管等可设 20 个工作日），以及各部门公开哪些决定：仅给予警告的决定默认不公开（《市场监督管理行政处罚信息公示规定》第二条），不予处罚的决定不公开。新规则自生效日起适用于此后作出的决定，原规则仍适用于此前的决定。",
         disclosure::DEFAULT_PUBLICATION_DAYS
     );
     page.details = limits
         .iter()
-        .map(|(_, name, days)| (name.clone(), format!("{days} 个工作日（{today} 适用）")))
+        .map(|(_, name, rule)| {
+            (
+                name.clone(),
+                format!(
+                    "{} 个工作日；仅警告的决定{}（{today} 适用）",
+                    rule.days,
+                    if rule.warnings { "公开" } else { "不公开" }
+                ),
+            )
+        })
         .collect();
     page.error = error;
     page.fields = vec![
@@ -307,6 +316,12 @@ async fn limits_page(
             "",
         ),
         Field::text("days", "公开期限（工作日）", "", 2).required(),
+        Field::checkboxes(
+            "publish_warnings",
+            "公开范围",
+            vec![("1".into(), "也公开仅给予警告的决定".into())],
+            &[],
+        ),
         Field::date("from", "生效日期", ""),
     ];
     Ok(page)
@@ -339,7 +354,9 @@ pub async fn set_limit(
     })();
     let result = match parsed {
         Ok((dept, days, from)) => {
-            disclosure::set_publication_days(&state.store, &s.actor, dept, days, from).await
+            let warnings = f.get("publish_warnings") == "1";
+            disclosure::set_publication_days(&state.store, &s.actor, dept, days, warnings, from)
+                .await
         }
         Err(e) => Err(e),
     };
