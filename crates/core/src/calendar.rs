@@ -88,7 +88,7 @@ pub async fn local_rest_days(store: &Store) -> Result<Vec<(NaiveDate, String)>> 
         .map(|r| {
             let day: String = r.try_get("day")?;
             let date = NaiveDate::parse_from_str(&day, "%Y-%m-%d")
-                .map_err(|_| Error::invalid("day", format!("stored day {day} is malformed")))?;
+                .map_err(|_| Error::malformed(format!("calendar day {day}")))?;
             Ok((date, r.try_get("reason")?))
         })
         .collect()

@@ -99,9 +99,10 @@ fn record(row: &DbRow) -> Result<DeadlineRecord> {
 
 /// Rebuilds the kernel's deadline from the stored row and its changes.
 async fn model(conn: &mut sqlx::AnyConnection, r: &DeadlineRecord) -> Result<Deadline> {
-    let period: Period = r.period.parse().map_err(|_| {
-        Error::invalid("period", format!("stored period {} is malformed", r.period))
-    })?;
+    let period: Period = r
+        .period
+        .parse()
+        .map_err(|_| Error::malformed(format!("deadline period {}", r.period)))?;
     let mut d = Deadline::new(
         &r.purpose,
         &r.law,
@@ -143,7 +144,7 @@ async fn model(conn: &mut sqlx::AnyConnection, r: &DeadlineRecord) -> Result<Dea
                     .as_deref()
                     .unwrap_or("")
                     .parse()
-                    .map_err(|_| Error::invalid("period", "stored extension is malformed"))?;
+                    .map_err(|_| Error::malformed("deadline extension period"))?;
                 d.extensions.push(Extension {
                     period,
                     reason,

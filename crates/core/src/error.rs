@@ -112,6 +112,23 @@ impl Error {
         }
     }
 
+    /// A referenced record that is not there (or not in the actor's scope) as an input error
+    /// on `field`; a store failure stays a store failure, never reported as bad input or as
+    /// "not in your scope".
+    pub fn missing_as(field: &'static str, message: &'static str) -> impl Fn(Error) -> Error {
+        move |e| match e {
+            Error::NotFound | Error::Forbidden | Error::Invalid { .. } => {
+                Error::invalid(field, message)
+            }
+            other => other,
+        }
+    }
+
+    /// Stored data that does not parse: a data fault, not the user's input.
+    pub fn malformed(what: impl Into<String>) -> Error {
+        Error::Store(StoreError::Malformed(what.into()))
+    }
+
     /// Turns a uniqueness violation on write into `AlreadyExists` and a foreign-key violation
     /// into an input error, leaving other errors as they are.
     pub fn on_write(what: &'static str) -> impl Fn(StoreError) -> Error {

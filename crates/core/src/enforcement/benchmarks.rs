@@ -442,7 +442,7 @@ async fn versions_on_conn(
     for h in heads {
         let date: String = h.try_get("effective_from")?;
         let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
-            .map_err(|_| Error::invalid("effective_from", "stored date malformed"))?;
+            .map_err(|_| Error::malformed("benchmark effective_from"))?;
         if let Some(b) = load(conn, h.try_get("id")?, item_code, date).await? {
             out.push(b);
         }

@@ -352,7 +352,10 @@ pub async fn file(
         crate::org::rules::optional_text("approver", "立案审批人", input.approver.as_deref(), 50)?;
     let dept = crate::org::service::department(store, actor, input.department_id)
         .await
-        .map_err(|_| Error::invalid("department_id", "办案部门不存在或不在您的权限范围内。"))?;
+        .map_err(Error::missing_as(
+            "department_id",
+            "办案部门不存在或不在您的权限范围内。",
+        ))?;
     let (_, current, delegations) =
         super::catalog::service::item(store, &input.item_code, input.filed_on)
             .await
@@ -777,14 +780,19 @@ pub async fn document_context(
         .map(|s| keyring.open(RESIDENT_ID, &s))
         .transpose()?
         .unwrap_or_default();
-    let item = super::catalog::service::item(
+    // An item no longer in the catalog prints as to be filled; a database failure is an error,
+    // never （待填写） in a legal document.
+    let item = match super::catalog::service::item(
         store,
         &detail.case.item_code,
         crate::deadlines::china_today(),
     )
     .await
-    .ok()
-    .and_then(|(versions, current, _)| current.or_else(|| versions.last().cloned()));
+    {
+        Ok((versions, current, _)) => current.or_else(|| versions.last().cloned()),
+        Err(Error::NotFound) => None,
+        Err(e) => return Err(e),
+    };
     let c = &detail.case;
     let decided: Option<String> = r.try_get("decided_on")?;
     let year = decided

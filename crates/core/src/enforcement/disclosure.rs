@@ -536,7 +536,7 @@ pub async fn set_publication_days(
     }
     crate::org::service::department(store, actor, department_id)
         .await
-        .map_err(|_| Error::invalid("department_id", "部门不存在。"))?;
+        .map_err(Error::missing_as("department_id", "部门不存在。"))?;
     let mut tx = store.begin().await?;
     sqlx::query("DELETE FROM publication_limits WHERE department_id = $1 AND effective_from = $2")
         .bind(department_id)

@@ -628,7 +628,10 @@ pub async fn set_settings(
     }
     crate::org::service::department(store, actor, department_id)
         .await
-        .map_err(|_| Error::invalid("department_id", "部门不存在或不在您的权限范围内。"))?;
+        .map_err(Error::missing_as(
+            "department_id",
+            "部门不存在或不在您的权限范围内。",
+        ))?;
     let mut tx = store.begin().await?;
     sqlx::query("DELETE FROM document_settings WHERE department_id = $1")
         .bind(department_id)

@@ -205,7 +205,10 @@ pub async fn create(
     for d in &departments {
         crate::org::service::department(store, actor, *d)
             .await
-            .map_err(|_| Error::invalid("departments", "请选择您所在范围内的部门。"))?;
+            .map_err(Error::missing_as(
+                "departments",
+                "请选择您所在范围内的部门。",
+            ))?;
     }
     if input.inspect_until < input.inspect_from
         || (input.inspect_until - input.inspect_from).num_days() > 366

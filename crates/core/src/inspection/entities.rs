@@ -366,7 +366,10 @@ pub async fn record_conflict(
     let relation = text("relation", "关系", relation, 100)?;
     let holder = crate::org::service::user(store, actor, user_id)
         .await
-        .map_err(|_| Error::invalid("user_id", "请选择您管理范围内的执法人员。"))?;
+        .map_err(Error::missing_as(
+            "user_id",
+            "请选择您管理范围内的执法人员。",
+        ))?;
     let mut tx = store.begin().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO officer_conflicts (user_id, entity_uscc, relation, region_id, department_id, created_by, created_at)

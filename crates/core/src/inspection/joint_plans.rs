@@ -45,7 +45,10 @@ pub async fn submit(
     actor.require(Permission::CaseHandle)?;
     let department = crate::org::service::department(store, actor, department_id)
         .await
-        .map_err(|_| Error::invalid("department_id", "请选择您所在范围内的部门。"))?;
+        .map_err(Error::missing_as(
+            "department_id",
+            "请选择您所在范围内的部门。",
+        ))?;
     let known = crate::enforcement::catalog::repo::codes(&mut *store.conn().await?).await?;
     // The planner's own checks, with the department's capacity left to the planning step.
     let capacity: HashMap<String, u32> = HashMap::from([(department_id.to_string(), u32::MAX)]);

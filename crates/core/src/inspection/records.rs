@@ -65,7 +65,10 @@ pub async fn issue_certificate(
     }
     let holder = crate::org::service::user(store, actor, input.user_id)
         .await
-        .map_err(|_| Error::invalid("user_id", "请选择您管理范围内的执法人员。"))?;
+        .map_err(Error::missing_as(
+            "user_id",
+            "请选择您管理范围内的执法人员。",
+        ))?;
     // The three administrators run the system; they are not enforcement officers.
     if holder.roles.iter().any(|r| r.admin_kind.is_some()) {
         return Err(Error::invalid(
@@ -253,7 +256,10 @@ pub async fn record(
     }
     let region = crate::org::service::department(store, actor, input.department_id)
         .await
-        .map_err(|_| Error::invalid("department_id", "请选择您所在范围内的检查部门。"))?
+        .map_err(Error::missing_as(
+            "department_id",
+            "请选择您所在范围内的检查部门。",
+        ))?
         .region_id;
     let items = catalog_items(store, &input.items).await?;
     let mut officers = input.officers.clone();
@@ -296,7 +302,10 @@ pub async fn record(
         (Outcome::CaseFiled, Some(id)) => {
             crate::enforcement::cases::get(store, actor, id)
                 .await
-                .map_err(|_| Error::invalid("case_id", "关联的案件不存在或不在您的范围内。"))?;
+                .map_err(Error::missing_as(
+                    "case_id",
+                    "关联的案件不存在或不在您的范围内。",
+                ))?;
             let party: Option<i64> = sqlx::query_scalar(
                 "SELECT case_id FROM case_parties WHERE case_id = $1 AND uscc = $2 LIMIT 1",
             )

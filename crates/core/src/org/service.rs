@@ -66,7 +66,7 @@ async fn check_region_parent(
         Some(p) => Some(
             repo::region_by_id(conn, p)
                 .await
-                .map_err(|_| Error::invalid("parent_id", "上级区域不存在。"))?,
+                .map_err(Error::missing_as("parent_id", "上级区域不存在。"))?,
         ),
         None => None,
     };
@@ -197,12 +197,12 @@ async fn department_parent(
 ) -> Result<Option<Department>> {
     repo::region_by_id(conn, input.region_id)
         .await
-        .map_err(|_| Error::invalid("region_id", "所属区域不存在。"))?;
+        .map_err(Error::missing_as("region_id", "所属区域不存在。"))?;
     match input.parent_id {
         Some(p) => Ok(Some(
             repo::department_by_id(conn, &actor.scope, p)
                 .await
-                .map_err(|_| Error::invalid("parent_id", "上级部门不存在。"))?,
+                .map_err(Error::missing_as("parent_id", "上级部门不存在。"))?,
         )),
         None => Ok(None),
     }
@@ -427,7 +427,7 @@ pub async fn create_user(
     let mut tx = store.begin().await?;
     let dept = repo::department_by_id(tx.conn(), &actor.scope, input.department_id)
         .await
-        .map_err(|_| Error::invalid("department_id", "所属部门不存在。"))?;
+        .map_err(Error::missing_as("department_id", "所属部门不存在。"))?;
     let now = now_ms();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO users (username, display_name, department_id, region_id, password_hash,
@@ -485,7 +485,7 @@ pub async fn update_user(
     }
     let dept = repo::department_by_id(tx.conn(), &actor.scope, input.department_id)
         .await
-        .map_err(|_| Error::invalid("department_id", "所属部门不存在。"))?;
+        .map_err(Error::missing_as("department_id", "所属部门不存在。"))?;
     let rows = sqlx::query(
         "UPDATE users SET display_name = $1, department_id = $2, region_id = $3, disabled = $4,
             updated_at = $5, version = version + 1, mobile_sealed = $8, mobile_index = $9,
@@ -841,7 +841,7 @@ pub async fn create_token(
     }
     let holds = crate::auth::actor_for_user(store, holder.id, None)
         .await
-        .map_err(|_| Error::invalid("holder", "持有人账号已停用或锁定。"))?;
+        .map_err(Error::missing_as("holder", "持有人账号已停用或锁定。"))?;
     let beyond: Vec<&str> = perms
         .iter()
         .filter(|p| !holds.can(**p))

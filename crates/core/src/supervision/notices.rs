@@ -281,7 +281,10 @@ pub async fn issue(
     )?;
     let region = crate::org::service::department(store, actor, input.department_id)
         .await
-        .map_err(|_| Error::invalid("department_id", "请选择您监督范围内的执法部门。"))?
+        .map_err(Error::missing_as(
+            "department_id",
+            "请选择您监督范围内的执法部门。",
+        ))?
         .region_id;
     let issuer = actor.scope.department_id;
     let abbr: Option<String> =

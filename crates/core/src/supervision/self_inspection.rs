@@ -352,7 +352,10 @@ pub async fn record_supervisory(
     }
     let region = crate::org::service::department(store, actor, department_id)
         .await
-        .map_err(|_| Error::invalid("department_id", "请选择您监督范围内的执法部门。"))?
+        .map_err(Error::missing_as(
+            "department_id",
+            "请选择您监督范围内的执法部门。",
+        ))?
         .region_id;
     let period = format!("{:04}-Q{}", outcome.on.year(), outcome.on.month0() / 3 + 1);
     let mut tx = store.begin().await?;
