@@ -95,6 +95,8 @@ impl Error {
             Error::Invalid { message, .. } => message.clone(),
             Error::AlreadyExists { what } => format!("{what}已存在。"),
             Error::InvalidCredentials => "用户名或密码错误。".into(),
+            // A lock set at the console or by an administrator has no end time.
+            Error::Locked { minutes_left: 0 } => "账号已被锁定，请联系系统管理员解锁。".into(),
             Error::Locked { minutes_left } => {
                 format!(
                     "连续登录失败次数过多，账号已锁定，请 {minutes_left} 分钟后再试或联系系统管理员。"

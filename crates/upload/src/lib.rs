@@ -333,20 +333,25 @@ fn inspect_archive(bytes: &[u8], limits: &Limits) -> Result<(), Refusal> {
     Ok(())
 }
 
-/// Looks at XML as it is inflated, keeping nothing: the longest text run and tag (a comment or
-/// CDATA section counts as one tag to its end), a document type declaration (never in a
-/// workbook), and cell and range references long enough to overflow the reader's arithmetic.
+/// Looks at XML as it is inflated, keeping nothing: the longest tag and the longest text — where
+/// text runs on across comments, CDATA sections and processing instructions, as the XML reader
+/// joins them into one value — a document type declaration (never in a workbook), and cell and
+/// range references beyond Excel's last cell (they overflow the reader's arithmetic).
 struct Scan {
     limit: u64,
-    /// Bytes since the current tag or text run began.
-    run: u64,
+    /// Bytes of the current tag, and of the text since the last element tag.
+    tag_run: u64,
+    text_run: u64,
     in_tag: bool,
-    /// In `<!-- … -->` or `<![CDATA[ … ]]>`: `>` ends it only after `--` or `]]`.
+    /// In a comment (`-`), CDATA (`]`) or processing instruction (`?`): `>` ends it only after
+    /// `--`, `]]` or `?`.
     special: Option<u8>,
-    /// The last two bytes, to see `--` and `]]`.
+    /// The last two bytes, to see those endings.
     last: [u8; 2],
-    /// The attribute whose value is being read (`r` or `ref`), and that value's length so far.
+    /// The current attribute name, and whether whitespace has ended it (`r ="…"` still names
+    /// `r`).
     name: Vec<u8>,
+    name_done: bool,
     in_value: Option<u8>,
     watched: bool,
     /// In a watched value: the current run of letters and of digits.
@@ -364,11 +369,13 @@ impl Scan {
     fn new(limit: u64) -> Scan {
         Scan {
             limit,
-            run: 0,
+            tag_run: 0,
+            text_run: 0,
             in_tag: false,
             special: None,
             last: [0; 2],
             name: Vec::new(),
+            name_done: false,
             in_value: None,
             watched: false,
             letters: 0,
@@ -378,29 +385,35 @@ impl Scan {
     }
 
     fn byte(&mut self, b: u8) {
-        self.run += 1;
         let before = self.last;
         self.last = [before[1], b];
-        if self.run > self.limit {
-            self.problem = Some(if self.in_tag {
-                "标签或注释过长"
-            } else {
-                "单元格内容过长"
-            });
-            return;
-        }
         if !self.in_tag {
+            self.text_run += 1;
+            if self.text_run > self.limit {
+                self.problem = Some("单元格内容过长");
+                return;
+            }
             if b == b'<' {
                 self.in_tag = true;
-                self.run = 0;
+                self.tag_run = 0;
                 self.special = None;
                 self.name.clear();
+                self.name_done = false;
                 self.in_value = None;
             }
             return;
         }
-        // The tag's first bytes: `<!--` a comment, `<![` CDATA, any other `<!` a declaration.
-        if self.run == 2 && before[1] == b'!' {
+        self.tag_run += 1;
+        if self.tag_run > self.limit {
+            self.problem = Some("标签过长");
+            return;
+        }
+        // The tag's first bytes: `<!--` a comment, `<![` CDATA, `<?` an instruction, any other
+        // `<!` a declaration.
+        if self.tag_run == 1 && b == b'?' {
+            self.special = Some(b'?');
+        }
+        if self.tag_run == 2 && before[1] == b'!' {
             match b {
                 b'-' => self.special = Some(b'-'),
                 b'[' => self.special = Some(b']'),
@@ -408,9 +421,18 @@ impl Scan {
             }
         }
         if let Some(closing) = self.special {
-            if b == b'>' && self.run > 3 && before == [closing, closing] {
+            // Text the reader will join across this goes on counting.
+            self.text_run += 1;
+            if self.text_run > self.limit {
+                self.problem = Some("单元格内容过长");
+                return;
+            }
+            let ended = match closing {
+                b'?' => before[1] == b'?',
+                c => self.tag_run > 3 && before == [c, c],
+            };
+            if b == b'>' && ended {
                 self.in_tag = false;
-                self.run = 0;
             }
             return;
         }
@@ -435,18 +457,28 @@ impl Scan {
         }
         match b {
             b'>' => {
+                // An element tag: the text before it is a value of its own.
                 self.in_tag = false;
-                self.run = 0;
+                self.text_run = 0;
             }
             b'"' | b'\'' => {
                 self.in_value = Some(b);
                 self.watched = self.name == b"r" || self.name == b"ref";
                 (self.letters, self.digits) = (0, 0);
+                self.name.clear();
+                self.name_done = false;
             }
-            b'=' => {}
-            b' ' | b'\t' | b'\r' | b'\n' | b'/' => self.name.clear(),
-            _ if self.name.len() < 8 => self.name.push(b),
-            _ => {}
+            b'=' => self.name_done = true,
+            b' ' | b'\t' | b'\r' | b'\n' | b'/' => self.name_done = true,
+            _ => {
+                if self.name_done {
+                    self.name.clear();
+                    self.name_done = false;
+                }
+                if self.name.len() < 8 {
+                    self.name.push(b);
+                }
+            }
         }
     }
 }

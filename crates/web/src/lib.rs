@@ -67,9 +67,10 @@ impl OpsAccess {
     fn allows(&self, peer: Option<std::net::IpAddr>, headers: &axum::http::HeaderMap) -> bool {
         match self {
             OpsAccess::Open => {
-                peer.is_some_and(|p| p.is_loopback())
-                    && !headers.contains_key("x-forwarded-for")
-                    && !headers.contains_key(header::FORWARDED)
+                peer.is_some_and(|p| p.to_canonical().is_loopback())
+                    && !["x-forwarded-for", "x-real-ip", "forwarded", "via"]
+                        .iter()
+                        .any(|h| headers.contains_key(*h))
             }
             OpsAccess::Closed => false,
             OpsAccess::Token(t) => headers
@@ -239,7 +240,9 @@ async fn headers(req: Request, next: Next) -> Response {
         .headers()
         .get(header::CONTENT_TYPE)
         .is_some_and(|v| v.as_bytes().starts_with(b"text/plain"));
-    if plain && response.status().is_client_error() {
+    let empty_405 = response.status() == StatusCode::METHOD_NOT_ALLOWED
+        && !response.headers().contains_key(header::CONTENT_TYPE);
+    if (plain || empty_405) && response.status().is_client_error() {
         let status = response.status();
         let (code, message) = match status {
             StatusCode::PAYLOAD_TOO_LARGE => ("body_too_large", "请求体过大。"),
@@ -247,6 +250,7 @@ async fn headers(req: Request, next: Next) -> Response {
                 ("unsupported_media_type", "请求的内容类型不对。")
             }
             StatusCode::UNPROCESSABLE_ENTITY => ("malformed_request", "提交的内容格式不对。"),
+            StatusCode::METHOD_NOT_ALLOWED => ("method_not_allowed", "该地址不支持这种请求方法。"),
             _ => (
                 "malformed_request",
                 "请求有误：网址中的编号或参数格式不对。",
@@ -338,10 +342,12 @@ pub fn router(state: AppState) -> Router {
             "/admin/policy",
             get(admin::policy_page).post(admin::policy_update),
         )
+        .route("/admin/tokens", get(admin::tokens))
         .route(
-            "/admin/tokens",
-            get(admin::tokens).post(admin::token_create),
+            "/account/tokens",
+            get(admin::own_tokens).post(admin::own_token_create),
         )
+        .route("/account/tokens/{id}/revoke", post(admin::own_token_revoke))
         .route("/admin/tokens/{id}/revoke", post(admin::token_revoke))
         .route("/enforcement/catalog", get(enforcement::catalog))
         .route(

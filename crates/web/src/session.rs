@@ -80,6 +80,18 @@ pub fn clear_cookie() -> String {
     format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0")
 }
 
+/// Whether reading a body failed because its deadline passed (`serve::Deadline`).
+fn too_slow(e: &axum::Error) -> bool {
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(e);
+    while let Some(err) = source {
+        if err.is::<crate::serve::TooSlow>() {
+            return true;
+        }
+        source = err.source();
+    }
+    false
+}
+
 /// Who is asking: the connection's address, or — when that is one of `trusted` (the reverse
 /// proxy in front of fazhi) — the nearest address in `X-Forwarded-For` that is not a trusted
 /// proxy. Without this, everyone behind a proxy shares its address, and the per-address
@@ -89,7 +101,8 @@ pub fn client_address(
     headers: &HeaderMap,
     trusted: &[std::net::IpAddr],
 ) -> Option<std::net::IpAddr> {
-    let peer = peer?;
+    // An IPv4 client on a dual-stack listener arrives as ::ffff:a.b.c.d.
+    let peer = peer?.to_canonical();
     if !trusted.contains(&peer) {
         return Some(peer);
     }
@@ -98,7 +111,8 @@ pub fn client_address(
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
-        .filter_map(|a| a.trim().parse().ok())
+        .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
+        .map(|a| a.to_canonical())
         .collect();
     Some(
         forwarded
@@ -194,12 +208,23 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
                 sent_in_url
             } else {
                 let (parts, body) = req.into_parts();
-                let Ok(bytes) = to_bytes(body, FORM_LIMIT).await else {
-                    return message_page(
-                        StatusCode::PAYLOAD_TOO_LARGE,
-                        "提交内容过大",
-                        format!("表单内容不能超过 {} KB。", FORM_LIMIT / 1024),
-                    );
+                let bytes = match to_bytes(body, FORM_LIMIT).await {
+                    Ok(b) => b,
+                    // The body's deadline passed (a client sending it very slowly).
+                    Err(e) if too_slow(&e) => {
+                        return message_page(
+                            StatusCode::REQUEST_TIMEOUT,
+                            "提交超时",
+                            "表单内容未在时限内发送完毕，请重新提交。".into(),
+                        );
+                    }
+                    Err(_) => {
+                        return message_page(
+                            StatusCode::PAYLOAD_TOO_LARGE,
+                            "提交内容过大",
+                            format!("表单内容不能超过 {} KB。", FORM_LIMIT / 1024),
+                        );
+                    }
                 };
                 let sent = form_field(&bytes, "csrf").unwrap_or_default();
                 req = Request::from_parts(parts, Body::from(bytes));

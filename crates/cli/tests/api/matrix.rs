@@ -104,7 +104,9 @@ const ROUTES: &[(&str, &str, Who)] = &[
     ("GET", "/admin/policy", Who::Any(&["policy.manage"])),
     ("POST", "/admin/policy", Who::Any(&["policy.manage"])),
     ("GET", "/admin/tokens", Who::Any(&["token.manage"])),
-    ("POST", "/admin/tokens", Who::Any(&["token.manage"])),
+    ("GET", "/account/tokens", BUSINESS),
+    ("POST", "/account/tokens", BUSINESS),
+    ("POST", "/account/tokens/{id}/revoke", BUSINESS),
     (
         "POST",
         "/admin/tokens/{id}/revoke",

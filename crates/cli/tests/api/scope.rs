@@ -88,34 +88,36 @@ async fn an_api_token_acts_for_its_holder_within_their_permissions_and_can_be_re
         let (holder_id, _) = app
             .user_with_role(&sys, &sec, "dk_api", town_a, "town_clerk")
             .await;
-        let issue = |holder: &'static str, permission: &'static str| {
-            let sys = &sys;
-            async move {
-                let page = sys.text("/admin/tokens").await;
-                sys.post(
-                    "/admin/tokens",
-                    &[
-                        ("csrf", csrf_of(&page)),
-                        ("name", "统一处罚办案系统".into()),
-                        ("holder", holder.into()),
-                        ("permissions", permission.into()),
-                    ],
-                )
-                .await
-            }
-        };
-        // No token for an administrator (the system administrator's business powers would
-        // come in through it), nor beyond what the holder may do.
-        let r = issue("secadmin", "org.read").await;
+        let (holder_id, holder) = (holder_id, app.browser());
+        assert_eq!(
+            holder.login("dk_api", PASSWORD).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        // No administrator issues a token — for anybody, themselves included (the system
+        // administrator's business powers would come in through it, and the secret would be
+        // theirs); a holder issues their own, never beyond what they may do.
+        assert_eq!(
+            sys.get("/account/tokens").await.status(),
+            StatusCode::FORBIDDEN
+        );
+        let page = sys.text("/admin/tokens").await;
+        let r = sys
+            .post(
+                "/account/tokens",
+                &[
+                    ("csrf", csrf_of(&page)),
+                    ("name", "x".into()),
+                    ("permissions", "case.read".into()),
+                ],
+            )
+            .await;
         assert_eq!(r.status(), StatusCode::FORBIDDEN);
-        assert!(r.text().await.unwrap().contains("不能为管理员"));
-        let r = issue("sysadmin", "case.read").await;
-        assert_eq!(r.status(), StatusCode::FORBIDDEN);
-        let r = issue("dk_api", "supervision.manage").await;
+        assert!(r.text().await.unwrap().contains("管理员不能"));
+        let r = issue_own_token(&holder, "supervision.manage").await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text().await.unwrap().contains("不能超出持有人本人的权限"));
         assert_eq!(app.count("SELECT COUNT(*) FROM api_tokens").await, 0);
-        let r = issue("dk_api", "org.read").await;
+        let r = issue_own_token(&holder, "org.read").await;
         assert_eq!(r.status(), StatusCode::OK);
         let html = r.text().await.unwrap();
         let secret: String = html
@@ -214,4 +216,18 @@ async fn an_api_token_acts_for_its_holder_within_their_permissions_and_can_be_re
             StatusCode::UNAUTHORIZED
         );
     }
+}
+
+/// The signed-in holder issues a token for themselves with one permission.
+async fn issue_own_token(b: &Browser, permission: &str) -> reqwest::Response {
+    let page = b.text("/account/tokens").await;
+    b.post(
+        "/account/tokens",
+        &[
+            ("csrf", csrf_of(&page)),
+            ("name", "统一处罚办案系统".into()),
+            ("permissions", permission.into()),
+        ],
+    )
+    .await
 }

@@ -114,59 +114,26 @@ fn check_language(body: &str) -> Result<()> {
             ),
         ))
     };
-    let mut rest = body;
-    while let Some(open) = rest.find('{') {
-        let after = &rest[open + 1..];
-        let close = match after.chars().next() {
-            Some('{') => "}}",
-            Some('%') => "%}",
-            Some('#') => "#}",
-            _ => {
-                rest = after;
-                continue;
-            }
-        };
-        let Some(end) = after[1..].find(close) else {
-            break;
-        };
-        let tag = &after[1..1 + end];
-        rest = &after[1 + end + close.len()..];
-        if close == "#}" {
+    for (kind, tag, code) in tags(body) {
+        if kind == '#' {
             continue;
         }
-        // Strings out of the way: their contents are text, not language.
-        let mut code = String::new();
-        let mut quote: Option<char> = None;
-        for c in tag
-            .trim_matches(|c: char| c == '-' || c == '+' || c.is_whitespace())
-            .chars()
-        {
-            match quote {
-                Some(q) if c == q => quote = None,
-                Some(_) => {}
-                None if c == '"' || c == '\'' => {
-                    quote = Some(c);
-                    code.push('S');
-                }
-                None => code.push(c),
-            }
+        if code.contains(['*', '+', '-', '/', '%', '~', '\\']) {
+            return refuse("运算符", &tag);
         }
-        if code.contains(['*', '+', '-', '/', '%', '~']) {
-            return refuse("运算符", tag);
-        }
-        if close == "%}" {
+        if kind == '%' {
             let keyword = code.split_whitespace().next().unwrap_or("");
             if !STATEMENTS.contains(&keyword) {
-                return refuse(&format!("“{keyword}”语句"), tag);
+                return refuse(&format!("“{keyword}”语句"), &tag);
             }
         }
         // Every call is one of the filters, written after `|`.
-        let bytes: Vec<char> = code.chars().collect();
-        for (i, c) in bytes.iter().enumerate() {
+        let chars: Vec<char> = code.chars().collect();
+        for (i, c) in chars.iter().enumerate() {
             if *c != '(' {
                 continue;
             }
-            let name: String = bytes[..i]
+            let name: String = chars[..i]
                 .iter()
                 .rev()
                 .skip_while(|c| c.is_whitespace())
@@ -175,12 +142,14 @@ fn check_language(body: &str) -> Result<()> {
                 .into_iter()
                 .rev()
                 .collect();
-            let before = bytes[..i - name.chars().count().min(i)]
+            let before = chars[..i]
                 .iter()
                 .rev()
+                .skip_while(|c| c.is_whitespace())
+                .skip(name.chars().count())
                 .find(|c| !c.is_whitespace());
             if before != Some(&'|') || !FILTERS.contains(&name.as_str()) {
-                return refuse("函数调用", tag);
+                return refuse("函数调用", &tag);
             }
         }
         for filter in code.split('|').skip(1) {
@@ -190,11 +159,95 @@ fn check_language(body: &str) -> Result<()> {
                 .take_while(|c| c.is_alphanumeric() || *c == '_')
                 .collect();
             if !FILTERS.contains(&name.as_str()) {
-                return refuse(&format!("过滤器“{name}”"), tag);
+                return refuse(&format!("过滤器“{name}”"), &tag);
             }
         }
     }
     Ok(())
+}
+
+/// The template's tags as minijinja reads them: kind (`{`, `%`, `#`), the tag's text, and its
+/// code with every string literal (escapes included) replaced by `S` — a tag ends only at a
+/// closing delimiter outside a string, so `'}}'` or `'\''` cannot hide what follows.
+fn tags(body: &str) -> Vec<(char, String, String)> {
+    let chars: Vec<char> = body.chars().collect();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i + 1 < chars.len() {
+        let kind = chars[i + 1];
+        if chars[i] != '{' || !matches!(kind, '{' | '%' | '#') {
+            i += 1;
+            continue;
+        }
+        let close = if kind == '{' { '}' } else { kind };
+        let (mut tag, mut code) = (String::new(), String::new());
+        let mut quote: Option<char> = None;
+        let mut j = i + 2;
+        while j < chars.len() {
+            let c = chars[j];
+            if let Some(q) = quote {
+                tag.push(c);
+                if c == '\\' {
+                    if let Some(next) = chars.get(j + 1) {
+                        tag.push(*next);
+                    }
+                    j += 2;
+                    continue;
+                }
+                if c == q {
+                    quote = None;
+                }
+                j += 1;
+                continue;
+            }
+            if kind != '#' && (c == '"' || c == '\'') {
+                quote = Some(c);
+                tag.push(c);
+                code.push('S');
+                j += 1;
+                continue;
+            }
+            if c == close && chars.get(j + 1) == Some(&'}') {
+                break;
+            }
+            tag.push(c);
+            code.push(c);
+            j += 1;
+        }
+        // Whitespace control (`{%-`, `-%}`, `{{+`) is not an operator.
+        let code = code
+            .trim_matches(|c: char| c == '-' || c == '+' || c.is_whitespace())
+            .to_string();
+        out.push((kind, tag, code));
+        i = j + 2;
+    }
+    out
+}
+
+/// `join` as templates may use it: items of a list joined, nothing else — minijinja's own
+/// iterates a string's characters, so `'a…' | join('b…') | join(…)` multiplied a short template
+/// into a gigabyte.
+fn join(value: &Value, separator: Option<&str>) -> std::result::Result<String, minijinja::Error> {
+    let not_a_list =
+        || minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, "join 只能用于列表");
+    let items: Vec<String> = match value {
+        Value::Array(items) => items
+            .iter()
+            .map(|v| match v {
+                Value::String(s) => s.clone(),
+                other => other.to_string(),
+            })
+            .collect(),
+        _ => return Err(not_a_list()),
+    };
+    let joined = items.join(separator.unwrap_or(""));
+    if joined.len() > TEMPLATE_OUTPUT {
+        return Err(minijinja::Error::new(
+            minijinja::ErrorKind::WriteFailure,
+            "output limit",
+        ));
+    }
+    Ok(joined)
 }
 
 pub fn render(body: &str, ctx: &Value) -> Result<Vec<Block>> {
@@ -202,6 +255,15 @@ pub fn render(body: &str, ctx: &Value) -> Result<Vec<Block>> {
     let mut env = minijinja::Environment::new();
     env.set_undefined_behavior(minijinja::UndefinedBehavior::Strict);
     env.set_fuel(Some(TEMPLATE_FUEL));
+    env.add_filter(
+        "join",
+        |value: minijinja::Value, separator: Option<String>| {
+            let value: Value = serde_json::to_value(&value).map_err(|_| {
+                minijinja::Error::new(minijinja::ErrorKind::InvalidOperation, "join 只能用于列表")
+            })?;
+            join(&value, separator.as_deref())
+        },
+    );
     env.add_template("doc", body)
         .map_err(|e| Error::invalid("body", format!("模板语法错误：{e}")))?;
     let mut out = Bounded(Vec::new());
@@ -531,10 +593,21 @@ mod tests {
             "{% include 'x' %}",
             "{{ cause|center(100000000) }}",
             "{{ cause + cause }}",
+            // Found from outside on the second pass: an escaped quote, a closing delimiter in a
+            // string, `join` over a string.
+            "{% for x in ['\\'' ~ 'a' * 100000000] %}{% endfor %}",
+            "{{ '}}' ~ 'x' * 10 }}",
         ] {
             let e = render(body, &sample_context()).unwrap_err();
             assert!(e.message_zh().contains("模板只能使用"), "{body}: {e:?}");
         }
+        // `join` joins lists only (over a string it multiplied the text).
+        let e = render(
+            "{{ 'aaaa' | join('bbbbbbbbbbbb') | join('cccccccccc') | length }}",
+            &sample_context(),
+        )
+        .unwrap_err();
+        assert!(e.message_zh().contains("join 只能用于列表"), "{e:?}");
         // What the built-in templates use still runs, strings holding operators included.
         let ok = "{% if party.kind == \"organisation\" %}{{ evidence | join(\"、\") }}{% else %}{{ party.name|default(\"a*b~c\") }}{% endif %}{# a * comment #}";
         assert!(render(ok, &sample_context()).is_ok());

@@ -784,12 +784,19 @@ pub const TOKEN_PREFIX: &str = "fz_";
 
 pub async fn tokens(store: &Store, actor: &Actor) -> Result<Vec<ApiToken>> {
     actor.require(Permission::TokenManage)?;
+    tokens_where(store, None).await
+}
+
+/// Tokens, of one holder or all.
+async fn tokens_where(store: &Store, holder: Option<i64>) -> Result<Vec<ApiToken>> {
     let rows = sqlx::query(
         "SELECT t.id, t.name, t.prefix, t.department_id, d.name AS department_name, t.permissions,
             t.created_at, t.revoked_at, t.last_used_at, u.username AS holder
          FROM api_tokens t JOIN departments d ON d.id = t.department_id
-         LEFT JOIN users u ON u.id = t.holder_user_id ORDER BY t.id DESC",
+         LEFT JOIN users u ON u.id = t.holder_user_id
+         WHERE $1 IS NULL OR t.holder_user_id = $1 ORDER BY t.id DESC",
     )
+    .bind(holder)
     .fetch_all(store.pool())
     .await?;
     rows.iter()
@@ -812,31 +819,56 @@ pub async fn tokens(store: &Store, actor: &Actor) -> Result<Vec<ApiToken>> {
         .collect()
 }
 
-/// Issues a token that acts for a holder: a business user (never an administrator, so no
-/// administrator gains business powers through a token), with at most the holder's permissions
-/// as they stand — checked here and again on every use. The token is returned once; only its
-/// SM3 digest is kept.
+/// Issues a token that acts for a holder: a business user, with at most the holder's
+/// permissions as they stand — checked here and again on every use. A holder issues their own
+/// tokens (the secret is shown to them alone); no administrator issues one for anybody, so no
+/// administrator gains business powers through a token. Only the console names another holder.
+/// The token is returned once; only its SM3 digest is kept.
 pub async fn create_token(
     store: &Store,
     actor: &Actor,
     input: &ApiTokenInput,
 ) -> Result<(i64, String)> {
-    actor.require(Permission::TokenManage)?;
+    if !actor.is_console() && (actor.admin_kind.is_some() || actor.user_id.is_none()) {
+        return Err(Error::NotAllowed {
+            code: "token_for_administrator",
+            message: "对接令牌由持有人本人（业务用户）签发；管理员不能为任何人（包括自己）签发令牌，只能查看和吊销。".into(),
+        });
+    }
     let name = rules::text("name", "令牌名称", &input.name, 64)?;
     let perms = rules::business_permissions(&input.permissions)?;
     if perms.is_empty() {
         return Err(Error::invalid("permissions", "请至少选择一项权限。"));
     }
-    let holder = user_by_username(store, actor, &input.holder)
-        .await
-        .map_err(|e| match e {
-            Error::NotFound => Error::invalid("holder", "持有人不存在（请填写其用户名）。"),
-            e => e,
-        })?;
-    if holder.roles.iter().any(|r| r.admin_kind.is_some()) || actor.user_id == Some(holder.id) {
+    let holder_id = if actor.is_console() {
+        user_by_username(store, actor, &input.holder)
+            .await
+            .map_err(Error::missing_as(
+                "holder",
+                "持有人不存在（请填写其用户名）。",
+            ))?
+            .id
+    } else {
+        match (actor.admin_kind, actor.user_id) {
+            (None, Some(me)) => me,
+            _ => {
+                return Err(Error::NotAllowed {
+                    code: "token_for_administrator",
+                    message: "对接令牌由持有人本人（业务用户）签发；管理员不能为任何人（包括自己）签发令牌，只能查看和吊销。".into(),
+                });
+            }
+        }
+    };
+    let holder = repo::user_by_id(
+        &mut *store.conn().await?,
+        &Actor::operator().scope,
+        holder_id,
+    )
+    .await?;
+    if holder.roles.iter().any(|r| r.admin_kind.is_some()) {
         return Err(Error::NotAllowed {
             code: "token_for_administrator",
-            message: "令牌的持有人须是业务用户：不能为管理员（包括自己）签发令牌。".into(),
+            message: "令牌的持有人须是业务用户，不能是管理员。".into(),
         });
     }
     let holds = crate::auth::actor_for_user(store, holder.id, None)
@@ -888,9 +920,30 @@ pub async fn create_token(
     Ok((id, secret))
 }
 
+/// The tokens a user holds (their own page), newest first.
+pub async fn own_tokens(store: &Store, actor: &Actor) -> Result<Vec<ApiToken>> {
+    let me = actor
+        .user_id
+        .filter(|_| actor.admin_kind.is_none())
+        .ok_or(Error::Forbidden)?;
+    tokens_where(store, Some(me)).await
+}
+
+/// Revokes a token: the system administrator any, a holder their own.
 pub async fn revoke_token(store: &Store, actor: &Actor, id: i64) -> Result<()> {
-    actor.require(Permission::TokenManage)?;
     let mut tx = store.begin().await?;
+    let holder: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT holder_user_id FROM api_tokens WHERE id = $1")
+            .bind(id)
+            .fetch_optional(tx.conn())
+            .await?;
+    let Some(holder) = holder else {
+        return Err(Error::NotFound);
+    };
+    let own = holder.is_some_and(|h| actor.user_id == Some(h));
+    if !own {
+        actor.require(Permission::TokenManage)?;
+    }
     let rows =
         sqlx::query("UPDATE api_tokens SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL")
             .bind(now_ms())

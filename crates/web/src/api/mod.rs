@@ -88,10 +88,9 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::BadRequest(
                 "请求须带 Content-Type: application/json。".into(),
             )),
-            Err(JsonRejection::JsonSyntaxError(e)) => Err(ApiError::BadRequest(format!(
-                "JSON 格式错误：{}",
-                e.body_text()
-            ))),
+            Err(JsonRejection::JsonSyntaxError(_)) => {
+                Err(ApiError::BadRequest("请求体不是合法的 JSON。".into()))
+            }
             Err(JsonRejection::JsonDataError(e)) => {
                 Err(ApiError::Domain(fazhi_core::Error::invalid(
                     "body",

@@ -301,10 +301,10 @@ pub async fn policy_update(
     }
 }
 
-pub async fn tokens(State(state): State<AppState>, s: Signed) -> Result<Response, PageError> {
-    let list = service::tokens(&state.store, &s.actor).await?;
-    let mut page = FormPage::new(layout(&s), "系统对接令牌", "/admin/tokens");
-    page.intro = "供其他系统调用 /api/v1 接口：令牌代表一名业务用户（持有人）调用，权限不超出持有人本人的权限、数据范围与持有人相同，持有人停用或被锁定时令牌随之失效；不能为管理员签发。令牌只在创建时显示一次，系统只保存其摘要，可随时吊销；经令牌的读取记入审计日志。".into();
+/// A list of tokens with a revoke button each, under `base` (`/admin/tokens` or
+/// `/account/tokens`).
+fn token_page(s: &Signed, title: &str, base: &str, list: &[org::ApiToken]) -> FormPage {
+    let mut page = FormPage::new(layout(s), title, base);
     page.details = list
         .iter()
         .map(|t| {
@@ -334,44 +334,65 @@ pub async fn tokens(State(state): State<AppState>, s: Signed) -> Result<Response
         .filter(|t| t.revoked_at.is_none())
         .map(|t| {
             link(
-                format!("/admin/tokens/{}/revoke", t.id),
+                format!("{base}/{}/revoke", t.id),
                 format!("吊销“{}”", t.name),
             )
         })
         .collect();
+    page
+}
+
+/// The system administrator's view of every token: list and revoke (issuing is the holder's).
+pub async fn tokens(State(state): State<AppState>, s: Signed) -> Result<Response, PageError> {
+    let list = service::tokens(&state.store, &s.actor).await?;
+    let mut page = token_page(&s, "系统对接令牌", "/admin/tokens", &list);
+    page.intro = "供其他系统调用 /api/v1 接口的令牌。令牌由持有人（业务用户）本人在“我的对接令牌”页签发，权限不超出持有人本人的权限、数据范围与持有人相同，持有人停用或被锁定时令牌随之失效；管理员不能签发令牌（三员分立），在此查看和吊销。经令牌的读取记入审计日志。".into();
+    Ok(page.into_response())
+}
+
+/// A business user's own tokens: issue and revoke.
+pub async fn own_tokens(State(state): State<AppState>, s: Signed) -> Result<Response, PageError> {
+    let list = service::own_tokens(&state.store, &s.actor).await?;
+    let mut page = token_page(&s, "我的对接令牌", "/account/tokens", &list);
+    page.intro = "为对接系统签发代表您调用 /api/v1 接口的令牌：权限不超出您本人的权限，数据范围与您相同；令牌只在签发时显示一次，可随时吊销。".into();
     page.fields = vec![
         Field::text("name", "令牌名称", "", 64)
             .required()
             .hint("写明对接的系统，如“统一处罚办案系统”。"),
-        Field::text("holder", "持有人（用户名）", "", 64)
-            .required()
-            .hint("令牌代表其调用的业务用户，如对接系统的经办人。"),
         Field::checkboxes("permissions", "权限", business_permission_options(), &[]),
     ];
-    page.submit = "创建令牌";
+    page.submit = "签发令牌";
     Ok(page.into_response())
 }
 
-pub async fn token_create(
+pub async fn own_token_create(
     State(state): State<AppState>,
     s: Signed,
     f: FormData,
 ) -> Result<Response, PageError> {
-    require(&s, Permission::TokenManage)?;
     let input = org::ApiTokenInput {
         name: f.get("name").to_string(),
-        holder: f.get("holder").to_string(),
+        holder: s.actor.name.clone(),
         permissions: f.all("permissions"),
     };
     let (_, secret) = service::create_token(&state.store, &s.actor, &input).await?;
     Ok(MessagePage {
         layout: layout(&s),
-        title: "令牌已创建".into(),
+        title: "令牌已签发".into(),
         paragraphs: vec!["调用接口时在请求头中携带：Authorization: Bearer <令牌>。".into()],
         secret: Some(("令牌：".into(), secret)),
-        links: vec![link("/admin/tokens", "返回令牌列表")],
+        links: vec![link("/account/tokens", "返回我的对接令牌")],
     }
     .into_response())
+}
+
+pub async fn own_token_revoke(
+    State(state): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    service::revoke_token(&state.store, &s.actor, id).await?;
+    Ok(Redirect::to("/account/tokens").into_response())
 }
 
 pub async fn token_revoke(
