@@ -230,6 +230,20 @@ pub(crate) async fn filed_case_with(
     (clerk, path)
 }
 
+/// A case of `COMPANY` filed by 店口镇, its prior notice delivered on 20 May 2024 and the
+/// party's written waiver on 21 May: ready for a decision.
+pub(crate) async fn waived_case(app: &TestApp) -> (Browser, String) {
+    let (clerk, path) = filed_case(app, COMPANY).await;
+    for fields in [
+        &[("action", "prior_notice"), ("on", "2024-05-20")][..],
+        &[("action", "waive"), ("on", "2024-05-21")][..],
+    ] {
+        let (status, html) = step(&clerk, &path, fields).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+    }
+    (clerk, path)
+}
+
 pub(crate) async fn step(b: &Browser, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
     let page = b.text(path).await;
     let mut form = vec![("csrf", csrf_of(&page))];
@@ -1520,10 +1534,8 @@ async fn the_database_refuses_a_stage_fazhi_does_not_know() {
 async fn delivery_by_public_notice_counts_thirty_days_and_payment_runs_from_then() {
     for db in backends() {
         let app = spawn_app(db).await;
-        let (clerk, path) = filed_case(&app, COMPANY).await;
+        let (clerk, path) = waived_case(&app).await;
         for fields in [
-            &[("action", "prior_notice"), ("on", "2024-05-20")][..],
-            &[("action", "waive"), ("on", "2024-05-21")][..],
             &[
                 ("action", "decide"),
                 ("on", "2024-05-22"),
@@ -1565,10 +1577,8 @@ async fn delivery_by_public_notice_counts_thirty_days_and_payment_runs_from_then
 async fn days_under_reconsideration_count_towards_no_surcharge() {
     for db in backends() {
         let app = spawn_app(db).await;
-        let (clerk, path) = filed_case(&app, COMPANY).await;
+        let (clerk, path) = waived_case(&app).await;
         for fields in [
-            &[("action", "prior_notice"), ("on", "2024-05-20")][..],
-            &[("action", "waive"), ("on", "2024-05-21")][..],
             &[
                 ("action", "decide"),
                 ("on", "2024-05-22"),
@@ -1653,16 +1663,13 @@ async fn days_under_reconsideration_count_towards_no_surcharge() {
 async fn a_warning_alone_is_not_published_unless_the_department_s_rule_says_so() {
     for db in backends() {
         let app = spawn_app(db).await;
-        let (clerk, path) = filed_case(&app, COMPANY).await;
-        for fields in [
-            &[("action", "prior_notice"), ("on", "2024-05-20")][..],
-            &[("action", "waive"), ("on", "2024-05-21")][..],
-            &[
-                ("action", "decide"),
-                ("on", "2024-05-22"),
-                ("outcome", "warning"),
-            ][..],
-        ] {
+        let (clerk, path) = waived_case(&app).await;
+        for fields in [&[
+            ("action", "decide"),
+            ("on", "2024-05-22"),
+            ("outcome", "warning"),
+        ][..]]
+        {
             let (status, html) = step(&clerk, &path, fields).await;
             assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
         }

@@ -5,7 +5,7 @@
 
 use reqwest::StatusCode;
 
-use crate::cases::{COMPANY, filed_case, step};
+use crate::cases::waived_case;
 use crate::helpers::*;
 
 /// The `version` a form on `html` carries.
@@ -22,13 +22,7 @@ fn version_of(html: &str) -> String {
 async fn eight_identical_decisions_on_one_case_make_one_decision_and_take_one_number() {
     for db in backends() {
         let app = spawn_app(db).await;
-        let (clerk, path) = filed_case(&app, COMPANY).await;
-        for fields in [
-            &[("action", "prior_notice"), ("on", "2024-05-20")][..],
-            &[("action", "waive"), ("on", "2024-05-21")][..],
-        ] {
-            assert_eq!(step(&clerk, &path, fields).await.0, StatusCode::SEE_OTHER);
-        }
+        let (clerk, path) = waived_case(&app).await;
         let page = clerk.text(&path).await;
         let (csrf, version) = (csrf_of(&page), version_of(&page));
         let form = [
