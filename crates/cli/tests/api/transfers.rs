@@ -113,6 +113,8 @@ async fn cases_over_the_threshold_are_flagged_until_transferred_and_decided() {
                 ("receiver", "诸暨市公安局".to_string()),
                 ("suspected_crime", "非法经营罪".to_string()),
                 ("evidence", evidence.to_string()),
+                // 非法经营罪 is an economic crime: reviewed within 10 days, not 3.
+                ("economic", "1".to_string()),
             ]
         };
         let r = submit(&clerk, &new, "/supervision/transfers", &send(" ")).await;
@@ -139,7 +141,12 @@ async fn cases_over_the_threshold_are_flagged_until_transferred_and_decided() {
         .fetch_one(app.store.pool())
         .await
         .unwrap();
-        assert!(due >= (today + chrono::Days::new(3)).to_string());
+        // 《公安机关办理经济犯罪案件的若干规定》第十六条: 10 days (not the general 3 of art. 8).
+        assert!(due >= (today + chrono::Days::new(10)).to_string(), "{due}");
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM deadlines WHERE subject_type = 'criminal_transfer' AND article = '第十六条' AND law LIKE '%经济犯罪%'").await,
+            1
+        );
         let path = format!("/supervision/transfers/{id}");
         assert_eq!(stranger.get(&path).await.status(), StatusCode::NOT_FOUND);
         assert!(
@@ -177,13 +184,23 @@ async fn cases_over_the_threshold_are_flagged_until_transferred_and_decided() {
                 .unwrap();
         assert_eq!(state, "returned");
         let met: String = sqlx::query_scalar(
-            "SELECT state FROM deadlines WHERE subject_type = 'criminal_transfer' AND subject_id = CAST($1 AS TEXT)",
+            "SELECT state FROM deadlines WHERE subject_type = 'criminal_transfer' AND subject_id = CAST($1 AS TEXT) AND article = '第十六条'",
         )
         .bind(id)
         .fetch_one(app.store.pool())
         .await
         .unwrap();
         assert_eq!(met, "met");
+        // Art. 9: the agency now has 3 days to ask public security to reconsider the refusal.
+        let (purpose, running): (String, String) = sqlx::query_as(
+            "SELECT purpose, state FROM deadlines WHERE subject_type = 'criminal_transfer' AND subject_id = CAST($1 AS TEXT) AND article = '第九条'",
+        )
+        .bind(id)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+        assert!(purpose.contains("提请公安机关复议"), "{purpose}");
+        assert_ne!(running, "met");
         assert!(
             sup.text("/supervision/transfers")
                 .await

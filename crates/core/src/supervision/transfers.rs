@@ -23,6 +23,18 @@ const SUBJECT: &str = "criminal_transfer";
 const REVIEW_DAYS: u32 = 3;
 const LAW: &str = "《行政执法机关移送涉嫌犯罪案件的规定》";
 const ARTICLE: &str = "第八条";
+/// A suspected economic crime: reviewed within 10 days (30 with the county head's approval, 30
+/// more with the next level's — extensions recorded on the deadline with their approver).
+const ECONOMIC_REVIEW_DAYS: u32 = 10;
+const ECONOMIC_LAW: &str = "《公安机关办理经济犯罪案件的若干规定》";
+const ECONOMIC_ARTICLE: &str = "第十六条";
+/// After a refusal the agency may ask public security to reconsider within 3 days of the notice
+/// (移送规定第九条); after public security files the case, the agency hands over the seized
+/// items and the materials within 3 days of the filing notice (第十二条).
+const RECONSIDERATION_DAYS: u32 = 3;
+const RECONSIDERATION_ARTICLE: &str = "第九条";
+const HANDOVER_DAYS: u32 = 3;
+const HANDOVER_ARTICLE: &str = "第十二条";
 /// Flagged cases shown at once.
 pub const FLAG_LIMIT: i64 = 200;
 
@@ -169,6 +181,8 @@ pub struct NewTransfer {
     pub suspected_crime: String,
     /// The evidence list, one item a line.
     pub evidence: String,
+    /// A suspected economic crime (its review limit is 10 days, not 3).
+    pub economic: bool,
 }
 
 pub async fn transfer(
@@ -198,8 +212,8 @@ pub async fn transfer(
     let now = now_ms();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO criminal_transfers (case_id, region_id, department_id, transferred_on, receiver,
-            suspected_crime, evidence, state, created_by, created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'transferred', $8, $9, $9) RETURNING id",
+            suspected_crime, evidence, state, created_by, created_at, updated_at, economic)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'transferred', $8, $9, $9, $10) RETURNING id",
     )
     .bind(input.case_id)
     .bind(where_.try_get::<i64, _>("region_id")?)
@@ -210,6 +224,7 @@ pub async fn transfer(
     .bind(&evidence)
     .bind(actor.user_id)
     .bind(now)
+    .bind(i64::from(input.economic))
     .fetch_one(tx.conn())
     .await
     .map_err(|e| match fazhi_store::StoreError::from(e) {
@@ -228,11 +243,20 @@ pub async fn transfer(
         subject_type: SUBJECT.into(),
         subject_id: id.to_string(),
         purpose: format!("{receiver}审查是否立案"),
-        law: LAW.into(),
-        article: ARTICLE.into(),
+        law: if input.economic { ECONOMIC_LAW } else { LAW }.into(),
+        article: if input.economic {
+            ECONOMIC_ARTICLE
+        } else {
+            ARTICLE
+        }
+        .into(),
         start_event: "接受移送".into(),
         start_on: input.on,
-        period: Period::CalendarDays(REVIEW_DAYS),
+        period: Period::CalendarDays(if input.economic {
+            ECONOMIC_REVIEW_DAYS
+        } else {
+            REVIEW_DAYS
+        }),
         responsible_user_id: actor.user_id,
         department_id,
     };
@@ -348,12 +372,13 @@ pub struct Decision {
 pub async fn decide(
     store: &Store,
     actor: &Actor,
-    today: NaiveDate,
+    clock: Clock<'_>,
     id: i64,
     version: i64,
     decision: &Decision,
 ) -> Result<()> {
     let Decision { on, accepted, .. } = *decision;
+    let today = clock.today;
     let note = decision.note.as_deref();
     actor.require(Permission::CaseHandle)?;
     let mut tx = store.begin().await?;
@@ -397,7 +422,55 @@ pub async fn decide(
     .execute(tx.conn())
     .await?;
     tx.bump_version("criminal_transfers", id, version).await?;
-    deadlines::meet(&mut tx, actor, SUBJECT, &id.to_string(), ARTICLE, on).await?;
+    for article in [ARTICLE, ECONOMIC_ARTICLE] {
+        deadlines::meet(&mut tx, actor, SUBJECT, &id.to_string(), article, on).await?;
+    }
+    // What the agency must do next, on the engine: hand over the items after a filing
+    // (art. 12), or decide within 3 days whether to ask for reconsideration of a refusal
+    // (art. 9) — met on the deadline's page when done.
+    let (purpose, article, days) = if accepted {
+        (
+            "移交涉案物品及与案件有关的其他材料",
+            HANDOVER_ARTICLE,
+            HANDOVER_DAYS,
+        )
+    } else {
+        (
+            "提请公安机关复议不予立案决定（或建议检察院立案监督）",
+            RECONSIDERATION_ARTICLE,
+            RECONSIDERATION_DAYS,
+        )
+    };
+    let department_id: i64 =
+        sqlx::query_scalar("SELECT department_id FROM criminal_transfers WHERE id = $1")
+            .bind(id)
+            .fetch_one(tx.conn())
+            .await?;
+    deadlines::create(
+        &mut tx,
+        actor,
+        clock.cal,
+        clock.policy,
+        &NewDeadline {
+            subject_type: SUBJECT.into(),
+            subject_id: id.to_string(),
+            purpose: purpose.into(),
+            law: LAW.into(),
+            article: article.into(),
+            start_event: if accepted {
+                "接到立案通知书"
+            } else {
+                "接到不予立案通知书"
+            }
+            .into(),
+            start_on: on,
+            period: Period::CalendarDays(days),
+            responsible_user_id: actor.user_id,
+            department_id,
+        },
+        clock.today,
+    )
+    .await?;
     crate::audit::record(
         &mut tx,
         actor,

@@ -1789,6 +1789,12 @@ async fn transfer_form(
         )
         .required()
         .hint("每行一项：涉嫌犯罪案件移送书、调查报告、涉案物品清单、检验报告或鉴定结论等。"),
+        Field::checkboxes(
+            "economic",
+            "案件类别",
+            vec![("1".into(), "涉嫌经济犯罪（公安机关审查期限 10 日）".into())],
+            &[],
+        ),
     ];
     page.submit = "移送";
     page.links = vec![link(format!("/enforcement/cases/{case_id}"), "返回案件")];
@@ -1830,6 +1836,7 @@ pub async fn transfer_create(
                 receiver: f.get("receiver").to_string(),
                 suspected_crime: f.get("suspected_crime").to_string(),
                 evidence: f.get("evidence").to_string(),
+                economic: f.get("economic") == "1",
             };
             transfers::transfer(&state.store, &s.actor, clock, &input).await
         }
@@ -1925,7 +1932,12 @@ pub async fn transfer_decide(
     Path(id): Path<i64>,
     f: FormData,
 ) -> Result<Response, PageError> {
-    let today = fazhi_core::deadlines::china_today();
+    let (cal, policy) = clock_now(&state).await?;
+    let clock = Clock {
+        cal: &cal,
+        policy,
+        today: fazhi_core::deadlines::china_today(),
+    };
     let result = match (f.int("version", "版本"), form_day(&f, "on", "决定日期")) {
         (Ok(v), Ok(Some(on))) => {
             let decision = transfers::Decision {
@@ -1933,7 +1945,7 @@ pub async fn transfer_decide(
                 accepted: f.get("decision") != "returned",
                 note: f.opt("note"),
             };
-            transfers::decide(&state.store, &s.actor, today, id, v, &decision).await
+            transfers::decide(&state.store, &s.actor, clock, id, v, &decision).await
         }
         (Ok(_), Ok(None)) => Err(Error::invalid("on", "请填写决定日期。")),
         (Err(e), _) | (_, Err(e)) => Err(e),
