@@ -9,6 +9,8 @@
 //! Two uses: `mask` for display (330681********1234, 138****5678) and `redact` for publication,
 //! the way published decisions are anonymised: a natural person's name keeps the surname (张某);
 //! ID, phone, bank account, e-mail and home address go; legal persons' names and USCCs stay.
+//!
+//! Long because each format the scanner finds comes with its tests.
 
 use aho_corasick::{AhoCorasick, MatchKind};
 use std::sync::OnceLock;

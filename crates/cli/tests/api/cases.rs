@@ -1,3 +1,4 @@
+//! Long because it walks every step of the penalty case with the law each checks; to be split by stage with the case aggregate (issue 15).
 use reqwest::StatusCode;
 
 use crate::helpers::*;

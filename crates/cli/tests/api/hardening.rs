@@ -1,5 +1,7 @@
 //! What an attacker, a careless upload and a slow client could break (issue 14), each tried from
 //! outside over HTTP against the running app.
+//!
+//! Long because each attack of issue 14 is one test here, sharing the helpers at the end.
 
 use reqwest::StatusCode;
 

@@ -60,15 +60,7 @@ pub async fn sign_in(store: &Store, username: &str, pw: &str, ip: Option<&str>) 
                 Error::Locked { .. } => "locked",
                 _ => "throttled",
             };
-            record_sign_in(
-                store,
-                anonymous,
-                "sign_in_failed",
-                username,
-                json!({"reason": reason}),
-                None,
-            )
-            .await?;
+            return refused(store, anonymous, username, reason, e).await;
         }
         return Err(e);
     }
@@ -90,16 +82,7 @@ pub async fn sign_in(store: &Store, username: &str, pw: &str, ip: Option<&str>) 
         } else {
             "wrong_password"
         };
-        record_sign_in(
-            store,
-            anonymous,
-            "sign_in_failed",
-            username,
-            json!({"reason": reason}),
-            None,
-        )
-        .await?;
-        return Err(e);
+        return refused(store, anonymous, username, reason, e).await;
     };
     attempt.succeeded(store).await?;
     let id: i64 = row.try_get("id")?;
@@ -111,30 +94,13 @@ pub async fn sign_in(store: &Store, username: &str, pw: &str, ip: Option<&str>) 
     // Told only to whoever knows the password.
     let locked_until: Option<i64> = row.try_get("locked_until")?;
     if let Some(until) = locked_until.filter(|u| *u > now) {
-        record_sign_in(
-            store,
-            actor,
-            "sign_in_failed",
-            username,
-            json!({"reason": "locked"}),
-            None,
-        )
-        .await?;
-        return Err(Error::Locked {
+        let e = Error::Locked {
             minutes_left: minutes_left(until, now),
-        });
+        };
+        return refused(store, actor, username, "locked", e).await;
     }
     if flag(row.try_get("disabled")?) {
-        record_sign_in(
-            store,
-            actor,
-            "sign_in_failed",
-            username,
-            json!({"reason": "disabled"}),
-            None,
-        )
-        .await?;
-        return Err(Error::Disabled);
+        return refused(store, actor, username, "disabled", Error::Disabled).await;
     }
     record_sign_in(
         store,
@@ -146,6 +112,26 @@ pub async fn sign_in(store: &Store, username: &str, pw: &str, ip: Option<&str>) 
     )
     .await?;
     Ok(id)
+}
+
+/// Audits a refused sign-in with its reason and answers with `e`.
+async fn refused(
+    store: &Store,
+    actor: AuditActor,
+    username: &str,
+    reason: &str,
+    e: Error,
+) -> Result<i64> {
+    record_sign_in(
+        store,
+        actor,
+        "sign_in_failed",
+        username,
+        json!({ "reason": reason }),
+        None,
+    )
+    .await?;
+    Err(e)
 }
 
 fn minutes_left(until: i64, now: i64) -> i64 {

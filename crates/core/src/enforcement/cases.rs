@@ -3,6 +3,8 @@
 //! limitation of art. 36 has not run, the parties' identifiers are valid — and the 90-day
 //! decision deadline of art. 60 started on the deadline engine. Lists and records go through the
 //! data scope. Later stages build on the same record.
+//!
+//! Long because filing, the scoped list and the documents' context live here until the case aggregate of issue 15 takes them apart.
 
 use chrono::NaiveDate;
 use fazhi_kernel::calendar::Calendar;

@@ -568,18 +568,36 @@ pub async fn set_publication_days(
     Ok(())
 }
 
-/// Every department with its publication rule in force on `on`, by name.
+/// Every department with its publication rule in force on `on`, by name (one query).
 pub async fn publication_limits(
     store: &Store,
     on: NaiveDate,
 ) -> Result<Vec<(i64, String, PublicationRule)>> {
-    let ids: Vec<(i64, String)> = sqlx::query_as("SELECT id, name FROM departments ORDER BY path")
-        .fetch_all(store.pool())
-        .await?;
-    let mut conn = store.conn().await?;
-    let mut out = Vec::with_capacity(ids.len());
-    for (id, name) in ids {
-        out.push((id, name, publication_rule(&mut conn, id, on).await?));
-    }
-    Ok(out)
+    let in_force =
+        "FROM publication_limits p WHERE p.department_id = d.id AND p.effective_from <= $1
+        ORDER BY p.effective_from DESC LIMIT 1";
+    let rows = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT d.id, d.name, (SELECT p.working_days {in_force}) AS days,
+            (SELECT p.publish_warnings {in_force}) AS warnings
+         FROM departments d ORDER BY d.path"
+    )))
+    .bind(on.to_string())
+    .fetch_all(store.pool())
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok((
+                r.try_get("id")?,
+                r.try_get("name")?,
+                PublicationRule {
+                    days: r
+                        .try_get::<Option<i64>, _>("days")?
+                        .unwrap_or(DEFAULT_PUBLICATION_DAYS),
+                    warnings: r
+                        .try_get::<Option<i64>, _>("warnings")?
+                        .map_or(DEFAULT_PUBLISH_WARNINGS, |w| w != 0),
+                },
+            ))
+        })
+        .collect()
 }

@@ -3,6 +3,8 @@
 //! review (art. 58), decision — only when `rules::may_decide` allows it, numbered per issuer and
 //! year — delivery, closure. Each step is an event on the timeline, meets the deadline it
 //! answers and starts the next one, in one transaction with its audit entry.
+//!
+//! Long because every step of the case is one arm of `apply`; issue 15 turns them into small pure transitions.
 
 use chrono::{Datelike, NaiveDate};
 use fazhi_kernel::calendar::Calendar;

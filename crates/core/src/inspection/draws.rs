@@ -6,6 +6,8 @@
 //! draw again and get the same result (`run`, documented step by step); the results are
 //! published within the configured limit (default 20 working days after the inspections end),
 //! a deadline on the engine.
+//!
+//! Long because the documented draw, its stored inputs, verification and rates belong to one record; `run` is the part to read first.
 
 use std::collections::{BTreeSet, HashSet};
 

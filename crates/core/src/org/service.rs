@@ -1,5 +1,7 @@
 //! Organisation operations. Each checks the actor's permission, reads through its data scope,
 //! and writes its audit entry in the same transaction as the change.
+//!
+//! Long because regions, departments, users, roles and tokens share the scope and audit helpers here.
 
 use fazhi_kernel::ids::Mobile;
 

@@ -3,6 +3,8 @@
 //! rectification period on the deadline engine. The agency replies with what it rectified and
 //! the evidence; the supervisor accepts the rectification or returns it with a reason and a new
 //! period. The rectification rate (监督回复整改率) is accepted notices over notices issued.
+//!
+//! Long because a notice's issue, reply, review, figures and .docx are one record's life.
 
 use chrono::{Datelike, NaiveDate};
 use fazhi_kernel::period::Period;

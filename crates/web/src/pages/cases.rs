@@ -1,5 +1,7 @@
 //! Penalty case pages: the list (filters, keyset pages), filing a case, and a case's record with
 //! its parties (masked), timeline (流程记录) and deadlines.
+//!
+//! Long because the case page still decides which step forms to show; issue 15 moves that to `allowed_actions` and splits the file.
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};

@@ -1,6 +1,8 @@
 //! The supervisor's view of case-file evaluation (案卷评查): files per grade and, for every
 //! rule of the sheet, how many files it found — each count opening the list of those cases;
 //! and supervision notices (执法监督通知书) from issue through the agency's reply to acceptance.
+//!
+//! Long because the pages of every supervision module live here; issue 15 splits it one file per module.
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};

@@ -3,6 +3,8 @@
 //! stable code, what it checks, its legal basis, a deduction from 100 points, and whether it is
 //! a veto item (一票否决) that fails the file outright. Rules are pure: the record in, a finding
 //! (what triggered it, naming the record's dates and amounts) or nothing out.
+//!
+//! Long because the record rules and their breaking-file tests stand side by side; issue 15 splits engine, rules by section and tests.
 
 use std::collections::{BTreeMap, BTreeSet};
 
