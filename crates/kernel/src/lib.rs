@@ -4,6 +4,7 @@
 //! Architecture invariant: the kernel does no I/O and is not async.
 
 pub mod calendar;
+pub mod date;
 pub mod deadline;
 pub mod ids;
 pub mod money;

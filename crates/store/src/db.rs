@@ -74,16 +74,30 @@ impl Tx {
         id: i64,
         expected: i64,
     ) -> Result<()> {
-        let sql = format!(
-            "UPDATE {table} SET version = version + 1, updated_at = $1 WHERE id = $2 AND version = $3"
-        );
-        let rows = sqlx::query(sqlx::AssertSqlSafe(sql))
+        self.versioned_update(table, id, expected, Vec::new()).await
+    }
+
+    /// A workflow record's change in one statement: `fields` set, `version` moved on from
+    /// `expected` and `updated_at` stamped — or nothing written and `Conflict` when the row is
+    /// no longer at `expected`. Column names are the caller's constants, never input.
+    pub async fn versioned_update(
+        &mut self,
+        table: &'static str,
+        id: i64,
+        expected: i64,
+        fields: Vec<(&'static str, crate::Arg)>,
+    ) -> Result<()> {
+        let mut sql = crate::Sql::new(&format!("UPDATE {table} SET "));
+        for (column, value) in fields {
+            sql.push(column).push(" = ").bind(value).push(", ");
+        }
+        sql.push("version = version + 1, updated_at = ")
             .bind(crate::now_ms())
+            .push(" WHERE id = ")
             .bind(id)
-            .bind(expected)
-            .execute(self.conn())
-            .await?
-            .rows_affected();
+            .push(" AND version = ")
+            .bind(expected);
+        let rows = sql.execute(self.conn()).await?;
         crate::expect_one_row(rows, table, id)
     }
 

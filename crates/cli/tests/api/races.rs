@@ -56,6 +56,8 @@ async fn eight_identical_decisions_on_one_case_make_one_decision_and_take_one_nu
                     ("version", version.clone()),
                     ("action", "deliver".to_string()),
                     ("on", "2024-05-23".to_string()),
+                    ("method", "direct".to_string()),
+                    ("place", "当事人经营场所".to_string()),
                 ],
             )
             .await;

@@ -404,28 +404,25 @@ pub async fn file(
     let now = now_ms();
     let source_id = format!("F{}", crate::auth::password::random_hex(8));
     let mut tx = store.begin().await?;
-    let id: i64 = sqlx::query_scalar(
-        "INSERT INTO cases (source_system, source_id, procedure, stage, item_code, cause, department_id, region_id,
-            act_ended_on, discovered_on, filed_on, grave, created_by, created_at, updated_at, origin, summary, filing_approver)
-         VALUES ('fazhi', $1, 'general', 'filed', $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13, $14) RETURNING id",
+    let id = super::case::repo::insert_filed(
+        &mut tx,
+        &super::case::repo::Filing {
+            source_id: &source_id,
+            item_code: &item.code,
+            cause: &cause,
+            department_id: dept.id,
+            region_id,
+            act_ended_on: input.act_ended_on,
+            discovered_on: input.discovered_on,
+            filed_on: &day,
+            grave: input.grave,
+            created_by: actor.user_id,
+            origin: origin.as_deref(),
+            summary: summary.as_deref(),
+            filing_approver: approver.as_deref(),
+        },
     )
-    .bind(&source_id)
-    .bind(&item.code)
-    .bind(&cause)
-    .bind(dept.id)
-    .bind(region_id)
-    .bind(input.act_ended_on.to_string())
-    .bind(input.discovered_on.to_string())
-    .bind(&day)
-    .bind(i64::from(input.grave))
-    .bind(actor.user_id)
-    .bind(now)
-    .bind(&origin)
-    .bind(&summary)
-    .bind(&approver)
-    .fetch_one(tx.conn())
-    .await
-    .map_err(|e| Error::on_write("案件")(e.into()))?;
+    .await?;
     let mut insert = Sql::new(&format!(
         "INSERT INTO case_parties (case_id, ordinal, {PARTY_COLUMNS}) VALUES "
     ));
@@ -669,20 +666,6 @@ pub async fn discretion_of(
     ))
 }
 
-/// (hearing right told, hearing requested): which steps the record page offers.
-pub async fn stage_flags(store: &Store, id: i64) -> Result<(bool, bool, i64)> {
-    let r =
-        sqlx::query("SELECT hearing_right, hearing_requested, version FROM cases WHERE id = $1")
-            .bind(id)
-            .fetch_one(store.pool())
-            .await?;
-    Ok((
-        flag(r.try_get("hearing_right")?),
-        flag(r.try_get("hearing_requested")?),
-        r.try_get("version")?,
-    ))
-}
-
 /// 2024-03-05 → 2024年3月5日, the way documents write dates.
 fn date_zh(iso: Option<&str>) -> String {
     match iso.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) {
@@ -899,7 +882,7 @@ pub async fn document_context(
             "place": r.try_get::<Option<String>, _>("delivery_place")?.unwrap_or_else(|| TO_FILL.into()),
             "method": r.try_get::<Option<String>, _>("delivery_method")?
                 .as_deref()
-                .and_then(super::stages::delivery_method_name)
+                .and_then(super::case::delivery_method_name)
                 .unwrap_or(TO_FILL),
         },
         "execution": execution,

@@ -268,7 +268,7 @@ pub async fn register(
     .bind(now_ms())
     .fetch_one(tx.conn())
     .await?;
-    touch(&mut tx, input.case_id).await?;
+    super::case::repo::touch(&mut tx, input.case_id).await?;
     crate::audit::record(
         &mut tx,
         actor,
@@ -301,7 +301,7 @@ pub async fn remove(store: &Store, actor: &Actor, case_id: i64, id: i64) -> Resu
     .fetch_optional(tx.conn())
     .await?;
     let kind = kind.ok_or(Error::NotFound)?;
-    touch(&mut tx, case_id).await?;
+    super::case::repo::touch(&mut tx, case_id).await?;
     crate::audit::record(
         &mut tx,
         actor,
@@ -312,15 +312,6 @@ pub async fn remove(store: &Store, actor: &Actor, case_id: i64, id: i64) -> Resu
     )
     .await?;
     tx.commit().await?;
-    Ok(())
-}
-
-async fn touch(tx: &mut fazhi_store::Tx, case_id: i64) -> Result<()> {
-    sqlx::query("UPDATE cases SET updated_at = $1, version = version + 1 WHERE id = $2")
-        .bind(now_ms())
-        .bind(case_id)
-        .execute(tx.conn())
-        .await?;
     Ok(())
 }
 

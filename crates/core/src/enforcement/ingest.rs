@@ -826,15 +826,7 @@ impl<'a> Ingest<'a> {
             match existing.get(&(p.source_system.clone(), p.source_id.clone())) {
                 Some((_, Some(h))) if *h == p.hash => self.report.unchanged += 1,
                 Some((id, _)) => {
-                    let mut sql = Sql::new("UPDATE cases SET ");
-                    for (n, (col, v)) in COLUMNS.iter().zip(p.values).enumerate() {
-                        if n > 0 {
-                            sql.push(", ");
-                        }
-                        sql.push(col).push(" = ").bind(v);
-                    }
-                    sql.push(", updated_at = ").bind(now);
-                    sql.push(", version = version + 1 WHERE id = ").bind(*id);
+                    let sql = super::case::repo::update_imported(*id, &COLUMNS, p.values, now);
                     sql.execute(self.tx.conn()).await?;
                     changed.push(*id);
                     parties.push((*id, p.parties));
@@ -930,28 +922,13 @@ impl<'a> Ingest<'a> {
 
 /// One multi-row INSERT of new cases; with `first_id`, the ids are given in order from it.
 fn insert_cases(group: Vec<Prepared>, first_id: Option<i64>, user: Option<i64>, now: i64) -> Sql {
-    let mut sql = Sql::new("INSERT INTO cases (");
-    if first_id.is_some() {
-        sql.push("id, ");
-    }
-    sql.push(&COLUMNS.join(", "))
-        .push(", created_by, created_at, updated_at) VALUES ");
-    for (n, p) in group.into_iter().enumerate() {
-        sql.push(if n > 0 { ", (" } else { "(" });
-        if let Some(first) = first_id {
-            sql.bind(first + n as i64).push(", ");
-        }
-        for v in p.values {
-            sql.bind(v).push(", ");
-        }
-        sql.bind(user)
-            .push(", ")
-            .bind(now)
-            .push(", ")
-            .bind(now)
-            .push(")");
-    }
-    sql
+    super::case::repo::insert_imported(
+        &COLUMNS,
+        group.into_iter().map(|p| p.values),
+        first_id,
+        user,
+        now,
+    )
 }
 
 /// One multi-row INSERT of parties of cases whose ids are known; None when the group has no

@@ -3,6 +3,7 @@
 //! benchmarks, documents and publication follow.
 
 pub mod benchmarks;
+pub mod case;
 pub mod cases;
 pub mod catalog;
 pub mod disclosure;
@@ -14,5 +15,4 @@ pub mod ingest;
 pub mod ledger;
 pub mod rules;
 pub mod stage;
-pub mod stages;
 pub mod synthetic;

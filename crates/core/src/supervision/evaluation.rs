@@ -181,7 +181,7 @@ fn case_file(r: &AnyRow, catalog: &Catalog) -> Result<CaseFile> {
         discovered_on: day(r, "discovered_on")?,
         filed_on,
         grave: flag(r, "grave")?,
-        review_triggers: crate::enforcement::stages::triggers_parse(
+        review_triggers: crate::enforcement::case::transition::triggers_parse(
             &r.try_get::<Option<String>, _>("review_triggers")?
                 .unwrap_or_default(),
         ),

@@ -6,11 +6,13 @@
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
+use fazhi_core::enforcement::case::{
+    self, Action, Decision, DeliveryMethod, DisputeOutcome, Stage, Step,
+};
 use fazhi_core::enforcement::cases::{self, CaseFilter, NewCase, NewParty, stage_label};
 use fazhi_core::enforcement::file_contents;
 use fazhi_core::enforcement::ingest::FactsRecord;
 use fazhi_core::enforcement::rules::{PartyKind, ReviewTriggers};
-use fazhi_core::enforcement::stages::{self, Action, Outcome};
 use fazhi_core::supervision::evaluation;
 use fazhi_core::{Error, Permission};
 use fazhi_kernel::money::Fen;
@@ -336,7 +338,7 @@ pub async fn create(
     }
 }
 
-fn step(id: i64, action: &'static str, title: &str, fields: Vec<Field>) -> FormSection {
+fn step_section(id: i64, action: &'static str, title: &str, fields: Vec<Field>) -> FormSection {
     FormSection {
         title: title.to_string(),
         action: format!("/enforcement/cases/{id}"),
@@ -346,222 +348,208 @@ fn step(id: i64, action: &'static str, title: &str, fields: Vec<Field>) -> FormS
     }
 }
 
-/// The steps the current stage allows, as forms.
-fn steps(id: i64, stage: &str, hearing_right: bool, hearing_requested: bool) -> Vec<FormSection> {
+/// The form of one step. Which steps are shown, and in which order, is the case's to say
+/// (`case::allowed_steps`); the page only lays each out.
+fn step_form(id: i64, step: Step) -> FormSection {
     let on = |label: &'static str| Field::date("on", label, "");
-    let review = step(id, "legal_review", "法制审核完成", vec![on("审核完成日")]);
-    let close = |title: &'static str| {
-        step(
+    let code = step.code();
+    match step {
+        Step::Investigate => step_section(
             id,
-            "close",
-            title,
+            code,
+            "登记调查取证（查明的事实；证据每行一项）",
             vec![
-                on("结案日"),
-                Field::text("approver", "结案审批人（负责人）", "", 50),
+                on("调查日"),
+                Field::textarea("facts", "查明的事实", "").required(),
+                Field::textarea("evidence", "证据（每行一项）", ""),
             ],
-        )
-    };
-    match stage {
-        "filed" | "investigation" => vec![
-            step(
-                id,
-                "investigate",
-                "登记调查取证（查明的事实；证据每行一项）",
-                vec![
-                    on("调查日"),
-                    Field::textarea("facts", "查明的事实", "").required(),
-                    Field::textarea("evidence", "证据（每行一项）", ""),
-                ],
-            ),
-            step(
-                id,
-                "prior_notice",
-                "送达行政处罚事先告知书",
-                vec![
-                    on("送达日"),
-                    Field::checkboxes(
-                        "hearing_right",
-                        "听证权利",
-                        vec![(
-                            "1".into(),
-                            "告知当事人有权要求听证（较大数额罚款等，第六十三条）".into(),
-                        )],
-                        &[],
-                    ),
-                    Field::checkboxes(
-                        "triggers",
-                        "需法制审核的情形（第五十八条）",
-                        vec![
-                            ("public_interest".into(), "涉及重大公共利益".into()),
-                            ("major_rights".into(), "直接关系重大权益，经过听证".into()),
-                            ("complex".into(), "疑难复杂、涉及多个法律关系".into()),
-                            ("other_law".into(), "法律、法规规定应当审核".into()),
-                        ],
-                        &[],
-                    ),
-                ],
-            ),
-            review,
-            step(
-                id,
-                "on_the_spot",
-                "简易程序：当场作出处罚决定并交付（立案当日；警告，或公民 200 元、单位 3000 元以下罚款）",
-                vec![
-                    on("决定日"),
-                    Field::select(
-                        "outcome",
-                        "决定",
-                        vec![
-                            ("fine".into(), "罚款".into()),
-                            ("warning".into(), "警告".into()),
-                        ],
-                        "fine",
-                    ),
-                    Field::text("fine", "罚款金额（元）", "", 20),
-                ],
-            ),
-        ],
-        "prior_notice" => {
-            let mut v = vec![step(
-                id,
-                "waive",
-                "当事人书面放弃陈述、申辩和听证",
-                vec![on("放弃日")],
-            )];
-            if hearing_right && !hearing_requested {
-                v.push(step(
-                    id,
-                    "hearing_requested",
-                    "当事人要求听证",
-                    vec![on("提出日")],
-                ));
-            }
-            if hearing_requested {
-                v.push(step(
-                    id,
-                    "hearing_notice",
-                    "送达听证通知（听证日至少在七个工作日后）",
-                    vec![on("通知送达日"), Field::date("hearing_on", "听证日", "")],
-                ));
-                v.push(step(id, "hearing_held", "举行听证", vec![on("听证日")]));
-            }
-            v.push(review);
-            v.push(step(
-                id,
-                "decide",
-                "作出决定",
-                vec![
-                    on("决定日"),
-                    Field::select(
-                        "outcome",
-                        "决定",
-                        vec![
-                            ("fine".into(), "罚款".into()),
-                            ("warning".into(), "警告".into()),
-                            ("no_penalty".into(), "不予行政处罚".into()),
-                        ],
-                        "fine",
-                    ),
-                    Field::text("fine", "罚款金额（元）", "", 20),
-                    Field::select(
-                        "severity",
-                        "违法情节（与裁量基准比对）",
-                        std::iter::once(("".to_string(), "不比对".to_string()))
-                            .chain(
-                                ["轻微", "一般", "较重", "严重"]
-                                    .iter()
-                                    .map(|s| (s.to_string(), s.to_string())),
-                            )
-                            .collect(),
-                        "",
-                    ),
-                    Field::checkboxes(
-                        "circumstances",
-                        "情形",
-                        vec![
-                            ("first_offence".into(), "初次违法".into()),
-                            ("corrected_in_time".into(), "及时改正".into()),
-                            ("no_harm".into(), "没有造成危害后果".into()),
-                            ("slight_harm".into(), "危害后果轻微".into()),
-                            ("mitigating_listed".into(), "符合减轻处罚清单情形".into()),
-                        ],
-                        &[],
-                    ),
-                    Field::textarea("deviation_reason", "偏离裁量基准的理由（偏离时必填）", ""),
-                    Field::textarea(
-                        "no_penalty_reason",
-                        "不予行政处罚的理由（不予处罚时必填）",
-                        "",
-                    ),
-                ],
-            ));
-            v
-        }
-        "decided" => vec![step(
+        ),
+        Step::PriorNotice => step_section(
             id,
-            "deliver",
+            code,
+            "送达行政处罚事先告知书",
+            vec![
+                on("送达日"),
+                Field::checkboxes(
+                    "hearing_right",
+                    "听证权利",
+                    vec![(
+                        "1".into(),
+                        "告知当事人有权要求听证（较大数额罚款等，第六十三条）".into(),
+                    )],
+                    &[],
+                ),
+                Field::checkboxes(
+                    "triggers",
+                    "需法制审核的情形（第五十八条）",
+                    vec![
+                        ("public_interest".into(), "涉及重大公共利益".into()),
+                        ("major_rights".into(), "直接关系重大权益，经过听证".into()),
+                        ("complex".into(), "疑难复杂、涉及多个法律关系".into()),
+                        ("other_law".into(), "法律、法规规定应当审核".into()),
+                    ],
+                    &[],
+                ),
+            ],
+        ),
+        Step::LegalReview => step_section(id, code, "法制审核完成", vec![on("审核完成日")]),
+        Step::OnTheSpot => step_section(
+            id,
+            code,
+            "简易程序：当场作出处罚决定并交付（立案当日；警告，或公民 200 元、单位 3000 元以下罚款）",
+            vec![
+                on("决定日"),
+                Field::select(
+                    "outcome",
+                    "决定",
+                    vec![
+                        ("fine".into(), "罚款".into()),
+                        ("warning".into(), "警告".into()),
+                    ],
+                    "fine",
+                ),
+                Field::text("fine", "罚款金额（元）", "", 20),
+            ],
+        ),
+        Step::Waive => step_section(
+            id,
+            code,
+            "当事人书面放弃陈述、申辩和听证",
+            vec![on("放弃日")],
+        ),
+        Step::HearingRequested => step_section(id, code, "当事人要求听证", vec![on("提出日")]),
+        Step::HearingNotice => step_section(
+            id,
+            code,
+            "送达听证通知（听证日至少在七个工作日后）",
+            vec![on("通知送达日"), Field::date("hearing_on", "听证日", "")],
+        ),
+        Step::HearingHeld => step_section(id, code, "举行听证", vec![on("听证日")]),
+        Step::Decide => step_section(
+            id,
+            code,
+            "作出决定",
+            vec![
+                on("决定日"),
+                Field::select(
+                    "outcome",
+                    "决定",
+                    Decision::ALL
+                        .iter()
+                        .map(|d| (d.code().to_string(), d.label_zh().to_string()))
+                        .collect(),
+                    "fine",
+                ),
+                Field::text("fine", "罚款金额（元）", "", 20),
+                Field::select(
+                    "severity",
+                    "违法情节（与裁量基准比对）",
+                    std::iter::once(("".to_string(), "不比对".to_string()))
+                        .chain(
+                            ["轻微", "一般", "较重", "严重"]
+                                .iter()
+                                .map(|s| (s.to_string(), s.to_string())),
+                        )
+                        .collect(),
+                    "",
+                ),
+                Field::checkboxes(
+                    "circumstances",
+                    "情形",
+                    vec![
+                        ("first_offence".into(), "初次违法".into()),
+                        ("corrected_in_time".into(), "及时改正".into()),
+                        ("no_harm".into(), "没有造成危害后果".into()),
+                        ("slight_harm".into(), "危害后果轻微".into()),
+                        ("mitigating_listed".into(), "符合减轻处罚清单情形".into()),
+                    ],
+                    &[],
+                ),
+                Field::textarea("deviation_reason", "偏离裁量基准的理由（偏离时必填）", ""),
+                Field::textarea(
+                    "no_penalty_reason",
+                    "不予行政处罚的理由（不予处罚时必填）",
+                    "",
+                ),
+            ],
+        ),
+        Step::Rectify => step_section(
+            id,
+            code,
+            "责令改正（送达责令改正通知书）",
+            vec![
+                Field::date("on", "通知日", ""),
+                Field::date("rectify_by", "改正期限", ""),
+            ],
+        ),
+        Step::Deliver => step_section(
+            id,
+            code,
             "送达处罚决定书",
             vec![
                 on("送达日"),
                 Field::select(
                     "method",
                     "送达方式",
-                    stages::DELIVERY_METHODS
+                    DeliveryMethod::ALL
                         .iter()
-                        .map(|(c, n)| (c.to_string(), n.to_string()))
+                        .map(|m| (m.code().to_string(), m.label_zh().to_string()))
                         .collect(),
                     "direct",
                 ),
                 Field::text("place", "送达地点（直接、留置送达必填）", "", 200),
             ],
-        )],
-        "delivered" => vec![
-            step(
-                id,
-                "pay",
-                "登记缴纳罚款（逾期自动计算加处罚款）",
-                vec![on("缴款日")],
-            ),
-            step(
-                id,
-                "dispute",
-                "当事人申请行政复议或提起行政诉讼（期间不计加处罚款，第七十三条第三款）",
-                vec![
-                    on("申请或起诉日"),
-                    Field::select(
-                        "kind",
-                        "类别",
-                        vec![
-                            ("reconsideration".into(), "申请行政复议".into()),
-                            ("litigation".into(), "提起行政诉讼".into()),
-                        ],
-                        "reconsideration",
-                    ),
-                ],
-            ),
-            step(
-                id,
-                "dispute_concluded",
-                "复议或诉讼审结",
-                vec![
-                    on("审结日"),
-                    Field::select(
-                        "outcome",
-                        "结果",
-                        vec![
-                            ("maintained".into(), "维持".into()),
-                            ("changed".into(), "变更".into()),
-                            ("revoked".into(), "撤销".into()),
-                        ],
-                        "maintained",
-                    ),
-                ],
-            ),
-            close("结案（警告、不予处罚）"),
-        ],
-        "executed" => vec![close("结案")],
-        "closed" => vec![step(id, "archive", "归档", vec![on("归档日")])],
-        _ => Vec::new(),
+        ),
+        Step::Pay => step_section(
+            id,
+            code,
+            "登记缴纳罚款（逾期自动计算加处罚款）",
+            vec![on("缴款日")],
+        ),
+        Step::Dispute => step_section(
+            id,
+            code,
+            "当事人申请行政复议或提起行政诉讼（期间不计加处罚款，第七十三条第三款）",
+            vec![
+                on("申请或起诉日"),
+                Field::select(
+                    "kind",
+                    "类别",
+                    vec![
+                        ("reconsideration".into(), "申请行政复议".into()),
+                        ("litigation".into(), "提起行政诉讼".into()),
+                    ],
+                    "reconsideration",
+                ),
+            ],
+        ),
+        Step::DisputeConcluded => step_section(
+            id,
+            code,
+            "复议或诉讼审结",
+            vec![
+                on("审结日"),
+                Field::select(
+                    "outcome",
+                    "结果",
+                    DisputeOutcome::ALL
+                        .iter()
+                        .map(|o| (o.code().to_string(), o.label_zh().to_string()))
+                        .collect(),
+                    "maintained",
+                ),
+            ],
+        ),
+        Step::Close => step_section(
+            id,
+            code,
+            "结案",
+            vec![
+                on("结案日"),
+                Field::text("approver", "结案审批人（负责人）", "", 50),
+            ],
+        ),
+        Step::Archive => step_section(id, code, "归档", vec![on("归档日")]),
     }
 }
 
@@ -695,30 +683,21 @@ async fn record(
         ));
     }
     let sections = if s.actor.can(Permission::CaseHandle) {
-        let flags = cases::stage_flags(&state.store, id).await?;
-        let mut sections = steps(id, &c.stage, flags.0, flags.1);
-        if c.stage != "archived" {
+        let (open, case) = case::open_steps(&state.store, &s.actor, id).await?;
+        let mut sections: Vec<FormSection> = open.iter().map(|st| step_form(id, *st)).collect();
+        if let Some(next) = sections.first_mut() {
+            next.title = format!("下一步：{}", next.title);
+        }
+        // Each step is applied to the version of the case it was shown with (else 409).
+        for section in &mut sections {
+            section.hidden.push(("version", case.version.to_string()));
+        }
+        if case.stage != Stage::Archived {
             sections.extend(file_document_forms(
                 id,
                 &contents,
                 d.parties.first().map(|p| p.name.as_str()),
             ));
-        }
-        if !matches!(c.stage.as_str(), "closed" | "archived") {
-            sections.push(step(
-                id,
-                "rectify",
-                "责令改正（送达责令改正通知书）",
-                vec![
-                    Field::date("on", "通知日", ""),
-                    Field::date("rectify_by", "改正期限", ""),
-                ],
-            ));
-        }
-        // Each step is applied to the version of the case it was shown with (else 409).
-        let act = format!("/enforcement/cases/{id}");
-        for section in sections.iter_mut().filter(|f| f.action == act) {
-            section.hidden.push(("version", flags.2.to_string()));
         }
         sections
     } else {
@@ -902,8 +881,8 @@ fn parse_fine(f: &FormData) -> Result<Fen, Error> {
 }
 
 fn parse_action(f: &FormData) -> Result<Action, Error> {
-    let on = NaiveDate::parse_from_str(f.get("on").trim(), "%Y-%m-%d")
-        .map_err(|_| Error::invalid("on", "请填写日期（YYYY-MM-DD）。"))?;
+    let on = fazhi_kernel::date::parse(f.get("on"))
+        .ok_or_else(|| Error::invalid("on", "请填写日期（YYYY-MM-DD）。"))?;
     Ok(match f.get("action") {
         "prior_notice" => {
             let t = f.all("triggers");
@@ -927,17 +906,13 @@ fn parse_action(f: &FormData) -> Result<Action, Error> {
         "hearing_requested" => Action::HearingRequested { on },
         "hearing_notice" => Action::HearingNotice {
             on,
-            hearing_on: NaiveDate::parse_from_str(f.get("hearing_on").trim(), "%Y-%m-%d")
-                .map_err(|_| Error::invalid("hearing_on", "请填写听证日（YYYY-MM-DD）。"))?,
+            hearing_on: fazhi_kernel::date::parse(f.get("hearing_on"))
+                .ok_or_else(|| Error::invalid("hearing_on", "请填写听证日（YYYY-MM-DD）。"))?,
         },
         "hearing_held" => Action::HearingHeld { on },
         "legal_review" => Action::LegalReview { on },
         "decide" => {
-            let outcome = match f.get("outcome") {
-                "warning" => Outcome::Warning,
-                "no_penalty" => Outcome::NoPenalty,
-                _ => Outcome::Fine,
-            };
+            let decision = Decision::parse(f.get("outcome")).unwrap_or(Decision::Fine);
             let fine = parse_fine(f)?;
             let c = f.all("circumstances");
             let has = |k: &str| c.iter().any(|x| x == k);
@@ -952,7 +927,7 @@ fn parse_action(f: &FormData) -> Result<Action, Error> {
             });
             Action::Decide {
                 on,
-                outcome,
+                decision,
                 fine,
                 facts,
                 deviation_reason: f.opt("deviation_reason"),
@@ -961,21 +936,21 @@ fn parse_action(f: &FormData) -> Result<Action, Error> {
         }
         "on_the_spot" => Action::OnTheSpot {
             on,
-            outcome: if f.get("outcome") == "warning" {
-                Outcome::Warning
+            decision: if f.get("outcome") == "warning" {
+                Decision::Warning
             } else {
-                Outcome::Fine
+                Decision::Fine
             },
             fine: parse_fine(f)?,
         },
         "rectify" => Action::Rectify {
             on,
-            rectify_by: NaiveDate::parse_from_str(f.get("rectify_by").trim(), "%Y-%m-%d")
-                .map_err(|_| Error::invalid("rectify_by", "请填写改正期限（YYYY-MM-DD）。"))?,
+            rectify_by: fazhi_kernel::date::parse(f.get("rectify_by"))
+                .ok_or_else(|| Error::invalid("rectify_by", "请填写改正期限（YYYY-MM-DD）。"))?,
         },
         "deliver" => Action::Deliver {
             on,
-            method: f.get("method").to_string(),
+            method: DeliveryMethod::chosen(f.get("method"))?,
             place: f.opt("place"),
         },
         "pay" => Action::Pay { on },
@@ -985,7 +960,7 @@ fn parse_action(f: &FormData) -> Result<Action, Error> {
         },
         "dispute_concluded" => Action::DisputeConcluded {
             on,
-            outcome: stages::DisputeOutcome::parse(f.get("outcome"))
+            outcome: DisputeOutcome::parse(f.get("outcome"))
                 .ok_or_else(|| Error::invalid("outcome", "请选择审结结果：维持、变更或撤销。"))?,
         },
         "archive" => Action::Archive { on },
@@ -1009,7 +984,7 @@ pub async fn act(
             let (cal, policy) = fazhi_core::deadlines::in_force(&state.store).await?;
             // The version the form was made from (every step form carries it).
             let seen = f.get("version").trim().parse::<i64>().ok();
-            stages::apply(&state.store, &s.actor, &cal, policy, id, seen, &action).await
+            case::apply(&state.store, &s.actor, &cal, policy, id, seen, &action).await
         }
         Err(e) => Err(e),
     };

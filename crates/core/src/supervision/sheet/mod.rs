@@ -96,7 +96,7 @@ pub struct CaseFile {
     /// Whether the case's origin (案件来源) and brief account (简要案情) are on file.
     pub origin: bool,
     pub summary: bool,
-    /// One of `stages::DELIVERY_METHODS`' codes, and whether the place is on file.
+    /// One of `case::DeliveryMethod`' codes, and whether the place is on file.
     pub delivery_method: Option<String>,
     pub delivery_place: bool,
     /// Whether a no-penalty decision states its reason.

@@ -1,0 +1,87 @@
+//! The penalty case (行政处罚案件) as one aggregate, and the workflow pattern every record that
+//! moves through stages under time limits copies:
+//!
+//! - `model`: the typed record (`Case`, `Stage`, `Decision`, `DeliveryMethod` …);
+//! - `transition`: pure functions — which steps are open now (`allowed_steps`, the next one
+//!   first) and what one step writes (`transition` → `Change`), each refusal with its reason
+//!   and article;
+//! - `repo`: the only writer of `cases` — a `Change` applied with a versioned update on the row
+//!   locked before the step was worked out, its deadlines, timeline event and audit entry in
+//!   the same transaction;
+//! - `apply` (here): lock, load, work out, write.
+//!
+//! Filing, lists and documents stay in `cases`; the evaluation sheet reads the record.
+
+pub mod model;
+pub mod repo;
+pub mod transition;
+
+use fazhi_kernel::calendar::Calendar;
+use fazhi_kernel::deadline::WarningPolicy;
+use fazhi_store::Store;
+
+pub use super::stage::Stage;
+pub use model::{Case, Decision, DeliveryMethod, DisputeOutcome, delivery_method_name};
+pub use transition::{Action, Change, Inputs, Step, allowed_steps, refusal, transition};
+
+use crate::access::{Actor, Permission};
+use crate::deadlines::Clock;
+use crate::{Error, Result};
+
+/// Applies one step to case `id`. The actor must handle cases and see this one; a form made
+/// from another version than the stored one (`seen_version`) is refused with `Conflict`.
+pub async fn apply(
+    store: &Store,
+    actor: &Actor,
+    cal: &Calendar,
+    policy: WarningPolicy,
+    id: i64,
+    seen_version: Option<i64>,
+    action: &Action,
+) -> Result<()> {
+    actor.require(Permission::CaseHandle)?;
+    super::cases::get(store, actor, id).await?;
+    let today = crate::deadlines::china_today();
+    let mut tx = store.begin().await?;
+    // Locked before the step is worked out: eight identical "decide" requests give one
+    // decision and one number, the others a conflict.
+    let version = tx.lock_row("cases", id).await?.ok_or(Error::NotFound)?;
+    if seen_version.is_some_and(|seen| seen != version) {
+        return Err(Error::Conflict);
+    }
+    let case = repo::load(tx.conn(), id).await?;
+    let inputs = inputs_for(&mut tx, &case, action).await?;
+    let change = transition(&case, action, cal, today, &inputs)?;
+    let clock = Clock { cal, policy, today };
+    repo::write(&mut tx, actor, clock, &case, change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// What the step needs from outside the case: for a decision, the item's benchmarks (when facts
+/// are given) and the department's publication rule on the decision day.
+async fn inputs_for(tx: &mut fazhi_store::Tx, case: &Case, action: &Action) -> Result<Inputs> {
+    let mut inputs = Inputs::default();
+    if let Action::Decide { on, facts, .. } = action {
+        if facts.is_some() {
+            inputs.benchmarks = super::benchmarks::versions_in(tx, &case.item_code).await?;
+        }
+        inputs.publication =
+            Some(super::disclosure::publication_rule(tx.conn(), case.department_id, *on).await?);
+    }
+    Ok(inputs)
+}
+
+/// The steps `actor` may take on case `id` now, the next one first, and the case's version the
+/// forms carry. Someone who does not handle cases gets none.
+pub async fn open_steps(store: &Store, actor: &Actor, id: i64) -> Result<(Vec<Step>, Case)> {
+    super::cases::get(store, actor, id).await?;
+    let mut conn = store.pool().acquire().await?;
+    let case = repo::load(&mut conn, id).await?;
+    let steps = if actor.can(Permission::CaseHandle) {
+        allowed_steps(&case)
+    } else {
+        Vec::new()
+    };
+    Ok((steps, case))
+}

@@ -1,0 +1,923 @@
+//! The steps of a penalty case as pure functions: `allowed_steps` says which steps the case's
+//! record allows now (the next one first) and why the others are not; `transition` works out
+//! what one step writes — fields, the document number to take, the limits it meets, starts or
+//! pauses, the timeline's note — or refuses it with the reason and the law. Nothing here reads
+//! or writes the database; `repo::write` applies a `Change`.
+
+use chrono::NaiveDate;
+use fazhi_kernel::calendar::Calendar;
+use fazhi_kernel::money::Fen;
+use fazhi_kernel::period::Period;
+use fazhi_store::Arg;
+
+use super::model::{Case, Decision, DeliveryMethod, DisputeOutcome};
+use crate::enforcement::cases::Procedure;
+use crate::enforcement::disclosure::PublicationRule;
+use crate::enforcement::discretion::Benchmark;
+use crate::enforcement::discretion::{DiscretionCheck, check_discretion};
+use crate::enforcement::ingest::FactsRecord;
+use crate::enforcement::rules::{
+    self, DecisionFacts, PartyKind, ReviewTriggers, Sanction, late_payment_surcharge, may_decide,
+};
+use crate::enforcement::stage::Stage;
+use crate::{Error, Result};
+
+/// The article whose limit a pending reconsideration or suit stops (the payment of the fine).
+pub const PAYMENT_ARTICLE: &str = "第六十七条";
+
+/// Where a change's note names the number the writer takes from the sequence.
+pub const NUMBER: &str = "{number}";
+
+/// One step of a penalty case, as a user asks for it.
+#[derive(Clone, Debug)]
+pub enum Action {
+    /// Investigation (调查取证): the facts found (replacing earlier wording) and evidence
+    /// gathered (added to the list).
+    Investigate {
+        on: NaiveDate,
+        facts: String,
+        evidence: Vec<String>,
+    },
+    PriorNotice {
+        delivered_on: NaiveDate,
+        hearing_right: bool,
+        triggers: ReviewTriggers,
+    },
+    Waive {
+        on: NaiveDate,
+    },
+    HearingRequested {
+        on: NaiveDate,
+    },
+    /// The notice of the hearing's time and place, delivered on `on` (art. 64: at least seven
+    /// working days before the hearing).
+    HearingNotice {
+        on: NaiveDate,
+        hearing_on: NaiveDate,
+    },
+    HearingHeld {
+        on: NaiveDate,
+    },
+    LegalReview {
+        on: NaiveDate,
+    },
+    Decide {
+        on: NaiveDate,
+        decision: Decision,
+        fine: Fen,
+        /// The facts the discretion benchmark looks at; with them the decision is checked.
+        facts: Option<FactsRecord>,
+        /// The written reason for a decision outside the recommendation (required then).
+        deviation_reason: Option<String>,
+        /// Why no penalty is given (required for `Decision::NoPenalty`; art. 33).
+        no_penalty_reason: Option<String>,
+    },
+    /// Summary procedure (简易程序, art. 51): a warning or a small fine decided on the spot on
+    /// the day of filing and handed over there.
+    OnTheSpot {
+        on: NaiveDate,
+        decision: Decision,
+        fine: Fen,
+    },
+    /// An order to correct the violation (责令改正, art. 28) by `rectify_by`, numbered from the
+    /// issuer's 责改 sequence; once per case, at any step before closure.
+    Rectify {
+        on: NaiveDate,
+        rectify_by: NaiveDate,
+    },
+    /// The decision delivered: how and where.
+    Deliver {
+        on: NaiveDate,
+        method: DeliveryMethod,
+        place: Option<String>,
+    },
+    /// The fine paid; a late payment carries the art. 72 surcharge, computed, not typed.
+    Pay {
+        on: NaiveDate,
+    },
+    /// The party applied for reconsideration or sued over the decision on `on`: the payment
+    /// limit (art. 67) stops while it is pending, so those days count towards no surcharge
+    /// (art. 73 ¶3).
+    Dispute {
+        on: NaiveDate,
+        litigation: bool,
+    },
+    /// The reconsideration or suit ended on `on`: maintained or changed, the payment limit runs
+    /// again from the next day; revoked, nothing is left to pay.
+    DisputeConcluded {
+        on: NaiveDate,
+        outcome: DisputeOutcome,
+    },
+    Close {
+        on: NaiveDate,
+        /// The responsible person who approved the closure (结案审批人).
+        approver: Option<String>,
+    },
+    Archive {
+        on: NaiveDate,
+    },
+}
+
+/// The kind of a step, without its data: what `allowed_steps` offers and a form posts.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Step {
+    Investigate,
+    PriorNotice,
+    Waive,
+    HearingRequested,
+    HearingNotice,
+    HearingHeld,
+    LegalReview,
+    Decide,
+    OnTheSpot,
+    Rectify,
+    Deliver,
+    Pay,
+    Dispute,
+    DisputeConcluded,
+    Close,
+    Archive,
+}
+
+impl Step {
+    pub const ALL: [Step; 16] = [
+        Step::Investigate,
+        Step::PriorNotice,
+        Step::Waive,
+        Step::HearingRequested,
+        Step::HearingNotice,
+        Step::HearingHeld,
+        Step::LegalReview,
+        Step::Decide,
+        Step::OnTheSpot,
+        Step::Rectify,
+        Step::Deliver,
+        Step::Pay,
+        Step::Dispute,
+        Step::DisputeConcluded,
+        Step::Close,
+        Step::Archive,
+    ];
+
+    /// The code a form posts as `action`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Step::Investigate => "investigate",
+            Step::PriorNotice => "prior_notice",
+            Step::Waive => "waive",
+            Step::HearingRequested => "hearing_requested",
+            Step::HearingNotice => "hearing_notice",
+            Step::HearingHeld => "hearing_held",
+            Step::LegalReview => "legal_review",
+            Step::Decide => "decide",
+            Step::OnTheSpot => "on_the_spot",
+            Step::Rectify => "rectify",
+            Step::Deliver => "deliver",
+            Step::Pay => "pay",
+            Step::Dispute => "dispute",
+            Step::DisputeConcluded => "dispute_concluded",
+            Step::Close => "close",
+            Step::Archive => "archive",
+        }
+    }
+
+    pub fn parse(code: &str) -> Option<Step> {
+        Step::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// What the step does, in the words of the refusal "不能…".
+    fn verb_zh(self) -> &'static str {
+        match self {
+            Step::Investigate => "登记调查取证",
+            Step::PriorNotice => "送达事先告知书",
+            Step::Waive => "登记当事人书面放弃",
+            Step::HearingRequested => "登记听证要求",
+            Step::HearingNotice => "送达听证通知",
+            Step::HearingHeld => "登记举行听证",
+            Step::LegalReview => "登记法制审核",
+            Step::Decide => "作出决定",
+            Step::OnTheSpot => "当场作出处罚决定",
+            Step::Rectify => "责令改正",
+            Step::Deliver => "送达决定书",
+            Step::Pay => "登记缴纳罚款",
+            Step::Dispute => "登记申请行政复议或提起行政诉讼（罚款决定送达后、缴纳前）",
+            Step::DisputeConcluded => "登记复议或诉讼审结",
+            Step::Close => "结案（罚款须先执行完毕）",
+            Step::Archive => "归档",
+        }
+    }
+}
+
+impl Action {
+    pub fn step(&self) -> Step {
+        match self {
+            Action::Investigate { .. } => Step::Investigate,
+            Action::PriorNotice { .. } => Step::PriorNotice,
+            Action::Waive { .. } => Step::Waive,
+            Action::HearingRequested { .. } => Step::HearingRequested,
+            Action::HearingNotice { .. } => Step::HearingNotice,
+            Action::HearingHeld { .. } => Step::HearingHeld,
+            Action::LegalReview { .. } => Step::LegalReview,
+            Action::Decide { .. } => Step::Decide,
+            Action::OnTheSpot { .. } => Step::OnTheSpot,
+            Action::Rectify { .. } => Step::Rectify,
+            Action::Deliver { .. } => Step::Deliver,
+            Action::Pay { .. } => Step::Pay,
+            Action::Dispute { .. } => Step::Dispute,
+            Action::DisputeConcluded { .. } => Step::DisputeConcluded,
+            Action::Close { .. } => Step::Close,
+            Action::Archive { .. } => Step::Archive,
+        }
+    }
+}
+
+/// Why `step` is not open on `case` now, or `None` when it is. The one place the stage order
+/// is decided: the page offers what this allows and `transition` refuses what it does not.
+pub fn refusal(case: &Case, step: Step) -> Option<String> {
+    use Stage::*;
+    let stage = case.stage;
+    let wrong_stage = || {
+        Some(format!(
+            "案件处于“{}”阶段，不能{}。",
+            stage.label_zh(),
+            step.verb_zh()
+        ))
+    };
+    let open = match step {
+        Step::Investigate => matches!(stage, Filed | Investigation | LegalReview),
+        Step::PriorNotice => matches!(stage, Filed | Investigation | LegalReview),
+        Step::LegalReview => matches!(stage, Filed | Investigation | PriorNotice),
+        Step::OnTheSpot => stage == Filed && case.procedure == Procedure::General,
+        Step::Waive => stage == PriorNotice && !case.waived,
+        Step::HearingRequested => {
+            stage == PriorNotice && case.hearing_right && !case.hearing_requested
+        }
+        Step::HearingNotice | Step::HearingHeld => {
+            stage == PriorNotice && case.hearing_requested && case.hearing_held_on.is_none()
+        }
+        Step::Decide => stage == PriorNotice,
+        Step::Rectify => {
+            if let Some(n) = &case.rectification_number {
+                return Some(format!("本案已责令改正（{n}）。"));
+            }
+            !matches!(stage, Closed | Archived)
+        }
+        Step::Deliver => stage == Decided,
+        Step::Pay => stage == Delivered && case.is_fine(),
+        Step::Dispute => {
+            if stage == Delivered && case.dispute_pending() {
+                return Some("已登记的复议或诉讼尚未审结。".into());
+            }
+            stage == Delivered && case.is_fine()
+        }
+        Step::DisputeConcluded => {
+            if !case.dispute_pending() {
+                return Some("没有待审结的复议或诉讼。".into());
+            }
+            true
+        }
+        Step::Close => stage == Executed || (stage == Delivered && !case.is_fine()),
+        Step::Archive => stage == Closed,
+    };
+    if open { None } else { wrong_stage() }
+}
+
+/// The steps open on `case` now, the one the case waits for first.
+pub fn allowed_steps(case: &Case) -> Vec<Step> {
+    let mut order: Vec<Step> = match case.stage {
+        Stage::Filed => vec![Step::Investigate, Step::PriorNotice, Step::OnTheSpot],
+        Stage::Investigation | Stage::LegalReview => {
+            vec![Step::PriorNotice, Step::Investigate, Step::LegalReview]
+        }
+        Stage::PriorNotice => {
+            let review_due = !case.triggers.reasons().is_empty() && case.legal_review_on.is_none();
+            let mut v = Vec::new();
+            if case.hearing_requested && case.hearing_notice_on.is_none() {
+                v.push(Step::HearingNotice);
+            }
+            if case.hearing_notice_on.is_some() {
+                v.push(Step::HearingHeld);
+            }
+            if review_due {
+                v.push(Step::LegalReview);
+            }
+            v.extend([
+                Step::Decide,
+                Step::Waive,
+                Step::HearingRequested,
+                Step::HearingNotice,
+                Step::HearingHeld,
+                Step::LegalReview,
+            ]);
+            v
+        }
+        Stage::Decided => vec![Step::Deliver],
+        Stage::Delivered if case.dispute_pending() => vec![Step::DisputeConcluded, Step::Pay],
+        Stage::Delivered => vec![Step::Pay, Step::Close, Step::Dispute],
+        Stage::Executed => vec![Step::Close],
+        Stage::Closed => vec![Step::Archive],
+        Stage::Archived => Vec::new(),
+    };
+    order.push(Step::LegalReview);
+    order.push(Step::Rectify);
+    let mut out: Vec<Step> = Vec::new();
+    for step in order {
+        if !out.contains(&step) && refusal(case, step).is_none() {
+            out.push(step);
+        }
+    }
+    out
+}
+
+/// A time limit a step starts: what for, under which article of 行政处罚法, from when, how long.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Limit {
+    pub purpose: &'static str,
+    pub article: &'static str,
+    pub on: NaiveDate,
+    pub period: Period,
+}
+
+/// A limit stopped (a dispute pending) or resumed.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Pause {
+    pub article: &'static str,
+    pub on: NaiveDate,
+    pub stop: bool,
+    pub reason: String,
+}
+
+/// A document number to take from the issuer's sequence of `word` (罚, 不罚, 罚告, 责改) for
+/// the step's year, stored in `column` and put into the note at `NUMBER`.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Numbered {
+    pub word: &'static str,
+    pub column: &'static str,
+}
+
+/// What one step writes.
+#[derive(Clone, Debug)]
+pub struct Change {
+    pub stage: Stage,
+    /// The day the step happened (the timeline's date).
+    pub on: NaiveDate,
+    pub note: String,
+    pub fields: Vec<(&'static str, Arg)>,
+    pub number: Option<Numbered>,
+    /// Limits of these articles met on `on`.
+    pub meets: Vec<&'static str>,
+    pub starts: Vec<Limit>,
+    pub pause: Option<Pause>,
+}
+
+impl Change {
+    fn new(stage: Stage, on: NaiveDate, note: impl Into<String>) -> Change {
+        Change {
+            stage,
+            on,
+            note: note.into(),
+            fields: Vec::new(),
+            number: None,
+            meets: Vec::new(),
+            starts: Vec::new(),
+            pause: None,
+        }
+    }
+
+    fn set(mut self, column: &'static str, value: impl Into<Arg>) -> Change {
+        self.fields.push((column, value.into()));
+        self
+    }
+
+    fn date(self, column: &'static str, on: NaiveDate) -> Change {
+        self.set(column, on.to_string())
+    }
+}
+
+/// What a step needs from outside the case, loaded before it is worked out.
+#[derive(Clone, Debug, Default)]
+pub struct Inputs {
+    /// The item's discretion benchmarks (for a decision with facts).
+    pub benchmarks: Vec<Benchmark>,
+    /// The department's publication rule on the decision day (for a decision).
+    pub publication: Option<PublicationRule>,
+}
+
+/// Payment of a fine within 15 days of receiving the decision (art. 67).
+fn payment_limit(on: NaiveDate) -> Limit {
+    Limit {
+        purpose: "缴纳罚款",
+        article: PAYMENT_ARTICLE,
+        on,
+        period: Period::CalendarDays(15),
+    }
+}
+
+fn number_word(decision: Decision) -> &'static str {
+    if decision == Decision::NoPenalty {
+        "不罚"
+    } else {
+        "罚"
+    }
+}
+
+/// What `action` writes on `case` on `today`, or why it may not happen.
+pub fn transition(
+    case: &Case,
+    action: &Action,
+    cal: &Calendar,
+    today: NaiveDate,
+    inputs: &Inputs,
+) -> Result<Change> {
+    let step = action.step();
+    if let Some(why) = refusal(case, step) {
+        return Err(Error::invalid("stage", why));
+    }
+    let change = match action {
+        Action::Investigate {
+            on,
+            facts,
+            evidence,
+        } => investigate(case, *on, facts, evidence)?,
+        Action::PriorNotice {
+            delivered_on,
+            hearing_right,
+            triggers,
+        } => prior_notice(*delivered_on, *hearing_right, triggers),
+        Action::Waive { on } => Change::new(case.stage, *on, "当事人书面放弃陈述、申辩和听证")
+            .set("waived", 1)
+            .date("waived_on", *on)
+            .meeting("第六十四条"),
+        Action::HearingRequested { on } => Change::new(case.stage, *on, "当事人要求听证")
+            .set("hearing_requested", 1)
+            .meeting("第六十四条"),
+        Action::HearingNotice { on, hearing_on } => hearing_notice(case, cal, *on, *hearing_on)?,
+        Action::HearingHeld { on } => hearing_held(case, cal, *on)?,
+        Action::LegalReview { on } => {
+            Change::new(case.stage, *on, "完成法制审核").date("legal_review_on", *on)
+        }
+        Action::Decide { .. } => decide(case, action, cal, inputs)?,
+        Action::OnTheSpot { on, decision, fine } => on_the_spot(case, *on, *decision, *fine)?,
+        Action::Rectify { on, rectify_by } => rectify(case, *on, *rectify_by)?,
+        Action::Deliver { on, method, place } => deliver(case, *on, *method, place.as_deref())?,
+        Action::Pay { on } => pay(case, *on)?,
+        Action::Dispute { on, litigation } => dispute(case, *on, *litigation),
+        Action::DisputeConcluded { on, outcome } => dispute_concluded(case, *on, *outcome)?,
+        Action::Close { on, approver } => {
+            let approver = crate::org::rules::optional_text(
+                "approver",
+                "结案审批人",
+                approver.as_deref(),
+                50,
+            )?;
+            Change::new(Stage::Closed, *on, "结案")
+                .set("closure_approver", approver)
+                .date("closed_on", *on)
+        }
+        Action::Archive { on } => {
+            Change::new(Stage::Archived, *on, "归档").date("archived_on", *on)
+        }
+    };
+    if change.on > today {
+        return Err(Error::invalid("on", "日期不能晚于今天。"));
+    }
+    Ok(change)
+}
+
+impl Change {
+    fn meeting(mut self, article: &'static str) -> Change {
+        self.meets.push(article);
+        self
+    }
+
+    fn starting(mut self, limit: Limit) -> Change {
+        self.starts.push(limit);
+        self
+    }
+
+    fn numbered(mut self, word: &'static str, column: &'static str) -> Change {
+        self.number = Some(Numbered { word, column });
+        self
+    }
+}
+
+fn investigate(case: &Case, on: NaiveDate, facts: &str, evidence: &[String]) -> Result<Change> {
+    let facts = crate::org::rules::text("facts", "查明的事实", facts, 4000)?;
+    let added: Vec<String> = evidence
+        .iter()
+        .map(|e| e.trim().to_string())
+        .filter(|e| !e.is_empty())
+        .collect();
+    if added.iter().any(|e| e.chars().count() > 200) {
+        return Err(Error::invalid("evidence", "每项证据不超过 200 字。"));
+    }
+    let all: Vec<String> = case.evidence.iter().chain(&added).cloned().collect();
+    let note = format!(
+        "调查取证：{}",
+        if added.is_empty() {
+            "更新查明的事实".to_string()
+        } else {
+            added.join("、")
+        }
+    );
+    // An imported case at the legal-review stage keeps it: its review came first.
+    let stage = if case.stage == Stage::LegalReview {
+        Stage::LegalReview
+    } else {
+        Stage::Investigation
+    };
+    Ok(Change::new(stage, on, note)
+        .set("facts_found", facts)
+        .set("evidence", all.join("\n")))
+}
+
+fn triggers_code(t: &ReviewTriggers) -> String {
+    [
+        (t.major_public_interest, "public_interest"),
+        (t.hearing_on_major_rights, "major_rights"),
+        (t.complex_legal_relations, "complex"),
+        (t.required_by_other_law, "other_law"),
+    ]
+    .iter()
+    .filter(|(on, _)| *on)
+    .map(|(_, c)| *c)
+    .collect::<Vec<_>>()
+    .join(",")
+}
+
+/// The review triggers as stored (`public_interest,complex`).
+pub fn triggers_parse(s: &str) -> ReviewTriggers {
+    ReviewTriggers {
+        major_public_interest: s.contains("public_interest"),
+        hearing_on_major_rights: s.contains("major_rights"),
+        complex_legal_relations: s.contains("complex"),
+        required_by_other_law: s.contains("other_law"),
+    }
+}
+
+fn prior_notice(delivered_on: NaiveDate, hearing_right: bool, triggers: &ReviewTriggers) -> Change {
+    let note = format!(
+        "送达行政处罚事先告知书{}",
+        if hearing_right {
+            "（告知听证权利）"
+        } else {
+            ""
+        }
+    );
+    Change::new(Stage::PriorNotice, delivered_on, note)
+        .date("prior_notice_on", delivered_on)
+        .set("hearing_right", i64::from(hearing_right))
+        .set("review_triggers", triggers_code(triggers))
+        .numbered("罚告", "prior_notice_number")
+        .starting(Limit {
+            purpose: "陈述、申辩和要求听证",
+            article: "第六十四条",
+            on: delivered_on,
+            period: rules::DEFENCE_WINDOW,
+        })
+}
+
+fn hearing_notice(
+    case: &Case,
+    cal: &Calendar,
+    on: NaiveDate,
+    hearing_on: NaiveDate,
+) -> Result<Change> {
+    let earliest = cal.add_working_days(on, 7);
+    if hearing_on < earliest {
+        return Err(Error::invalid(
+            "hearing_on",
+            format!(
+                "听证通知应在举行听证的七个工作日前送达（《行政处罚法》第六十四条）：{on} 送达通知的，听证最早于 {earliest} 举行。"
+            ),
+        ));
+    }
+    Ok(Change::new(
+        case.stage,
+        on,
+        format!("送达听证通知，定于 {hearing_on} 举行听证"),
+    )
+    .date("hearing_notice_on", on)
+    .date("hearing_on", hearing_on))
+}
+
+fn hearing_held(case: &Case, cal: &Calendar, on: NaiveDate) -> Result<Change> {
+    let Some(notice) = case.hearing_notice_on else {
+        return Err(Error::invalid(
+            "on",
+            "尚未送达听证通知，不能举行听证（《行政处罚法》第六十四条）。",
+        ));
+    };
+    let earliest = cal.add_working_days(notice, 7);
+    if on < earliest {
+        return Err(Error::invalid(
+            "on",
+            format!("听证通知于 {notice} 送达，听证最早于 {earliest} 举行。"),
+        ));
+    }
+    Ok(Change::new(case.stage, on, "举行听证").date("hearing_held_on", on))
+}
+
+fn decide(case: &Case, action: &Action, cal: &Calendar, inputs: &Inputs) -> Result<Change> {
+    let Action::Decide {
+        on,
+        decision,
+        fine,
+        facts: benchmark_facts,
+        deviation_reason,
+        no_penalty_reason,
+    } = action
+    else {
+        return Err(Error::invalid("action", "不是作出决定。"));
+    };
+    let (on, decision, fine) = (*on, *decision, *fine);
+    let no_penalty_reason = crate::org::rules::optional_text(
+        "no_penalty_reason",
+        "不予行政处罚的理由",
+        no_penalty_reason.as_deref(),
+        500,
+    )?;
+    if decision == Decision::NoPenalty && no_penalty_reason.is_none() {
+        return Err(Error::invalid(
+            "no_penalty_reason",
+            "不予行政处罚须写明理由（如：违法行为轻微并及时改正，没有造成危害后果；《行政处罚法》第三十三条）。",
+        ));
+    }
+    let facts = DecisionFacts {
+        prior_notice_delivered: case.prior_notice_on,
+        hearing_right: case.hearing_right,
+        waived_in_writing: case.waived,
+        waived_on: case.waived_on,
+        hearing_requested: case.hearing_requested,
+        hearing_held: case.hearing_held_on,
+        triggers: case.triggers,
+        legal_review_done: case.legal_review_on,
+    };
+    may_decide(cal, &facts, on).map_err(|why| Error::invalid("decided_on", why.join("")))?;
+    if decision == Decision::Fine && fine.0 <= 0 {
+        return Err(Error::invalid("fine", "罚款决定须填写罚款金额。"));
+    }
+    let (check, recommendation) = match benchmark_facts {
+        None => (DiscretionCheck::Unchecked, String::new()),
+        Some(f) => {
+            let act = case.act_ended_on.unwrap_or(on);
+            let facts = f
+                .to_facts(case.illegal_gains, act, on)
+                .ok_or_else(|| Error::invalid("severity", "请选择违法情节。"))?;
+            check_discretion(&inputs.benchmarks, &facts, decision.code(), fine)
+        }
+    };
+    let reason = deviation_reason
+        .as_deref()
+        .map(str::trim)
+        .filter(|r| !r.is_empty());
+    if check == DiscretionCheck::Outside && reason.is_none() {
+        return Err(Error::invalid(
+            "deviation_reason",
+            format!(
+                "该决定偏离裁量基准（{recommendation}），须填写书面理由；理由将随案件接受执法监督。"
+            ),
+        ));
+    }
+    let what = match decision {
+        Decision::Fine => format!("罚款 {fine}"),
+        Decision::Warning => "警告".into(),
+        Decision::NoPenalty => "不予行政处罚".into(),
+    };
+    let mut change = Change::new(Stage::Decided, on, format!("作出决定 {NUMBER}：{what}"))
+        .set(
+            "facts",
+            benchmark_facts
+                .as_ref()
+                .and_then(|f| serde_json::to_string(f).ok()),
+        )
+        .set("discretion", check.code())
+        .set(
+            "recommendation",
+            Some(recommendation).filter(|t| !t.is_empty()),
+        )
+        .set("deviation_reason", reason.map(str::to_string))
+        .set(
+            "no_penalty_reason",
+            no_penalty_reason.filter(|_| decision == Decision::NoPenalty),
+        )
+        .date("decided_on", on)
+        .set("outcome", decision.code())
+        .set("fine_fen", fine.0)
+        .numbered(number_word(decision), "decision_number")
+        .meeting("第六十条")
+        .meeting("第六十四条")
+        .starting(Limit {
+            purpose: "送达处罚决定书",
+            article: "第六十一条",
+            on,
+            period: Period::WorkingDays(7),
+        });
+    // Publication within the department's limit in force on the decision day
+    // (国办发〔2018〕118号: 7 working days unless configured), of the decisions its rule
+    // publishes (a warning alone not, by default; a no-penalty decision never).
+    if let Some(rule) = inputs
+        .publication
+        .filter(|rule| rule.publishes(decision.code()))
+    {
+        change = change.starting(Limit {
+            purpose: "公开处罚决定",
+            article: "第四十八条",
+            on,
+            period: Period::WorkingDays(u32::try_from(rule.days).unwrap_or(7)),
+        });
+    }
+    Ok(change)
+}
+
+fn on_the_spot(case: &Case, on: NaiveDate, decision: Decision, fine: Fen) -> Result<Change> {
+    if case.filed_on != Some(on) {
+        return Err(Error::invalid(
+            "on",
+            "简易程序当场作出决定，决定日应为立案当日；否则应适用普通程序。",
+        ));
+    }
+    let party = case
+        .first_party
+        .ok_or_else(|| Error::invalid("parties", "案件没有登记当事人。"))?;
+    let sanction = match decision {
+        Decision::Warning => Sanction::Warning,
+        Decision::Fine if fine.0 > 0 => Sanction::Fine(fine),
+        Decision::Fine => return Err(Error::invalid("fine", "罚款决定须填写罚款金额。")),
+        Decision::NoPenalty => Sanction::Other,
+    };
+    rules::summary_procedure(party, sanction).map_err(|m| Error::invalid("fine", m))?;
+    let what = if decision == Decision::Fine {
+        format!("罚款 {fine}")
+    } else {
+        "警告".into()
+    };
+    let mut change = Change::new(
+        Stage::Delivered,
+        on,
+        format!("简易程序当场作出处罚决定并交付（{NUMBER}，{what}）"),
+    )
+    .set("procedure", Procedure::Summary.code())
+    .date("decided_on", on)
+    .date("delivered_on", on)
+    .set("outcome", decision.code())
+    .set("fine_fen", fine.0)
+    .numbered(number_word(decision), "decision_number")
+    .meeting("第六十条");
+    if decision == Decision::Fine {
+        change = change.starting(payment_limit(on));
+    }
+    Ok(change)
+}
+
+fn rectify(case: &Case, on: NaiveDate, rectify_by: NaiveDate) -> Result<Change> {
+    if rectify_by < on {
+        return Err(Error::invalid(
+            "rectify_by",
+            format!("改正期限 {rectify_by} 早于责令改正之日 {on}。"),
+        ));
+    }
+    Ok(Change::new(
+        case.stage,
+        on,
+        format!("责令改正（{NUMBER}），限 {rectify_by} 前改正"),
+    )
+    .date("rectification_on", on)
+    .date("rectify_by", rectify_by)
+    .numbered("责改", "rectification_number"))
+}
+
+fn deliver(
+    case: &Case,
+    on: NaiveDate,
+    method: DeliveryMethod,
+    place: Option<&str>,
+) -> Result<Change> {
+    let place = crate::org::rules::optional_text("place", "送达地点", place, 200)?;
+    if method.needs_place() && place.is_none() {
+        return Err(Error::invalid(
+            "place",
+            "直接送达、留置送达须填写送达地点。",
+        ));
+    }
+    // By public notice (公告送达) `on` is the day the notice went out; the decision is deemed
+    // delivered 30 days later, and the periods that run from delivery (payment, art. 67) start
+    // then (行政处罚法第六十一条 → 民事诉讼法第九十五条).
+    let delivered = if method == DeliveryMethod::PublicNotice {
+        rules::public_notice_delivery(on)
+    } else {
+        on
+    };
+    let note = if delivered == on {
+        "送达处罚决定书".to_string()
+    } else {
+        format!(
+            "公告送达处罚决定书：{on} 发出公告，经过三十日，{delivered} 视为送达（《民事诉讼法》第九十五条）"
+        )
+    };
+    let mut change = Change::new(Stage::Delivered, on, note)
+        .set("delivery_method", method.code())
+        .set("delivery_place", place)
+        .date("delivered_on", delivered)
+        .meeting("第六十一条");
+    if case.is_fine() {
+        change = change.starting(payment_limit(delivered));
+    }
+    Ok(change)
+}
+
+fn pay(case: &Case, on: NaiveDate) -> Result<Change> {
+    let due = case
+        .payment_due
+        .ok_or_else(|| Error::invalid("on", "未找到缴款期限。"))?;
+    let surcharge = late_payment_surcharge(case.fine, due, on);
+    let note = if surcharge.0 > 0 {
+        format!(
+            "缴纳罚款 {}，逾期 {} 日加处罚款 {surcharge}（第七十二条）",
+            case.fine,
+            (on - due).num_days()
+        )
+    } else {
+        format!("按期缴纳罚款 {}", case.fine)
+    };
+    Ok(Change::new(Stage::Executed, on, note)
+        .date("paid_on", on)
+        .set("paid_fen", case.fine.0 + surcharge.0)
+        .set("surcharge_fen", surcharge.0)
+        .meeting(PAYMENT_ARTICLE))
+}
+
+fn dispute(case: &Case, on: NaiveDate, litigation: bool) -> Change {
+    let what = if litigation {
+        "提起行政诉讼"
+    } else {
+        "申请行政复议"
+    };
+    let mut change = Change::new(case.stage, on, format!("当事人{what}；缴款期限中止"))
+        .set(
+            "dispute_kind",
+            if litigation {
+                "litigation"
+            } else {
+                "reconsideration"
+            },
+        )
+        .date("dispute_on", on)
+        .set("dispute_concluded_on", Arg::Null)
+        .set("dispute_outcome", Arg::Null);
+    change.pause = Some(Pause {
+        article: PAYMENT_ARTICLE,
+        on,
+        stop: true,
+        reason: format!("当事人{what}，期间不计加处罚款（《行政处罚法》第七十三条第三款）"),
+    });
+    change
+}
+
+fn dispute_concluded(case: &Case, on: NaiveDate, outcome: DisputeOutcome) -> Result<Change> {
+    let since = case.dispute_on.unwrap_or(on);
+    if on < since {
+        return Err(Error::invalid(
+            "on",
+            format!("审结日期不能早于申请或起诉日期 {since}。"),
+        ));
+    }
+    let change = Change::new(case.stage, on, String::new())
+        .date("dispute_concluded_on", on)
+        .set("dispute_outcome", outcome.code());
+    Ok(if outcome == DisputeOutcome::Revoked {
+        // Nothing left to pay: the payment limit is closed, not resumed.
+        Change {
+            note: "复议或诉讼审结：处罚决定被撤销，不再缴纳罚款".into(),
+            ..change
+        }
+        .meeting(PAYMENT_ARTICLE)
+    } else {
+        let next = on.succ_opt().unwrap_or(on);
+        Change {
+            note: format!(
+                "复议或诉讼审结（{}）：缴款期限自 {next} 起继续计算",
+                outcome.label_zh()
+            ),
+            pause: Some(Pause {
+                article: PAYMENT_ARTICLE,
+                on: next,
+                stop: false,
+                reason: "复议或诉讼审结，缴款期限自次日起继续计算".into(),
+            }),
+            ..change
+        }
+    })
+}
+
+/// The first party's kind as stored.
+pub(crate) fn party_kind(code: &str) -> PartyKind {
+    if code == "person" {
+        PartyKind::Person
+    } else {
+        PartyKind::Organisation
+    }
+}
+
+#[cfg(test)]
+mod tests;
