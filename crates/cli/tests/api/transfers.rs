@@ -110,6 +110,9 @@ async fn cases_over_the_threshold_are_flagged_until_transferred_and_decided() {
             vec![
                 ("case_id", case_id.to_string()),
                 ("on", today.to_string()),
+                ("reported_on", today.to_string()),
+                ("approved_on", today.to_string()),
+                ("approver", "王局长".to_string()),
                 ("receiver", "诸暨市公安局".to_string()),
                 ("suspected_crime", "非法经营罪".to_string()),
                 ("evidence", evidence.to_string()),
@@ -120,6 +123,16 @@ async fn cases_over_the_threshold_are_flagged_until_transferred_and_decided() {
         let r = submit(&clerk, &new, "/supervision/transfers", &send(" ")).await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(r.text().await.unwrap().contains("请填写移送的证据材料清单"));
+        // Art. 5: the head approves after the report and before the sending.
+        let mut backwards = send("涉嫌犯罪案件移送书");
+        backwards[3].1 = (today - chrono::Days::new(1)).to_string();
+        let r = submit(&clerk, &new, "/supervision/transfers", &backwards).await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("第五条"));
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM criminal_transfers").await,
+            0
+        );
         let r = submit(
             &clerk,
             &new,
@@ -134,8 +147,19 @@ async fn cases_over_the_threshold_are_flagged_until_transferred_and_decided() {
         assert!(r.text().await.unwrap().contains("该案件已移送公安机关"));
         let flagged = sup.text("/supervision/transfers/unreferred").await;
         assert!(flagged.contains(&format!("尚未移送公安机关的案件共 {} 件", over - 1)));
+        // Art. 5's two limits, started and met with the record's dates.
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM deadlines WHERE subject_type = 'criminal_transfer' AND article = '第五条' AND state = 'met'").await,
+            2
+        );
+        assert!(
+            clerk
+                .text(&format!("/supervision/transfers/{id}"))
+                .await
+                .contains("均在期限内")
+        );
         let due: String = sqlx::query_scalar(
-            "SELECT due_on FROM deadlines WHERE subject_type = 'criminal_transfer' AND subject_id = CAST($1 AS TEXT)",
+            "SELECT due_on FROM deadlines WHERE subject_type = 'criminal_transfer' AND subject_id = CAST($1 AS TEXT) AND article = '第十六条'",
         )
         .bind(id)
         .fetch_one(app.store.pool())

@@ -18,6 +18,12 @@ use crate::org::rules::{optional_paragraphs, paragraphs, text};
 use crate::{Error, Result};
 
 const SUBJECT: &str = "criminal_transfer";
+/// The handler reports a suspected crime to the agency's head, who decides within 3 days of the
+/// report; an approved transfer is sent within 24 hours (移送规定第五条). The record holds
+/// dates, not hours, so the 24 hours are counted as the next day.
+const APPROVAL_DAYS: u32 = 3;
+const SENDING_DAYS: u32 = 1;
+const APPROVAL_ARTICLE: &str = "第五条";
 /// Public security reviews a transferred case and decides whether to file it within 3 days
 /// (行政执法机关移送涉嫌犯罪案件的规定, 国务院令第310号, art. 8).
 const REVIEW_DAYS: u32 = 3;
@@ -37,6 +43,31 @@ const HANDOVER_DAYS: u32 = 3;
 const HANDOVER_ARTICLE: &str = "第十二条";
 /// Flagged cases shown at once.
 pub const FLAG_LIMIT: i64 = 200;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        fazhi_kernel::date::parse(s).expect("date")
+    }
+
+    #[test]
+    fn the_head_decides_within_three_days_and_the_case_goes_within_24_hours_art_5() {
+        let cal = fazhi_kernel::calendar::Calendar::embedded();
+        // Reported Monday 2024-03-04: approval due Thursday 03-07, sending the day after.
+        assert!(
+            approval_lateness(cal, d("2024-03-04"), d("2024-03-07"), d("2024-03-08")).is_empty()
+        );
+        let late = approval_lateness(cal, d("2024-03-04"), d("2024-03-08"), d("2024-03-12"));
+        assert_eq!(late.len(), 2, "{late:?}");
+        assert!(late[0].contains("2024-03-07") && late[0].contains("第五条"));
+        // Approved on Friday: the next day is Saturday, the last day moves to Monday.
+        assert!(
+            approval_lateness(cal, d("2024-03-07"), d("2024-03-08"), d("2024-03-11")).is_empty()
+        );
+    }
+}
 
 #[derive(Clone, Debug)]
 pub struct Threshold {
@@ -183,6 +214,36 @@ pub struct NewTransfer {
     pub evidence: String,
     /// A suspected economic crime (its review limit is 10 days, not 3).
     pub economic: bool,
+    /// The day the handler reported the case to the agency's head (art. 5).
+    pub reported_on: NaiveDate,
+    /// The day the head approved the transfer, and who.
+    pub approved_on: NaiveDate,
+    pub approver: String,
+}
+
+/// Where a transfer's dates break art. 5: the head decided more than 3 days after the report,
+/// or the case was sent more than a day after the approval. Counted as the engine counts.
+pub fn approval_lateness(
+    cal: &fazhi_kernel::calendar::Calendar,
+    reported_on: NaiveDate,
+    approved_on: NaiveDate,
+    sent_on: NaiveDate,
+) -> Vec<String> {
+    use fazhi_kernel::period::due_date;
+    let mut late = Vec::new();
+    let decide_by = due_date(cal, reported_on, Period::CalendarDays(APPROVAL_DAYS)).due;
+    if approved_on > decide_by {
+        late.push(format!(
+            "负责人于 {approved_on} 批准移送，超过报告（{reported_on}）后三日的期限 {decide_by}（《行政执法机关移送涉嫌犯罪案件的规定》第五条）。"
+        ));
+    }
+    let send_by = due_date(cal, approved_on, Period::CalendarDays(SENDING_DAYS)).due;
+    if sent_on > send_by {
+        late.push(format!(
+            "批准后于 {sent_on} 移送，超过二十四小时的期限 {send_by}（《行政执法机关移送涉嫌犯罪案件的规定》第五条）。"
+        ));
+    }
+    late
 }
 
 pub async fn transfer(
@@ -195,12 +256,22 @@ pub async fn transfer(
     let receiver = text("receiver", "接收的公安机关", &input.receiver, 100)?;
     let crime = text("suspected_crime", "涉嫌罪名", &input.suspected_crime, 100)?;
     let evidence = paragraphs("evidence", "移送的证据材料清单", &input.evidence, 4000)?;
+    let approver = text("approver", "批准移送的负责人", &input.approver, 50)?;
     let case = crate::enforcement::cases::get(store, actor, input.case_id).await?;
-    let filed = NaiveDate::parse_from_str(&case.case.filed_on, "%Y-%m-%d").ok();
-    if input.on > clock.today || filed.is_some_and(|f| input.on < f) {
+    let filed = fazhi_kernel::date::parse(&case.case.filed_on);
+    if input.on > clock.today || filed.is_some_and(|f| input.reported_on < f) {
         return Err(Error::invalid(
             "on",
-            format!("移送日期应在立案日期（{}）至今天之间。", case.case.filed_on),
+            format!(
+                "报告、批准和移送的日期应在立案日期（{}）至今天之间。",
+                case.case.filed_on
+            ),
+        ));
+    }
+    if input.approved_on < input.reported_on || input.on < input.approved_on {
+        return Err(Error::invalid(
+            "approved_on",
+            "应先报告负责人，经批准后移送：报告日期 ≤ 批准日期 ≤ 移送日期（《行政执法机关移送涉嫌犯罪案件的规定》第五条）。",
         ));
     }
     let where_: DbRow = sqlx::query("SELECT region_id, department_id FROM cases WHERE id = $1")
@@ -212,8 +283,9 @@ pub async fn transfer(
     let now = now_ms();
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO criminal_transfers (case_id, region_id, department_id, transferred_on, receiver,
-            suspected_crime, evidence, state, created_by, created_at, updated_at, economic)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, 'transferred', $8, $9, $9, $10) RETURNING id",
+            suspected_crime, evidence, state, created_by, created_at, updated_at, economic,
+            reported_on, approved_on, approver)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, 'transferred', $8, $9, $9, $10, $11, $12, $13) RETURNING id",
     )
     .bind(input.case_id)
     .bind(where_.try_get::<i64, _>("region_id")?)
@@ -225,6 +297,9 @@ pub async fn transfer(
     .bind(actor.user_id)
     .bind(now)
     .bind(i64::from(input.economic))
+    .bind(input.reported_on.to_string())
+    .bind(input.approved_on.to_string())
+    .bind(&approver)
     .fetch_one(tx.conn())
     .await
     .map_err(|e| match fazhi_store::StoreError::from(e) {
@@ -239,6 +314,54 @@ pub async fn transfer(
         .bind(now)
         .execute(tx.conn())
         .await?;
+    // Art. 5 on the engine: both limits started and met with the dates the record gives, so a
+    // late approval or sending stays on the record as met late.
+    for (purpose, start_event, start_on, days, met_on) in [
+        (
+            "负责人决定是否移送",
+            "报告负责人",
+            input.reported_on,
+            APPROVAL_DAYS,
+            input.approved_on,
+        ),
+        (
+            "批准后移送公安机关",
+            "负责人批准移送",
+            input.approved_on,
+            SENDING_DAYS,
+            input.on,
+        ),
+    ] {
+        deadlines::create(
+            &mut tx,
+            actor,
+            clock.cal,
+            clock.policy,
+            &NewDeadline {
+                subject_type: SUBJECT.into(),
+                subject_id: id.to_string(),
+                purpose: purpose.into(),
+                law: LAW.into(),
+                article: APPROVAL_ARTICLE.into(),
+                start_event: start_event.into(),
+                start_on,
+                period: Period::CalendarDays(days),
+                responsible_user_id: actor.user_id,
+                department_id,
+            },
+            clock.today,
+        )
+        .await?;
+        deadlines::meet(
+            &mut tx,
+            actor,
+            SUBJECT,
+            &id.to_string(),
+            APPROVAL_ARTICLE,
+            met_on,
+        )
+        .await?;
+    }
     let deadline = NewDeadline {
         subject_type: SUBJECT.into(),
         subject_id: id.to_string(),
@@ -275,7 +398,8 @@ pub async fn transfer(
         "transfer",
         SUBJECT,
         Some(id.to_string()),
-        json!({ "case_id": input.case_id, "on": input.on.to_string(), "receiver": receiver, "suspected_crime": crime }),
+        json!({ "case_id": input.case_id, "on": input.on.to_string(), "receiver": receiver, "suspected_crime": crime,
+            "reported_on": input.reported_on.to_string(), "approved_on": input.approved_on.to_string(), "approver": approver }),
     )
     .await?;
     tx.commit().await?;
@@ -297,6 +421,10 @@ pub struct Transfer {
     pub decided_on: Option<String>,
     pub decision_note: Option<String>,
     pub version: i64,
+    /// Art. 5's report and approval (empty on transfers recorded before they were kept).
+    pub reported_on: Option<String>,
+    pub approved_on: Option<String>,
+    pub approver: Option<String>,
 }
 
 impl Transfer {
@@ -311,7 +439,8 @@ impl Transfer {
 
 const COLUMNS: &str =
     "x.id, x.case_id, c.cause, d.name AS department, x.transferred_on, x.receiver,
-    x.suspected_crime, x.evidence, x.state, x.decided_on, x.decision_note, x.version";
+    x.suspected_crime, x.evidence, x.state, x.decided_on, x.decision_note, x.version,
+    x.reported_on, x.approved_on, x.approver";
 const FROM: &str = "FROM criminal_transfers x JOIN cases c ON c.id = x.case_id
     JOIN departments d ON d.id = x.department_id";
 
@@ -329,6 +458,9 @@ fn transfer_row(r: &DbRow) -> Result<Transfer> {
         decided_on: r.try_get("decided_on")?,
         decision_note: r.try_get("decision_note")?,
         version: r.try_get("version")?,
+        reported_on: r.try_get("reported_on")?,
+        approved_on: r.try_get("approved_on")?,
+        approver: r.try_get("approver")?,
     })
 }
 

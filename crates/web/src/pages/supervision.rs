@@ -1770,6 +1770,27 @@ async fn transfer_form(
             "移送日期",
             pick("on", fazhi_core::deadlines::china_today().to_string()),
         ),
+        Field::date(
+            "reported_on",
+            "报告负责人日期",
+            pick("reported_on", String::new()),
+        )
+        .required()
+        .hint("执法人员向本机关负责人书面报告涉嫌犯罪的日期；负责人应在三日内决定（第五条）。"),
+        Field::date(
+            "approved_on",
+            "负责人批准移送日期",
+            pick("approved_on", String::new()),
+        )
+        .required()
+        .hint("批准后应在二十四小时内移送公安机关（第五条）。"),
+        Field::text(
+            "approver",
+            "批准移送的负责人",
+            pick("approver", String::new()),
+            50,
+        )
+        .required(),
         Field::text(
             "receiver",
             "接收的公安机关",
@@ -1830,19 +1851,24 @@ pub async fn transfer_create(
         policy,
         today: fazhi_core::deadlines::china_today(),
     };
-    let result = match form_day(&f, "on", "移送日期") {
-        Ok(Some(on)) => {
-            let input = transfers::NewTransfer {
-                case_id,
-                on,
-                receiver: f.get("receiver").to_string(),
-                suspected_crime: f.get("suspected_crime").to_string(),
-                evidence: f.get("evidence").to_string(),
-                economic: f.get("economic") == "1",
-            };
-            transfers::transfer(&state.store, &s.actor, clock, &input).await
-        }
-        Ok(None) => Err(Error::invalid("on", "请填写移送日期。")),
+    let day = |field: &'static str, label: &str| -> Result<NaiveDate, Error> {
+        form_day(&f, field, label)?.ok_or_else(|| Error::invalid(field, format!("请填写{label}。")))
+    };
+    let input = (|| {
+        Ok::<_, Error>(transfers::NewTransfer {
+            case_id,
+            on: day("on", "移送日期")?,
+            reported_on: day("reported_on", "报告负责人日期")?,
+            approved_on: day("approved_on", "负责人批准移送日期")?,
+            approver: f.get("approver").to_string(),
+            receiver: f.get("receiver").to_string(),
+            suspected_crime: f.get("suspected_crime").to_string(),
+            evidence: f.get("evidence").to_string(),
+            economic: f.get("economic") == "1",
+        })
+    })();
+    let result = match input {
+        Ok(input) => transfers::transfer(&state.store, &s.actor, clock, &input).await,
         Err(e) => Err(e),
     };
     match result {
@@ -1874,6 +1900,28 @@ async fn transfer_view(
         ("证据材料清单".into(), t.evidence.clone()),
         ("状态".into(), t.state_label().to_string()),
     ];
+    if let (Some(reported), Some(approved)) = (&t.reported_on, &t.approved_on) {
+        details.push((
+            "报告负责人 / 批准移送".into(),
+            format!(
+                "{reported} / {approved}（{}）",
+                t.approver.as_deref().unwrap_or("")
+            ),
+        ));
+        let dates = [reported, approved, &t.transferred_on].map(|d| fazhi_kernel::date::parse(d));
+        if let [Some(r), Some(a), Some(sent)] = dates {
+            let (cal, _) = clock_now(state).await?;
+            let late = transfers::approval_lateness(&cal, r, a, sent);
+            details.push((
+                "第五条期限".into(),
+                if late.is_empty() {
+                    "负责人三日内决定、批准后二十四小时内移送：均在期限内".into()
+                } else {
+                    late.join("")
+                },
+            ));
+        }
+    }
     if let Some(d) = &t.decided_on {
         details.push(("公安机关决定日期".into(), d.clone()));
     }
