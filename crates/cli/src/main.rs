@@ -538,8 +538,7 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
 }
 
 fn parse_date(s: &str) -> Result<NaiveDate, String> {
-    NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d")
-        .map_err(|_| format!("`{s}` is not a date (YYYY-MM-DD)"))
+    fazhi_kernel::date::parse(s).ok_or_else(|| format!("`{s}` is not a date (YYYY-MM-DD)"))
 }
 
 /// The calendar in force: the database's when one is named or ./fazhi-data exists, otherwise

@@ -87,8 +87,8 @@ pub async fn local_rest_days(store: &Store) -> Result<Vec<(NaiveDate, String)>> 
     rows.iter()
         .map(|r| {
             let day: String = r.try_get("day")?;
-            let date = NaiveDate::parse_from_str(&day, "%Y-%m-%d")
-                .map_err(|_| Error::malformed(format!("calendar day {day}")))?;
+            let date = fazhi_kernel::date::parse(&day)
+                .ok_or_else(|| Error::malformed(format!("calendar day {day}")))?;
             Ok((date, r.try_get("reason")?))
         })
         .collect()
@@ -101,8 +101,8 @@ pub async fn add_local_rest_day(
     reason: &str,
 ) -> Result<()> {
     actor.require(Permission::OrgManage)?;
-    let date = NaiveDate::parse_from_str(day.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::invalid("day", format!("日期“{day}”格式应为 YYYY-MM-DD。")))?;
+    let date = fazhi_kernel::date::parse(day)
+        .ok_or_else(|| Error::invalid("day", format!("日期“{day}”格式应为 YYYY-MM-DD。")))?;
     let reason = crate::org::rules::text("reason", "原因", reason, 100)?;
     let mut tx = store.begin().await?;
     sqlx::query(

@@ -57,8 +57,8 @@ pub struct DeadlineRecord {
 }
 
 fn date(field: &'static str, s: &str) -> Result<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d")
-        .map_err(|_| Error::invalid(field, format!("日期“{s}”格式应为 YYYY-MM-DD。")))
+    fazhi_kernel::date::parse(s)
+        .ok_or_else(|| Error::invalid(field, format!("日期“{s}”格式应为 YYYY-MM-DD。")))
 }
 
 fn state_code(s: DeadlineState) -> &'static str {

@@ -346,7 +346,7 @@ pub async fn seed_catalog_if_empty(store: &Store) -> Result<bool> {
     for (_, cells) in delegations {
         let from = cells
             .get(2)
-            .and_then(|d| chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .and_then(|d| fazhi_kernel::date::parse(d))
             .ok_or_else(|| Error::invalid("demo", "demo delegation date malformed"))?;
         crate::enforcement::catalog::service::delegate(store, &actor, &cells[1], &towns, from)
             .await?;

@@ -80,8 +80,8 @@ pub fn parse(text: &str) -> Result<Vec<YearArrangement>, CalendarError> {
             }
         };
         for d in dates.split_whitespace() {
-            let date = NaiveDate::parse_from_str(d, "%Y-%m-%d")
-                .map_err(|_| err(format!("`{d}` is not a date (YYYY-MM-DD)")))?;
+            let date = crate::date::parse(d)
+                .ok_or_else(|| err(format!("`{d}` is not a date (YYYY-MM-DD)")))?;
             if (date.year() - section.year).abs() > 1 {
                 return Err(err(format!("{date} is too far from year {}", section.year)));
             }
@@ -260,7 +260,7 @@ mod tests {
     use super::*;
 
     fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+        crate::date::parse(s).unwrap()
     }
 
     #[test]

@@ -197,7 +197,7 @@ mod tests {
     use super::*;
 
     fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+        crate::date::parse(s).unwrap()
     }
 
     fn licence(start: &str) -> Deadline {

@@ -8,7 +8,7 @@ use fazhi_kernel::deadline::{Deadline, Extension, Suspension};
 use fazhi_kernel::period::{Period, due_date};
 
 fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    fazhi_kernel::date::parse(s).unwrap()
 }
 
 /// (basis, start, period, due)

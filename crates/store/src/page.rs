@@ -55,9 +55,70 @@ impl Keyset {
     }
 }
 
+/// A list shown whole up to `cap` rows (a desk, a register's conflicts): never cut silently —
+/// `more` says rows were left out and the page says so (`note_zh`).
+#[derive(Clone, Debug, Serialize)]
+pub struct Capped<T> {
+    pub items: Vec<T>,
+    pub more: bool,
+    pub cap: usize,
+}
+
+impl<T> Default for Capped<T> {
+    fn default() -> Self {
+        Capped {
+            items: Vec::new(),
+            more: false,
+            cap: 0,
+        }
+    }
+}
+
+impl<T> Capped<T> {
+    /// `LIMIT cap + 1`, for the query: one row more tells whether any were left out.
+    pub fn limit_sql(cap: usize) -> String {
+        format!(" LIMIT {}", cap + 1)
+    }
+
+    /// The rows a `limit_sql(cap)` query returned, the extra one cut.
+    pub fn new(mut items: Vec<T>, cap: usize) -> Capped<T> {
+        let more = items.len() > cap;
+        items.truncate(cap);
+        Capped { items, more, cap }
+    }
+
+    /// What the page says when rows were left out.
+    pub fn note_zh(&self) -> Option<String> {
+        self.more.then(|| {
+            format!(
+                "仅列出前 {} 条，其余未显示；请缩小筛选范围或导出后查看全部。",
+                self.cap
+            )
+        })
+    }
+
+    pub fn map<U>(self, f: impl FnMut(T) -> U) -> Capped<U> {
+        Capped {
+            items: self.items.into_iter().map(f).collect(),
+            more: self.more,
+            cap: self.cap,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_capped_list_says_when_rows_were_left_out() {
+        let full = Capped::new(vec![1, 2, 3], 2);
+        assert_eq!((full.items.clone(), full.more), (vec![1, 2], true));
+        assert!(full.note_zh().is_some_and(|n| n.contains("前 2 条")));
+        let whole = Capped::new(vec![1, 2], 2);
+        assert!(!whole.more && whole.note_zh().is_none());
+        assert_eq!(Capped::<()>::limit_sql(200), " LIMIT 201");
+    }
 
     #[test]
     fn finish_reports_next_key_only_when_more_rows_exist() {

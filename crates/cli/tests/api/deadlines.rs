@@ -7,7 +7,7 @@ use reqwest::StatusCode;
 use crate::helpers::*;
 
 fn d(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    fazhi_kernel::date::parse(s).unwrap()
 }
 
 async fn start(app: &TestApp, purpose: &str, on: &str, responsible: i64, department: i64) -> i64 {

@@ -87,7 +87,7 @@ fn generated_tasks_are_planned_within_windows_and_capacity_with_the_documented_o
     for l in &lines {
         let t = &tasks[l["task"].as_str().unwrap()];
         let date = l["date"].as_str().unwrap();
-        let day = chrono::NaiveDate::parse_from_str(date, "%Y-%m-%d").unwrap();
+        let day = fazhi_kernel::date::parse(date).unwrap();
         assert!(cal.is_workday(day), "{l}");
         assert!(t["from"].as_str().unwrap() <= date && date <= t["to"].as_str().unwrap());
         *load

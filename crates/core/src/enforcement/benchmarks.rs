@@ -96,7 +96,7 @@ fn check_row(r: &[String]) -> std::result::Result<(String, NaiveDate, String, En
     if code.is_empty() {
         problems.push("事项编码为空".to_string());
     }
-    let date = NaiveDate::parse_from_str(cell(1), "%Y-%m-%d").ok();
+    let date = fazhi_kernel::date::parse(cell(1));
     if date.is_none() {
         problems.push(format!("生效日期“{}”应为 YYYY-MM-DD", cell(1)));
     }
@@ -441,8 +441,8 @@ async fn versions_on_conn(
     let mut out = Vec::new();
     for h in heads {
         let date: String = h.try_get("effective_from")?;
-        let date = NaiveDate::parse_from_str(&date, "%Y-%m-%d")
-            .map_err(|_| Error::malformed("benchmark effective_from"))?;
+        let date = fazhi_kernel::date::parse(&date)
+            .ok_or_else(|| Error::malformed("benchmark effective_from"))?;
         if let Some(b) = load(conn, h.try_get("id")?, item_code, date).await? {
             out.push(b);
         }

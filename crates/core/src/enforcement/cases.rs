@@ -529,9 +529,9 @@ pub const DELEGATED_TO_FILING_TOWN: &str = "EXISTS (SELECT 1 FROM departments fd
 fn filter_day(field: &'static str, value: Option<&str>) -> Result<Option<String>> {
     match value.map(str::trim).filter(|v| !v.is_empty()) {
         None => Ok(None),
-        Some(v) => NaiveDate::parse_from_str(v, "%Y-%m-%d")
+        Some(v) => fazhi_kernel::date::parse(v)
             .map(|d| Some(d.to_string()))
-            .map_err(|_| {
+            .ok_or_else(|| {
                 Error::invalid(
                     field,
                     format!("日期“{v}”应为 YYYY-MM-DD，例如 2024-01-31。"),
@@ -668,7 +668,7 @@ pub async fn discretion_of(
 
 /// 2024-03-05 → 2024年3月5日, the way documents write dates.
 fn date_zh(iso: Option<&str>) -> String {
-    match iso.and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok()) {
+    match iso.and_then(fazhi_kernel::date::parse) {
         Some(d) => {
             use chrono::Datelike;
             format!("{}年{}月{}日", d.year(), d.month(), d.day())

@@ -136,7 +136,7 @@ pub async fn review(
     let outcome: Option<String> = r.try_get("outcome")?;
     let decided_on = r
         .try_get::<Option<String>, _>("decided_on")?
-        .and_then(|d| NaiveDate::parse_from_str(&d, "%Y-%m-%d").ok());
+        .and_then(|d| fazhi_kernel::date::parse(&d));
     if let Some(decided_on) = decided_on {
         let rule = publication_rule(
             &mut *store.conn().await?,

@@ -186,8 +186,8 @@ fn count(field: &'static str, label: &str, value: &str, max: u32) -> Result<u32>
 fn checked(input: &NewDocument, today: NaiveDate) -> Result<(FileDocument, u32)> {
     let kind = DocKind::parse(input.kind.trim())
         .ok_or_else(|| Error::invalid("kind", "请选择文书种类。"))?;
-    let dated_on = NaiveDate::parse_from_str(input.dated_on.trim(), "%Y-%m-%d")
-        .map_err(|_| Error::invalid("dated_on", "文书日期应为 YYYY-MM-DD。"))?;
+    let dated_on = fazhi_kernel::date::parse(&input.dated_on)
+        .ok_or_else(|| Error::invalid("dated_on", "文书日期应为 YYYY-MM-DD。"))?;
     if dated_on > today {
         return Err(Error::invalid("dated_on", "文书日期不能晚于今天。"));
     }
@@ -361,7 +361,7 @@ pub fn from_row(r: &sqlx::any::AnyRow) -> Result<Option<(i64, FileDocument)>> {
         return Ok(None);
     };
     let dated_on: String = r.try_get("dated_on")?;
-    let Ok(dated_on) = NaiveDate::parse_from_str(&dated_on, "%Y-%m-%d") else {
+    let Some(dated_on) = fazhi_kernel::date::parse(&dated_on) else {
         return Ok(None);
     };
     let n = |c: &str| -> Result<u32> { Ok(u32::try_from(r.try_get::<i64, _>(c)?).unwrap_or(0)) };
@@ -386,7 +386,7 @@ mod tests {
     use super::*;
 
     fn day(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+        fazhi_kernel::date::parse(s).unwrap()
     }
 
     fn input() -> NewDocument {

@@ -337,7 +337,7 @@ const COLUMNS: [&str; 37] = [
 ];
 
 fn day(field: &str, value: &str, problems: &mut Vec<String>) -> Option<NaiveDate> {
-    let d = NaiveDate::parse_from_str(value.trim(), "%Y-%m-%d").ok();
+    let d = fazhi_kernel::date::parse(value);
     if d.is_none() {
         problems.push(format!("{field} 的日期“{value}”应为 YYYY-MM-DD"));
     }

@@ -289,7 +289,7 @@ mod tests {
     use super::*;
 
     fn d(s: &str) -> NaiveDate {
-        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+        fazhi_kernel::date::parse(s).unwrap()
     }
 
     #[test]

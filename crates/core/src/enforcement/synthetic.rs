@@ -504,11 +504,9 @@ mod tests {
                     }
                 }
             }
-            let d = |s: &Option<String>| {
-                s.as_deref()
-                    .map(|s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap())
-            };
-            let filed = NaiveDate::parse_from_str(&r.filed_on, "%Y-%m-%d").unwrap();
+            let d =
+                |s: &Option<String>| s.as_deref().map(|s| fazhi_kernel::date::parse(s).unwrap());
+            let filed = fazhi_kernel::date::parse(&r.filed_on).unwrap();
             assert!(r.act_ended_on <= r.discovered_on && r.discovered_on <= r.filed_on);
             if let Some(dec) = d(&r.decided_on) {
                 assert!(dec >= filed);
@@ -527,8 +525,8 @@ mod tests {
             .iter()
             .filter(|r| {
                 r.decided_on.as_deref().is_some_and(|d| {
-                    let f = NaiveDate::parse_from_str(&r.filed_on, "%Y-%m-%d").unwrap();
-                    let d = NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+                    let f = fazhi_kernel::date::parse(&r.filed_on).unwrap();
+                    let d = fazhi_kernel::date::parse(d).unwrap();
                     (d - f).num_days() > 90
                 })
             })
@@ -537,8 +535,8 @@ mod tests {
             .iter()
             .filter(|r| match (&r.prior_notice_on, &r.decided_on) {
                 (Some(n), Some(d)) if !r.waived => {
-                    let n = NaiveDate::parse_from_str(n, "%Y-%m-%d").unwrap();
-                    let d = NaiveDate::parse_from_str(d, "%Y-%m-%d").unwrap();
+                    let n = fazhi_kernel::date::parse(n).unwrap();
+                    let d = fazhi_kernel::date::parse(d).unwrap();
                     d <= cal.add_working_days(n, 5)
                 }
                 _ => false,

@@ -11,6 +11,7 @@
 //! lives in configuration, never in the database.
 
 use chrono::NaiveDate;
+use fazhi_store::page::Capped;
 use fazhi_store::scope::RECORD_COLUMNS;
 use fazhi_store::{Row, Sql, Store, Tx, now_ms};
 use serde::Serialize;
@@ -487,7 +488,7 @@ pub struct FeedbackRow {
     pub at: i64,
 }
 
-pub async fn desk(store: &Store, actor: &Actor) -> Result<Vec<FeedbackRow>> {
+pub async fn desk(store: &Store, actor: &Actor) -> Result<Capped<FeedbackRow>> {
     actor.require(Permission::SupervisionManage)?;
     let mut sql = Sql::new(
         "SELECT a.code, a.entity_name, d.name AS department, f.stars, f.complaint, a.inspection_id, f.created_at
@@ -495,7 +496,7 @@ pub async fn desk(store: &Store, actor: &Actor) -> Result<Vec<FeedbackRow>> {
          WHERE ",
     );
     sql.append(actor.scope.condition("a", RECORD_COLUMNS)).push(
-        " ORDER BY CASE WHEN f.complaint IS NOT NULL THEN 0 WHEN f.stars <= 2 THEN 1 ELSE 2 END, f.id DESC LIMIT 500",
+        " ORDER BY CASE WHEN f.complaint IS NOT NULL THEN 0 WHEN f.stars <= 2 THEN 1 ELSE 2 END, f.id DESC LIMIT 501",
     );
     sql.fetch_all(&mut *store.conn().await?)
         .await?
@@ -511,7 +512,8 @@ pub async fn desk(store: &Store, actor: &Actor) -> Result<Vec<FeedbackRow>> {
                 at: r.try_get("created_at")?,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()
+        .map(|rows| Capped::new(rows, 500))
 }
 
 /// The code of an inspection (for its page and the officer's screen), within the actor's scope.
@@ -537,11 +539,14 @@ pub async fn of_case(store: &Store, case_id: i64) -> Result<Vec<String>> {
 }
 
 /// The codes of a published plan's tasks: (entity, date, department, code).
-pub async fn of_plan(store: &Store, plan_id: i64) -> Result<Vec<(String, String, String, String)>> {
+pub async fn of_plan(
+    store: &Store,
+    plan_id: i64,
+) -> Result<Capped<(String, String, String, String)>> {
     sqlx::query(
         "SELECT t.entity_name, t.planned_on, d.name AS department, a.code FROM act_codes a
          JOIN inspection_tasks t ON t.id = a.plan_task_id JOIN departments d ON d.id = t.department_id
-         WHERE t.plan_id = $1 ORDER BY t.planned_on, t.id LIMIT 1000",
+         WHERE t.plan_id = $1 ORDER BY t.planned_on, t.id LIMIT 1001",
     )
     .bind(plan_id)
     .fetch_all(store.pool())
@@ -555,7 +560,8 @@ pub async fn of_plan(store: &Store, plan_id: i64) -> Result<Vec<(String, String,
             r.try_get("code")?,
         ))
     })
-    .collect()
+    .collect::<Result<Vec<_>>>()
+        .map(|rows| Capped::new(rows, 1000))
 }
 
 /// The codes of a draw's tasks, by task ordinal.

@@ -10,6 +10,7 @@
 //!   all inspections (the province's target: ≥ 60 %).
 
 use chrono::NaiveDate;
+use fazhi_store::page::Capped;
 use fazhi_store::scope::RECORD_COLUMNS;
 use fazhi_store::{Row, Sql, Store};
 use serde::Serialize;
@@ -39,7 +40,8 @@ pub struct QuietDepartment {
 
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Disturbance {
-    pub entities: Vec<DisturbedEntity>,
+    /// At most 500, the most visited first; `Capped::more` says when others were left out.
+    pub entities: Capped<DisturbedEntity>,
     pub departments: Vec<QuietDepartment>,
 }
 
@@ -78,7 +80,7 @@ pub async fn only_disturb(
         .bind(more_than)
         .push(" AND COUNT(DISTINCT i.department_id) >= 2")
         .push(" AND SUM(CASE WHEN i.outcome <> 'no_problem' THEN 1 ELSE 0 END) = 0")
-        .push(" ORDER BY COUNT(*) DESC, i.entity_uscc LIMIT 500");
+        .push(" ORDER BY COUNT(*) DESC, i.entity_uscc LIMIT 501");
     let entities = sql
         .fetch_all(&mut conn)
         .await?
@@ -91,7 +93,8 @@ pub async fn only_disturb(
                 departments: r.try_get("departments")?,
             })
         })
-        .collect::<Result<Vec<_>>>()?;
+        .collect::<Result<Vec<_>>>()
+        .map(|rows| Capped::new(rows, 500))?;
     let mut sql = Sql::new(
         "SELECT d.name AS department, COUNT(*) AS n,
             SUM(CASE WHEN i.outcome <> 'no_problem' THEN 1 ELSE 0 END) AS found

@@ -13,6 +13,7 @@ use std::collections::{BTreeSet, HashSet};
 
 use chrono::NaiveDate;
 use fazhi_kernel::period::{Period, due_date};
+use fazhi_store::page::Capped;
 use fazhi_store::scope::RECORD_COLUMNS;
 use fazhi_store::{DbRow, Row, Sql, Store, now_ms, sm3_hex};
 use rand::SeedableRng;
@@ -810,7 +811,7 @@ pub struct DrawSummary {
 }
 
 /// Draws within the actor's scope (`None`: every draw, for the public portal), newest first.
-pub async fn list(store: &Store, actor: Option<&Actor>) -> Result<Vec<DrawSummary>> {
+pub async fn list(store: &Store, actor: Option<&Actor>) -> Result<Capped<DrawSummary>> {
     let mut sql = Sql::new(
         "SELECT d.id, d.title, dep.name AS organiser, d.inspect_from, d.inspect_until, d.results_due,
             d.results_published_on,
@@ -827,7 +828,7 @@ pub async fn list(store: &Store, actor: Option<&Actor>) -> Result<Vec<DrawSummar
             sql.push("1 = 1");
         }
     }
-    sql.push(" ORDER BY d.id DESC LIMIT 500");
+    sql.push(" ORDER BY d.id DESC LIMIT 501");
     sql.fetch_all(&mut *store.conn().await?)
         .await?
         .iter()
@@ -844,7 +845,8 @@ pub async fn list(store: &Store, actor: Option<&Actor>) -> Result<Vec<DrawSummar
                 inspected: r.try_get("inspected")?,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()
+        .map(|rows| Capped::new(rows, 500))
 }
 
 /// The province's targets for the year, from the records (each 100 %): plan rate — departments

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Months, NaiveDate};
 use fazhi_kernel::ids::Uscc;
+use fazhi_store::page::Capped;
 use fazhi_store::scope::RECORD_COLUMNS;
 use fazhi_store::{Row, Sql, Store, now_ms};
 use rust_xlsxwriter::Workbook;
@@ -402,14 +403,14 @@ pub async fn record_conflict(
 }
 
 /// Recorded relations within the actor's scope: (officer, USCC, relation).
-pub async fn conflicts(store: &Store, actor: &Actor) -> Result<Vec<(String, String, String)>> {
+pub async fn conflicts(store: &Store, actor: &Actor) -> Result<Capped<(String, String, String)>> {
     actor.require(Permission::SupervisionManage)?;
     let mut sql = Sql::new(
         "SELECT u.display_name, c.entity_uscc, c.relation FROM officer_conflicts c
          JOIN users u ON u.id = c.user_id WHERE ",
     );
     sql.append(actor.scope.condition("c", RECORD_COLUMNS))
-        .push(" ORDER BY c.id DESC LIMIT 500");
+        .push(" ORDER BY c.id DESC LIMIT 501");
     sql.fetch_all(&mut *store.conn().await?)
         .await?
         .iter()
@@ -420,7 +421,8 @@ pub async fn conflicts(store: &Store, actor: &Actor) -> Result<Vec<(String, Stri
                 r.try_get("relation")?,
             ))
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()
+        .map(|rows| Capped::new(rows, 500))
 }
 
 #[cfg(test)]

@@ -8,6 +8,7 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use chrono::NaiveDate;
 use fazhi_kernel::calendar::Calendar;
+use fazhi_store::page::Capped;
 use fazhi_store::scope::RECORD_COLUMNS;
 use fazhi_store::{Row, Sql, Store, now_ms};
 use serde::Serialize;
@@ -173,8 +174,8 @@ async fn pending(
         .iter()
         .map(|r| {
             let day = |c: &str| -> Result<NaiveDate> {
-                NaiveDate::parse_from_str(&r.try_get::<String, _>(c)?, "%Y-%m-%d")
-                    .map_err(|_| Error::invalid("window_from", "任务日期无效。"))
+                fazhi_kernel::date::parse(&r.try_get::<String, _>(c)?)
+                    .ok_or_else(|| Error::invalid("window_from", "任务日期无效。"))
             };
             let id: i64 = r.try_get("id")?;
             Ok((
@@ -537,13 +538,13 @@ pub async fn get(store: &Store, actor: &Actor, id: i64) -> Result<PlanView> {
 pub async fn list(
     store: &Store,
     actor: &Actor,
-) -> Result<Vec<(i64, String, i64, i64, i64, Option<String>)>> {
+) -> Result<Capped<(i64, String, i64, i64, i64, Option<String>)>> {
     actor.require(Permission::CaseRead)?;
     let mut sql = Sql::new(
         "SELECT id, period_from, period_to, tasks, visits, visits_saved, published_on FROM joint_plans p WHERE ",
     );
     sql.append(visible(actor))
-        .push(" ORDER BY id DESC LIMIT 200");
+        .push(" ORDER BY id DESC LIMIT 201");
     sql.fetch_all(&mut *store.conn().await?)
         .await?
         .iter()
@@ -561,7 +562,8 @@ pub async fn list(
                 r.try_get("published_on")?,
             ))
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()
+        .map(|rows| Capped::new(rows, 200))
 }
 
 /// Publishes the plan: each planned task gets its act code (行政行为码, for the notice to the

@@ -120,8 +120,8 @@ pub fn check(
         problems.push("items 不能为空".into());
     }
     let day = |field: &str, v: &str, problems: &mut Vec<String>| {
-        NaiveDate::parse_from_str(v.trim(), "%Y-%m-%d")
-            .map_err(|_| problems.push(format!("{field}“{v}”应为 YYYY-MM-DD 格式的日期")))
+        fazhi_kernel::date::parse(v)
+            .ok_or_else(|| problems.push(format!("{field}“{v}”应为 YYYY-MM-DD 格式的日期")))
             .ok()
     };
     let from = day("from", &line.from, &mut problems);

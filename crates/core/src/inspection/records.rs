@@ -6,6 +6,7 @@
 
 use chrono::NaiveDate;
 use fazhi_kernel::ids::Uscc;
+use fazhi_store::page::Capped;
 use fazhi_store::page::{Keyset, Page};
 use fazhi_store::scope::RECORD_COLUMNS;
 use fazhi_store::{DbRow, Row, Sql, Store, now_ms};
@@ -112,7 +113,7 @@ pub async fn issue_certificate(
 }
 
 /// Certificates within the actor's scope, by holder.
-pub async fn certificates(store: &Store, actor: &Actor) -> Result<Vec<Certificate>> {
+pub async fn certificates(store: &Store, actor: &Actor) -> Result<Capped<Certificate>> {
     actor.require(Permission::CaseRead)?;
     let mut sql = Sql::new(
         "SELECT c.id, c.user_id, u.display_name, d.name AS department, c.number, c.valid_from,
@@ -121,7 +122,7 @@ pub async fn certificates(store: &Store, actor: &Actor) -> Result<Vec<Certificat
          JOIN departments d ON d.id = c.department_id WHERE ",
     );
     sql.append(actor.scope.condition("c", RECORD_COLUMNS))
-        .push(" ORDER BY d.name, u.display_name, c.id LIMIT 1000");
+        .push(" ORDER BY d.name, u.display_name, c.id LIMIT 1001");
     sql.fetch_all(&mut *store.conn().await?)
         .await?
         .iter()
@@ -137,7 +138,8 @@ pub async fn certificates(store: &Store, actor: &Actor) -> Result<Vec<Certificat
                 revoked_on: r.try_get("revoked_on")?,
             })
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()
+        .map(|rows| Capped::new(rows, 1000))
 }
 
 // ---- inspections (检查记录) ----

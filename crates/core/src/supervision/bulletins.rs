@@ -4,6 +4,7 @@
 //! requirements. A bulletin is a snapshot: numbered, stored as issued, shown as a page and a .docx.
 
 use chrono::{Datelike, NaiveDate};
+use fazhi_store::page::Capped;
 use fazhi_store::scope::RECORD_COLUMNS;
 use fazhi_store::{Row, Sql, Store, now_ms};
 use serde::Serialize;
@@ -307,7 +308,7 @@ fn bulletin(r: &fazhi_store::DbRow) -> Result<Bulletin> {
 const COLUMNS: &str = "b.id, b.number, b.title, b.period_from, b.period_until, b.issued_on, b.body";
 
 /// Bulletins issued within the actor's scope, in a year or all, newest first (at most 200).
-pub async fn list(store: &Store, actor: &Actor, year: Option<i32>) -> Result<Vec<Bulletin>> {
+pub async fn list(store: &Store, actor: &Actor, year: Option<i32>) -> Result<Capped<Bulletin>> {
     actor.require(Permission::CaseRead)?;
     let mut sql = Sql::new(&format!("SELECT {COLUMNS} FROM bulletins b WHERE "));
     sql.append(actor.scope.condition("b", RECORD_COLUMNS));
@@ -317,12 +318,13 @@ pub async fn list(store: &Store, actor: &Actor, year: Option<i32>) -> Result<Vec
             .push(" AND b.issued_on <= ")
             .bind(format!("{y:04}-12-31"));
     }
-    sql.push(" ORDER BY b.id DESC LIMIT 200");
+    sql.push(" ORDER BY b.id DESC LIMIT 201");
     sql.fetch_all(&mut *store.conn().await?)
         .await?
         .iter()
         .map(bulletin)
-        .collect()
+        .collect::<Result<Vec<_>>>()
+        .map(|rows| Capped::new(rows, 200))
 }
 
 pub async fn get(store: &Store, actor: &Actor, id: i64) -> Result<Bulletin> {

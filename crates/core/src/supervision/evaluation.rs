@@ -35,7 +35,7 @@ pub struct EvaluateReport {
 
 fn day(r: &AnyRow, column: &str) -> Result<Option<NaiveDate>> {
     Ok(r.try_get::<Option<String>, _>(column)?
-        .and_then(|s| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok()))
+        .and_then(|s| fazhi_kernel::date::parse(&s)))
 }
 
 /// The days a reconsideration or suit was pending, both ends counted (as the deadline engine

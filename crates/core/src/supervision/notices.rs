@@ -193,7 +193,7 @@ fn day_between(
 }
 
 fn date(s: &str) -> Option<NaiveDate> {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    fazhi_kernel::date::parse(s)
 }
 
 /// The notice a rectification period is started for.

@@ -5,6 +5,7 @@
 //! How often the reviewer's grade matches the machine's is the sheet's measured accuracy.
 
 use chrono::NaiveDate;
+use fazhi_store::page::Capped;
 use fazhi_store::scope::RECORD_COLUMNS;
 use fazhi_store::{Row, Sql, Store, now_ms};
 use rand::rngs::Xoshiro256PlusPlus;
@@ -243,7 +244,7 @@ pub async fn get(store: &Store, actor: &Actor, id: i64) -> Result<Sample> {
 }
 
 /// Samples drawn within the actor's scope, newest first (the latest 100).
-pub async fn list(store: &Store, actor: &Actor) -> Result<Vec<(i64, String, u64, i64, i64)>> {
+pub async fn list(store: &Store, actor: &Actor) -> Result<Capped<(i64, String, u64, i64, i64)>> {
     actor.require(Permission::SupervisionManage)?;
     let mut sql = Sql::new(
         "SELECT s.id, s.drawn_on, s.seed, s.candidates,
@@ -251,7 +252,7 @@ pub async fn list(store: &Store, actor: &Actor) -> Result<Vec<(i64, String, u64,
          FROM evaluation_samples s WHERE ",
     );
     sql.append(actor.scope.condition("s", RECORD_COLUMNS))
-        .push(" ORDER BY s.id DESC LIMIT 100");
+        .push(" ORDER BY s.id DESC LIMIT 101");
     sql.fetch_all(&mut *store.conn().await?)
         .await?
         .iter()
@@ -264,7 +265,8 @@ pub async fn list(store: &Store, actor: &Actor) -> Result<Vec<(i64, String, u64,
                 r.try_get("files")?,
             ))
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()
+        .map(|rows| Capped::new(rows, 100))
 }
 
 /// The reviewer's verdict on one rule of the sheet for one file.

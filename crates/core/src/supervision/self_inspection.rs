@@ -280,7 +280,7 @@ pub async fn record(
     if s.done {
         return Err(Error::invalid("state", "本次自查已登记。"));
     }
-    let start = NaiveDate::parse_from_str(&format!("{}-01", s.period), "%Y-%m-%d").ok();
+    let start = fazhi_kernel::date::parse(&format!("{}-01", s.period));
     if outcome.on > today || start.is_some_and(|st| outcome.on < st) {
         return Err(Error::invalid(
             "on",

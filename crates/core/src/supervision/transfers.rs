@@ -7,6 +7,7 @@
 use chrono::NaiveDate;
 use fazhi_kernel::money::Fen;
 use fazhi_kernel::period::Period;
+use fazhi_store::page::Capped;
 use fazhi_store::scope::RECORD_COLUMNS;
 use fazhi_store::{DbRow, Row, Sql, Store, now_ms};
 use serde::Serialize;
@@ -479,16 +480,17 @@ async fn get_on(conn: &mut sqlx::AnyConnection, actor: &Actor, id: i64) -> Resul
 }
 
 /// Transfers within the actor's scope, newest first (at most 200).
-pub async fn list(store: &Store, actor: &Actor) -> Result<Vec<Transfer>> {
+pub async fn list(store: &Store, actor: &Actor) -> Result<Capped<Transfer>> {
     actor.require(Permission::CaseRead)?;
     let mut sql = Sql::new(&format!("SELECT {COLUMNS} {FROM} WHERE "));
     sql.append(actor.scope.condition("x", RECORD_COLUMNS))
-        .push(" ORDER BY x.id DESC LIMIT 200");
+        .push(" ORDER BY x.id DESC LIMIT 201");
     sql.fetch_all(&mut *store.conn().await?)
         .await?
         .iter()
         .map(transfer_row)
-        .collect()
+        .collect::<Result<Vec<_>>>()
+        .map(|rows| Capped::new(rows, 200))
 }
 
 /// Public security's decision, as the agency receives it.

@@ -287,7 +287,7 @@ struct CatalogApiQuery {
 fn catalog_day(on: Option<&str>) -> Result<chrono::NaiveDate, ApiError> {
     match on.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(fazhi_core::deadlines::china_today()),
-        Some(s) => chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+        Some(s) => fazhi_kernel::date::parse(s).ok_or_else(|| {
             ApiError::Domain(fazhi_core::Error::invalid(
                 "on",
                 format!("日期“{s}”格式应为 YYYY-MM-DD。"),

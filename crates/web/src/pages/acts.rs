@@ -237,7 +237,8 @@ pub async fn public_key(State(state): State<AppState>) -> Result<Response, PageE
 /// The supervisor's desk: complaints and low ratings first.
 pub async fn desk(State(state): State<AppState>, s: Signed) -> Result<Response, PageError> {
     require(&s, Permission::SupervisionManage)?;
-    let rows = acts::desk(&state.store, &s.actor).await?;
+    let desk = acts::desk(&state.store, &s.actor).await?;
+    let rows = &desk.items;
     let refused = acts::refusals(&state.store, &s.actor).await?;
     let complaints = rows.iter().filter(|r| r.complaint.is_some()).count();
     let refused_text = if refused.is_empty() {
@@ -271,7 +272,7 @@ pub async fn desk(State(state): State<AppState>, s: Signed) -> Result<Response, 
         ),
         actions: vec![link("/inspection/inspections", "检查记录")],
         filters: Vec::new(),
-        count_text: format!("{} 条", rows.len()),
+        count_text: super::counted(&desk, "条"),
         headers: vec!["被检查对象", "检查部门", "评价", "投诉", "检查记录"],
         rows: rows
             .iter()

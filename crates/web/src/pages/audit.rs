@@ -3,7 +3,7 @@
 use axum::extract::{Query, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
-use chrono::{FixedOffset, NaiveDate, TimeZone};
+use chrono::{FixedOffset, TimeZone};
 use fazhi_core::audit::{action_label, china_time, export_xlsx, object_label, search};
 use fazhi_core::{Error, Permission};
 use fazhi_store::audit::AuditFilter;
@@ -31,8 +31,8 @@ pub struct AuditQuery {
 
 /// Midnight China time of an ISO date, as Unix ms.
 fn day_start(field: &'static str, value: &str) -> Result<i64, Error> {
-    let date = NaiveDate::parse_from_str(value, "%Y-%m-%d")
-        .map_err(|_| Error::invalid(field, format!("日期“{value}”格式应为 YYYY-MM-DD。")))?;
+    let date = fazhi_kernel::date::parse(value)
+        .ok_or_else(|| Error::invalid(field, format!("日期“{value}”格式应为 YYYY-MM-DD。")))?;
     let china = FixedOffset::east_opt(8 * 3600).ok_or_else(|| Error::invalid(field, "时区错误"))?;
     china
         .from_local_datetime(&date.and_time(chrono::NaiveTime::MIN))

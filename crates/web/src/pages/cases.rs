@@ -5,7 +5,6 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
 use fazhi_core::enforcement::case::{
     self, Action, Decision, DeliveryMethod, DisputeOutcome, Stage, Step,
 };
@@ -278,8 +277,8 @@ pub async fn new(State(state): State<AppState>, s: Signed) -> Result<Response, P
 
 fn parse(f: &FormData) -> Result<NewCase, Error> {
     let date = |n: &'static str, label: &str| {
-        NaiveDate::parse_from_str(f.get(n).trim(), "%Y-%m-%d")
-            .map_err(|_| Error::invalid(n, format!("请填写{label}（YYYY-MM-DD）。")))
+        fazhi_kernel::date::parse(f.get(n))
+            .ok_or_else(|| Error::invalid(n, format!("请填写{label}（YYYY-MM-DD）。")))
     };
     let kind = if f.get("party_kind") == "person" {
         PartyKind::Person

@@ -2,7 +2,6 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
 use fazhi_core::Error;
 use fazhi_core::deadlines::{self, Change};
 use fazhi_core::messages;
@@ -130,8 +129,8 @@ pub async fn show(
 }
 
 fn parse_change(f: &FormData) -> Result<Change, Error> {
-    let on = NaiveDate::parse_from_str(f.get("on").trim(), "%Y-%m-%d")
-        .map_err(|_| Error::invalid("on", "请填写日期（YYYY-MM-DD）。"))?;
+    let on = fazhi_kernel::date::parse(f.get("on"))
+        .ok_or_else(|| Error::invalid("on", "请填写日期（YYYY-MM-DD）。"))?;
     match f.get("kind") {
         "suspend" => Ok(Change::Suspend { from: on }),
         "resume" => Ok(Change::Resume { on }),

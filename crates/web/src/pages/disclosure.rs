@@ -3,7 +3,6 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
 use fazhi_core::enforcement::disclosure::{self, PublicFilter};
 use fazhi_core::{Error, Permission};
 use fazhi_store::page::Keyset;
@@ -142,8 +141,8 @@ pub async fn act(
 ) -> Result<Response, PageError> {
     require(&s, Permission::CaseHandle)?;
     let on = || {
-        NaiveDate::parse_from_str(f.get("on").trim(), "%Y-%m-%d")
-            .map_err(|_| Error::invalid("on", "请填写日期（YYYY-MM-DD）。"))
+        fazhi_kernel::date::parse(f.get("on"))
+            .ok_or_else(|| Error::invalid("on", "请填写日期（YYYY-MM-DD）。"))
     };
     let result = match f.get("action") {
         "review" => disclosure::review(&state.store, &s.actor, &state.keyring, id)
@@ -348,8 +347,8 @@ pub async fn set_limit(
             .trim()
             .parse::<i64>()
             .map_err(|_| Error::invalid("days", "公开期限应为整数个工作日。"))?;
-        let from = NaiveDate::parse_from_str(f.get("from").trim(), "%Y-%m-%d")
-            .map_err(|_| Error::invalid("from", "请填写生效日期（YYYY-MM-DD）。"))?;
+        let from = fazhi_kernel::date::parse(f.get("from"))
+            .ok_or_else(|| Error::invalid("from", "请填写生效日期（YYYY-MM-DD）。"))?;
         Ok::<_, Error>((dept, days, from))
     })();
     let result = match parsed {

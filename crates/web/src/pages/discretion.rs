@@ -41,8 +41,8 @@ fn date(
 ) -> Result<NaiveDate, Error> {
     match v.map(str::trim).filter(|s| !s.is_empty()) {
         None => Ok(default),
-        Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-            .map_err(|_| Error::invalid(field, format!("{label}“{s}”格式应为 YYYY-MM-DD。"))),
+        Some(s) => fazhi_kernel::date::parse(s)
+            .ok_or_else(|| Error::invalid(field, format!("{label}“{s}”格式应为 YYYY-MM-DD。"))),
     }
 }
 

@@ -3,7 +3,6 @@
 
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::NaiveDate;
 use fazhi_core::inspection::draws::{self, DrawView, NewDraw};
 use fazhi_core::inspection::entities::{self, CLASSES, List};
 use fazhi_core::org::{self, UserFilter};
@@ -65,7 +64,11 @@ async fn register_view(
         .collect();
     let mut sections = Vec::new();
     if s.actor.can(Permission::SupervisionManage) {
-        for (officer, uscc, relation) in entities::conflicts(&state.store, &s.actor).await? {
+        let conflicts = entities::conflicts(&state.store, &s.actor).await?;
+        if let Some(note) = conflicts.note_zh() {
+            details.push(("回避".into(), note));
+        }
+        for (officer, uscc, relation) in conflicts.items {
             details.push((format!("回避：{officer}"), format!("{uscc}（{relation}）")));
         }
         let users = org::service::users(
@@ -252,7 +255,7 @@ pub async fn lists_page(
     let today = fazhi_core::deadlines::china_today();
     let on =
         q.on.as_deref()
-            .and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
+            .and_then(fazhi_kernel::date::parse)
             .unwrap_or(today);
     let which = q
         .list
@@ -364,9 +367,9 @@ pub async fn draws_page(
         ),
         actions,
         filters: vec![Field::text("year", "年度", year.to_string(), 4)],
-        count_text: format!("{} 次抽查", all.len()),
+        count_text: super::counted(&all, "次抽查"),
         headers: vec!["抽查任务", "组织部门", "检查期间", "已检查 / 抽中", "结果公开"],
-        rows: summary_rows(&all, "/inspection/draws"),
+        rows: summary_rows(&all.items, "/inspection/draws"),
         next: None,
     }
     .into_response())
@@ -448,8 +451,8 @@ pub async fn draw_new(State(state): State<AppState>, s: Signed) -> Result<Respon
 
 fn parse_draw(f: &FormData) -> Result<NewDraw, Error> {
     let day = |name: &'static str, label: &str| {
-        NaiveDate::parse_from_str(f.get(name).trim(), "%Y-%m-%d")
-            .map_err(|_| Error::invalid(name, format!("{label}应为日期（YYYY-MM-DD）。")))
+        fazhi_kernel::date::parse(f.get(name))
+            .ok_or_else(|| Error::invalid(name, format!("{label}应为日期（YYYY-MM-DD）。")))
     };
     let number = |name: &'static str, label: &str| {
         f.get(name)
@@ -683,9 +686,9 @@ pub async fn public_draws(State(state): State<AppState>) -> Result<Response, Pag
         intro: "每次抽查公开抽查事项、抽取范围和比例、随机种子、抽取所依据的名录和抽中的对象与执法人员；检查结束后按时公开结果。".into(),
         actions: Vec::new(),
         filters: Vec::new(),
-        count_text: format!("{} 次抽查", all.len()),
+        count_text: super::counted(&all, "次抽查"),
         headers: vec!["抽查任务", "组织部门", "检查期间", "已检查 / 抽中", "结果公开"],
-        rows: summary_rows(&all, "/public/draws"),
+        rows: summary_rows(&all.items, "/public/draws"),
         next: None,
     }
     .into_response())

@@ -42,8 +42,8 @@ impl CatalogQuery {
                 .and_then(|s| s.parse::<i64>().ok())
         };
         let on = match self.on.as_deref().map(str::trim).filter(|s| !s.is_empty()) {
-            Some(s) => NaiveDate::parse_from_str(s, "%Y-%m-%d")
-                .map_err(|_| Error::invalid("on", format!("日期“{s}”格式应为 YYYY-MM-DD。")))?,
+            Some(s) => fazhi_kernel::date::parse(s)
+                .ok_or_else(|| Error::invalid("on", format!("日期“{s}”格式应为 YYYY-MM-DD。")))?,
             None => today(),
         };
         Ok((
@@ -263,8 +263,8 @@ pub async fn item(
 }
 
 fn date(f: &FormData, name: &'static str, label: &str) -> Result<NaiveDate, Error> {
-    NaiveDate::parse_from_str(f.get(name).trim(), "%Y-%m-%d")
-        .map_err(|_| Error::invalid(name, format!("请填写{label}（YYYY-MM-DD）。")))
+    fazhi_kernel::date::parse(f.get(name))
+        .ok_or_else(|| Error::invalid(name, format!("请填写{label}（YYYY-MM-DD）。")))
 }
 
 pub async fn item_update(

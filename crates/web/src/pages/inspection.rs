@@ -19,8 +19,8 @@ use crate::session::Signed;
 use crate::view::*;
 
 fn day(f: &FormData, name: &'static str, label: &str) -> Result<NaiveDate, Error> {
-    NaiveDate::parse_from_str(f.get(name).trim(), "%Y-%m-%d")
-        .map_err(|_| Error::invalid(name, format!("{label}应为日期（YYYY-MM-DD）。")))
+    fazhi_kernel::date::parse(f.get(name))
+        .ok_or_else(|| Error::invalid(name, format!("{label}应为日期（YYYY-MM-DD）。")))
 }
 
 // ---- certificates ----
@@ -32,24 +32,26 @@ async fn certificates_view(
     error: Option<String>,
 ) -> Result<SectionsPage, PageError> {
     let list = records::certificates(&state.store, &s.actor).await?;
-    let details = list
-        .iter()
-        .map(|c| {
-            (
-                format!("{}（{}）", c.holder, c.department),
-                format!(
-                    "执法证 {}，有效期 {} 至 {}{}",
-                    c.number,
-                    c.valid_from,
-                    c.valid_until,
-                    c.revoked_on
-                        .as_deref()
-                        .map(|r| format!("，{r} 注销"))
-                        .unwrap_or_default()
-                ),
-            )
-        })
+    let mut details: Vec<(String, String)> = list
+        .note_zh()
+        .map(|n| ("执法证".to_string(), n))
+        .into_iter()
         .collect();
+    details.extend(list.items.iter().map(|c| {
+        (
+            format!("{}（{}）", c.holder, c.department),
+            format!(
+                "执法证 {}，有效期 {} 至 {}{}",
+                c.number,
+                c.valid_from,
+                c.valid_until,
+                c.revoked_on
+                    .as_deref()
+                    .map(|r| format!("，{r} 注销"))
+                    .unwrap_or_default()
+            ),
+        )
+    }));
     let mut sections = Vec::new();
     if s.actor.can(Permission::SupervisionManage) && s.actor.can(Permission::OrgRead) {
         let users = org::service::users(
@@ -223,7 +225,7 @@ async fn inspection_form(
     error: Option<String>,
 ) -> Result<FormPage, PageError> {
     let depts = org::service::departments(&state.store, &s.actor).await?;
-    let officers = records::certificates(&state.store, &s.actor).await?;
+    let officers = records::certificates(&state.store, &s.actor).await?.items;
     let pick = |name: &str, default: String| form.map_or(default, |f| f.get(name).to_string());
     let mut officer_options: Vec<(String, String)> = officers
         .iter()
@@ -453,7 +455,7 @@ pub struct PeriodQuery {
 
 fn query_day(v: &Option<String>, default: NaiveDate) -> NaiveDate {
     v.as_deref()
-        .and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok())
+        .and_then(fazhi_kernel::date::parse)
         .unwrap_or(default)
 }
 
@@ -473,6 +475,7 @@ pub async fn disturbance_page(
     let d = disturbance::only_disturb(&state.store, &s.actor, from, until, more_than).await?;
     let rows = d
         .entities
+        .items
         .iter()
         .map(|e| {
             vec![
@@ -513,7 +516,7 @@ pub async fn disturbance_page(
             Field::date("until", "期间止", until.to_string()),
             Field::text("more_than", "检查次数超过", more_than.to_string(), 3),
         ],
-        count_text: format!("{} 个对象", d.entities.len()),
+        count_text: super::counted(&d.entities, "个对象"),
         headers: vec!["被检查对象", "检查次数", "检查部门"],
         rows,
         next: None,

@@ -36,9 +36,10 @@ pub async fn plans_page(State(state): State<AppState>, s: Signed) -> Result<Resp
         intro: "各部门上报待检查任务（对象、事项、可检查的日期范围、所需人数）；编制计划时为每个任务定一个工作日，同一对象同一天的任务合并为一次联合检查，在各部门每个工作日可派人数之内使户次尽可能少。".into(),
         actions,
         filters: Vec::new(),
-        count_text: format!("{} 份计划", all.len()),
+        count_text: super::counted(&all, "份计划"),
         headers: vec!["计划期间", "任务", "户次", "减少扰企户次", "发布"],
         rows: all
+            .items
             .iter()
             .map(|(id, period, tasks, visits, saved, published)| {
                 vec![
@@ -118,8 +119,7 @@ pub struct PeriodQuery {
 
 fn period(from: Option<&str>, to: Option<&str>) -> (NaiveDate, NaiveDate) {
     let today = fazhi_core::deadlines::china_today();
-    let parse =
-        |v: Option<&str>| v.and_then(|d| NaiveDate::parse_from_str(d.trim(), "%Y-%m-%d").ok());
+    let parse = |v: Option<&str>| v.and_then(fazhi_kernel::date::parse);
     let from = parse(from).unwrap_or(today);
     let to = parse(to).unwrap_or(from + Days::new(90));
     (from, to)
@@ -300,8 +300,10 @@ async fn plan_view(
             ),
         ));
     }
-    let mut links: Vec<Link> = fazhi_core::inspection::acts::of_plan(&state.store, id)
-        .await?
+    let codes = fazhi_core::inspection::acts::of_plan(&state.store, id).await?;
+    let codes_note = codes.note_zh();
+    let mut links: Vec<Link> = codes
+        .items
         .into_iter()
         .map(|(entity, date, department, code)| {
             link(
@@ -324,7 +326,12 @@ async fn plan_view(
     Ok(SectionsPage {
         layout: layout(s),
         title: format!("综合查一次计划 {} 至 {}", p.period_from, p.period_to),
-        intro: "按对象：每次联合检查的日期和部门；按部门和日期：任务数和派出的执法人员（不超过该部门每个工作日的能力）。".into(),
+        intro: format!(
+            "按对象：每次联合检查的日期和部门；按部门和日期：任务数和派出的执法人员（不超过该部门每个工作日的能力）。{}",
+            codes_note
+                .map(|n| format!("行政行为码{n}"))
+                .unwrap_or_default()
+        ),
         error,
         details,
         sections,

@@ -350,6 +350,15 @@ pub async fn module(s: Signed, Path(code): Path<String>) -> Result<Response, Pag
 }
 
 /// Requires a permission on a page.
+/// "12 次抽查" — and, when the list was cut at its cap, that it was.
+pub fn counted<T>(list: &fazhi_store::page::Capped<T>, unit: &str) -> String {
+    let n = format!("{} {unit}", list.items.len());
+    match list.note_zh() {
+        Some(note) => format!("{n}（{note}）"),
+        None => n,
+    }
+}
+
 pub fn require(s: &Signed, p: Permission) -> Result<(), PageError> {
     s.actor.require(p).map_err(PageError)
 }

@@ -259,9 +259,9 @@ pub async fn notice_new(State(state): State<AppState>, s: Signed) -> Result<Resp
 fn form_day(f: &FormData, name: &'static str, label: &str) -> Result<Option<NaiveDate>, Error> {
     match f.get(name).trim() {
         "" => Ok(None),
-        v => NaiveDate::parse_from_str(v, "%Y-%m-%d")
+        v => fazhi_kernel::date::parse(v)
             .map(Some)
-            .map_err(|_| Error::invalid(name, format!("{label}应为日期（YYYY-MM-DD）。"))),
+            .ok_or_else(|| Error::invalid(name, format!("{label}应为日期（YYYY-MM-DD）。"))),
     }
 }
 
@@ -523,6 +523,7 @@ pub async fn notice_docx(
 pub async fn samples_page(State(state): State<AppState>, s: Signed) -> Result<Response, PageError> {
     let samples = sampling::list(&state.store, &s.actor).await?;
     let rows = samples
+        .items
         .iter()
         .map(|(id, drawn_on, seed, candidates, files)| {
             vec![
@@ -542,7 +543,7 @@ pub async fn samples_page(State(state): State<AppState>, s: Signed) -> Result<Re
         intro: "从已自动评查的案卷中按随机种子抽取案卷，评查人员在预填了自动评查结果的评查表上逐项确认、删除（说明理由）或新增问题。抽样的条件和种子均记录在案，任何人用同样的条件和种子可重新抽得同样的案卷。".into(),
         actions: vec![link("/supervision/samples/new", "抽取案卷")],
         filters: Vec::new(),
-        count_text: format!("最近 {} 次抽样", samples.len()),
+        count_text: format!("最近{}", super::counted(&samples, "次抽样")),
         headers: vec!["抽样", "抽取日期", "随机种子", "抽中 / 可抽案卷"],
         rows,
         next: None,
@@ -859,7 +860,8 @@ pub async fn bulletins_page(
     Query(q): Query<YearQuery>,
 ) -> Result<Response, PageError> {
     let year = q.year.as_deref().and_then(|y| y.trim().parse().ok());
-    let items = bulletins::list(&state.store, &s.actor, year).await?;
+    let bulletins = bulletins::list(&state.store, &s.actor, year).await?;
+    let items = &bulletins.items;
     let rows = items
         .iter()
         .map(|b| {
@@ -1575,7 +1577,8 @@ pub async fn transfers_page(
     State(state): State<AppState>,
     s: Signed,
 ) -> Result<Response, PageError> {
-    let items = transfers::list(&state.store, &s.actor).await?;
+    let transfers = transfers::list(&state.store, &s.actor).await?;
+    let items = &transfers.items;
     let (flagged, _) = transfers::unreferred(&state.store, &s.actor).await?;
     let rows = items
         .iter()

@@ -1,7 +1,5 @@
 //! Row checks for catalog imports and forms.
 
-use chrono::NaiveDate;
-
 use super::{CatalogKind, ItemKind, ItemVersion};
 
 /// The columns of the import template, in order.
@@ -76,7 +74,7 @@ pub fn check_row(
     let law = text(row, 5, 100, &mut problems);
     let article = text(row, 6, 50, &mut problems);
     let basis_text = text(row, 7, 4000, &mut problems);
-    let effective_from = NaiveDate::parse_from_str(cell(row, 8), "%Y-%m-%d").ok();
+    let effective_from = fazhi_kernel::date::parse(cell(row, 8));
     if effective_from.is_none() {
         problems.push(format!("生效日期“{}”应为 YYYY-MM-DD", cell(row, 8)));
     }

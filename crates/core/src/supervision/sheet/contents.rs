@@ -3,6 +3,9 @@
 //! the case's party, number and amounts, signed by two officers with their certificates and by
 //! the party, and sealed where the law asks. None of them fires on a file whose contents are not
 //! registered (H02 finds a closed one).
+//!
+//! Long because it is one table of 66 rules of a few lines each over the same helpers above;
+//! cut by section, every part would import them all back.
 
 use chrono::NaiveDate;
 

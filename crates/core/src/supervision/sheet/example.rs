@@ -10,7 +10,7 @@ use crate::enforcement::file_contents::{DocKind, FileDocument};
 use crate::enforcement::rules::PartyKind;
 
 fn day(s: &str) -> NaiveDate {
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap_or_default()
+    fazhi_kernel::date::parse(s).unwrap_or_default()
 }
 
 /// The reference file.
