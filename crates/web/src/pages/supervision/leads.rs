@@ -1,0 +1,152 @@
+//! Violation leads (线索): the models' findings and their handling.
+
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use fazhi_core::supervision::leads;
+use fazhi_core::{Error, Permission};
+use fazhi_store::page::Keyset;
+use serde::Deserialize;
+
+use super::{layout, require};
+use crate::AppState;
+use crate::error::PageError;
+use crate::form::FormData;
+use crate::session::Signed;
+use crate::view::*;
+
+use super::*;
+
+#[derive(Clone, Default, Deserialize)]
+pub struct LeadsQuery {
+    model: Option<String>,
+    after: Option<i64>,
+}
+
+pub async fn leads_page(
+    State(state): State<AppState>,
+    s: Signed,
+    Query(q): Query<LeadsQuery>,
+) -> Result<Response, PageError> {
+    if let Some(code) = q.model.as_deref().filter(|c| !c.is_empty()) {
+        let model = leads::model(code)
+            .ok_or_else(|| PageError(Error::invalid("model", format!("没有线索模型“{code}”。"))))?;
+        let page =
+            leads::of_model(&state.store, &s.actor, code, Keyset::new(q.after, None)).await?;
+        let rows = page
+            .items
+            .iter()
+            .map(|l| {
+                vec![
+                    match leads::link(&l.subject_type, &l.subject_id) {
+                        Some(href) => cell_link(l.detail.clone(), href),
+                        None => cell(l.detail.clone()),
+                    },
+                    cell(l.department.clone()),
+                    cell(l.found_on.clone()),
+                    cell_link("处理", format!("/supervision/leads/{}", l.id)),
+                ]
+            })
+            .collect();
+        return Ok(ListPage {
+            layout: layout(&s),
+            title: format!("{} {}", model.code, model.name),
+            intro: format!(
+                "{}程序处理。系统每小时运行一次线索模型。",
+                model.track.label_zh()
+            ),
+            actions: vec![link("/supervision/leads", "返回线索")],
+            filters: Vec::new(),
+            count_text: format!("本页 {} 条", page.items.len()),
+            headers: vec!["线索", "单位", "发现日期", ""],
+            rows,
+            next: page
+                .next
+                .map(|after| format!("/supervision/leads?model={code}&after={after}")),
+        }
+        .into_response());
+    }
+    let desk = leads::desk(&state.store, &s.actor).await?;
+    let total: i64 = desk.iter().map(|(_, n)| n).sum();
+    let rows = desk
+        .iter()
+        .map(|(m, n)| {
+            vec![
+                cell(m.code),
+                cell(m.name),
+                cell(m.track.label_zh()),
+                if *n > 0 {
+                    cell_link(
+                        format!("{n} 条"),
+                        format!("/supervision/leads?model={}", m.code),
+                    )
+                } else {
+                    cell("0 条")
+                },
+            ]
+        })
+        .collect();
+    Ok(ListPage {
+        layout: layout(&s),
+        title: "违法线索".into(),
+        intro: format!(
+            "{} 个线索模型每小时检查全部记录（控制台 fazhi leads），按普通、简易、预警三种程序分派；待处理线索 {total} 条。您可查看的范围：{}。",
+            leads::MODELS.len(),
+            s.actor.scope.kind.label_zh()
+        ),
+        actions: Vec::new(),
+        filters: Vec::new(),
+        count_text: String::new(),
+        headers: vec!["模型", "线索", "程序", "待处理"],
+        rows,
+        next: None,
+    }
+    .into_response())
+}
+
+pub async fn lead_page(s: Signed, Path(id): Path<i64>) -> Result<Response, PageError> {
+    require(&s, Permission::SupervisionManage)?;
+    Ok(lead_form(&s, id, None).into_response())
+}
+
+fn lead_form(s: &Signed, id: i64, error: Option<String>) -> SectionsPage {
+    let form = |action: &'static str, title: &str, label: &'static str, submit: &'static str| {
+        FormSection {
+            title: title.to_string(),
+            action: format!("/supervision/leads/{id}"),
+            hidden: vec![("action", action.to_string())],
+            fields: vec![Field::textarea("note", label, "")],
+            submit,
+        }
+    };
+    SectionsPage {
+        layout: layout(s),
+        title: "处理线索".into(),
+        intro: String::new(),
+        error,
+        details: Vec::new(),
+        sections: vec![
+            form("handled", "已处理", "处理情况", "已处理"),
+            form("dismissed", "不予处理", "不予处理的理由", "不予处理"),
+        ],
+        links: vec![link("/supervision/leads", "返回线索")],
+    }
+}
+
+pub async fn lead_close(
+    State(state): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    f: FormData,
+) -> Result<Response, PageError> {
+    require(&s, Permission::SupervisionManage)?;
+    let today = fazhi_core::deadlines::china_today();
+    let handled = f.get("action") == "handled";
+    let note = f.opt("note");
+    match leads::close(&state.store, &s.actor, id, handled, note.as_deref(), today).await {
+        Ok(()) => Ok(Redirect::to("/supervision/leads").into_response()),
+        Err(e) => {
+            let (status, message) = super::super::refused(e)?;
+            Ok((status, lead_form(&s, id, Some(message))).into_response())
+        }
+    }
+}
