@@ -10,7 +10,7 @@ use fazhi_store::{Row, Sql, Store, flag, now_ms};
 use rust_xlsxwriter::{Workbook, XlsxError};
 use serde_json::json;
 
-use super::discretion::{Benchmark, FineRule, Grade, ListEntry, ListKind, Severity};
+use super::discretion::{Band, Benchmark, FineRule, ListEntry, ListKind, Severity};
 use crate::access::{Actor, Permission};
 use crate::xlsx::{ImportReport, RowError};
 use crate::{Error, Result};
@@ -84,7 +84,7 @@ fn times_text(h: i64) -> String {
 }
 
 enum Entry {
-    Grade(Grade),
+    Band(Band),
     List(ListEntry),
 }
 
@@ -176,7 +176,7 @@ fn check_row(r: &[String]) -> std::result::Result<(String, NaiveDate, String, En
             circumstances,
             fine,
         }),
-        (None, Some(severity)) => Entry::Grade(Grade {
+        (None, Some(severity)) => Entry::Band(Band {
             severity,
             circumstances,
             warning,
@@ -232,13 +232,13 @@ pub async fn import(
                     continue;
                 }
                 match entry {
-                    Entry::Grade(g) if b.grades.iter().any(|x| x.severity == g.severity) => {
+                    Entry::Band(g) if b.grades.iter().any(|x| x.severity == g.severity) => {
                         report.errors.push(RowError {
                             row: *row,
                             reason: format!("同一版本中“{}”情节重复", g.severity.label_zh()),
                         })
                     }
-                    Entry::Grade(g) => b.grades.push(g),
+                    Entry::Band(g) => b.grades.push(g),
                     Entry::List(l) => b.lists.push(l),
                 }
             }
@@ -402,7 +402,7 @@ async fn load(
         if kind == "grade" {
             let sev: Option<String> = r.try_get("severity")?;
             if let Some(severity) = sev.as_deref().and_then(parse_severity) {
-                b.grades.push(Grade {
+                b.grades.push(Band {
                     severity,
                     circumstances,
                     warning: flag(r.try_get("warning")?),
@@ -602,7 +602,7 @@ mod tests {
         .unwrap();
         assert!(matches!(
             e,
-            Entry::Grade(Grade {
+            Entry::Band(Band {
                 severity: Severity::Ordinary,
                 fine: Some(FineRule::Fixed {
                     min: Fen(200_000),
@@ -626,7 +626,7 @@ mod tests {
         .unwrap();
         assert!(matches!(
             e,
-            Entry::Grade(Grade {
+            Entry::Band(Band {
                 fine: Some(FineRule::TimesGains {
                     min_hundredths: 100,
                     max_hundredths: 150

@@ -43,7 +43,7 @@ pub enum FineRule {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Grade {
+pub struct Band {
     pub severity: Severity,
     /// The circumstances of this grade, as the benchmark words them.
     pub circumstances: String,
@@ -77,7 +77,7 @@ pub struct Benchmark {
     pub effective_from: NaiveDate,
     /// The legal basis of the penalty (law and article).
     pub basis: String,
-    pub grades: Vec<Grade>,
+    pub grades: Vec<Band>,
     pub lists: Vec<ListEntry>,
 }
 
@@ -103,7 +103,7 @@ pub struct Facts {
 }
 
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Outcome {
+pub enum Recommended {
     /// 不予行政处罚.
     NoPenalty,
     Warning,
@@ -115,21 +115,21 @@ pub enum Outcome {
     },
 }
 
-impl Outcome {
+impl Recommended {
     /// For comparing two outcomes: (kind order, upper bound, lower bound).
     fn weight(&self) -> (u8, i64, i64) {
         match self {
-            Outcome::NoPenalty => (0, 0, 0),
-            Outcome::Warning => (1, 0, 0),
-            Outcome::Fine { min, max, .. } => (2, max.0, min.0),
+            Recommended::NoPenalty => (0, 0, 0),
+            Recommended::Warning => (1, 0, 0),
+            Recommended::Fine { min, max, .. } => (2, max.0, min.0),
         }
     }
 
     pub fn describe(&self) -> String {
         match self {
-            Outcome::NoPenalty => "不予行政处罚".into(),
-            Outcome::Warning => "警告".into(),
-            Outcome::Fine { min, max, warning } => format!(
+            Recommended::NoPenalty => "不予行政处罚".into(),
+            Recommended::Warning => "警告".into(),
+            Recommended::Fine { min, max, warning } => format!(
                 "{}罚款 {min} 至 {max}",
                 if *warning { "警告并" } else { "" }
             ),
@@ -139,7 +139,7 @@ impl Outcome {
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Recommendation {
-    pub outcome: Outcome,
+    pub outcome: Recommended,
     /// The version applied.
     pub effective_from: NaiveDate,
     pub basis: String,
@@ -181,7 +181,7 @@ fn under(b: &Benchmark, f: &Facts) -> Result<Recommendation, String> {
     {
         why.push(format!("符合轻微违法告知承诺制清单：{}；违法行为轻微并及时改正，没有造成危害后果，依法不予行政处罚（《行政处罚法》第三十三条第一款）。", e.circumstances));
         return Ok(Recommendation {
-            outcome: Outcome::NoPenalty,
+            outcome: Recommended::NoPenalty,
             effective_from: b.effective_from,
             basis: b.basis.clone(),
             explanation: why,
@@ -193,7 +193,7 @@ fn under(b: &Benchmark, f: &Facts) -> Result<Recommendation, String> {
     {
         why.push(format!("符合首次违法预警提示清单：{}；初次违法且危害后果轻微并及时改正，可以不予行政处罚（《行政处罚法》第三十三条第一款），建议不予处罚并予以教育。", e.circumstances));
         return Ok(Recommendation {
-            outcome: Outcome::NoPenalty,
+            outcome: Recommended::NoPenalty,
             effective_from: b.effective_from,
             basis: b.basis.clone(),
             explanation: why,
@@ -209,7 +209,7 @@ fn under(b: &Benchmark, f: &Facts) -> Result<Recommendation, String> {
             e.circumstances
         ));
         return Ok(Recommendation {
-            outcome: Outcome::Fine {
+            outcome: Recommended::Fine {
                 min,
                 max,
                 warning: false,
@@ -237,8 +237,8 @@ fn under(b: &Benchmark, f: &Facts) -> Result<Recommendation, String> {
         grade.circumstances
     ));
     let outcome = match grade.fine {
-        None if grade.warning => Outcome::Warning,
-        None => Outcome::NoPenalty,
+        None if grade.warning => Recommended::Warning,
+        None => Recommended::NoPenalty,
         Some(rule) => {
             let (mut min, mut max) = fine_range(rule, f.illegal_gains);
             if rule_is_gains(rule) {
@@ -270,7 +270,7 @@ fn under(b: &Benchmark, f: &Facts) -> Result<Recommendation, String> {
                 )),
                 (true, true) => {}
             }
-            Outcome::Fine {
+            Recommended::Fine {
                 min,
                 max,
                 warning: grade.warning,
@@ -331,11 +331,11 @@ pub fn recommend(versions: &[Benchmark], facts: &Facts) -> Result<Recommendation
 
 /// Whether a decided outcome lies within the recommendation. Outside it, the decision needs a
 /// written reason and is flagged for supervision.
-pub fn within(rec: &Recommendation, decided: &Outcome) -> bool {
+pub fn within(rec: &Recommendation, decided: &Recommended) -> bool {
     match (&rec.outcome, decided) {
         (
-            Outcome::Fine { min, max, .. },
-            Outcome::Fine {
+            Recommended::Fine { min, max, .. },
+            Recommended::Fine {
                 min: d, max: d2, ..
             },
         ) => d >= min && d2 <= max,
@@ -392,13 +392,13 @@ pub fn check_discretion(
     match recommend(versions, facts) {
         Ok(rec) => {
             let decided = match outcome {
-                "fine" => Outcome::Fine {
+                "fine" => Recommended::Fine {
                     min: fine,
                     max: fine,
                     warning: false,
                 },
-                "warning" => Outcome::Warning,
-                _ => Outcome::NoPenalty,
+                "warning" => Recommended::Warning,
+                _ => Recommended::NoPenalty,
             };
             let verdict = if within(&rec, &decided) {
                 DiscretionCheck::Within
@@ -438,13 +438,13 @@ mod tests {
             effective_from: d("2023-01-01"),
             basis: "《中华人民共和国产品质量法》第四十九条".into(),
             grades: vec![
-                Grade {
+                Band {
                     severity: Severity::Minor,
                     circumstances: "货值较小，及时改正".into(),
                     warning: true,
                     fine: None,
                 },
-                Grade {
+                Band {
                     severity: Severity::Ordinary,
                     circumstances: "货值一万元以下".into(),
                     warning: false,
@@ -453,7 +453,7 @@ mod tests {
                         max: yuan(10_000),
                     }),
                 },
-                Grade {
+                Band {
                     severity: Severity::Serious,
                     circumstances: "违法所得较大".into(),
                     warning: false,
@@ -512,7 +512,7 @@ mod tests {
         let r = recommend(&[v2023()], &facts(Severity::Ordinary)).unwrap();
         assert_eq!(
             r.outcome,
-            Outcome::Fine {
+            Recommended::Fine {
                 min: yuan(2_000),
                 max: yuan(10_000),
                 warning: false
@@ -523,7 +523,7 @@ mod tests {
         f.lighter = vec!["主动供述".into()];
         assert_eq!(
             recommend(&[v2023()], &f).unwrap().outcome,
-            Outcome::Fine {
+            Recommended::Fine {
                 min: yuan(2_000),
                 max: yuan(6_000),
                 warning: false
@@ -535,7 +535,7 @@ mod tests {
         let r = recommend(&[v2023()], &f).unwrap();
         assert_eq!(
             r.outcome,
-            Outcome::Fine {
+            Recommended::Fine {
                 min: yuan(8_000),
                 max: yuan(12_000),
                 warning: false
@@ -550,7 +550,7 @@ mod tests {
         f.corrected_in_time = true;
         f.no_harm = true;
         let r = recommend(&[v2023()], &f).unwrap();
-        assert_eq!(r.outcome, Outcome::NoPenalty);
+        assert_eq!(r.outcome, Recommended::NoPenalty);
         assert!(
             r.explanation
                 .iter()
@@ -560,7 +560,7 @@ mod tests {
         f.mitigating_listed = true;
         assert_eq!(
             recommend(&[v2023()], &f).unwrap().outcome,
-            Outcome::Fine {
+            Recommended::Fine {
                 min: yuan(500),
                 max: yuan(2_000),
                 warning: false
@@ -579,7 +579,7 @@ mod tests {
         assert_eq!(r.effective_from, d("2025-01-01"));
         assert_eq!(
             r.outcome,
-            Outcome::Fine {
+            Recommended::Fine {
                 min: yuan(1_000),
                 max: yuan(5_000),
                 warning: false
@@ -610,7 +610,7 @@ mod tests {
         let r = recommend(&[v2023()], &facts(Severity::Ordinary)).unwrap();
         assert!(within(
             &r,
-            &Outcome::Fine {
+            &Recommended::Fine {
                 min: yuan(5_000),
                 max: yuan(5_000),
                 warning: false
@@ -618,12 +618,12 @@ mod tests {
         ));
         assert!(!within(
             &r,
-            &Outcome::Fine {
+            &Recommended::Fine {
                 min: yuan(20_000),
                 max: yuan(20_000),
                 warning: false
             }
         ));
-        assert!(!within(&r, &Outcome::NoPenalty));
+        assert!(!within(&r, &Recommended::NoPenalty));
     }
 }

@@ -268,7 +268,7 @@ pub async fn scan(store: &Store, keyring: &Keyring, code: &str) -> Result<ActVie
         r.try_get::<Option<String>, _>("inspected_on")?,
     ) {
         (Some(o), Some(on)) => {
-            super::records::Outcome::parse(&o).map(|o| (o.label_zh().to_string(), on))
+            super::records::InspectionResult::parse(&o).map(|o| (o.label_zh().to_string(), on))
         }
         _ => None,
     };

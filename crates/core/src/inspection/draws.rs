@@ -584,7 +584,7 @@ async fn load(store: &Store, actor: Option<&Actor>, id: i64) -> Result<(DrawView
                 .collect(),
             outcome: t
                 .try_get::<Option<String>, _>("outcome")?
-                .and_then(|o| super::records::Outcome::parse(&o))
+                .and_then(|o| super::records::InspectionResult::parse(&o))
                 .map(|o| o.label_zh().to_string()),
             inspected_on: t.try_get("inspected_on")?,
         })

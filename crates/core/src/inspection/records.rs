@@ -145,7 +145,7 @@ pub async fn certificates(store: &Store, actor: &Actor) -> Result<Capped<Certifi
 // ---- inspections (检查记录) ----
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-pub enum Outcome {
+pub enum InspectionResult {
     /// 未发现问题
     NoProblem,
     /// 责令整改
@@ -154,28 +154,28 @@ pub enum Outcome {
     CaseFiled,
 }
 
-impl Outcome {
-    pub const ALL: [Outcome; 3] = [
-        Outcome::NoProblem,
-        Outcome::Rectification,
-        Outcome::CaseFiled,
+impl InspectionResult {
+    pub const ALL: [InspectionResult; 3] = [
+        InspectionResult::NoProblem,
+        InspectionResult::Rectification,
+        InspectionResult::CaseFiled,
     ];
     pub fn code(self) -> &'static str {
         match self {
-            Outcome::NoProblem => "no_problem",
-            Outcome::Rectification => "rectification",
-            Outcome::CaseFiled => "case_filed",
+            InspectionResult::NoProblem => "no_problem",
+            InspectionResult::Rectification => "rectification",
+            InspectionResult::CaseFiled => "case_filed",
         }
     }
     pub fn label_zh(self) -> &'static str {
         match self {
-            Outcome::NoProblem => "未发现问题",
-            Outcome::Rectification => "责令整改",
-            Outcome::CaseFiled => "立案查处",
+            InspectionResult::NoProblem => "未发现问题",
+            InspectionResult::Rectification => "责令整改",
+            InspectionResult::CaseFiled => "立案查处",
         }
     }
-    pub fn parse(code: &str) -> Option<Outcome> {
-        Outcome::ALL.into_iter().find(|o| o.code() == code)
+    pub fn parse(code: &str) -> Option<InspectionResult> {
+        InspectionResult::ALL.into_iter().find(|o| o.code() == code)
     }
 }
 
@@ -187,7 +187,7 @@ pub struct NewInspection {
     pub on: NaiveDate,
     pub items: Vec<String>,
     pub officers: Vec<i64>,
-    pub outcome: Outcome,
+    pub outcome: InspectionResult,
     pub case_id: Option<i64>,
     pub note: Option<String>,
     pub joint: bool,
@@ -204,7 +204,7 @@ pub struct Inspection {
     pub items: Vec<String>,
     /// (name, certificate number)
     pub officers: Vec<(String, String)>,
-    pub outcome: Outcome,
+    pub outcome: InspectionResult,
     pub case_id: Option<i64>,
     pub note: Option<String>,
     pub joint: bool,
@@ -298,10 +298,10 @@ pub async fn record(
         certificates.push((*user, certificate));
     }
     let case_id = match (input.outcome, input.case_id) {
-        (Outcome::CaseFiled, None) => {
+        (InspectionResult::CaseFiled, None) => {
             return Err(Error::invalid("case_id", "结果为立案查处的，请关联案件。"));
         }
-        (Outcome::CaseFiled, Some(id)) => {
+        (InspectionResult::CaseFiled, Some(id)) => {
             crate::enforcement::cases::get(store, actor, id)
                 .await
                 .map_err(Error::missing_as(
@@ -428,7 +428,8 @@ fn inspection(r: &DbRow) -> Result<Inspection> {
             .map(str::to_string)
             .collect(),
         officers: Vec::new(),
-        outcome: Outcome::parse(&r.try_get::<String, _>("outcome")?).unwrap_or(Outcome::NoProblem),
+        outcome: InspectionResult::parse(&r.try_get::<String, _>("outcome")?)
+            .unwrap_or(InspectionResult::NoProblem),
         case_id: r.try_get("case_id")?,
         note: r.try_get("note")?,
         joint: fazhi_store::flag(r.try_get("joint")?),

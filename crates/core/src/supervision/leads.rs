@@ -24,24 +24,24 @@ pub enum Track {
     /// 普通程序: the supervisor looks into it (a notice may follow).
     Normal,
     /// 简易程序: a reminder to the agency is enough.
-    Simplified,
+    Summary,
     /// 预警: a warning before it becomes a problem.
-    Warning,
+    Alert,
 }
 
 impl Track {
     pub fn code(self) -> &'static str {
         match self {
             Track::Normal => "normal",
-            Track::Simplified => "simplified",
-            Track::Warning => "warning",
+            Track::Summary => "simplified",
+            Track::Alert => "warning",
         }
     }
     pub fn label_zh(self) -> &'static str {
         match self {
             Track::Normal => "普通",
-            Track::Simplified => "简易",
-            Track::Warning => "预警",
+            Track::Summary => "简易",
+            Track::Alert => "预警",
         }
     }
 }
@@ -108,7 +108,7 @@ pub static MODELS: &[Model] = &[
     Model {
         code: "L02",
         name: "作出处罚决定的期限临近（黄灯）",
-        track: Track::Warning,
+        track: Track::Alert,
         param: Param::Today,
         sql: "SELECT 'case' AS subject_type, d.subject_id, d.department_id, d.region_id,
                 d.purpose || '：' || d.due_on || ' 到期' AS detail
@@ -118,21 +118,21 @@ pub static MODELS: &[Model] = &[
     Model {
         code: "L03",
         name: "处罚决定书逾期未送达",
-        track: Track::Simplified,
+        track: Track::Summary,
         param: Param::Today,
         sql: overdue!("case", "第六十一条"),
     },
     Model {
         code: "L04",
         name: "罚款逾期未缴纳",
-        track: Track::Simplified,
+        track: Track::Summary,
         param: Param::Today,
         sql: overdue!("case", "第六十七条"),
     },
     Model {
         code: "L05",
         name: "行政处罚决定逾期未公开",
-        track: Track::Simplified,
+        track: Track::Summary,
         param: Param::Today,
         sql: overdue!("case", "第四十八条"),
     },
@@ -146,7 +146,7 @@ pub static MODELS: &[Model] = &[
     Model {
         code: "L07",
         name: "听证通知逾期",
-        track: Track::Simplified,
+        track: Track::Summary,
         param: Param::Today,
         sql: overdue!("case", "第六十四条"),
     },
@@ -160,7 +160,7 @@ pub static MODELS: &[Model] = &[
     Model {
         code: "L09",
         name: "处罚超出裁量基准（已说明理由，待复核）",
-        track: Track::Simplified,
+        track: Track::Summary,
         param: Param::None,
         sql: "SELECT 'case' AS subject_type, CAST(c.id AS TEXT) AS subject_id, c.department_id, c.region_id,
                 c.cause || '：理由为' || c.deviation_reason AS detail
@@ -177,7 +177,7 @@ pub static MODELS: &[Model] = &[
     Model {
         code: "L11",
         name: "逾期缴纳罚款未依法加处罚款",
-        track: Track::Simplified,
+        track: Track::Summary,
         param: Param::None,
         sql: finding!("G01"),
     },
@@ -238,7 +238,7 @@ pub static MODELS: &[Model] = &[
     Model {
         code: "L19",
         name: "同一单位当事人一年内三次以上被立案",
-        track: Track::Warning,
+        track: Track::Alert,
         param: Param::None,
         sql: "SELECT 'party' AS subject_type, p.uscc || '@' || SUBSTR(c.filed_on, 1, 4) AS subject_id,
                 MIN(c.department_id) AS department_id, MIN(c.region_id) AS region_id,
@@ -250,7 +250,7 @@ pub static MODELS: &[Model] = &[
     Model {
         code: "L20",
         name: "同一执法单位一年内反复出现同类问题（五件以上）",
-        track: Track::Simplified,
+        track: Track::Summary,
         param: Param::None,
         sql: "SELECT 'department' AS subject_type,
                 CAST(c.department_id AS TEXT) || ':' || f.rule_code || '@' || SUBSTR(c.filed_on, 1, 4) AS subject_id,
@@ -273,7 +273,7 @@ pub static MODELS: &[Model] = &[
     Model {
         code: "L22",
         name: "不予处罚占比异常（一年十件以上、过半不予处罚）",
-        track: Track::Warning,
+        track: Track::Alert,
         param: Param::None,
         sql: "SELECT 'department' AS subject_type,
                 CAST(c.department_id AS TEXT) || ':no_penalty@' || SUBSTR(c.decided_on, 1, 4) AS subject_id,
@@ -303,7 +303,7 @@ pub static MODELS: &[Model] = &[
     Model {
         code: "L25",
         name: "部门自查逾期未完成",
-        track: Track::Simplified,
+        track: Track::Summary,
         param: Param::Today,
         sql: "SELECT 'self_inspection' AS subject_type, CAST(s.id AS TEXT) AS subject_id, s.department_id,
                 s.region_id, s.period || ' 部门自查 ' || s.due_on || ' 到期，尚未登记' AS detail
@@ -312,7 +312,7 @@ pub static MODELS: &[Model] = &[
     Model {
         code: "L26",
         name: "移送公安机关后逾期未获立案决定",
-        track: Track::Simplified,
+        track: Track::Summary,
         param: Param::Today,
         sql: overdue!("criminal_transfer", "第八条"),
     },

@@ -65,7 +65,7 @@ impl Kind {
 
 /// What an inspection found.
 #[derive(Clone, Debug, Default)]
-pub struct Outcome {
+pub struct SelfInspectionResult {
     pub on: NaiveDate,
     pub files_checked: i64,
     pub problems_found: i64,
@@ -113,7 +113,7 @@ fn inspection(r: &DbRow) -> Result<Inspection> {
     })
 }
 
-fn checked(o: &Outcome) -> Result<String> {
+fn checked(o: &SelfInspectionResult) -> Result<String> {
     for (field, label, n) in [
         ("files_checked", "检查案卷数", o.files_checked),
         ("problems_found", "发现问题数", o.problems_found),
@@ -260,7 +260,7 @@ pub async fn record(
     today: NaiveDate,
     id: i64,
     version: i64,
-    outcome: &Outcome,
+    outcome: &SelfInspectionResult,
 ) -> Result<()> {
     actor.require(Permission::SupervisionReply)?;
     let summary = checked(outcome)?;
@@ -315,7 +315,7 @@ pub async fn record(
 async fn done(
     tx: &mut fazhi_store::Tx,
     id: i64,
-    o: &Outcome,
+    o: &SelfInspectionResult,
     summary: &str,
     actor: &Actor,
 ) -> Result<()> {
@@ -343,7 +343,7 @@ pub async fn record_supervisory(
     actor: &Actor,
     today: NaiveDate,
     department_id: i64,
-    outcome: &Outcome,
+    outcome: &SelfInspectionResult,
 ) -> Result<i64> {
     actor.require(Permission::SupervisionManage)?;
     let summary = checked(outcome)?;

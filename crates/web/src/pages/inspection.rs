@@ -3,7 +3,7 @@
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use fazhi_core::inspection::records::{self, NewCertificate, NewInspection, Outcome};
+use fazhi_core::inspection::records::{self, InspectionResult, NewCertificate, NewInspection};
 use fazhi_core::inspection::{disturbance, scenarios};
 use fazhi_core::org::{self, UserFilter};
 use fazhi_core::{Error, Permission};
@@ -285,7 +285,7 @@ async fn inspection_form(
         Field::select(
             "outcome",
             "检查结果",
-            Outcome::ALL
+            InspectionResult::ALL
                 .iter()
                 .map(|o| (o.code().to_string(), o.label_zh().to_string()))
                 .collect(),
@@ -352,7 +352,7 @@ pub async fn inspection_create(
                 .map(str::to_string)
                 .collect(),
             officers,
-            outcome: Outcome::parse(f.get("outcome"))
+            outcome: InspectionResult::parse(f.get("outcome"))
                 .ok_or_else(|| Error::invalid("outcome", "请选择检查结果。"))?,
             case_id: f.opt_int("case_id", "关联案件编号")?,
             note: f.opt("note"),

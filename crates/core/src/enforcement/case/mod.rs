@@ -12,6 +12,7 @@
 //!
 //! Filing, lists and documents stay in `cases`; the evaluation sheet reads the record.
 
+pub mod action;
 pub mod model;
 pub mod repo;
 pub mod transition;

@@ -4,8 +4,11 @@
 
 use chrono::NaiveDate;
 use fazhi_kernel::money::Fen;
+use serde::{Deserialize, Serialize};
 
+use super::super::benchmarks;
 use super::super::cases::Procedure;
+use super::super::discretion::Facts;
 use super::super::rules::{PartyKind, ReviewTriggers};
 use super::super::stage::Stage;
 use crate::{Error, Result};
@@ -149,6 +152,47 @@ impl DeliveryMethod {
 /// The name of delivery method `code`.
 pub fn delivery_method_name(code: &str) -> Option<&'static str> {
     DeliveryMethod::parse(code).map(DeliveryMethod::label_zh)
+}
+
+/// The facts of a decision the discretion benchmark looks at (see `discretion::Facts`), as the
+/// case stores them and the import format carries them.
+#[derive(Clone, Debug, Default, Deserialize, Serialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct FactsRecord {
+    /// minor | ordinary | serious | grave (or 轻微/一般/较重/严重)
+    pub severity: String,
+    #[serde(default)]
+    pub first_offence: bool,
+    #[serde(default)]
+    pub corrected_in_time: bool,
+    #[serde(default)]
+    pub no_harm: bool,
+    #[serde(default)]
+    pub slight_harm: bool,
+    #[serde(default)]
+    pub mitigating_listed: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub lighter: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub heavier: Vec<String>,
+}
+
+impl FactsRecord {
+    pub fn to_facts(&self, gains: Fen, act_on: NaiveDate, decide_on: NaiveDate) -> Option<Facts> {
+        Some(Facts {
+            severity: benchmarks::parse_severity(&self.severity)?,
+            first_offence: self.first_offence,
+            corrected_in_time: self.corrected_in_time,
+            no_harm: self.no_harm,
+            slight_harm: self.slight_harm,
+            mitigating_listed: self.mitigating_listed,
+            lighter: self.lighter.clone(),
+            heavier: self.heavier.clone(),
+            illegal_gains: gains,
+            act_on,
+            decide_on,
+        })
+    }
 }
 
 /// A case as the steps see it: loaded and locked by `repo::load`, read by `transition`.

@@ -5,7 +5,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
 use fazhi_core::deadlines::Clock;
 use fazhi_core::org;
-use fazhi_core::supervision::self_inspection::{self, Outcome};
+use fazhi_core::supervision::self_inspection::{self, SelfInspectionResult};
 use fazhi_core::{Error, Permission};
 use fazhi_store::page::Keyset;
 
@@ -155,8 +155,8 @@ fn outcome_fields(form: Option<&FormData>) -> Vec<Field> {
     ]
 }
 
-fn outcome_of(f: &FormData) -> Result<Outcome, Error> {
-    Ok(Outcome {
+fn outcome_of(f: &FormData) -> Result<SelfInspectionResult, Error> {
+    Ok(SelfInspectionResult {
         on: form_day(f, "on", "完成日期")?.ok_or_else(|| Error::invalid("on", "请填写日期。"))?,
         files_checked: f.int("files_checked", "检查案卷数")?,
         problems_found: f.int("problems_found", "发现问题数")?,

@@ -1,0 +1,425 @@
+//! Penalty case pages: the list (filters, keyset pages), filing a case, and a case's record with
+//! its parties (masked), timeline (流程记录) and deadlines.
+//!
+//! The list and filing are here; a case's page in `page`, its step forms in `steps`.
+
+use axum::extract::{Query, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use fazhi_core::enforcement::cases::{self, CaseFilter, NewCase, NewParty, stage_label};
+use fazhi_core::enforcement::rules::PartyKind;
+use fazhi_core::{Error, Permission};
+use fazhi_store::page::Keyset;
+use serde::{Deserialize, Serialize};
+
+use super::org::form_error;
+use super::{layout, require};
+use crate::AppState;
+use crate::error::PageError;
+use crate::form::FormData;
+use crate::session::Signed;
+use crate::view::*;
+
+mod page;
+mod steps;
+pub use page::*;
+pub use steps::*;
+
+#[derive(Clone, Default, Deserialize, Serialize)]
+pub struct ListQuery {
+    region_id: Option<String>,
+    item_code: Option<String>,
+    stage: Option<String>,
+    procedure: Option<String>,
+    filed_from: Option<String>,
+    filed_until: Option<String>,
+    /// "1": only cases on items delegated to the filing town (the figures' 赋权镇乡案件).
+    delegated: Option<String>,
+    filing_town: Option<String>,
+    /// A rule code of the evaluation sheet: only cases it found.
+    finding: Option<String>,
+    #[serde(skip_serializing)]
+    after: Option<i64>,
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    s: Signed,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let filter = CaseFilter {
+        region_id: q.region_id.as_deref().and_then(|r| r.parse().ok()),
+        item_code: q.item_code.clone(),
+        stage: q.stage.clone(),
+        procedure: q.procedure.clone(),
+        filed_from: q.filed_from.clone(),
+        filed_until: q.filed_until.clone(),
+        delegated: q.delegated.as_deref() == Some("1"),
+        filing_town: q.filing_town.as_deref().and_then(|r| r.parse().ok()),
+        finding: q.finding.clone(),
+    };
+    let page = cases::list(&state.store, &s.actor, &filter, Keyset::new(q.after, None)).await?;
+    let rows = page
+        .items
+        .iter()
+        .map(|c| {
+            vec![
+                cell_link(
+                    c.decision_number
+                        .clone()
+                        .unwrap_or_else(|| format!("案件 {}", c.id)),
+                    format!("/enforcement/cases/{}", c.id),
+                ),
+                cell(&c.cause),
+                cell(&c.department_name),
+                cell(&c.region_name),
+                cell(&c.item_code),
+                cell(stage_label(&c.stage)),
+                cell(&c.filed_on),
+            ]
+        })
+        .collect::<Vec<_>>();
+    let mut regions = vec![(String::new(), "全部".to_string())];
+    regions.extend(
+        fazhi_core::org::service::regions(&state.store, &s.actor)
+            .await
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|r| r.kind != fazhi_core::org::RegionKind::Village)
+            .map(|r| (r.id.to_string(), r.name)),
+    );
+    let mut stages = vec![(String::new(), "全部".to_string())];
+    stages.extend(
+        fazhi_core::enforcement::stage::Stage::ALL
+            .iter()
+            .map(|st| (st.code().to_string(), st.label_zh().to_string())),
+    );
+    let qs = serde_urlencoded::to_string(&q).unwrap_or_default();
+    let mut actions = Vec::new();
+    if s.actor.can(Permission::CaseHandle) {
+        actions.push(link("/enforcement/cases/new", "立案"));
+        actions.push(link("/enforcement/cases/import", "导入案件台账"));
+    }
+    Ok(ListPage {
+        layout: layout(&s),
+        title: "行政处罚案件".into(),
+        intro: format!("您可查看的范围：{}。", s.actor.scope.kind.label_zh()),
+        actions,
+        filters: vec![
+            Field::select(
+                "region_id",
+                "镇乡（街道）",
+                regions.clone(),
+                q.region_id.as_deref().unwrap_or(""),
+            ),
+            Field::text(
+                "item_code",
+                "事项编码",
+                q.item_code.clone().unwrap_or_default(),
+                64,
+            ),
+            Field::select("stage", "阶段", stages, q.stage.as_deref().unwrap_or("")),
+            Field::select(
+                "procedure",
+                "程序",
+                [
+                    ("", "全部"),
+                    ("general", "普通程序"),
+                    ("summary", "简易程序"),
+                ]
+                .iter()
+                .map(|(v, l)| (v.to_string(), l.to_string()))
+                .collect(),
+                q.procedure.as_deref().unwrap_or(""),
+            ),
+            Field::date(
+                "filed_from",
+                "立案日期自",
+                q.filed_from.clone().unwrap_or_default(),
+            ),
+            Field::date(
+                "filed_until",
+                "立案日期至",
+                q.filed_until.clone().unwrap_or_default(),
+            ),
+            Field::select(
+                "delegated",
+                "赋权事项",
+                vec![
+                    (String::new(), "全部".to_string()),
+                    ("1".to_string(), "仅镇乡（街道）办理的赋权事项".to_string()),
+                ],
+                q.delegated.as_deref().unwrap_or(""),
+            ),
+            Field::select(
+                "filing_town",
+                "办案单位所在镇乡（街道）",
+                regions,
+                q.filing_town.as_deref().unwrap_or(""),
+            ),
+            Field::select(
+                "finding",
+                "案卷评查发现",
+                std::iter::once((String::new(), "全部".to_string()))
+                    .chain(
+                        fazhi_core::supervision::sheet::rules()
+                            .filter(|r| r.machine())
+                            .map(|r| (r.code.to_string(), format!("{} {}", r.code, r.description))),
+                    )
+                    .collect(),
+                q.finding.as_deref().unwrap_or(""),
+            ),
+        ],
+        count_text: format!("本页 {} 件", rows.len()),
+        headers: vec![
+            "案号",
+            "案由",
+            "办案部门",
+            "所在区域",
+            "事项",
+            "阶段",
+            "立案日期",
+        ],
+        rows,
+        next: page
+            .next
+            .map(|n| format!("/enforcement/cases?{qs}&after={n}")),
+    }
+    .into_response())
+}
+
+async fn new_form(
+    state: &AppState,
+    s: &Signed,
+    f: Option<&FormData>,
+) -> Result<FormPage, PageError> {
+    let depts = fazhi_core::org::service::departments(&state.store, &s.actor).await?;
+    let pick = |n: &str| f.map(|f| f.get(n).to_string()).unwrap_or_default();
+    let mut page = FormPage::new(layout(s), "立案", "/enforcement/cases");
+    page.intro = "立案时系统核对：事项在执法事项目录中有效；镇乡（街道）只能办理已赋权的事项；未超过《行政处罚法》第三十六条的追责期限；当事人证件号码有效。立案后自动开始 90 日的处理期限（第六十条）。".into();
+    page.fields = vec![
+        Field::select(
+            "department_id",
+            "办案部门",
+            depts
+                .iter()
+                .map(|d| (d.id.to_string(), d.name.clone()))
+                .collect(),
+            &pick("department_id"),
+        )
+        .required(),
+        Field::text("item_code", "执法事项编码", pick("item_code"), 64).required(),
+        Field::text("cause", "案由", pick("cause"), 200).required(),
+        Field::date("act_ended_on", "违法行为终了日", pick("act_ended_on")),
+        Field::date("discovered_on", "发现日", pick("discovered_on")),
+        Field::date("filed_on", "立案日", pick("filed_on")),
+        Field::checkboxes(
+            "grave",
+            "情节",
+            vec![(
+                "1".into(),
+                "涉及公民生命健康安全、金融安全且有危害后果（追责期限五年）".into(),
+            )],
+            &f.map(|f| f.all("grave")).unwrap_or_default(),
+        ),
+        Field::select(
+            "party_kind",
+            "当事人类型",
+            vec![
+                ("organisation".into(), "法人或其他组织".into()),
+                ("person".into(), "公民".into()),
+            ],
+            &pick("party_kind"),
+        ),
+        Field::select(
+            "origin",
+            "案件来源",
+            std::iter::once((String::new(), "（请选择）".to_string()))
+                .chain(
+                    cases::ORIGINS
+                        .iter()
+                        .map(|o| (o.to_string(), o.to_string())),
+                )
+                .collect(),
+            &pick("origin"),
+        ),
+        Field::textarea("summary", "简要案情", pick("summary")),
+        Field::text("approver", "立案审批人（负责人）", pick("approver"), 50),
+        Field::text("party_name", "当事人名称（姓名）", pick("party_name"), 100).required(),
+        Field::text(
+            "party_code",
+            "统一社会信用代码 / 公民身份号码",
+            pick("party_code"),
+            18,
+        )
+        .required()
+        .hint("身份号码加密保存，页面只显示 330681********1234 形式。"),
+        Field::text(
+            "party_legal_representative",
+            "法定代表人（单位当事人）",
+            pick("party_legal_representative"),
+            50,
+        ),
+        Field::text("party_address", "住所（住址）", pick("party_address"), 200)
+            .hint("写入处罚决定书和送达回证；自然人的住址加密保存。"),
+        Field::text("party_phone", "联系电话", pick("party_phone"), 20)
+            .hint("手机号或带区号的固定电话，加密保存，页面只显示 138****5678 形式。"),
+    ];
+    page.submit = "立案";
+    Ok(page)
+}
+
+pub async fn new(State(state): State<AppState>, s: Signed) -> Result<Response, PageError> {
+    require(&s, Permission::CaseHandle)?;
+    Ok(new_form(&state, &s, None).await?.into_response())
+}
+
+fn parse(f: &FormData) -> Result<NewCase, Error> {
+    let date = |n: &'static str, label: &str| {
+        fazhi_kernel::date::parse(f.get(n))
+            .ok_or_else(|| Error::invalid(n, format!("请填写{label}（YYYY-MM-DD）。")))
+    };
+    let kind = if f.get("party_kind") == "person" {
+        PartyKind::Person
+    } else {
+        PartyKind::Organisation
+    };
+    let code = f.opt("party_code");
+    Ok(NewCase {
+        item_code: f.get("item_code").trim().to_string(),
+        cause: f.get("cause").to_string(),
+        department_id: f.int("department_id", "办案部门")?,
+        town_id: None,
+        act_ended_on: date("act_ended_on", "违法行为终了日")?,
+        discovered_on: date("discovered_on", "发现日")?,
+        filed_on: date("filed_on", "立案日")?,
+        grave: f.get("grave") == "1",
+        origin: f.opt("origin"),
+        summary: f.opt("summary"),
+        approver: f.opt("approver"),
+        parties: vec![NewParty {
+            kind,
+            name: f.get("party_name").to_string(),
+            resident_id: if kind == PartyKind::Person {
+                code.clone()
+            } else {
+                None
+            },
+            uscc: if kind == PartyKind::Organisation {
+                code
+            } else {
+                None
+            },
+            address: f.opt("party_address"),
+            phone: f.opt("party_phone"),
+            legal_representative: f.opt("party_legal_representative"),
+        }],
+    })
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    s: Signed,
+    f: FormData,
+) -> Result<Response, PageError> {
+    require(&s, Permission::CaseHandle)?;
+    let result = match parse(&f) {
+        Ok(input) => {
+            let (cal, policy) = fazhi_core::deadlines::in_force(&state.store).await?;
+            cases::file(&state.store, &s.actor, &state.keyring, &cal, policy, &input).await
+        }
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(id) => Ok(Redirect::to(&format!("/enforcement/cases/{id}")).into_response()),
+        Err(e) => form_error(new_form(&state, &s, Some(&f)).await?, e),
+    }
+}
+
+fn ledger_form(s: &Signed, error: Option<String>) -> FormPage {
+    let mut page = FormPage::upload(
+        layout(s),
+        "导入案件台账",
+        "/enforcement/cases/import",
+        "手工台账或其他系统导出的案件，每行一件（一个当事人），列见模板。按“来源系统 + 来源编号”识别：重复导入不会重复，内容有变则更新。有误的行逐行列出行号和原因，不写入；其余行写入。",
+        error,
+    );
+    page.links = vec![
+        link("/enforcement/cases/import/template.xlsx", "下载台账模板"),
+        link("/enforcement/cases", "返回案件列表"),
+    ];
+    page
+}
+
+pub async fn ledger_page(s: Signed) -> Result<Response, PageError> {
+    require(&s, Permission::CaseHandle)?;
+    Ok(ledger_form(&s, None).into_response())
+}
+
+pub async fn ledger_template(s: Signed) -> Result<Response, PageError> {
+    require(&s, Permission::CaseHandle)?;
+    Ok(super::enforcement::xlsx_response(
+        fazhi_core::enforcement::ledger::template()?,
+        "case-ledger-template.xlsx",
+    ))
+}
+
+pub async fn ledger_import(
+    State(state): State<AppState>,
+    s: Signed,
+    multipart: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    require(&s, Permission::CaseHandle)?;
+    let bytes = match super::enforcement::read_upload(multipart, |e| ledger_form(&s, Some(e))).await
+    {
+        Ok(b) => b,
+        Err(r) => return Ok(r),
+    };
+    let report = match fazhi_core::enforcement::ledger::import(
+        &state.store,
+        &s.actor,
+        &state.keyring,
+        &bytes,
+    )
+    .await
+    {
+        Ok(r) => r,
+        Err(Error::Store(e)) => return Err(PageError(Error::Store(e))),
+        Err(e) => {
+            fazhi_core::audit::import_rejected(
+                &state.store,
+                &s.actor,
+                "case_ledger",
+                serde_json::json!({ "code": e.code(), "reason": e.message_zh(), "bytes": bytes.len() }),
+            )
+            .await?;
+            return Ok((
+                crate::error::status_of(&e),
+                ledger_form(&s, Some(e.message_zh())),
+            )
+                .into_response());
+        }
+    };
+    let rows = report
+        .errors
+        .iter()
+        .map(|e| vec![cell(e.line.to_string()), cell(&e.reason)])
+        .collect::<Vec<_>>();
+    Ok(ListPage {
+        layout: layout(&s),
+        title: "案件台账导入结果".into(),
+        intro: format!(
+            "新增 {} 件，更新 {} 件，未变 {} 件，有误 {} 行（未写入）。",
+            report.inserted, report.updated, report.unchanged, report.rejected
+        ),
+        actions: vec![
+            link("/enforcement/cases/import", "继续导入"),
+            link("/enforcement/cases", "查看案件"),
+        ],
+        filters: Vec::new(),
+        count_text: String::new(),
+        headers: vec!["行号", "原因"],
+        rows,
+        next: None,
+    }
+    .into_response())
+}

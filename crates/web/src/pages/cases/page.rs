@@ -1,0 +1,348 @@
+//! A case's page: its record, parties (masked), evaluation findings, timeline (流程记录), deadlines, registered file contents, and the documents it generates.
+
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use fazhi_core::enforcement::case::{self, Stage};
+use fazhi_core::enforcement::cases::{self, stage_label};
+use fazhi_core::enforcement::file_contents;
+use fazhi_core::supervision::evaluation;
+use fazhi_core::{Error, Permission};
+
+use super::super::{deadline_state_label, layout, require};
+use crate::AppState;
+use crate::error::PageError;
+use crate::form::FormData;
+use crate::session::Signed;
+use crate::view::*;
+
+use super::*;
+
+pub(super) async fn record(
+    state: &AppState,
+    s: &Signed,
+    id: i64,
+    error: Option<String>,
+) -> Result<SectionsPage, PageError> {
+    let d = cases::get(&state.store, &s.actor, id).await?;
+    let c = &d.case;
+    let mut details = vec![
+        ("案由".to_string(), c.cause.clone()),
+        ("阶段".into(), stage_label(&c.stage).into()),
+        ("办案部门".into(), c.department_name.clone()),
+        ("所在区域".into(), c.region_name.clone()),
+        ("执法事项".into(), c.item_code.clone()),
+        (
+            "违法行为终了 / 发现 / 立案".into(),
+            format!("{} / {} / {}", c.act_ended_on, c.discovered_on, c.filed_on),
+        ),
+    ];
+    if let Some(n) = &c.decision_number {
+        details.push(("决定书文号".into(), n.clone()));
+        let (verdict, recommendation, reason) = cases::discretion_of(&state.store, id).await?;
+        details.push((
+            "裁量基准比对".into(),
+            match recommendation {
+                Some(r) => format!("{}：{r}", verdict.label_zh()),
+                None => verdict.label_zh().into(),
+            },
+        ));
+        if let Some(r) = reason {
+            details.push(("偏离理由".into(), r));
+        }
+    }
+    match evaluation::of_case(&state.store, &s.actor, id).await? {
+        None => details.push(("案卷评查".into(), "尚未评查".into())),
+        Some((score, grade, findings)) => {
+            details.push((
+                "案卷评查".into(),
+                format!(
+                    "{score} 分，{}，发现问题 {} 个",
+                    grade.name(),
+                    findings.len()
+                ),
+            ));
+            for (rule, detail) in findings {
+                details.push((
+                    format!("评查发现 {}", rule.code),
+                    format!(
+                        "{}：{detail}（{}；{}）",
+                        rule.description,
+                        rule.basis,
+                        if rule.veto {
+                            "一票否决".to_string()
+                        } else {
+                            format!("扣 {} 分", rule.deduction)
+                        }
+                    ),
+                ));
+            }
+        }
+    }
+    for p in &d.parties {
+        details.push((
+            "当事人".into(),
+            format!(
+                "{}（{}）",
+                p.name,
+                p.resident_id_masked
+                    .clone()
+                    .or(p.uscc.clone())
+                    .unwrap_or_default()
+            ),
+        ));
+        if let Some(l) = &p.legal_representative {
+            details.push(("法定代表人".into(), l.clone()));
+        }
+        if let Some(m) = &p.phone_masked {
+            details.push(("联系电话".into(), m.clone()));
+        }
+    }
+    let contents = file_contents::list(&state.store, id).await?;
+    for (n, doc) in contents.iter().enumerate() {
+        details.push((format!("卷内文件 {}", n + 1), file_document_line(doc)));
+    }
+    for e in &d.events {
+        details.push((
+            format!("{} {}", e.happened_on, stage_label(&e.stage)),
+            format!("{}（{}）", e.note, e.actor_name),
+        ));
+    }
+    for dl in &d.deadlines {
+        details.push((
+            "期限".into(),
+            format!(
+                "{}：{} 届满（{}）",
+                dl.purpose,
+                dl.due_on,
+                deadline_state_label(&dl.state)
+            ),
+        ));
+    }
+    let mut links: Vec<Link> = fazhi_core::inspection::acts::of_case(&state.store, id)
+        .await?
+        .into_iter()
+        .map(|code| {
+            link(
+                format!("/public/acts/{code}"),
+                "行政行为码（由检查而来，当事人可扫码查看进展）",
+            )
+        })
+        .collect();
+    if c.decision_number.is_some() {
+        links.push(link(
+            format!("/enforcement/cases/{id}/disclosure"),
+            "行政处罚决定公开（公开前审查）",
+        ));
+    }
+    if s.actor.can(Permission::CaseHandle) {
+        for (code, name, _) in fazhi_core::enforcement::documents::BUILTIN {
+            links.push(link(
+                format!("/enforcement/cases/{id}/documents/{code}.docx"),
+                format!("生成{name}（.docx）"),
+            ));
+        }
+        links.push(link(
+            format!("/supervision/transfers/new?case_id={id}"),
+            "涉嫌犯罪的，移送公安机关（行刑衔接）",
+        ));
+    }
+    let sections = if s.actor.can(Permission::CaseHandle) {
+        let (open, case) = case::open_steps(&state.store, &s.actor, id).await?;
+        let mut sections: Vec<FormSection> = open.iter().map(|st| step_form(id, *st)).collect();
+        if let Some(next) = sections.first_mut() {
+            next.title = format!("下一步：{}", next.title);
+        }
+        // Each step is applied to the version of the case it was shown with (else 409).
+        for section in &mut sections {
+            section.hidden.push(("version", case.version.to_string()));
+        }
+        if case.stage != Stage::Archived {
+            sections.extend(file_document_forms(
+                id,
+                &contents,
+                d.parties.first().map(|p| p.name.as_str()),
+            ));
+        }
+        sections
+    } else {
+        Vec::new()
+    };
+    Ok(SectionsPage {
+        layout: layout(s),
+        title: format!(
+            "案件 {}",
+            c.decision_number
+                .clone()
+                .unwrap_or_else(|| c.id.to_string())
+        ),
+        intro: String::new(),
+        error,
+        details,
+        sections,
+        links,
+    })
+}
+
+/// A registered document in one line: kind, number, date, party, amount, signatures, seal.
+pub(super) fn file_document_line(d: &file_contents::DocumentView) -> String {
+    let mut parts = vec![d.kind_name.to_string()];
+    parts.extend(d.number.clone());
+    parts.push(d.dated_on.clone());
+    if let Some(p) = &d.party {
+        parts.push(format!("当事人 {p}"));
+    }
+    if let Some(a) = &d.amount {
+        parts.push(format!("金额 {a} 元"));
+    }
+    if d.officers > 0 {
+        parts.push(format!(
+            "执法人员签名 {} 人（载明执法证号 {} 人）",
+            d.officers, d.certified
+        ));
+    }
+    if d.party_signed {
+        parts.push("当事人已签名或注明拒签".into());
+    }
+    if d.sealed {
+        parts.push("已盖章".into());
+    }
+    parts.push(format!("{} 页", d.pages));
+    parts.join("，")
+}
+
+/// The forms to register a document in the case file and to take a wrong one out.
+pub(super) fn file_document_forms(
+    id: i64,
+    contents: &[file_contents::DocumentView],
+    party: Option<&str>,
+) -> Vec<FormSection> {
+    let kinds = file_contents::DocKind::ALL
+        .iter()
+        .map(|k| (k.code().to_string(), k.name().to_string()))
+        .collect();
+    let yes = |name: &'static str, label: &'static str| {
+        Field::checkboxes(name, label, vec![("1".into(), "是".into())], &[])
+    };
+    let mut forms = vec![FormSection {
+        title: "登记卷内文件（案卷评查据此核对文书是否齐全、一致）".into(),
+        action: format!("/enforcement/cases/{id}/file-documents"),
+        hidden: Vec::new(),
+        fields: vec![
+            Field::select("kind", "文书种类", kinds, "").required(),
+            Field::text("number", "文号", "", 60),
+            Field::date("dated_on", "文书日期", "").required(),
+            Field::text("party", "文书载明的当事人", party.unwrap_or_default(), 100),
+            Field::text("amount", "文书载明的金额（元）", "", 20)
+                .hint("拟罚款、决定罚款或缴款金额；没有的不填"),
+            Field::text("officers", "签名的执法人员人数", "", 2),
+            Field::text("certified", "其中载明执法证号的人数", "", 2),
+            yes("party_signed", "当事人签名（或注明拒签）"),
+            yes("sealed", "加盖行政机关印章"),
+            Field::text("pages", "页数", "1", 4),
+        ],
+        submit: "登记",
+    }];
+    if !contents.is_empty() {
+        forms.push(FormSection {
+            title: "删除登记有误的卷内文件".into(),
+            action: format!("/enforcement/cases/{id}/file-documents/remove"),
+            hidden: Vec::new(),
+            fields: vec![
+                Field::select(
+                    "document",
+                    "卷内文件",
+                    contents
+                        .iter()
+                        .map(|d| (d.id.to_string(), file_document_line(d)))
+                        .collect(),
+                    "",
+                )
+                .required(),
+            ],
+            submit: "删除",
+        });
+    }
+    forms
+}
+
+/// Registers a document in the case file (卷内文件).
+pub async fn register_file_document(
+    State(state): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    f: FormData,
+) -> Result<Response, PageError> {
+    require(&s, Permission::CaseHandle)?;
+    let input = file_contents::NewDocument {
+        case_id: id,
+        kind: f.get("kind").to_string(),
+        number: f.opt("number"),
+        dated_on: f.get("dated_on").to_string(),
+        party: f.opt("party"),
+        amount: f.opt("amount"),
+        officers: f.get("officers").to_string(),
+        certified: f.get("certified").to_string(),
+        party_signed: f.get("party_signed") == "1",
+        sealed: f.get("sealed") == "1",
+        pages: f.get("pages").to_string(),
+    };
+    let today = fazhi_core::deadlines::china_today();
+    let result = file_contents::register(&state.store, &s.actor, today, &input)
+        .await
+        .map(|_| ());
+    back_to_case(&state, &s, id, result).await
+}
+
+/// Takes a wrongly registered document out of the case file.
+pub async fn remove_file_document(
+    State(state): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    f: FormData,
+) -> Result<Response, PageError> {
+    require(&s, Permission::CaseHandle)?;
+    let result = match f.get("document").trim().parse::<i64>() {
+        Ok(doc) => file_contents::remove(&state.store, &s.actor, id, doc).await,
+        Err(_) => Err(Error::invalid("document", "请选择要删除的卷内文件。")),
+    };
+    back_to_case(&state, &s, id, result).await
+}
+
+/// After a change to case `id`: back to its page, or the page again with what was wrong.
+pub(super) async fn back_to_case(
+    state: &AppState,
+    s: &Signed,
+    id: i64,
+    result: Result<(), Error>,
+) -> Result<Response, PageError> {
+    match result {
+        Ok(()) => Ok(Redirect::to(&format!("/enforcement/cases/{id}")).into_response()),
+        Err(e @ (Error::Store(_) | Error::NotFound | Error::Forbidden)) => Err(PageError(e)),
+        Err(e) => Ok((
+            crate::error::status_of(&e),
+            record(state, s, id, Some(e.message_zh())).await?,
+        )
+            .into_response()),
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+) -> Result<Response, PageError> {
+    Ok(record(&state, &s, id, None).await?.into_response())
+}
+
+pub async fn document(
+    State(state): State<AppState>,
+    s: Signed,
+    Path((id, file)): Path<(i64, String)>,
+) -> Result<Response, PageError> {
+    let code = file.strip_suffix(".docx").ok_or(Error::NotFound)?;
+    let bytes = cases::document(&state.store, &s.actor, &state.keyring, id, code).await?;
+    Ok(super::super::docx_response(
+        &format!("case-{id}-{code}.docx"),
+        bytes,
+    ))
+}
