@@ -557,6 +557,44 @@ pub async fn in_force(store: &Store) -> Result<(Calendar, WarningPolicy)> {
     Ok((cal, policy))
 }
 
+/// How long a kept calendar serves before it is read again. A change made through this process
+/// is seen at once (`InForce::forget`); one made elsewhere (the console, another server of a
+/// cluster) within this time.
+pub const IN_FORCE_TTL: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The calendar and the warning policy that deadlines are computed with.
+pub type CalendarInForce = std::sync::Arc<(Calendar, WarningPolicy)>;
+
+/// The calendar and warning policy in force, kept in the application state so a request does
+/// not read and parse every imported year again.
+#[derive(Default)]
+pub struct InForce {
+    kept: std::sync::Mutex<Option<(std::time::Instant, CalendarInForce)>>,
+}
+
+impl InForce {
+    pub async fn get(&self, store: &Store) -> Result<CalendarInForce> {
+        let kept = self.kept.lock().ok().and_then(|k| k.clone());
+        if let Some((at, value)) = kept
+            && at.elapsed() < IN_FORCE_TTL
+        {
+            return Ok(value);
+        }
+        let fresh = std::sync::Arc::new(in_force(store).await?);
+        if let Ok(mut k) = self.kept.lock() {
+            *k = Some((std::time::Instant::now(), fresh.clone()));
+        }
+        Ok(fresh)
+    }
+
+    /// After the calendar or the warning policy changed: the next `get` reads them again.
+    pub fn forget(&self) {
+        if let Ok(mut k) = self.kept.lock() {
+            *k = None;
+        }
+    }
+}
+
 pub fn china_today() -> NaiveDate {
     (chrono::Utc::now() + chrono::Duration::hours(8)).date_naive()
 }
@@ -702,4 +740,35 @@ pub async fn meet(
             .await?;
     }
     Ok(ids.len() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_kept_calendar_serves_until_forgotten_then_the_stored_one_is_read_again() {
+        let store = Store::connect("sqlite:file:in_force_test?mode=memory&cache=shared")
+            .await
+            .unwrap();
+        fazhi_store::migrate::run(&store).await.unwrap();
+        let kept = InForce::default();
+        let day = NaiveDate::from_ymd_opt(2099, 1, 5).unwrap();
+        let first = kept.get(&store).await.unwrap();
+        assert!(!first.0.day(day).confirmed);
+        sqlx::query("INSERT INTO calendar_years (year, source, body, imported_by, imported_at) VALUES (2099, 'test', $1, 'test', 0)")
+            .bind("[2099] 通知\nrest 2099-01-05\n")
+            .execute(store.pool())
+            .await
+            .unwrap();
+        // Within the minute, the same calendar: no query, no parse.
+        assert!(std::sync::Arc::ptr_eq(
+            &first,
+            &kept.get(&store).await.unwrap()
+        ));
+        kept.forget();
+        let again = kept.get(&store).await.unwrap();
+        assert!(!std::sync::Arc::ptr_eq(&first, &again));
+        assert!(again.0.day(day).confirmed && !again.0.is_workday(day));
+    }
 }

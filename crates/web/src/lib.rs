@@ -112,7 +112,16 @@ pub struct AppState {
     pub config: std::sync::Arc<WebConfig>,
     /// Keys for personal data at rest; never in the database.
     pub keyring: std::sync::Arc<fazhi_core::vault::Keyring>,
+    /// The calendar and warning policy in force, read once a minute or after a change here.
+    pub in_force: std::sync::Arc<fazhi_core::deadlines::InForce>,
     metrics: PrometheusHandle,
+}
+
+impl AppState {
+    /// The calendar and warning policy deadlines are computed with.
+    pub async fn in_force(&self) -> fazhi_core::Result<fazhi_core::deadlines::CalendarInForce> {
+        self.in_force.get(&self.store).await
+    }
 }
 
 /// The Prometheus recorder is process-wide; tests start many apps in one process.
@@ -135,6 +144,7 @@ impl AppState {
             store,
             config: std::sync::Arc::new(config),
             keyring: std::sync::Arc::new(keyring),
+            in_force: std::sync::Arc::default(),
             metrics: metrics_handle(),
         }
     }

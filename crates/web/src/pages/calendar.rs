@@ -135,6 +135,8 @@ pub async fn update(
         },
         _ => Err(Error::invalid("action", "请选择操作。")),
     };
+    // Whatever was tried, the next deadline computed here reads the calendar and policy again.
+    state.in_force.forget();
     match result {
         Ok(()) => Ok(Redirect::to("/admin/calendar").into_response()),
         Err(Error::Store(e)) => Err(PageError(Error::Store(e))),

@@ -156,9 +156,10 @@ pub async fn update(
 ) -> Result<Response, PageError> {
     let result = match parse_change(&f) {
         Ok(change) => {
-            let (cal, policy) = fazhi_core::deadlines::in_force(&state.store).await?;
+            let in_force = state.in_force().await?;
+            let (cal, policy) = (&in_force.0, in_force.1);
             let clock = deadlines::Clock {
-                cal: &cal,
+                cal,
                 policy,
                 today: deadlines::china_today(),
             };

@@ -154,9 +154,10 @@ pub async fn act(
         },
         "decision_changed" => match on() {
             Ok(d) => {
-                let (cal, policy) = fazhi_core::deadlines::in_force(&state.store).await?;
+                let in_force = state.in_force().await?;
+                let (cal, policy) = (&in_force.0, in_force.1);
                 let clock = fazhi_core::deadlines::Clock {
-                    cal: &cal,
+                    cal,
                     policy,
                     today: fazhi_core::deadlines::china_today(),
                 };

@@ -93,9 +93,10 @@ pub async fn tasks_import(
         Ok(rows) => rows,
         Err(r) => return Ok(r),
     };
-    let (cal, _) = fazhi_core::deadlines::in_force(&state.store).await?;
+    let in_force = state.in_force().await?;
+    let cal = &in_force.0;
     let department = s.actor.scope.department_id;
-    let report = joint_plans::submit(&state.store, &s.actor, &cal, department, &rows).await?;
+    let report = joint_plans::submit(&state.store, &s.actor, cal, department, &rows).await?;
     import_result(
         (&state, &s, "inspection_tasks"),
         &report,
@@ -213,11 +214,12 @@ pub async fn plan_create(
     let result = match bad {
         Some(message) => Err(Error::invalid("capacity", message)),
         None => {
-            let (cal, _) = fazhi_core::deadlines::in_force(&state.store).await?;
+            let in_force = state.in_force().await?;
+            let cal = &in_force.0;
             joint_plans::make(
                 &state.store,
                 &s.actor,
-                &cal,
+                cal,
                 from,
                 to,
                 &capacity,

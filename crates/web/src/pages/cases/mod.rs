@@ -324,8 +324,9 @@ pub async fn create(
     require(&s, Permission::CaseHandle)?;
     let result = match parse(&f) {
         Ok(input) => {
-            let (cal, policy) = fazhi_core::deadlines::in_force(&state.store).await?;
-            cases::file(&state.store, &s.actor, &state.keyring, &cal, policy, &input).await
+            let in_force = state.in_force().await?;
+            let (cal, policy) = (&in_force.0, in_force.1);
+            cases::file(&state.store, &s.actor, &state.keyring, cal, policy, &input).await
         }
         Err(e) => Err(e),
     };

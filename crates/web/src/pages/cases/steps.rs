@@ -348,10 +348,11 @@ pub async fn act(
     require(&s, Permission::CaseHandle)?;
     let result = match parse_action(&f) {
         Ok(action) => {
-            let (cal, policy) = fazhi_core::deadlines::in_force(&state.store).await?;
+            let in_force = state.in_force().await?;
+            let (cal, policy) = (&in_force.0, in_force.1);
             // The version the form was made from (every step form carries it).
             let seen = f.get("version").trim().parse::<i64>().ok();
-            case::apply(&state.store, &s.actor, &cal, policy, id, seen, &action).await
+            case::apply(&state.store, &s.actor, cal, policy, id, seen, &action).await
         }
         Err(e) => Err(e),
     };

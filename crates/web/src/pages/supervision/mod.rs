@@ -8,8 +8,6 @@ use chrono::{Datelike, NaiveDate};
 use fazhi_core::enforcement::figures::percent;
 use fazhi_core::supervision::evaluation;
 use fazhi_core::{Error, Permission};
-use fazhi_kernel::calendar::Calendar;
-use fazhi_kernel::deadline::WarningPolicy;
 use serde::Deserialize;
 
 use super::{layout, require};
@@ -47,10 +45,6 @@ pub(super) fn form_day(
             .map(Some)
             .ok_or_else(|| Error::invalid(name, format!("{label}应为日期（YYYY-MM-DD）。"))),
     }
-}
-
-pub(super) async fn clock_now(state: &AppState) -> Result<(Calendar, WarningPolicy), PageError> {
-    Ok(fazhi_core::deadlines::in_force(&state.store).await?)
 }
 
 #[derive(Clone, Default, Deserialize)]

@@ -207,9 +207,10 @@ pub async fn notice_create(
     f: FormData,
 ) -> Result<Response, PageError> {
     require(&s, Permission::SupervisionManage)?;
-    let (cal, policy) = clock_now(&state).await?;
+    let in_force = state.in_force().await?;
+    let (cal, policy) = (&in_force.0, in_force.1);
     let clock = Clock {
-        cal: &cal,
+        cal,
         policy,
         today: fazhi_core::deadlines::china_today(),
     };
@@ -368,9 +369,10 @@ pub async fn notice_act(
     Path(id): Path<i64>,
     f: FormData,
 ) -> Result<Response, PageError> {
-    let (cal, policy) = clock_now(&state).await?;
+    let in_force = state.in_force().await?;
+    let (cal, policy) = (&in_force.0, in_force.1);
     let clock = Clock {
-        cal: &cal,
+        cal,
         policy,
         today: fazhi_core::deadlines::china_today(),
     };

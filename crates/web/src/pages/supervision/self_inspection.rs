@@ -111,13 +111,10 @@ pub async fn self_inspection_plan(
     s: Signed,
 ) -> Result<Response, PageError> {
     require(&s, Permission::SupervisionManage)?;
-    let (cal, policy) = clock_now(&state).await?;
+    let in_force = state.in_force().await?;
+    let (cal, policy) = (&in_force.0, in_force.1);
     let today = fazhi_core::deadlines::china_today();
-    let clock = Clock {
-        cal: &cal,
-        policy,
-        today,
-    };
+    let clock = Clock { cal, policy, today };
     self_inspection::plan_month(&state.store, &s.actor, clock, today).await?;
     Ok(Redirect::to("/supervision/self-inspections").into_response())
 }

@@ -292,9 +292,10 @@ pub async fn transfer_create(
 ) -> Result<Response, PageError> {
     require(&s, Permission::CaseHandle)?;
     let case_id = f.int("case_id", "案件")?;
-    let (cal, policy) = clock_now(&state).await?;
+    let in_force = state.in_force().await?;
+    let (cal, policy) = (&in_force.0, in_force.1);
     let clock = Clock {
-        cal: &cal,
+        cal,
         policy,
         today: fazhi_core::deadlines::china_today(),
     };
@@ -357,8 +358,9 @@ async fn transfer_view(
         ));
         let dates = [reported, approved, &t.transferred_on].map(|d| fazhi_kernel::date::parse(d));
         if let [Some(r), Some(a), Some(sent)] = dates {
-            let (cal, _) = clock_now(state).await?;
-            let late = transfers::approval_lateness(&cal, r, a, sent);
+            let in_force = state.in_force().await?;
+            let cal = &in_force.0;
+            let late = transfers::approval_lateness(cal, r, a, sent);
             details.push((
                 "第五条期限".into(),
                 if late.is_empty() {
@@ -429,9 +431,10 @@ pub async fn transfer_decide(
     Path(id): Path<i64>,
     f: FormData,
 ) -> Result<Response, PageError> {
-    let (cal, policy) = clock_now(&state).await?;
+    let in_force = state.in_force().await?;
+    let (cal, policy) = (&in_force.0, in_force.1);
     let clock = Clock {
-        cal: &cal,
+        cal,
         policy,
         today: fazhi_core::deadlines::china_today(),
     };
