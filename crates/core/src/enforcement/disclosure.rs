@@ -264,13 +264,17 @@ pub async fn publish(store: &Store, actor: &Actor, case_id: i64, on: NaiveDate) 
         .ok_or_else(|| Error::invalid("case", "请先进行公开前审查。"))?;
     let mut tx = store.begin().await?;
     let version = locked_in_state(&mut tx, d.id, "reviewing", "该决定已公开或已撤回。").await?;
-    sqlx::query("UPDATE disclosures SET state = 'published', published_on = $1, reviewed_by = $2 WHERE id = $3")
-        .bind(on.to_string())
-        .bind(&actor.display_name)
-        .bind(d.id)
-        .execute(tx.conn())
-        .await?;
-    tx.bump_version("disclosures", d.id, version).await?;
+    tx.versioned_update(
+        "disclosures",
+        d.id,
+        version,
+        vec![
+            ("state", "published".into()),
+            ("published_on", on.to_string().into()),
+            ("reviewed_by", actor.display_name.clone().into()),
+        ],
+    )
+    .await?;
     crate::deadlines::meet(
         &mut tx,
         actor,
@@ -377,13 +381,17 @@ pub async fn withdraw(
     let d = published(store, actor, case_id, "只有已公开的决定才能撤回。").await?;
     let mut tx = store.begin().await?;
     let version = locked_in_state(&mut tx, d.id, "published", "只有已公开的决定才能撤回。").await?;
-    sqlx::query("UPDATE disclosures SET state = 'withdrawn', withdrawn_on = $1, withdrawal_reason = $2 WHERE id = $3")
-        .bind(on.to_string())
-        .bind(&reason)
-        .bind(d.id)
-        .execute(tx.conn())
-        .await?;
-    tx.bump_version("disclosures", d.id, version).await?;
+    tx.versioned_update(
+        "disclosures",
+        d.id,
+        version,
+        vec![
+            ("state", "withdrawn".into()),
+            ("withdrawn_on", on.to_string().into()),
+            ("withdrawal_reason", reason.clone().into()),
+        ],
+    )
+    .await?;
     crate::deadlines::meet(
         &mut tx,
         actor,

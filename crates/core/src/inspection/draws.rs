@@ -754,12 +754,13 @@ pub async fn publish_results(
     if published.is_some() {
         return Err(Error::invalid("id", "该抽查结果已经公开。"));
     }
-    sqlx::query("UPDATE random_draws SET results_published_on = $1 WHERE id = $2")
-        .bind(today.to_string())
-        .bind(id)
-        .execute(tx.conn())
-        .await?;
-    tx.bump_version("random_draws", id, version).await?;
+    tx.versioned_update(
+        "random_draws",
+        id,
+        version,
+        vec![("results_published_on", today.to_string().into())],
+    )
+    .await?;
     deadlines::meet(&mut tx, actor, SUBJECT, &id.to_string(), ARTICLE, today).await?;
     let done = view.tasks.iter().filter(|t| t.outcome.is_some()).count();
     crate::audit::record(

@@ -648,12 +648,13 @@ pub async fn publish(
         return Err(Error::invalid("id", "该计划已经发布。"));
     }
     super::acts::issue(&mut tx, &key, actor, &acts).await?;
-    sqlx::query("UPDATE joint_plans SET published_on = $1 WHERE id = $2")
-        .bind(today.to_string())
-        .bind(id)
-        .execute(tx.conn())
-        .await?;
-    tx.bump_version("joint_plans", id, version).await?;
+    tx.versioned_update(
+        "joint_plans",
+        id,
+        version,
+        vec![("published_on", today.to_string().into())],
+    )
+    .await?;
     messages::send_many(&mut tx, &notices).await?;
     crate::audit::record(
         &mut tx,

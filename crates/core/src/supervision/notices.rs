@@ -585,19 +585,19 @@ pub async fn reply(
         &n.issued_on
     });
     let on = day_between("on", "回复日期", input.on, earliest, today)?;
-    sqlx::query(
-        "UPDATE supervision_notices SET state = 'replied', reply = $1, evidence = $2, replied_on = $3,
-            replied_by = $4, updated_at = $5 WHERE id = $6",
+    tx.versioned_update(
+        "supervision_notices",
+        id,
+        version,
+        vec![
+            ("state", NoticeState::Replied.code().into()),
+            ("reply", reply.clone().into()),
+            ("evidence", evidence.clone().into()),
+            ("replied_on", on.to_string().into()),
+            ("replied_by", actor.user_id.into()),
+        ],
     )
-    .bind(&reply)
-    .bind(&evidence)
-    .bind(on.to_string())
-    .bind(actor.user_id)
-    .bind(now_ms())
-    .bind(id)
-    .execute(tx.conn())
     .await?;
-    tx.bump_version("supervision_notices", id, version).await?;
     deadlines::meet(
         &mut tx,
         actor,
@@ -694,19 +694,18 @@ pub async fn review(
             )
         }
     };
-    sqlx::query(
-        "UPDATE supervision_notices SET state = $1, review_note = $2, reviewed_on = $3, reviewed_by = $4,
-            updated_at = $5 WHERE id = $6",
+    tx.versioned_update(
+        "supervision_notices",
+        id,
+        version,
+        vec![
+            ("state", state.code().into()),
+            ("review_note", note.clone().into()),
+            ("reviewed_on", on.to_string().into()),
+            ("reviewed_by", actor.user_id.into()),
+        ],
     )
-    .bind(state.code())
-    .bind(&note)
-    .bind(on.to_string())
-    .bind(actor.user_id)
-    .bind(now_ms())
-    .bind(id)
-    .execute(tx.conn())
     .await?;
-    tx.bump_version("supervision_notices", id, version).await?;
     crate::audit::record(
         &mut tx,
         actor,

@@ -417,8 +417,7 @@ pub struct Transfer {
     pub receiver: String,
     pub suspected_crime: String,
     pub evidence: String,
-    /// transferred | accepted | returned
-    pub state: String,
+    pub state: TransferState,
     pub decided_on: Option<String>,
     pub decision_note: Option<String>,
     pub version: i64,
@@ -428,14 +427,85 @@ pub struct Transfer {
     pub approver: Option<String>,
 }
 
-impl Transfer {
-    pub fn state_label(&self) -> &'static str {
-        match self.state.as_str() {
-            "accepted" => "公安机关已立案",
-            "returned" => "公安机关不予立案（退回）",
-            _ => "已移送，待公安机关审查",
+/// Where a transfer stands: sent and under public security's review, then filed or refused.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TransferState {
+    Transferred,
+    Accepted,
+    Returned,
+}
+
+impl TransferState {
+    pub const ALL: [TransferState; 3] = [
+        TransferState::Transferred,
+        TransferState::Accepted,
+        TransferState::Returned,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            TransferState::Transferred => "transferred",
+            TransferState::Accepted => "accepted",
+            TransferState::Returned => "returned",
         }
     }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            TransferState::Accepted => "公安机关已立案",
+            TransferState::Returned => "公安机关不予立案（退回）",
+            TransferState::Transferred => "已移送，待公安机关审查",
+        }
+    }
+
+    fn stored(code: &str) -> Result<TransferState> {
+        TransferState::ALL
+            .into_iter()
+            .find(|s| s.code() == code)
+            .ok_or_else(|| Error::malformed("criminal transfer state"))
+    }
+}
+
+impl Transfer {
+    pub fn state_label(&self) -> &'static str {
+        self.state.label_zh()
+    }
+}
+
+/// Public security's decision as a step on transfer `t`: the state and note to write, or why
+/// it cannot be recorded. Pure; `decide` writes it.
+pub fn decision_change(
+    t: &Transfer,
+    decision: &Decision,
+    today: NaiveDate,
+) -> Result<(TransferState, Option<String>)> {
+    if t.state != TransferState::Transferred {
+        return Err(Error::invalid("state", "公安机关的审查结果已登记。"));
+    }
+    let note = decision.note.as_deref();
+    let note = if decision.accepted {
+        optional_paragraphs("note", "说明", note, 1000)?
+    } else {
+        Some(paragraphs(
+            "note",
+            "不予立案的理由",
+            note.unwrap_or(""),
+            1000,
+        )?)
+    };
+    if decision.on > today || decision.on.to_string() < t.transferred_on {
+        return Err(Error::invalid(
+            "on",
+            format!("决定日期应在移送日期（{}）至今天之间。", t.transferred_on),
+        ));
+    }
+    let state = if decision.accepted {
+        TransferState::Accepted
+    } else {
+        TransferState::Returned
+    };
+    Ok((state, note))
 }
 
 const COLUMNS: &str =
@@ -455,7 +525,7 @@ fn transfer_row(r: &DbRow) -> Result<Transfer> {
         receiver: r.try_get("receiver")?,
         suspected_crime: r.try_get("suspected_crime")?,
         evidence: r.try_get("evidence")?,
-        state: r.try_get("state")?,
+        state: TransferState::stored(&r.try_get::<String, _>("state")?)?,
         decided_on: r.try_get("decided_on")?,
         decision_note: r.try_get("decision_note")?,
         version: r.try_get("version")?,
@@ -513,7 +583,6 @@ pub async fn decide(
 ) -> Result<()> {
     let Decision { on, accepted, .. } = *decision;
     let today = clock.today;
-    let note = decision.note.as_deref();
     actor.require(Permission::CaseHandle)?;
     let mut tx = store.begin().await?;
     tx.lock_row("criminal_transfers", id)
@@ -524,38 +593,18 @@ pub async fn decide(
     if t.version != version {
         return Err(Error::Conflict);
     }
-    if t.state != "transferred" {
-        return Err(Error::invalid("state", "公安机关的审查结果已登记。"));
-    }
-    let note = if accepted {
-        optional_paragraphs("note", "说明", note, 1000)?
-    } else {
-        Some(paragraphs(
-            "note",
-            "不予立案的理由",
-            note.unwrap_or(""),
-            1000,
-        )?)
-    };
-    if on > today || on.to_string() < t.transferred_on {
-        return Err(Error::invalid(
-            "on",
-            format!("决定日期应在移送日期（{}）至今天之间。", t.transferred_on),
-        ));
-    }
-    let state = if accepted { "accepted" } else { "returned" };
-    sqlx::query(
-        "UPDATE criminal_transfers SET state = $1, decided_on = $2, decision_note = $3, updated_at = $4
-         WHERE id = $5",
+    let (state, note) = decision_change(&t, decision, today)?;
+    tx.versioned_update(
+        "criminal_transfers",
+        id,
+        version,
+        vec![
+            ("state", state.code().into()),
+            ("decided_on", on.to_string().into()),
+            ("decision_note", note.into()),
+        ],
     )
-    .bind(state)
-    .bind(on.to_string())
-    .bind(&note)
-    .bind(now_ms())
-    .bind(id)
-    .execute(tx.conn())
     .await?;
-    tx.bump_version("criminal_transfers", id, version).await?;
     for article in [ARTICLE, ECONOMIC_ARTICLE] {
         deadlines::meet(&mut tx, actor, SUBJECT, &id.to_string(), article, on).await?;
     }
@@ -611,7 +660,7 @@ pub async fn decide(
         "decide",
         SUBJECT,
         Some(id.to_string()),
-        json!({ "state": state, "on": on.to_string() }),
+        json!({ "state": state.code(), "on": on.to_string() }),
     )
     .await?;
     tx.commit().await?;

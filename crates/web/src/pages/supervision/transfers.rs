@@ -36,7 +36,10 @@ pub async fn transfers_page(
             ]
         })
         .collect();
-    let accepted = items.iter().filter(|t| t.state == "accepted").count();
+    let accepted = items
+        .iter()
+        .filter(|t| t.state == transfers::TransferState::Accepted)
+        .count();
     Ok(ListPage {
         layout: layout(&s),
         title: "行刑衔接".into(),
@@ -378,7 +381,7 @@ async fn transfer_view(
         details.push(("说明".into(), n.clone()));
     }
     let mut sections = Vec::new();
-    if t.state == "transferred" && s.actor.can(Permission::CaseHandle) {
+    if t.state == transfers::TransferState::Transferred && s.actor.can(Permission::CaseHandle) {
         sections.push(FormSection {
             title: "登记公安机关的审查决定".into(),
             action: format!("/supervision/transfers/{id}"),
