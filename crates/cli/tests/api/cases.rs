@@ -248,6 +248,16 @@ pub(crate) async fn waived_case(app: &TestApp) -> (Browser, String) {
 pub(crate) async fn step(b: &Browser, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
     let page = b.text(path).await;
     let mut form = vec![("csrf", csrf_of(&page))];
+    // Posted as the page's forms post it: with the version of the case they were shown with.
+    if !fields.iter().any(|(k, _)| *k == "version")
+        && let Some(at) = page.find("name=\"version\" value=\"")
+    {
+        let rest = &page[at + "name=\"version\" value=\"".len()..];
+        form.push((
+            "version",
+            rest.chars().take_while(char::is_ascii_digit).collect(),
+        ));
+    }
     form.extend(fields.iter().map(|(k, v)| (*k, v.to_string())));
     let r = b.post(path, &form).await;
     let status = r.status();

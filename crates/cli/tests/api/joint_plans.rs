@@ -5,14 +5,32 @@ use reqwest::StatusCode;
 
 use crate::helpers::*;
 
+/// The test's dates, written for the week of Monday 2026-12-07, moved by whole weeks past today
+/// when that week has begun, so every window stays in the future and keeps its weekdays.
+fn day(written: &str) -> String {
+    let base = fazhi_kernel::date::parse("2026-12-07").unwrap();
+    let today = fazhi_core::deadlines::china_today();
+    let weeks = if today >= base {
+        (today - base).num_days() / 7 + 1
+    } else {
+        0
+    };
+    let d = fazhi_kernel::date::parse(written).unwrap();
+    (d + chrono::Duration::days(weeks * 7)).to_string()
+}
+
 fn company(n: usize) -> String {
     company_uscc(500 + n)
 }
 
 async fn make_plan(sup: &Browser, caps: &[(i64, &str)], scenarios: bool) -> reqwest::Response {
-    let page = "/inspection/joint-plans/new?from=2026-12-07&to=2026-12-31";
+    let page = format!(
+        "/inspection/joint-plans/new?from={}&to={}",
+        day("2026-12-07"),
+        day("2026-12-31")
+    );
     let mut form: Vec<(&str, String)> =
-        vec![("from", "2026-12-07".into()), ("to", "2026-12-31".into())];
+        vec![("from", day("2026-12-07")), ("to", day("2026-12-31"))];
     let names: Vec<String> = caps.iter().map(|(id, _)| format!("cap_{id}")).collect();
     for ((_, cap), name) in caps.iter().zip(&names) {
         form.push((name.as_str(), cap.to_string()));
@@ -20,7 +38,7 @@ async fn make_plan(sup: &Browser, caps: &[(i64, &str)], scenarios: bool) -> reqw
     if scenarios {
         form.push(("with_scenarios", "1".into()));
     }
-    submit(sup, page, "/inspection/joint-plans", &form).await
+    submit(sup, &page, "/inspection/joint-plans", &form).await
 }
 
 #[tokio::test]
@@ -71,14 +89,14 @@ async fn submitted_tasks_are_planned_into_joint_visits_within_the_stored_scenari
             &m_clerk,
             "/inspection/tasks/import",
             book(vec![
-                row(1, "2026-12-07", "2026-12-09", "1"),
-                row(2, "2026-12-13", "2026-12-13", "2"),
+                row(1, &day("2026-12-07"), &day("2026-12-09"), "1"),
+                row(2, &day("2026-12-13"), &day("2026-12-13"), "2"),
                 vec![
                     "9133".into(),
                     "某公司".into(),
                     item.clone(),
-                    "2026-12-07".into(),
-                    "2026-12-09".into(),
+                    day("2026-12-07"),
+                    day("2026-12-09"),
                     "2".into(),
                 ],
             ]),
@@ -99,8 +117,8 @@ async fn submitted_tasks_are_planned_into_joint_visits_within_the_stored_scenari
                 &m_clerk,
                 "/inspection/tasks/import",
                 book(vec![
-                    row(1, "2026-12-07", "2026-12-09", "2"),
-                    row(2, "2026-12-07", "2026-12-11", "2"),
+                    row(1, &day("2026-12-07"), &day("2026-12-09"), "2"),
+                    row(2, &day("2026-12-07"), &day("2026-12-11"), "2"),
                 ]),
             )
             .await;
@@ -108,8 +126,8 @@ async fn submitted_tasks_are_planned_into_joint_visits_within_the_stored_scenari
                 &u_clerk,
                 "/inspection/tasks/import",
                 book(vec![
-                    row(1, "2026-12-08", "2026-12-11", "2"),
-                    row(3, "2026-12-07", "2026-12-07", "2"),
+                    row(1, &day("2026-12-08"), &day("2026-12-11"), "2"),
+                    row(3, &day("2026-12-07"), &day("2026-12-07"), "2"),
                 ]),
             )
             .await;
@@ -194,7 +212,7 @@ async fn submitted_tasks_are_planned_into_joint_visits_within_the_stored_scenari
         assert!(
             days.len() == 2
                 && days[0] == days[1]
-                && ["2026-12-08", "2026-12-09"].contains(&days[0].as_str())
+                && [day("2026-12-08"), day("2026-12-09")].contains(&days[0])
         );
         let page = sup.text(&format!("/inspection/joint-plans/{id}")).await;
         assert!(

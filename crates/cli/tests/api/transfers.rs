@@ -173,12 +173,12 @@ async fn cases_over_the_threshold_are_flagged_until_transferred_and_decided() {
         );
         let path = format!("/supervision/transfers/{id}");
         assert_eq!(stranger.get(&path).await.status(), StatusCode::NOT_FOUND);
-        assert!(
-            clerk
-                .text(&format!("/enforcement/cases/{case_id}"))
-                .await
-                .contains("涉嫌非法经营罪")
-        );
+        let case_page = clerk.text(&format!("/enforcement/cases/{case_id}")).await;
+        assert!(case_page.contains("涉嫌非法经营罪"));
+        // The timeline names the event; the case links to its transfer instead of a second one.
+        assert!(case_page.contains("移送公安机关") && !case_page.contains("阶段数据有误"));
+        assert!(case_page.contains(&format!("/supervision/transfers/{id}")));
+        assert!(!case_page.contains("/supervision/transfers/new?case_id"));
 
         // A refusal needs its reason; then the deadline is met.
         let decide = |decision: &str, note: &str| {

@@ -25,25 +25,14 @@ use crate::{Error, Result};
 
 pub const RESIDENT_ID: &str = "case_parties.resident_id";
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Procedure {
-    General,
-    Summary,
-}
+pub use super::case::model::Procedure;
 
-impl Procedure {
-    pub fn code(self) -> &'static str {
-        match self {
-            Procedure::General => "general",
-            Procedure::Summary => "summary",
-        }
-    }
-    pub fn label_zh(self) -> &'static str {
-        match self {
-            Procedure::General => "普通程序",
-            Procedure::Summary => "简易程序",
-        }
+/// The label of a timeline event (流程记录): the stage it left the case at, or the other
+/// events the timeline records beside the stages (a transfer to public security).
+pub fn event_label(code: &str) -> &'static str {
+    match code {
+        "transferred" => "移送公安机关",
+        other => stage_label(other),
     }
 }
 

@@ -549,6 +549,19 @@ async fn get_on(conn: &mut sqlx::AnyConnection, actor: &Actor, id: i64) -> Resul
     transfer_row(&sql.fetch_optional(conn).await?.ok_or(Error::NotFound)?)
 }
 
+/// The transfer of case `case_id`, if it was transferred and the actor sees it.
+pub async fn of_case(store: &Store, actor: &Actor, case_id: i64) -> Result<Option<i64>> {
+    actor.require(Permission::CaseRead)?;
+    let mut sql = Sql::new("SELECT x.id FROM criminal_transfers x WHERE x.case_id = ");
+    sql.bind(case_id)
+        .push(" AND ")
+        .append(actor.scope.condition("x", RECORD_COLUMNS));
+    Ok(match sql.fetch_optional(&mut *store.conn().await?).await? {
+        Some(r) => Some(r.try_get("id")?),
+        None => None,
+    })
+}
+
 /// Transfers within the actor's scope, newest first (at most 200).
 pub async fn list(store: &Store, actor: &Actor) -> Result<Capped<Transfer>> {
     actor.require(Permission::CaseRead)?;

@@ -22,32 +22,35 @@ use fazhi_kernel::deadline::WarningPolicy;
 use fazhi_store::Store;
 
 pub use super::stage::Stage;
-pub use model::{Case, Decision, DeliveryMethod, DisputeOutcome, delivery_method_name};
-pub use transition::{Action, Change, Inputs, Step, allowed_steps, refusal, transition};
+pub use model::{Case, Decision, DeliveryMethod, DisputeOutcome, Procedure, delivery_method_name};
+pub use transition::{
+    Action, Change, Inputs, Step, allowed_steps, next_steps, refusal, transition,
+};
 
 use crate::access::{Actor, Permission};
 use crate::deadlines::Clock;
 use crate::{Error, Result};
 
 /// Applies one step to case `id`. The actor must handle cases and see this one; a form made
-/// from another version than the stored one (`seen_version`) is refused with `Conflict`.
+/// from another version than the stored one (`seen_version`, which every step form carries) is
+/// refused with `Conflict`.
 pub async fn apply(
     store: &Store,
     actor: &Actor,
     cal: &Calendar,
     policy: WarningPolicy,
     id: i64,
-    seen_version: Option<i64>,
+    seen_version: i64,
     action: &Action,
 ) -> Result<()> {
     actor.require(Permission::CaseHandle)?;
-    super::cases::get(store, actor, id).await?;
     let today = crate::deadlines::china_today();
     let mut tx = store.begin().await?;
+    repo::in_scope(tx.conn(), actor, id).await?;
     // Locked before the step is worked out: eight identical "decide" requests give one
     // decision and one number, the others a conflict.
     let version = tx.lock_row("cases", id).await?.ok_or(Error::NotFound)?;
-    if seen_version.is_some_and(|seen| seen != version) {
+    if seen_version != version {
         return Err(Error::Conflict);
     }
     let case = repo::load(tx.conn(), id).await?;
@@ -73,14 +76,20 @@ async fn inputs_for(tx: &mut fazhi_store::Tx, case: &Case, action: &Action) -> R
     Ok(inputs)
 }
 
-/// The steps `actor` may take on case `id` now, the next one first, and the case's version the
-/// forms carry. Someone who does not handle cases gets none.
-pub async fn open_steps(store: &Store, actor: &Actor, id: i64) -> Result<(Vec<Step>, Case)> {
-    super::cases::get(store, actor, id).await?;
+/// The steps `actor` may take on case `id` today, the next one first, and the case (whose
+/// version the forms carry). Someone who does not handle cases gets none.
+pub async fn open_steps(
+    store: &Store,
+    actor: &Actor,
+    cal: &Calendar,
+    id: i64,
+) -> Result<(Vec<Step>, Case)> {
+    actor.require(Permission::CaseRead)?;
     let mut conn = store.pool().acquire().await?;
+    repo::in_scope(&mut conn, actor, id).await?;
     let case = repo::load(&mut conn, id).await?;
     let steps = if actor.can(Permission::CaseHandle) {
-        allowed_steps(&case)
+        next_steps(&case, cal, crate::deadlines::china_today())
     } else {
         Vec::new()
     };

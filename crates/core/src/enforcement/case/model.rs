@@ -7,11 +7,33 @@ use fazhi_kernel::money::Fen;
 use serde::{Deserialize, Serialize};
 
 use super::super::benchmarks;
-use super::super::cases::Procedure;
 use super::super::discretion::Facts;
 use super::super::rules::{PartyKind, ReviewTriggers};
 use super::super::stage::Stage;
 use crate::{Error, Result};
+
+/// 普通程序 / 简易程序 (行政处罚法 art. 51 ff.).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Procedure {
+    General,
+    Summary,
+}
+
+impl Procedure {
+    pub fn code(self) -> &'static str {
+        match self {
+            Procedure::General => "general",
+            Procedure::Summary => "summary",
+        }
+    }
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Procedure::General => "普通程序",
+            Procedure::Summary => "简易程序",
+        }
+    }
+}
 
 /// What a penalty decision decides (处罚决定的种类, as fazhi records them).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -229,6 +251,11 @@ pub struct Case {
     pub dispute_concluded_on: Option<NaiveDate>,
     /// The art. 67 payment limit's due date, where one runs.
     pub payment_due: Option<NaiveDate>,
+    pub decided_on: Option<NaiveDate>,
+    /// The day the decision was delivered (for a public notice, the day it counts as delivered).
+    pub delivered_on: Option<NaiveDate>,
+    pub paid_on: Option<NaiveDate>,
+    pub closed_on: Option<NaiveDate>,
 }
 
 impl Case {

@@ -8,11 +8,11 @@ use fazhi_kernel::money::Fen;
 use fazhi_store::{Arg, Row, Sql, Tx, flag, now_ms};
 use serde_json::json;
 
+use super::model::Procedure;
 use super::model::{Case, Decision, stored_date};
 use super::transition::{Change, NUMBER, party_kind, triggers_parse};
 use crate::access::Actor;
 use crate::deadlines::{self, Clock, NewDeadline};
-use crate::enforcement::cases::Procedure;
 use crate::enforcement::rules::next_number;
 use crate::enforcement::stage::Stage;
 use crate::{Error, Result};
@@ -23,7 +23,8 @@ pub async fn load(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Case> {
         "SELECT c.version, c.stage, c.procedure, c.item_code, c.filed_on, c.act_ended_on, c.illegal_gains_fen,
             c.department_id, d.issuer_abbr, c.cause, c.evidence, c.prior_notice_on, c.hearing_right, c.waived,
             c.waived_on, c.hearing_requested, c.hearing_held_on, c.hearing_notice_on, c.review_triggers,
-            c.legal_review_on, c.outcome, c.fine_fen, c.rectification_number, c.dispute_on, c.dispute_concluded_on
+            c.legal_review_on, c.outcome, c.fine_fen, c.rectification_number, c.dispute_on, c.dispute_concluded_on,
+            c.decided_on, c.delivered_on, c.paid_on, c.closed_on
          FROM cases c JOIN departments d ON d.id = c.department_id WHERE c.id = $1",
     )
     .bind(id)
@@ -94,7 +95,23 @@ pub async fn load(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Case> {
         dispute_on: d("dispute_on")?,
         dispute_concluded_on: d("dispute_concluded_on")?,
         payment_due: stored_date("deadlines.due_on", payment_due)?,
+        decided_on: d("decided_on")?,
+        delivered_on: d("delivered_on")?,
+        paid_on: d("paid_on")?,
+        closed_on: d("closed_on")?,
     })
+}
+
+/// Case `id` within `actor`'s data scope, or `NotFound` — a case outside it is not there.
+pub async fn in_scope(conn: &mut sqlx::AnyConnection, actor: &Actor, id: i64) -> Result<()> {
+    let mut sql = Sql::new("SELECT c.id FROM cases c WHERE c.id = ");
+    sql.bind(id).push(" AND ").append(
+        actor
+            .scope
+            .condition("c", fazhi_store::scope::RECORD_COLUMNS),
+    );
+    sql.fetch_optional(conn).await?.ok_or(Error::NotFound)?;
+    Ok(())
 }
 
 /// A document's number from its issuer's sequence of `word` for the year of `on`.

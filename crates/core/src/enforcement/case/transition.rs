@@ -11,8 +11,8 @@ use fazhi_kernel::period::Period;
 use fazhi_store::Arg;
 
 pub use super::action::{Action, Step};
+use super::model::Procedure;
 use super::model::{Case, Decision, DeliveryMethod, DisputeOutcome};
-use crate::enforcement::cases::Procedure;
 use crate::enforcement::disclosure::PublicationRule;
 use crate::enforcement::discretion::Benchmark;
 use crate::enforcement::discretion::{DiscretionCheck, check_discretion};
@@ -124,6 +124,37 @@ pub fn allowed_steps(case: &Case) -> Vec<Step> {
         }
     }
     out
+}
+
+/// The open steps in the order to offer them on `today`: as `allowed_steps`, except that a
+/// decision the law does not allow yet (the defence window still running, a hearing or review
+/// outstanding) is not offered first — the party's waiver or request is.
+pub fn next_steps(case: &Case, cal: &Calendar, today: NaiveDate) -> Vec<Step> {
+    let mut steps = allowed_steps(case);
+    if steps.first() == Some(&Step::Decide)
+        && may_decide(cal, &decision_facts(case), today).is_err()
+    {
+        steps.remove(0);
+        let at = steps
+            .iter()
+            .position(|s| !matches!(s, Step::Waive | Step::HearingRequested))
+            .unwrap_or(steps.len());
+        steps.insert(at, Step::Decide);
+    }
+    steps
+}
+
+fn decision_facts(case: &Case) -> DecisionFacts {
+    DecisionFacts {
+        prior_notice_delivered: case.prior_notice_on,
+        hearing_right: case.hearing_right,
+        waived_in_writing: case.waived,
+        waived_on: case.waived_on,
+        hearing_requested: case.hearing_requested,
+        hearing_held: case.hearing_held_on,
+        triggers: case.triggers,
+        legal_review_done: case.legal_review_on,
+    }
 }
 
 /// A time limit a step starts: what for, under which article of 行政处罚法, from when, how long.
@@ -278,7 +309,43 @@ pub fn transition(
     if change.on > today {
         return Err(Error::invalid("on", "日期不能晚于今天。"));
     }
+    if let Some((earliest, what)) = earliest(case, step).filter(|(d, _)| change.on < *d) {
+        return Err(Error::invalid(
+            "on",
+            format!(
+                "{}的日期 {} 早于{what} {earliest}：案卷的日期应与办案的先后一致。",
+                step.verb_zh(),
+                change.on
+            ),
+        ));
+    }
     Ok(change)
+}
+
+/// The day a step may not come before — the step it follows — and that step's name.
+fn earliest(case: &Case, step: Step) -> Option<(NaiveDate, &'static str)> {
+    let latest = |dates: &[(Option<NaiveDate>, &'static str)]| {
+        dates
+            .iter()
+            .filter_map(|(d, what)| d.map(|d| (d, *what)))
+            .max_by_key(|(d, _)| *d)
+    };
+    let filed = (case.filed_on, "立案日");
+    let notice = (case.prior_notice_on, "事先告知书送达日");
+    let decided = (case.decided_on, "决定日");
+    match step {
+        Step::Waive | Step::HearingRequested | Step::HearingNotice => latest(&[filed, notice]),
+        Step::Deliver | Step::Pay | Step::Dispute => latest(&[filed, decided]),
+        Step::DisputeConcluded => latest(&[filed, decided, (case.dispute_on, "申请或起诉日")]),
+        Step::Close => latest(&[
+            filed,
+            decided,
+            (case.delivered_on, "送达日"),
+            (case.paid_on, "缴款日"),
+        ]),
+        Step::Archive => latest(&[filed, (case.closed_on, "结案日")]),
+        _ => latest(&[filed]),
+    }
 }
 
 impl Change {
@@ -440,17 +507,8 @@ fn decide(case: &Case, action: &Action, cal: &Calendar, inputs: &Inputs) -> Resu
             "不予行政处罚须写明理由（如：违法行为轻微并及时改正，没有造成危害后果；《行政处罚法》第三十三条）。",
         ));
     }
-    let facts = DecisionFacts {
-        prior_notice_delivered: case.prior_notice_on,
-        hearing_right: case.hearing_right,
-        waived_in_writing: case.waived,
-        waived_on: case.waived_on,
-        hearing_requested: case.hearing_requested,
-        hearing_held: case.hearing_held_on,
-        triggers: case.triggers,
-        legal_review_done: case.legal_review_on,
-    };
-    may_decide(cal, &facts, on).map_err(|why| Error::invalid("decided_on", why.join("")))?;
+    may_decide(cal, &decision_facts(case), on)
+        .map_err(|why| Error::invalid("decided_on", why.join("")))?;
     if decision == Decision::Fine && fine.0 <= 0 {
         return Err(Error::invalid("fine", "罚款决定须填写罚款金额。"));
     }

@@ -103,7 +103,7 @@ pub(super) async fn record(
     }
     for e in &d.events {
         details.push((
-            format!("{} {}", e.happened_on, stage_label(&e.stage)),
+            format!("{} {}", e.happened_on, cases::event_label(&e.stage)),
             format!("{}（{}）", e.note, e.actor_name),
         ));
     }
@@ -141,13 +141,22 @@ pub(super) async fn record(
                 format!("生成{name}（.docx）"),
             ));
         }
-        links.push(link(
-            format!("/supervision/transfers/new?case_id={id}"),
-            "涉嫌犯罪的，移送公安机关（行刑衔接）",
-        ));
+        links.push(
+            match fazhi_core::supervision::transfers::of_case(&state.store, &s.actor, id).await? {
+                Some(t) => link(
+                    format!("/supervision/transfers/{t}"),
+                    "已移送公安机关：查看移送和公安机关的审查结果",
+                ),
+                None => link(
+                    format!("/supervision/transfers/new?case_id={id}"),
+                    "涉嫌犯罪的，移送公安机关（行刑衔接）",
+                ),
+            },
+        );
     }
     let sections = if s.actor.can(Permission::CaseHandle) {
-        let (open, case) = case::open_steps(&state.store, &s.actor, id).await?;
+        let in_force = state.in_force().await?;
+        let (open, case) = case::open_steps(&state.store, &s.actor, &in_force.0, id).await?;
         let mut sections: Vec<FormSection> = open.iter().map(|st| step_form(id, *st)).collect();
         if let Some(next) = sections.first_mut() {
             next.title = format!("下一步：{}", next.title);

@@ -49,6 +49,10 @@ fn filed() -> Case {
         dispute_on: None,
         dispute_concluded_on: None,
         payment_due: None,
+        decided_on: None,
+        delivered_on: None,
+        paid_on: None,
+        closed_on: None,
     }
 }
 
@@ -431,4 +435,53 @@ fn closing_a_fine_waits_for_its_payment_and_archiving_for_closure() {
         ))
         .contains("归档")
     );
+}
+
+#[test]
+fn a_step_is_not_dated_before_the_step_it_follows() {
+    let decided = Case {
+        stage: Stage::Decided,
+        decision: Some(Decision::Warning),
+        decided_on: Some(d("2024-04-15")),
+        ..filed()
+    };
+    let why = refused(run(
+        &decided,
+        Action::Deliver {
+            on: d("2024-04-14"),
+            method: DeliveryMethod::Post,
+            place: None,
+        },
+    ));
+    assert!(why.contains("早于决定日 2024-04-15"), "{why}");
+    let closed = Case {
+        stage: Stage::Closed,
+        closed_on: Some(d("2024-05-10")),
+        ..decided
+    };
+    let why = refused(run(
+        &closed,
+        Action::Archive {
+            on: d("2024-05-09"),
+        },
+    ));
+    assert!(why.contains("早于结案日 2024-05-10"), "{why}");
+    assert!(
+        run(
+            &closed,
+            Action::Archive {
+                on: d("2024-05-10")
+            }
+        )
+        .is_ok()
+    );
+    let why = refused(run(
+        &filed(),
+        Action::Investigate {
+            on: d("2024-02-28"),
+            facts: "查明".into(),
+            evidence: Vec::new(),
+        },
+    ));
+    assert!(why.contains("早于立案日 2024-03-01"), "{why}");
 }
