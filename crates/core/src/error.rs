@@ -11,8 +11,11 @@ pub enum Error {
     Forbidden,
     #[error("version conflict")]
     Conflict,
+    /// Input the rules refuse: `code` says which refusal (stable for the API; `invalid_input`
+    /// unless the rule has its own), `field` where, `message` why in Chinese.
     #[error("invalid {field}: {message}")]
     Invalid {
+        code: &'static str,
         field: &'static str,
         message: String,
     },
@@ -63,6 +66,16 @@ impl From<sqlx::Error> for Error {
 impl Error {
     pub fn invalid(field: &'static str, message: impl Into<String>) -> Error {
         Error::Invalid {
+            code: "invalid_input",
+            field,
+            message: message.into(),
+        }
+    }
+
+    /// A business rule's refusal with its own stable code (`case_step_not_open`, …).
+    pub fn refused(code: &'static str, field: &'static str, message: impl Into<String>) -> Error {
+        Error::Invalid {
+            code,
             field,
             message: message.into(),
         }
@@ -73,7 +86,7 @@ impl Error {
             Error::NotFound => "not_found",
             Error::Forbidden => "forbidden",
             Error::Conflict => "version_conflict",
-            Error::Invalid { .. } => "invalid_input",
+            Error::Invalid { code, .. } => code,
             Error::AlreadyExists { .. } => "already_exists",
             Error::InvalidCredentials => "invalid_credentials",
             Error::Locked { .. } => "account_locked",

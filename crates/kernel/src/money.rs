@@ -21,6 +21,18 @@ pub enum MoneyError {
     Overflow(String),
 }
 
+impl MoneyError {
+    /// What was wrong with the amount, in Chinese, for the people who typed it.
+    pub fn message_zh(&self) -> String {
+        match self {
+            MoneyError::Format(s) => format!("“{s}”不是以元为单位的金额（如 1234.56）"),
+            MoneyError::Precision(s) => format!("“{s}”超过两位小数（金额最小到分）"),
+            MoneyError::Negative(s) => format!("“{s}”是负数"),
+            MoneyError::Overflow(s) => format!("“{s}”超出可记录的金额"),
+        }
+    }
+}
+
 impl Fen {
     pub const ZERO: Fen = Fen(0);
 
@@ -156,6 +168,16 @@ impl fmt::Display for Fen {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_amount_error_is_said_in_chinese() {
+        for bad in ["abc", "1.234", "-5", "99999999999999999999"] {
+            let e = Fen::parse_yuan(bad).unwrap_err();
+            let zh = e.message_zh();
+            assert!(zh.contains(bad) && !zh.is_ascii(), "{zh}");
+            assert!(!zh.contains(" is "), "{zh}");
+        }
+    }
 
     #[test]
     fn parsing_what_people_type() {

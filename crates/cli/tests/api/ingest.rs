@@ -561,7 +561,7 @@ async fn a_hand_kept_ledger_imports_from_excel_with_each_bad_row_named() {
         );
         assert!(
             html.contains("<td>4</td>")
-                && html.contains("罚款（元）“两千”无效")
+                && html.contains("罚款（元）无效：“两千”不是以元为单位的金额")
                 && html.contains("当事人类型“路人”"),
             "{html}"
         );

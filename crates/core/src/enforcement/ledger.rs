@@ -58,7 +58,7 @@ fn record(r: &[String]) -> std::result::Result<CaseRecord, String> {
     let mut yuan = |i: usize| match opt(i) {
         None => 0,
         Some(v) => Fen::parse_yuan(&v).map(|f| f.0).unwrap_or_else(|e| {
-            problems.push(format!("{}“{v}”无效：{e}", HEADERS[i]));
+            problems.push(format!("{}无效：{}", HEADERS[i], e.message_zh()));
             0
         }),
     };

@@ -270,7 +270,8 @@ pub async fn transfer(
         ));
     }
     if input.approved_on < input.reported_on || input.on < input.approved_on {
-        return Err(Error::invalid(
+        return Err(Error::refused(
+            "transfer_approval_order",
             "approved_on",
             "应先报告负责人，经批准后移送：报告日期 ≤ 批准日期 ≤ 移送日期（《行政执法机关移送涉嫌犯罪案件的规定》第五条）。",
         ));
@@ -481,7 +482,11 @@ pub fn decision_change(
     today: NaiveDate,
 ) -> Result<(TransferState, Option<String>)> {
     if t.state != TransferState::Transferred {
-        return Err(Error::invalid("state", "公安机关的审查结果已登记。"));
+        return Err(Error::refused(
+            "transfer_already_decided",
+            "state",
+            "公安机关的审查结果已登记。",
+        ));
     }
     let note = decision.note.as_deref();
     let note = if decision.accepted {

@@ -21,12 +21,40 @@ pub enum IdError {
     CheckCharacter { expected: char, got: char },
     #[error("organisation code check character (GB 11714): expected '{expected}', got '{got}'")]
     OrgCodeCheck { expected: char, got: char },
-    #[error("impossible date: {0}")]
-    ImpossibleDate(String),
+    #[error("impossible date: {0} {1}")]
+    ImpossibleDate(String, DateProblem),
     #[error("unknown division: {0} is not a GB/T 2260 code, current or abolished")]
     UnknownDivision(String),
     #[error("prefix: {0}")]
     Prefix(String),
+}
+
+/// Why a birth date in an identifier is impossible.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateProblem {
+    NotACalendarDate,
+    Before1880,
+    InTheFuture,
+}
+
+impl DateProblem {
+    pub fn message_zh(self) -> &'static str {
+        match self {
+            DateProblem::NotACalendarDate => "不是日历上存在的日期",
+            DateProblem::Before1880 => "早于 1880 年",
+            DateProblem::InTheFuture => "晚于今天",
+        }
+    }
+}
+
+impl std::fmt::Display for DateProblem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            DateProblem::NotACalendarDate => "is not a calendar date",
+            DateProblem::Before1880 => "is before 1880",
+            DateProblem::InTheFuture => "is in the future",
+        })
+    }
 }
 
 impl IdError {
@@ -43,7 +71,7 @@ impl IdError {
             IdError::OrgCodeCheck { expected, got } => {
                 format!("其中组织机构代码的校验码（GB 11714）应为 {expected}，实为 {got}")
             }
-            IdError::ImpossibleDate(d) => format!("出生日期 {d} 不存在"),
+            IdError::ImpossibleDate(d, why) => format!("出生日期 {d} {}", why.message_zh()),
             IdError::UnknownDivision(d) => {
                 format!("行政区划代码 {d} 不存在（GB/T 2260，含已撤销的代码）")
             }
@@ -58,7 +86,7 @@ impl IdError {
             IdError::Character { .. } => "character",
             IdError::CheckCharacter { .. } => "check_character",
             IdError::OrgCodeCheck { .. } => "org_code_check",
-            IdError::ImpossibleDate(_) => "impossible_date",
+            IdError::ImpossibleDate(..) => "impossible_date",
             IdError::UnknownDivision(_) => "unknown_division",
             IdError::Prefix(_) => "prefix",
         }

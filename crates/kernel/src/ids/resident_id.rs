@@ -6,8 +6,8 @@ use std::str::FromStr;
 
 use chrono::NaiveDate;
 
-use super::IdError;
 use super::division;
+use super::{DateProblem, IdError};
 
 const WEIGHTS: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
@@ -53,10 +53,14 @@ impl ResidentId {
             return Err(IdError::CheckCharacter { expected, got });
         }
         let date = &s[6..14];
-        let birth = NaiveDate::parse_from_str(date, "%Y%m%d")
-            .map_err(|_| IdError::ImpossibleDate(format!("{date} is not a calendar date")))?;
+        let birth = NaiveDate::parse_from_str(date, "%Y%m%d").map_err(|_| {
+            IdError::ImpossibleDate(date.to_string(), DateProblem::NotACalendarDate)
+        })?;
         if birth < NaiveDate::from_ymd_opt(1880, 1, 1).unwrap_or(NaiveDate::MIN) {
-            return Err(IdError::ImpossibleDate(format!("{birth} is before 1880")));
+            return Err(IdError::ImpossibleDate(
+                birth.to_string(),
+                DateProblem::Before1880,
+            ));
         }
         if !division::is_known(&s[..6]) {
             return Err(IdError::UnknownDivision(s[..6].to_string()));
@@ -68,10 +72,10 @@ impl ResidentId {
     pub fn parse_on(input: &str, today: NaiveDate) -> Result<ResidentId, IdError> {
         let id = ResidentId::parse(input)?;
         if id.birth_date() > today {
-            return Err(IdError::ImpossibleDate(format!(
-                "{} is in the future",
-                id.birth_date()
-            )));
+            return Err(IdError::ImpossibleDate(
+                id.birth_date().to_string(),
+                DateProblem::InTheFuture,
+            ));
         }
         Ok(id)
     }
@@ -146,10 +150,9 @@ mod tests {
                 got: '1'
             })
         ));
-        assert!(matches!(
-            ResidentId::parse(&make("33068119850230123")),
-            Err(IdError::ImpossibleDate(_))
-        ));
+        let e = ResidentId::parse(&make("33068119850230123")).unwrap_err();
+        assert!(matches!(e, IdError::ImpossibleDate(..)));
+        assert_eq!(e.message_zh(), "出生日期 19850230 不是日历上存在的日期");
         assert!(matches!(
             ResidentId::parse(&make("99068119850315123")),
             Err(IdError::UnknownDivision(_))

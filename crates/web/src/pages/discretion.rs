@@ -79,8 +79,12 @@ async fn calculate(
         .filter(|s| !s.is_empty())
     {
         None => Fen::ZERO,
-        Some(s) => Fen::parse_yuan(s)
-            .map_err(|e| Error::invalid("illegal_gains", format!("违法所得金额无效：{e}")))?,
+        Some(s) => Fen::parse_yuan(s).map_err(|e| {
+            Error::invalid(
+                "illegal_gains",
+                format!("违法所得金额无效：{}。", e.message_zh()),
+            )
+        })?,
     };
     let facts = Facts {
         severity,

@@ -259,7 +259,7 @@ pub fn transition(
 ) -> Result<Change> {
     let step = action.step();
     if let Some(why) = refusal(case, step) {
-        return Err(Error::invalid("stage", why));
+        return Err(Error::refused("case_step_not_open", "stage", why));
     }
     let change = match action {
         Action::Investigate {
@@ -307,10 +307,11 @@ pub fn transition(
         }
     };
     if change.on > today {
-        return Err(Error::invalid("on", "日期不能晚于今天。"));
+        return Err(Error::refused("date_in_future", "on", "日期不能晚于今天。"));
     }
     if let Some((earliest, what)) = earliest(case, step).filter(|(d, _)| change.on < *d) {
-        return Err(Error::invalid(
+        return Err(Error::refused(
+            "case_date_order",
             "on",
             format!(
                 "{}的日期 {} 早于{what} {earliest}：案卷的日期应与办案的先后一致。",
@@ -449,7 +450,8 @@ fn hearing_notice(
 ) -> Result<Change> {
     let earliest = cal.add_working_days(on, 7);
     if hearing_on < earliest {
-        return Err(Error::invalid(
+        return Err(Error::refused(
+            "case_hearing_notice_late",
             "hearing_on",
             format!(
                 "听证通知应在举行听证的七个工作日前送达（《行政处罚法》第六十四条）：{on} 送达通知的，听证最早于 {earliest} 举行。"
@@ -467,7 +469,8 @@ fn hearing_notice(
 
 fn hearing_held(case: &Case, cal: &Calendar, on: NaiveDate) -> Result<Change> {
     let Some(notice) = case.hearing_notice_on else {
-        return Err(Error::invalid(
+        return Err(Error::refused(
+            "case_hearing_without_notice",
             "on",
             "尚未送达听证通知，不能举行听证（《行政处罚法》第六十四条）。",
         ));
@@ -502,13 +505,14 @@ fn decide(case: &Case, action: &Action, cal: &Calendar, inputs: &Inputs) -> Resu
         500,
     )?;
     if decision == Decision::NoPenalty && no_penalty_reason.is_none() {
-        return Err(Error::invalid(
+        return Err(Error::refused(
+            "case_no_penalty_reason_required",
             "no_penalty_reason",
             "不予行政处罚须写明理由（如：违法行为轻微并及时改正，没有造成危害后果；《行政处罚法》第三十三条）。",
         ));
     }
     may_decide(cal, &decision_facts(case), on)
-        .map_err(|why| Error::invalid("decided_on", why.join("")))?;
+        .map_err(|why| Error::refused("case_decision_not_allowed", "decided_on", why.join("")))?;
     if decision == Decision::Fine && fine.0 <= 0 {
         return Err(Error::invalid("fine", "罚款决定须填写罚款金额。"));
     }
@@ -527,7 +531,8 @@ fn decide(case: &Case, action: &Action, cal: &Calendar, inputs: &Inputs) -> Resu
         .map(str::trim)
         .filter(|r| !r.is_empty());
     if check == DiscretionCheck::Outside && reason.is_none() {
-        return Err(Error::invalid(
+        return Err(Error::refused(
+            "case_deviation_reason_required",
             "deviation_reason",
             format!(
                 "该决定偏离裁量基准（{recommendation}），须填写书面理由；理由将随案件接受执法监督。"
@@ -587,7 +592,8 @@ fn decide(case: &Case, action: &Action, cal: &Calendar, inputs: &Inputs) -> Resu
 
 fn on_the_spot(case: &Case, on: NaiveDate, decision: Decision, fine: Fen) -> Result<Change> {
     if case.filed_on != Some(on) {
-        return Err(Error::invalid(
+        return Err(Error::refused(
+            "case_summary_procedure_day",
             "on",
             "简易程序当场作出决定，决定日应为立案当日；否则应适用普通程序。",
         ));
@@ -601,7 +607,8 @@ fn on_the_spot(case: &Case, on: NaiveDate, decision: Decision, fine: Fen) -> Res
         Decision::Fine => return Err(Error::invalid("fine", "罚款决定须填写罚款金额。")),
         Decision::NoPenalty => Sanction::Other,
     };
-    rules::summary_procedure(party, sanction).map_err(|m| Error::invalid("fine", m))?;
+    rules::summary_procedure(party, sanction)
+        .map_err(|m| Error::refused("case_summary_procedure_limit", "fine", m))?;
     let what = if decision == Decision::Fine {
         format!("罚款 {fine}")
     } else {
@@ -650,7 +657,8 @@ fn deliver(
 ) -> Result<Change> {
     let place = crate::org::rules::optional_text("place", "送达地点", place, 200)?;
     if method.needs_place() && place.is_none() {
-        return Err(Error::invalid(
+        return Err(Error::refused(
+            "case_delivery_place_required",
             "place",
             "直接送达、留置送达须填写送达地点。",
         ));

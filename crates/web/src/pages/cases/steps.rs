@@ -240,9 +240,8 @@ pub(super) fn step_form(id: i64, step: Step) -> FormSection {
 /// The fine typed in yuan; none typed is zero.
 pub(super) fn parse_fine(f: &FormData) -> Result<Fen, Error> {
     match f.opt("fine") {
-        Some(v) => {
-            Fen::parse_yuan(&v).map_err(|e| Error::invalid("fine", format!("罚款金额无效：{e}")))
-        }
+        Some(v) => Fen::parse_yuan(&v)
+            .map_err(|e| Error::invalid("fine", format!("罚款金额无效：{}。", e.message_zh()))),
         None => Ok(Fen::ZERO),
     }
 }

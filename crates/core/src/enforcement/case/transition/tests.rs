@@ -485,3 +485,49 @@ fn a_step_is_not_dated_before_the_step_it_follows() {
     ));
     assert!(why.contains("早于立案日 2024-03-01"), "{why}");
 }
+
+#[test]
+fn each_refusal_has_its_own_stable_code() {
+    let code = |r: Result<Change>| match r {
+        Err(e) => e.code(),
+        Ok(c) => panic!("expected a refusal, got {c:?}"),
+    };
+    assert_eq!(
+        code(run(&filed(), fine("2024-03-20", 5000))),
+        "case_step_not_open"
+    );
+    assert_eq!(
+        code(run(&noticed("2024-03-04"), fine("2024-03-05", 5000))),
+        "case_decision_not_allowed"
+    );
+    assert_eq!(
+        code(run(
+            &filed(),
+            Action::Archive {
+                on: d("2024-03-05")
+            }
+        )),
+        "case_step_not_open"
+    );
+    assert_eq!(
+        code(run(
+            &filed(),
+            Action::Rectify {
+                on: d("2024-02-01"),
+                rectify_by: d("2024-02-10"),
+            }
+        )),
+        "case_date_order"
+    );
+    assert_eq!(
+        code(run(
+            &filed(),
+            Action::OnTheSpot {
+                on: d("2024-03-01"),
+                decision: Decision::Fine,
+                fine: Fen::from_yuan_whole(500),
+            }
+        )),
+        "case_summary_procedure_limit"
+    );
+}
