@@ -269,6 +269,19 @@ async fn the_stages_follow_the_order_and_the_time_limits_of_the_law() {
     for db in backends() {
         let app = spawn_app(db).await;
         let (clerk, path) = filed_case(&app, COMPANY).await;
+        // Several step forms share field names; each field's id is still unique, so a label
+        // focuses its own field.
+        let page = clerk.text(&path).await;
+        let ids: Vec<&str> = page
+            .split(" id=\"")
+            .skip(1)
+            .filter_map(|rest| rest.split('"').next())
+            .collect();
+        let mut unique = ids.clone();
+        unique.sort_unstable();
+        unique.dedup();
+        assert_eq!(ids.len(), unique.len(), "{ids:?}");
+        assert!(page.contains("for=\"s1-on\"") && page.contains("id=\"s2-on\""));
         // No decision before the prior notice.
         let (status, html) = step(
             &clerk,
