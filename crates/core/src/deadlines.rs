@@ -363,14 +363,13 @@ pub enum Change {
 
 /// Records a change with its reason and approver and recomputes the due date.
 pub async fn change(
-    store: &Store,
-    actor: &Actor,
-    clock: Clock<'_>,
+    ctx: &crate::Ctx<'_>,
     id: i64,
     change: &Change,
     reason: &str,
     approver: &str,
 ) -> Result<DeadlineRecord> {
+    let (store, actor, clock) = (ctx.store, ctx.actor, ctx.clock);
     let Clock { cal, policy, today } = clock;
     let before = get(store, actor, id).await?;
     if !may_change(actor, &before) {

@@ -9,6 +9,7 @@ pub mod access;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+mod ctx;
 pub mod deadlines;
 pub mod demo;
 pub mod enforcement;
@@ -23,4 +24,5 @@ pub mod vault;
 pub mod xlsx;
 
 pub use access::{Actor, AdminKind, Permission};
+pub use ctx::Ctx;
 pub use error::{Error, Result};

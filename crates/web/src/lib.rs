@@ -122,6 +122,25 @@ impl AppState {
     pub async fn in_force(&self) -> fazhi_core::Result<fazhi_core::deadlines::CalendarInForce> {
         self.in_force.get(&self.store).await
     }
+
+    /// The context an operation of one request runs in: this server's store and keys, the
+    /// signed-in actor, the calendar in force and today's date in China.
+    pub fn ctx<'a>(
+        &'a self,
+        actor: &'a fazhi_core::Actor,
+        in_force: &'a fazhi_core::deadlines::CalendarInForce,
+    ) -> fazhi_core::Ctx<'a> {
+        fazhi_core::Ctx {
+            store: &self.store,
+            actor,
+            keyring: &self.keyring,
+            clock: fazhi_core::deadlines::Clock {
+                cal: &in_force.0,
+                policy: in_force.1,
+                today: fazhi_core::deadlines::china_today(),
+            },
+        }
+    }
 }
 
 /// The Prometheus recorder is process-wide; tests start many apps in one process.

@@ -7,8 +7,6 @@
 //! Long because filing, the scoped list and the documents' context live here until the case aggregate of issue 15 takes them apart.
 
 use chrono::NaiveDate;
-use fazhi_kernel::calendar::Calendar;
-use fazhi_kernel::deadline::WarningPolicy;
 use fazhi_kernel::ids::{ResidentId, Uscc};
 use fazhi_kernel::period::Period;
 use fazhi_store::page::{Keyset, Page};
@@ -299,14 +297,9 @@ pub(super) fn check_parties(
 }
 
 /// Files a case (立案) and starts its decision deadline (art. 60: 90 calendar days).
-pub async fn file(
-    store: &Store,
-    actor: &Actor,
-    keyring: &Keyring,
-    cal: &Calendar,
-    policy: WarningPolicy,
-    input: &NewCase,
-) -> Result<i64> {
+pub async fn file(ctx: &crate::Ctx<'_>, input: &NewCase) -> Result<i64> {
+    let (store, actor, keyring) = (ctx.store, ctx.actor, ctx.keyring);
+    let (cal, policy) = (ctx.clock.cal, ctx.clock.policy);
     actor.require(Permission::CaseHandle)?;
     let today = crate::deadlines::china_today();
     let cause = crate::org::rules::text("cause", "案由", &input.cause, 200)?;

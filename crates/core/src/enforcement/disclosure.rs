@@ -317,13 +317,12 @@ async fn published(
 /// `on`: the published record must then be withdrawn within 3 working days (行政处罚法 art. 48),
 /// a limit started here on the deadline engine and met by `withdraw`.
 pub async fn decision_changed(
-    store: &Store,
-    actor: &Actor,
-    clock: crate::deadlines::Clock<'_>,
+    ctx: &crate::Ctx<'_>,
     case_id: i64,
     on: NaiveDate,
     reason: &str,
 ) -> Result<()> {
+    let (store, actor, clock) = (ctx.store, ctx.actor, ctx.clock);
     actor.require(Permission::CaseHandle)?;
     let reason = crate::org::rules::text("reason", "变更或撤销的情况", reason, 200)?;
     published(store, actor, case_id, "只有已公开的决定才需要撤回。").await?;

@@ -23,7 +23,7 @@ use serde_json::json;
 
 use super::entities::{self, CLASSES, List};
 use crate::access::{Actor, Permission};
-use crate::deadlines::{self, Clock, NewDeadline};
+use crate::deadlines::{self, NewDeadline};
 use crate::org::rules::text;
 use crate::supervision::sampling::shuffle_prefix;
 use crate::{Error, Result};
@@ -183,13 +183,8 @@ fn ids(text: &str) -> Vec<i64> {
 
 /// Makes the draw: checks the inputs, takes the snapshots, draws, and stores the draw, its
 /// tasks, the publication deadline and the audit entry in one transaction.
-pub async fn create(
-    store: &Store,
-    actor: &Actor,
-    keyring: &crate::vault::Keyring,
-    clock: Clock<'_>,
-    input: &NewDraw,
-) -> Result<i64> {
+pub async fn create(ctx: &crate::Ctx<'_>, input: &NewDraw) -> Result<i64> {
+    let (store, actor, keyring, clock) = (ctx.store, ctx.actor, ctx.keyring, ctx.clock);
     actor.require(Permission::SupervisionManage)?;
     let title = text("title", "抽查任务名称", &input.title, 100)?;
     let items = super::records::catalog_items(store, &input.items).await?;

@@ -264,12 +264,8 @@ pub(super) async fn repliers(tx: &mut Tx, department_id: i64) -> Result<Vec<i64>
 }
 
 /// Issues a notice to an agency within the actor's scope.
-pub async fn issue(
-    store: &Store,
-    actor: &Actor,
-    clock: Clock<'_>,
-    input: &NewNotice,
-) -> Result<i64> {
+pub async fn issue(ctx: &crate::Ctx<'_>, input: &NewNotice) -> Result<i64> {
+    let (store, actor, clock) = (ctx.store, ctx.actor, ctx.clock);
     actor.require(Permission::SupervisionManage)?;
     let subject = text("subject", "标题", &input.subject, 100)?;
     let problems = paragraphs("problems", "发现的问题", &input.problems, 4000)?;
@@ -637,14 +633,13 @@ pub enum Review {
 }
 
 pub async fn review(
-    store: &Store,
-    actor: &Actor,
-    clock: Clock<'_>,
+    ctx: &crate::Ctx<'_>,
     id: i64,
     version: i64,
     on: NaiveDate,
     verdict: Review,
 ) -> Result<()> {
+    let (store, actor, clock) = (ctx.store, ctx.actor, ctx.clock);
     actor.require(Permission::SupervisionManage)?;
     let mut tx = store.begin().await?;
     let n = for_change(

@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::access::{Actor, Permission};
-use crate::deadlines::{self, Clock, NewDeadline};
+use crate::deadlines::{self, NewDeadline};
 use crate::org::rules::{optional_paragraphs, paragraphs, text};
 use crate::{Error, Result};
 
@@ -247,12 +247,8 @@ pub fn approval_lateness(
     late
 }
 
-pub async fn transfer(
-    store: &Store,
-    actor: &Actor,
-    clock: Clock<'_>,
-    input: &NewTransfer,
-) -> Result<i64> {
+pub async fn transfer(ctx: &crate::Ctx<'_>, input: &NewTransfer) -> Result<i64> {
+    let (store, actor, clock) = (ctx.store, ctx.actor, ctx.clock);
     actor.require(Permission::CaseHandle)?;
     let receiver = text("receiver", "接收的公安机关", &input.receiver, 100)?;
     let crime = text("suspected_crime", "涉嫌罪名", &input.suspected_crime, 100)?;
@@ -592,13 +588,12 @@ pub struct Decision {
 
 /// Records the decision. Meets the review deadline.
 pub async fn decide(
-    store: &Store,
-    actor: &Actor,
-    clock: Clock<'_>,
+    ctx: &crate::Ctx<'_>,
     id: i64,
     version: i64,
     decision: &Decision,
 ) -> Result<()> {
+    let (store, actor, clock) = (ctx.store, ctx.actor, ctx.clock);
     let Decision { on, accepted, .. } = *decision;
     let today = clock.today;
     actor.require(Permission::CaseHandle)?;

@@ -157,16 +157,8 @@ pub async fn update(
     let result = match parse_change(&f) {
         Ok(change) => {
             let in_force = state.in_force().await?;
-            let (cal, policy) = (&in_force.0, in_force.1);
-            let clock = deadlines::Clock {
-                cal,
-                policy,
-                today: deadlines::china_today(),
-            };
             deadlines::change(
-                &state.store,
-                &s.actor,
-                clock,
+                &state.ctx(&s.actor, &in_force),
                 id,
                 &change,
                 f.get("reason"),

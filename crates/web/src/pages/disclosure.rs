@@ -155,14 +155,13 @@ pub async fn act(
         "decision_changed" => match on() {
             Ok(d) => {
                 let in_force = state.in_force().await?;
-                let (cal, policy) = (&in_force.0, in_force.1);
-                let clock = fazhi_core::deadlines::Clock {
-                    cal,
-                    policy,
-                    today: fazhi_core::deadlines::china_today(),
-                };
-                disclosure::decision_changed(&state.store, &s.actor, clock, id, d, f.get("reason"))
-                    .await
+                disclosure::decision_changed(
+                    &state.ctx(&s.actor, &in_force),
+                    id,
+                    d,
+                    f.get("reason"),
+                )
+                .await
             }
             Err(e) => Err(e),
         },

@@ -503,13 +503,7 @@ pub async fn draw_create(
     let result = match parse_draw(&f) {
         Ok(input) => {
             let in_force = state.in_force().await?;
-            let (cal, policy) = (&in_force.0, in_force.1);
-            let clock = fazhi_core::deadlines::Clock {
-                cal,
-                policy,
-                today: fazhi_core::deadlines::china_today(),
-            };
-            draws::create(&state.store, &s.actor, &state.keyring, clock, &input).await
+            draws::create(&state.ctx(&s.actor, &in_force), &input).await
         }
         Err(e) => Err(e),
     };

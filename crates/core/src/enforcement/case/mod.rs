@@ -18,7 +18,6 @@ pub mod repo;
 pub mod transition;
 
 use fazhi_kernel::calendar::Calendar;
-use fazhi_kernel::deadline::WarningPolicy;
 use fazhi_store::Store;
 
 pub use super::stage::Stage;
@@ -28,23 +27,19 @@ pub use transition::{
 };
 
 use crate::access::{Actor, Permission};
-use crate::deadlines::Clock;
 use crate::{Error, Result};
 
 /// Applies one step to case `id`. The actor must handle cases and see this one; a form made
 /// from another version than the stored one (`seen_version`, which every step form carries) is
 /// refused with `Conflict`.
 pub async fn apply(
-    store: &Store,
-    actor: &Actor,
-    cal: &Calendar,
-    policy: WarningPolicy,
+    ctx: &crate::Ctx<'_>,
     id: i64,
     seen_version: i64,
     action: &Action,
 ) -> Result<()> {
+    let (store, actor, clock) = (ctx.store, ctx.actor, ctx.clock);
     actor.require(Permission::CaseHandle)?;
-    let today = crate::deadlines::china_today();
     let mut tx = store.begin().await?;
     repo::in_scope(tx.conn(), actor, id).await?;
     // Locked before the step is worked out: eight identical "decide" requests give one
@@ -55,8 +50,7 @@ pub async fn apply(
     }
     let case = repo::load(tx.conn(), id).await?;
     let inputs = inputs_for(&mut tx, &case, action).await?;
-    let change = transition(&case, action, cal, today, &inputs)?;
-    let clock = Clock { cal, policy, today };
+    let change = transition(&case, action, clock.cal, clock.today, &inputs)?;
     repo::write(&mut tx, actor, clock, &case, change).await?;
     tx.commit().await?;
     Ok(())

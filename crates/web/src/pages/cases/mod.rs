@@ -325,8 +325,7 @@ pub async fn create(
     let result = match parse(&f) {
         Ok(input) => {
             let in_force = state.in_force().await?;
-            let (cal, policy) = (&in_force.0, in_force.1);
-            cases::file(&state.store, &s.actor, &state.keyring, cal, policy, &input).await
+            cases::file(&state.ctx(&s.actor, &in_force), &input).await
         }
         Err(e) => Err(e),
     };

@@ -348,13 +348,10 @@ pub async fn act(
     let result = match parse_action(&f) {
         Ok(action) => {
             let in_force = state.in_force().await?;
-            let (cal, policy) = (&in_force.0, in_force.1);
             // The version the form was made from: every step form carries it, and a post
             // without it cannot be told from one made on a case that has moved on.
             match f.get("version").trim().parse::<i64>() {
-                Ok(seen) => {
-                    case::apply(&state.store, &s.actor, cal, policy, id, seen, &action).await
-                }
+                Ok(seen) => case::apply(&state.ctx(&s.actor, &in_force), id, seen, &action).await,
                 Err(_) => Err(Error::invalid(
                     "version",
                     "表单缺少案件版本，请刷新案件页面后在最新内容上重新提交。",

@@ -3,7 +3,6 @@
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
-use fazhi_core::deadlines::Clock;
 use fazhi_core::enforcement::figures::percent;
 use fazhi_core::org;
 use fazhi_core::supervision::notices::{self, NewNotice, NoticeFilter, NoticeState, Reply, Review};
@@ -208,14 +207,8 @@ pub async fn notice_create(
 ) -> Result<Response, PageError> {
     require(&s, Permission::SupervisionManage)?;
     let in_force = state.in_force().await?;
-    let (cal, policy) = (&in_force.0, in_force.1);
-    let clock = Clock {
-        cal,
-        policy,
-        today: fazhi_core::deadlines::china_today(),
-    };
     let result = match new_notice(&f) {
-        Ok(input) => notices::issue(&state.store, &s.actor, clock, &input).await,
+        Ok(input) => notices::issue(&state.ctx(&s.actor, &in_force), &input).await,
         Err(e) => Err(e),
     };
     match result {
@@ -370,12 +363,6 @@ pub async fn notice_act(
     f: FormData,
 ) -> Result<Response, PageError> {
     let in_force = state.in_force().await?;
-    let (cal, policy) = (&in_force.0, in_force.1);
-    let clock = Clock {
-        cal,
-        policy,
-        today: fazhi_core::deadlines::china_today(),
-    };
     let result = async {
         let version = f.int("version", "版本")?;
         let on = form_day(&f, "on", "日期")?.ok_or_else(|| Error::invalid("on", "请填写日期。"))?;
@@ -386,20 +373,28 @@ pub async fn notice_act(
                     reply: f.get("reply").to_string(),
                     evidence: f.opt("evidence"),
                 };
-                notices::reply(&state.store, &s.actor, clock.today, id, version, &input).await
+                notices::reply(
+                    &state.store,
+                    &s.actor,
+                    fazhi_core::deadlines::china_today(),
+                    id,
+                    version,
+                    &input,
+                )
+                .await
             }
             "accept" => {
                 let verdict = Review::Accept {
                     note: f.opt("note"),
                 };
-                notices::review(&state.store, &s.actor, clock, id, version, on, verdict).await
+                notices::review(&state.ctx(&s.actor, &in_force), id, version, on, verdict).await
             }
             "return" => {
                 let verdict = Review::Return {
                     reason: f.get("reason").to_string(),
                     rectify_days: f.int("rectify_days", "整改期限")?,
                 };
-                notices::review(&state.store, &s.actor, clock, id, version, on, verdict).await
+                notices::review(&state.ctx(&s.actor, &in_force), id, version, on, verdict).await
             }
             _ => Err(Error::invalid("action", "请选择操作。")),
         }

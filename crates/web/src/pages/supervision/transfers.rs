@@ -3,7 +3,6 @@
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::NaiveDate;
-use fazhi_core::deadlines::Clock;
 use fazhi_core::supervision::transfers;
 use fazhi_core::{Error, Permission};
 use serde::Deserialize;
@@ -296,12 +295,6 @@ pub async fn transfer_create(
     require(&s, Permission::CaseHandle)?;
     let case_id = f.int("case_id", "案件")?;
     let in_force = state.in_force().await?;
-    let (cal, policy) = (&in_force.0, in_force.1);
-    let clock = Clock {
-        cal,
-        policy,
-        today: fazhi_core::deadlines::china_today(),
-    };
     let day = |field: &'static str, label: &str| -> Result<NaiveDate, Error> {
         form_day(&f, field, label)?.ok_or_else(|| Error::invalid(field, format!("请填写{label}。")))
     };
@@ -319,7 +312,7 @@ pub async fn transfer_create(
         })
     })();
     let result = match input {
-        Ok(input) => transfers::transfer(&state.store, &s.actor, clock, &input).await,
+        Ok(input) => transfers::transfer(&state.ctx(&s.actor, &in_force), &input).await,
         Err(e) => Err(e),
     };
     match result {
@@ -435,12 +428,6 @@ pub async fn transfer_decide(
     f: FormData,
 ) -> Result<Response, PageError> {
     let in_force = state.in_force().await?;
-    let (cal, policy) = (&in_force.0, in_force.1);
-    let clock = Clock {
-        cal,
-        policy,
-        today: fazhi_core::deadlines::china_today(),
-    };
     let result = match (f.int("version", "版本"), form_day(&f, "on", "决定日期")) {
         (Ok(v), Ok(Some(on))) => {
             let decision = transfers::Decision {
@@ -448,7 +435,7 @@ pub async fn transfer_decide(
                 accepted: f.get("decision") != "returned",
                 note: f.opt("note"),
             };
-            transfers::decide(&state.store, &s.actor, clock, id, v, &decision).await
+            transfers::decide(&state.ctx(&s.actor, &in_force), id, v, &decision).await
         }
         (Ok(_), Ok(None)) => Err(Error::invalid("on", "请填写决定日期。")),
         (Err(e), _) | (_, Err(e)) => Err(e),
