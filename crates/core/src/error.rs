@@ -158,3 +158,17 @@ impl Error {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_refusal_keeps_its_own_code_and_its_chinese_message() {
+        let e = Error::refused("draw_results_published", "id", "该抽查结果已经公开。");
+        assert_eq!(e.code(), "draw_results_published");
+        assert_eq!(e.message_zh(), "该抽查结果已经公开。");
+        assert!(matches!(e, Error::Invalid { field: "id", .. }));
+        assert_eq!(Error::invalid("on", "请填写日期。").code(), "invalid_input");
+    }
+}

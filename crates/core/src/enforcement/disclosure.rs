@@ -114,15 +114,18 @@ pub async fn review(
 ) -> Result<Disclosure> {
     actor.require(Permission::CaseHandle)?;
     let case = super::cases::get(store, actor, case_id).await?;
-    let number = case
-        .case
-        .decision_number
-        .clone()
-        .ok_or_else(|| Error::invalid("case", "案件尚未作出决定，不能公开。"))?;
+    let number = case.case.decision_number.clone().ok_or_else(|| {
+        Error::refused(
+            "disclosure_before_decision",
+            "case",
+            "案件尚未作出决定，不能公开。",
+        )
+    })?;
     if let Some(d) = of_case(store, actor, case_id).await?
         && d.state != "reviewing"
     {
-        return Err(Error::invalid(
+        return Err(Error::refused(
+            "disclosure_step_not_open",
             "case",
             "该决定已公开或已撤回，不能重新审查。",
         ));
@@ -251,7 +254,11 @@ async fn locked_in_state(tx: &mut Tx, id: i64, state: &str, otherwise: &str) -> 
         .fetch_one(tx.conn())
         .await?;
     if now != state {
-        return Err(Error::invalid("case", otherwise));
+        return Err(Error::refused(
+            "disclosure_step_not_open",
+            "case",
+            otherwise,
+        ));
     }
     Ok(version)
 }
@@ -261,7 +268,7 @@ pub async fn publish(store: &Store, actor: &Actor, case_id: i64, on: NaiveDate) 
     actor.require(Permission::CaseHandle)?;
     let d = of_case(store, actor, case_id)
         .await?
-        .ok_or_else(|| Error::invalid("case", "请先进行公开前审查。"))?;
+        .ok_or_else(|| Error::refused("disclosure_not_reviewed", "case", "请先进行公开前审查。"))?;
     let mut tx = store.begin().await?;
     let version = locked_in_state(&mut tx, d.id, "reviewing", "该决定已公开或已撤回。").await?;
     tx.versioned_update(
@@ -308,7 +315,11 @@ async fn published(
         .await?
         .ok_or(Error::NotFound)?;
     if d.state != "published" {
-        return Err(Error::invalid("case", otherwise));
+        return Err(Error::refused(
+            "disclosure_step_not_open",
+            "case",
+            otherwise,
+        ));
     }
     Ok(d)
 }
@@ -471,61 +482,9 @@ pub async fn public_get(store: &Store, id: i64) -> Result<Disclosure> {
     row(&r)
 }
 
-/// The default publication limit in working days (国办发〔2018〕118号).
-pub const DEFAULT_PUBLICATION_DAYS: i64 = 7;
-
-/// Whether a department publishes a decision that imposes only a warning, unless it says
-/// otherwise: no (《市场监督管理行政处罚信息公示规定》第二条; 行政处罚法第四十八条 publishes
-/// decisions "具有一定社会影响").
-pub const DEFAULT_PUBLISH_WARNINGS: bool = false;
-
-/// What a department publishes and how soon, as in force on a day.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct PublicationRule {
-    /// Working days from the decision.
-    pub days: i64,
-    /// Whether a decision imposing only a warning is published.
-    pub warnings: bool,
-}
-
-impl PublicationRule {
-    /// Whether a decision with `outcome` is published at all (a no-penalty decision never is).
-    pub fn publishes(&self, outcome: &str) -> bool {
-        match outcome {
-            "no_penalty" => false,
-            "warning" => self.warnings,
-            _ => true,
-        }
-    }
-}
-
-/// The publication rule of `department_id` in force on `on`.
-pub async fn publication_rule(
-    conn: &mut sqlx::AnyConnection,
-    department_id: i64,
-    on: NaiveDate,
-) -> Result<PublicationRule> {
-    let row = sqlx::query(
-        "SELECT working_days, publish_warnings FROM publication_limits WHERE department_id = $1 AND effective_from <= $2
-         ORDER BY effective_from DESC LIMIT 1",
-    )
-    .bind(department_id)
-    .bind(on.to_string())
-    .fetch_optional(conn)
-    .await?;
-    Ok(match row {
-        Some(r) => PublicationRule {
-            days: r.try_get("working_days")?,
-            warnings: r
-                .try_get::<Option<i64>, _>("publish_warnings")?
-                .map_or(DEFAULT_PUBLISH_WARNINGS, |w| w != 0),
-        },
-        None => PublicationRule {
-            days: DEFAULT_PUBLICATION_DAYS,
-            warnings: DEFAULT_PUBLISH_WARNINGS,
-        },
-    })
-}
+pub use super::publication::{
+    DEFAULT_PUBLICATION_DAYS, DEFAULT_PUBLISH_WARNINGS, PublicationRule, publication_rule,
+};
 
 /// Sets a department's publication limit from a date (the earlier values stay for earlier
 /// decisions). Maintained with the enforcement reference data (`catalog.manage`).

@@ -13,6 +13,7 @@ pub mod figures;
 pub mod file_contents;
 pub mod ingest;
 pub mod ledger;
+pub mod publication;
 pub mod rules;
 pub mod stage;
 pub mod synthetic;

@@ -724,7 +724,11 @@ pub async fn publish_results(
     actor.require(Permission::SupervisionManage)?;
     let view = get(store, actor, id).await?;
     if view.results_published_on.is_some() {
-        return Err(Error::invalid("id", "该抽查结果已经公开。"));
+        return Err(Error::refused(
+            "draw_results_published",
+            "id",
+            "该抽查结果已经公开。",
+        ));
     }
     if view.inspect_until.as_str() >= today.to_string().as_str() {
         return Err(Error::invalid(
@@ -747,7 +751,11 @@ pub async fn publish_results(
             .fetch_one(tx.conn())
             .await?;
     if published.is_some() {
-        return Err(Error::invalid("id", "该抽查结果已经公开。"));
+        return Err(Error::refused(
+            "draw_results_published",
+            "id",
+            "该抽查结果已经公开。",
+        ));
     }
     tx.versioned_update(
         "random_draws",

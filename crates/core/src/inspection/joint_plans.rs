@@ -578,7 +578,11 @@ pub async fn publish(
     actor.require(Permission::SupervisionManage)?;
     let plan = get(store, actor, id).await?;
     if plan.published_on.is_some() {
-        return Err(Error::invalid("id", "该计划已经发布。"));
+        return Err(Error::refused(
+            "joint_plan_published",
+            "id",
+            "该计划已经发布。",
+        ));
     }
     let users: Vec<i64> = sqlx::query_scalar(
         "SELECT DISTINCT u.id FROM users u
@@ -645,7 +649,11 @@ pub async fn publish(
             .fetch_one(tx.conn())
             .await?;
     if published.is_some() {
-        return Err(Error::invalid("id", "该计划已经发布。"));
+        return Err(Error::refused(
+            "joint_plan_published",
+            "id",
+            "该计划已经发布。",
+        ));
     }
     super::acts::issue(&mut tx, &key, actor, &acts).await?;
     tx.versioned_update(

@@ -194,7 +194,13 @@ fn case_file(r: &AnyRow, catalog: &Catalog) -> Result<CaseFile> {
         hearing_on: day(r, "hearing_on")?,
         hearing_held_on: day(r, "hearing_held_on")?,
         decided_on: day(r, "decided_on")?,
-        outcome: r.try_get("outcome")?,
+        outcome: r
+            .try_get::<Option<String>, _>("outcome")?
+            .map(|code| {
+                crate::enforcement::case::Decision::parse(&code)
+                    .ok_or_else(|| Error::malformed("case outcome"))
+            })
+            .transpose()?,
         fine: Fen(r.try_get("fine_fen")?),
         delivered_on: day(r, "delivered_on")?,
         paid_on: day(r, "paid_on")?,
@@ -224,7 +230,13 @@ fn case_file(r: &AnyRow, catalog: &Catalog) -> Result<CaseFile> {
         closure_approver: flag(r, "has_closure_approver")?,
         origin: flag(r, "has_origin")?,
         summary: flag(r, "has_summary")?,
-        delivery_method: r.try_get("delivery_method")?,
+        delivery_method: r
+            .try_get::<Option<String>, _>("delivery_method")?
+            .map(|code| {
+                crate::enforcement::case::DeliveryMethod::parse(&code)
+                    .ok_or_else(|| Error::malformed("case delivery method"))
+            })
+            .transpose()?,
         delivery_place: flag(r, "has_delivery_place")?,
         no_penalty_reason: flag(r, "has_no_penalty_reason")?,
         ..CaseFile::default()

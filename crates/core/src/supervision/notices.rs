@@ -519,7 +519,7 @@ async fn for_change(
         return Err(Error::Conflict);
     }
     if !allowed.contains(&n.state) {
-        return Err(Error::invalid("state", otherwise));
+        return Err(Error::refused("notice_step_not_open", "state", otherwise));
     }
     Ok(n)
 }

@@ -278,7 +278,11 @@ pub async fn record(
         return Err(Error::Conflict);
     }
     if s.done {
-        return Err(Error::invalid("state", "本次自查已登记。"));
+        return Err(Error::refused(
+            "self_inspection_recorded",
+            "state",
+            "本次自查已登记。",
+        ));
     }
     let start = fazhi_kernel::date::parse(&format!("{}-01", s.period));
     if outcome.on > today || start.is_some_and(|st| outcome.on < st) {

@@ -65,7 +65,7 @@ async fn inputs_for(tx: &mut fazhi_store::Tx, case: &Case, action: &Action) -> R
             inputs.benchmarks = super::benchmarks::versions_in(tx, &case.item_code).await?;
         }
         inputs.publication =
-            Some(super::disclosure::publication_rule(tx.conn(), case.department_id, *on).await?);
+            Some(super::publication::publication_rule(tx.conn(), case.department_id, *on).await?);
     }
     Ok(inputs)
 }

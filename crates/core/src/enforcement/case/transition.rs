@@ -13,9 +13,9 @@ use fazhi_store::Arg;
 pub use super::action::{Action, Step};
 use super::model::Procedure;
 use super::model::{Case, Decision, DeliveryMethod, DisputeOutcome};
-use crate::enforcement::disclosure::PublicationRule;
 use crate::enforcement::discretion::Benchmark;
 use crate::enforcement::discretion::{DiscretionCheck, check_discretion};
+use crate::enforcement::publication::PublicationRule;
 use crate::enforcement::rules::{
     self, DecisionFacts, PartyKind, ReviewTriggers, Sanction, late_payment_surcharge, may_decide,
 };

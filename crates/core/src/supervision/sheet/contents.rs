@@ -355,7 +355,7 @@ pub(super) static RULES: &[Rule] = &[
             missing(
                 f,
                 DocKind::NoPenaltyDecision,
-                f.outcome.as_deref() == Some("no_penalty"),
+                f.outcome == Some(crate::enforcement::case::Decision::NoPenalty),
                 "案件记录了不予处罚",
             )
         }),

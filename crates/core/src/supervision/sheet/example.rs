@@ -27,7 +27,7 @@ pub fn sound() -> CaseFile {
         prior_notice_on: Some(day("2024-04-01")),
         hearing_right: true,
         decided_on: Some(day("2024-04-15")),
-        outcome: Some("fine".into()),
+        outcome: Some(crate::enforcement::case::Decision::Fine),
         fine: Fen(500_000),
         delivered_on: Some(day("2024-04-17")),
         dispute_days: 0,
@@ -45,7 +45,7 @@ pub fn sound() -> CaseFile {
         closure_approver: true,
         origin: true,
         summary: true,
-        delivery_method: Some("direct".into()),
+        delivery_method: Some(crate::enforcement::case::DeliveryMethod::Direct),
         delivery_place: true,
         party_names: vec![PARTY.into()],
         contents: Some(vec![

@@ -55,7 +55,7 @@ pub struct CaseFile {
     pub hearing_held_on: Option<NaiveDate>,
     pub decided_on: Option<NaiveDate>,
     /// fine | warning | no_penalty
-    pub outcome: Option<String>,
+    pub outcome: Option<crate::enforcement::case::Decision>,
     pub fine: Fen,
     pub delivered_on: Option<NaiveDate>,
     pub paid_on: Option<NaiveDate>,
@@ -100,8 +100,8 @@ pub struct CaseFile {
     /// Whether the case's origin (案件来源) and brief account (简要案情) are on file.
     pub origin: bool,
     pub summary: bool,
-    /// One of `case::DeliveryMethod`' codes, and whether the place is on file.
-    pub delivery_method: Option<String>,
+    /// How the decision was delivered, and whether the place is on file.
+    pub delivery_method: Option<crate::enforcement::case::DeliveryMethod>,
     pub delivery_place: bool,
     /// Whether a no-penalty decision states its reason.
     pub no_penalty_reason: bool,
@@ -326,11 +326,16 @@ pub fn rule(code: &str) -> Option<&'static Rule> {
 }
 
 fn fined(f: &CaseFile) -> bool {
-    f.outcome.as_deref() == Some("fine")
+    f.outcome == Some(crate::enforcement::case::Decision::Fine)
 }
 
 fn penalised(f: &CaseFile) -> bool {
-    matches!(f.outcome.as_deref(), Some("fine" | "warning"))
+    matches!(
+        f.outcome,
+        Some(
+            crate::enforcement::case::Decision::Fine | crate::enforcement::case::Decision::Warning
+        )
+    )
 }
 
 fn year_in_number(number: &str) -> Option<i32> {

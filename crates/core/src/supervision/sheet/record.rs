@@ -2,6 +2,7 @@
 //! sections: authority, facts, law, procedure, discretion, documents, execution, archive.
 
 use super::*;
+use crate::enforcement::case::{Decision, DeliveryMethod};
 
 pub(super) static RULES: &[Rule] = &[
     Rule {
@@ -295,9 +296,9 @@ pub(super) static RULES: &[Rule] = &[
             if f.general || f.decided_on.is_none() {
                 return None;
             }
-            let sanction = match f.outcome.as_deref() {
-                Some("warning") => Sanction::Warning,
-                Some("fine") => Sanction::Fine(f.fine),
+            let sanction = match f.outcome {
+                Some(Decision::Warning) => Sanction::Warning,
+                Some(Decision::Fine) => Sanction::Fine(f.fine),
                 _ => Sanction::Other,
             };
             let party = if f.parties.contains(&PartyKind::Organisation) {
@@ -320,7 +321,7 @@ pub(super) static RULES: &[Rule] = &[
                 let due = due_date(cal, decided, Period::WorkingDays(7)).due;
                 // By public notice the agency acts when the notice goes out; delivery is deemed
                 // 30 days later (民事诉讼法第九十五条).
-                let acted = if f.delivery_method.as_deref() == Some("public_notice") {
+                let acted = if f.delivery_method == Some(DeliveryMethod::PublicNotice) {
                     delivered
                         .checked_sub_days(chrono::Days::new(
                             crate::enforcement::rules::PUBLIC_NOTICE_DAYS,
@@ -342,7 +343,7 @@ pub(super) static RULES: &[Rule] = &[
         deduction: 5,
         veto: false,
         check: Check::Machine(|f, _| {
-            (f.own && f.outcome.as_deref() == Some("no_penalty") && !f.no_penalty_reason)
+            (f.own && f.outcome == Some(Decision::NoPenalty) && !f.no_penalty_reason)
                 .then(|| "作出不予行政处罚决定，但未载明理由".into())
         }),
     },
@@ -425,10 +426,10 @@ pub(super) static RULES: &[Rule] = &[
         basis: "《行政处罚法》第九条、第三十三条",
         deduction: 10,
         veto: false,
-        check: Check::Machine(|f, _| match f.outcome.as_deref() {
-            Some(o @ ("warning" | "no_penalty")) if f.fine.0 > 0 => Some(format!(
+        check: Check::Machine(|f, _| match f.outcome {
+            Some(o @ (Decision::Warning | Decision::NoPenalty)) if f.fine.0 > 0 => Some(format!(
                 "{}决定却记载罚款 {}",
-                if o == "warning" {
+                if o == Decision::Warning {
                     "警告"
                 } else {
                     "不予处罚"
@@ -664,7 +665,7 @@ pub(super) static RULES: &[Rule] = &[
         deduction: 3,
         veto: false,
         check: Check::Machine(|f, _| {
-            (matches!(f.delivery_method.as_deref(), Some("direct" | "left")) && !f.delivery_place)
+            (f.delivery_method.is_some_and(DeliveryMethod::needs_place) && !f.delivery_place)
                 .then(|| "直接送达或留置送达，但未载明送达地点".into())
         }),
     },

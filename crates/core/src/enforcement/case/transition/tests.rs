@@ -6,7 +6,7 @@ use fazhi_kernel::money::Fen;
 use fazhi_store::Arg;
 
 use super::*;
-use crate::enforcement::disclosure::PublicationRule;
+use crate::enforcement::publication::PublicationRule;
 
 fn d(s: &str) -> NaiveDate {
     fazhi_kernel::date::parse(s).expect("test date")

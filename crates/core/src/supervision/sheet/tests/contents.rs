@@ -76,7 +76,7 @@ pub(super) fn breaks() -> Vec<Breaks> {
         (
             "F23",
             Box::new(|f| {
-                f.outcome = Some("no_penalty".into());
+                f.outcome = Some(crate::enforcement::case::Decision::NoPenalty);
                 f.no_penalty_reason = true;
             }),
             "卷内没有不予行政处罚决定书",
@@ -169,7 +169,7 @@ pub(super) fn breaks() -> Vec<Breaks> {
         (
             "F34",
             Box::new(|f| {
-                f.outcome = Some("no_penalty".into());
+                f.outcome = Some(crate::enforcement::case::Decision::NoPenalty);
                 add(f, doc(DocKind::NoPenaltyDecision, "2024-04-16", |_| {}));
             }),
             "不予行政处罚决定书日期 2024-04-16",

@@ -51,12 +51,12 @@ fn a_decision_delivered_by_public_notice_is_on_time_when_the_notice_was() {
     // decision counts as delivered 30 days later (民事诉讼法第九十五条): no D10 finding.
     let mut f = sound();
     let decided = f.decided_on.unwrap_or_else(|| day("2024-04-15"));
-    f.delivery_method = Some("public_notice".into());
+    f.delivery_method = Some(crate::enforcement::case::DeliveryMethod::PublicNotice);
     f.delivered_on = decided.checked_add_days(chrono::Days::new(32));
     let e = evaluate(&f, Calendar::embedded(), DEFAULT_THRESHOLDS);
     assert!(!e.findings.iter().any(|f| f.rule == "D10"), "{e:?}");
     // Sent by post that late, it is.
-    f.delivery_method = Some("post".into());
+    f.delivery_method = Some(crate::enforcement::case::DeliveryMethod::Post);
     let e = evaluate(&f, Calendar::embedded(), DEFAULT_THRESHOLDS);
     assert!(e.findings.iter().any(|f| f.rule == "D10"), "{e:?}");
 }

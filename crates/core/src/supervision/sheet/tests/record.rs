@@ -120,7 +120,7 @@ pub(super) fn breaks() -> Vec<Breaks> {
         (
             "D11",
             Box::new(|f| {
-                f.outcome = Some("no_penalty".into());
+                f.outcome = Some(crate::enforcement::case::Decision::NoPenalty);
                 f.fine = Fen(0);
                 f.paid = Fen(0);
                 f.paid_on = None;
@@ -216,7 +216,7 @@ pub(super) fn breaks() -> Vec<Breaks> {
         ),
         (
             "E03",
-            Box::new(|f| f.outcome = Some("warning".into())),
+            Box::new(|f| f.outcome = Some(crate::enforcement::case::Decision::Warning)),
             "警告决定却记载罚款",
         ),
         (
