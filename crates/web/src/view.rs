@@ -88,21 +88,35 @@ impl Layout {
             add("/messages", "消息", true);
         }
         if actor.admin_kind.is_none() {
+            // Each item shows to exactly those whom its page admits (the route × role matrix
+            // test opens every item for every built-in role).
+            let supervised =
+                actor.can(Permission::SupervisionManage) || actor.can(Permission::SupervisionReply);
             if actor.can(Permission::CaseRead) {
                 add("/enforcement/cases", "行政处罚案件", true);
                 add("/enforcement/figures", "执法统计", true);
+            }
+            if supervised {
                 add("/supervision/evaluation", "案卷评查", true);
                 add("/supervision/bulletins", "工作通报", true);
+            }
+            if actor.can(Permission::CaseRead) {
                 add("/supervision/figures", "监督统计", true);
                 add("/supervision/transfers", "行刑衔接", true);
+            }
+            if supervised {
                 add("/supervision/leads", "违法线索", true);
                 add("/supervision/performance", "效能评价", true);
+            }
+            if actor.can(Permission::CaseRead) {
                 add("/inspection/inspections", "行政检查", true);
                 add("/inspection/draws", "双随机抽查", true);
                 add("/inspection/joint-plans", "综合查一次", true);
+            }
+            if actor.can(Permission::SupervisionManage) {
                 add("/inspection/acts", "行政行为码反馈", true);
             }
-            if actor.can(Permission::SupervisionManage) || actor.can(Permission::SupervisionReply) {
+            if supervised {
                 add("/supervision/notices", "监督通知", true);
                 add("/supervision/self-inspections", "部门自查", true);
             }

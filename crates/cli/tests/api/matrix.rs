@@ -486,6 +486,24 @@ async fn every_route_answers_every_built_in_role_as_the_matrix_says() {
             wrong.join("\n")
         );
 
+        // Every item of each role's menu opens for that role (a menu never leads to 403).
+        for (role, b) in browsers {
+            let home = b.text("/").await;
+            let nav = home
+                .split("aria-label=\"功能导航\"")
+                .nth(1)
+                .and_then(|rest| rest.split("</nav>").next())
+                .unwrap_or("");
+            for href in nav
+                .split("<a href=\"")
+                .skip(1)
+                .filter_map(|rest| rest.split('"').next())
+            {
+                let status = b.get(href).await.status();
+                assert_eq!(status, StatusCode::OK, "{db:?}: {role}'s menu item {href}");
+            }
+        }
+
         // Own and foreign records: the town's case and its deadline.
         for (path, readers) in [
             (format!("/enforcement/cases/{case_id}"), &[SUP, TOWN][..]),
