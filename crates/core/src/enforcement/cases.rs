@@ -4,7 +4,8 @@
 //! decision deadline of art. 60 started on the deadline engine. Lists and records go through the
 //! data scope. Later stages build on the same record.
 //!
-//! Long because filing, the scoped list and the documents' context live here until the case aggregate of issue 15 takes them apart.
+//! Long because filing (with its parties' checks and sealing), the scoped list with its filters
+//! and the documents' context all read the case as filed; the steps after filing are in `case`.
 
 use chrono::NaiveDate;
 use fazhi_kernel::ids::{ResidentId, Uscc};

@@ -12,6 +12,9 @@
 //! day is split: each task goes to a day where its entity is visited already if it can, else to
 //! the day of its window with the most room. A last pass merges an entity's visits into one of
 //! their days, or a day they all allow, where capacity has room.
+//!
+//! Long because the algorithm, its checks of the input and its tests of each guarantee read best
+//! side by side; the planner does no I/O.
 
 use std::collections::HashMap;
 

@@ -1,4 +1,7 @@
 //! Inspection records (行政检查记录) and the officers' enforcement certificates (执法证).
+//!
+//! Long (just) because the record form, the certificates, the disturbance report and the
+//! scenarios' upload share the inspection's field helpers; split it when a page is added.
 
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
