@@ -418,6 +418,10 @@ pub fn router(state: AppState) -> Router {
             post(cases::remove_file_document),
         )
         .route(
+            "/enforcement/cases/{id}/file-documents/paper",
+            post(cases::complete_file_documents),
+        )
+        .route(
             "/enforcement/cases/{id}/documents/{file}",
             get(cases::document),
         )

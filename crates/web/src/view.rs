@@ -411,6 +411,32 @@ pub struct FormSection {
     pub submit: &'static str,
 }
 
+/// One form laid out as a table: a row per record, a cell per field (the case file's paper
+/// facts: signatures, seal, pages — one submit for the whole file).
+pub struct TableForm {
+    pub title: String,
+    pub action: String,
+    pub hidden: Vec<(&'static str, String)>,
+    pub columns: Vec<&'static str>,
+    pub rows: Vec<TableRow>,
+    pub submit: &'static str,
+}
+
+pub struct TableRow {
+    pub label: String,
+    pub cells: Vec<InputCell>,
+}
+
+/// One input of a table row; `name` carries the row's id (`sealed_12`).
+pub struct InputCell {
+    pub name: String,
+    /// The column's label, for the input's accessible name.
+    pub label: String,
+    pub checkbox: bool,
+    pub value: String,
+    pub checked: bool,
+}
+
 /// A record with several independent actions, each its own form.
 #[derive(Template, WebTemplate)]
 #[template(path = "sections.html")]
@@ -418,7 +444,12 @@ pub struct SectionsPage {
     pub layout: Layout,
     pub title: String,
     pub intro: String,
+    /// What the last action did (shown once after it).
+    pub notice: Option<String>,
     pub error: Option<String>,
+    /// Warnings before the next step (办案中预警): (heading, text).
+    pub warnings: Vec<(String, String)>,
+    pub table: Option<TableForm>,
     pub details: Vec<(String, String)>,
     pub sections: Vec<FormSection>,
     pub links: Vec<Link>,

@@ -45,6 +45,9 @@ async fn a_town_files_a_case_on_a_delegated_item_and_the_law_is_checked_at_filin
                             ("filed_on", "2024-05-12".into()),
                             ("party_kind", "person".into()),
                             ("party_name", "张三".into()),
+                            ("origin", "监督检查".into()),
+                            ("summary", "占道经营".into()),
+                            ("approver", "李局长".into()),
                             ("party_code", code),
                         ],
                     )
@@ -223,6 +226,13 @@ pub(crate) async fn filed_case_with(
             ]
             .into_iter()
             .chain(extra.iter().map(|(k, v)| (*k, v.to_string())))
+            // The filing form's required source, summary and approver, unless given.
+            .chain(
+                FILING_DEFAULTS
+                    .iter()
+                    .filter(|(k, _)| !extra.iter().any(|(e, _)| e == k))
+                    .map(|(k, v)| (*k, v.to_string())),
+            )
             .collect::<Vec<_>>(),
         )
         .await;
@@ -230,6 +240,13 @@ pub(crate) async fn filed_case_with(
     let path = r.headers()["location"].to_str().unwrap().to_string();
     (clerk, path)
 }
+
+/// What every filing states (行政处罚法 art. 54 ¶2): source, summary, approver.
+pub(crate) const FILING_DEFAULTS: [(&str, &str); 3] = [
+    ("origin", "监督检查"),
+    ("summary", "当事人在店铺门前占道经营"),
+    ("approver", "李局长"),
+];
 
 /// A case of `COMPANY` filed by 店口镇, its prior notice delivered on 20 May 2024 and the
 /// party's written waiver on 21 May: ready for a decision.
@@ -246,7 +263,44 @@ pub(crate) async fn waived_case(app: &TestApp) -> (Browser, String) {
 }
 
 pub(crate) async fn step(b: &Browser, path: &str, fields: &[(&str, &str)]) -> (StatusCode, String) {
-    let page = b.text(path).await;
+    let mut page = b.text(path).await;
+    let action = fields.iter().find(|(k, _)| *k == "action").map(|(_, v)| *v);
+    let mut fields = fields.to_vec();
+    if action == Some("prior_notice") {
+        // As a clerk does it: facts found and recorded before the party is told (art. 54, 44),
+        // and the notice states the penalty proposed.
+        if !page.contains("name=\"action\" value=\"prior_notice\"")
+            && page.contains("name=\"action\" value=\"investigate\"")
+        {
+            let on = fields
+                .iter()
+                .find(|(k, _)| *k == "on")
+                .map_or("", |(_, v)| *v);
+            let (status, html) = Box::pin(step(
+                b,
+                path,
+                &[
+                    ("action", "investigate"),
+                    ("on", on),
+                    ("facts", "经查，当事人在店铺门前占道经营"),
+                    ("evidence", "现场照片"),
+                    ("records", "inspection_record"),
+                    ("concluded", "1"),
+                ],
+            ))
+            .await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+            page = b.text(path).await;
+        }
+        if !fields.iter().any(|(k, _)| *k == "proposed") {
+            fields.push(("proposed", "fine"));
+            fields.push(("proposed_fine", "5000"));
+        }
+    }
+    if action == Some("close") && !fields.iter().any(|(k, _)| *k == "approver") {
+        // A general-procedure closure names its approver (F08).
+        fields.push(("approver", "李局长"));
+    }
     let mut form = vec![("csrf", csrf_of(&page))];
     // Posted as the page's forms post it: with the version of the case they were shown with.
     if !fields.iter().any(|(k, _)| *k == "version")
@@ -436,7 +490,11 @@ async fn the_stages_follow_the_order_and_the_time_limits_of_the_law() {
             step(
                 &clerk,
                 &path,
-                &[("action", "archive"), ("on", "2024-06-25")]
+                &[
+                    ("action", "archive"),
+                    ("on", "2024-06-25"),
+                    ("reason", "纸质案卷的签名和印章另行核对")
+                ]
             )
             .await
             .0,

@@ -126,6 +126,9 @@ async fn a_slow_import_holds_up_no_sign_in_and_no_filing() {
                         ("filed_on", "2026-11-12".into()),
                         ("party_kind", "person".into()),
                         ("party_name", "张三".into()),
+                        ("origin", "监督检查".into()),
+                        ("summary", "占道经营".into()),
+                        ("approver", "李局长".into()),
                         ("party_code", resident_id("33068119850315123")),
                     ],
                 )

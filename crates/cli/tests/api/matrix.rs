@@ -133,6 +133,11 @@ const ROUTES: &[(&str, &str, Who)] = &[
         "/enforcement/cases/{id}/file-documents/remove",
         HANDLE,
     ),
+    (
+        "POST",
+        "/enforcement/cases/{id}/file-documents/paper",
+        HANDLE,
+    ),
     ("GET", "/enforcement/cases/{id}/documents/{file}", HANDLE),
     ("GET", "/enforcement/cases/{id}/disclosure", READ),
     ("POST", "/enforcement/cases/{id}/disclosure", HANDLE),

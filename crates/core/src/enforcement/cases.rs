@@ -322,7 +322,16 @@ pub async fn file(ctx: &crate::Ctx<'_>, input: &NewCase) -> Result<i64> {
         .map(str::trim)
         .filter(|o| !o.is_empty())
     {
-        None => None,
+        None => {
+            return Err(Error::refused(
+                "case_origin_required",
+                "origin",
+                format!(
+                    "请选择案件来源（{}；《行政处罚法》第五十四条）。",
+                    ORIGINS.join("、")
+                ),
+            ));
+        }
         Some(o) if ORIGINS.contains(&o) => Some(o.to_string()),
         Some(o) => {
             return Err(Error::invalid(
@@ -331,10 +340,22 @@ pub async fn file(ctx: &crate::Ctx<'_>, input: &NewCase) -> Result<i64> {
             ));
         }
     };
+    // The filing form states the case's source and summary and is approved by the organ's head
+    // (行政处罚法 art. 54 ¶2); the sheet checks them (F07, F09), so the form asks for them.
     let summary =
-        crate::org::rules::optional_text("summary", "简要案情", input.summary.as_deref(), 1000)?;
+        crate::org::rules::optional_text("summary", "简要案情", input.summary.as_deref(), 1000)?
+            .ok_or_else(|| {
+                Error::refused("case_summary_required", "summary", "请填写简要案情。")
+            })?;
     let approver =
-        crate::org::rules::optional_text("approver", "立案审批人", input.approver.as_deref(), 50)?;
+        crate::org::rules::optional_text("approver", "立案审批人", input.approver.as_deref(), 50)?
+            .ok_or_else(|| {
+                Error::refused(
+                    "case_filing_approver_required",
+                    "approver",
+                    "普通程序立案须经行政机关负责人批准，请填写立案审批人。",
+                )
+            })?;
     let dept = crate::org::service::department(store, actor, input.department_id)
         .await
         .map_err(Error::missing_as(
@@ -401,8 +422,8 @@ pub async fn file(ctx: &crate::Ctx<'_>, input: &NewCase) -> Result<i64> {
             grave: input.grave,
             created_by: actor.user_id,
             origin: origin.as_deref(),
-            summary: summary.as_deref(),
-            filing_approver: approver.as_deref(),
+            summary: Some(&summary),
+            filing_approver: Some(&approver),
         },
     )
     .await?;
@@ -419,6 +440,22 @@ pub async fn file(ctx: &crate::Ctx<'_>, input: &NewCase) -> Result<i64> {
         insert.push(")");
     }
     insert.execute(tx.conn()).await?;
+    // The filing's approval form (立案审批表) enters the file with the case.
+    super::case::repo::file_documents(
+        &mut tx,
+        actor,
+        id,
+        Some("file"),
+        &[super::case::transition::Filed {
+            kind: super::file_contents::DocKind::FilingApproval,
+            on: input.filed_on,
+            takes_number: false,
+            number: None,
+            amount: None,
+        }],
+        None,
+    )
+    .await?;
     sqlx::query("INSERT INTO case_events (case_id, stage, happened_on, actor_name, note, created_at) VALUES ($1, 'filed', $2, $3, $4, $5)")
         .bind(id)
         .bind(&day)

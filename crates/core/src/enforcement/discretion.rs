@@ -169,6 +169,20 @@ pub fn version_on(versions: &[Benchmark], on: NaiveDate) -> Option<&Benchmark> {
         .max_by_key(|b| b.effective_from)
 }
 
+/// The lowest and highest fine any band or list entry of the version in force on `on` allows
+/// (the mitigated list reaching below the legal minimum included): a proposed or decided fine
+/// outside it is outside every recommendation, whatever the facts. None without a version or
+/// without fines.
+pub fn fine_span(versions: &[Benchmark], on: NaiveDate, gains: Fen) -> Option<(Fen, Fen)> {
+    let b = version_on(versions, on)?;
+    b.grades
+        .iter()
+        .filter_map(|g| g.fine)
+        .chain(b.lists.iter().filter_map(|l| l.fine))
+        .map(|r| fine_range(r, gains))
+        .reduce(|(lo, hi), (l, h)| (lo.min(l), hi.max(h)))
+}
+
 /// Recommends under one version.
 fn under(b: &Benchmark, f: &Facts) -> Result<Recommendation, String> {
     let mut why = vec![format!(

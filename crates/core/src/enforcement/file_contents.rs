@@ -169,6 +169,8 @@ pub struct DocumentView {
     pub party_signed: bool,
     pub sealed: bool,
     pub pages: i64,
+    /// The step that filed it (None: registered by hand).
+    pub step: Option<String>,
 }
 
 fn count(field: &'static str, label: &str, value: &str, max: u32) -> Result<u32> {
@@ -282,6 +284,93 @@ pub async fn register(
     Ok(id)
 }
 
+/// What only the paper knows of one document in the file, as the handler completes it: who
+/// signed, whether the party signed (or the refusal is noted), the seal, the pages.
+#[derive(Clone, Debug, Default)]
+pub struct PaperFacts {
+    pub document_id: i64,
+    pub officers: String,
+    pub certified: String,
+    pub party_signed: bool,
+    pub sealed: bool,
+    pub pages: String,
+}
+
+/// Completes the paper facts of case `case_id`'s documents in one go (the table on the case
+/// page): every row checked first, then all written in one transaction with one audit entry;
+/// a bad row writes nothing and names its document.
+pub async fn complete(
+    store: &Store,
+    actor: &Actor,
+    case_id: i64,
+    rows: &[PaperFacts],
+) -> Result<()> {
+    actor.require(Permission::CaseHandle)?;
+    let case = super::cases::get(store, actor, case_id).await?;
+    if case.case.stage == "archived" {
+        return Err(Error::invalid(
+            "case_id",
+            "案卷已归档，不能再修改卷内文件。",
+        ));
+    }
+    let known = list(store, case_id).await?;
+    let mut checked = Vec::with_capacity(rows.len());
+    for row in rows {
+        let doc = known
+            .iter()
+            .find(|d| d.id == row.document_id)
+            .ok_or(Error::NotFound)?;
+        let at = |e: Error| match e {
+            Error::Invalid { field, message, .. } => Error::invalid(
+                field,
+                format!("{}（{}）：{message}", doc.kind_name, doc.dated_on),
+            ),
+            other => other,
+        };
+        let officers = count("officers", "签名的执法人员人数", &row.officers, 20).map_err(at)?;
+        let certified = count("certified", "载明执法证号的人数", &row.certified, 20).map_err(at)?;
+        if certified > officers {
+            return Err(at(Error::invalid(
+                "certified",
+                "载明执法证号的人数不能多于签名的执法人员人数。",
+            )));
+        }
+        let pages = match row.pages.trim() {
+            "" => 1,
+            p => count("pages", "页数", p, 9999).map_err(at)?.max(1),
+        };
+        checked.push((row, officers, certified, pages));
+    }
+    let mut tx = store.begin().await?;
+    for (row, officers, certified, pages) in &checked {
+        sqlx::query(
+            "UPDATE case_file_documents SET officers = $1, certified = $2, party_signed = $3, sealed = $4, pages = $5
+             WHERE id = $6 AND case_id = $7",
+        )
+        .bind(i64::from(*officers))
+        .bind(i64::from(*certified))
+        .bind(i64::from(row.party_signed))
+        .bind(i64::from(row.sealed))
+        .bind(i64::from(*pages))
+        .bind(row.document_id)
+        .bind(case_id)
+        .execute(tx.conn())
+        .await?;
+    }
+    super::case::repo::touch(&mut tx, case_id).await?;
+    crate::audit::record(
+        &mut tx,
+        actor,
+        "update",
+        "case_file_document",
+        None,
+        json!({ "case_id": case_id, "documents": checked.len() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}
+
 /// Takes a wrongly registered document out of case file `case_id` (not once archived).
 pub async fn remove(store: &Store, actor: &Actor, case_id: i64, id: i64) -> Result<()> {
     actor.require(Permission::CaseHandle)?;
@@ -320,7 +409,7 @@ pub async fn remove(store: &Store, actor: &Actor, case_id: i64, id: i64) -> Resu
 pub async fn list(store: &Store, case_id: i64) -> Result<Vec<DocumentView>> {
     let rows = sqlx::query(
         "SELECT id, kind, number, dated_on, party_name, amount_fen, officers, certified,
-            party_signed, sealed, pages FROM case_file_documents WHERE case_id = $1 ORDER BY id",
+            party_signed, sealed, pages, step FROM case_file_documents WHERE case_id = $1 ORDER BY id",
     )
     .bind(case_id)
     .fetch_all(store.pool())
@@ -343,6 +432,7 @@ pub async fn list(store: &Store, case_id: i64) -> Result<Vec<DocumentView>> {
             party_signed: fazhi_store::flag(r.try_get("party_signed")?),
             sealed: fazhi_store::flag(r.try_get("sealed")?),
             pages: r.try_get("pages")?,
+            step: r.try_get("step")?,
         });
     }
     // Filing order: by the kind's place in the file, then as registered.

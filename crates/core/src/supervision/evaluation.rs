@@ -85,33 +85,37 @@ struct Catalog {
 }
 
 impl Catalog {
-    async fn load(store: &Store) -> Result<Catalog> {
+    /// Everything, or (`only`) what one case on item × department is compared with.
+    async fn load(store: &Store, only: Option<(&str, i64)>) -> Result<Catalog> {
+        let mut conn = store.conn().await?;
         let mut items: HashMap<String, NaiveDate> = HashMap::new();
-        for r in sqlx::query("SELECT code, effective_from FROM enforcement_items")
-            .fetch_all(store.pool())
-            .await?
-        {
+        let mut sql = Sql::new("SELECT code, effective_from FROM enforcement_items");
+        if let Some((item, _)) = only {
+            sql.push(" WHERE code = ").bind(item);
+        }
+        for r in sql.fetch_all(&mut conn).await? {
             if let Some(d) = day(&r, "effective_from")? {
                 let e = items.entry(r.try_get("code")?).or_insert(d);
                 *e = (*e).min(d);
             }
         }
         let mut town_of = HashMap::new();
-        for r in sqlx::query(
+        let mut sql = Sql::new(
             "SELECT d.id, r.id AS town FROM departments d JOIN regions r ON r.id = d.region_id WHERE r.kind = 'town'",
-        )
-        .fetch_all(store.pool())
-        .await?
-        {
+        );
+        if let Some((_, department)) = only {
+            sql.push(" AND d.id = ").bind(department);
+        }
+        for r in sql.fetch_all(&mut conn).await? {
             town_of.insert(r.try_get::<i64, _>("id")?, r.try_get::<i64, _>("town")?);
         }
         let mut delegations: HashMap<(String, i64), Vec<Period>> = HashMap::new();
-        for r in sqlx::query(
-            "SELECT item_code, town_id, effective_from, effective_until FROM delegations",
-        )
-        .fetch_all(store.pool())
-        .await?
-        {
+        let mut sql =
+            Sql::new("SELECT item_code, town_id, effective_from, effective_until FROM delegations");
+        if let Some((item, _)) = only {
+            sql.push(" WHERE item_code = ").bind(item);
+        }
+        for r in sql.fetch_all(&mut conn).await? {
             if let Some(from) = day(&r, "effective_from")? {
                 delegations
                     .entry((r.try_get("item_code")?, r.try_get("town_id")?))
@@ -120,11 +124,12 @@ impl Catalog {
             }
         }
         let mut abbreviations = HashMap::new();
-        for r in
-            sqlx::query("SELECT id, issuer_abbr FROM departments WHERE issuer_abbr IS NOT NULL")
-                .fetch_all(store.pool())
-                .await?
-        {
+        let mut sql =
+            Sql::new("SELECT id, issuer_abbr FROM departments WHERE issuer_abbr IS NOT NULL");
+        if let Some((_, department)) = only {
+            sql.push(" AND id = ").bind(department);
+        }
+        for r in sql.fetch_all(&mut conn).await? {
             abbreviations.insert(
                 r.try_get::<i64, _>("id")?,
                 r.try_get::<String, _>("issuer_abbr")?,
@@ -258,7 +263,7 @@ pub async fn run(
             "全量案卷评查只能在服务器控制台运行（fazhi evaluate）。",
         ));
     }
-    let catalog = Catalog::load(store).await?;
+    let catalog = Catalog::load(store, None).await?;
     let calendar = crate::calendar::load(store).await?;
     let started = now_ms();
     // The sheet as configured today; a version the last run did not use re-evaluates every file.
@@ -368,6 +373,81 @@ pub async fn run(
     .await?;
     tx.commit().await?;
     Ok(report)
+}
+
+/// Case `id`'s file as the sheet reads it, with the sheet in force today. Not found outside the
+/// actor's scope.
+async fn one_file(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+) -> Result<(CaseFile, i64, sheet::Settings, i64)> {
+    crate::enforcement::cases::get(store, actor, id).await?;
+    let mut sql = Sql::new(SELECT);
+    sql.bind(id - 1).push(" AND c.id = ").bind(id);
+    let row = sql
+        .fetch_optional(&mut *store.conn().await?)
+        .await?
+        .ok_or(Error::NotFound)?;
+    let item: String = row.try_get("item_code")?;
+    let catalog = Catalog::load(store, Some((&item, row.try_get("department_id")?))).await?;
+    let mut files = vec![case_file(&row, &catalog)?];
+    add_parties(store, &mut files, id, id).await?;
+    add_decision_limits(store, &mut files).await?;
+    add_contents(store, &mut files).await?;
+    let (settings_id, settings) =
+        super::sheet_settings::in_force(store, crate::deadlines::china_today()).await?;
+    let file = files.pop().ok_or(Error::NotFound)?;
+    Ok((file, row.try_get("version")?, settings, settings_id))
+}
+
+/// Evaluates case `id` now, as the periodic run would (办案中预警): called after every change
+/// to the case, so its findings are on its page at once and its handler is told of new ones.
+pub async fn evaluate_case(store: &Store, actor: &Actor, id: i64) -> Result<Evaluation> {
+    let (file, version, settings, _) = one_file(store, actor, id).await?;
+    let calendar = crate::calendar::load(store).await?;
+    let evaluation = sheet::evaluate_with(&file, &calendar, &settings);
+    write(
+        store,
+        actor,
+        std::slice::from_ref(&file),
+        &[version],
+        std::slice::from_ref(&evaluation),
+    )
+    .await?;
+    Ok(evaluation)
+}
+
+/// What the sheet will find once `step` is taken on `today` that it does not find now — the
+/// documents and paper details the file lacks for that step (办案中预警: "送达前：卷内缺少…").
+/// The step's own documents are assumed made, signed and sealed; only what must come before
+/// it is reported. Each finding with its rule.
+pub async fn before_step(
+    store: &Store,
+    actor: &Actor,
+    id: i64,
+    step: crate::enforcement::case::Step,
+    today: NaiveDate,
+) -> Result<Vec<(&'static sheet::Rule, String)>> {
+    let (file, _, settings, _) = one_file(store, actor, id).await?;
+    let calendar = crate::calendar::load(store).await?;
+    let now: HashSet<&str> = sheet::evaluate_with(&file, &calendar, &settings)
+        .findings
+        .iter()
+        .map(|f| f.rule)
+        .collect();
+    let Some(then) = sheet::projected(&file, step, today) else {
+        return Ok(Vec::new());
+    };
+    Ok(sheet::evaluate_with(&then, &calendar, &settings)
+        .findings
+        .into_iter()
+        .filter(|f| !now.contains(f.rule))
+        .filter_map(|f| {
+            let rule = sheet::rule(f.rule)?;
+            (rule.section == sheet::Section::Documents).then_some((rule, f.detail))
+        })
+        .collect())
 }
 
 /// A message to the handler of each open case fazhi handles, for each finding its previous

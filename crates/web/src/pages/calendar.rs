@@ -71,6 +71,7 @@ async fn page(
     );
     warning.hidden.push(("version", version.to_string()));
     Ok(SectionsPage {
+ notice: None, warnings: Vec::new(), table: None,
         layout: layout(s),
         title: "工作日历".into(),
         intro: "法定节假日和调休按国务院办公厅每年的通知计算；未公布年度按周末推算并标明“未确认”。新年度通知公布后在此导入，无需升级系统；导入或增加本地休息日后，所有未办结的期限自动重算。".into(),

@@ -110,6 +110,9 @@ async fn page(
         ],
     };
     Ok(SectionsPage {
+        notice: None,
+        warnings: Vec::new(),
+        table: None,
         layout: layout(s),
         title: format!("期限：{}", d.purpose),
         intro: String::new(),

@@ -115,6 +115,7 @@ async fn page(
         sections.clear();
     }
     Ok(SectionsPage {
+ notice: None, warnings: Vec::new(), table: None,
         layout: layout(s),
         title: "行政处罚决定公开".into(),
         intro: "公开前审查自动去除自然人姓名（保留姓氏）、身份号码、电话、银行账号和住址，法人名称和统一社会信用代码保留；审核人核对下列改动后批准公开。".into(),

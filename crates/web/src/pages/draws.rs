@@ -131,6 +131,9 @@ async fn register_view(
         links.insert(0, link("/inspection/entities/import", "导入名录库"));
     }
     Ok(SectionsPage {
+        notice: None,
+        warnings: Vec::new(),
+        table: None,
         layout: layout(s),
         title: "检查对象名录库".into(),
         intro: format!(
@@ -636,6 +639,9 @@ async fn draw_view(
         });
     }
     Ok(SectionsPage {
+        notice: None,
+        warnings: Vec::new(),
+        table: None,
         layout: layout(s),
         title: d.title.clone(),
         intro: "抽中的对象在检查期间内由所列执法人员检查；检查记录选择“双随机抽查”即对应到本任务。"
@@ -696,6 +702,7 @@ pub async fn public_draw(
     let d = draws::public(&state.store, id).await?;
     let verified = draws::verify(&state.store, id).await?;
     Ok(SectionsPage {
+ notice: None, warnings: Vec::new(), table: None,
         layout: Layout::anonymous(String::new()),
         title: d.title.clone(),
         intro: "抽取方法：以公布的随机种子初始化 xoshiro256++ 随机数发生器（SplitMix64 展开种子），按 A、B、C、D 类依次从名录（按统一社会信用代码升序）中以费希尔—耶茨洗牌抽取 ⌈户数 × 比例⌉ 户，再对每户依次按部门洗牌该部门持证人员、跳过有回避关系的人员后抽取。".into(),

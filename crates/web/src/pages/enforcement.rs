@@ -242,6 +242,9 @@ async fn item_page(
         }
     }
     Ok(SectionsPage {
+        notice: None,
+        warnings: Vec::new(),
+        table: None,
         layout: layout(s),
         title: format!("执法事项 {code}"),
         intro: String::new(),

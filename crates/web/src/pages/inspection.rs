@@ -95,6 +95,7 @@ async fn certificates_view(
         });
     }
     Ok(SectionsPage {
+ notice: None, warnings: Vec::new(), table: None,
         layout: layout(s),
         title: "执法证".into(),
         intro: "参与行政检查和调查的执法人员须持有检查当日有效的执法证，且不少于两人（行政处罚法第四十二条）。".into(),
@@ -435,6 +436,9 @@ pub async fn inspection_show(
     ));
     links.push(link("/inspection/inspections", "返回列表"));
     Ok(SectionsPage {
+        notice: None,
+        warnings: Vec::new(),
+        table: None,
         layout: layout(&s),
         title: "行政检查记录".into(),
         intro: String::new(),

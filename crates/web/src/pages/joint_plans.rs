@@ -326,6 +326,9 @@ async fn plan_view(
         });
     }
     Ok(SectionsPage {
+        notice: None,
+        warnings: Vec::new(),
+        table: None,
         layout: layout(s),
         title: format!("综合查一次计划 {} 至 {}", p.period_from, p.period_to),
         intro: format!(

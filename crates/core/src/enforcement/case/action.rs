@@ -16,11 +16,24 @@ pub enum Action {
         on: NaiveDate,
         facts: String,
         evidence: Vec<String>,
+        /// The records made that day: 现场检查（勘验）笔录, 询问（调查）笔录.
+        inspection_record: bool,
+        inquiry_record: bool,
+        /// The investigation ended (调查终结): its report is made.
+        concluded: bool,
     },
+    /// The prior notice (事先告知书, art. 44) delivered, stating the penalty proposed — the
+    /// decision may not be heavier (art. 45 ¶2).
     PriorNotice {
         delivered_on: NaiveDate,
         hearing_right: bool,
         triggers: ReviewTriggers,
+        proposed: Decision,
+        proposed_fine: Fen,
+    },
+    /// The party stated its case and defence (陈述、申辩, art. 45), recorded in writing.
+    Statement {
+        on: NaiveDate,
     },
     Waive {
         on: NaiveDate,
@@ -94,6 +107,9 @@ pub enum Action {
     },
     Archive {
         on: NaiveDate,
+        /// Why the file is archived with the evaluation's machine findings still open
+        /// (required then).
+        reason: Option<String>,
     },
 }
 
@@ -102,6 +118,7 @@ pub enum Action {
 pub enum Step {
     Investigate,
     PriorNotice,
+    Statement,
     Waive,
     HearingRequested,
     HearingNotice,
@@ -119,9 +136,10 @@ pub enum Step {
 }
 
 impl Step {
-    pub const ALL: [Step; 16] = [
+    pub const ALL: [Step; 17] = [
         Step::Investigate,
         Step::PriorNotice,
+        Step::Statement,
         Step::Waive,
         Step::HearingRequested,
         Step::HearingNotice,
@@ -143,6 +161,7 @@ impl Step {
         match self {
             Step::Investigate => "investigate",
             Step::PriorNotice => "prior_notice",
+            Step::Statement => "statement",
             Step::Waive => "waive",
             Step::HearingRequested => "hearing_requested",
             Step::HearingNotice => "hearing_notice",
@@ -164,11 +183,35 @@ impl Step {
         Step::ALL.into_iter().find(|s| s.code() == code)
     }
 
+    /// The step's name: "送达前", "已完成：送达".
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Step::Investigate => "调查取证",
+            Step::PriorNotice => "事先告知",
+            Step::Statement => "陈述申辩",
+            Step::Waive => "书面放弃",
+            Step::HearingRequested => "要求听证",
+            Step::HearingNotice => "听证通知",
+            Step::HearingHeld => "举行听证",
+            Step::LegalReview => "法制审核",
+            Step::Decide => "作出决定",
+            Step::OnTheSpot => "当场处罚",
+            Step::Rectify => "责令改正",
+            Step::Deliver => "送达决定书",
+            Step::Pay => "缴纳罚款",
+            Step::Dispute => "复议或诉讼",
+            Step::DisputeConcluded => "复议或诉讼审结",
+            Step::Close => "结案",
+            Step::Archive => "归档",
+        }
+    }
+
     /// What the step does, in the words of the refusal "不能…".
-    pub(super) fn verb_zh(self) -> &'static str {
+    pub fn verb_zh(self) -> &'static str {
         match self {
             Step::Investigate => "登记调查取证",
             Step::PriorNotice => "送达事先告知书",
+            Step::Statement => "登记陈述、申辩",
             Step::Waive => "登记当事人书面放弃",
             Step::HearingRequested => "登记听证要求",
             Step::HearingNotice => "送达听证通知",
@@ -192,6 +235,7 @@ impl Action {
         match self {
             Action::Investigate { .. } => Step::Investigate,
             Action::PriorNotice { .. } => Step::PriorNotice,
+            Action::Statement { .. } => Step::Statement,
             Action::Waive { .. } => Step::Waive,
             Action::HearingRequested { .. } => Step::HearingRequested,
             Action::HearingNotice { .. } => Step::HearingNotice,

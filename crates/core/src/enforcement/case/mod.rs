@@ -56,16 +56,30 @@ pub async fn apply(
     Ok(())
 }
 
-/// What the step needs from outside the case: for a decision, the item's benchmarks (when facts
-/// are given) and the department's publication rule on the decision day.
+/// What the step needs from outside the case: for a proposal or a decision, the item's
+/// benchmarks and (deciding) the department's publication rule on the decision day; for
+/// archiving, the evaluation's machine findings still open.
 async fn inputs_for(tx: &mut fazhi_store::Tx, case: &Case, action: &Action) -> Result<Inputs> {
     let mut inputs = Inputs::default();
-    if let Action::Decide { on, facts, .. } = action {
-        if facts.is_some() {
+    match action {
+        Action::Decide { on, .. } => {
+            inputs.benchmarks = super::benchmarks::versions_in(tx, &case.item_code).await?;
+            inputs.publication = Some(
+                super::publication::publication_rule(tx.conn(), case.department_id, *on).await?,
+            );
+        }
+        Action::PriorNotice { .. } => {
             inputs.benchmarks = super::benchmarks::versions_in(tx, &case.item_code).await?;
         }
-        inputs.publication =
-            Some(super::publication::publication_rule(tx.conn(), case.department_id, *on).await?);
+        Action::Archive { .. } => {
+            inputs.open_findings = sqlx::query_scalar(
+                "SELECT rule_code FROM case_findings WHERE case_id = $1 ORDER BY rule_code",
+            )
+            .bind(case.id)
+            .fetch_all(tx.conn())
+            .await?;
+        }
+        _ => {}
     }
     Ok(inputs)
 }

@@ -244,7 +244,13 @@ pub struct Case {
     pub hearing_notice_on: Option<NaiveDate>,
     pub hearing_held_on: Option<NaiveDate>,
     pub legal_review_on: Option<NaiveDate>,
+    /// The penalty the prior notice proposed (None before it, or for a case imported without).
+    pub proposed: Option<Decision>,
+    pub proposed_fine: Fen,
+    /// The day the party's statement and defence was recorded.
+    pub stated_on: Option<NaiveDate>,
     pub decision: Option<Decision>,
+    pub decision_number: Option<String>,
     pub fine: Fen,
     pub rectification_number: Option<String>,
     pub dispute_on: Option<NaiveDate>,

@@ -10,7 +10,7 @@ use serde_json::json;
 
 use super::model::Procedure;
 use super::model::{Case, Decision, stored_date};
-use super::transition::{Change, NUMBER, party_kind, triggers_parse};
+use super::transition::{Change, Filed, NUMBER, party_kind, triggers_parse};
 use crate::access::Actor;
 use crate::deadlines::{self, Clock, NewDeadline};
 use crate::enforcement::rules::next_number;
@@ -24,7 +24,8 @@ pub async fn load(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Case> {
             c.department_id, d.issuer_abbr, c.cause, c.evidence, c.prior_notice_on, c.hearing_right, c.waived,
             c.waived_on, c.hearing_requested, c.hearing_held_on, c.hearing_notice_on, c.review_triggers,
             c.legal_review_on, c.outcome, c.fine_fen, c.rectification_number, c.dispute_on, c.dispute_concluded_on,
-            c.decided_on, c.delivered_on, c.paid_on, c.closed_on
+            c.decided_on, c.delivered_on, c.paid_on, c.closed_on, c.proposed_outcome, c.proposed_fine_fen,
+            c.stated_on, c.decision_number
          FROM cases c JOIN departments d ON d.id = c.department_id WHERE c.id = $1",
     )
     .bind(id)
@@ -82,6 +83,19 @@ pub async fn load(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Case> {
         hearing_notice_on: d("hearing_notice_on")?,
         hearing_held_on: d("hearing_held_on")?,
         legal_review_on: d("legal_review_on")?,
+        proposed: match r.try_get::<Option<String>, _>("proposed_outcome")? {
+            None => None,
+            Some(code) => Some(Decision::parse(&code).ok_or_else(|| {
+                Error::from(fazhi_store::StoreError::Malformed(format!(
+                    "case proposed outcome {code:?}"
+                )))
+            })?),
+        },
+        proposed_fine: Fen(r
+            .try_get::<Option<i64>, _>("proposed_fine_fen")?
+            .unwrap_or(0)),
+        stated_on: d("stated_on")?,
+        decision_number: r.try_get("decision_number")?,
         decision: match decision {
             None => None,
             Some(code) => Some(Decision::parse(&code).ok_or_else(|| {
@@ -137,12 +151,14 @@ pub async fn write(
     case: &Case,
     mut change: Change,
 ) -> Result<()> {
+    let mut taken = None;
     if let Some(n) = change.number.take() {
         let number = document_number(tx, case, n.word, change.on).await?;
         change.note = change.note.replace(NUMBER, &number);
-        change.fields.push((n.column, Arg::Text(number)));
+        change.fields.push((n.column, Arg::Text(number.clone())));
+        taken = Some(number);
     }
-    let mut fields = change.fields;
+    let mut fields = std::mem::take(&mut change.fields);
     fields.push(("stage", Arg::from(change.stage.code())));
     tx.versioned_update("cases", case.id, case.version, fields)
         .await?;
@@ -178,6 +194,15 @@ pub async fn write(
         )
         .await?;
     }
+    file_documents(
+        tx,
+        actor,
+        case.id,
+        change.step.map(|s| s.code()),
+        &change.files,
+        taken.as_deref(),
+    )
+    .await?;
     sqlx::query("INSERT INTO case_events (case_id, stage, happened_on, actor_name, note, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(case.id)
         .bind(change.stage.code())
@@ -196,6 +221,58 @@ pub async fn write(
         json!({ "stage": change.stage.code(), "on": change.on.to_string(), "note": change.note }),
     )
     .await?;
+    Ok(())
+}
+
+/// The documents the step made, into the case file in one statement: named for the case's
+/// first party, numbered as the step numbered them, marked with the step that filed them.
+pub(crate) async fn file_documents(
+    tx: &mut Tx,
+    actor: &Actor,
+    case_id: i64,
+    step: Option<&str>,
+    files: &[Filed],
+    taken: Option<&str>,
+) -> Result<()> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    let party: Option<String> = sqlx::query_scalar(
+        "SELECT name FROM case_parties WHERE case_id = $1 ORDER BY ordinal LIMIT 1",
+    )
+    .bind(case_id)
+    .fetch_optional(tx.conn())
+    .await?;
+    let mut sql = Sql::new(
+        "INSERT INTO case_file_documents (case_id, kind, number, dated_on, party_name, amount_fen, step, created_by, created_at) VALUES ",
+    );
+    for (n, f) in files.iter().enumerate() {
+        let number = if f.takes_number {
+            taken.map(str::to_string)
+        } else {
+            f.number.clone()
+        };
+        sql.push(if n > 0 { ", (" } else { "(" })
+            .bind(case_id)
+            .push(", ")
+            .bind(f.kind.code())
+            .push(", ")
+            .bind(number)
+            .push(", ")
+            .bind(f.on.to_string())
+            .push(", ")
+            .bind(party.clone())
+            .push(", ")
+            .bind(f.amount.map(|a| a.0))
+            .push(", ")
+            .bind(step)
+            .push(", ")
+            .bind(actor.user_id)
+            .push(", ")
+            .bind(now_ms())
+            .push(")");
+    }
+    sql.execute(tx.conn()).await?;
     Ok(())
 }
 

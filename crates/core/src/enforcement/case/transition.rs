@@ -13,8 +13,9 @@ use fazhi_store::Arg;
 pub use super::action::{Action, Step};
 use super::model::Procedure;
 use super::model::{Case, Decision, DeliveryMethod, DisputeOutcome};
-use crate::enforcement::discretion::Benchmark;
+use crate::enforcement::discretion::{Benchmark, fine_span};
 use crate::enforcement::discretion::{DiscretionCheck, check_discretion};
+use crate::enforcement::file_contents::DocKind;
 use crate::enforcement::publication::PublicationRule;
 use crate::enforcement::rules::{
     self, DecisionFacts, PartyKind, ReviewTriggers, Sanction, late_payment_surcharge, may_decide,
@@ -42,7 +43,15 @@ pub fn refusal(case: &Case, step: Step) -> Option<String> {
     };
     let open = match step {
         Step::Investigate => matches!(stage, Filed | Investigation | LegalReview),
-        Step::PriorNotice => matches!(stage, Filed | Investigation | LegalReview),
+        // Facts are found before the party is told of them (art. 44, 54: 调查取证 first).
+        Step::PriorNotice if stage == Filed => {
+            return Some(
+                "尚未调查取证：应先查明事实、收集证据，再告知拟作出的处罚（《行政处罚法》第五十四条、第四十四条）。"
+                    .into(),
+            );
+        }
+        Step::PriorNotice => matches!(stage, Investigation | LegalReview),
+        Step::Statement => stage == PriorNotice && !case.waived && case.stated_on.is_none(),
         Step::LegalReview => matches!(stage, Filed | Investigation | PriorNotice),
         Step::OnTheSpot => stage == Filed && case.procedure == Procedure::General,
         Step::Waive => stage == PriorNotice && !case.waived,
@@ -82,7 +91,7 @@ pub fn refusal(case: &Case, step: Step) -> Option<String> {
 /// The steps open on `case` now, the one the case waits for first.
 pub fn allowed_steps(case: &Case) -> Vec<Step> {
     let mut order: Vec<Step> = match case.stage {
-        Stage::Filed => vec![Step::Investigate, Step::PriorNotice, Step::OnTheSpot],
+        Stage::Filed => vec![Step::Investigate, Step::OnTheSpot],
         Stage::Investigation | Stage::LegalReview => {
             vec![Step::PriorNotice, Step::Investigate, Step::LegalReview]
         }
@@ -100,6 +109,7 @@ pub fn allowed_steps(case: &Case) -> Vec<Step> {
             }
             v.extend([
                 Step::Decide,
+                Step::Statement,
                 Step::Waive,
                 Step::HearingRequested,
                 Step::HearingNotice,
@@ -137,7 +147,7 @@ pub fn next_steps(case: &Case, cal: &Calendar, today: NaiveDate) -> Vec<Step> {
         steps.remove(0);
         let at = steps
             .iter()
-            .position(|s| !matches!(s, Step::Waive | Step::HearingRequested))
+            .position(|s| !matches!(s, Step::Statement | Step::Waive | Step::HearingRequested))
             .unwrap_or(steps.len());
         steps.insert(at, Step::Decide);
     }
@@ -183,6 +193,20 @@ pub struct Numbered {
     pub column: &'static str,
 }
 
+/// A document a step puts into the case file itself (卷内文件), as far as the record knows it:
+/// its kind, date, number and amount. The party is the case's; signatures, seal and pages are
+/// what only the paper knows, for the handler to complete (`file_contents::complete`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Filed {
+    pub kind: DocKind,
+    pub on: NaiveDate,
+    /// The number this step takes from the sequence (`Change::number`) is the document's.
+    pub takes_number: bool,
+    /// A number the record already holds (the decision's, on its delivery receipt).
+    pub number: Option<String>,
+    pub amount: Option<Fen>,
+}
+
 /// What one step writes.
 #[derive(Clone, Debug)]
 pub struct Change {
@@ -196,6 +220,10 @@ pub struct Change {
     pub meets: Vec<&'static str>,
     pub starts: Vec<Limit>,
     pub pause: Option<Pause>,
+    /// The documents the step puts into the case file.
+    pub files: Vec<Filed>,
+    /// The step that made the change (set by `transition`).
+    pub step: Option<Step>,
 }
 
 impl Change {
@@ -209,6 +237,8 @@ impl Change {
             meets: Vec::new(),
             starts: Vec::new(),
             pause: None,
+            files: Vec::new(),
+            step: None,
         }
     }
 
@@ -220,6 +250,27 @@ impl Change {
     fn date(self, column: &'static str, on: NaiveDate) -> Change {
         self.set(column, on.to_string())
     }
+
+    /// The step files a document of `kind`, dated the step's day.
+    fn filing(mut self, kind: DocKind, amount: Option<Fen>) -> Change {
+        self.files.push(Filed {
+            kind,
+            on: self.on,
+            takes_number: false,
+            number: None,
+            amount,
+        });
+        self
+    }
+
+    /// The step files a document of `kind` under the number it takes.
+    fn filing_numbered(mut self, kind: DocKind, amount: Option<Fen>) -> Change {
+        self = self.filing(kind, amount);
+        if let Some(f) = self.files.last_mut() {
+            f.takes_number = true;
+        }
+        self
+    }
 }
 
 /// What a step needs from outside the case, loaded before it is worked out.
@@ -229,6 +280,8 @@ pub struct Inputs {
     pub benchmarks: Vec<Benchmark>,
     /// The department's publication rule on the decision day (for a decision).
     pub publication: Option<PublicationRule>,
+    /// The evaluation sheet's machine findings open on the case (for archiving: rule codes).
+    pub open_findings: Vec<String>,
 }
 
 /// Payment of a fine within 15 days of receiving the decision (art. 67).
@@ -261,29 +314,25 @@ pub fn transition(
     if let Some(why) = refusal(case, step) {
         return Err(Error::refused("case_step_not_open", "stage", why));
     }
-    let change = match action {
-        Action::Investigate {
-            on,
-            facts,
-            evidence,
-        } => investigate(case, *on, facts, evidence)?,
-        Action::PriorNotice {
-            delivered_on,
-            hearing_right,
-            triggers,
-        } => prior_notice(*delivered_on, *hearing_right, triggers),
+    let mut change = match action {
+        Action::Investigate { .. } => investigate(case, action)?,
+        Action::PriorNotice { .. } => prior_notice(case, action, inputs)?,
+        Action::Statement { on } => Change::new(case.stage, *on, "当事人陈述、申辩（制作笔录）")
+            .date("stated_on", *on)
+            .filing(DocKind::StatementRecord, None),
         Action::Waive { on } => Change::new(case.stage, *on, "当事人书面放弃陈述、申辩和听证")
             .set("waived", 1)
             .date("waived_on", *on)
-            .meeting("第六十四条"),
+            .meeting("第六十四条")
+            .filing(DocKind::StatementRecord, None),
         Action::HearingRequested { on } => Change::new(case.stage, *on, "当事人要求听证")
             .set("hearing_requested", 1)
             .meeting("第六十四条"),
         Action::HearingNotice { on, hearing_on } => hearing_notice(case, cal, *on, *hearing_on)?,
         Action::HearingHeld { on } => hearing_held(case, cal, *on)?,
-        Action::LegalReview { on } => {
-            Change::new(case.stage, *on, "完成法制审核").date("legal_review_on", *on)
-        }
+        Action::LegalReview { on } => Change::new(case.stage, *on, "完成法制审核")
+            .date("legal_review_on", *on)
+            .filing(DocKind::LegalReview, None),
         Action::Decide { .. } => decide(case, action, cal, inputs)?,
         Action::OnTheSpot { on, decision, fine } => on_the_spot(case, *on, *decision, *fine)?,
         Action::Rectify { on, rectify_by } => rectify(case, *on, *rectify_by)?,
@@ -298,14 +347,21 @@ pub fn transition(
                 approver.as_deref(),
                 50,
             )?;
+            if approver.is_none() && case.procedure == Procedure::General {
+                return Err(Error::refused(
+                    "case_closure_approver_required",
+                    "approver",
+                    "普通程序案件结案须经行政机关负责人审批，请填写结案审批人。",
+                ));
+            }
             Change::new(Stage::Closed, *on, "结案")
                 .set("closure_approver", approver)
                 .date("closed_on", *on)
+                .filing(DocKind::ClosureApproval, None)
         }
-        Action::Archive { on } => {
-            Change::new(Stage::Archived, *on, "归档").date("archived_on", *on)
-        }
+        Action::Archive { on, reason } => archive(*on, reason.as_deref(), &inputs.open_findings)?,
     };
+    change.step = Some(step);
     if change.on > today {
         return Err(Error::refused("date_in_future", "on", "日期不能晚于今天。"));
     }
@@ -366,7 +422,19 @@ impl Change {
     }
 }
 
-fn investigate(case: &Case, on: NaiveDate, facts: &str, evidence: &[String]) -> Result<Change> {
+fn investigate(case: &Case, action: &Action) -> Result<Change> {
+    let Action::Investigate {
+        on,
+        facts,
+        evidence,
+        inspection_record,
+        inquiry_record,
+        concluded,
+    } = action
+    else {
+        return Err(Error::invalid("action", "不是调查取证。"));
+    };
+    let on = *on;
     let facts = crate::org::rules::text("facts", "查明的事实", facts, 4000)?;
     let added: Vec<String> = evidence
         .iter()
@@ -391,9 +459,20 @@ fn investigate(case: &Case, on: NaiveDate, facts: &str, evidence: &[String]) -> 
     } else {
         Stage::Investigation
     };
-    Ok(Change::new(stage, on, note)
+    let mut change = Change::new(stage, on, note)
         .set("facts_found", facts)
-        .set("evidence", all.join("\n")))
+        .set("evidence", all.join("\n"));
+    for (made, kind) in [
+        (*inspection_record, DocKind::InspectionRecord),
+        (*inquiry_record, DocKind::InquiryRecord),
+        (!added.is_empty(), DocKind::Evidence),
+        (*concluded, DocKind::InvestigationReport),
+    ] {
+        if made {
+            change = change.filing(kind, None);
+        }
+    }
+    Ok(change)
 }
 
 fn triggers_code(t: &ReviewTriggers) -> String {
@@ -420,26 +499,114 @@ pub fn triggers_parse(s: &str) -> ReviewTriggers {
     }
 }
 
-fn prior_notice(delivered_on: NaiveDate, hearing_right: bool, triggers: &ReviewTriggers) -> Change {
+/// What a decision or proposal amounts to, for "not heavier" (art. 45 ¶2): its kind in the
+/// order 不予处罚 < 警告 < 罚款, then the fine.
+fn weight(decision: Decision, fine: Fen) -> (u8, i64) {
+    let kind = match decision {
+        Decision::NoPenalty => 0,
+        Decision::Warning => 1,
+        Decision::Fine => 2,
+    };
+    (kind, fine.0)
+}
+
+/// A fine outside every band of the item's benchmark in force on `on` (the legal range as the
+/// benchmark restates it), described; None when within or when there is no benchmark.
+fn outside_benchmark(case: &Case, inputs: &Inputs, on: NaiveDate, fine: Fen) -> Option<String> {
+    let (lo, hi) = fine_span(&inputs.benchmarks, on, case.illegal_gains)?;
+    (fine < lo || fine > hi)
+        .then(|| format!("罚款 {fine} 不在该事项裁量基准的罚款幅度 {lo}—{hi} 内"))
+}
+
+fn prior_notice(case: &Case, action: &Action, inputs: &Inputs) -> Result<Change> {
+    let Action::PriorNotice {
+        delivered_on,
+        hearing_right,
+        triggers,
+        proposed,
+        proposed_fine,
+    } = action
+    else {
+        return Err(Error::invalid("action", "不是事先告知。"));
+    };
+    let (delivered_on, proposed, fine) = (*delivered_on, *proposed, *proposed_fine);
+    let fine = match proposed {
+        Decision::Fine if fine.0 <= 0 => {
+            return Err(Error::refused(
+                "case_proposed_fine_required",
+                "proposed_fine",
+                "拟罚款的，事先告知书应载明拟作出的罚款数额（《行政处罚法》第四十四条）。",
+            ));
+        }
+        Decision::Fine => fine,
+        Decision::Warning => Fen::ZERO,
+        Decision::NoPenalty => {
+            return Err(Error::invalid(
+                "proposed",
+                "拟不予行政处罚的，无须送达行政处罚事先告知书；请选择拟作出的处罚：罚款或警告。",
+            ));
+        }
+    };
+    if proposed == Decision::Fine
+        && let Some(why) = outside_benchmark(case, inputs, delivered_on, fine)
+    {
+        return Err(Error::refused(
+            "case_proposed_fine_outside_benchmark",
+            "proposed_fine",
+            format!("{why}，请核对拟罚款数额。"),
+        ));
+    }
+    let what = if proposed == Decision::Fine {
+        format!("拟罚款 {fine}")
+    } else {
+        "拟警告".into()
+    };
     let note = format!(
-        "送达行政处罚事先告知书{}",
-        if hearing_right {
-            "（告知听证权利）"
+        "送达行政处罚事先告知书 {NUMBER}（{what}{}）",
+        if *hearing_right {
+            "，告知听证权利"
         } else {
             ""
         }
     );
-    Change::new(Stage::PriorNotice, delivered_on, note)
+    Ok(Change::new(Stage::PriorNotice, delivered_on, note)
         .date("prior_notice_on", delivered_on)
-        .set("hearing_right", i64::from(hearing_right))
+        .set("hearing_right", i64::from(*hearing_right))
         .set("review_triggers", triggers_code(triggers))
+        .set("proposed_outcome", proposed.code())
+        .set("proposed_fine_fen", fine.0)
         .numbered("罚告", "prior_notice_number")
+        .filing_numbered(DocKind::PriorNotice, Some(fine).filter(|f| f.0 > 0))
         .starting(Limit {
             purpose: "陈述、申辩和要求听证",
             article: "第六十四条",
             on: delivered_on,
             period: rules::DEFENCE_WINDOW,
-        })
+        }))
+}
+
+/// Archiving (归档); with the sheet's machine findings still open, only with the reason why.
+fn archive(on: NaiveDate, reason: Option<&str>, open: &[String]) -> Result<Change> {
+    let reason = crate::org::rules::optional_text("reason", "归档说明", reason, 500)?;
+    let note = match (open.is_empty(), reason) {
+        (true, _) => "归档".to_string(),
+        (false, None) => {
+            return Err(Error::refused(
+                "case_archive_reason_required",
+                "reason",
+                format!(
+                    "案卷评查仍有 {} 个问题未纠正（{}）：请先纠正，或写明归档的理由。",
+                    open.len(),
+                    open.join("、")
+                ),
+            ));
+        }
+        (false, Some(r)) => format!("归档（评查问题 {} 未纠正：{r}）", open.join("、")),
+    };
+    Ok(Change::new(Stage::Archived, on, note)
+        .date("archived_on", on)
+        .filing(DocKind::FileIndex, None)
+        .filing(DocKind::FileNote, None))
 }
 
 fn hearing_notice(
@@ -464,7 +631,8 @@ fn hearing_notice(
         format!("送达听证通知，定于 {hearing_on} 举行听证"),
     )
     .date("hearing_notice_on", on)
-    .date("hearing_on", hearing_on))
+    .date("hearing_on", hearing_on)
+    .filing(DocKind::HearingNotice, None))
 }
 
 fn hearing_held(case: &Case, cal: &Calendar, on: NaiveDate) -> Result<Change> {
@@ -482,7 +650,12 @@ fn hearing_held(case: &Case, cal: &Calendar, on: NaiveDate) -> Result<Change> {
             format!("听证通知于 {notice} 送达，听证最早于 {earliest} 举行。"),
         ));
     }
-    Ok(Change::new(case.stage, on, "举行听证").date("hearing_held_on", on))
+    // The hearing's record (听证笔录) is made at it, its report (听证报告) after it — both
+    // dated the hearing's day here; the handler corrects a later report's date.
+    Ok(Change::new(case.stage, on, "举行听证")
+        .date("hearing_held_on", on)
+        .filing(DocKind::HearingRecord, None)
+        .filing(DocKind::HearingReport, None))
 }
 
 fn decide(case: &Case, action: &Action, cal: &Calendar, inputs: &Inputs) -> Result<Change> {
@@ -516,7 +689,36 @@ fn decide(case: &Case, action: &Action, cal: &Calendar, inputs: &Inputs) -> Resu
     if decision == Decision::Fine && fine.0 <= 0 {
         return Err(Error::invalid("fine", "罚款决定须填写罚款金额。"));
     }
+    if let Some(proposed) = case.proposed
+        && weight(decision, fine) > weight(proposed, case.proposed_fine)
+    {
+        return Err(Error::refused(
+            "case_decision_heavier_than_notice",
+            "fine",
+            format!(
+                "决定（{}{}）重于事先告知拟作出的处罚（{}{}）：不得因当事人陈述、申辩而给予更重的处罚（《行政处罚法》第四十五条第二款）；确需加重的，应重新告知。",
+                decision.label_zh(),
+                if decision == Decision::Fine {
+                    format!(" {fine}")
+                } else {
+                    String::new()
+                },
+                proposed.label_zh(),
+                if proposed == Decision::Fine {
+                    format!(" {}", case.proposed_fine)
+                } else {
+                    String::new()
+                },
+            ),
+        ));
+    }
     let (check, recommendation) = match benchmark_facts {
+        // Without the facts no band can be chosen, but a fine outside every band is outside
+        // whichever applies.
+        None if decision == Decision::Fine => match outside_benchmark(case, inputs, on, fine) {
+            Some(why) => (DiscretionCheck::Outside, why),
+            None => (DiscretionCheck::Unchecked, String::new()),
+        },
         None => (DiscretionCheck::Unchecked, String::new()),
         Some(f) => {
             let act = case.act_ended_on.unwrap_or(on);
@@ -565,6 +767,14 @@ fn decide(case: &Case, action: &Action, cal: &Calendar, inputs: &Inputs) -> Resu
         .set("outcome", decision.code())
         .set("fine_fen", fine.0)
         .numbered(number_word(decision), "decision_number")
+        .filing_numbered(
+            if decision == Decision::NoPenalty {
+                DocKind::NoPenaltyDecision
+            } else {
+                DocKind::PenaltyDecision
+            },
+            Some(fine).filter(|f| f.0 > 0),
+        )
         .meeting("第六十条")
         .meeting("第六十四条")
         .starting(Limit {
@@ -573,6 +783,15 @@ fn decide(case: &Case, action: &Action, cal: &Calendar, inputs: &Inputs) -> Resu
             on,
             period: Period::WorkingDays(7),
         });
+    // The party neither stated its case, nor waived, nor was heard: the record that the window
+    // passed without a statement (逾期未提出陈述、申辩的记录) goes into the file.
+    if case.prior_notice_on.is_some()
+        && !case.waived
+        && case.stated_on.is_none()
+        && case.hearing_held_on.is_none()
+    {
+        change = change.filing(DocKind::StatementRecord, None);
+    }
     // Publication within the department's limit in force on the decision day
     // (国办发〔2018〕118号: 7 working days unless configured), of the decisions its rule
     // publishes (a warning alone not, by default; a no-penalty decision never).
@@ -625,6 +844,8 @@ fn on_the_spot(case: &Case, on: NaiveDate, decision: Decision, fine: Fen) -> Res
     .set("outcome", decision.code())
     .set("fine_fen", fine.0)
     .numbered(number_word(decision), "decision_number")
+    .filing_numbered(DocKind::PenaltyDecision, Some(fine).filter(|f| f.0 > 0))
+    .filing(DocKind::DeliveryReceipt, None)
     .meeting("第六十条");
     if decision == Decision::Fine {
         change = change.starting(payment_limit(on));
@@ -646,7 +867,8 @@ fn rectify(case: &Case, on: NaiveDate, rectify_by: NaiveDate) -> Result<Change> 
     )
     .date("rectification_on", on)
     .date("rectify_by", rectify_by)
-    .numbered("责改", "rectification_number"))
+    .numbered("责改", "rectification_number")
+    .filing_numbered(DocKind::RectificationOrder, None))
 }
 
 fn deliver(
@@ -683,6 +905,15 @@ fn deliver(
         .set("delivery_place", place)
         .date("delivered_on", delivered)
         .meeting("第六十一条");
+    // The receipt is dated the day the decision counts as delivered (for a public notice, 30
+    // days on), and names the decision it delivers.
+    change.files.push(Filed {
+        kind: DocKind::DeliveryReceipt,
+        on: delivered,
+        takes_number: false,
+        number: case.decision_number.clone(),
+        amount: None,
+    });
     if case.is_fine() {
         change = change.starting(payment_limit(delivered));
     }
@@ -707,7 +938,11 @@ fn pay(case: &Case, on: NaiveDate) -> Result<Change> {
         .date("paid_on", on)
         .set("paid_fen", case.fine.0 + surcharge.0)
         .set("surcharge_fen", surcharge.0)
-        .meeting(PAYMENT_ARTICLE))
+        .meeting(PAYMENT_ARTICLE)
+        .filing(
+            DocKind::PaymentReceipt,
+            Some(Fen(case.fine.0 + surcharge.0)),
+        ))
 }
 
 fn dispute(case: &Case, on: NaiveDate, litigation: bool) -> Change {

@@ -272,10 +272,13 @@ pub(super) static RULES: &[Rule] = &[
         deduction: 3,
         veto: false,
         check: Check::Machine(|f, _| {
+            // A hearing's record (听证笔录) records the party's statement and defence too.
             missing(
                 f,
                 DocKind::StatementRecord,
-                f.prior_notice_on.is_some() && decided(f),
+                f.prior_notice_on.is_some()
+                    && decided(f)
+                    && docs(f, DocKind::HearingRecord).next().is_none(),
                 "告知后已作出决定",
             )
         }),

@@ -17,6 +17,8 @@ use serde::Serialize;
 
 mod contents;
 pub mod example;
+mod projection;
+pub use projection::projected;
 mod manual;
 mod record;
 #[cfg(test)]

@@ -209,9 +209,9 @@ async fn new_form(
         .required(),
         Field::text("item_code", "执法事项编码", pick("item_code"), 64).required(),
         Field::text("cause", "案由", pick("cause"), 200).required(),
-        Field::date("act_ended_on", "违法行为终了日", pick("act_ended_on")),
-        Field::date("discovered_on", "发现日", pick("discovered_on")),
-        Field::date("filed_on", "立案日", pick("filed_on")),
+        Field::date("act_ended_on", "违法行为终了日", pick("act_ended_on")).required(),
+        Field::date("discovered_on", "发现日", pick("discovered_on")).required(),
+        Field::date("filed_on", "立案日", pick("filed_on")).required(),
         Field::checkboxes(
             "grave",
             "情节",
@@ -241,9 +241,10 @@ async fn new_form(
                 )
                 .collect(),
             &pick("origin"),
-        ),
-        Field::textarea("summary", "简要案情", pick("summary")),
-        Field::text("approver", "立案审批人（负责人）", pick("approver"), 50),
+        )
+        .required(),
+        Field::textarea("summary", "简要案情", pick("summary")).required(),
+        Field::text("approver", "立案审批人（负责人）", pick("approver"), 50).required(),
         Field::text("party_name", "当事人名称（姓名）", pick("party_name"), 100).required(),
         Field::text(
             "party_code",

@@ -1,8 +1,8 @@
 //! A case's page: its record, parties (masked), evaluation findings, timeline (流程记录), deadlines, registered file contents, and the documents it generates.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use fazhi_core::enforcement::case::{self, Stage};
+use fazhi_core::enforcement::case::{self, Stage, Step};
 use fazhi_core::enforcement::cases::{self, stage_label};
 use fazhi_core::enforcement::file_contents;
 use fazhi_core::supervision::evaluation;
@@ -22,6 +22,32 @@ pub(super) async fn record(
     s: &Signed,
     id: i64,
     error: Option<String>,
+) -> Result<SectionsPage, PageError> {
+    record_after(state, s, id, error, None).await
+}
+
+/// A finding in one line: what was found, the rule, its basis and its weight.
+fn finding_line(rule: &fazhi_core::supervision::sheet::Rule, detail: &str) -> String {
+    format!(
+        "{detail}（{} {}；{}；{}）",
+        rule.code,
+        rule.description,
+        rule.basis,
+        if rule.veto {
+            "一票否决".to_string()
+        } else {
+            format!("扣 {} 分", rule.deduction)
+        }
+    )
+}
+
+/// The page after an action (`done`: the step or change just made, said once at the top).
+pub(super) async fn record_after(
+    state: &AppState,
+    s: &Signed,
+    id: i64,
+    error: Option<String>,
+    done: Option<&str>,
 ) -> Result<SectionsPage, PageError> {
     let d = cases::get(&state.store, &s.actor, id).await?;
     let c = &d.case;
@@ -50,6 +76,10 @@ pub(super) async fn record(
             details.push(("偏离理由".into(), r));
         }
     }
+    // Open cases show their findings as warnings to act on (办案中预警); an archived file's
+    // stay with its record.
+    let open_case = c.stage != "archived";
+    let mut warnings: Vec<(String, String)> = Vec::new();
     match evaluation::of_case(&state.store, &s.actor, id).await? {
         None => details.push(("案卷评查".into(), "尚未评查".into())),
         Some((score, grade, findings)) => {
@@ -62,19 +92,14 @@ pub(super) async fn record(
                 ),
             ));
             for (rule, detail) in findings {
-                details.push((
-                    format!("评查发现 {}", rule.code),
-                    format!(
-                        "{}：{detail}（{}；{}）",
-                        rule.description,
-                        rule.basis,
-                        if rule.veto {
-                            "一票否决".to_string()
-                        } else {
-                            format!("扣 {} 分", rule.deduction)
-                        }
-                    ),
-                ));
+                if open_case {
+                    warnings.push(("待纠正：".into(), finding_line(rule, &detail)));
+                } else {
+                    details.push((
+                        format!("评查发现 {}", rule.code),
+                        finding_line(rule, &detail),
+                    ));
+                }
             }
         }
     }
@@ -101,6 +126,7 @@ pub(super) async fn record(
     for (n, doc) in contents.iter().enumerate() {
         details.push((format!("卷内文件 {}", n + 1), file_document_line(doc)));
     }
+    let mut table = None;
     for e in &d.events {
         details.push((
             format!("{} {}", e.happened_on, cases::event_label(&e.stage)),
@@ -161,9 +187,24 @@ pub(super) async fn record(
         if let Some(next) = sections.first_mut() {
             next.title = format!("下一步：{}", next.title);
         }
+        // What the file lacks for the next step, before it is taken.
+        if let Some(next) = open.first() {
+            let today = fazhi_core::deadlines::china_today();
+            for (rule, detail) in
+                evaluation::before_step(&state.store, &s.actor, id, *next, today).await?
+            {
+                warnings.push((
+                    format!("{}前：", next.label_zh()),
+                    finding_line(rule, &detail),
+                ));
+            }
+        }
         // Each step is applied to the version of the case it was shown with (else 409).
         for section in &mut sections {
             section.hidden.push(("version", case.version.to_string()));
+        }
+        if case.stage != Stage::Archived && !contents.is_empty() {
+            table = Some(paper_table(id, &contents));
         }
         if case.stage != Stage::Archived {
             sections.extend(file_document_forms(
@@ -177,6 +218,9 @@ pub(super) async fn record(
         Vec::new()
     };
     Ok(SectionsPage {
+        notice: done.map(done_notice),
+        warnings,
+        table,
         layout: layout(s),
         title: format!(
             "案件 {}",
@@ -190,6 +234,122 @@ pub(super) async fn record(
         sections,
         links,
     })
+}
+
+/// What was just done, in a sentence.
+fn done_notice(done: &str) -> String {
+    match done {
+        "file_document" => "已登记卷内文件。".into(),
+        "file_document_removed" => "已删除卷内文件。".into(),
+        "paper" => "已保存卷内文件的签名、盖章和页数。".into(),
+        code => match Step::parse(code) {
+            Some(step) => format!(
+                "已完成：{}。本步骤的文书已自动登记入卷，请在下方“卷内文件的签名、盖章和页数”中补全纸质文书的情况。",
+                step.label_zh()
+            ),
+            None => "已保存。".into(),
+        },
+    }
+}
+
+/// The case file's documents as one table: what only the paper knows (the officers who signed
+/// and how many with their certificate number, the party's signature, the seal, the pages),
+/// completed in one submit.
+fn paper_table(id: i64, contents: &[file_contents::DocumentView]) -> TableForm {
+    let rows = contents
+        .iter()
+        .map(|d| {
+            let label = format!(
+                "{}{} {}",
+                d.kind_name,
+                d.number
+                    .as_deref()
+                    .map(|n| format!(" {n}"))
+                    .unwrap_or_default(),
+                d.dated_on
+            );
+            let number = |name: &str, column: &str, value: i64| InputCell {
+                name: format!("{name}_{}", d.id),
+                label: column.into(),
+                checkbox: false,
+                value: value.to_string(),
+                checked: false,
+            };
+            let check = |name: &str, column: &str, checked: bool| InputCell {
+                name: format!("{name}_{}", d.id),
+                label: column.into(),
+                checkbox: true,
+                value: "1".into(),
+                checked,
+            };
+            TableRow {
+                label,
+                cells: vec![
+                    number("officers", "签名的执法人员", d.officers),
+                    number("certified", "其中载明执法证号", d.certified),
+                    check("party_signed", "当事人签名或注明拒签", d.party_signed),
+                    check("sealed", "加盖印章", d.sealed),
+                    number("pages", "页数", d.pages),
+                ],
+            }
+        })
+        .collect();
+    TableForm {
+        title: "卷内文件的签名、盖章和页数（各步骤的文书已自动入卷，纸质文书的情况在此一并填写）"
+            .into(),
+        action: format!("/enforcement/cases/{id}/file-documents/paper"),
+        hidden: vec![(
+            "documents",
+            contents
+                .iter()
+                .map(|d| d.id.to_string())
+                .collect::<Vec<_>>()
+                .join(","),
+        )],
+        columns: vec![
+            "签名的执法人员",
+            "其中载明执法证号",
+            "当事人签名或注明拒签",
+            "加盖印章",
+            "页数",
+        ],
+        rows,
+        submit: "保存",
+    }
+}
+
+/// Completes the paper facts of the case file's documents (the table).
+pub async fn complete_file_documents(
+    State(state): State<AppState>,
+    s: Signed,
+    Path(id): Path<i64>,
+    f: FormData,
+) -> Result<Response, PageError> {
+    require(&s, Permission::CaseHandle)?;
+    let rows: Result<Vec<file_contents::PaperFacts>, Error> =
+        f.get("documents")
+            .split(',')
+            .filter(|x| !x.trim().is_empty())
+            .map(|x| {
+                let doc: i64 = x.trim().parse().map_err(|_| {
+                    Error::invalid("documents", "卷内文件清单无效，请刷新页面后重试。")
+                })?;
+                let field = |name: &str| f.get(&format!("{name}_{doc}")).to_string();
+                Ok(file_contents::PaperFacts {
+                    document_id: doc,
+                    officers: field("officers"),
+                    certified: field("certified"),
+                    party_signed: field("party_signed") == "1",
+                    sealed: field("sealed") == "1",
+                    pages: field("pages"),
+                })
+            })
+            .collect();
+    let result = match rows {
+        Ok(rows) => file_contents::complete(&state.store, &s.actor, id, &rows).await,
+        Err(e) => Err(e),
+    };
+    back_to_case(&state, &s, id, "paper", result).await
 }
 
 /// A registered document in one line: kind, number, date, party, amount, signatures, seal.
@@ -299,7 +459,7 @@ pub async fn register_file_document(
     let result = file_contents::register(&state.store, &s.actor, today, &input)
         .await
         .map(|_| ());
-    back_to_case(&state, &s, id, result).await
+    back_to_case(&state, &s, id, "file_document", result).await
 }
 
 /// Takes a wrongly registered document out of the case file.
@@ -314,18 +474,28 @@ pub async fn remove_file_document(
         Ok(doc) => file_contents::remove(&state.store, &s.actor, id, doc).await,
         Err(_) => Err(Error::invalid("document", "请选择要删除的卷内文件。")),
     };
-    back_to_case(&state, &s, id, result).await
+    back_to_case(&state, &s, id, "file_document_removed", result).await
 }
 
-/// After a change to case `id`: back to its page, or the page again with what was wrong.
+/// After a change to case `id`: the file evaluated again at once (its findings and warnings
+/// on the page, its handler told of new ones), and back to its page saying what was `done`;
+/// or the page again with what was wrong.
 pub(super) async fn back_to_case(
     state: &AppState,
     s: &Signed,
     id: i64,
+    done: &str,
     result: Result<(), Error>,
 ) -> Result<Response, PageError> {
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("/enforcement/cases/{id}")).into_response()),
+        Ok(()) => {
+            // The change is committed; an evaluation that fails now is caught up by the
+            // periodic run, so it does not turn a done step into an error page.
+            if let Err(e) = evaluation::evaluate_case(&state.store, &s.actor, id).await {
+                tracing::warn!(case = id, error = %e, "evaluating the case after a change failed");
+            }
+            Ok(Redirect::to(&format!("/enforcement/cases/{id}?done={done}")).into_response())
+        }
         Err(e @ (Error::Store(_) | Error::NotFound | Error::Forbidden)) => Err(PageError(e)),
         Err(e) => Ok((
             crate::error::status_of(&e),
@@ -335,12 +505,20 @@ pub(super) async fn back_to_case(
     }
 }
 
+#[derive(serde::Deserialize)]
+pub struct ShowQuery {
+    done: Option<String>,
+}
+
 pub async fn show(
     State(state): State<AppState>,
     s: Signed,
     Path(id): Path<i64>,
+    Query(q): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
-    Ok(record(&state, &s, id, None).await?.into_response())
+    Ok(record_after(&state, &s, id, None, q.done.as_deref())
+        .await?
+        .into_response())
 }
 
 pub async fn document(

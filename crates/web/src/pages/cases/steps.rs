@@ -35,7 +35,7 @@ pub(super) fn step_section(
 /// The form of one step. Which steps are shown, and in which order, is the case's to say
 /// (`case::allowed_steps`); the page only lays each out.
 pub(super) fn step_form(id: i64, step: Step) -> FormSection {
-    let on = |label: &'static str| Field::date("on", label, "");
+    let on = |label: &'static str| Field::date("on", label, "").required();
     let code = step.code();
     match step {
         Step::Investigate => step_section(
@@ -46,14 +46,41 @@ pub(super) fn step_form(id: i64, step: Step) -> FormSection {
                 on("调查日"),
                 Field::textarea("facts", "查明的事实", "").required(),
                 Field::textarea("evidence", "证据（每行一项）", ""),
+                Field::checkboxes(
+                    "records",
+                    "当日制作的笔录（自动登记入卷）",
+                    vec![
+                        ("inspection_record".into(), "现场检查（勘验）笔录".into()),
+                        ("inquiry_record".into(), "询问（调查）笔录".into()),
+                    ],
+                    &[],
+                ),
+                Field::checkboxes(
+                    "concluded",
+                    "调查终结",
+                    vec![("1".into(), "调查终结，制作案件调查终结报告".into())],
+                    &[],
+                ),
             ],
         ),
         Step::PriorNotice => step_section(
             id,
             code,
-            "送达行政处罚事先告知书",
+            "送达行政处罚事先告知书（载明拟作出的处罚）",
             vec![
                 on("送达日"),
+                Field::select(
+                    "proposed",
+                    "拟作出的处罚",
+                    vec![
+                        ("fine".into(), "罚款".into()),
+                        ("warning".into(), "警告".into()),
+                    ],
+                    "fine",
+                )
+                .required(),
+                Field::text("proposed_fine", "拟罚款金额（元）", "", 20)
+                    .hint("拟罚款的必填；作出的决定不得重于告知的处罚（第四十五条第二款）"),
                 Field::checkboxes(
                     "hearing_right",
                     "听证权利",
@@ -102,6 +129,12 @@ pub(super) fn step_form(id: i64, step: Step) -> FormSection {
             vec![on("放弃日")],
         ),
         Step::HearingRequested => step_section(id, code, "当事人要求听证", vec![on("提出日")]),
+        Step::Statement => step_section(
+            id,
+            code,
+            "当事人陈述、申辩（制作陈述申辩笔录，自动登记入卷）",
+            vec![on("陈述申辩日")],
+        ),
         Step::HearingNotice => step_section(
             id,
             code,
@@ -230,10 +263,18 @@ pub(super) fn step_form(id: i64, step: Step) -> FormSection {
             "结案",
             vec![
                 on("结案日"),
-                Field::text("approver", "结案审批人（负责人）", "", 50),
+                Field::text("approver", "结案审批人（负责人）", "", 50).required(),
             ],
         ),
-        Step::Archive => step_section(id, code, "归档", vec![on("归档日")]),
+        Step::Archive => step_section(
+            id,
+            code,
+            "归档",
+            vec![
+                on("归档日"),
+                Field::textarea("reason", "归档说明（案卷评查仍有未纠正的问题时必填）", ""),
+            ],
+        ),
     }
 }
 
@@ -261,13 +302,39 @@ pub(super) fn parse_action(f: &FormData) -> Result<Action, Error> {
                     complex_legal_relations: t.iter().any(|x| x == "complex"),
                     required_by_other_law: t.iter().any(|x| x == "other_law"),
                 },
+                proposed: match f.get("proposed") {
+                    "warning" => Decision::Warning,
+                    "fine" | "" => Decision::Fine,
+                    _ => {
+                        return Err(Error::invalid(
+                            "proposed",
+                            "请选择拟作出的处罚：罚款或警告。",
+                        ));
+                    }
+                },
+                proposed_fine: match f.opt("proposed_fine") {
+                    Some(v) => Fen::parse_yuan(&v).map_err(|e| {
+                        Error::invalid(
+                            "proposed_fine",
+                            format!("拟罚款金额无效：{}。", e.message_zh()),
+                        )
+                    })?,
+                    None => Fen::ZERO,
+                },
             }
         }
-        "investigate" => Action::Investigate {
-            on,
-            facts: f.get("facts").to_string(),
-            evidence: f.get("evidence").lines().map(str::to_string).collect(),
-        },
+        "investigate" => {
+            let records = f.all("records");
+            Action::Investigate {
+                on,
+                facts: f.get("facts").to_string(),
+                evidence: f.get("evidence").lines().map(str::to_string).collect(),
+                inspection_record: records.iter().any(|r| r == "inspection_record"),
+                inquiry_record: records.iter().any(|r| r == "inquiry_record"),
+                concluded: f.get("concluded") == "1",
+            }
+        }
+        "statement" => Action::Statement { on },
         "waive" => Action::Waive { on },
         "hearing_requested" => Action::HearingRequested { on },
         "hearing_notice" => Action::HearingNotice {
@@ -329,7 +396,10 @@ pub(super) fn parse_action(f: &FormData) -> Result<Action, Error> {
             outcome: DisputeOutcome::parse(f.get("outcome"))
                 .ok_or_else(|| Error::invalid("outcome", "请选择审结结果：维持、变更或撤销。"))?,
         },
-        "archive" => Action::Archive { on },
+        "archive" => Action::Archive {
+            on,
+            reason: f.opt("reason"),
+        },
         "close" => Action::Close {
             on,
             approver: f.opt("approver"),
@@ -360,5 +430,5 @@ pub async fn act(
         }
         Err(e) => Err(e),
     };
-    back_to_case(&state, &s, id, result).await
+    back_to_case(&state, &s, id, f.get("action"), result).await
 }

@@ -119,6 +119,9 @@ fn lead_form(s: &Signed, id: i64, error: Option<String>) -> SectionsPage {
         }
     };
     SectionsPage {
+        notice: None,
+        warnings: Vec::new(),
+        table: None,
         layout: layout(s),
         title: "处理线索".into(),
         intro: String::new(),

@@ -338,6 +338,9 @@ async fn notice_view(
     }));
     links.push(link("/supervision/notices", "返回列表"));
     Ok(SectionsPage {
+        notice: None,
+        warnings: Vec::new(),
+        table: None,
         layout: layout(s),
         title: format!("执法监督通知书 {}", n.number),
         intro: String::new(),

@@ -261,6 +261,9 @@ async fn self_inspection_view(
         });
     }
     Ok(SectionsPage {
+        notice: None,
+        warnings: Vec::new(),
+        table: None,
         layout: layout(s),
         title: format!("{} {}", i.period, i.kind.label_zh()),
         intro: String::new(),

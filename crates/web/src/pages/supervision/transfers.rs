@@ -137,6 +137,9 @@ async fn thresholds_view(
         });
     }
     Ok(SectionsPage {
+        notice: None,
+        warnings: Vec::new(),
+        table: None,
         layout: layout(s),
         title: "事项追诉标准".into(),
         intro: "违法所得达到事项追诉标准的案件，未移送公安机关的列为应移未移。".into(),
@@ -400,6 +403,9 @@ async fn transfer_view(
         });
     }
     Ok(SectionsPage {
+        notice: None,
+        warnings: Vec::new(),
+        table: None,
         layout: layout(s),
         title: "涉嫌犯罪案件移送".into(),
         intro: String::new(),

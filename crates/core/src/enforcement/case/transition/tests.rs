@@ -43,7 +43,11 @@ fn filed() -> Case {
         hearing_notice_on: None,
         hearing_held_on: None,
         legal_review_on: None,
+        proposed: None,
+        proposed_fine: Fen::ZERO,
+        stated_on: None,
         decision: None,
+        decision_number: None,
         fine: Fen::ZERO,
         rectification_number: None,
         dispute_on: None,
@@ -71,6 +75,7 @@ fn run(case: &Case, action: Action) -> Result<Change> {
             days: 7,
             warnings: false,
         }),
+        open_findings: Vec::new(),
     };
     transition(case, &action, cal(), d(TODAY), &inputs)
 }
@@ -101,7 +106,9 @@ fn fine(on: &str, yuan: i64) -> Action {
 fn a_filed_case_offers_investigation_first_and_no_decision() {
     let steps = allowed_steps(&filed());
     assert_eq!(steps.first(), Some(&Step::Investigate));
-    assert!(steps.contains(&Step::PriorNotice));
+    // Facts are found before the party is told of them.
+    assert!(!steps.contains(&Step::PriorNotice));
+    assert!(refusal(&filed(), Step::PriorNotice).is_some_and(|w| w.contains("尚未调查取证")));
     assert!(steps.contains(&Step::OnTheSpot));
     assert!(steps.contains(&Step::Rectify));
     assert!(!steps.contains(&Step::Decide));
@@ -135,8 +142,12 @@ fn every_offered_step_is_one_transition_accepts_the_stage_of() {
 
 #[test]
 fn the_prior_notice_takes_a_number_and_starts_the_art_64_window() {
+    let investigated = Case {
+        stage: Stage::Investigation,
+        ..filed()
+    };
     let c = run(
-        &filed(),
+        &investigated,
         Action::PriorNotice {
             delivered_on: d("2024-03-10"),
             hearing_right: true,
@@ -144,9 +155,17 @@ fn the_prior_notice_takes_a_number_and_starts_the_art_64_window() {
                 complex_legal_relations: true,
                 ..ReviewTriggers::default()
             },
+            proposed: Decision::Fine,
+            proposed_fine: Fen::from_yuan_whole(3000),
         },
     )
     .expect("prior notice");
+    // The notice enters the file under the number it takes, stating the fine proposed.
+    assert_eq!(c.files.len(), 1);
+    assert_eq!(
+        (c.files[0].kind, c.files[0].takes_number, c.files[0].amount),
+        (DocKind::PriorNotice, true, Some(Fen::from_yuan_whole(3000)))
+    );
     assert_eq!(c.stage, Stage::PriorNotice);
     assert_eq!(
         c.number.as_ref().map(|n| (n.word, n.column)),
@@ -399,6 +418,9 @@ fn no_step_is_dated_after_today() {
             on: d("2025-01-01"),
             facts: "查明".into(),
             evidence: Vec::new(),
+            inspection_record: false,
+            inquiry_record: false,
+            concluded: false,
         },
     ));
     assert!(why.contains("不能晚于今天"), "{why}");
@@ -430,7 +452,8 @@ fn closing_a_fine_waits_for_its_payment_and_archiving_for_closure() {
         refused(run(
             &warned,
             Action::Archive {
-                on: d("2024-05-02")
+                on: d("2024-05-02"),
+                reason: None,
             }
         ))
         .contains("归档")
@@ -463,6 +486,7 @@ fn a_step_is_not_dated_before_the_step_it_follows() {
         &closed,
         Action::Archive {
             on: d("2024-05-09"),
+            reason: None,
         },
     ));
     assert!(why.contains("早于结案日 2024-05-10"), "{why}");
@@ -470,7 +494,8 @@ fn a_step_is_not_dated_before_the_step_it_follows() {
         run(
             &closed,
             Action::Archive {
-                on: d("2024-05-10")
+                on: d("2024-05-10"),
+                reason: None,
             }
         )
         .is_ok()
@@ -481,6 +506,9 @@ fn a_step_is_not_dated_before_the_step_it_follows() {
             on: d("2024-02-28"),
             facts: "查明".into(),
             evidence: Vec::new(),
+            inspection_record: false,
+            inquiry_record: false,
+            concluded: false,
         },
     ));
     assert!(why.contains("早于立案日 2024-03-01"), "{why}");
@@ -504,7 +532,8 @@ fn each_refusal_has_its_own_stable_code() {
         code(run(
             &filed(),
             Action::Archive {
-                on: d("2024-03-05")
+                on: d("2024-03-05"),
+                reason: None,
             }
         )),
         "case_step_not_open"
@@ -529,5 +558,129 @@ fn each_refusal_has_its_own_stable_code() {
             }
         )),
         "case_summary_procedure_limit"
+    );
+}
+
+fn proposing(proposed: Decision, yuan: i64) -> Case {
+    Case {
+        proposed: Some(proposed),
+        proposed_fine: Fen::from_yuan_whole(yuan),
+        waived: true,
+        waived_on: Some(d("2024-03-05")),
+        ..noticed("2024-03-04")
+    }
+}
+
+#[test]
+fn the_decision_is_not_heavier_than_the_notice_proposed() {
+    // Art. 45 ¶2: no heavier penalty for the party's statement and defence.
+    let r = run(&proposing(Decision::Fine, 3000), fine("2024-03-20", 5000));
+    let code = match &r {
+        Err(e) => e.code(),
+        Ok(c) => panic!("{c:?}"),
+    };
+    assert_eq!(code, "case_decision_heavier_than_notice");
+    assert!(refused(r).contains("第四十五条第二款"));
+    assert!(run(&proposing(Decision::Fine, 3000), fine("2024-03-20", 3000)).is_ok());
+    assert!(run(&proposing(Decision::Warning, 0), fine("2024-03-20", 100)).is_err());
+    // A fine proposed needs its amount.
+    let investigated = Case {
+        stage: Stage::Investigation,
+        ..filed()
+    };
+    let r = run(
+        &investigated,
+        Action::PriorNotice {
+            delivered_on: d("2024-03-10"),
+            hearing_right: false,
+            triggers: ReviewTriggers::default(),
+            proposed: Decision::Fine,
+            proposed_fine: Fen::ZERO,
+        },
+    );
+    assert!(
+        matches!(r, Err(ref e) if e.code() == "case_proposed_fine_required"),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn each_step_files_its_documents_and_the_decision_the_lapse_record() {
+    let files = |c: &Change| -> Vec<DocKind> { c.files.iter().map(|f| f.kind).collect() };
+    let investigated = run(
+        &filed(),
+        Action::Investigate {
+            on: d("2024-03-02"),
+            facts: "经查，当事人油烟直排".into(),
+            evidence: vec!["现场照片".into()],
+            inspection_record: true,
+            inquiry_record: false,
+            concluded: true,
+        },
+    )
+    .expect("investigate");
+    assert_eq!(
+        files(&investigated),
+        [
+            DocKind::InspectionRecord,
+            DocKind::Evidence,
+            DocKind::InvestigationReport
+        ]
+    );
+    // The party neither stated its case nor waived nor was heard: the lapse is on record.
+    let noticed = Case {
+        proposed: Some(Decision::Fine),
+        proposed_fine: Fen::from_yuan_whole(3000),
+        ..noticed("2024-03-04")
+    };
+    let decided = run(&noticed, fine("2024-03-20", 3000)).expect("decide");
+    assert_eq!(
+        files(&decided),
+        [DocKind::PenaltyDecision, DocKind::StatementRecord]
+    );
+    assert!(decided.files[0].takes_number);
+    assert_eq!(decided.files[0].amount, Some(Fen::from_yuan_whole(3000)));
+    let stated = Case {
+        stated_on: Some(d("2024-03-06")),
+        ..noticed
+    };
+    let decided = run(&stated, fine("2024-03-20", 3000)).expect("decide");
+    assert_eq!(files(&decided), [DocKind::PenaltyDecision]);
+}
+
+#[test]
+fn archiving_with_open_findings_needs_a_reason() {
+    let closed = Case {
+        stage: Stage::Closed,
+        closed_on: Some(d("2024-05-10")),
+        ..filed()
+    };
+    let inputs = Inputs {
+        open_findings: vec!["F24".into(), "G12".into()],
+        ..Inputs::default()
+    };
+    let archive = |reason: Option<&str>| Action::Archive {
+        on: d("2024-05-11"),
+        reason: reason.map(str::to_string),
+    };
+    match transition(&closed, &archive(None), cal(), d(TODAY), &inputs) {
+        Err(e) => {
+            assert_eq!(e.code(), "case_archive_reason_required");
+            assert!(e.message_zh().contains("F24、G12"), "{}", e.message_zh());
+        }
+        Ok(c) => panic!("{c:?}"),
+    }
+    let c = transition(
+        &closed,
+        &archive(Some("送达回证原件由邮政退回，已附说明")),
+        cal(),
+        d(TODAY),
+        &inputs,
+    )
+    .expect("archive with reason");
+    assert!(
+        c.note.contains("F24、G12") && c.note.contains("邮政退回"),
+        "{}",
+        c.note
     );
 }
