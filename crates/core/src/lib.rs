@@ -5,6 +5,9 @@
 //! takes the acting `Actor`, checks its permission, reads through its data scope and writes its
 //! audit entry in the same transaction as the change.
 
+// The document context (`cases::document_context`) is one json! literal of some depth.
+#![recursion_limit = "256"]
+
 pub mod access;
 pub mod audit;
 pub mod auth;

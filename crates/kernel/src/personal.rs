@@ -182,6 +182,16 @@ const ORG_ENDINGS: &[&str] = &[
 /// Endings of words that are not names though the tagger may guess so.
 const NOT_NAME_ENDINGS: &str = "卡号证书单费款额率品物器机表码类型件案罪期";
 
+/// Words of legal documents the tagger takes for names (陈述/nr) — and amounts in capital
+/// numerals (伍佰元整/nr): never a person.
+fn document_word(name: &str) -> bool {
+    const WORDS: &[&str] = &[
+        "陈述", "陈列", "陈设", "陈旧", "高于", "于是", "关于", "万元", "方可", "周知",
+    ];
+    const CAPITAL_NUMERALS: &str = "零壹贰叁肆伍陆柒捌玖拾佰仟万亿元圆整角分";
+    WORDS.contains(&name) || name.chars().all(|c| CAPITAL_NUMERALS.contains(c))
+}
+
 /// Characters the tagger glues to the end of a name it guessed (张三于2023年): trimmed off.
 const TRAILING_FUNCTION_CHARS: &str = "于在对向将因和与及等系称是为的了已未也即就曾均把被从自所到";
 
@@ -302,6 +312,7 @@ pub fn person_names(text: &str) -> Vec<Finding> {
         if (2..=4).contains(&chars)
             && surname_of(name).is_some_and(|s| s.len() < name.len())
             && !org
+            && !document_word(name)
             && !is_anonymised(name)
         {
             out.push(Finding {
@@ -1333,5 +1344,23 @@ mod tests {
             }],
         );
         assert_eq!(r.text, "当事人王某某销售");
+    }
+}
+
+#[cfg(test)]
+mod document_words {
+    use super::*;
+
+    #[test]
+    fn the_words_of_a_decision_are_not_names() {
+        // Found from outside: 陈述 became 陈某, 伍佰元整 伍某 in a published decision.
+        let t = "当事人在法定期限内未提出陈述、申辩，也未要求听证。本机关决定：罚款人民币500.00元（大写：伍佰元整）。当事人陈述称其不知情。当事人陈列商品。";
+        let found: Vec<String> = person_names(t).into_iter().map(|f| f.text).collect();
+        assert!(found.is_empty(), "{found:?}");
+        let found: Vec<String> = person_names("当事人伍佰强经营的店铺")
+            .into_iter()
+            .map(|f| f.text)
+            .collect();
+        assert_eq!(found, ["伍佰强"]);
     }
 }

@@ -408,6 +408,7 @@ pub fn router(state: AppState) -> Router {
             "/enforcement/cases/import/template.xlsx",
             get(cases::ledger_template),
         )
+        .route("/enforcement/cases/export.xlsx", get(cases::export))
         .route("/enforcement/cases/{id}", get(cases::show).post(cases::act))
         .route(
             "/enforcement/cases/{id}/file-documents",

@@ -7,31 +7,22 @@ use askama::Template;
 use askama_web::WebTemplate;
 use fazhi_core::{Actor, Permission};
 
-/// A module of DESIGN.md in the navigation; `ready` is false until the module is built.
+/// One page in the navigation.
 pub struct NavItem {
     pub href: String,
     pub label: &'static str,
-    pub ready: bool,
     pub current: bool,
 }
 
-/// The modules of fazhi; the placeholder page of an unbuilt one says what it will do.
+/// A group of the navigation (办案 / 监督 / 检查 / 目录与基准 / 系统); the first has no heading.
+pub struct NavGroup {
+    pub label: &'static str,
+    pub items: Vec<NavItem>,
+}
+
+/// The modules of fazhi; the placeholder page of an unbuilt one says what it will do (it is
+/// not in the menu until it is built).
 pub const MODULES: &[(&str, &str, &str)] = &[
-    (
-        "enforcement",
-        "行政执法",
-        "执法事项目录、处罚案件全流程办理、裁量基准、执法文书、处罚决定公开。",
-    ),
-    (
-        "supervision",
-        "执法监督",
-        "案卷自动评查、监督通知与整改、部门自查、行刑衔接、工作通报。",
-    ),
-    (
-        "inspection",
-        "行政检查",
-        "双随机一公开、“综合查一次”联合检查计划、行政行为码。",
-    ),
     (
         "review",
         "合法性审查",
@@ -58,7 +49,7 @@ pub struct Layout {
     pub user: Option<String>,
     pub role: Option<String>,
     pub csrf: String,
-    pub nav: Vec<NavItem>,
+    pub nav: Vec<NavGroup>,
 }
 
 impl Layout {
@@ -71,82 +62,118 @@ impl Layout {
         }
     }
 
-    /// The layout for `actor`; navigation shows only what the actor may open.
+    /// The layout for `actor`: the menu, grouped, shows exactly the pages the actor may open
+    /// (the route × role matrix test opens every item for every built-in role).
     pub fn for_actor(actor: &Actor, csrf: &str, current: &str) -> Layout {
-        let mut nav = Vec::new();
-        let mut add = |href: &str, label: &'static str, ready: bool| {
-            nav.push(NavItem {
-                href: href.to_string(),
-                label,
-                ready,
-                current: current == href
-                    || (href != "/" && current.starts_with(&format!("{href}/"))),
-            });
+        let mut nav: Vec<NavGroup> = Vec::new();
+        let mut group = |label: &'static str, items: Vec<(&str, &'static str, bool)>| {
+            let items: Vec<NavItem> = items
+                .into_iter()
+                .filter(|(_, _, shown)| *shown)
+                .map(|(href, label, _)| NavItem {
+                    href: href.to_string(),
+                    label,
+                    current: current == href
+                        || (href != "/" && current.starts_with(&format!("{href}/"))),
+                })
+                .collect();
+            if !items.is_empty() {
+                nav.push(NavGroup { label, items });
+            }
         };
-        add("/", "工作台", true);
-        if actor.user_id.is_some() {
-            add("/messages", "消息", true);
-        }
-        if actor.admin_kind.is_none() {
-            // Each item shows to exactly those whom its page admits (the route × role matrix
-            // test opens every item for every built-in role).
-            let supervised =
-                actor.can(Permission::SupervisionManage) || actor.can(Permission::SupervisionReply);
-            if actor.can(Permission::CaseRead) {
-                add("/enforcement/cases", "行政处罚案件", true);
-                add("/enforcement/figures", "执法统计", true);
-            }
-            if supervised {
-                add("/supervision/evaluation", "案卷评查", true);
-                add("/supervision/bulletins", "工作通报", true);
-            }
-            if actor.can(Permission::CaseRead) {
-                add("/supervision/figures", "监督统计", true);
-                add("/supervision/transfers", "行刑衔接", true);
-            }
-            if supervised {
-                add("/supervision/leads", "违法线索", true);
-                add("/supervision/performance", "效能评价", true);
-            }
-            if actor.can(Permission::CaseRead) {
-                add("/inspection/inspections", "行政检查", true);
-                add("/inspection/draws", "双随机抽查", true);
-                add("/inspection/joint-plans", "综合查一次", true);
-            }
-            if actor.can(Permission::SupervisionManage) {
-                add("/inspection/acts", "行政行为码反馈", true);
-            }
-            if supervised {
-                add("/supervision/notices", "监督通知", true);
-                add("/supervision/self-inspections", "部门自查", true);
-            }
-            add("/enforcement/catalog", "执法事项目录", true);
-            add("/enforcement/discretion", "裁量基准", true);
-            add("/enforcement/templates", "执法文书模板", true);
-            for (code, label, _) in MODULES {
-                add(&format!("/m/{code}"), label, false);
-            }
-        }
-        if actor.can(Permission::OrgRead) {
-            add("/org/regions", "区域", true);
-            add("/org/departments", "部门", true);
-            add("/org/users", "用户", true);
-        }
-        if actor.can(Permission::RoleManage) {
-            add("/admin/roles", "角色与授权", true);
-        }
-        if actor.can(Permission::PolicyManage) {
-            add("/admin/policy", "密码策略", true);
-        }
-        if actor.can(Permission::OrgManage) {
-            add("/admin/calendar", "工作日历", true);
-        }
-        if actor.can(Permission::TokenManage) {
-            add("/admin/tokens", "对接令牌", true);
-        }
-        if actor.can(Permission::AuditRead) {
-            add("/audit", "审计日志", true);
-        }
+        let business = actor.admin_kind.is_none();
+        let read = business && actor.can(Permission::CaseRead);
+        let manage = business && actor.can(Permission::SupervisionManage);
+        let supervised = manage || (business && actor.can(Permission::SupervisionReply));
+        group(
+            "",
+            vec![
+                ("/", "工作台", true),
+                ("/messages", "消息", actor.user_id.is_some()),
+            ],
+        );
+        group(
+            "办案",
+            vec![
+                ("/enforcement/cases", "行政处罚案件", read),
+                ("/supervision/transfers", "行刑衔接", read),
+                ("/enforcement/figures", "执法统计", read),
+            ],
+        );
+        group(
+            "监督",
+            vec![
+                ("/supervision/evaluation", "案卷评查", supervised),
+                ("/supervision/notices", "监督通知", supervised),
+                ("/supervision/self-inspections", "部门自查", supervised),
+                ("/supervision/leads", "违法线索", supervised),
+                ("/supervision/performance", "效能评价", supervised),
+                ("/supervision/bulletins", "工作通报", supervised),
+                ("/supervision/figures", "监督统计", read),
+            ],
+        );
+        group(
+            "检查",
+            vec![
+                ("/inspection/inspections", "行政检查", read),
+                ("/inspection/draws", "双随机抽查", read),
+                ("/inspection/joint-plans", "综合查一次", read),
+                ("/inspection/lists", "抽查对象名录", read),
+                ("/inspection/entities", "检查对象", read),
+                ("/inspection/certificates", "执法证", read || manage),
+                ("/inspection/disturbance", "只扰不查", read),
+                ("/inspection/acts", "行政行为码反馈", manage),
+                ("/inspection/figures", "检查统计", read),
+            ],
+        );
+        group(
+            "目录与基准",
+            vec![
+                ("/enforcement/catalog", "执法事项目录", business),
+                ("/enforcement/discretion", "裁量基准", business),
+                ("/enforcement/templates", "执法文书模板", business),
+                (
+                    "/enforcement/document-settings",
+                    "执法文书设置",
+                    business && actor.can(Permission::CatalogManage),
+                ),
+                (
+                    "/enforcement/publication-limits",
+                    "处罚决定公开期限",
+                    business,
+                ),
+                ("/inspection/scenarios", "联合检查场景", business),
+            ],
+        );
+        group(
+            "系统",
+            vec![
+                ("/org/regions", "区域", actor.can(Permission::OrgRead)),
+                ("/org/departments", "部门", actor.can(Permission::OrgRead)),
+                ("/org/users", "用户", actor.can(Permission::OrgRead)),
+                (
+                    "/admin/roles",
+                    "角色与授权",
+                    actor.can(Permission::RoleManage),
+                ),
+                (
+                    "/admin/policy",
+                    "密码策略",
+                    actor.can(Permission::PolicyManage),
+                ),
+                (
+                    "/admin/calendar",
+                    "工作日历",
+                    actor.can(Permission::OrgManage),
+                ),
+                (
+                    "/admin/tokens",
+                    "对接令牌",
+                    actor.can(Permission::TokenManage),
+                ),
+                ("/audit", "审计日志", actor.can(Permission::AuditRead)),
+            ],
+        );
         Layout {
             user: Some(actor.display_name.clone()),
             role: actor
@@ -343,6 +370,8 @@ pub struct ListPage {
     pub headers: Vec<&'static str>,
     pub rows: Vec<Vec<Cell>>,
     pub next: Option<String>,
+    /// The previous page, where the list pages back.
+    pub prev: Option<String>,
 }
 
 #[derive(Template, WebTemplate)]

@@ -30,7 +30,7 @@ async fn the_three_administrators_are_kept_apart() {
                     "/admin/roles",
                     "/admin/policy",
                     "/admin/tokens",
-                    "/m/enforcement",
+                    "/m/review",
                 ],
             ),
         ] {

@@ -241,6 +241,33 @@ pub(crate) async fn filed_case_with(
     (clerk, path)
 }
 
+/// 店口镇's document settings: where fines are paid, the reconsideration body, the court — a
+/// decision without them holds （待填写） and is not published.
+pub(crate) async fn dianko_document_settings(app: &TestApp) {
+    let dk = app.department_id("店口镇人民政府").await;
+    fazhi_core::enforcement::documents::set_settings(
+        &app.store,
+        &fazhi_core::access::Actor::operator(),
+        dk,
+        &fazhi_core::enforcement::documents::DocumentSettings {
+            payment_bank: Some("中国农业银行诸暨店口支行".into()),
+            payment_account: Some("1922 0101 0400 12345".into()),
+            reconsideration_body: Some("诸暨市人民政府".into()),
+            court: Some("诸暨市人民法院".into()),
+            contact_phone: Some("0575-87051234".into()),
+            contact_address: Some("诸暨市店口镇中央路1号".into()),
+        },
+    )
+    .await
+    .unwrap();
+}
+
+/// `COMPANY`'s legal representative and seat, which its decision states.
+pub(crate) const COMPANY_DETAILS: [(&str, &str); 2] = [
+    ("party_legal_representative", "王五"),
+    ("party_address", "诸暨市店口镇解放路 1 号"),
+];
+
 /// What every filing states (行政处罚法 art. 54 ¶2): source, summary, approver.
 pub(crate) const FILING_DEFAULTS: [(&str, &str); 3] = [
     ("origin", "监督检查"),
@@ -251,7 +278,7 @@ pub(crate) const FILING_DEFAULTS: [(&str, &str); 3] = [
 /// A case of `COMPANY` filed by 店口镇, its prior notice delivered on 20 May 2024 and the
 /// party's written waiver on 21 May: ready for a decision.
 pub(crate) async fn waived_case(app: &TestApp) -> (Browser, String) {
-    let (clerk, path) = filed_case(app, COMPANY).await;
+    let (clerk, path) = filed_case_with(app, COMPANY, &COMPANY_DETAILS).await;
     for fields in [
         &[("action", "prior_notice"), ("on", "2024-05-20")][..],
         &[("action", "waive"), ("on", "2024-05-21")][..],
@@ -421,7 +448,7 @@ async fn the_stages_follow_the_order_and_the_time_limits_of_the_law() {
             "店口镇罚〔2024〕1号",
             "诸暨市某某贸易有限公司",
             "91330100799655058B",
-            "罚款人民币500.00（大写：伍佰元整）",
+            "罚款人民币500.00元（大写：伍佰元整）",
             "2024年5月28日",
             "《城市市容和环境卫生管理条例》第三十六条",
         ] {
@@ -667,7 +694,12 @@ async fn a_decision_is_reviewed_redacted_published_and_withdrawn_with_its_reason
         let app = spawn_app(db).await;
         let first17 = "33068119850315123";
         let id = resident_id(first17);
-        let (clerk, path) = filed_case(&app, ["person", "王小明", &id]).await;
+        let (clerk, path) = filed_case_with(
+            &app,
+            ["person", "王小明", &id],
+            &[("party_address", "诸暨市暨阳街道某某路12号")],
+        )
+        .await;
         assert_eq!(
             step(
                 &clerk,
@@ -709,6 +741,21 @@ async fn a_decision_is_reviewed_redacted_published_and_withdrawn_with_its_reason
         .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(html.contains("请先进行公开前审查"));
+        // A decision that would print （待填写） is not published; the page says where to set it.
+        let (status, html) = step(&clerk, &disclosure, &[("action", "review")]).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            html.contains("决定书中仍有待填写的内容，不能公开")
+                && html.contains("/enforcement/document-settings"),
+            "{html}"
+        );
+        assert!(
+            clerk
+                .text(&path)
+                .await
+                .contains("本部门尚未设置缴款银行和账号、行政复议机关、人民法院")
+        );
+        dianko_document_settings(&app).await;
         assert_eq!(
             step(&clerk, &disclosure, &[("action", "review")]).await.0,
             StatusCode::SEE_OTHER

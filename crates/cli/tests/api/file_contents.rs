@@ -4,7 +4,7 @@
 
 use reqwest::StatusCode;
 
-use crate::cases::{COMPANY, filed_case, filed_case_with, step};
+use crate::cases::{COMPANY, COMPANY_DETAILS, filed_case, filed_case_with, step};
 use crate::helpers::*;
 use crate::ingest::json;
 
@@ -262,15 +262,7 @@ async fn each_step_s_documents_enter_the_file_and_the_handler_completes_the_pape
 async fn a_case_walked_lawfully_through_the_forms_has_no_machine_finding() {
     for db in backends() {
         let app = spawn_app(db).await;
-        let (clerk, path) = filed_case_with(
-            &app,
-            COMPANY,
-            &[
-                ("party_legal_representative", "王五"),
-                ("party_address", "诸暨市店口镇解放路 1 号"),
-            ],
-        )
-        .await;
+        let (clerk, path) = filed_case_with(&app, COMPANY, &COMPANY_DETAILS).await;
         let walk: &[&[(&str, &str)]] = &[
             &[
                 ("action", "investigate"),
@@ -323,6 +315,63 @@ async fn a_case_walked_lawfully_through_the_forms_has_no_machine_finding() {
         }
         let (status, html) = complete_paper(&clerk, &path, &[]).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+        // The documents this case had a use for are offered — the hearing's among them, the
+        // summary procedure's and the reminder to pay (催告书) not — and none of them has a
+        // blank once the department's settings are made.
+        crate::cases::dianko_document_settings(&app).await;
+        let page = clerk.text(&path).await;
+        for (code, offered) in [
+            ("hearing_notice", true),
+            ("hearing_record", true),
+            ("hearing_report", true),
+            ("investigation_report", true),
+            ("prior_notice", true),
+            ("penalty_decision", true),
+            ("payment_notice", true),
+            ("delivery_receipt", true),
+            ("closure_approval", true),
+            ("summary_decision", false),
+            ("no_penalty_decision", false),
+            ("demand_notice", false),
+            ("rectification_order", false),
+        ] {
+            let href = format!("{path}/documents/{code}.docx");
+            assert_eq!(page.contains(&href), offered, "{code}");
+            if offered {
+                let r = clerk.get(&href).await;
+                assert_eq!(r.status(), StatusCode::OK, "{code}");
+                let xml = document_xml(&r.bytes().await.unwrap());
+                assert!(!xml.contains("（待填写）"), "{code}: {xml}");
+                assert!(
+                    !xml.contains("。。") && !xml.contains("经查，经查"),
+                    "{code}: {xml}"
+                );
+            }
+        }
+        let notice = document_xml(
+            &clerk
+                .get(&format!("{path}/documents/prior_notice.docx"))
+                .await
+                .bytes()
+                .await
+                .unwrap(),
+        );
+        assert!(
+            notice.contains("拟对你（单位）作出如下行政处罚：罚款人民币500.00元（大写：伍佰元整）"),
+            "{notice}"
+        );
+        let receipt = document_xml(
+            &clerk
+                .get(&format!("{path}/documents/delivery_receipt.docx"))
+                .await
+                .bytes()
+                .await
+                .unwrap(),
+        );
+        assert!(
+            receipt.contains("送达文书：行政处罚决定书（店口镇罚〔2024〕1号）"),
+            "{receipt}"
+        );
         // Nothing open before archiving: archived without a reason.
         let (status, html) = step(
             &clerk,

@@ -25,6 +25,7 @@ mod jobs;
 mod joint_plans;
 mod kernel_cli;
 mod leads;
+mod lists;
 mod matrix;
 mod notices;
 mod numbers;

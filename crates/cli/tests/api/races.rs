@@ -288,6 +288,7 @@ async fn eight_identical_publications_of_one_decision_publish_it_once() {
         )
         .await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+        crate::cases::dianko_document_settings(&app).await;
         let disclosure = format!("{path}/disclosure");
         let (status, html) = step(&clerk, &disclosure, &[("action", "review")]).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{html}");

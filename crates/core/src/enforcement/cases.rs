@@ -111,6 +111,12 @@ pub struct CaseSummary {
     pub filed_on: String,
     pub grave: bool,
     pub decision_number: Option<String>,
+    /// The first party's name (an organisation's in full; a person's as registered — the list
+    /// is for those who handle or supervise the case).
+    pub party_name: Option<String>,
+    /// The latest evaluation's score and grade code, once evaluated.
+    pub score: Option<i64>,
+    pub grade: Option<String>,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -504,14 +510,20 @@ fn summary(row: &DbRow) -> Result<CaseSummary> {
         filed_on: row.try_get("filed_on")?,
         grave: flag(row.try_get("grave")?),
         decision_number: row.try_get("decision_number")?,
+        party_name: row.try_get("party_name")?,
+        score: row.try_get("score")?,
+        grade: row.try_get("grade")?,
     })
 }
 
 fn select(actor: &Actor) -> Sql {
     let mut sql = Sql::new(
         "SELECT c.id, c.source_system, c.stage, c.procedure, c.item_code, c.cause, d.name AS department_name,
-            r.name AS region_name, c.act_ended_on, c.discovered_on, c.filed_on, c.grave, c.decision_number
-         FROM cases c JOIN departments d ON d.id = c.department_id JOIN regions r ON r.id = c.region_id WHERE ",
+            r.name AS region_name, c.act_ended_on, c.discovered_on, c.filed_on, c.grave, c.decision_number,
+            (SELECT p.name FROM case_parties p WHERE p.case_id = c.id ORDER BY p.ordinal LIMIT 1) AS party_name,
+            e.score, e.grade
+         FROM cases c JOIN departments d ON d.id = c.department_id JOIN regions r ON r.id = c.region_id
+         LEFT JOIN case_evaluations e ON e.case_id = c.id WHERE ",
     );
     sql.append(actor.scope.condition("c", RECORD_COLUMNS));
     sql
@@ -534,6 +546,12 @@ pub struct CaseFilter {
     pub filing_town: Option<i64>,
     /// Only cases whose latest evaluation found this rule of the sheet (案卷评查).
     pub finding: Option<String>,
+    /// Words in the decision number, the cause or a party's name (案号、案由、当事人).
+    pub text: Option<String>,
+    pub department_id: Option<i64>,
+    /// The latest evaluation's grade (`excellent` / `pass` / `fail`), or `none` for not yet
+    /// evaluated.
+    pub grade: Option<String>,
 }
 
 /// On `cases c`: filed by a department of a town, on an item delegated to that town on the
@@ -560,15 +578,34 @@ fn filter_day(field: &'static str, value: Option<&str>) -> Result<Option<String>
     }
 }
 
-/// Cases the actor may see, newest first, keyset-paged.
-pub async fn list(
-    store: &Store,
-    actor: &Actor,
-    filter: &CaseFilter,
-    keyset: Keyset,
-) -> Result<Page<CaseSummary>> {
+/// How many cases the actor may see match `filter` (the list's total).
+pub async fn count(store: &Store, actor: &Actor, filter: &CaseFilter) -> Result<i64> {
     actor.require(Permission::CaseRead)?;
-    let mut sql = select(actor);
+    let mut sql = Sql::new("SELECT COUNT(*) AS n FROM cases c WHERE ");
+    sql.append(actor.scope.condition("c", RECORD_COLUMNS));
+    filtered(&mut sql, filter)?;
+    let row = sql
+        .fetch_optional(&mut *store.conn().await?)
+        .await?
+        .ok_or(Error::NotFound)?;
+    Ok(row.try_get("n")?)
+}
+
+/// `LIKE` text with its wildcards taken literally (escaped with `\`).
+fn like(text: &str) -> String {
+    let mut out = String::from("%");
+    for c in text.chars() {
+        if matches!(c, '%' | '_' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out.push('%');
+    out
+}
+
+/// The filter's conditions, appended to a query on `cases c` whose WHERE clause is open.
+fn filtered(sql: &mut Sql, filter: &CaseFilter) -> Result<()> {
     if let Some(r) = filter.region_id {
         sql.push(" AND c.region_id = ").bind(r);
     }
@@ -622,6 +659,151 @@ pub async fn list(
             ));
         }
     }
+    if let Some(t) = filter
+        .text
+        .as_deref()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+    {
+        if t.chars().count() > 100 {
+            return Err(Error::invalid("q", "查询词不超过 100 字。"));
+        }
+        let pattern = like(t);
+        sql.push(" AND (c.decision_number LIKE ")
+            .bind(pattern.clone())
+            .push(" ESCAPE '\\' OR c.cause LIKE ")
+            .bind(pattern.clone())
+            .push(" ESCAPE '\\' OR EXISTS (SELECT 1 FROM case_parties p WHERE p.case_id = c.id AND p.name LIKE ")
+            .bind(pattern)
+            .push(" ESCAPE '\\'))");
+    }
+    if let Some(d) = filter.department_id {
+        sql.push(" AND c.department_id = ").bind(d);
+    }
+    match filter.grade.as_deref().filter(|g| !g.is_empty()) {
+        None => {}
+        Some("none") => {
+            sql.push(" AND NOT EXISTS (SELECT 1 FROM case_evaluations ge WHERE ge.case_id = c.id)");
+        }
+        Some(g @ ("excellent" | "pass" | "fail")) => {
+            sql.push(" AND EXISTS (SELECT 1 FROM case_evaluations ge WHERE ge.case_id = c.id AND ge.grade = ")
+                .bind(g)
+                .push(")");
+        }
+        Some(other) => {
+            return Err(Error::invalid(
+                "grade",
+                format!("评查等次“{other}”应为优秀、合格、不合格或未评查。"),
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// Rows an export reads at a time: the workbook grows row by row, the query never holds more.
+const EXPORT_BATCH: i64 = 500;
+
+/// Exactly the cases `list` shows under `filter` (every page of it), as an .xlsx workbook
+/// written row by row in constant memory, and how many; audited as an export with the filter.
+pub async fn export(store: &Store, actor: &Actor, filter: &CaseFilter) -> Result<(Vec<u8>, usize)> {
+    actor.require(Permission::CaseRead)?;
+    let xl = |e: rust_xlsxwriter::XlsxError| Error::invalid("xlsx", e.to_string());
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet_with_constant_memory().map_err(xl)?;
+    sheet.set_name("行政处罚案件").map_err(xl)?;
+    let headers = [
+        "案号",
+        "当事人",
+        "案由",
+        "办案部门",
+        "所在区域",
+        "事项编码",
+        "阶段",
+        "程序",
+        "违法行为终了日",
+        "发现日",
+        "立案日",
+        "评查得分",
+        "评查等次",
+    ];
+    for (c, h) in headers.iter().enumerate() {
+        sheet.write_string(0, c as u16, *h).map_err(xl)?;
+    }
+    let mut keyset = Keyset::new(None, Some(EXPORT_BATCH));
+    let mut row: u32 = 1;
+    loop {
+        let page = list(store, actor, filter, keyset).await?;
+        for c in &page.items {
+            let cells = [
+                c.decision_number.clone().unwrap_or_default(),
+                c.party_name.clone().unwrap_or_default(),
+                c.cause.clone(),
+                c.department_name.clone(),
+                c.region_name.clone(),
+                c.item_code.clone(),
+                stage_label(&c.stage).to_string(),
+                if c.procedure == "summary" {
+                    "简易程序"
+                } else {
+                    "普通程序"
+                }
+                .to_string(),
+                c.act_ended_on.clone(),
+                c.discovered_on.clone(),
+                c.filed_on.clone(),
+            ];
+            for (col, v) in cells.iter().enumerate() {
+                sheet.write_string(row, col as u16, v).map_err(xl)?;
+            }
+            if let Some(score) = c.score {
+                sheet.write_number(row, 11, score as f64).map_err(xl)?;
+            }
+            let grade = match c.grade.as_deref() {
+                Some("excellent") => "优秀",
+                Some("pass") => "合格",
+                Some("fail") => "不合格",
+                _ => "未评查",
+            };
+            sheet.write_string(row, 12, grade).map_err(xl)?;
+            row += 1;
+        }
+        match page.next {
+            Some(next) => keyset = Keyset::new(Some(next), Some(EXPORT_BATCH)),
+            None => break,
+        }
+    }
+    let bytes = book.save_to_buffer().map_err(xl)?;
+    let rows = (row - 1) as usize;
+    let mut tx = store.begin().await?;
+    crate::audit::record(
+        &mut tx,
+        actor,
+        "export",
+        "cases",
+        None,
+        json!({
+            "rows": rows,
+            "q": filter.text, "department_id": filter.department_id, "region_id": filter.region_id,
+            "item_code": filter.item_code, "stage": filter.stage, "procedure": filter.procedure,
+            "filed_from": filter.filed_from, "filed_until": filter.filed_until, "grade": filter.grade,
+            "finding": filter.finding, "delegated": filter.delegated, "filing_town": filter.filing_town,
+        }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok((bytes, rows))
+}
+
+/// Cases the actor may see, newest first, keyset-paged.
+pub async fn list(
+    store: &Store,
+    actor: &Actor,
+    filter: &CaseFilter,
+    keyset: Keyset,
+) -> Result<Page<CaseSummary>> {
+    actor.require(Permission::CaseRead)?;
+    let mut sql = select(actor);
+    filtered(&mut sql, filter)?;
     keyset.apply(&mut sql, "c.id");
     let rows = sql.fetch_all(&mut *store.conn().await?).await?;
     let items = rows.iter().map(summary).collect::<Result<Vec<_>>>()?;
@@ -705,6 +887,19 @@ fn seq_of(number: Option<&str>) -> String {
         .unwrap_or_else(|| TO_FILL.into())
 }
 
+/// The facts as a clause after "经查，": without a leading 经查 and the closing punctuation the
+/// template adds.
+fn facts_clause(text: &str) -> String {
+    let t = text.trim();
+    let t = ["经查，", "经查,", "经查："]
+        .iter()
+        .find_map(|p| t.strip_prefix(p))
+        .unwrap_or(t);
+    t.trim_end_matches(['。', '.', '；', ';', '，', ','])
+        .trim()
+        .to_string()
+}
+
 /// What a document shows where the case record does not hold the fact yet.
 pub const TO_FILL: &str = "（待填写）";
 
@@ -750,7 +945,8 @@ pub async fn document_context(
         "SELECT d.issuer_abbr, c.department_id, c.origin, c.summary, c.decided_on, c.prior_notice_on, c.closed_on, c.outcome, c.fine_fen, c.hearing_right, c.facts_found, c.evidence,
             c.waived, c.hearing_requested, c.paid_on, c.surcharge_fen, c.delivery_method, c.delivery_place, c.no_penalty_reason,
             c.prior_notice_number, c.rectification_number, c.rectification_on, c.rectify_by,
-            c.filing_approver, c.closure_approver
+            c.filing_approver, c.closure_approver, c.proposed_outcome, c.proposed_fine_fen, c.stated_on,
+            c.hearing_notice_on, c.hearing_on, c.hearing_held_on, c.delivered_on
          FROM cases c JOIN departments d ON d.id = c.department_id WHERE c.id = $1",
     )
     .bind(id)
@@ -808,11 +1004,26 @@ pub async fn document_context(
         .to_string();
     let fine = fazhi_kernel::money::Fen(r.try_get("fine_fen")?);
     let outcome: Option<String> = r.try_get("outcome")?;
-    let description = match outcome.as_deref() {
-        Some("fine") => format!("罚款人民币{}（大写：{}）", fine.yuan(), fine.capital_zh()),
+    let describe = |outcome: Option<&str>, fine: fazhi_kernel::money::Fen| match outcome {
+        Some("fine") => format!("罚款人民币{}元（大写：{}）", fine.yuan(), fine.capital_zh()),
         Some("warning") => "警告".to_string(),
         Some("no_penalty") => "不予行政处罚".to_string(),
         _ => TO_FILL.to_string(),
+    };
+    let description = describe(outcome.as_deref(), fine);
+    // The prior notice states the penalty proposed; the decision may be lighter, not heavier.
+    let proposed = describe(
+        r.try_get::<Option<String>, _>("proposed_outcome")?
+            .as_deref(),
+        fazhi_kernel::money::Fen(
+            r.try_get::<Option<i64>, _>("proposed_fine_fen")?
+                .unwrap_or(0),
+        ),
+    );
+    let decided_document = if outcome.as_deref() == Some("no_penalty") {
+        "不予行政处罚决定书"
+    } else {
+        "行政处罚决定书"
     };
     let defence = if flag(r.try_get("waived")?) {
         "当事人书面放弃陈述、申辩和听证的权利。"
@@ -843,6 +1054,18 @@ pub async fn document_context(
     let notice_number: Option<String> = r.try_get("prior_notice_number")?;
     let rectification_number: Option<String> = r.try_get("rectification_number")?;
     let closed: Option<String> = r.try_get("closed_on")?;
+    let dates = json!({
+        "proposed": date_zh(Some(&c.filed_on)), "filed": date_zh(Some(&c.filed_on)),
+        "rectification": date_zh(r.try_get::<Option<String>, _>("rectification_on")?.as_deref()),
+        "rectify_by": date_zh(r.try_get::<Option<String>, _>("rectify_by")?.as_deref()),
+        "notice": date_zh(prior.as_deref()), "decided": date_zh(decided.as_deref()), "closed": date_zh(closed.as_deref()),
+        "stated": date_zh(r.try_get::<Option<String>, _>("stated_on")?.as_deref()),
+        "hearing_notice": date_zh(r.try_get::<Option<String>, _>("hearing_notice_on")?.as_deref()),
+        "hearing": date_zh(r.try_get::<Option<String>, _>("hearing_on")?.as_deref()),
+        "hearing_held": date_zh(r.try_get::<Option<String>, _>("hearing_held_on")?.as_deref()),
+        "delivered": date_zh(r.try_get::<Option<String>, _>("delivered_on")?.as_deref()),
+        "today": date_zh(Some(&crate::deadlines::china_today().to_string())),
+    });
     let ctx = json!({
         "department": c.department_name,
         "issuer": r.try_get::<Option<String>, _>("issuer_abbr")?.unwrap_or_default(),
@@ -865,7 +1088,12 @@ pub async fn document_context(
             "address": address.unwrap_or_else(|| TO_FILL.into()),
             "mobile": phone.unwrap_or_default(),
         },
-        "facts": r.try_get::<Option<String>, _>("facts_found")?.unwrap_or_else(|| TO_FILL.into()),
+        // The templates write "经查，{facts}。": the handler's own 经查 and full stop are not
+        // doubled.
+        "facts": r.try_get::<Option<String>, _>("facts_found")?
+            .map(|t| facts_clause(&t))
+            .filter(|t| !t.is_empty())
+            .unwrap_or_else(|| TO_FILL.into()),
         "evidence": evidence,
         "item": {
             "code": c.item_code,
@@ -882,6 +1110,7 @@ pub async fn document_context(
             .map(|t| t.trim_end_matches(['。', '.']).to_string())
             .unwrap_or_else(|| TO_FILL.into()),
         "penalty": { "fine": outcome.as_deref() == Some("fine"), "description": description },
+        "proposed": { "description": proposed },
         "payment": {
             "bank": settings.payment_bank.unwrap_or_else(|| TO_FILL.into()),
             "account": settings.payment_account.unwrap_or_else(|| TO_FILL.into()),
@@ -898,7 +1127,8 @@ pub async fn document_context(
         "approver": r.try_get::<Option<String>, _>(if code == "closure_approval" { "closure_approver" } else { "filing_approver" })?
             .unwrap_or_else(|| TO_FILL.into()),
         "delivery": {
-            "document": document_name,
+            // The receipt names the decision it delivers, not itself.
+            "document": if code == "delivery_receipt" { decided_document } else { document_name },
             "place": r.try_get::<Option<String>, _>("delivery_place")?.unwrap_or_else(|| TO_FILL.into()),
             "method": r.try_get::<Option<String>, _>("delivery_method")?
                 .as_deref()
@@ -906,12 +1136,7 @@ pub async fn document_context(
                 .unwrap_or(TO_FILL),
         },
         "execution": execution,
-        "dates": {
-            "proposed": date_zh(Some(&c.filed_on)), "filed": date_zh(Some(&c.filed_on)),
-            "rectification": date_zh(r.try_get::<Option<String>, _>("rectification_on")?.as_deref()),
-            "rectify_by": date_zh(r.try_get::<Option<String>, _>("rectify_by")?.as_deref()),
-            "notice": date_zh(prior.as_deref()), "decided": date_zh(decided.as_deref()), "closed": date_zh(closed.as_deref())
-        }
+        "dates": dates,
     });
     Ok(ctx)
 }
@@ -919,6 +1144,15 @@ pub async fn document_context(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_handler_s_own_jingcha_and_full_stop_are_not_doubled() {
+        assert_eq!(
+            facts_clause("经查，当事人在店铺门前油烟直排。"),
+            "当事人在店铺门前油烟直排"
+        );
+        assert_eq!(facts_clause("当事人占道经营"), "当事人占道经营");
+    }
 
     #[test]
     fn a_number_s_sequence_part_serves_templates_saved_before_numbers_were_kept() {

@@ -172,6 +172,7 @@ pub async fn review(
         })
         .collect::<Vec<_>>()
         .join("\n");
+    incomplete(&text)?;
     let parties: Vec<Party> = case
         .parties
         .iter()
@@ -242,6 +243,40 @@ pub async fn review(
     of_case(store, actor, case_id).await?.ok_or(Error::NotFound)
 }
 
+/// A decision whose text still holds （待填写） is not published: the public would read a
+/// blank where the payment account, the reconsideration body or the court should be. Says
+/// which lines and where each is set.
+fn incomplete(text: &str) -> Result<()> {
+    let to_fill = super::cases::TO_FILL;
+    let lines: Vec<String> = text
+        .lines()
+        .filter(|l| l.contains(to_fill))
+        .map(|l| {
+            let at = l.find(to_fill).unwrap_or(0);
+            let before: String = l[..at]
+                .chars()
+                .rev()
+                .take(12)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect();
+            format!("“…{before}{to_fill}”")
+        })
+        .collect();
+    if lines.is_empty() {
+        return Ok(());
+    }
+    Err(Error::refused(
+        "disclosure_text_incomplete",
+        "case",
+        format!(
+            "决定书中仍有待填写的内容，不能公开：{}。缴款银行和账号、行政复议机关、人民法院由本部门在“执法文书设置”（/enforcement/document-settings）填写；当事人、事实等在案件中补充。",
+            lines.join("、")
+        ),
+    ))
+}
+
 /// The disclosure locked (workflow primitive) and still in `state` — two requests for the same
 /// step cannot both pass; the second is told why. Returns its version.
 async fn locked_in_state(tx: &mut Tx, id: i64, state: &str, otherwise: &str) -> Result<i64> {
@@ -269,6 +304,7 @@ pub async fn publish(store: &Store, actor: &Actor, case_id: i64, on: NaiveDate) 
     let d = of_case(store, actor, case_id)
         .await?
         .ok_or_else(|| Error::refused("disclosure_not_reviewed", "case", "请先进行公开前审查。"))?;
+    incomplete(&d.redacted_text)?;
     let mut tx = store.begin().await?;
     let version = locked_in_state(&mut tx, d.id, "reviewing", "该决定已公开或已撤回。").await?;
     tx.versioned_update(

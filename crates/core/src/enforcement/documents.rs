@@ -56,7 +56,91 @@ pub const BUILTIN: &[(&str, &str, &str)] = &[
         "结案审批表",
         include_str!("templates/closure_approval.txt"),
     ),
+    (
+        "investigation_report",
+        "案件调查终结报告",
+        include_str!("templates/investigation_report.txt"),
+    ),
+    (
+        "statement_record",
+        "陈述申辩笔录",
+        include_str!("templates/statement_record.txt"),
+    ),
+    (
+        "hearing_notice",
+        "听证通知书",
+        include_str!("templates/hearing_notice.txt"),
+    ),
+    (
+        "hearing_record",
+        "听证笔录",
+        include_str!("templates/hearing_record.txt"),
+    ),
+    (
+        "hearing_report",
+        "听证报告",
+        include_str!("templates/hearing_report.txt"),
+    ),
+    (
+        "summary_decision",
+        "当场行政处罚决定书",
+        include_str!("templates/summary_decision.txt"),
+    ),
+    (
+        "payment_notice",
+        "缴款通知书",
+        include_str!("templates/payment_notice.txt"),
+    ),
+    (
+        "demand_notice",
+        "催告书",
+        include_str!("templates/demand_notice.txt"),
+    ),
 ];
+
+/// What a case's record holds that decides which documents it has a use for now.
+#[derive(Clone, Debug, Default)]
+pub struct Progress {
+    pub investigated: bool,
+    pub rectified: bool,
+    pub noticed: bool,
+    pub stated: bool,
+    pub hearing_noticed: bool,
+    pub heard: bool,
+    pub decision: Option<crate::enforcement::case::Decision>,
+    pub summary_procedure: bool,
+    pub delivered: bool,
+    /// A fine not paid by its due date (the 催告 of 行政强制法 art. 35, 54).
+    pub overdue: bool,
+    pub closed: bool,
+}
+
+/// Whether template `code` has a use on a case that got this far: each document is offered
+/// from the step that makes it (a 听证通知书 once a hearing is requested and noticed …), not
+/// every template at every stage. Templates an administrator added are always offered.
+pub fn offered(code: &str, p: &Progress) -> bool {
+    use crate::enforcement::case::Decision;
+    let fined = p.decision == Some(Decision::Fine);
+    match code {
+        "filing_approval" => true,
+        "rectification_order" => p.rectified,
+        "investigation_report" => p.investigated,
+        "prior_notice" => p.noticed,
+        "statement_record" => p.stated,
+        "hearing_notice" => p.hearing_noticed,
+        "hearing_record" | "hearing_report" => p.heard,
+        "penalty_decision" => {
+            !p.summary_procedure && matches!(p.decision, Some(Decision::Fine | Decision::Warning))
+        }
+        "summary_decision" => p.summary_procedure && p.decision.is_some(),
+        "no_penalty_decision" => p.decision == Some(Decision::NoPenalty),
+        "delivery_receipt" => p.decision.is_some(),
+        "payment_notice" => fined,
+        "demand_notice" => fined && p.delivered && p.overdue,
+        "closure_approval" => p.closed,
+        _ => true,
+    }
+}
 
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Block {
@@ -402,6 +486,7 @@ pub fn sample_context() -> Value {
             "fine": true,
             "description": "一、没收违法所得人民币1500元；二、罚款人民币6000元（大写：陆仟元整）"
         },
+        "proposed": { "description": "罚款人民币6,000.00元（大写：陆仟元整）" },
         "payment": { "bank": "中国农业银行诸暨市支行", "account": "19-525101040001234" },
         "reconsideration_body": "诸暨市人民政府",
         "court": "诸暨市人民法院",
@@ -413,7 +498,9 @@ pub fn sample_context() -> Value {
         "dates": {
             "proposed": "2024年3月4日", "filed": "2024年3月5日", "rectification": "2024年3月6日",
             "rectify_by": "2024年3月20日", "notice": "2024年3月18日", "decided": "2024年3月28日",
-            "closed": "2024年4月8日"
+            "closed": "2024年4月8日", "stated": "2024年3月20日", "hearing_notice": "2024年3月20日",
+            "hearing": "2024年4月1日", "hearing_held": "2024年4月1日", "delivered": "2024年3月29日",
+            "today": "2024年4月20日"
         }
     })
 }
@@ -427,12 +514,15 @@ pub struct DocumentTemplate {
     pub updated_by: Option<String>,
 }
 
-/// Inserts the shipped templates that are missing. Runs at every start; edited ones are kept.
+/// Inserts the shipped templates that are missing and brings the ones nobody edited to the
+/// shipped text (a corrected template reaches existing installations). Runs at every start;
+/// edited ones are kept.
 pub async fn ensure_builtin(store: &Store) -> Result<()> {
     for (code, name, body) in BUILTIN {
         sqlx::query(
             "INSERT INTO document_templates (code, name, body, updated_at) VALUES ($1, $2, $3, $4)
-             ON CONFLICT (code) DO NOTHING",
+             ON CONFLICT (code) DO UPDATE SET body = excluded.body, name = excluded.name
+             WHERE document_templates.updated_by IS NULL AND document_templates.body <> excluded.body",
         )
         .bind(*code)
         .bind(*name)

@@ -351,7 +351,13 @@ struct CasesQuery {
     delegated: bool,
     filing_town: Option<i64>,
     finding: Option<String>,
+    /// Words in the decision number, cause or a party's name.
+    q: Option<String>,
+    department_id: Option<i64>,
+    /// excellent | pass | fail | none
+    grade: Option<String>,
     after: Option<i64>,
+    before: Option<i64>,
     limit: Option<i64>,
 }
 
@@ -373,12 +379,15 @@ async fn cases(
         delegated: q.delegated,
         filing_town: q.filing_town,
         finding: q.finding,
+        text: q.q,
+        department_id: q.department_id,
+        grade: q.grade,
     };
     let page = cases::list(
         &st.store,
         &a,
         &filter,
-        fazhi_store::page::Keyset::new(q.after, q.limit),
+        fazhi_store::page::Keyset::new(q.after, q.limit).back(q.before),
     )
     .await?;
     Ok(Json(page).into_response())

@@ -264,6 +264,7 @@ pub async fn desk(State(state): State<AppState>, s: Signed) -> Result<Response, 
         )
     };
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: "行政行为码评价与投诉".into(),
         intro: format!(

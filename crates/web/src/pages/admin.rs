@@ -46,6 +46,7 @@ pub async fn roles(State(state): State<AppState>, s: Signed) -> Result<Response,
         })
         .collect::<Vec<_>>();
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: "角色与授权".into(),
         intro: "业务角色的权限和数据权限范围。三员角色的权限由系统固定，任何角色都不能同时拥有两类管理员的权限。".into(),

@@ -118,6 +118,7 @@ pub async fn page(
         ));
     }
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: "审计日志".into(),
         intro: "系统中的每次登录、退出、新增、修改、删除、导出和权限变更。日志以 SM3 哈希链相连，任何改动、删除或调换都可由 fazhi audit verify 检出。".into(),

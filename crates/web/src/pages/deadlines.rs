@@ -210,6 +210,7 @@ pub async fn inbox(
         .collect::<Vec<_>>();
     let unread = messages::unread(&state.store, &s.actor).await?;
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: "消息".into(),
         intro: format!("未读 {unread} 条。期限预警、监督通知等会发到这里。"),

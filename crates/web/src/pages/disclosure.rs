@@ -225,6 +225,7 @@ pub async fn public_list(
         .collect::<Vec<_>>();
     let qs = serde_urlencoded::to_string(&q).unwrap_or_default();
     Ok(ListPage {
+        prev: None,
         layout: Layout::anonymous(String::new()),
         title: "行政处罚决定公开".into(),
         intro: "依法公开的行政处罚决定。公开文本已去除自然人的个人信息。".into(),

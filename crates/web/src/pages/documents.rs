@@ -32,6 +32,7 @@ pub async fn list(State(state): State<AppState>, s: Signed) -> Result<Response, 
         })
         .collect::<Vec<_>>();
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: "执法文书模板".into(),
         intro: "按 GB/T 9704 版式生成 .docx。模板可由管理员直接修改，无需升级系统；保存前用示例案件检查能否完整填充。".into(),

@@ -287,6 +287,7 @@ pub async fn lists_page(
         })
         .collect();
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: which.label_zh().into(),
         intro: format!(
@@ -360,6 +361,7 @@ pub async fn draws_page(
         actions.insert(0, link("/inspection/draws/new", "新建双随机抽查"));
     }
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: "双随机抽查".into(),
         intro: format!(
@@ -682,6 +684,7 @@ pub async fn draw_publish(
 pub async fn public_draws(State(state): State<AppState>) -> Result<Response, PageError> {
     let all = draws::list(&state.store, None).await?;
     Ok(ListPage {
+        prev: None,
         layout: Layout::anonymous(String::new()),
         title: "双随机抽查公开".into(),
         intro: "每次抽查公开抽查事项、抽取范围和比例、随机种子、抽取所依据的名录和抽中的对象与执法人员；检查结束后按时公开结果。".into(),

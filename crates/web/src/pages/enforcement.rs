@@ -115,6 +115,7 @@ pub async fn catalog(
     let mut town_opts = vec![(String::new(), "全部镇乡（街道）".to_string())];
     town_opts.extend(towns);
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: "执法事项目录".into(),
         intro: format!(
@@ -421,6 +422,7 @@ pub async fn import_result(
             .map(|e| vec![cell(e.row.to_string()), cell(&e.reason)])
             .collect::<Vec<_>>();
         let page = ListPage {
+            prev: None,
             layout: layout(s),
             title: "导入未完成：文件有误".into(),
             intro: format!(

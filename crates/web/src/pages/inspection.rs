@@ -204,6 +204,7 @@ pub async fn inspections_page(
         )
     });
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: "行政检查记录".into(),
         intro: format!("您可查看的范围：{}。", s.actor.scope.kind.label_zh()),
@@ -506,6 +507,7 @@ pub async fn disturbance_page(
         })
         .collect();
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: "只扰不查的检查".into(),
         intro: format!(
@@ -571,6 +573,7 @@ pub async fn beyond_class_page(
         filters.push(Field::text(name, label, n.to_string(), 3));
     }
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: "超出信用分类频次的检查".into(),
         intro: format!(
@@ -674,6 +677,7 @@ pub async fn figures_page(
         ],
     ];
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: format!("{year} 年综合查一次"),
         intro: format!(
@@ -725,6 +729,7 @@ pub async fn scenarios_page(
         actions.insert(0, link("/inspection/scenarios/import", "导入 Excel"));
     }
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: "综合查一次清单".into(),
         intro: format!("{lists} 张清单，涉及检查事项 {items} 项、执法单位 {units} 家；同一清单的部门可合并为一次联合检查。"),
@@ -742,6 +747,7 @@ pub async fn scenarios_page(
 pub async fn public_scenarios(State(state): State<AppState>) -> Result<Response, PageError> {
     let all = scenarios::list(&state.store).await?;
     Ok(ListPage {
+        prev: None,
         layout: Layout::anonymous(String::new()),
         title: "“综合查一次”联合检查清单".into(),
         intro: "下列场景由清单所列部门一次联合检查，减少对经营主体的干扰。".into(),

@@ -31,6 +31,7 @@ pub async fn plans_page(State(state): State<AppState>, s: Signed) -> Result<Resp
     }
     actions.push(link("/inspection/scenarios", "综合查一次清单"));
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: "综合查一次计划".into(),
         intro: "各部门上报待检查任务（对象、事项、可检查的日期范围、所需人数）；编制计划时为每个任务定一个工作日，同一对象同一天的任务合并为一次联合检查，在各部门每个工作日可派人数之内使户次尽可能少。".into(),

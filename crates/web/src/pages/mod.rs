@@ -109,7 +109,8 @@ pub async fn home(State(state): State<AppState>, s: Signed) -> Result<Response, 
     let shortcuts = layout(&s)
         .nav
         .into_iter()
-        .filter(|n| n.ready && n.href != "/")
+        .flat_map(|g| g.items)
+        .filter(|n| n.href != "/")
         .map(|n| link(n.href, n.label))
         .collect();
     Ok(HomePage {

@@ -51,6 +51,7 @@ pub async fn regions(State(state): State<AppState>, s: Signed) -> Result<Respons
         actions.push(link("/org/regions/new", "新增区域"));
     }
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: "区域".into(),
         intro: "市（县、区）、镇乡（街道）、村（社区）及其行政区划代码和统计用区划代码。".into(),
@@ -288,6 +289,7 @@ pub async fn departments(State(state): State<AppState>, s: Signed) -> Result<Res
         actions.push(link("/org/departments/new", "新增部门"));
     }
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: "部门".into(),
         intro: format!("您可查看的范围：{}。", s.actor.scope.kind.label_zh()),
@@ -570,6 +572,7 @@ pub async fn users(
         actions.push(link("/org/users/new", "新增用户"));
     }
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: "用户".into(),
         intro: format!("您可查看的范围：{}。", s.actor.scope.kind.label_zh()),

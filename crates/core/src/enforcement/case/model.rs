@@ -269,6 +269,26 @@ impl Case {
         self.decision == Some(Decision::Fine)
     }
 
+    /// How far the case got, for the documents it has a use for now.
+    pub fn progress(&self, today: NaiveDate) -> crate::enforcement::documents::Progress {
+        crate::enforcement::documents::Progress {
+            investigated: !self.evidence.is_empty() || self.stage != super::Stage::Filed,
+            rectified: self.rectification_number.is_some(),
+            noticed: self.prior_notice_on.is_some(),
+            stated: self.stated_on.is_some(),
+            hearing_noticed: self.hearing_notice_on.is_some(),
+            heard: self.hearing_held_on.is_some(),
+            decision: self.decision,
+            summary_procedure: self.procedure == Procedure::Summary,
+            delivered: self.delivered_on.is_some(),
+            overdue: self.is_fine()
+                && self.paid_on.is_none()
+                && !self.dispute_pending()
+                && self.payment_due.is_some_and(|due| due < today),
+            closed: self.closed_on.is_some(),
+        }
+    }
+
     /// A reconsideration or suit registered and not yet concluded.
     pub fn dispute_pending(&self) -> bool {
         self.dispute_on.is_some() && self.dispute_concluded_on.is_none()

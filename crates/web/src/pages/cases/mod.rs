@@ -37,8 +37,53 @@ pub struct ListQuery {
     filing_town: Option<String>,
     /// A rule code of the evaluation sheet: only cases it found.
     finding: Option<String>,
+    /// Words in the decision number, cause or a party's name.
+    q: Option<String>,
+    department_id: Option<String>,
+    grade: Option<String>,
+    /// Rows per page: 20, 50 (default) or 100.
+    size: Option<String>,
     #[serde(skip_serializing)]
     after: Option<i64>,
+    #[serde(skip_serializing)]
+    before: Option<i64>,
+}
+
+impl ListQuery {
+    fn filter(&self) -> CaseFilter {
+        CaseFilter {
+            region_id: self.region_id.as_deref().and_then(|r| r.parse().ok()),
+            item_code: self.item_code.clone(),
+            stage: self.stage.clone(),
+            procedure: self.procedure.clone(),
+            filed_from: self.filed_from.clone(),
+            filed_until: self.filed_until.clone(),
+            delegated: self.delegated.as_deref() == Some("1"),
+            filing_town: self.filing_town.as_deref().and_then(|r| r.parse().ok()),
+            finding: self.finding.clone(),
+            text: self.q.clone(),
+            department_id: self.department_id.as_deref().and_then(|r| r.parse().ok()),
+            grade: self.grade.clone(),
+        }
+    }
+}
+
+/// The grades a list filters by: (code, name).
+const GRADES: [(&str, &str); 4] = [
+    ("excellent", "优秀"),
+    ("pass", "合格"),
+    ("fail", "不合格"),
+    ("none", "未评查"),
+];
+
+/// Exactly the cases the list shows under its filters, as .xlsx (audited as an export).
+pub async fn export(
+    State(state): State<AppState>,
+    s: Signed,
+    Query(q): Query<ListQuery>,
+) -> Result<Response, PageError> {
+    let (bytes, _) = cases::export(&state.store, &s.actor, &q.filter()).await?;
+    Ok(super::enforcement::xlsx_response(bytes, "cases.xlsx"))
 }
 
 pub async fn list(
@@ -46,18 +91,20 @@ pub async fn list(
     s: Signed,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    let filter = CaseFilter {
-        region_id: q.region_id.as_deref().and_then(|r| r.parse().ok()),
-        item_code: q.item_code.clone(),
-        stage: q.stage.clone(),
-        procedure: q.procedure.clone(),
-        filed_from: q.filed_from.clone(),
-        filed_until: q.filed_until.clone(),
-        delegated: q.delegated.as_deref() == Some("1"),
-        filing_town: q.filing_town.as_deref().and_then(|r| r.parse().ok()),
-        finding: q.finding.clone(),
+    let filter = q.filter();
+    let size = match q.size.as_deref() {
+        Some("20") => 20,
+        Some("100") => 100,
+        _ => 50,
     };
-    let page = cases::list(&state.store, &s.actor, &filter, Keyset::new(q.after, None)).await?;
+    let page = cases::list(
+        &state.store,
+        &s.actor,
+        &filter,
+        Keyset::new(q.after, Some(size)).back(q.before),
+    )
+    .await?;
+    let total = cases::count(&state.store, &s.actor, &filter).await?;
     let rows = page
         .items
         .iter()
@@ -69,12 +116,23 @@ pub async fn list(
                         .unwrap_or_else(|| format!("案件 {}", c.id)),
                     format!("/enforcement/cases/{}", c.id),
                 ),
+                cell(c.party_name.as_deref().unwrap_or("")),
                 cell(&c.cause),
                 cell(&c.department_name),
                 cell(&c.region_name),
                 cell(&c.item_code),
                 cell(stage_label(&c.stage)),
                 cell(&c.filed_on),
+                cell(match (c.score, c.grade.as_deref()) {
+                    (Some(score), Some(g)) => format!(
+                        "{score}（{}）",
+                        GRADES
+                            .iter()
+                            .find(|(code, _)| *code == g)
+                            .map_or(g, |(_, n)| n)
+                    ),
+                    _ => "未评查".into(),
+                }),
             ]
         })
         .collect::<Vec<_>>();
@@ -94,7 +152,10 @@ pub async fn list(
             .map(|st| (st.code().to_string(), st.label_zh().to_string())),
     );
     let qs = serde_urlencoded::to_string(&q).unwrap_or_default();
-    let mut actions = Vec::new();
+    let mut actions = vec![link(
+        format!("/enforcement/cases/export.xlsx?{qs}"),
+        format!("导出 Excel（当前筛选的 {total} 件）"),
+    )];
     if s.actor.can(Permission::CaseHandle) {
         actions.push(link("/enforcement/cases/new", "立案"));
         actions.push(link("/enforcement/cases/import", "导入案件台账"));
@@ -105,6 +166,34 @@ pub async fn list(
         intro: format!("您可查看的范围：{}。", s.actor.scope.kind.label_zh()),
         actions,
         filters: vec![
+            Field::text(
+                "q",
+                "案号、案由或当事人",
+                q.q.clone().unwrap_or_default(),
+                100,
+            ),
+            Field::select(
+                "department_id",
+                "办案部门",
+                std::iter::once((String::new(), "全部".to_string()))
+                    .chain(
+                        fazhi_core::org::service::departments(&state.store, &s.actor)
+                            .await
+                            .unwrap_or_default()
+                            .into_iter()
+                            .map(|d| (d.id.to_string(), d.name)),
+                    )
+                    .collect(),
+                q.department_id.as_deref().unwrap_or(""),
+            ),
+            Field::select(
+                "grade",
+                "评查等次",
+                std::iter::once((String::new(), "全部".to_string()))
+                    .chain(GRADES.iter().map(|(c, n)| (c.to_string(), n.to_string())))
+                    .collect(),
+                q.grade.as_deref().unwrap_or(""),
+            ),
             Field::select(
                 "region_id",
                 "镇乡（街道）",
@@ -168,21 +257,35 @@ pub async fn list(
                     .collect(),
                 q.finding.as_deref().unwrap_or(""),
             ),
+            Field::select(
+                "size",
+                "每页",
+                ["20", "50", "100"]
+                    .iter()
+                    .map(|n| (n.to_string(), format!("{n} 件")))
+                    .collect(),
+                &size.to_string(),
+            ),
         ],
-        count_text: format!("本页 {} 件", rows.len()),
+        count_text: format!("共 {total} 件，本页 {} 件", rows.len()),
         headers: vec![
             "案号",
+            "当事人",
             "案由",
             "办案部门",
             "所在区域",
             "事项",
             "阶段",
             "立案日期",
+            "评查得分",
         ],
         rows,
         next: page
             .next
             .map(|n| format!("/enforcement/cases?{qs}&after={n}")),
+        prev: page
+            .prev
+            .map(|n| format!("/enforcement/cases?{qs}&before={n}")),
     }
     .into_response())
 }
@@ -406,6 +509,7 @@ pub async fn ledger_import(
         .map(|e| vec![cell(e.line.to_string()), cell(&e.reason)])
         .collect::<Vec<_>>();
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: "案件台账导入结果".into(),
         intro: format!(

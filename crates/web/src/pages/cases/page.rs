@@ -160,11 +160,47 @@ pub(super) async fn record_after(
             "行政处罚决定公开（公开前审查）",
         ));
     }
-    if s.actor.can(Permission::CaseHandle) {
+    let handles = s.actor.can(Permission::CaseHandle);
+    let in_force = state.in_force().await?;
+    let (open, case) = if handles {
+        let (open, case) = case::open_steps(&state.store, &s.actor, &in_force.0, id).await?;
+        (open, Some(case))
+    } else {
+        (Vec::new(), None)
+    };
+    if let Some(case) = &case {
+        // The documents this case has a use for by now, each from the step that makes it.
+        let progress = case.progress(fazhi_core::deadlines::china_today());
         for (code, name, _) in fazhi_core::enforcement::documents::BUILTIN {
+            if fazhi_core::enforcement::documents::offered(code, &progress) {
+                links.push(link(
+                    format!("/enforcement/cases/{id}/documents/{code}.docx"),
+                    format!("生成{name}（.docx）"),
+                ));
+            }
+        }
+        let settings =
+            fazhi_core::enforcement::documents::settings(&state.store, case.department_id).await?;
+        let unset: Vec<&str> = [
+            (settings.payment_account.is_none(), "缴款银行和账号"),
+            (settings.reconsideration_body.is_none(), "行政复议机关"),
+            (settings.court.is_none(), "人民法院"),
+        ]
+        .iter()
+        .filter(|(missing, _)| *missing)
+        .map(|(_, what)| *what)
+        .collect();
+        if !unset.is_empty() {
+            warnings.push((
+                "文书设置：".into(),
+                format!(
+                    "本部门尚未设置{}，决定书中将显示“（待填写）”，公开前审查不予通过。请在“执法文书设置”中填写。",
+                    unset.join("、")
+                ),
+            ));
             links.push(link(
-                format!("/enforcement/cases/{id}/documents/{code}.docx"),
-                format!("生成{name}（.docx）"),
+                "/enforcement/document-settings".to_string(),
+                "执法文书设置（缴款账户、复议机关、人民法院）",
             ));
         }
         links.push(
@@ -180,9 +216,7 @@ pub(super) async fn record_after(
             },
         );
     }
-    let sections = if s.actor.can(Permission::CaseHandle) {
-        let in_force = state.in_force().await?;
-        let (open, case) = case::open_steps(&state.store, &s.actor, &in_force.0, id).await?;
+    let sections = if let Some(case) = &case {
         let mut sections: Vec<FormSection> = open.iter().map(|st| step_form(id, *st)).collect();
         if let Some(next) = sections.first_mut() {
             next.title = format!("下一步：{}", next.title);

@@ -41,6 +41,7 @@ pub async fn bulletins_page(
         actions.push(link("/supervision/bulletins/new", "生成工作通报"));
     }
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: "工作通报".into(),
         intro: "工作通报由系统按通报期间从案卷评查、监督通知和整改记录中生成，发出后保存原文。"
@@ -248,6 +249,7 @@ pub async fn figures_page(
         ],
     ];
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: format!("{year} 年执法监督统计"),
         intro: format!(

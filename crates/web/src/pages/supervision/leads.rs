@@ -48,6 +48,7 @@ pub async fn leads_page(
             })
             .collect();
         return Ok(ListPage {
+            prev: None,
             layout: layout(&s),
             title: format!("{} {}", model.code, model.name),
             intro: format!(
@@ -86,6 +87,7 @@ pub async fn leads_page(
         })
         .collect();
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: "违法线索".into(),
         intro: format!(

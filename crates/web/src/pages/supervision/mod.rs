@@ -114,6 +114,7 @@ pub async fn evaluation_page(
         })
         .collect();
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: "案卷评查".into(),
         intro: format!(

@@ -77,6 +77,7 @@ pub async fn notices_page(
         actions.push(link("/supervision/notices/new", "发出监督通知书"));
     }
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: "执法监督通知".into(),
         intro: format!(

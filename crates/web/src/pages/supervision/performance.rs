@@ -50,6 +50,7 @@ pub async fn performance_page(
         })
         .collect();
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: format!("{year} 年执法效能评价"),
         intro: performance::FORMULA.into(),

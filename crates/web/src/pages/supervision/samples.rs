@@ -36,6 +36,7 @@ pub async fn samples_page(State(state): State<AppState>, s: Signed) -> Result<Re
         })
         .collect();
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: "人工评查抽样".into(),
         intro: "从已自动评查的案卷中按随机种子抽取案卷，评查人员在预填了自动评查结果的评查表上逐项确认、删除（说明理由）或新增问题。抽样的条件和种子均记录在案，任何人用同样的条件和种子可重新抽得同样的案卷。".into(),
@@ -172,6 +173,7 @@ pub async fn sample_show(
         })
         .collect();
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: format!("第 {id} 次抽样"),
         intro: format!(

@@ -77,6 +77,7 @@ pub async fn self_inspections_page(
         .next
         .map(|after| format!("/supervision/self-inspections?year={year}&after={after}"));
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: "部门自查与执法检查".into(),
         intro: format!(

@@ -64,6 +64,7 @@ pub async fn sheet_settings_page(
         actions.push(link("/supervision/evaluation/settings/new", "新增一版配置"));
     }
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: "评查表配置".into(),
         intro: format!(

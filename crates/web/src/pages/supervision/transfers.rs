@@ -40,6 +40,7 @@ pub async fn transfers_page(
         .filter(|t| t.state == transfers::TransferState::Accepted)
         .count();
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: "行刑衔接".into(),
         intro: format!(
@@ -86,6 +87,7 @@ pub async fn unreferred_page(
         })
         .collect();
     Ok(ListPage {
+        prev: None,
         layout: layout(&s),
         title: "应移未移案件".into(),
         intro: format!(
