@@ -8,6 +8,7 @@ use clap::{Args, Parser, Subcommand};
 
 mod cases;
 mod evaluate;
+mod figures;
 mod leads;
 mod plan;
 
@@ -124,6 +125,17 @@ enum Command {
         #[arg(long)]
         all: bool,
         /// Print one JSON object: {"evaluated", "findings", "by_rule": {"RULE": count, …}}
+        #[arg(long)]
+        json: bool,
+    },
+    /// The annual report's figures for a year (年度报告数字), each under a stable key
+    Figures {
+        #[command(flatten)]
+        db: DbArgs,
+        /// The year (default: this year)
+        #[arg(long)]
+        year: Option<i32>,
+        /// Print one JSON object: {"year", "figures": {"enforcement.delegated_cases": 1833, …}}
         #[arg(long)]
         json: bool,
     },
@@ -428,6 +440,7 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
         Command::Plan { command } => plan::plan(command),
         Command::Evaluate { db, all, json } => evaluate::run(db, all, json).await,
         Command::Leads { db, json } => leads::run(db, json).await,
+        Command::Figures { db, year, json } => figures::run(db, year, json).await,
         Command::Calendar { command } => calendar(command).await,
         Command::Keys {
             command: KeysCommand::Generate,

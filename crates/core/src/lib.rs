@@ -9,10 +9,12 @@
 #![recursion_limit = "256"]
 
 pub mod access;
+pub mod annual_report;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
 mod ctx;
+pub mod dashboard;
 pub mod deadlines;
 pub mod demo;
 pub mod enforcement;

@@ -4,6 +4,7 @@
 //! decision is a call into `fazhi_core`.
 
 mod api;
+mod charts;
 mod error;
 mod form;
 mod pages;
@@ -408,6 +409,7 @@ pub fn router(state: AppState) -> Router {
             "/enforcement/cases/import/template.xlsx",
             get(cases::ledger_template),
         )
+        .route("/dashboard", get(pages::dashboard::page))
         .route("/enforcement/cases/export.xlsx", get(cases::export))
         .route("/enforcement/cases/{id}", get(cases::show).post(cases::act))
         .route(

@@ -89,6 +89,7 @@ impl Layout {
             "",
             vec![
                 ("/", "工作台", true),
+                ("/dashboard", "驾驶舱", read),
                 ("/messages", "消息", actor.user_id.is_some()),
             ],
         );

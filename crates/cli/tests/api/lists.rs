@@ -145,6 +145,53 @@ async fn the_case_list_searches_counts_pages_back_and_exports_what_it_shows() {
             )
             .await;
         assert_eq!(audited, 1);
+        // The dashboard of the busiest year: each month's count, from the records, opening
+        // that month's cases; `fazhi figures` and the figures page give one number.
+        let year = busiest_year(&records);
+        let dash = sup.text(&format!("/dashboard?year={year}")).await;
+        assert!(dash.contains("<svg") && dash.contains("各月立案"), "{dash}");
+        for m in 1..=12u32 {
+            let from = chrono::NaiveDate::from_ymd_opt(year, m, 1).unwrap();
+            let until = chrono::NaiveDate::from_ymd_opt(year + i32::from(m == 12), m % 12 + 1, 1)
+                .unwrap()
+                .pred_opt()
+                .unwrap();
+            let n = records
+                .iter()
+                .filter(|r| {
+                    let f = r["filed_on"].as_str().unwrap();
+                    f >= from.to_string().as_str() && f <= until.to_string().as_str()
+                })
+                .count();
+            let cell = format!(
+                "<td>{m}月</td><td><a href=\"/enforcement/cases?filed_from={from}&#38;filed_until={until}\">{n} 件</a>"
+            );
+            assert!(dash.contains(&cell), "{cell}");
+        }
+        let filed_in_year = records
+            .iter()
+            .filter(|r| {
+                r["filed_on"]
+                    .as_str()
+                    .unwrap()
+                    .starts_with(&year.to_string())
+            })
+            .count();
+        let f = json(&app.cli(&["figures", "--year", &year.to_string(), "--json"]));
+        assert_eq!(f["year"], year, "{f}");
+        assert_eq!(
+            f["figures"]["supervision.files_evaluated"], filed_in_year as i64,
+            "{f}"
+        );
+        let page = sup.text(&format!("/supervision/figures?year={year}")).await;
+        assert!(page.contains(&format!(">{filed_in_year} 件</a>")), "{page}");
+        assert!(
+            dash.contains(&format!(">{filed_in_year} 件</a></td></tr>")),
+            "{dash}"
+        );
+        let r = sup.get("/dashboard?year=abc").await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
         let whole = sup.get("/enforcement/cases/export.xlsx").await;
         let bytes = whole.bytes().await.unwrap();
         let mut book: calamine::Xlsx<_> =
@@ -154,6 +201,16 @@ async fn the_case_list_searches_counts_pages_back_and_exports_what_it_shows() {
             71
         );
     }
+}
+
+/// The year most records were filed in.
+fn busiest_year(records: &[Value]) -> i32 {
+    let mut by: std::collections::BTreeMap<i32, usize> = std::collections::BTreeMap::new();
+    for r in records {
+        let y: i32 = r["filed_on"].as_str().unwrap()[..4].parse().unwrap();
+        *by.entry(y).or_default() += 1;
+    }
+    by.into_iter().max_by_key(|(_, n)| *n).unwrap().0
 }
 
 /// `s` percent-encoded for a query string.

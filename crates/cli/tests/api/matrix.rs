@@ -125,6 +125,7 @@ const ROUTES: &[(&str, &str, Who)] = &[
     ("GET", "/enforcement/cases/import", HANDLE),
     ("POST", "/enforcement/cases/import", HANDLE),
     ("GET", "/enforcement/cases/import/template.xlsx", HANDLE),
+    ("GET", "/dashboard", READ),
     ("GET", "/enforcement/cases/export.xlsx", READ),
     ("GET", "/enforcement/cases/{id}", READ),
     ("POST", "/enforcement/cases/{id}", HANDLE),

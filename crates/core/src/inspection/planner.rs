@@ -100,8 +100,9 @@ pub fn check(
     }
     if let Err(e) = fazhi_kernel::ids::Uscc::parse(&line.entity) {
         problems.push(format!(
-            "entity“{}”不是有效的统一社会信用代码：{e}",
-            line.entity
+            "entity“{}”不是有效的统一社会信用代码：{}",
+            line.entity,
+            e.message_zh()
         ));
     }
     let cap = capacity.get(&line.department).copied();

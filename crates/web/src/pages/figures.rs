@@ -22,13 +22,6 @@ pub struct YearQuery {
     year: Option<i32>,
 }
 
-pub struct Bar {
-    pub label: String,
-    pub value: String,
-    pub y: i64,
-    pub width: i64,
-}
-
 #[derive(Template, WebTemplate)]
 #[template(path = "figures.html")]
 pub struct FiguresPage {
@@ -36,17 +29,14 @@ pub struct FiguresPage {
     pub title: String,
     pub year: i32,
     pub headline: Vec<(String, String, Option<String>)>,
-    pub bars: Vec<Bar>,
-    pub chart_width: i64,
-    pub chart_height: i64,
+    /// The towns' rates as a plotters chart (whole percent).
+    pub chart: String,
     pub mean: String,
     /// town, delegated, implemented, rate, cases, link to the cases
     pub rows: Vec<(String, i64, i64, String, i64, String)>,
     /// 覆盖事项: item code, its town cases, link to them
     pub items: Vec<(String, i64, String)>,
 }
-
-const BAR_MAX: f64 = 360.0;
 
 pub async fn page(
     State(state): State<AppState>,
@@ -55,7 +45,7 @@ pub async fn page(
 ) -> Result<Response, PageError> {
     let year = q
         .year
-        .unwrap_or_else(|| fazhi_core::deadlines::china_today().year() - 1);
+        .unwrap_or_else(|| fazhi_core::deadlines::china_today().year());
     let f = figures::enforcement(&state.store, &s.actor, year).await?;
     // The records behind the town figures: the case list with the figures' own condition.
     let town_cases = format!(
@@ -90,18 +80,29 @@ pub async fn page(
             Some("/enforcement/discretion".to_string()),
         ));
     }
-    let bars = f
+    let bars: Vec<(String, i64)> = f
         .towns
         .iter()
         .filter(|t| t.delegated > 0)
-        .enumerate()
-        .map(|(i, t)| Bar {
-            label: t.town.clone(),
-            value: percent(t.rate()),
-            y: i as i64 * 22 + 4,
-            width: (t.rate().unwrap_or(0.0) * BAR_MAX).round() as i64,
+        .map(|t| {
+            (
+                t.town.clone(),
+                (t.rate().unwrap_or(0.0) * 100.0).round() as i64,
+            )
         })
-        .collect::<Vec<_>>();
+        .collect();
+    let chart = crate::charts::bars(
+        &bars,
+        (bars.len() as u32 * 46 + 80).clamp(320, 900),
+        280,
+        "%",
+    )
+    .map_err(|e| {
+        PageError(fazhi_core::Error::invalid(
+            "chart",
+            format!("图表无法生成：{e}"),
+        ))
+    })?;
     let rows = f
         .towns
         .iter()
@@ -121,9 +122,7 @@ pub async fn page(
         title: format!("{year} 年行政执法统计"),
         year,
         headline,
-        chart_height: bars.len() as i64 * 22 + 8,
-        chart_width: 120 + BAR_MAX as i64 + 70,
-        bars,
+        chart,
         mean: percent(f.mean_rate()),
         rows,
         items: f

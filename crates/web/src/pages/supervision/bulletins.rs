@@ -188,7 +188,7 @@ pub async fn figures_page(
     Query(q): Query<YearQuery>,
 ) -> Result<Response, PageError> {
     require(&s, Permission::CaseRead)?;
-    let year = year_of(&q, fazhi_core::deadlines::china_today().year() - 1);
+    let year = year_of(&q, fazhi_core::deadlines::china_today().year());
     let (Some(from), Some(until)) = (
         NaiveDate::from_ymd_opt(year, 1, 1),
         NaiveDate::from_ymd_opt(year, 12, 31),

@@ -1,0 +1,241 @@
+//! The annual report's figures (法治政府建设年度报告, FIGURES.md) for a year, each under a
+//! stable key (`enforcement.delegated_cases`, `supervision.files_evaluated` …), computed by
+//! the same functions the figures pages call, so `fazhi figures --json`, the dashboard and the
+//! pages show one number. Each later module adds its keys here.
+
+use chrono::NaiveDate;
+use serde_json::{Map, Value, json};
+
+use crate::access::Actor;
+use crate::enforcement::discretion::ListKind;
+use crate::enforcement::figures::percent;
+use crate::{Error, Result};
+
+/// One figure: its key, the report's words, the section of the report, its value and where
+/// its records are listed.
+#[derive(Clone, Debug)]
+pub struct Figure {
+    pub key: &'static str,
+    pub section: &'static str,
+    pub label: &'static str,
+    pub value: Amount,
+    pub href: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Amount {
+    Count(i64, &'static str),
+    /// A rate over a set that may be empty.
+    Rate(Option<f64>),
+}
+
+impl Amount {
+    /// As the report prints it: "1833 件", "73.79%".
+    pub fn text(&self) -> String {
+        match self {
+            Amount::Count(n, unit) => format!("{n} {unit}"),
+            Amount::Rate(r) => percent(*r),
+        }
+    }
+
+    /// As JSON: a count as a number, a rate as a fraction rounded to four places (null over an
+    /// empty set).
+    pub fn json(&self) -> Value {
+        match self {
+            Amount::Count(n, _) => json!(n),
+            Amount::Rate(Some(r)) => json!((r * 10_000.0).round() / 10_000.0),
+            Amount::Rate(None) => Value::Null,
+        }
+    }
+}
+
+/// Every figure fazhi has records for in `year`, within the actor's scope.
+pub async fn figures(store: &fazhi_store::Store, actor: &Actor, year: i32) -> Result<Vec<Figure>> {
+    let (Some(from), Some(until)) = (
+        NaiveDate::from_ymd_opt(year, 1, 1),
+        NaiveDate::from_ymd_opt(year, 12, 31),
+    ) else {
+        return Err(Error::invalid("year", "年度超出范围。"));
+    };
+    let e = crate::enforcement::figures::enforcement(store, actor, year).await?;
+    let list = |kind: ListKind| {
+        e.lists
+            .iter()
+            .find(|(k, _)| *k == kind)
+            .map_or(0, |(_, n)| *n as i64)
+    };
+    let b = crate::supervision::bulletins::figures(store, actor, from, until).await?;
+    let issued = crate::supervision::bulletins::count_in_year(store, actor, year).await?;
+    let s = crate::supervision::self_inspection::figures(store, actor, year).await?;
+    let j = crate::inspection::disturbance::joint_figures(store, actor, from, until).await?;
+    let (lists, items, units) =
+        crate::inspection::scenarios::counts(&crate::inspection::scenarios::list(store).await?);
+    let cases = format!("/enforcement/cases?filed_from={from}&filed_until={until}");
+    let delegated = format!("{cases}&procedure=general&delegated=1");
+    let f = |key, section, label, value, href: &str| Figure {
+        key,
+        section,
+        label,
+        value,
+        href: href.to_string(),
+    };
+    use Amount::{Count, Rate};
+    Ok(vec![
+        f(
+            "inspection.scenarios",
+            "一(二)3",
+            "“综合查一次”清单",
+            Count(lists as i64, "张"),
+            "/inspection/scenarios",
+        ),
+        f(
+            "inspection.scenario_items",
+            "一(二)3",
+            "“综合查一次”清单事项",
+            Count(items as i64, "项"),
+            "/inspection/scenarios",
+        ),
+        f(
+            "inspection.scenario_departments",
+            "一(二)3",
+            "“综合查一次”执法单位",
+            Count(units as i64, "家"),
+            "/inspection/scenarios",
+        ),
+        f(
+            "inspection.inspections",
+            "一(二)3",
+            "行政检查",
+            Count(j.inspections, "次"),
+            &format!("/inspection/figures?year={year}"),
+        ),
+        f(
+            "inspection.joint_inspections",
+            "一(二)3",
+            "联合检查",
+            Count(j.joint_inspections, "次"),
+            &format!("/inspection/figures?year={year}"),
+        ),
+        f(
+            "inspection.joint_visits",
+            "一(二)3",
+            "联合检查户次",
+            Count(j.visits, "户次"),
+            &format!("/inspection/figures?year={year}"),
+        ),
+        f(
+            "inspection.visits_saved",
+            "一(二)3",
+            "减少扰企",
+            Count(j.visits_saved, "户次"),
+            &format!("/inspection/figures?year={year}"),
+        ),
+        f(
+            "enforcement.templates",
+            "一(三)1",
+            "执法办案模板",
+            Count(e.templates, "个"),
+            "/enforcement/templates",
+        ),
+        f(
+            "enforcement.list.minor_violation_pledge",
+            "一(三)1",
+            "轻微违法告知承诺清单",
+            Count(list(ListKind::MinorViolationPledge), "项"),
+            "/enforcement/discretion",
+        ),
+        f(
+            "enforcement.list.first_offence_warning",
+            "一(三)1",
+            "首次违法预警清单",
+            Count(list(ListKind::FirstOffenceWarning), "项"),
+            "/enforcement/discretion",
+        ),
+        f(
+            "enforcement.list.mitigated",
+            "一(三)1",
+            "减轻处罚清单",
+            Count(list(ListKind::Mitigated), "项"),
+            "/enforcement/discretion",
+        ),
+        f(
+            "enforcement.delegated_cases",
+            "一(三)1",
+            "赋权镇乡普通程序案件",
+            Count(e.town_cases, "件"),
+            &delegated,
+        ),
+        f(
+            "enforcement.delegated_items",
+            "一(三)1",
+            "赋权镇乡案件覆盖事项",
+            Count(e.town_items, "项"),
+            &format!("/enforcement/figures?year={year}"),
+        ),
+        f(
+            "enforcement.delegated_item_rate",
+            "一(三)1",
+            "赋权事项实施率（平均）",
+            Rate(e.mean_rate()),
+            &format!("/enforcement/figures?year={year}"),
+        ),
+        f(
+            "supervision.self_inspections",
+            "一(三)2",
+            "部门自查",
+            Count(s.self_done, "次"),
+            &format!("/supervision/self-inspections?year={year}"),
+        ),
+        f(
+            "supervision.self_rectified",
+            "一(三)2",
+            "自行整改问题",
+            Count(s.self_rectified, "个"),
+            &format!("/supervision/self-inspections?year={year}"),
+        ),
+        f(
+            "supervision.files_evaluated",
+            "一(三)2",
+            "评查执法案卷",
+            Count(b.files, "件"),
+            &cases,
+        ),
+        f(
+            "supervision.findings",
+            "一(三)2",
+            "评查发现问题",
+            Count(b.findings, "个"),
+            "/supervision/evaluation",
+        ),
+        f(
+            "supervision.bulletins",
+            "一(三)2",
+            "工作通报",
+            Count(issued, "期"),
+            &format!("/supervision/bulletins?year={year}"),
+        ),
+        f(
+            "supervision.notices",
+            "一(三)2",
+            "执法监督通知书",
+            Count(b.notices.issued, "份"),
+            &format!("/supervision/notices?year={year}"),
+        ),
+        f(
+            "supervision.notice_rectification_rate",
+            "一(三)2",
+            "监督回复整改率",
+            Rate(b.notices.rectification_rate()),
+            &format!("/supervision/notices?year={year}"),
+        ),
+    ])
+}
+
+/// The figures as one JSON object: `{"year": 2024, "figures": {"enforcement.templates": 15, …}}`.
+pub fn as_json(year: i32, figures: &[Figure]) -> Value {
+    let mut map = Map::new();
+    for f in figures {
+        map.insert(f.key.to_string(), f.value.json());
+    }
+    json!({ "year": year, "figures": map })
+}
