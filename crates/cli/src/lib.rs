@@ -135,9 +135,10 @@ pub async fn prepare(
 /// `prepare` with demo data, and the demo catalog and benchmarks beside a freshly seeded demo
 /// organisation (the demo items name its departments). What `serve` and `import` start with.
 pub async fn prepare_demo(store: &Store) -> Result<Option<Vec<Credential>>, StartError> {
-    let creds = prepare(store, true).await?;
-    if creds.is_some() {
+    let mut creds = prepare(store, true).await?;
+    if let Some(creds) = creds.as_mut() {
         demo::seed_catalog_if_empty(store).await?;
+        creds.extend(demo::seed_demo_users(store).await?);
     }
     Ok(creds)
 }

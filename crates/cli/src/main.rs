@@ -299,7 +299,7 @@ async fn main() -> ExitCode {
 fn print_credentials(creds: &[fazhi_core::demo::Credential], out: &mut dyn std::io::Write) {
     let _ = writeln!(
         out,
-        "已载入演示组织（诸暨市，23 个镇乡街道）。三位管理员的一次性密码（仅显示这一次，首次登录后须修改）："
+        "已载入演示组织（诸暨市，23 个镇乡街道）。三位管理员和演示业务人员的一次性密码（仅显示这一次，首次登录后须修改）："
     );
     for c in creds {
         let _ = writeln!(

@@ -171,6 +171,29 @@ const ADMINS: [(&str, &str, &str); 3] = [
     ("auditadmin", "审计管理员", "audit_admin"),
 ];
 
+/// Demo business users, so that a new user can walk the day of a town clerk and of a
+/// supervisor right after the first start: (username, display name, role, department).
+const DEMO_USERS: [(&str, &str, &str, &str); 3] = [
+    (
+        "dk_clerk",
+        "店口镇办案员（演示）",
+        "town_clerk",
+        "店口镇人民政府",
+    ),
+    (
+        "sfj_supervisor",
+        "司法局执法监督科（演示）",
+        "supervisor",
+        "诸暨市司法局",
+    ),
+    (
+        "sj_clerk",
+        "市场监管局办案员（演示）",
+        "department_clerk",
+        "诸暨市市场监督管理局",
+    ),
+];
+
 async fn insert_region(
     tx: &mut Tx,
     parent: Option<(i64, &str)>,
@@ -247,33 +270,7 @@ pub async fn seed_if_empty(store: &Store) -> Result<Option<Vec<Credential>>> {
     let bureau = bureau.ok_or(Error::NotFound)?;
     let mut creds = Vec::new();
     for (username, display, role_code) in ADMINS {
-        let otp = password::one_time_password();
-        let now = now_ms();
-        let id: i64 = sqlx::query_scalar(
-            "INSERT INTO users (username, display_name, department_id, region_id, password_hash,
-                must_change_password, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING id",
-        )
-        .bind(username)
-        .bind(display)
-        .bind(bureau)
-        .bind(city)
-        .bind(password::hash(&otp)?)
-        .bind(now)
-        .fetch_one(tx.conn())
-        .await?;
-        sqlx::query(
-            "INSERT INTO user_roles (user_id, role_id) SELECT $1, id FROM roles WHERE code = $2",
-        )
-        .bind(id)
-        .bind(role_code)
-        .execute(tx.conn())
-        .await?;
-        creds.push(Credential {
-            username: username.to_string(),
-            role: display,
-            one_time_password: otp,
-        });
+        creds.push(insert_user(&mut tx, username, display, role_code, bureau, city).await?);
     }
     audit::append(
         &mut tx,
@@ -292,6 +289,72 @@ pub async fn seed_if_empty(store: &Store) -> Result<Option<Vec<Credential>>> {
     .await?;
     tx.commit().await?;
     Ok(Some(creds))
+}
+
+/// The demo business users (`DEMO_USERS`) with one-time passwords, beside a freshly seeded demo
+/// organisation (`fazhi serve` and `fazhi import` on an empty database, not the test harness).
+pub async fn seed_demo_users(store: &Store) -> Result<Vec<Credential>> {
+    let mut tx = store.begin().await?;
+    let mut creds = Vec::new();
+    for (username, display, role, department) in DEMO_USERS {
+        let (id, region): (i64, i64) =
+            sqlx::query_as("SELECT id, region_id FROM departments WHERE name = $1")
+                .bind(department)
+                .fetch_one(tx.conn())
+                .await?;
+        creds.push(insert_user(&mut tx, username, display, role, id, region).await?);
+    }
+    audit::append(
+        &mut tx,
+        &AuditActor::system("system:seed"),
+        &AuditEvent {
+            action: "seed",
+            object_type: "user",
+            object_id: None,
+            detail: json!({ "demo_users": DEMO_USERS.iter().map(|a| a.0).collect::<Vec<_>>() }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(creds)
+}
+
+/// A user who must change the one-time password returned at first sign-in.
+async fn insert_user(
+    tx: &mut Tx,
+    username: &str,
+    display: &'static str,
+    role_code: &str,
+    department: i64,
+    region: i64,
+) -> Result<Credential> {
+    let otp = password::one_time_password();
+    let now = now_ms();
+    let id: i64 = sqlx::query_scalar(
+        "INSERT INTO users (username, display_name, department_id, region_id, password_hash,
+            must_change_password, created_at, updated_at)
+         VALUES ($1, $2, $3, $4, $5, 1, $6, $6) RETURNING id",
+    )
+    .bind(username)
+    .bind(display)
+    .bind(department)
+    .bind(region)
+    .bind(password::hash(&otp)?)
+    .bind(now)
+    .fetch_one(tx.conn())
+    .await?;
+    sqlx::query(
+        "INSERT INTO user_roles (user_id, role_id) SELECT $1, id FROM roles WHERE code = $2",
+    )
+    .bind(id)
+    .bind(role_code)
+    .execute(tx.conn())
+    .await?;
+    Ok(Credential {
+        username: username.to_string(),
+        role: display,
+        one_time_password: otp,
+    })
 }
 
 pub(crate) const DEMO_CATALOG: &str = include_str!("../data/demo_catalog.tsv");

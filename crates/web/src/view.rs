@@ -353,6 +353,20 @@ impl Field {
         self
     }
 
+    /// Values a text field suggests as it is typed in (a `<datalist>`: searchable, and any
+    /// other value can still be typed and is checked by the server).
+    pub fn suggest(mut self, options: Vec<(String, String)>) -> Field {
+        self.options = options
+            .into_iter()
+            .map(|(value, label)| Opt {
+                value,
+                label,
+                selected: false,
+            })
+            .collect();
+        self
+    }
+
     pub fn hint(mut self, hint: impl Into<String>) -> Field {
         self.hint = hint.into();
         self

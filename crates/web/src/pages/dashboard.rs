@@ -159,11 +159,13 @@ pub async fn page(
             "件",
         )?);
     }
-    if !d.leads.is_empty() {
+    // The models that found something; the leads page lists every model.
+    let leads: Vec<_> = d.leads.iter().filter(|(_, _, n)| *n > 0).collect();
+    if !leads.is_empty() {
         charts.push(chart(
             "待处理的违法线索（按模型）".into(),
             "线索模型",
-            d.leads
+            leads
                 .iter()
                 .map(|(code, name, n)| {
                     (

@@ -11,7 +11,7 @@ use serde_json::json;
 
 use super::repo::{self, CatalogFilter};
 use super::rules::{RawRow, check_row};
-use super::{Delegation, EnforcementItem, ImportReport, ItemVersion, RowError};
+use super::{CatalogKind, Delegation, EnforcementItem, ImportReport, ItemVersion, RowError};
 use crate::access::{Actor, Permission};
 use crate::{Error, Result};
 
@@ -42,6 +42,34 @@ pub async fn all_in_force(
     on: NaiveDate,
 ) -> Result<Vec<EnforcementItem>> {
     repo::in_force(&mut *store.conn().await?, filter, on, None, 1_000_000).await
+}
+
+/// The items department `department_id` may act on on `on`: a town's office those delegated
+/// to its town that day, any other department its own items — what the filing form offers.
+pub async fn items_for_office(
+    store: &Store,
+    department_id: i64,
+    on: NaiveDate,
+) -> Result<Vec<EnforcementItem>> {
+    let mut conn = store.conn().await?;
+    let town: Option<i64> = sqlx::query_scalar(
+        "SELECT r.id FROM departments d JOIN regions r ON r.id = d.region_id WHERE d.id = $1 AND r.kind = 'town'",
+    )
+    .bind(department_id)
+    .fetch_optional(&mut *conn)
+    .await?;
+    let filter = match town {
+        Some(town) => CatalogFilter {
+            list: Some(CatalogKind::Town),
+            town_id: Some(town),
+            ..CatalogFilter::default()
+        },
+        None => CatalogFilter {
+            department_id: Some(department_id),
+            ..CatalogFilter::default()
+        },
+    };
+    repo::in_force(&mut conn, &filter, on, None, 5_000).await
 }
 
 /// An item's versions (oldest first), the one in force on `on`, and its delegations.

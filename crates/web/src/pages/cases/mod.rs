@@ -296,6 +296,12 @@ async fn new_form(
     f: Option<&FormData>,
 ) -> Result<FormPage, PageError> {
     let depts = fazhi_core::org::service::departments(&state.store, &s.actor).await?;
+    let items = fazhi_core::enforcement::catalog::service::items_for_office(
+        &state.store,
+        s.actor.scope.department_id,
+        fazhi_core::deadlines::china_today(),
+    )
+    .await?;
     let pick = |n: &str| f.map(|f| f.get(n).to_string()).unwrap_or_default();
     let mut page = FormPage::new(layout(s), "立案", "/enforcement/cases");
     page.intro = "立案时系统核对：事项在执法事项目录中有效；镇乡（街道）只能办理已赋权的事项；未超过《行政处罚法》第三十六条的追责期限；当事人证件号码有效。立案后自动开始 90 日的处理期限（第六十条）。".into();
@@ -310,7 +316,18 @@ async fn new_form(
             &pick("department_id"),
         )
         .required(),
-        Field::text("item_code", "执法事项编码", pick("item_code"), 64).required(),
+        Field::text("item_code", "执法事项", pick("item_code"), 64)
+            .required()
+            .suggest(
+                items
+                    .iter()
+                    .map(|i| (i.code.clone(), format!("{} {}", i.code, i.name)))
+                    .collect(),
+            )
+            .hint(format!(
+                "输入编码或名称可搜索；本单位今日可办理的事项 {} 项（镇乡街道为已赋权的事项）。",
+                items.len()
+            )),
         Field::text("cause", "案由", pick("cause"), 200).required(),
         Field::date("act_ended_on", "违法行为终了日", pick("act_ended_on")).required(),
         Field::date("discovered_on", "发现日", pick("discovered_on")).required(),
