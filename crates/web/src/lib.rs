@@ -199,6 +199,18 @@ async fn stylesheet() -> Response {
         .into_response()
 }
 
+/// The tab's icon; browsers also ask for /favicon.ico, which gets the same.
+async fn icon() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "image/svg+xml"),
+            (header::CACHE_CONTROL, "max-age=86400"),
+        ],
+        include_str!("../static/favicon.svg"),
+    )
+        .into_response()
+}
+
 async fn track(req: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = req.method().to_string();
@@ -666,6 +678,8 @@ pub fn router(state: AppState) -> Router {
             get(metrics_page).layer(middleware::from_fn_with_state(state.clone(), ops_only)),
         )
         .route("/static/app.css", get(stylesheet))
+        .route("/static/favicon.svg", get(icon))
+        .route("/favicon.ico", get(icon))
         .layer(middleware::from_fn(limit_body))
         .layer(middleware::from_fn(headers))
         .layer(middleware::from_fn(track))

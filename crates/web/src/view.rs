@@ -455,6 +455,27 @@ pub struct FormSection {
     pub submit: &'static str,
 }
 
+impl FormSection {
+    /// The form shown again with what was posted (after a refusal, so nothing typed is lost);
+    /// passwords and files are never echoed.
+    pub fn refill(&mut self, posted: &crate::form::FormData) {
+        for f in &mut self.fields {
+            match f.kind {
+                FieldKind::Password | FieldKind::File => {}
+                FieldKind::Select | FieldKind::Checkboxes => {
+                    let chosen = posted.all(&f.name);
+                    for o in &mut f.options {
+                        o.selected = chosen.contains(&o.value);
+                    }
+                }
+                FieldKind::Text | FieldKind::Date | FieldKind::TextArea => {
+                    f.value = posted.get(&f.name).to_string();
+                }
+            }
+        }
+    }
+}
+
 /// One form laid out as a table: a row per record, a cell per field (the case file's paper
 /// facts: signatures, seal, pages — one submit for the whole file).
 pub struct TableForm {

@@ -437,6 +437,16 @@ async fn archiving_with_open_findings_needs_a_written_reason() {
             html.contains("个问题未纠正") && html.contains("写明归档的理由"),
             "{html}"
         );
+        // The refused form comes back first with what was typed, next to the error.
+        let first_step = html
+            .split("name=\"action\" value=\"")
+            .nth(1)
+            .and_then(|rest| rest.split("</form>").next())
+            .unwrap_or("");
+        assert!(
+            first_step.starts_with("archive\"") && first_step.contains("value=\"2024-05-27\""),
+            "{first_step}"
+        );
         assert_eq!(
             app.count("SELECT COUNT(*) FROM cases WHERE stage = 'archived'")
                 .await,

@@ -316,6 +316,8 @@ const ROUTES: &[(&str, &str, Who)] = &[
     ("GET", "/healthz", Who::Public),
     ("GET", "/metrics", Who::Public),
     ("GET", "/static/app.css", Who::Public),
+    ("GET", "/static/favicon.svg", Who::Public),
+    ("GET", "/favicon.ico", Who::Public),
     ("GET", "/api/openapi.json", Who::Public),
     ("GET", "/api/v1/me", Who::Signed),
     ("GET", "/api/v1/regions", Who::Any(&["org.read"])),

@@ -70,10 +70,16 @@ pub async fn home(State(state): State<AppState>, s: Signed) -> Result<Response, 
         Some(user) => fazhi_core::deadlines::for_user(&state.store, user, 50).await?,
         None => Vec::new(),
     };
+    let today = fazhi_core::deadlines::china_today().to_string();
     let todos = todos
         .into_iter()
         .map(|d| {
+            // The light follows the due date itself, not only the hourly scan: a limit past
+            // its day is red even before the scan has lit it.
+            let past_due = d.state == "overdue"
+                || (d.state == "running" && d.due_on.as_str() < today.as_str());
             let (light, light_label) = match d.warning.as_str() {
+                _ if past_due => ("red", "红灯"),
                 "red" => ("red", "红灯"),
                 "yellow" => ("yellow", "黄灯"),
                 _ => ("none", "正常"),

@@ -17,15 +17,6 @@ use crate::view::*;
 
 use super::*;
 
-pub(super) async fn record(
-    state: &AppState,
-    s: &Signed,
-    id: i64,
-    error: Option<String>,
-) -> Result<SectionsPage, PageError> {
-    record_after(state, s, id, error, None).await
-}
-
 /// A finding in one line: what was found, the rule, its basis and its weight.
 fn finding_line(rule: &fazhi_core::supervision::sheet::Rule, detail: &str) -> String {
     format!(
@@ -41,13 +32,15 @@ fn finding_line(rule: &fazhi_core::supervision::sheet::Rule, detail: &str) -> St
     )
 }
 
-/// The page after an action (`done`: the step or change just made, said once at the top).
+/// The page after an action (`done`: the step or change just made, said once at the top; or,
+/// refused, `refill`: what was posted, shown again in its form and that form first).
 pub(super) async fn record_after(
     state: &AppState,
     s: &Signed,
     id: i64,
     error: Option<String>,
     done: Option<&str>,
+    refill: Option<&FormData>,
 ) -> Result<SectionsPage, PageError> {
     let d = cases::get(&state.store, &s.actor, id).await?;
     let c = &d.case;
@@ -240,6 +233,9 @@ pub(super) async fn record_after(
         if case.stage != Stage::Archived && !contents.is_empty() {
             table = Some(paper_table(id, &contents));
         }
+        if let Some(posted) = refill {
+            refill_posted(&mut sections, posted);
+        }
         if case.stage != Stage::Archived {
             sections.extend(file_document_forms(
                 id,
@@ -268,6 +264,19 @@ pub(super) async fn record_after(
         sections,
         links,
     })
+}
+
+/// The refused step's form with what was posted, moved first so the error above is beside it.
+fn refill_posted(sections: &mut Vec<FormSection>, posted: &FormData) {
+    let action = posted.get("action");
+    if let Some(at) = sections
+        .iter()
+        .position(|f| f.hidden.iter().any(|(k, v)| *k == "action" && v == action))
+    {
+        let mut form = sections.remove(at);
+        form.refill(posted);
+        sections.insert(0, form);
+    }
 }
 
 /// What was just done, in a sentence.
@@ -383,7 +392,7 @@ pub async fn complete_file_documents(
         Ok(rows) => file_contents::complete(&state.store, &s.actor, id, &rows).await,
         Err(e) => Err(e),
     };
-    back_to_case(&state, &s, id, "paper", result).await
+    back_to_case(&state, &s, id, "paper", None, result).await
 }
 
 /// A registered document in one line: kind, number, date, party, amount, signatures, seal.
@@ -493,7 +502,7 @@ pub async fn register_file_document(
     let result = file_contents::register(&state.store, &s.actor, today, &input)
         .await
         .map(|_| ());
-    back_to_case(&state, &s, id, "file_document", result).await
+    back_to_case(&state, &s, id, "file_document", None, result).await
 }
 
 /// Takes a wrongly registered document out of the case file.
@@ -508,7 +517,7 @@ pub async fn remove_file_document(
         Ok(doc) => file_contents::remove(&state.store, &s.actor, id, doc).await,
         Err(_) => Err(Error::invalid("document", "请选择要删除的卷内文件。")),
     };
-    back_to_case(&state, &s, id, "file_document_removed", result).await
+    back_to_case(&state, &s, id, "file_document_removed", None, result).await
 }
 
 /// After a change to case `id`: the file evaluated again at once (its findings and warnings
@@ -519,6 +528,7 @@ pub(super) async fn back_to_case(
     s: &Signed,
     id: i64,
     done: &str,
+    posted: Option<&FormData>,
     result: Result<(), Error>,
 ) -> Result<Response, PageError> {
     match result {
@@ -533,7 +543,7 @@ pub(super) async fn back_to_case(
         Err(e @ (Error::Store(_) | Error::NotFound | Error::Forbidden)) => Err(PageError(e)),
         Err(e) => Ok((
             crate::error::status_of(&e),
-            record(state, s, id, Some(e.message_zh())).await?,
+            record_after(state, s, id, Some(e.message_zh()), None, posted).await?,
         )
             .into_response()),
     }
@@ -550,7 +560,7 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(q): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
-    Ok(record_after(&state, &s, id, None, q.done.as_deref())
+    Ok(record_after(&state, &s, id, None, q.done.as_deref(), None)
         .await?
         .into_response())
 }

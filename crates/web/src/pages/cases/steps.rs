@@ -430,5 +430,5 @@ pub async fn act(
         }
         Err(e) => Err(e),
     };
-    back_to_case(&state, &s, id, f.get("action"), result).await
+    back_to_case(&state, &s, id, f.get("action"), Some(&f), result).await
 }
