@@ -1764,6 +1764,13 @@ async fn days_under_reconsideration_count_towards_no_surcharge() {
         .await
         .unwrap();
         assert_eq!(due, "2024-07-24");
+        // The timeline names the dispute's steps, not the stage they left as it was.
+        let page = clerk.text(&path).await;
+        assert!(
+            page.contains("<dt>2024-05-30 复议或诉讼</dt>")
+                && page.contains("<dt>2024-07-15 复议或诉讼审结</dt>"),
+            "{page}"
+        );
         // Paid on the last day: no surcharge (without the pause it would be 3% a day since 8 June).
         let (status, html) = step(&clerk, &path, &[("action", "pay"), ("on", "2024-07-24")]).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{html}");

@@ -31,7 +31,13 @@ pub use super::case::model::Procedure;
 pub fn event_label(code: &str) -> &'static str {
     match code {
         "transferred" => "移送公安机关",
-        other => stage_label(other),
+        other => match (
+            super::stage::Stage::parse(other),
+            super::case::Step::parse(other),
+        ) {
+            (None, Some(step)) => step.label_zh(),
+            _ => stage_label(other),
+        },
     }
 }
 
@@ -578,17 +584,26 @@ fn filter_day(field: &'static str, value: Option<&str>) -> Result<Option<String>
     }
 }
 
-/// How many cases the actor may see match `filter` (the list's total).
-pub async fn count(store: &Store, actor: &Actor, filter: &CaseFilter) -> Result<i64> {
+/// Counted exactly up to this many: a total over a province's millions would cost a scan on
+/// every page view; past it the list says "more than".
+pub const COUNT_CAP: i64 = 10_000;
+
+/// How many cases the actor may see match `filter` (the list's total), counted up to
+/// `COUNT_CAP`; `true` when there are more.
+pub async fn count(store: &Store, actor: &Actor, filter: &CaseFilter) -> Result<(i64, bool)> {
     actor.require(Permission::CaseRead)?;
-    let mut sql = Sql::new("SELECT COUNT(*) AS n FROM cases c WHERE ");
+    let mut sql = Sql::new("SELECT COUNT(*) AS n FROM (SELECT 1 FROM cases c WHERE ");
     sql.append(actor.scope.condition("c", RECORD_COLUMNS));
     filtered(&mut sql, filter)?;
+    sql.push(" LIMIT ")
+        .push(&(COUNT_CAP + 1).to_string())
+        .push(") t");
     let row = sql
         .fetch_optional(&mut *store.conn().await?)
         .await?
         .ok_or(Error::NotFound)?;
-    Ok(row.try_get("n")?)
+    let n: i64 = row.try_get("n")?;
+    Ok((n.min(COUNT_CAP), n > COUNT_CAP))
 }
 
 /// `LIKE` text with its wildcards taken literally (escaped with `\`).

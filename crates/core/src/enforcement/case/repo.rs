@@ -203,9 +203,15 @@ pub async fn write(
         taken.as_deref(),
     )
     .await?;
+    // The timeline names what happened: the stage reached, or — a step that leaves the stage
+    // as it was (a dispute, a waiver, a hearing) — the step itself.
+    let event = match change.step {
+        Some(step) if change.stage == case.stage => step.code(),
+        _ => change.stage.code(),
+    };
     sqlx::query("INSERT INTO case_events (case_id, stage, happened_on, actor_name, note, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
         .bind(case.id)
-        .bind(change.stage.code())
+        .bind(event)
         .bind(change.on.to_string())
         .bind(&actor.display_name)
         .bind(&change.note)

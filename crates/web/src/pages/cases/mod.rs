@@ -104,7 +104,12 @@ pub async fn list(
         Keyset::new(q.after, Some(size)).back(q.before),
     )
     .await?;
-    let total = cases::count(&state.store, &s.actor, &filter).await?;
+    let (total, more) = cases::count(&state.store, &s.actor, &filter).await?;
+    let total_text = if more {
+        format!("超过 {total} 件（请缩小筛选范围）")
+    } else {
+        format!("{total} 件")
+    };
     let rows = page
         .items
         .iter()
@@ -154,7 +159,7 @@ pub async fn list(
     let qs = serde_urlencoded::to_string(&q).unwrap_or_default();
     let mut actions = vec![link(
         format!("/enforcement/cases/export.xlsx?{qs}"),
-        format!("导出 Excel（当前筛选的 {total} 件）"),
+        format!("导出 Excel（当前筛选的 {total_text}）"),
     )];
     if s.actor.can(Permission::CaseHandle) {
         actions.push(link("/enforcement/cases/new", "立案"));
@@ -267,7 +272,7 @@ pub async fn list(
                 &size.to_string(),
             ),
         ],
-        count_text: format!("共 {total} 件，本页 {} 件", rows.len()),
+        count_text: format!("共 {total_text}，本页 {} 件", rows.len()),
         headers: vec![
             "案号",
             "当事人",
