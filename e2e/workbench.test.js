@@ -26,7 +26,7 @@ async function step(page, heading, fields) {
   }
   await submitted(page, section.getByRole('button', { name: '提交' }));
   assert.equal(await page.locator('.error').count(), 0, `${heading}: ${await page.locator('.error').allTextContents()}`);
-  assert.match(await page.getByRole('status').textContent(), /已完成/, `${heading}`);
+  assert.match(await page.getByRole('status').textContent(), /已完成|已归档/, `${heading}`);
 }
 
 /** Clicks `button` and waits until the page it posts to has replaced this one. */

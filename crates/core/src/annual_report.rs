@@ -198,7 +198,7 @@ pub async fn figures(store: &fazhi_store::Store, actor: &Actor, year: i32) -> Re
             "一(三)2",
             "评查执法案卷",
             Count(b.files, "件"),
-            &cases,
+            &format!("{cases}&grade=evaluated"),
         ),
         f(
             "supervision.findings",

@@ -1213,8 +1213,14 @@ async fn the_investigation_records_facts_and_evidence_that_the_documents_state()
             page.contains("调查取证：现场检查笔录、现场照片3张") && page.contains("调查取证"),
             "{page}"
         );
+        // A document of a step the case has not reached is not made; the investigation's
+        // report states the facts found and the evidence.
         let r = clerk
             .get(&format!("{path}/documents/prior_notice.docx"))
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let r = clerk
+            .get(&format!("{path}/documents/investigation_report.docx"))
             .await;
         assert_eq!(r.status(), StatusCode::OK);
         let xml = document_xml(&r.bytes().await.unwrap());
@@ -1257,6 +1263,7 @@ async fn the_party_legal_representative_address_and_phone_reach_the_decision_sea
             1,
             "stored sealed"
         );
+        decide_fine(&clerk, &path).await;
         let r = clerk
             .get(&format!("{path}/documents/penalty_decision.docx"))
             .await;
@@ -1332,6 +1339,7 @@ async fn the_decision_names_the_department_s_account_reconsideration_body_and_co
     for db in backends() {
         let app = spawn_app(db).await;
         let (clerk, path) = filed_case(&app, COMPANY).await;
+        decide_fine(&clerk, &path).await;
         let before = decision_xml(&clerk, &path).await;
         assert!(
             before.contains("向（待填写）申请行政复议"),
@@ -1413,6 +1421,23 @@ async fn the_decision_names_the_department_s_account_reconsideration_body_and_co
                 .await,
             1
         );
+    }
+}
+
+/// The case at `path` noticed on 20 May 2024, waived on the 21st and fined 500 yuan on the 22nd.
+async fn decide_fine(clerk: &Browser, path: &str) {
+    for fields in [
+        &[("action", "prior_notice"), ("on", "2024-05-20")][..],
+        &[("action", "waive"), ("on", "2024-05-21")][..],
+        &[
+            ("action", "decide"),
+            ("on", "2024-05-22"),
+            ("outcome", "fine"),
+            ("fine", "500"),
+        ][..],
+    ] {
+        let (status, html) = step(clerk, path, fields).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
     }
 }
 

@@ -700,6 +700,9 @@ fn filtered(sql: &mut Sql, filter: &CaseFilter) -> Result<()> {
         Some("none") => {
             sql.push(" AND NOT EXISTS (SELECT 1 FROM case_evaluations ge WHERE ge.case_id = c.id)");
         }
+        Some("evaluated") => {
+            sql.push(" AND EXISTS (SELECT 1 FROM case_evaluations ge WHERE ge.case_id = c.id)");
+        }
         Some(g @ ("excellent" | "pass" | "fail")) => {
             sql.push(" AND EXISTS (SELECT 1 FROM case_evaluations ge WHERE ge.case_id = c.id AND ge.grade = ")
                 .bind(g)
@@ -972,13 +975,25 @@ pub async fn document_context(
         .fetch_one(store.pool())
         .await?;
     let settings = super::documents::settings(store, r.try_get("department_id")?).await?;
+    // The settings are written into sentences ("向{body}申请行政复议"): no closing stop.
+    let clause = |v: Option<String>| {
+        v.map(|t| {
+            t.trim()
+                .trim_end_matches(['。', '.', '；', ';'])
+                .to_string()
+        })
+        .filter(|t| !t.is_empty())
+    };
     // The decision states how the benchmark was applied (and why it was departed from).
     let discretion_text = match discretion_of(store, id).await? {
         (_, None, _) => String::new(),
         (_, Some(recommendation), reason) => {
             let mut t = format!("对照本机关的行政处罚裁量基准：{recommendation}。");
             if let Some(reason) = reason {
-                t.push_str(&format!("本决定未按该基准作出，理由是：{reason}。"));
+                t.push_str(&format!(
+                    "本决定未按该基准作出，理由是：{}。",
+                    reason.trim_end_matches(['。', '.', '；', ';'])
+                ));
             }
             t
         }
@@ -1086,6 +1101,8 @@ pub async fn document_context(
         "issuer": r.try_get::<Option<String>, _>("issuer_abbr")?.unwrap_or_default(),
         "year": year,
         "case_number": c.decision_number.clone().unwrap_or_else(|| TO_FILL.into()),
+        // The file's own number (立案审批表), which the case has from its filing.
+        "file_number": format!("{}-{}", c.filed_on.get(..4).unwrap_or(""), c.id),
         "notice_number": notice_number.clone().unwrap_or_else(|| TO_FILL.into()),
         "rectification_number": rectification_number.clone().unwrap_or_else(|| TO_FILL.into()),
         // Templates saved before the numbers were kept print only the sequence part.
@@ -1130,8 +1147,8 @@ pub async fn document_context(
             "bank": settings.payment_bank.unwrap_or_else(|| TO_FILL.into()),
             "account": settings.payment_account.unwrap_or_else(|| TO_FILL.into()),
         },
-        "reconsideration_body": settings.reconsideration_body.unwrap_or_else(|| TO_FILL.into()),
-        "court": settings.court.unwrap_or_else(|| TO_FILL.into()),
+        "reconsideration_body": clause(settings.reconsideration_body).unwrap_or_else(|| TO_FILL.into()),
+        "court": clause(settings.court).unwrap_or_else(|| TO_FILL.into()),
         "contact": {
             "name": actor.display_name,
             "phone": settings.contact_phone.clone().unwrap_or_else(|| TO_FILL.into()),

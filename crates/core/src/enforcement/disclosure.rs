@@ -305,6 +305,13 @@ pub async fn publish(store: &Store, actor: &Actor, case_id: i64, on: NaiveDate) 
         .await?
         .ok_or_else(|| Error::refused("disclosure_not_reviewed", "case", "请先进行公开前审查。"))?;
     incomplete(&d.redacted_text)?;
+    if on > crate::deadlines::china_today() {
+        return Err(Error::refused(
+            "date_in_future",
+            "on",
+            format!("公开日期 {on} 晚于今天：请在公开当日登记。"),
+        ));
+    }
     let mut tx = store.begin().await?;
     let version = locked_in_state(&mut tx, d.id, "reviewing", "该决定已公开或已撤回。").await?;
     tx.versioned_update(

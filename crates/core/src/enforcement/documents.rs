@@ -453,6 +453,7 @@ pub fn sample_context() -> Value {
         "issuer": "诸市监",
         "year": 2024,
         "case_number": "诸市监罚〔2024〕17号",
+        "file_number": "2024-17",
         "rectification_seq": 8,
         "notice_seq": 15,
         "rectification_number": "诸市监责改〔2024〕8号",

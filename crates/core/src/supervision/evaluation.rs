@@ -483,14 +483,22 @@ async fn handler_warnings(
             continue;
         };
         for finding in &evaluations[i].findings {
-            if known.contains(&(f.id, finding.rule.to_string())) {
+            if known.contains(&(f.id, finding.rule.to_string()))
+                || sheet::PAPER_RULES.contains(&finding.rule)
+            {
                 continue;
             }
             let description = sheet::rule(finding.rule).map_or("", |r| r.description);
             out.push(crate::messages::NewMessage {
                 user_id: user,
                 title: format!("案卷评查提示：{} {description}", finding.rule),
-                body: format!("{}。案件尚未结案，请在结案前纠正或补正。", finding.detail),
+                body: format!(
+                    "案件 {}：{}。案件尚未结案，请在结案前纠正或补正。",
+                    f.decision_number
+                        .clone()
+                        .unwrap_or_else(|| format!("（编号 {}）", f.id)),
+                    finding.detail
+                ),
                 link: Some(format!("/enforcement/cases/{}", f.id)),
             });
         }

@@ -49,9 +49,13 @@ fn chart(
     rows: Vec<(String, i64, Option<String>)>,
     unit: &str,
 ) -> Result<Chart, PageError> {
-    let bars: Vec<(String, i64)> = rows.iter().map(|(l, n, _)| (l.clone(), *n)).collect();
-    let width = (bars.len() as u32 * 46 + 80).clamp(320, 640);
-    let svg = crate::charts::bars(&bars, width, 260, "")
+    // Bars carry a short label (the rule's code, the month); the table beside has the words.
+    let bars: Vec<(String, i64)> = rows
+        .iter()
+        .map(|(l, n, _)| (l.split(' ').next().unwrap_or(l).to_string(), *n))
+        .collect();
+    // Drawn at the width it is shown (two charts a row), so its text keeps its size.
+    let svg = crate::charts::bars(&bars, 440, 260, "")
         .map_err(|e| PageError(Error::invalid("chart", format!("图表无法生成：{e}"))))?;
     Ok(Chart {
         title,

@@ -363,7 +363,15 @@ pub fn transition(
     };
     change.step = Some(step);
     if change.on > today {
-        return Err(Error::refused("date_in_future", "on", "日期不能晚于今天。"));
+        return Err(Error::refused(
+            "date_in_future",
+            "on",
+            format!(
+                "{}的日期 {} 晚于今天：日期不能晚于今天。",
+                step.verb_zh(),
+                change.on
+            ),
+        ));
     }
     if let Some((earliest, what)) = earliest(case, step).filter(|(d, _)| change.on < *d) {
         return Err(Error::refused(
@@ -392,7 +400,8 @@ fn earliest(case: &Case, step: Step) -> Option<(NaiveDate, &'static str)> {
     let decided = (case.decided_on, "决定日");
     match step {
         Step::Waive | Step::HearingRequested | Step::HearingNotice => latest(&[filed, notice]),
-        Step::Deliver | Step::Pay | Step::Dispute => latest(&[filed, decided]),
+        Step::Deliver => latest(&[filed, decided]),
+        Step::Pay | Step::Dispute => latest(&[filed, decided, (case.delivered_on, "送达日")]),
         Step::DisputeConcluded => latest(&[filed, decided, (case.dispute_on, "申请或起诉日")]),
         Step::Close => latest(&[
             filed,
@@ -687,7 +696,25 @@ fn decide(case: &Case, action: &Action, cal: &Calendar, inputs: &Inputs) -> Resu
     may_decide(cal, &decision_facts(case), on)
         .map_err(|why| Error::refused("case_decision_not_allowed", "decided_on", why.join("")))?;
     if decision == Decision::Fine && fine.0 <= 0 {
-        return Err(Error::invalid("fine", "罚款决定须填写罚款金额。"));
+        return Err(Error::invalid("fine", "罚款决定须填写大于零的罚款金额。"));
+    }
+    if decision != Decision::Fine && fine.0 != 0 {
+        return Err(Error::refused(
+            "case_fine_without_fine_decision",
+            "fine",
+            format!(
+                "{}的决定不含罚款：请清空罚款金额，或将决定改为罚款。",
+                decision.label_zh()
+            ),
+        ));
+    }
+    // An item with a benchmark is decided against it: the facts it looks at are required.
+    if benchmark_facts.is_none() && !inputs.benchmarks.is_empty() {
+        return Err(Error::refused(
+            "case_benchmark_facts_required",
+            "severity",
+            "该事项有裁量基准：请选择违法情节（及适用的情形），决定将与基准比对。",
+        ));
     }
     if let Some(proposed) = case.proposed
         && weight(decision, fine) > weight(proposed, case.proposed_fine)
@@ -821,6 +848,13 @@ fn on_the_spot(case: &Case, on: NaiveDate, decision: Decision, fine: Fen) -> Res
         .first_party
         .ok_or_else(|| Error::invalid("parties", "案件没有登记当事人。"))?;
     let sanction = match decision {
+        Decision::Warning if fine.0 != 0 => {
+            return Err(Error::refused(
+                "case_fine_without_fine_decision",
+                "fine",
+                "警告的决定不含罚款：请清空罚款金额，或将决定改为罚款。",
+            ));
+        }
         Decision::Warning => Sanction::Warning,
         Decision::Fine if fine.0 > 0 => Sanction::Fine(fine),
         Decision::Fine => return Err(Error::invalid("fine", "罚款决定须填写罚款金额。")),

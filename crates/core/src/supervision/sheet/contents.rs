@@ -131,6 +131,13 @@ fn decided(f: &CaseFile) -> bool {
     f.decided_on.is_some()
 }
 
+/// The rules on what only the paper knows — signatures, the party's signature, the seal — which
+/// the handler completes in one table after the step that made the document: the case page
+/// lists them; a message for each would flood the handler after every step.
+pub const PAPER_RULES: [&str; 13] = [
+    "B06", "B07", "B08", "B09", "B10", "B11", "D21", "F49", "F50", "F51", "F52", "F53", "G12",
+];
+
 pub(super) static RULES: &[Rule] = &[
     Rule {
         code: "F10",

@@ -17,6 +17,7 @@ use serde::Serialize;
 
 mod contents;
 pub mod example;
+pub use contents::PAPER_RULES;
 mod projection;
 pub use projection::projected;
 mod manual;

@@ -2,7 +2,7 @@
 //! own documents made, signed and sealed, so that what the sheet then finds and does not find
 //! now is what must be put right before the step — "送达前：卷内缺少事先告知书".
 
-use chrono::NaiveDate;
+use chrono::{Datelike, NaiveDate};
 use fazhi_kernel::money::Fen;
 
 use super::{CaseFile, FileDocument};
@@ -12,13 +12,18 @@ use crate::enforcement::file_contents::DocKind;
 /// `file` with `step` taken on `on`; None for a step the sheet has nothing to foresee for.
 pub fn projected(file: &CaseFile, step: Step, on: NaiveDate) -> Option<CaseFile> {
     let mut then = file.clone();
+    // The numbers the step will take, as the issuer's sequence writes them (the count itself
+    // is unknown and not checked).
+    let abbr = file.department_abbr.clone().unwrap_or_default();
+    let number = |word: &str| format!("{abbr}{word}〔{}〕1号", on.year());
     let contents = then.contents.get_or_insert_with(Vec::new);
     let has = |contents: &Vec<FileDocument>, kind: DocKind| contents.iter().any(|d| d.kind == kind);
     let mut made: Vec<(DocKind, Option<Fen>, Option<String>)> = Vec::new();
     match step {
         Step::PriorNotice => {
             then.prior_notice_on = Some(on);
-            made.push((DocKind::PriorNotice, None, None));
+            then.prior_notice_number = Some(number("罚告"));
+            made.push((DocKind::PriorNotice, None, then.prior_notice_number.clone()));
         }
         Step::Decide => {
             // As proposed: the fine the prior notice stated, else a warning.
@@ -34,7 +39,7 @@ pub fn projected(file: &CaseFile, step: Step, on: NaiveDate) -> Option<CaseFile>
                 Decision::Warning
             });
             then.fine = proposed.unwrap_or(Fen::ZERO);
-            then.decision_number = Some(String::from("（决定书文号）"));
+            then.decision_number = Some(number("罚"));
             made.push((
                 DocKind::PenaltyDecision,
                 proposed,

@@ -69,10 +69,11 @@ impl ListQuery {
 }
 
 /// The grades a list filters by: (code, name).
-const GRADES: [(&str, &str); 4] = [
+const GRADES: [(&str, &str); 5] = [
     ("excellent", "优秀"),
     ("pass", "合格"),
     ("fail", "不合格"),
+    ("evaluated", "已评查（任一等次）"),
     ("none", "未评查"),
 ];
 

@@ -147,7 +147,7 @@ pub(super) async fn record_after(
             )
         })
         .collect();
-    if c.decision_number.is_some() {
+    if c.decision_number.is_some() && s.actor.can(Permission::CaseHandle) {
         links.push(link(
             format!("/enforcement/cases/{id}/disclosure"),
             "行政处罚决定公开（公开前审查）",
@@ -187,14 +187,21 @@ pub(super) async fn record_after(
             warnings.push((
                 "文书设置：".into(),
                 format!(
-                    "本部门尚未设置{}，决定书中将显示“（待填写）”，公开前审查不予通过。请在“执法文书设置”中填写。",
-                    unset.join("、")
+                    "本部门尚未设置{}，决定书中将显示“（待填写）”，公开前审查不予通过。{}",
+                    unset.join("、"),
+                    if s.actor.can(Permission::CatalogManage) {
+                        "请在“执法文书设置”中填写。"
+                    } else {
+                        "请联系司法局执法监督人员在“执法文书设置”中填写。"
+                    }
                 ),
             ));
-            links.push(link(
-                "/enforcement/document-settings".to_string(),
-                "执法文书设置（缴款账户、复议机关、人民法院）",
-            ));
+            if s.actor.can(Permission::CatalogManage) {
+                links.push(link(
+                    "/enforcement/document-settings".to_string(),
+                    "执法文书设置（缴款账户、复议机关、人民法院）",
+                ));
+            }
         }
         links.push(
             match fazhi_core::supervision::transfers::of_case(&state.store, &s.actor, id).await? {
@@ -285,6 +292,7 @@ fn done_notice(done: &str) -> String {
         "file_document" => "已登记卷内文件。".into(),
         "file_document_removed" => "已删除卷内文件。".into(),
         "paper" => "已保存卷内文件的签名、盖章和页数。".into(),
+        "archive" => "已归档。案卷及卷内文件不再修改。".into(),
         code => match Step::parse(code) {
             Some(step) => format!(
                 "已完成：{}。本步骤的文书已自动登记入卷，请在下方“卷内文件的签名、盖章和页数”中补全纸质文书的情况。",
@@ -571,6 +579,20 @@ pub async fn document(
     Path((id, file)): Path<(i64, String)>,
 ) -> Result<Response, PageError> {
     let code = file.strip_suffix(".docx").ok_or(Error::NotFound)?;
+    // A document is made from the step that makes it: none for a step the case has not reached.
+    let in_force = state.in_force().await?;
+    let (_, case) = case::open_steps(&state.store, &s.actor, &in_force.0, id).await?;
+    if !fazhi_core::enforcement::documents::offered(
+        code,
+        &case.progress(fazhi_core::deadlines::china_today()),
+    ) {
+        return Err(Error::refused(
+            "document_step_not_reached",
+            "file",
+            "本案尚未进行到制作该文书的步骤。",
+        )
+        .into());
+    }
     let bytes = cases::document(&state.store, &s.actor, &state.keyring, id, code).await?;
     Ok(super::super::docx_response(
         &format!("case-{id}-{code}.docx"),

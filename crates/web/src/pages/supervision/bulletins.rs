@@ -202,7 +202,10 @@ pub async fn figures_page(
     let rows = vec![
         vec![
             cell("评查执法案卷"),
-            cell_link(format!("{} 件", f.files), cases.clone()),
+            cell_link(
+                format!("{} 件", f.files),
+                format!("{cases}&grade=evaluated"),
+            ),
             cell("当年立案、经系统自动评查的案卷"),
         ],
         vec![

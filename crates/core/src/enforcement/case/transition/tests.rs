@@ -684,3 +684,68 @@ fn archiving_with_open_findings_needs_a_reason() {
         c.note
     );
 }
+
+#[test]
+fn a_warning_carries_no_fine_a_benchmark_needs_its_facts_and_payment_follows_delivery() {
+    let case = proposing(Decision::Fine, 3000);
+    let warning = Action::Decide {
+        on: d("2024-03-20"),
+        decision: Decision::Warning,
+        fine: Fen::from_yuan_whole(2000),
+        facts: None,
+        deviation_reason: None,
+        no_penalty_reason: None,
+    };
+    let code = |r: Result<Change>| match r {
+        Err(e) => e.code(),
+        Ok(c) => panic!("expected a refusal, got {c:?}"),
+    };
+    assert_eq!(code(run(&case, warning)), "case_fine_without_fine_decision");
+    // With the item's benchmark loaded, "不比对" is not a choice.
+    let band = crate::enforcement::discretion::Band {
+        severity: crate::enforcement::discretion::Severity::Ordinary,
+        circumstances: "一般".into(),
+        warning: false,
+        fine: Some(crate::enforcement::discretion::FineRule::Fixed {
+            min: Fen::ZERO,
+            max: Fen::from_yuan_whole(5000),
+        }),
+    };
+    let inputs = Inputs {
+        benchmarks: vec![Benchmark {
+            item_code: case.item_code.clone(),
+            effective_from: d("2020-01-01"),
+            basis: "《城市道路管理条例》第四十二条".into(),
+            grades: vec![band],
+            lists: Vec::new(),
+        }],
+        ..Inputs::default()
+    };
+    assert_eq!(
+        code(transition(
+            &case,
+            &fine("2024-03-20", 3000),
+            cal(),
+            d(TODAY),
+            &inputs
+        )),
+        "case_benchmark_facts_required"
+    );
+    // Paid before the decision was delivered: the dates contradict each other.
+    let delivered = Case {
+        stage: Stage::Delivered,
+        decision: Some(Decision::Fine),
+        fine: Fen::from_yuan_whole(3000),
+        decided_on: Some(d("2024-04-01")),
+        delivered_on: Some(d("2024-04-05")),
+        payment_due: Some(d("2024-04-20")),
+        ..filed()
+    };
+    let why = refused(run(
+        &delivered,
+        Action::Pay {
+            on: d("2024-04-03"),
+        },
+    ));
+    assert!(why.contains("早于送达日 2024-04-05"), "{why}");
+}
