@@ -119,12 +119,12 @@ impl Layout {
                 ("/inspection/inspections", "行政检查", read),
                 ("/inspection/draws", "双随机抽查", read),
                 ("/inspection/joint-plans", "综合查一次", read),
-                ("/inspection/lists", "抽查对象名录", read),
+                ("/inspection/lists", "无事不扰清单", read),
                 ("/inspection/entities", "检查对象", read),
                 ("/inspection/certificates", "执法证", read || manage),
                 ("/inspection/disturbance", "只扰不查", read),
                 ("/inspection/acts", "行政行为码反馈", manage),
-                ("/inspection/figures", "检查统计", read),
+                ("/inspection/figures", "综合查一次统计", read),
             ],
         );
         group(
@@ -143,7 +143,7 @@ impl Layout {
                     "处罚决定公开期限",
                     business,
                 ),
-                ("/inspection/scenarios", "联合检查场景", business),
+                ("/inspection/scenarios", "综合查一次清单", business),
             ],
         );
         group(
@@ -246,6 +246,8 @@ pub struct Field {
     pub maxlength: usize,
     pub hint: String,
     pub autocomplete: &'static str,
+    /// The value was refused: the field says so to the eye and to a screen reader.
+    pub invalid: bool,
 }
 
 impl Field {
@@ -264,6 +266,7 @@ impl Field {
             required: false,
             maxlength,
             hint: String::new(),
+            invalid: false,
             autocomplete: "off",
         }
     }
@@ -458,7 +461,14 @@ pub struct FormSection {
 impl FormSection {
     /// The form shown again with what was posted (after a refusal, so nothing typed is lost);
     /// passwords and files are never echoed.
-    pub fn refill(&mut self, posted: &crate::form::FormData) {
+    /// `refused`: the field the refusal named (`field`, message), marked with it.
+    pub fn refill(&mut self, posted: &crate::form::FormData, refused: Option<(&str, &str)>) {
+        if let Some((field, message)) = refused
+            && let Some(f) = self.fields.iter_mut().find(|f| f.name == field)
+        {
+            f.invalid = true;
+            f.hint = format!("此项有误：{message}");
+        }
         for f in &mut self.fields {
             match f.kind {
                 FieldKind::Password | FieldKind::File => {}
@@ -500,6 +510,8 @@ pub struct InputCell {
     pub checkbox: bool,
     pub value: String,
     pub checked: bool,
+    /// The largest number the server accepts in it.
+    pub max: u32,
 }
 
 /// A record with several independent actions, each its own form.

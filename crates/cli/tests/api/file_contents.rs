@@ -166,6 +166,9 @@ async fn each_step_s_documents_enter_the_file_and_the_handler_completes_the_pape
             html.contains("现场检查（勘验）笔录（2024-05-20）：载明执法证号的人数不能多于"),
             "{html}"
         );
+        // The table comes back as typed, the bad cell included.
+        let bad = format!("name=\"certified_{}\" value=\"3\"", table_ids(&page)[1]);
+        assert!(html.contains(&bad), "{bad}: {html}");
         assert_eq!(
             app.count("SELECT COUNT(*) FROM case_file_documents WHERE sealed = 1")
                 .await,
@@ -444,7 +447,10 @@ async fn archiving_with_open_findings_needs_a_written_reason() {
             .and_then(|rest| rest.split("</form>").next())
             .unwrap_or("");
         assert!(
-            first_step.starts_with("archive\"") && first_step.contains("value=\"2024-05-27\""),
+            first_step.starts_with("archive\"")
+                && first_step.contains("value=\"2024-05-27\"")
+                && first_step.contains("name=\"reason\" aria-invalid=\"true\"")
+                && first_step.contains("此项有误：案卷评查仍有"),
             "{first_step}"
         );
         assert_eq!(

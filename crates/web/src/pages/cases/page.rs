@@ -42,6 +42,19 @@ pub(super) async fn record_after(
     done: Option<&str>,
     refill: Option<&FormData>,
 ) -> Result<SectionsPage, PageError> {
+    record_refused(state, s, id, error, done, refill, None).await
+}
+
+/// As `record_after`, with the field the refusal named (`field`, message), marked in its form.
+async fn record_refused(
+    state: &AppState,
+    s: &Signed,
+    id: i64,
+    error: Option<String>,
+    done: Option<&str>,
+    refill: Option<&FormData>,
+    refused: Option<(&str, &str)>,
+) -> Result<SectionsPage, PageError> {
     let d = cases::get(&state.store, &s.actor, id).await?;
     let c = &d.case;
     let mut details = vec![
@@ -238,10 +251,21 @@ pub(super) async fn record_after(
             section.hidden.push(("version", case.version.to_string()));
         }
         if case.stage != Stage::Archived && !contents.is_empty() {
-            table = Some(paper_table(id, &contents));
+            let mut paper = paper_table(id, &contents);
+            // A refused table comes back as it was typed, not as stored.
+            if let Some(posted) = refill.filter(|p| !p.get("documents").is_empty()) {
+                for cell in paper.rows.iter_mut().flat_map(|r| r.cells.iter_mut()) {
+                    if cell.checkbox {
+                        cell.checked = posted.get(&cell.name) == "1";
+                    } else {
+                        cell.value = posted.get(&cell.name).to_string();
+                    }
+                }
+            }
+            table = Some(paper);
         }
         if let Some(posted) = refill {
-            refill_posted(&mut sections, posted);
+            refill_posted(&mut sections, posted, refused);
         }
         if case.stage != Stage::Archived {
             sections.extend(file_document_forms(
@@ -273,15 +297,20 @@ pub(super) async fn record_after(
     })
 }
 
-/// The refused step's form with what was posted, moved first so the error above is beside it.
-fn refill_posted(sections: &mut Vec<FormSection>, posted: &FormData) {
+/// The refused step's form with what was posted and the refused field marked, moved first so
+/// the error above is beside it.
+fn refill_posted(
+    sections: &mut Vec<FormSection>,
+    posted: &FormData,
+    refused: Option<(&str, &str)>,
+) {
     let action = posted.get("action");
     if let Some(at) = sections
         .iter()
         .position(|f| f.hidden.iter().any(|(k, v)| *k == "action" && v == action))
     {
         let mut form = sections.remove(at);
-        form.refill(posted);
+        form.refill(posted, refused);
         sections.insert(0, form);
     }
 }
@@ -319,12 +348,13 @@ fn paper_table(id: i64, contents: &[file_contents::DocumentView]) -> TableForm {
                     .unwrap_or_default(),
                 d.dated_on
             );
-            let number = |name: &str, column: &str, value: i64| InputCell {
+            let number = |name: &str, column: &str, value: i64, max: u32| InputCell {
                 name: format!("{name}_{}", d.id),
                 label: column.into(),
                 checkbox: false,
                 value: value.to_string(),
                 checked: false,
+                max,
             };
             let check = |name: &str, column: &str, checked: bool| InputCell {
                 name: format!("{name}_{}", d.id),
@@ -332,15 +362,16 @@ fn paper_table(id: i64, contents: &[file_contents::DocumentView]) -> TableForm {
                 checkbox: true,
                 value: "1".into(),
                 checked,
+                max: 1,
             };
             TableRow {
                 label,
                 cells: vec![
-                    number("officers", "签名的执法人员", d.officers),
-                    number("certified", "其中载明执法证号", d.certified),
+                    number("officers", "签名的执法人员", d.officers, 20),
+                    number("certified", "其中载明执法证号", d.certified, 20),
                     check("party_signed", "当事人签名或注明拒签", d.party_signed),
                     check("sealed", "加盖印章", d.sealed),
-                    number("pages", "页数", d.pages),
+                    number("pages", "页数", d.pages, 9999),
                 ],
             }
         })
@@ -400,7 +431,7 @@ pub async fn complete_file_documents(
         Ok(rows) => file_contents::complete(&state.store, &s.actor, id, &rows).await,
         Err(e) => Err(e),
     };
-    back_to_case(&state, &s, id, "paper", None, result).await
+    back_to_case(&state, &s, id, "paper", Some(&f), result).await
 }
 
 /// A registered document in one line: kind, number, date, party, amount, signatures, seal.
@@ -549,10 +580,23 @@ pub(super) async fn back_to_case(
             Ok(Redirect::to(&format!("/enforcement/cases/{id}?done={done}")).into_response())
         }
         Err(e @ (Error::Store(_) | Error::NotFound | Error::Forbidden)) => Err(PageError(e)),
-        Err(e) => Ok((
-            crate::error::status_of(&e),
-            record_after(state, s, id, Some(e.message_zh()), None, posted).await?,
-        )
+        Err(e) => Ok((crate::error::status_of(&e), {
+            let message = e.message_zh();
+            let field = match &e {
+                Error::Invalid { field, .. } => Some(*field),
+                _ => None,
+            };
+            record_refused(
+                state,
+                s,
+                id,
+                Some(message.clone()),
+                None,
+                posted,
+                field.map(|f| (f, message.as_str())),
+            )
+            .await?
+        })
             .into_response()),
     }
 }
