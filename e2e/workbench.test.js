@@ -53,7 +53,7 @@ test('a clerk walks a case to archive through the forms; a supervisor finds, exp
     const sup = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true })).newPage();
     await signIn(sup, base, 'sfj_supervisor', creds.sfj_supervisor, PASSWORD);
     await sup.goto(`${base}/enforcement/document-settings`);
-    await sup.getByLabel('部门').selectOption({ label: '店口镇人民政府' });
+    await sup.getByRole('link', { name: '店口镇人民政府', exact: true }).click();
     await sup.getByLabel('缴款银行').fill('中国农业银行诸暨店口支行');
     await sup.getByLabel('缴款账号').fill('1922 0101 0400 12345');
     await sup.getByLabel('行政复议机关').fill('诸暨市人民政府');
@@ -61,6 +61,7 @@ test('a clerk walks a case to archive through the forms; a supervisor finds, exp
     await sup.getByLabel('联系电话（事先告知书）').fill('0575-87051234');
     await sup.getByLabel('联系地址（事先告知书）').fill('诸暨市店口镇中央路1号');
     await sup.getByRole('button', { name: '保存' }).click();
+    await sup.getByText('已保存。').waitFor();
 
     // The clerk files the case from the menu.
     const ctx = await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true });

@@ -1397,10 +1397,22 @@ async fn the_decision_names_the_department_s_account_reconsideration_body_and_co
                 .await
                 .contains("向（待填写）申请行政复议")
         );
+        let mut phone = fields("1922 0101 0400 12345");
+        phone[5].1 = "abc".into();
+        let bad = post_settings(&sup, &settings_page, phone).await;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(bad.text().await.unwrap().contains("联系电话只应包含数字"));
         let ok = post_settings(&sup, &settings_page, fields("1922 0101 0400 12345")).await;
         assert_eq!(ok.status(), StatusCode::SEE_OTHER);
         let shown = sup.text(&settings_page).await;
         assert!(shown.contains("绍兴市越城区人民法院"), "{shown}");
+        // The saved page says so; another department is its own page, with its own values.
+        assert!(
+            ok.headers()["location"]
+                .to_str()
+                .unwrap()
+                .ends_with("&saved=1")
+        );
         let after = decision_xml(&clerk, &path).await;
         assert!(
             after.contains("向诸暨市人民政府申请行政复议")

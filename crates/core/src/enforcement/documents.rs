@@ -780,6 +780,16 @@ pub async fn set_settings(
         contact_phone: field("contact_phone", "联系电话", &input.contact_phone, 30)?,
         contact_address: field("contact_address", "联系地址", &input.contact_address, 200)?,
     };
+    if let Some(p) = &clean.contact_phone
+        && !p
+            .chars()
+            .all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '（' | '）' | '、'))
+    {
+        return Err(Error::invalid(
+            "contact_phone",
+            "联系电话只应包含数字、空格、“-”和括号，例如 0575-87051234。",
+        ));
+    }
     if let Some(a) = &clean.payment_account
         && !a
             .chars()

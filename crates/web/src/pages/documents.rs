@@ -114,6 +114,8 @@ pub async fn sample(
 #[derive(serde::Deserialize)]
 pub struct SettingsQuery {
     department_id: Option<i64>,
+    /// "1" after a save: the page says so.
+    saved: Option<String>,
 }
 
 /// The form for one department's document settings, filled with what is saved.
@@ -122,6 +124,7 @@ async fn settings_page(
     s: &Signed,
     department_id: Option<i64>,
     shown: Option<&documents::DocumentSettings>,
+    just_saved: bool,
 ) -> Result<FormPage, PageError> {
     let depts = fazhi_core::org::service::departments(&state.store, &s.actor).await?;
     let chosen = department_id.or(depts.first().map(|d| d.id));
@@ -131,18 +134,35 @@ async fn settings_page(
         (None, None) => documents::DocumentSettings::default(),
     };
     let mut page = FormPage::new(layout(s), "执法文书信息", "/enforcement/document-settings");
-    page.intro = "行政处罚决定书据此写明罚款缴纳的银行和账号、行政复议机关和管辖法院（集中管辖的，填写指定的法院）。未填写的，文书中显示“（待填写）”。".into();
+    page.intro = format!(
+        "{}行政处罚决定书据此写明罚款缴纳的银行和账号、行政复议机关和管辖法院（集中管辖的，填写指定的法院）。未填写的，文书中显示“（待填写）”，公开前审查不予通过。下方表单是所示部门已保存的设置；其他部门请从页尾的部门列表进入。",
+        if just_saved { "已保存。" } else { "" }
+    );
+    // The form edits the department shown, filled with what it has saved; another department
+    // is another page (a select here would keep the fields of the first and overwrite the
+    // second with them).
+    let name = depts
+        .iter()
+        .find(|d| Some(d.id) == chosen)
+        .map(|d| d.name.clone())
+        .unwrap_or_default();
+    page.details = vec![("部门".into(), name)];
+    page.hidden = vec![(
+        "department_id",
+        chosen.map(|c| c.to_string()).unwrap_or_default(),
+    )];
+    page.links = depts
+        .iter()
+        .filter(|d| Some(d.id) != chosen)
+        .map(|d| {
+            link(
+                format!("/enforcement/document-settings?department_id={}", d.id),
+                d.name.clone(),
+            )
+        })
+        .collect();
     let value = |v: &Option<String>| v.clone().unwrap_or_default();
     page.fields = vec![
-        Field::select(
-            "department_id",
-            "部门",
-            depts
-                .iter()
-                .map(|d| (d.id.to_string(), d.name.clone()))
-                .collect(),
-            &chosen.map(|c| c.to_string()).unwrap_or_default(),
-        ),
         Field::text("payment_bank", "缴款银行", value(&saved.payment_bank), 100),
         Field::text(
             "payment_account",
@@ -180,9 +200,11 @@ pub async fn settings(
     axum::extract::Query(q): axum::extract::Query<SettingsQuery>,
 ) -> Result<Response, PageError> {
     require(&s, Permission::CatalogManage)?;
-    Ok(settings_page(&state, &s, q.department_id, None)
-        .await?
-        .into_response())
+    Ok(
+        settings_page(&state, &s, q.department_id, None, q.saved.is_some())
+            .await?
+            .into_response(),
+    )
 }
 
 pub async fn set_settings(
@@ -206,12 +228,12 @@ pub async fn set_settings(
     };
     match result {
         Ok(()) => Ok(Redirect::to(&format!(
-            "/enforcement/document-settings?department_id={}",
+            "/enforcement/document-settings?department_id={}&saved=1",
             department.unwrap_or_default()
         ))
         .into_response()),
         Err(e) => form_error(
-            settings_page(&state, &s, department, Some(&input)).await?,
+            settings_page(&state, &s, department, Some(&input), false).await?,
             e,
         ),
     }
