@@ -125,7 +125,7 @@ impl Deadline {
             };
             let due = cal.workday_on_or_after(unmoved);
             result.rule.push_str(&format!(
-                "; the clock stood still {stopped_days} day(s) ({stopped_working} working day(s)), so the period ends on {due}"
+                "；期间中止 {stopped_days} 日（其中工作日 {stopped_working} 日），期限届满日为 {due}"
             ));
             result.due = due;
         }
@@ -133,8 +133,12 @@ impl Deadline {
             let extended = due_date(cal, unmoved, e.period);
             unmoved = raw_end(unmoved, e.period, cal);
             result.rule.push_str(&format!(
-                "; extended by {} (approved by {} on {}: {}) to {}",
-                e.period, e.approver, e.approved_on, e.reason, extended.due
+                "；延长 {}（{} 于 {} 批准：{}），至 {}",
+                e.period.label_zh(),
+                e.approver,
+                e.approved_on,
+                e.reason,
+                extended.due
             ));
             result.confirmed &= extended.confirmed;
             result.due = extended.due;

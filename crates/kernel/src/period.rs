@@ -104,30 +104,28 @@ pub fn due_date(cal: &Calendar, start: NaiveDate, period: Period) -> DueDate {
     let (due, mut rule) = match period {
         Period::WorkingDays(n) => (
             raw,
-            format!(
-                "{n} working days counted from the day after {start} (holidays and rest days skipped, make-up working days counted)"
-            ),
+            format!("自 {start} 次日起算 {n} 个工作日（节假日和休息日不计，调休上班日计入）"),
         ),
         Period::CalendarDays(_) | Period::Months(_) => {
             let base = match period {
                 Period::Months(n) if raw.day() != start.day() => {
-                    format!("{n} months from {start} end on {raw}, the last day of that month")
+                    format!("自 {start} 起 {n} 个月，至 {raw}（该月的最后一日）")
                 }
-                Period::Months(n) => format!("{n} months from {start} end on {raw}"),
-                _ => format!("{period} counted from the day after {start} end on {raw}"),
+                Period::Months(n) => format!("自 {start} 起 {n} 个月，至 {raw}"),
+                _ => format!("自 {start} 次日起算 {}，至 {raw}", period.label_zh()),
             };
             let due = cal.workday_on_or_after(raw);
             if due == raw {
                 (due, base)
             } else {
                 let kind = match cal.day(raw).kind {
-                    crate::calendar::DayKind::Holiday => "a statutory holiday",
-                    crate::calendar::DayKind::LocalRestDay => "a local non-working day",
-                    _ => "a rest day",
+                    crate::calendar::DayKind::Holiday => "法定节假日",
+                    crate::calendar::DayKind::LocalRestDay => "本地非工作日",
+                    _ => "休息日",
                 };
                 (
                     due,
-                    format!("{base}, {kind}, so the period ends on the next working day {due}"),
+                    format!("{base}，该日为{kind}，期限顺延至下一个工作日 {due}"),
                 )
             }
         }
@@ -139,9 +137,7 @@ pub fn due_date(cal: &Calendar, start: NaiveDate, period: Period) -> DueDate {
         _ => cal.confirmed_between(raw, due),
     };
     if !confirmed {
-        rule.push_str(
-            "; UNCONFIRMED: a year counted has no published holiday arrangement (weekends only)",
-        );
+        rule.push_str("；未确认：所计年度尚无公布的节假日安排（仅按周末计算）");
     }
     DueDate {
         due,

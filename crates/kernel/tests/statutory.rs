@@ -291,7 +291,7 @@ fn a_year_without_a_published_notice_is_computed_on_weekends_and_flagged() {
     );
     assert_eq!(got.due, d("2027-02-01"));
     assert!(!got.confirmed);
-    assert!(got.rule.contains("UNCONFIRMED"));
+    assert!(got.rule.contains("未确认"));
 }
 
 #[test]

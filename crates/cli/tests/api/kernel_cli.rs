@@ -86,7 +86,7 @@ fn deadline_validate_and_redact_from_the_command_line() {
     ]);
     assert_eq!(code, 0);
     assert!(
-        text.starts_with("2024-10-08 ") && text.contains("statutory holiday"),
+        text.starts_with("2024-10-08 ") && text.contains("法定节假日"),
         "{text}"
     );
     let (code, text) = run(&[
