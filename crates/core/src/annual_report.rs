@@ -71,6 +71,7 @@ pub async fn figures(store: &fazhi_store::Store, actor: &Actor, year: i32) -> Re
     let (lists, items, units) =
         crate::inspection::scenarios::counts(&crate::inspection::scenarios::list(store).await?);
     let cases = format!("/enforcement/cases?filed_from={from}&filed_until={until}");
+    let inspection = format!("/inspection/figures?year={year}");
     let delegated = format!("{cases}&procedure=general&delegated=1");
     let f = |key, section, label, value, href: &str| Figure {
         key,
@@ -107,28 +108,28 @@ pub async fn figures(store: &fazhi_store::Store, actor: &Actor, year: i32) -> Re
             "一(二)3",
             "行政检查",
             Count(j.inspections, "次"),
-            &format!("/inspection/figures?year={year}"),
+            &inspection,
         ),
         f(
             "inspection.joint_inspections",
             "一(二)3",
             "联合检查",
             Count(j.joint_inspections, "次"),
-            &format!("/inspection/figures?year={year}"),
+            &inspection,
         ),
         f(
             "inspection.joint_visits",
             "一(二)3",
             "联合检查户次",
             Count(j.visits, "户次"),
-            &format!("/inspection/figures?year={year}"),
+            &inspection,
         ),
         f(
             "inspection.visits_saved",
             "一(二)3",
             "减少扰企",
             Count(j.visits_saved, "户次"),
-            &format!("/inspection/figures?year={year}"),
+            &inspection,
         ),
         f(
             "enforcement.templates",

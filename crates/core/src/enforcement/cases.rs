@@ -932,6 +932,15 @@ pub async fn document(
 ) -> Result<Vec<u8>> {
     let template = super::documents::get(store, code).await?;
     let ctx = document_context(store, actor, keyring, id, code, &template.name).await?;
+    // A document is made from the step that makes it: none for a step the case has not reached.
+    let case = super::case::repo::load(&mut *store.conn().await?, id).await?;
+    if !super::documents::offered(code, &case.progress(crate::deadlines::china_today())) {
+        return Err(Error::refused(
+            "document_step_not_reached",
+            "file",
+            "本案尚未进行到制作该文书的步骤。",
+        ));
+    }
     let bytes = super::documents::docx(&super::documents::render(&template.body, &ctx)?)?;
     let mut tx = store.begin().await?;
     crate::audit::record(

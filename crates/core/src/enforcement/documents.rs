@@ -5,6 +5,9 @@
 //! A template is text with a few line markers, filled by minijinja:
 //! `# ` and `## ` centred title lines, `>> ` right-aligned lines (numbers, signature, date),
 //! `- ` lines without indent, any other line a body paragraph.
+//!
+//! Long because of its tests (a third of the file: the template language's limits, each found
+//! from outside, and every shipped template rendered).
 
 use std::io::Cursor;
 

@@ -1,4 +1,7 @@
 //! Pages of the organisation: regions, departments, users.
+//!
+//! Long because the three share their forms' checks and the user pages carry the administrators'
+//! separate powers (三员分立); cut by entity, each part would import the others back.
 
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;

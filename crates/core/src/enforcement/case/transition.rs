@@ -3,6 +3,10 @@
 //! what one step writes — fields, the document number to take, the limits it meets, starts or
 //! pauses, the timeline's note — or refuses it with the reason and the law. Nothing here reads
 //! or writes the database; `repo::write` applies a `Change`.
+//!
+//! Long because it holds one small function per step (seventeen of them) beside the one stage
+//! table (`refusal`) and the date order (`earliest`) they all share; the tests are in
+//! `transition/tests.rs`.
 
 use chrono::NaiveDate;
 use fazhi_kernel::calendar::Calendar;

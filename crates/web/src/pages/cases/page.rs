@@ -33,20 +33,9 @@ fn finding_line(rule: &fazhi_core::supervision::sheet::Rule, detail: &str) -> St
 }
 
 /// The page after an action (`done`: the step or change just made, said once at the top; or,
-/// refused, `refill`: what was posted, shown again in its form and that form first).
+/// refused, `refill`: what was posted, shown again in its form and that form first, with
+/// `refused` — the field the refusal named and its message — marked).
 pub(super) async fn record_after(
-    state: &AppState,
-    s: &Signed,
-    id: i64,
-    error: Option<String>,
-    done: Option<&str>,
-    refill: Option<&FormData>,
-) -> Result<SectionsPage, PageError> {
-    record_refused(state, s, id, error, done, refill, None).await
-}
-
-/// As `record_after`, with the field the refusal named (`field`, message), marked in its form.
-async fn record_refused(
     state: &AppState,
     s: &Signed,
     id: i64,
@@ -586,7 +575,7 @@ pub(super) async fn back_to_case(
                 Error::Invalid { field, .. } => Some(*field),
                 _ => None,
             };
-            record_refused(
+            record_after(
                 state,
                 s,
                 id,
@@ -612,9 +601,11 @@ pub async fn show(
     Path(id): Path<i64>,
     Query(q): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
-    Ok(record_after(&state, &s, id, None, q.done.as_deref(), None)
-        .await?
-        .into_response())
+    Ok(
+        record_after(&state, &s, id, None, q.done.as_deref(), None, None)
+            .await?
+            .into_response(),
+    )
 }
 
 pub async fn document(
@@ -623,20 +614,6 @@ pub async fn document(
     Path((id, file)): Path<(i64, String)>,
 ) -> Result<Response, PageError> {
     let code = file.strip_suffix(".docx").ok_or(Error::NotFound)?;
-    // A document is made from the step that makes it: none for a step the case has not reached.
-    let in_force = state.in_force().await?;
-    let (_, case) = case::open_steps(&state.store, &s.actor, &in_force.0, id).await?;
-    if !fazhi_core::enforcement::documents::offered(
-        code,
-        &case.progress(fazhi_core::deadlines::china_today()),
-    ) {
-        return Err(Error::refused(
-            "document_step_not_reached",
-            "file",
-            "本案尚未进行到制作该文书的步骤。",
-        )
-        .into());
-    }
     let bytes = cases::document(&state.store, &s.actor, &state.keyring, id, code).await?;
     Ok(super::super::docx_response(
         &format!("case-{id}-{code}.docx"),
