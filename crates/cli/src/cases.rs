@@ -196,9 +196,12 @@ impl Source {
         match self {
             Source::Direct(store) => {
                 let keyset = fazhi_store::page::Keyset::new(after, None);
-                Ok(cases::list(store, &Actor::operator(), filter, keyset)
-                    .await?
-                    .next)
+                Ok(
+                    cases::list(store, &Actor::operator(), filter, keyset.into())
+                        .await?
+                        .ids()
+                        .next,
+                )
             }
             Source::Http {
                 client,
@@ -390,6 +393,7 @@ async fn serve_api(
         secure_cookies: false,
         ops: fazhi_web::OpsAccess::Open,
         trusted_proxies: Vec::new(),
+        long_job_wait: fazhi_web::LONG_JOB_WAIT,
     };
     let state = fazhi_web::AppState::new(store.clone(), config, keyring);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();

@@ -367,6 +367,7 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
                 trusted_proxies: trusted_proxies
                     .or(file.trusted_proxies.clone())
                     .unwrap_or_default(),
+                long_job_wait: fazhi_web::LONG_JOB_WAIT,
             };
             println!(
                 "fazhi 已启动：http://{address}/login  （数据库：{}）",

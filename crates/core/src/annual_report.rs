@@ -233,6 +233,42 @@ pub async fn figures(store: &fazhi_store::Store, actor: &Actor, year: i32) -> Re
 }
 
 /// The figures as one JSON object: `{"year": 2024, "figures": {"enforcement.templates": 15, …}}`.
+/// The year's figures as an .xlsx sheet (key, section, figure, value); audited as an export.
+pub async fn export(
+    store: &fazhi_store::Store,
+    actor: &Actor,
+    year: i32,
+) -> Result<(Vec<u8>, usize)> {
+    let list = figures(store, actor, year).await?;
+    let mut book = crate::listing::Workbook::new(
+        &format!("{year}年度报告数字"),
+        &["键", "部分", "数字", "值", "显示"],
+    )?;
+    for f in &list {
+        book.row(vec![
+            f.key.into(),
+            f.section.into(),
+            f.label.into(),
+            match f.value {
+                Amount::Count(n, _) => n.into(),
+                Amount::Rate(Some(r)) => crate::listing::Cell::Number(r),
+                Amount::Rate(None) => crate::listing::Cell::Empty,
+            },
+            f.value.text().into(),
+        ])?;
+    }
+    let (bytes, rows) = book.finish()?;
+    crate::listing::audit_export(
+        store,
+        actor,
+        "annual_figures",
+        rows,
+        json!({ "year": year }),
+    )
+    .await?;
+    Ok((bytes, rows))
+}
+
 pub fn as_json(year: i32, figures: &[Figure]) -> Value {
     let mut map = Map::new();
     for f in figures {

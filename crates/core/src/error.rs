@@ -41,8 +41,48 @@ pub enum Error {
     /// The database is busy with another writer past the wait allowed: try again shortly.
     #[error("database busy")]
     Busy,
+    /// Several inputs refused at once (each an `Invalid`), so a form can show every one.
+    #[error("{} inputs refused", .0.len())]
+    Several(Vec<Error>),
     #[error(transparent)]
     Store(StoreError),
+}
+
+/// Collects the refusals of a form's independent checks, so all are reported together rather
+/// than one per submit. Anything but a refusal (a store failure …) still stops at once.
+#[derive(Debug, Default)]
+pub struct Refusals(Vec<Error>);
+
+impl Refusals {
+    /// The value, or `None` with the refusal kept for `finish`.
+    pub fn take<T>(&mut self, r: Result<T>) -> Result<Option<T>> {
+        match r {
+            Ok(v) => Ok(Some(v)),
+            Err(e @ Error::Invalid { .. }) => {
+                self.0.push(e);
+                Ok(None)
+            }
+            Err(Error::Several(list)) => {
+                self.0.extend(list);
+                Ok(None)
+            }
+            Err(other) => Err(other),
+        }
+    }
+
+    /// Keeps a refusal found directly.
+    pub fn push(&mut self, e: Error) {
+        self.0.push(e);
+    }
+
+    /// Ok when nothing was refused; the one refusal, or all of them.
+    pub fn finish(mut self) -> Result<()> {
+        match self.0.len() {
+            0 => Ok(()),
+            1 => Err(self.0.remove(0)),
+            _ => Err(Error::Several(self.0)),
+        }
+    }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
@@ -96,6 +136,7 @@ impl Error {
             Error::PasswordPolicy(_) => "password_policy",
             Error::Upload(r) => r.code(),
             Error::Busy => "busy",
+            Error::Several(list) => list.first().map_or("invalid_input", Error::code),
             Error::Store(_) => "internal",
         }
     }
@@ -123,7 +164,21 @@ impl Error {
             Error::PasswordPolicy(m) => m.clone(),
             Error::Upload(r) => r.message_zh(),
             Error::Busy => "系统繁忙（另一项写入正在进行），请稍后重试。".into(),
+            Error::Several(list) => list
+                .iter()
+                .map(Error::message_zh)
+                .collect::<Vec<_>>()
+                .join(""),
             Error::Store(_) => "系统内部错误，请稍后重试。".into(),
+        }
+    }
+
+    /// The refused inputs: (field, message) of each, for a form to mark every one.
+    pub fn refused_fields(&self) -> Vec<(&'static str, String)> {
+        match self {
+            Error::Invalid { field, message, .. } => vec![(*field, message.clone())],
+            Error::Several(list) => list.iter().flat_map(Error::refused_fields).collect(),
+            _ => Vec::new(),
         }
     }
 

@@ -21,6 +21,8 @@ pub mod enforcement;
 mod error;
 pub mod inspection;
 pub mod jobs;
+pub mod listing;
+pub mod long_jobs;
 pub mod messages;
 pub mod org;
 pub mod settings;
@@ -30,4 +32,4 @@ pub mod xlsx;
 
 pub use access::{Actor, AdminKind, Permission};
 pub use ctx::Ctx;
-pub use error::{Error, Result};
+pub use error::{Error, Refusals, Result};

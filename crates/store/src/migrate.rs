@@ -344,6 +344,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 48,
+        name: "long_jobs",
+        common: include_str!("../migrations/0048_long_jobs.sql"),
+        sqlite: include_str!("../migrations/0048_long_jobs.sqlite.sql"),
+        postgres: include_str!("../migrations/0048_long_jobs.postgres.sql"),
+    },
 ];
 
 /// Arbitrary constant key for the PostgreSQL advisory lock that serialises concurrent

@@ -2,8 +2,9 @@
 //! what page 1 costs and rows inserted meanwhile do not shift what the reader sees.
 
 use serde::Serialize;
+use sqlx::Row;
 
-use crate::Sql;
+use crate::{DbRow, Sql};
 
 pub const DEFAULT_LIMIT: i64 = 50;
 pub const MAX_LIMIT: i64 = 500;
@@ -18,12 +19,12 @@ pub struct Keyset {
 }
 
 #[derive(Clone, Debug, Serialize)]
-pub struct Page<T> {
+pub struct Page<T, K = i64> {
     pub items: Vec<T>,
     /// The key to ask for the next page with (`after`), when there is one.
-    pub next: Option<i64>,
+    pub next: Option<K>,
     /// The key to ask for the previous page with (`before`), when this is not the first.
-    pub prev: Option<i64>,
+    pub prev: Option<K>,
 }
 
 impl Keyset {
@@ -82,6 +83,228 @@ impl Keyset {
             items,
         }
     }
+}
+
+/// A column a list may be sorted by: the code a URL names it by and its SQL expression. The
+/// expression must never be NULL (COALESCE it): a NULL compares as unknown and its rows would
+/// fall out of every page.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SortColumn {
+    pub code: &'static str,
+    pub expr: &'static str,
+    /// Compared as a number (bound as an integer), else as text.
+    pub numeric: bool,
+}
+
+/// Where a sorted page starts: the (sort value, id) of the row it follows. In a URL as
+/// `id~value`; the id goes first so the value may hold any character.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Cursor {
+    pub id: i64,
+    pub value: String,
+}
+
+impl Cursor {
+    pub fn encode(&self) -> String {
+        format!("{}~{}", self.id, self.value)
+    }
+
+    /// `None` for text that is not a cursor: the list then starts at its first page.
+    pub fn decode(text: &str) -> Option<Cursor> {
+        let (id, value) = text.split_once('~')?;
+        Some(Cursor {
+            id: id.parse().ok()?,
+            value: value.to_string(),
+        })
+    }
+}
+
+/// Keyset pages in any sort order: the next N after a (sort value, id) pair, so sorting by a
+/// column costs what sorting by id costs and page 1,000 costs what page 1 costs. Ties in the
+/// sort column are broken by id, in the same direction.
+#[derive(Clone, Debug)]
+pub struct Sorted {
+    /// `None`: by id (newest first unless `desc` is false).
+    pub by: Option<SortColumn>,
+    pub desc: bool,
+    pub after: Option<Cursor>,
+    pub before: Option<Cursor>,
+    pub limit: i64,
+}
+
+impl Sorted {
+    /// From a list's query string: `sort` among `columns` (anything else: by id), `dir` "asc"
+    /// or descending, the cursors, and the page size (clamped like `Keyset`).
+    pub fn new(
+        columns: &[SortColumn],
+        sort: Option<&str>,
+        dir: Option<&str>,
+        after: Option<&str>,
+        before: Option<&str>,
+        limit: Option<i64>,
+    ) -> Sorted {
+        Sorted {
+            by: sort.and_then(|code| columns.iter().find(|c| c.code == code).copied()),
+            desc: dir != Some("asc"),
+            after: after.and_then(Cursor::decode),
+            before: before.and_then(Cursor::decode),
+            limit: limit.unwrap_or(DEFAULT_LIMIT).clamp(1, MAX_LIMIT),
+        }
+    }
+
+    /// The same order from its first row: an export reads every page of it.
+    pub fn first(&self, limit: i64) -> Sorted {
+        Sorted {
+            after: None,
+            before: None,
+            limit,
+            ..self.clone()
+        }
+    }
+
+    /// `, <expr> AS sort_key` for the SELECT list: `finish` reads each row's cursor from it.
+    pub fn key_column(&self) -> String {
+        match self.by {
+            Some(c) => format!(", {} AS sort_key", c.expr),
+            None => String::new(),
+        }
+    }
+
+    /// Adds the cursor's condition, `ORDER BY <expr>, <id>` and `LIMIT n+1` to a query whose
+    /// WHERE clause is open. Going back reads the other way and `finish` turns the rows round.
+    pub fn apply(&self, sql: &mut Sql, id: &str) {
+        let (cursor, forward) = match (&self.before, &self.after) {
+            (Some(c), _) => (Some(c), false),
+            (None, Some(c)) => (Some(c), true),
+            (None, None) => (None, true),
+        };
+        // Descending and forward read smaller keys; either one flipped reads larger ones.
+        let smaller = self.desc == forward;
+        if let Some(c) = cursor {
+            let op = if smaller { " < " } else { " > " };
+            match self.by {
+                Some(col) => {
+                    sql.push(" AND (")
+                        .push(col.expr)
+                        .push(", ")
+                        .push(id)
+                        .push(")");
+                    sql.push(op).push("(");
+                    if col.numeric {
+                        sql.bind(c.value.parse::<i64>().unwrap_or(0));
+                    } else {
+                        sql.bind(c.value.clone());
+                    }
+                    sql.push(", ").bind(c.id).push(")");
+                }
+                None => {
+                    sql.push(" AND ").push(id).push(op).bind(c.id);
+                }
+            }
+        }
+        let dir = if smaller { " DESC" } else { " ASC" };
+        sql.push(" ORDER BY ");
+        if let Some(col) = self.by {
+            sql.push(col.expr).push(dir).push(", ");
+        }
+        sql.push(id)
+            .push(dir)
+            .push(" LIMIT ")
+            .push(&(self.limit + 1).to_string());
+    }
+
+    /// The page from the rows `apply`'s query returned (with `key_column` and an `id` column):
+    /// the extra row cut, rows mapped, and the cursors of the pages either side.
+    pub fn finish<T, E: From<crate::StoreError>>(
+        &self,
+        rows: Vec<DbRow>,
+        map: impl Fn(&DbRow) -> std::result::Result<T, E>,
+    ) -> std::result::Result<Page<T, String>, E> {
+        let limit = usize::try_from(self.limit).unwrap_or(usize::MAX);
+        let more = rows.len() > limit;
+        let mut keyed = Vec::with_capacity(rows.len().min(limit));
+        for row in rows.iter().take(limit) {
+            let id: i64 = row.try_get("id").map_err(crate::StoreError::from)?;
+            let value = match self.by {
+                Some(c) if c.numeric => row
+                    .try_get::<Option<i64>, _>("sort_key")
+                    .map_err(crate::StoreError::from)?
+                    .unwrap_or(0)
+                    .to_string(),
+                Some(_) => row
+                    .try_get::<Option<String>, _>("sort_key")
+                    .map_err(crate::StoreError::from)?
+                    .unwrap_or_default(),
+                None => String::new(),
+            };
+            keyed.push((map(row)?, Cursor { id, value }.encode()));
+        }
+        let back = self.before.is_some();
+        if back {
+            keyed.reverse();
+        }
+        let first = keyed.first().map(|(_, k)| k.clone());
+        let last = keyed.last().map(|(_, k)| k.clone());
+        let (next, prev) = if back {
+            (last, if more { first } else { None })
+        } else {
+            (
+                if more { last } else { None },
+                self.after.as_ref().and(first),
+            )
+        };
+        Ok(Page {
+            items: keyed.into_iter().map(|(t, _)| t).collect(),
+            next,
+            prev,
+        })
+    }
+}
+
+/// A list paged by id (the API's `after`/`before` numbers) read through the sorted list.
+impl From<Keyset> for Sorted {
+    fn from(k: Keyset) -> Sorted {
+        let at = |id: i64| Cursor {
+            id,
+            value: String::new(),
+        };
+        Sorted {
+            by: None,
+            desc: true,
+            after: k.after.map(at),
+            before: k.before.map(at),
+            limit: k.limit,
+        }
+    }
+}
+
+impl<T> Page<T, String> {
+    /// The page with its cursors as bare ids, for a list read `From<Keyset>`.
+    pub fn ids(self) -> Page<T> {
+        let id = |k: Option<String>| k.as_deref().and_then(Cursor::decode).map(|c| c.id);
+        Page {
+            items: self.items,
+            next: id(self.next),
+            prev: id(self.prev),
+        }
+    }
+}
+
+/// How many rows the query `inner` (a `SELECT 1 FROM … WHERE …`) yields, counted up to `cap`:
+/// a list's total costs at most `cap` rows however large the table; `true` when there are more.
+pub async fn count_capped(
+    conn: &mut sqlx::AnyConnection,
+    mut inner: Sql,
+    cap: i64,
+) -> crate::Result<(i64, bool)> {
+    let mut sql = Sql::new("SELECT COUNT(*) AS n FROM (");
+    inner.push(" LIMIT ").push(&(cap + 1).to_string());
+    sql.append(inner).push(") t");
+    let n: i64 = match sql.fetch_optional(conn).await? {
+        Some(row) => row.try_get("n").map_err(crate::StoreError::from)?,
+        None => 0,
+    };
+    Ok((n.min(cap), n > cap))
 }
 
 /// A list shown whole up to `cap` rows (a desk, a register's conflicts): never cut silently —

@@ -15,7 +15,9 @@ pub fn status_of(e: &Error) -> StatusCode {
         Error::Forbidden | Error::Disabled | Error::NotAllowed { .. } => StatusCode::FORBIDDEN,
         Error::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
         Error::Conflict | Error::AlreadyExists { .. } => StatusCode::CONFLICT,
-        Error::Invalid { .. } | Error::PasswordPolicy(_) => StatusCode::UNPROCESSABLE_ENTITY,
+        Error::Invalid { .. } | Error::Several(_) | Error::PasswordPolicy(_) => {
+            StatusCode::UNPROCESSABLE_ENTITY
+        }
         Error::Upload(fazhi_upload::Refusal::FileTooLarge { .. }) => StatusCode::PAYLOAD_TOO_LARGE,
         Error::Upload(_) => StatusCode::UNPROCESSABLE_ENTITY,
         Error::InvalidCredentials => StatusCode::UNAUTHORIZED,
@@ -80,9 +82,20 @@ pub struct ApiErrorBody {
     pub code: String,
     /// What went wrong, in Chinese, for people.
     pub message: String,
-    /// The input field at fault, when there is one.
+    /// The input field at fault, when there is one (the first, when there are several).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub field: Option<String>,
+    /// Every input refused, when a request was refused for several at once.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<ApiFieldError>,
+}
+
+/// One refused input of several.
+#[derive(Serialize)]
+pub struct ApiFieldError {
+    pub code: String,
+    pub field: String,
+    pub message: String,
 }
 
 /// An error answered as JSON.
@@ -114,6 +127,7 @@ pub fn api_error(
             code: code.to_string(),
             message,
             field,
+            errors: Vec::new(),
         }),
     )
         .into_response()
@@ -124,11 +138,31 @@ impl IntoResponse for ApiError {
         match self {
             ApiError::Domain(e) => {
                 log_internal(&e);
-                let field = match &e {
-                    Error::Invalid { field, .. } => Some(field.to_string()),
-                    _ => None,
+                let errors: Vec<ApiFieldError> = match &e {
+                    Error::Several(list) => list
+                        .iter()
+                        .flat_map(|one| {
+                            one.refused_fields()
+                                .into_iter()
+                                .map(|(field, message)| ApiFieldError {
+                                    code: one.code().to_string(),
+                                    field: field.to_string(),
+                                    message,
+                                })
+                        })
+                        .collect(),
+                    _ => Vec::new(),
                 };
-                api_error(status_of(&e), e.code(), e.message_zh(), field)
+                (
+                    status_of(&e),
+                    Json(ApiErrorBody {
+                        code: e.code().to_string(),
+                        message: e.message_zh(),
+                        field: e.refused_fields().first().map(|(f, _)| f.to_string()),
+                        errors,
+                    }),
+                )
+                    .into_response()
             }
             ApiError::Unauthenticated => api_error(
                 StatusCode::UNAUTHORIZED,

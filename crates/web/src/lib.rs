@@ -7,6 +7,7 @@ mod api;
 mod charts;
 mod error;
 mod form;
+mod listing;
 mod pages;
 mod serve;
 mod session;
@@ -38,7 +39,13 @@ pub struct WebConfig {
     pub ops: OpsAccess,
     /// The reverse proxies in front of fazhi, whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// How long a request waits for a long job (an export) before showing its progress page;
+    /// `LONG_JOB_WAIT` in service, zero in tests so the progress page is always walked.
+    pub long_job_wait: Duration,
 }
+
+/// A job done within this needs no progress page: an export goes straight to its file.
+pub const LONG_JOB_WAIT: Duration = Duration::from_secs(2);
 
 /// The operators' endpoints (`/metrics`, `/api/openapi.json`) tell an attacker what runs and how
 /// busy it is: open only where nobody else can reach them, or behind a token.
@@ -332,7 +339,7 @@ async fn headers(req: Request, next: Next) -> Response {
 pub fn router(state: AppState) -> Router {
     use pages::{
         acts, admin, audit, calendar, cases, deadlines, disclosure, discretion, documents, draws,
-        enforcement, figures, inspection, joint_plans, org, supervision,
+        enforcement, figures, inspection, joint_plans, long_jobs, org, supervision,
     };
     Router::new()
         .route("/", get(pages::home))
@@ -422,7 +429,13 @@ pub fn router(state: AppState) -> Router {
             get(cases::ledger_template),
         )
         .route("/dashboard", get(pages::dashboard::page))
+        .route(
+            "/dashboard/figures.xlsx",
+            get(pages::dashboard::figures_export),
+        )
         .route("/enforcement/cases/export.xlsx", get(cases::export))
+        .route("/jobs/{id}", get(long_jobs::show))
+        .route("/jobs/{id}/file", get(long_jobs::file))
         .route("/enforcement/cases/{id}", get(cases::show).post(cases::act))
         .route(
             "/enforcement/cases/{id}/file-documents",
@@ -466,6 +479,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/supervision/notices/new", get(supervision::notice_new))
         .route(
+            "/supervision/notices/export.xlsx",
+            get(supervision::notices_export),
+        )
+        .route(
             "/supervision/notices/{id}",
             get(supervision::notice_show).post(supervision::notice_act),
         )
@@ -494,12 +511,20 @@ pub fn router(state: AppState) -> Router {
         .route("/supervision/figures", get(supervision::figures_page))
         .route("/supervision/leads", get(supervision::leads_page))
         .route(
+            "/supervision/leads/export.xlsx",
+            get(supervision::leads_export),
+        )
+        .route(
             "/inspection/certificates",
             get(inspection::certificates_page).post(inspection::certificate_create),
         )
         .route(
             "/inspection/inspections",
             get(inspection::inspections_page).post(inspection::inspection_create),
+        )
+        .route(
+            "/inspection/inspections/export.xlsx",
+            get(inspection::inspections_export),
         )
         .route(
             "/inspection/inspections/new",
@@ -547,6 +572,7 @@ pub fn router(state: AppState) -> Router {
             "/inspection/draws",
             get(draws::draws_page).post(draws::draw_create),
         )
+        .route("/inspection/draws/export.xlsx", get(draws::draws_export))
         .route("/inspection/draws/new", get(draws::draw_new))
         .route("/inspection/draws/{id}", get(draws::draw_show))
         .route("/inspection/draws/{id}/publish", post(draws::draw_publish))

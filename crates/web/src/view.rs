@@ -199,6 +199,29 @@ pub fn link(href: impl Into<String>, label: impl Into<String>) -> Link {
     }
 }
 
+/// A column header; a sortable one links to the list sorted by it and says how the list is
+/// sorted now (`aria-sort`: none / ascending / descending; empty when not sortable).
+pub struct Header {
+    pub label: &'static str,
+    pub href: Option<String>,
+    pub sort: &'static str,
+}
+
+impl From<&'static str> for Header {
+    fn from(label: &'static str) -> Header {
+        Header {
+            label,
+            href: None,
+            sort: "",
+        }
+    }
+}
+
+/// Headers that do not sort.
+pub fn plain(labels: &[&'static str]) -> Vec<Header> {
+    labels.iter().map(|l| Header::from(*l)).collect()
+}
+
 pub struct Cell {
     pub text: String,
     pub href: Option<String>,
@@ -384,8 +407,10 @@ pub struct ListPage {
     pub intro: String,
     pub actions: Vec<Link>,
     pub filters: Vec<Field>,
+    /// What the filter form carries besides its fields (the sort, kept when filtering).
+    pub hidden: Vec<(&'static str, String)>,
     pub count_text: String,
-    pub headers: Vec<&'static str>,
+    pub headers: Vec<Header>,
     pub rows: Vec<Vec<Cell>>,
     pub next: Option<String>,
     /// The previous page, where the list pages back.
@@ -462,13 +487,8 @@ impl FormSection {
     /// The form shown again with what was posted (after a refusal, so nothing typed is lost);
     /// passwords and files are never echoed.
     /// `refused`: the field the refusal named (`field`, message), marked with it.
-    pub fn refill(&mut self, posted: &crate::form::FormData, refused: Option<(&str, &str)>) {
-        if let Some((field, message)) = refused
-            && let Some(f) = self.fields.iter_mut().find(|f| f.name == field)
-        {
-            f.invalid = true;
-            f.hint = format!("此项有误：{message}");
-        }
+    pub fn refill(&mut self, posted: &crate::form::FormData, refused: &[(&str, String)]) {
+        mark(&mut self.fields, refused);
         for f in &mut self.fields {
             match f.kind {
                 FieldKind::Password | FieldKind::File => {}
@@ -481,6 +501,21 @@ impl FormSection {
                 FieldKind::Text | FieldKind::Date | FieldKind::TextArea => {
                     f.value = posted.get(&f.name).to_string();
                 }
+            }
+        }
+    }
+}
+
+/// Marks each refused field (to the eye and to a screen reader) with its message; a field
+/// refused twice shows both.
+pub fn mark(fields: &mut [Field], refused: &[(&str, String)]) {
+    for (name, message) in refused {
+        if let Some(f) = fields.iter_mut().find(|f| f.name == *name) {
+            if f.invalid {
+                f.hint.push_str(message);
+            } else {
+                f.invalid = true;
+                f.hint = format!("此项有误：{message}");
             }
         }
     }

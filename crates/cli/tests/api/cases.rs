@@ -1330,7 +1330,94 @@ async fn the_party_legal_representative_address_and_phone_reach_the_decision_sea
             let html = r.text().await.unwrap();
             assert!(html.contains(expected), "{expected} in {html}");
         }
+        // Several faults in one submit: every one is said and its field marked, at once.
+        let form = clerk.text("/enforcement/cases/new").await;
+        let r = clerk
+            .post(
+                "/enforcement/cases",
+                &[
+                    ("csrf", csrf_of(&form)),
+                    ("department_id", dk.to_string()),
+                    ("item_code", "B001".into()),
+                    ("cause", "".into()),
+                    ("act_ended_on", "2024-05-11".into()),
+                    ("discovered_on", "2024-05-10".into()),
+                    ("filed_on", "2024-05-12".into()),
+                    ("party_kind", "organisation".into()),
+                    ("party_name", COMPANY[1].into()),
+                    ("party_code", COMPANY[2].into()),
+                    ("origin", "".into()),
+                    ("summary", "".into()),
+                    ("approver", "".into()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        for (field, says) in [
+            ("cause", "案由"),
+            ("filed_on", "日期顺序应为"),
+            ("origin", "请选择案件来源"),
+            ("summary", "请填写简要案情"),
+            ("approver", "请填写立案审批人"),
+        ] {
+            assert!(html.contains(says), "{says}: {html}");
+            assert!(
+                html.contains(&format!("name=\"{field}\" aria-invalid=\"true\"")),
+                "{field} marked: {html}"
+            );
+        }
+        // Missing days are refused together with the rest, each day marked.
+        let form = clerk.text("/enforcement/cases/new").await;
+        let r = clerk
+            .post(
+                "/enforcement/cases",
+                &[
+                    ("csrf", csrf_of(&form)),
+                    ("department_id", dk.to_string()),
+                    ("item_code", "B001".into()),
+                    ("cause", "占道经营案".into()),
+                    ("party_kind", "organisation".into()),
+                    ("party_name", COMPANY[1].into()),
+                    ("party_code", COMPANY[2].into()),
+                    ("summary", "".into()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let html = r.text().await.unwrap();
+        for field in ["act_ended_on", "discovered_on", "filed_on", "summary"] {
+            assert!(
+                html.contains(&format!("name=\"{field}\" aria-invalid=\"true\"")),
+                "{field} marked: {html}"
+            );
+        }
+        assert!(html.contains("请填写违法行为终了日（YYYY-MM-DD）。"));
         assert_eq!(app.count("SELECT COUNT(*) FROM cases").await, 1);
+        // The item picker takes the item's name, or its code and name as its list shows them.
+        for typed in ["占道经营", "B001 占道经营"] {
+            let form = clerk.text("/enforcement/cases/new").await;
+            let mut post = vec![
+                ("csrf", csrf_of(&form)),
+                ("department_id", dk.to_string()),
+                ("item_code", typed.to_string()),
+                ("cause", "占道经营案".into()),
+                ("act_ended_on", "2024-05-01".into()),
+                ("discovered_on", "2024-05-10".into()),
+                ("filed_on", "2024-05-12".into()),
+                ("party_kind", "organisation".into()),
+                ("party_name", COMPANY[1].into()),
+                ("party_code", COMPANY[2].into()),
+            ];
+            post.extend(FILING_DEFAULTS.iter().map(|(k, v)| (*k, v.to_string())));
+            let r = clerk.post("/enforcement/cases", &post).await;
+            assert_eq!(r.status(), StatusCode::SEE_OTHER, "{typed}");
+        }
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM cases WHERE item_code = 'B001'")
+                .await,
+            3
+        );
     }
 }
 
@@ -1777,21 +1864,45 @@ async fn days_under_reconsideration_count_towards_no_surcharge() {
         // Art. 73 ¶3: reconsideration applied for on 30 May, maintained on 15 July — 47 days
         // that do not count. The 15 days to pay (art. 67) from 23 May ended 7 June; with the
         // 47 days added they end Wed 24 July.
-        for fields in [
+        let (status, html) = step(
+            &clerk,
+            &path,
             &[
                 ("action", "dispute"),
                 ("on", "2024-05-30"),
                 ("kind", "reconsideration"),
-            ][..],
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+        // While it is pending the case reads 复议中, on its page and in the list, which finds it
+        // by that stage.
+        let case_id = path.rsplit('/').next().unwrap();
+        assert!(clerk.text(&path).await.contains("已送达（行政复议中）"));
+        let pending = clerk.text("/enforcement/cases?stage=disputing").await;
+        assert!(
+            pending.contains(&format!("/enforcement/cases/{case_id}\""))
+                && pending.contains("已送达（行政复议中）"),
+            "{pending}"
+        );
+        let (status, html) = step(
+            &clerk,
+            &path,
             &[
                 ("action", "dispute_concluded"),
                 ("on", "2024-07-15"),
                 ("outcome", "maintained"),
-            ][..],
-        ] {
-            let (status, html) = step(&clerk, &path, fields).await;
-            assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
-        }
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+        assert!(!clerk.text(&path).await.contains("行政复议中"));
+        assert!(
+            !clerk
+                .text("/enforcement/cases?stage=disputing")
+                .await
+                .contains(&format!("/enforcement/cases/{case_id}\""))
+        );
         let id: i64 = path.rsplit('/').next().unwrap().parse().unwrap();
         let due: String = sqlx::query_scalar(
             "SELECT due_on FROM deadlines WHERE subject_type = 'case' AND subject_id = $1 AND article = '第六十七条'",

@@ -109,6 +109,7 @@ pub async fn spawn_app_ops(db: Db, idle_timeout: Duration, ops: fazhi_web::OpsAc
             secure_cookies: false,
             ops,
             trusted_proxies: vec!["127.0.0.1".parse().expect("ip")],
+            long_job_wait: Duration::ZERO,
         },
         keyring,
     );
@@ -549,4 +550,44 @@ pub fn resident_id(first17: &str) -> String {
         "{first17}{}",
         fazhi_kernel::ids::resident_id::check_character(first17.as_bytes()).expect("17 digits")
     )
+}
+
+/// An export as a user gets it: the list's export link starts a long job and sends the user to
+/// its page (the tests' servers never wait for the job); the page shows the rows done until
+/// the file is there. Returns the job's page when done and the file.
+pub async fn exported(b: &Browser, path: &str) -> (String, Vec<u8>) {
+    let r = b.get(path).await;
+    assert_eq!(r.status(), reqwest::StatusCode::SEE_OTHER, "{path}");
+    let job = r
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .expect("a job page")
+        .to_string();
+    assert!(job.starts_with("/jobs/"), "{job}");
+    let mut page = String::new();
+    for _ in 0..200 {
+        page = b.text(&job).await;
+        assert!(page.contains("已处理"), "{page}");
+        if !page.contains("正在处理") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(page.contains("导出完成"), "{page}");
+    let file = b.get(&format!("{job}/file")).await;
+    assert_eq!(file.status(), reqwest::StatusCode::OK);
+    (page, file.bytes().await.expect("bytes").to_vec())
+}
+
+/// The rows of a workbook's sheet, as text.
+pub fn sheet_rows(bytes: &[u8], sheet: &str) -> Vec<Vec<String>> {
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> =
+        calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).expect("xlsx");
+    book.worksheet_range(sheet)
+        .expect("sheet")
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect()
 }

@@ -1,7 +1,6 @@
 //! The case list as people use it: search by number, cause or party, filters, a total,
 //! pages back and forth, a score column, and an Excel export of exactly what is filtered.
 
-use calamine::Reader;
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -122,21 +121,12 @@ async fn the_case_list_searches_counts_pages_back_and_exports_what_it_shows() {
         assert!(r.text().await.unwrap().contains("评查等次“bad”应为"));
 
         // The export holds exactly the filtered cases and is audited with its filter.
-        let r = sup
-            .get(&format!(
-                "/enforcement/cases/export.xlsx?q={}",
-                urlencode(&party)
-            ))
-            .await;
-        assert_eq!(r.status(), StatusCode::OK);
-        let bytes = r.bytes().await.unwrap();
-        let mut book: calamine::Xlsx<_> =
-            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
-        let sheet = book.worksheet_range("行政处罚案件").unwrap();
-        let rows: Vec<Vec<String>> = sheet
-            .rows()
-            .map(|r| r.iter().map(|c| c.to_string()).collect())
-            .collect();
+        let (_, bytes) = exported(
+            &sup,
+            &format!("/enforcement/cases/export.xlsx?q={}", urlencode(&party)),
+        )
+        .await;
+        let rows = sheet_rows(&bytes, "行政处罚案件");
         assert_eq!(rows[0][..3], ["案号", "当事人", "案由"]);
         assert_eq!(rows.len() - 1, naming);
         let audited = app
@@ -189,17 +179,26 @@ async fn the_case_list_searches_counts_pages_back_and_exports_what_it_shows() {
             dash.contains(&format!(">{filed_in_year} 件</a></td></tr>")),
             "{dash}"
         );
+        assert!(dash.contains("按镇乡街道") && dash.contains("年度报告数字"));
+        // A town's office gets its own, smaller dashboard: no towns chart, no city figures.
+        let dk = app.department_id("店口镇人民政府").await;
+        let (_, clerk) = app
+            .user_with_role(&sys, &sec, "dk_dash", dk, "town_clerk")
+            .await;
+        let own = clerk.text(&format!("/dashboard?year={year}")).await;
+        assert!(
+            own.contains("本单位驾驶舱") && own.contains("各月立案"),
+            "{own}"
+        );
+        assert!(
+            !own.contains("按镇乡街道") && !own.contains("年度报告数字"),
+            "{own}"
+        );
         let r = sup.get("/dashboard?year=abc").await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 
-        let whole = sup.get("/enforcement/cases/export.xlsx").await;
-        let bytes = whole.bytes().await.unwrap();
-        let mut book: calamine::Xlsx<_> =
-            calamine::open_workbook_from_rs(std::io::Cursor::new(bytes.to_vec())).unwrap();
-        assert_eq!(
-            book.worksheet_range("行政处罚案件").unwrap().rows().count(),
-            71
-        );
+        let (_, whole) = exported(&sup, "/enforcement/cases/export.xlsx").await;
+        assert_eq!(sheet_rows(&whole, "行政处罚案件").len(), 71);
     }
 }
 
@@ -224,4 +223,207 @@ fn urlencode(s: &str) -> String {
             }
         })
         .collect()
+}
+
+/// The names in the first column's links of a list page, in order.
+fn first_column(page: &str, prefix: &str) -> Vec<String> {
+    page.split(&format!("<a href=\"{prefix}"))
+        .skip(1)
+        .filter_map(|rest| rest.split_once('>').map(|(_, t)| t))
+        .filter_map(|t| t.split('<').next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every page of a list from `first`, following `rel` links, and the pages' rows.
+async fn walk(b: &Browser, first: &str, rel: &str, prefix: &str) -> Vec<Vec<String>> {
+    let mut pages = Vec::new();
+    let mut at = Some(first.to_string());
+    while let Some(path) = at {
+        let page = b.text(&path).await;
+        pages.push(first_column(&page, prefix));
+        at = rel_link(&page, rel);
+        assert!(pages.len() < 20, "the pages never end: {path}");
+    }
+    pages
+}
+
+#[tokio::test]
+async fn other_lists_sort_page_both_ways_search_and_export_through_a_job() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let sys = app.admin("sysadmin").await;
+        let sec = app.admin("secadmin").await;
+        let bureau = app.department_id("诸暨市司法局").await;
+        let town = app.department_id("店口镇人民政府").await;
+        let (_, sup) = app
+            .user_with_role(&sys, &sec, "paixu", bureau, "supervisor")
+            .await;
+        let (_, other) = app
+            .user_with_role(&sys, &sec, "pangren", bureau, "supervisor")
+            .await;
+        let region: i64 = sqlx::query_scalar("SELECT region_id FROM departments WHERE id = $1")
+            .bind(town)
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+        // 45 inspections on 9 days (5 a day: the sort's ties), names in another order.
+        let mut expected: Vec<(String, String, i64)> = Vec::new();
+        for n in 0..45i64 {
+            let day = format!("2024-03-{:02}", 1 + (n * 7) % 9);
+            let name = format!(
+                "检查对象{:02}号{}",
+                (n * 11) % 45,
+                if n % 3 == 0 { "餐饮店" } else { "商行" }
+            );
+            let id: i64 = sqlx::query_scalar(
+                "INSERT INTO inspections (entity_uscc, entity_name, department_id, region_id,
+                    inspected_on, items, outcome, created_at)
+                 VALUES ($1, $2, $3, $4, $5, 'ZH-001', 'no_problem', 0) RETURNING id",
+            )
+            .bind(company_uscc(n as usize))
+            .bind(&name)
+            .bind(town)
+            .bind(region)
+            .bind(&day)
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+            expected.push((day, name, id));
+        }
+        let label = |(_, name, _): &(String, String, i64)| name.clone();
+
+        // By day, oldest first, ties by id: every row once, in that order, 20 a page.
+        expected.sort_by(|a, b| (&a.0, a.2).cmp(&(&b.0, b.2)));
+        let base = "/inspection/inspections?size=20&sort=inspected_on&dir=asc";
+        let forward = walk(&sup, base, "next", "/inspection/inspections/").await;
+        assert_eq!(
+            forward.iter().map(Vec::len).collect::<Vec<_>>(),
+            [20, 20, 5]
+        );
+        let names: Vec<String> = forward
+            .concat()
+            .iter()
+            .map(|n| n.split('（').next().unwrap().to_string())
+            .collect();
+        assert_eq!(names, expected.iter().map(label).collect::<Vec<_>>());
+        // Back from the last page, the same pages in reverse.
+        let mut at = base.to_string();
+        for _ in 0..2 {
+            at = rel_link(&sup.text(&at).await, "next").unwrap();
+        }
+        let backward = walk(&sup, &at, "prev", "/inspection/inspections/").await;
+        assert_eq!(backward.into_iter().rev().collect::<Vec<_>>(), forward);
+        // The header says how the list is sorted and links to the other way round.
+        let page = sup.text(base).await;
+        assert!(page.contains("aria-sort=\"ascending\""), "{page}");
+        assert!(page.contains("sort=inspected_on&#38;dir=desc"), "{page}");
+        // By name, descending.
+        let by_name = walk(
+            &sup,
+            "/inspection/inspections?size=20&sort=entity",
+            "next",
+            "/inspection/inspections/",
+        )
+        .await
+        .concat();
+        let mut names: Vec<String> = expected.iter().map(label).collect();
+        names.sort_by(|a, b| b.cmp(a));
+        assert_eq!(
+            by_name
+                .iter()
+                .map(|n| n.split('（').next().unwrap().to_string())
+                .collect::<Vec<_>>(),
+            names
+        );
+
+        // Words and days narrow the list, with its total; a reversed range is refused.
+        let diners = expected
+            .iter()
+            .filter(|(d, n, _)| n.contains("餐饮店") && d.as_str() <= "2024-03-05")
+            .count();
+        let found = sup
+            .text(&format!(
+                "/inspection/inspections?q={}&until=2024-03-05",
+                urlencode("餐饮店")
+            ))
+            .await;
+        assert!(
+            found.contains(&format!("共 {diners} 次")),
+            "{diners}: {found}"
+        );
+        let r = sup
+            .get("/inspection/inspections?from=2024-03-05&until=2024-03-01")
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("截止日期 2024-03-01 早于起始日期 2024-03-05")
+        );
+
+        // The export is a job: its page shows the rows done; the file holds what the list
+        // shows, in its order; nobody else sees the job; the export is audited.
+        let (job, bytes) = exported(
+            &sup,
+            &format!(
+                "/inspection/inspections/export.xlsx?q={}&sort=inspected_on&dir=asc",
+                urlencode("餐饮店")
+            ),
+        )
+        .await;
+        let diners: Vec<String> = expected
+            .iter()
+            .filter(|(_, n, _)| n.contains("餐饮店"))
+            .map(label)
+            .collect();
+        assert!(job.contains(&format!("共 {} 行", diners.len())), "{job}");
+        let rows = sheet_rows(&bytes, "行政检查记录");
+        assert_eq!(rows[0][0], "被检查对象");
+        assert_eq!(
+            rows[1..].iter().map(|r| r[0].clone()).collect::<Vec<_>>(),
+            diners
+        );
+        let id: i64 = sqlx::query_scalar("SELECT MAX(id) FROM long_jobs")
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap();
+        assert_eq!(
+            other.get(&format!("/jobs/{id}")).await.status(),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            other.get(&format!("/jobs/{id}/file")).await.status(),
+            StatusCode::NOT_FOUND
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'export' AND object_type = 'inspections'").await,
+            1
+        );
+        // An export refused for its filter is refused at once, before any job.
+        let r = sup
+            .get("/inspection/inspections/export.xlsx?from=2024-13-01")
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+        // The other lists take the same query: total, search, sorted headers, export link.
+        for (list, export) in [
+            ("/supervision/notices", "/supervision/notices/export.xlsx"),
+            ("/inspection/draws", "/inspection/draws/export.xlsx"),
+            (
+                "/supervision/leads?model=L01",
+                "/supervision/leads/export.xlsx?model=L01",
+            ),
+        ] {
+            let page = sup.text(list).await;
+            assert!(
+                page.contains("共 0 ") && page.contains("aria-sort=\"none\""),
+                "{list}: {page}"
+            );
+            assert!(page.contains(&export.replace('&', "&#38;")), "{list}");
+            let (_, bytes) = exported(&sup, export).await;
+            assert!(!bytes.is_empty(), "{export}");
+        }
+    }
 }

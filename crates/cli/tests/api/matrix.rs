@@ -126,6 +126,9 @@ const ROUTES: &[(&str, &str, Who)] = &[
     ("POST", "/enforcement/cases/import", HANDLE),
     ("GET", "/enforcement/cases/import/template.xlsx", HANDLE),
     ("GET", "/dashboard", READ),
+    ("GET", "/dashboard/figures.xlsx", MANAGE),
+    ("GET", "/jobs/{id}", Who::Signed),
+    ("GET", "/jobs/{id}/file", Who::Signed),
     ("GET", "/enforcement/cases/export.xlsx", READ),
     ("GET", "/enforcement/cases/{id}", READ),
     ("POST", "/enforcement/cases/{id}", HANDLE),
@@ -158,6 +161,7 @@ const ROUTES: &[(&str, &str, Who)] = &[
     ("GET", "/supervision/evaluation/settings/new", MANAGE),
     ("GET", "/supervision/notices", NOTICES),
     ("POST", "/supervision/notices", MANAGE),
+    ("GET", "/supervision/notices/export.xlsx", NOTICES),
     ("GET", "/supervision/notices/new", MANAGE),
     ("GET", "/supervision/notices/{id}", NOTICES),
     ("POST", "/supervision/notices/{id}", NOTICES),
@@ -179,6 +183,7 @@ const ROUTES: &[(&str, &str, Who)] = &[
     ),
     ("GET", "/supervision/figures", READ),
     ("GET", "/supervision/leads", SUPERVISED),
+    ("GET", "/supervision/leads/export.xlsx", READ),
     ("GET", "/supervision/leads/{id}", MANAGE),
     ("POST", "/supervision/leads/{id}", MANAGE),
     ("GET", "/supervision/performance", SUPERVISED),
@@ -221,6 +226,7 @@ const ROUTES: &[(&str, &str, Who)] = &[
         Who::Any(&["case.handle", "supervision.manage"]),
     ),
     ("POST", "/inspection/inspections", HANDLE),
+    ("GET", "/inspection/inspections/export.xlsx", READ),
     ("GET", "/inspection/inspections/new", HANDLE),
     (
         "GET",
@@ -246,6 +252,7 @@ const ROUTES: &[(&str, &str, Who)] = &[
         Who::Any(&["case.read", "supervision.manage"]),
     ),
     ("POST", "/inspection/draws", MANAGE),
+    ("GET", "/inspection/draws/export.xlsx", READ),
     ("GET", "/inspection/draws/new", MANAGE),
     (
         "GET",
@@ -475,11 +482,13 @@ async fn every_route_answers_every_built_in_role_as_the_matrix_says() {
                             || status == StatusCode::UNPROCESSABLE_ENTITY
                     }
                     // A form that needs a query parameter says so (422); the sign-in page sends
-                    // a signed-in user home.
+                    // a signed-in user home; a list's export starts a job and sends the user
+                    // to it.
                     (true, "GET") => {
                         status == StatusCode::OK
                             || status == StatusCode::UNPROCESSABLE_ENTITY
                             || (*path == "/login" && status == StatusCode::SEE_OTHER)
+                            || (path.ends_with("export.xlsx") && status == StatusCode::SEE_OTHER)
                     }
                     (true, _) => status != StatusCode::FORBIDDEN,
                 };

@@ -10,7 +10,7 @@
 use chrono::NaiveDate;
 use fazhi_kernel::ids::{ResidentId, Uscc};
 use fazhi_kernel::period::Period;
-use fazhi_store::page::{Keyset, Page};
+use fazhi_store::page::{Page, SortColumn, Sorted};
 use fazhi_store::scope::RECORD_COLUMNS;
 use fazhi_store::{DbRow, Row, Sql, Store, flag, now_ms};
 use serde::Serialize;
@@ -19,8 +19,9 @@ use serde_json::json;
 use super::rules::{PartyKind, limitation};
 use crate::access::{Actor, Permission};
 use crate::deadlines::{self, DeadlineRecord, NewDeadline};
+use crate::listing::{self, Workbook};
 use crate::vault::Keyring;
-use crate::{Error, Result};
+use crate::{Error, Refusals, Result};
 
 pub const RESIDENT_ID: &str = "case_parties.resident_id";
 
@@ -67,9 +68,10 @@ pub struct NewCase {
     pub department_id: i64,
     /// The town where the case belongs; the department's region when not given.
     pub town_id: Option<i64>,
-    pub act_ended_on: NaiveDate,
-    pub discovered_on: NaiveDate,
-    pub filed_on: NaiveDate,
+    /// `None` when the form's day was missing or malformed (refused with the others).
+    pub act_ended_on: Option<NaiveDate>,
+    pub discovered_on: Option<NaiveDate>,
+    pub filed_on: Option<NaiveDate>,
     /// Life, health or financial safety with harmful consequences (5-year limitation).
     pub grave: bool,
     pub parties: Vec<NewParty>,
@@ -123,7 +125,25 @@ pub struct CaseSummary {
     /// The latest evaluation's score and grade code, once evaluated.
     pub score: Option<i64>,
     pub grade: Option<String>,
+    /// A reconsideration (`reconsideration`) or suit (`litigation`) the party brought against
+    /// the decision and still pending.
+    pub disputing: Option<String>,
 }
+
+impl CaseSummary {
+    /// The stage as people say it: a delivered decision the party disputes is 复议中 / 诉讼中,
+    /// not merely 已送达 (the stored stage stays: the steps after it are the same).
+    pub fn stage_shown(&self) -> String {
+        match self.disputing.as_deref() {
+            Some("litigation") => format!("{}（行政诉讼中）", stage_label(&self.stage)),
+            Some(_) => format!("{}（行政复议中）", stage_label(&self.stage)),
+            None => stage_label(&self.stage).to_string(),
+        }
+    }
+}
+
+/// The stage filter's value for cases whose decision the party disputes, pending.
+pub const DISPUTING: &str = "disputing";
 
 #[derive(Clone, Debug, Serialize)]
 pub struct CaseEvent {
@@ -315,81 +335,125 @@ pub async fn file(ctx: &crate::Ctx<'_>, input: &NewCase) -> Result<i64> {
     let (cal, policy) = (ctx.clock.cal, ctx.clock.policy);
     actor.require(Permission::CaseHandle)?;
     let today = crate::deadlines::china_today();
-    let cause = crate::org::rules::text("cause", "案由", &input.cause, 200)?;
-    if !(input.act_ended_on <= input.discovered_on && input.discovered_on <= input.filed_on) {
-        return Err(Error::invalid(
-            "filed_on",
-            "日期顺序应为：违法行为终了日 ≤ 发现日 ≤ 立案日。",
-        ));
+    // The form's own checks all run, so every refused field is shown at once.
+    let mut refused = Refusals::default();
+    let cause = refused.take(crate::org::rules::text("cause", "案由", &input.cause, 200))?;
+    let day = |v: Option<NaiveDate>, field: &'static str, label: &str| {
+        v.ok_or_else(|| Error::invalid(field, format!("请填写{label}（YYYY-MM-DD）。")))
+    };
+    let act_ended_on = refused.take(day(input.act_ended_on, "act_ended_on", "违法行为终了日"))?;
+    let discovered_on = refused.take(day(input.discovered_on, "discovered_on", "发现日"))?;
+    let filed_on = refused.take(day(input.filed_on, "filed_on", "立案日"))?;
+    if let (Some(act), Some(found), Some(filed)) = (act_ended_on, discovered_on, filed_on) {
+        if !(act <= found && found <= filed) {
+            refused.push(Error::invalid(
+                "filed_on",
+                "日期顺序应为：违法行为终了日 ≤ 发现日 ≤ 立案日。",
+            ));
+        }
+        if filed > today {
+            refused.push(Error::invalid("filed_on", "立案日期不能晚于今天。"));
+        }
+        refused.take(
+            limitation(cal, act, found, input.grave).map_err(|m| Error::invalid("act_ended_on", m)),
+        )?;
     }
-    if input.filed_on > today {
-        return Err(Error::invalid("filed_on", "立案日期不能晚于今天。"));
-    }
-    limitation(cal, input.act_ended_on, input.discovered_on, input.grave)
-        .map_err(|m| Error::invalid("act_ended_on", m))?;
-    let parties = check_parties(keyring, &input.parties, input.filed_on)?;
-    let origin = match input
-        .origin
-        .as_deref()
-        .map(str::trim)
-        .filter(|o| !o.is_empty())
-    {
-        None => {
-            return Err(Error::refused(
+    let parties = refused.take(check_parties(
+        keyring,
+        &input.parties,
+        filed_on.unwrap_or(today),
+    ))?;
+    let origin = refused.take(
+        match input
+            .origin
+            .as_deref()
+            .map(str::trim)
+            .filter(|o| !o.is_empty())
+        {
+            None => Err(Error::refused(
                 "case_origin_required",
                 "origin",
                 format!(
                     "请选择案件来源（{}；《行政处罚法》第五十四条）。",
                     ORIGINS.join("、")
                 ),
-            ));
-        }
-        Some(o) if ORIGINS.contains(&o) => Some(o.to_string()),
-        Some(o) => {
-            return Err(Error::invalid(
+            )),
+            Some(o) if ORIGINS.contains(&o) => Ok(o.to_string()),
+            Some(o) => Err(Error::invalid(
                 "origin",
                 format!("案件来源“{o}”应为：{}。", ORIGINS.join("、")),
-            ));
-        }
-    };
+            )),
+        },
+    )?;
     // The filing form states the case's source and summary and is approved by the organ's head
     // (行政处罚法 art. 54 ¶2); the sheet checks them (F07, F09), so the form asks for them.
-    let summary =
-        crate::org::rules::optional_text("summary", "简要案情", input.summary.as_deref(), 1000)?
-            .ok_or_else(|| {
-                Error::refused("case_summary_required", "summary", "请填写简要案情。")
-            })?;
-    let approver =
-        crate::org::rules::optional_text("approver", "立案审批人", input.approver.as_deref(), 50)?
-            .ok_or_else(|| {
-                Error::refused(
-                    "case_filing_approver_required",
-                    "approver",
-                    "普通程序立案须经行政机关负责人批准，请填写立案审批人。",
-                )
-            })?;
+    let summary = refused.take(
+        crate::org::rules::optional_text("summary", "简要案情", input.summary.as_deref(), 1000)
+            .and_then(|s| {
+                s.ok_or_else(|| {
+                    Error::refused("case_summary_required", "summary", "请填写简要案情。")
+                })
+            }),
+    )?;
+    let approver = refused.take(
+        crate::org::rules::optional_text("approver", "立案审批人", input.approver.as_deref(), 50)
+            .and_then(|a| {
+                a.ok_or_else(|| {
+                    Error::refused(
+                        "case_filing_approver_required",
+                        "approver",
+                        "普通程序立案须经行政机关负责人批准，请填写立案审批人。",
+                    )
+                })
+            }),
+    )?;
+    refused.finish()?;
+    // `finish` passed, so every check above gave its value.
+    let (
+        Some(cause),
+        Some(parties),
+        Some(origin),
+        Some(summary),
+        Some(approver),
+        Some(act_ended_on),
+        Some(discovered_on),
+        Some(filed_on),
+    ) = (
+        cause,
+        parties,
+        origin,
+        summary,
+        approver,
+        act_ended_on,
+        discovered_on,
+        filed_on,
+    )
+    else {
+        return Err(Error::invalid("form", "表单有误。"));
+    };
+    let origin = Some(origin);
     let dept = crate::org::service::department(store, actor, input.department_id)
         .await
         .map_err(Error::missing_as(
             "department_id",
             "办案部门不存在或不在您的权限范围内。",
         ))?;
-    let (_, current, delegations) =
-        super::catalog::service::item(store, &input.item_code, input.filed_on)
-            .await
-            .map_err(|_| {
-                Error::invalid(
-                    "item_code",
-                    format!("事项 {} 不在执法事项目录中。", input.item_code),
-                )
-            })?;
+    let item_code =
+        super::catalog::service::resolve_code(store, dept.id, &input.item_code, filed_on).await?;
+    let (_, current, delegations) = super::catalog::service::item(store, &item_code, filed_on)
+        .await
+        .map_err(|_| {
+            Error::invalid(
+                "item_code",
+                format!(
+                    "事项“{item_code}”不在执法事项目录中：请输入事项编码或名称，从列表中选择。"
+                ),
+            )
+        })?;
     let item = current.ok_or_else(|| {
         Error::invalid(
             "item_code",
-            format!(
-                "事项 {} 在 {} 未生效或已废止。",
-                input.item_code, input.filed_on
-            ),
+            format!("事项 {} 在 {} 未生效或已废止。", item_code, filed_on),
         )
     })?;
     // A town office acts only on items delegated to its town (赋权) on the filing day.
@@ -397,7 +461,7 @@ pub async fn file(ctx: &crate::Ctx<'_>, input: &NewCase) -> Result<i64> {
         .bind(dept.region_id)
         .fetch_one(store.pool())
         .await?;
-    let day = input.filed_on.to_string();
+    let day = filed_on.to_string();
     if dept_region_kind == "town" {
         let delegated = delegations.iter().any(|d| {
             d.town_id == dept.region_id
@@ -428,8 +492,8 @@ pub async fn file(ctx: &crate::Ctx<'_>, input: &NewCase) -> Result<i64> {
             cause: &cause,
             department_id: dept.id,
             region_id,
-            act_ended_on: input.act_ended_on,
-            discovered_on: input.discovered_on,
+            act_ended_on,
+            discovered_on,
             filed_on: &day,
             grave: input.grave,
             created_by: actor.user_id,
@@ -460,7 +524,7 @@ pub async fn file(ctx: &crate::Ctx<'_>, input: &NewCase) -> Result<i64> {
         Some("file"),
         &[super::case::transition::Filed {
             kind: super::file_contents::DocKind::FilingApproval,
-            on: input.filed_on,
+            on: filed_on,
             takes_number: false,
             number: None,
             amount: None,
@@ -488,7 +552,7 @@ pub async fn file(ctx: &crate::Ctx<'_>, input: &NewCase) -> Result<i64> {
             law: "《中华人民共和国行政处罚法》".into(),
             article: "第六十条".into(),
             start_event: "立案".into(),
-            start_on: input.filed_on,
+            start_on: filed_on,
             period: Period::CalendarDays(90),
             responsible_user_id: actor.user_id,
             department_id: dept.id,
@@ -519,18 +583,22 @@ fn summary(row: &DbRow) -> Result<CaseSummary> {
         party_name: row.try_get("party_name")?,
         score: row.try_get("score")?,
         grade: row.try_get("grade")?,
+        disputing: row.try_get("disputing")?,
     })
 }
 
-fn select(actor: &Actor) -> Sql {
-    let mut sql = Sql::new(
+/// The case list's query up to its open WHERE clause, in scope; `key` is the sort column
+/// (`Sorted::key_column`) or empty.
+fn select(actor: &Actor, key: &str) -> Sql {
+    let mut sql = Sql::new(&format!(
         "SELECT c.id, c.source_system, c.stage, c.procedure, c.item_code, c.cause, d.name AS department_name,
             r.name AS region_name, c.act_ended_on, c.discovered_on, c.filed_on, c.grave, c.decision_number,
             (SELECT p.name FROM case_parties p WHERE p.case_id = c.id ORDER BY p.ordinal LIMIT 1) AS party_name,
-            e.score, e.grade
+            e.score, e.grade,
+            CASE WHEN c.dispute_on IS NOT NULL AND c.dispute_concluded_on IS NULL THEN c.dispute_kind END AS disputing{key}
          FROM cases c JOIN departments d ON d.id = c.department_id JOIN regions r ON r.id = c.region_id
-         LEFT JOIN case_evaluations e ON e.case_id = c.id WHERE ",
-    );
+         LEFT JOIN case_evaluations e ON e.case_id = c.id WHERE "
+    ));
     sql.append(actor.scope.condition("c", RECORD_COLUMNS));
     sql
 }
@@ -568,56 +636,34 @@ pub const DELEGATED_TO_FILING_TOWN: &str = "EXISTS (SELECT 1 FROM departments fd
     WHERE fd.id = c.department_id AND ft.kind = 'town' AND g.effective_from <= c.filed_on
       AND (g.effective_until IS NULL OR g.effective_until >= c.filed_on))";
 
-/// A filter's day, checked: the list compares the text, so a malformed day would silently
-/// match nothing.
-fn filter_day(field: &'static str, value: Option<&str>) -> Result<Option<String>> {
-    match value.map(str::trim).filter(|v| !v.is_empty()) {
-        None => Ok(None),
-        Some(v) => fazhi_kernel::date::parse(v)
-            .map(|d| Some(d.to_string()))
-            .ok_or_else(|| {
-                Error::invalid(
-                    field,
-                    format!("日期“{v}”应为 YYYY-MM-DD，例如 2024-01-31。"),
-                )
-            }),
-    }
-}
-
-/// Counted exactly up to this many: a total over a province's millions would cost a scan on
-/// every page view; past it the list says "more than".
-pub const COUNT_CAP: i64 = 10_000;
-
 /// How many cases the actor may see match `filter` (the list's total), counted up to
-/// `COUNT_CAP`; `true` when there are more.
+/// `listing::COUNT_CAP`; `true` when there are more.
 pub async fn count(store: &Store, actor: &Actor, filter: &CaseFilter) -> Result<(i64, bool)> {
     actor.require(Permission::CaseRead)?;
-    let mut sql = Sql::new("SELECT COUNT(*) AS n FROM (SELECT 1 FROM cases c WHERE ");
+    let mut sql = Sql::new("SELECT 1 FROM cases c WHERE ");
     sql.append(actor.scope.condition("c", RECORD_COLUMNS));
     filtered(&mut sql, filter)?;
-    sql.push(" LIMIT ")
-        .push(&(COUNT_CAP + 1).to_string())
-        .push(") t");
-    let row = sql
-        .fetch_optional(&mut *store.conn().await?)
-        .await?
-        .ok_or(Error::NotFound)?;
-    let n: i64 = row.try_get("n")?;
-    Ok((n.min(COUNT_CAP), n > COUNT_CAP))
+    listing::count(store, sql).await
 }
 
-/// `LIKE` text with its wildcards taken literally (escaped with `\`).
-fn like(text: &str) -> String {
-    let mut out = String::from("%");
-    for c in text.chars() {
-        if matches!(c, '%' | '_' | '\\') {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('%');
-    out
-}
+/// The columns the case list sorts by (each never NULL).
+pub const SORTS: &[SortColumn] = &[
+    SortColumn {
+        code: "filed_on",
+        expr: "c.filed_on",
+        numeric: false,
+    },
+    SortColumn {
+        code: "number",
+        expr: "COALESCE(c.decision_number, '')",
+        numeric: false,
+    },
+    SortColumn {
+        code: "score",
+        expr: "COALESCE(e.score, -1)",
+        numeric: true,
+    },
+];
 
 /// The filter's conditions, appended to a query on `cases c` whose WHERE clause is open.
 fn filtered(sql: &mut Sql, filter: &CaseFilter) -> Result<()> {
@@ -627,8 +673,14 @@ fn filtered(sql: &mut Sql, filter: &CaseFilter) -> Result<()> {
     if let Some(i) = filter.item_code.as_deref().filter(|s| !s.is_empty()) {
         sql.push(" AND c.item_code = ").bind(i);
     }
-    if let Some(s) = filter.stage.as_deref().filter(|s| !s.is_empty()) {
-        sql.push(" AND c.stage = ").bind(s);
+    match filter.stage.as_deref().filter(|s| !s.is_empty()) {
+        None => {}
+        Some(DISPUTING) => {
+            sql.push(" AND c.dispute_on IS NOT NULL AND c.dispute_concluded_on IS NULL");
+        }
+        Some(s) => {
+            sql.push(" AND c.stage = ").bind(s);
+        }
     }
     match filter.procedure.as_deref().filter(|s| !s.is_empty()) {
         None => {}
@@ -642,10 +694,14 @@ fn filtered(sql: &mut Sql, filter: &CaseFilter) -> Result<()> {
             ));
         }
     }
-    if let Some(d) = filter_day("filed_from", filter.filed_from.as_deref())? {
+    let (from, until) = listing::range(
+        ("filed_from", filter.filed_from.as_deref()),
+        ("filed_until", filter.filed_until.as_deref()),
+    )?;
+    if let Some(d) = from {
         sql.push(" AND c.filed_on >= ").bind(d);
     }
-    if let Some(d) = filter_day("filed_until", filter.filed_until.as_deref())? {
+    if let Some(d) = until {
         sql.push(" AND c.filed_on <= ").bind(d);
     }
     if filter.delegated {
@@ -683,7 +739,7 @@ fn filtered(sql: &mut Sql, filter: &CaseFilter) -> Result<()> {
         if t.chars().count() > 100 {
             return Err(Error::invalid("q", "查询词不超过 100 字。"));
         }
-        let pattern = like(t);
+        let pattern = listing::like(t);
         sql.push(" AND (c.decision_number LIKE ")
             .bind(pattern.clone())
             .push(" ESCAPE '\\' OR c.cause LIKE ")
@@ -718,120 +774,107 @@ fn filtered(sql: &mut Sql, filter: &CaseFilter) -> Result<()> {
     Ok(())
 }
 
-/// Rows an export reads at a time: the workbook grows row by row, the query never holds more.
-const EXPORT_BATCH: i64 = 500;
-
-/// Exactly the cases `list` shows under `filter` (every page of it), as an .xlsx workbook
-/// written row by row in constant memory, and how many; audited as an export with the filter.
-pub async fn export(store: &Store, actor: &Actor, filter: &CaseFilter) -> Result<(Vec<u8>, usize)> {
+/// Exactly the cases `list` shows under `filter`, in its order (every page of it), as an .xlsx
+/// workbook written row by row in constant memory, and how many; audited as an export with
+/// the filter. `progress` hears the rows written after each page.
+pub async fn export(
+    store: &Store,
+    actor: &Actor,
+    filter: &CaseFilter,
+    order: &Sorted,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<(Vec<u8>, usize)> {
     actor.require(Permission::CaseRead)?;
-    let xl = |e: rust_xlsxwriter::XlsxError| Error::invalid("xlsx", e.to_string());
-    let mut book = rust_xlsxwriter::Workbook::new();
-    let sheet = book.add_worksheet_with_constant_memory().map_err(xl)?;
-    sheet.set_name("行政处罚案件").map_err(xl)?;
-    let headers = [
-        "案号",
-        "当事人",
-        "案由",
-        "办案部门",
-        "所在区域",
-        "事项编码",
-        "阶段",
-        "程序",
-        "违法行为终了日",
-        "发现日",
-        "立案日",
-        "评查得分",
-        "评查等次",
-    ];
-    for (c, h) in headers.iter().enumerate() {
-        sheet.write_string(0, c as u16, *h).map_err(xl)?;
-    }
-    let mut keyset = Keyset::new(None, Some(EXPORT_BATCH));
-    let mut row: u32 = 1;
-    loop {
-        let page = list(store, actor, filter, keyset).await?;
-        for c in &page.items {
-            let cells = [
-                c.decision_number.clone().unwrap_or_default(),
-                c.party_name.clone().unwrap_or_default(),
-                c.cause.clone(),
-                c.department_name.clone(),
-                c.region_name.clone(),
-                c.item_code.clone(),
-                stage_label(&c.stage).to_string(),
+    let mut book = Workbook::new(
+        "行政处罚案件",
+        &[
+            "案号",
+            "当事人",
+            "案由",
+            "办案部门",
+            "所在区域",
+            "事项编码",
+            "阶段",
+            "程序",
+            "违法行为终了日",
+            "发现日",
+            "立案日",
+            "评查得分",
+            "评查等次",
+        ],
+    )?;
+    listing::export_pages(
+        order,
+        |k| list(store, actor, filter, k),
+        &mut book,
+        |c: &CaseSummary| {
+            vec![
+                c.decision_number.clone().into(),
+                c.party_name.clone().into(),
+                c.cause.as_str().into(),
+                c.department_name.as_str().into(),
+                c.region_name.as_str().into(),
+                c.item_code.as_str().into(),
+                c.stage_shown().into(),
                 if c.procedure == "summary" {
                     "简易程序"
                 } else {
                     "普通程序"
                 }
-                .to_string(),
-                c.act_ended_on.clone(),
-                c.discovered_on.clone(),
-                c.filed_on.clone(),
-            ];
-            for (col, v) in cells.iter().enumerate() {
-                sheet.write_string(row, col as u16, v).map_err(xl)?;
-            }
-            if let Some(score) = c.score {
-                sheet.write_number(row, 11, score as f64).map_err(xl)?;
-            }
-            let grade = match c.grade.as_deref() {
-                Some("excellent") => "优秀",
-                Some("pass") => "合格",
-                Some("fail") => "不合格",
-                _ => "未评查",
-            };
-            sheet.write_string(row, 12, grade).map_err(xl)?;
-            row += 1;
-        }
-        match page.next {
-            Some(next) => keyset = Keyset::new(Some(next), Some(EXPORT_BATCH)),
-            None => break,
-        }
-    }
-    let bytes = book.save_to_buffer().map_err(xl)?;
-    let rows = (row - 1) as usize;
-    let mut tx = store.begin().await?;
-    crate::audit::record(
-        &mut tx,
+                .into(),
+                c.act_ended_on.as_str().into(),
+                c.discovered_on.as_str().into(),
+                c.filed_on.as_str().into(),
+                c.score.into(),
+                match c.grade.as_deref() {
+                    Some("excellent") => "优秀",
+                    Some("pass") => "合格",
+                    Some("fail") => "不合格",
+                    _ => "未评查",
+                }
+                .into(),
+            ]
+        },
+        progress,
+    )
+    .await?;
+    let (bytes, rows) = book.finish()?;
+    listing::audit_export(
+        store,
         actor,
-        "export",
         "cases",
-        None,
+        rows,
         json!({
-            "rows": rows,
             "q": filter.text, "department_id": filter.department_id, "region_id": filter.region_id,
             "item_code": filter.item_code, "stage": filter.stage, "procedure": filter.procedure,
             "filed_from": filter.filed_from, "filed_until": filter.filed_until, "grade": filter.grade,
             "finding": filter.finding, "delegated": filter.delegated, "filing_town": filter.filing_town,
+            "sort": order.by.map(|c| c.code), "desc": order.desc,
         }),
     )
     .await?;
-    tx.commit().await?;
     Ok((bytes, rows))
 }
 
-/// Cases the actor may see, newest first, keyset-paged.
+/// Cases the actor may see in `order` (newest first by default), keyset-paged.
 pub async fn list(
     store: &Store,
     actor: &Actor,
     filter: &CaseFilter,
-    keyset: Keyset,
-) -> Result<Page<CaseSummary>> {
+    order: Sorted,
+) -> Result<Page<CaseSummary, String>> {
     actor.require(Permission::CaseRead)?;
-    let mut sql = select(actor);
+    let mut sql = select(actor, &order.key_column());
     filtered(&mut sql, filter)?;
-    keyset.apply(&mut sql, "c.id");
+    order.apply(&mut sql, "c.id");
     let rows = sql.fetch_all(&mut *store.conn().await?).await?;
-    let items = rows.iter().map(summary).collect::<Result<Vec<_>>>()?;
-    Ok(keyset.finish(items, |c| c.id))
+    order.finish(rows, summary)
 }
 
 /// One case with its parties (masked), timeline and deadlines; not found outside the scope.
 pub async fn get(store: &Store, actor: &Actor, id: i64) -> Result<CaseDetail> {
     actor.require(Permission::CaseRead)?;
-    let mut sql = select(actor);
+    let mut sql = select(actor, "");
     sql.push(" AND c.id = ").bind(id);
     let mut conn = store.conn().await?;
     let case = summary(

@@ -13,7 +13,7 @@ use std::collections::{BTreeSet, HashSet};
 
 use chrono::NaiveDate;
 use fazhi_kernel::period::{Period, due_date};
-use fazhi_store::page::Capped;
+use fazhi_store::page::{Page, SortColumn, Sorted};
 use fazhi_store::scope::RECORD_COLUMNS;
 use fazhi_store::{DbRow, Row, Sql, Store, now_ms, sm3_hex};
 use rand::SeedableRng;
@@ -24,6 +24,7 @@ use serde_json::json;
 use super::entities::{self, CLASSES, List};
 use crate::access::{Actor, Permission};
 use crate::deadlines::{self, NewDeadline};
+use crate::listing::{self, Narrowing, Workbook};
 use crate::org::rules::text;
 use crate::supervision::sampling::shuffle_prefix;
 use crate::{Error, Result};
@@ -814,15 +815,26 @@ pub struct DrawSummary {
     pub inspected: i64,
 }
 
-/// Draws within the actor's scope (`None`: every draw, for the public portal), newest first.
-pub async fn list(store: &Store, actor: Option<&Actor>) -> Result<Capped<DrawSummary>> {
-    let mut sql = Sql::new(
-        "SELECT d.id, d.title, dep.name AS organiser, d.inspect_from, d.inspect_until, d.results_due,
-            d.results_published_on,
-            (SELECT COUNT(*) FROM random_draw_tasks t WHERE t.draw_id = d.id) AS tasks,
-            (SELECT COUNT(*) FROM random_draw_tasks t WHERE t.draw_id = d.id AND t.inspection_id IS NOT NULL) AS inspected
-         FROM random_draws d JOIN departments dep ON dep.id = d.department_id WHERE ",
-    );
+/// The columns the list of draws sorts by.
+pub const SORTS: &[SortColumn] = &[
+    SortColumn {
+        code: "inspect_from",
+        expr: "d.inspect_from",
+        numeric: false,
+    },
+    SortColumn {
+        code: "title",
+        expr: "d.title",
+        numeric: false,
+    },
+];
+
+/// Draws in the actor's scope (every draw on the public portal), narrowed: words in the title
+/// or the organiser; a range of days the inspections start.
+fn list_query(actor: Option<&Actor>, narrowing: &Narrowing, select: &str) -> Result<Sql> {
+    let mut sql = Sql::new(&format!(
+        "SELECT {select} FROM random_draws d JOIN departments dep ON dep.id = d.department_id WHERE "
+    ));
     match actor {
         Some(a) => {
             a.require(Permission::CaseRead)?;
@@ -832,25 +844,104 @@ pub async fn list(store: &Store, actor: Option<&Actor>) -> Result<Capped<DrawSum
             sql.push("1 = 1");
         }
     }
-    sql.push(" ORDER BY d.id DESC LIMIT 501");
-    sql.fetch_all(&mut *store.conn().await?)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(DrawSummary {
-                id: r.try_get("id")?,
-                title: r.try_get("title")?,
-                organiser: r.try_get("organiser")?,
-                inspect_from: r.try_get("inspect_from")?,
-                inspect_until: r.try_get("inspect_until")?,
-                results_due: r.try_get("results_due")?,
-                results_published_on: r.try_get("results_published_on")?,
-                tasks: r.try_get("tasks")?,
-                inspected: r.try_get("inspected")?,
-            })
+    narrowing.apply(&mut sql, &["d.title", "dep.name"], "d.inspect_from")?;
+    Ok(sql)
+}
+
+/// Draws in `order` (newest first by default); `None` for the public portal's list.
+pub async fn list(
+    store: &Store,
+    actor: Option<&Actor>,
+    narrowing: &Narrowing,
+    order: Sorted,
+) -> Result<Page<DrawSummary, String>> {
+    let mut sql = list_query(
+        actor,
+        narrowing,
+        &format!(
+            "d.id, d.title, dep.name AS organiser, d.inspect_from, d.inspect_until, d.results_due,
+            d.results_published_on,
+            (SELECT COUNT(*) FROM random_draw_tasks t WHERE t.draw_id = d.id) AS tasks,
+            (SELECT COUNT(*) FROM random_draw_tasks t WHERE t.draw_id = d.id AND t.inspection_id IS NOT NULL) AS inspected{}",
+            order.key_column()
+        ),
+    )?;
+    order.apply(&mut sql, "d.id");
+    let rows = sql.fetch_all(&mut *store.conn().await?).await?;
+    order.finish(rows, |r| {
+        Ok(DrawSummary {
+            id: r.try_get("id")?,
+            title: r.try_get("title")?,
+            organiser: r.try_get("organiser")?,
+            inspect_from: r.try_get("inspect_from")?,
+            inspect_until: r.try_get("inspect_until")?,
+            results_due: r.try_get("results_due")?,
+            results_published_on: r.try_get("results_published_on")?,
+            tasks: r.try_get("tasks")?,
+            inspected: r.try_get("inspected")?,
         })
-        .collect::<Result<Vec<_>>>()
-        .map(|rows| Capped::new(rows, 500))
+    })
+}
+
+/// The list's total (capped, `listing::COUNT_CAP`).
+pub async fn count(
+    store: &Store,
+    actor: Option<&Actor>,
+    narrowing: &Narrowing,
+) -> Result<(i64, bool)> {
+    listing::count(store, list_query(actor, narrowing, "1")?).await
+}
+
+/// Exactly the draws the list shows, in its order, as .xlsx; audited as an export.
+pub async fn export(
+    store: &Store,
+    actor: &Actor,
+    narrowing: &Narrowing,
+    order: &Sorted,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<(Vec<u8>, usize)> {
+    let mut book = Workbook::new(
+        "双随机抽查",
+        &[
+            "抽查任务",
+            "组织部门",
+            "检查开始",
+            "检查结束",
+            "结果公开期限",
+            "结果公开日",
+            "抽中",
+            "已检查",
+        ],
+    )?;
+    listing::export_pages(
+        order,
+        |k| list(store, Some(actor), narrowing, k),
+        &mut book,
+        |d: &DrawSummary| {
+            vec![
+                d.title.as_str().into(),
+                d.organiser.as_str().into(),
+                d.inspect_from.as_str().into(),
+                d.inspect_until.as_str().into(),
+                d.results_due.as_str().into(),
+                d.results_published_on.clone().into(),
+                d.tasks.into(),
+                d.inspected.into(),
+            ]
+        },
+        progress,
+    )
+    .await?;
+    let (bytes, rows) = book.finish()?;
+    listing::audit_export(
+        store,
+        actor,
+        "random_draws",
+        rows,
+        json!({ "q": narrowing.text, "from": narrowing.from, "until": narrowing.until }),
+    )
+    .await?;
+    Ok((bytes, rows))
 }
 
 /// The province's targets for the year, from the records (each 100 %): plan rate — departments

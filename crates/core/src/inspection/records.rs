@@ -7,13 +7,14 @@
 use chrono::NaiveDate;
 use fazhi_kernel::ids::Uscc;
 use fazhi_store::page::Capped;
-use fazhi_store::page::{Keyset, Page};
+use fazhi_store::page::{Page, SortColumn, Sorted};
 use fazhi_store::scope::RECORD_COLUMNS;
 use fazhi_store::{DbRow, Row, Sql, Store, now_ms};
 use serde::Serialize;
 use serde_json::json;
 
 use crate::access::{Actor, Permission};
+use crate::listing::{self, Narrowing, Workbook};
 use crate::org::rules::{optional_text, text};
 use crate::{Error, Result};
 
@@ -464,27 +465,124 @@ pub async fn get(store: &Store, actor: &Actor, id: i64) -> Result<Inspection> {
     Ok(i)
 }
 
-/// Inspections within the actor's scope, newest first; optionally of one entity.
-pub async fn list(
-    store: &Store,
+/// The columns the list of inspections sorts by.
+pub const SORTS: &[SortColumn] = &[
+    SortColumn {
+        code: "inspected_on",
+        expr: "i.inspected_on",
+        numeric: false,
+    },
+    SortColumn {
+        code: "entity",
+        expr: "i.entity_name",
+        numeric: false,
+    },
+];
+
+/// Inspections in scope, optionally of one entity, narrowed (words in the entity's name or
+/// code or the department; a range of inspection days), up to where the order is added.
+fn list_query(
     actor: &Actor,
     entity: Option<&str>,
-    keyset: Keyset,
-) -> Result<Page<Inspection>> {
+    narrowing: &Narrowing,
+    select: &str,
+) -> Result<Sql> {
     actor.require(Permission::CaseRead)?;
     let mut sql = Sql::new(&format!(
-        "SELECT {COLUMNS} FROM inspections i JOIN departments d ON d.id = i.department_id WHERE "
+        "SELECT {select} FROM inspections i JOIN departments d ON d.id = i.department_id WHERE "
     ));
     sql.append(actor.scope.condition("i", RECORD_COLUMNS));
     if let Some(e) = entity.map(str::trim).filter(|e| !e.is_empty()) {
         sql.push(" AND i.entity_uscc = ").bind(e.to_uppercase());
     }
-    keyset.apply(&mut sql, "i.id");
-    let items = sql
-        .fetch_all(&mut *store.conn().await?)
-        .await?
-        .iter()
-        .map(inspection)
-        .collect::<Result<Vec<_>>>()?;
-    Ok(keyset.finish(items, |i| i.id))
+    narrowing.apply(
+        &mut sql,
+        &["i.entity_name", "i.entity_uscc", "d.name"],
+        "i.inspected_on",
+    )?;
+    Ok(sql)
+}
+
+/// Inspections within the actor's scope in `order` (newest first by default); optionally of
+/// one entity.
+pub async fn list(
+    store: &Store,
+    actor: &Actor,
+    entity: Option<&str>,
+    narrowing: &Narrowing,
+    order: Sorted,
+) -> Result<Page<Inspection, String>> {
+    let mut sql = list_query(
+        actor,
+        entity,
+        narrowing,
+        &format!("{COLUMNS}{}", order.key_column()),
+    )?;
+    order.apply(&mut sql, "i.id");
+    let rows = sql.fetch_all(&mut *store.conn().await?).await?;
+    order.finish(rows, inspection)
+}
+
+/// The list's total (capped, `listing::COUNT_CAP`).
+pub async fn count(
+    store: &Store,
+    actor: &Actor,
+    entity: Option<&str>,
+    narrowing: &Narrowing,
+) -> Result<(i64, bool)> {
+    listing::count(store, list_query(actor, entity, narrowing, "1")?).await
+}
+
+/// Exactly the inspections the list shows, in its order, as .xlsx; audited as an export.
+pub async fn export(
+    store: &Store,
+    actor: &Actor,
+    entity: Option<&str>,
+    narrowing: &Narrowing,
+    order: &Sorted,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<(Vec<u8>, usize)> {
+    let mut book = Workbook::new(
+        "行政检查记录",
+        &[
+            "被检查对象",
+            "统一社会信用代码",
+            "检查部门",
+            "日期",
+            "事项",
+            "结果",
+            "联合检查",
+            "双随机",
+        ],
+    )?;
+    let yes = |b: bool| if b { "是" } else { "否" };
+    listing::export_pages(
+        order,
+        |k| list(store, actor, entity, narrowing, k),
+        &mut book,
+        |i: &Inspection| {
+            vec![
+                i.entity_name.as_str().into(),
+                i.entity_uscc.as_str().into(),
+                i.department.as_str().into(),
+                i.inspected_on.as_str().into(),
+                i.items.join("、").into(),
+                i.outcome.label_zh().into(),
+                yes(i.joint).into(),
+                yes(i.random_draw).into(),
+            ]
+        },
+        progress,
+    )
+    .await?;
+    let (bytes, rows) = book.finish()?;
+    listing::audit_export(
+        store,
+        actor,
+        "inspections",
+        rows,
+        serde_json::json!({ "entity": entity, "q": narrowing.text, "from": narrowing.from, "until": narrowing.until }),
+    )
+    .await?;
+    Ok((bytes, rows))
 }

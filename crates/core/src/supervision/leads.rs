@@ -9,13 +9,14 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{Days, NaiveDate};
-use fazhi_store::page::{Keyset, Page};
+use fazhi_store::page::{Page, SortColumn, Sorted};
 use fazhi_store::scope::RECORD_COLUMNS;
 use fazhi_store::{DbRow, Row, Sql, Store, now_ms};
 use serde::Serialize;
 use serde_json::json;
 
 use crate::access::{Actor, Permission};
+use crate::listing::{self, Narrowing, Workbook};
 use crate::org::rules::{optional_paragraphs, paragraphs};
 use crate::{Error, Result};
 
@@ -497,45 +498,119 @@ pub async fn desk(store: &Store, actor: &Actor) -> Result<Vec<(&'static Model, i
         .collect())
 }
 
-/// The open leads of one model within the actor's scope, newest first.
+/// The columns a model's list of leads sorts by.
+pub const SORTS: &[SortColumn] = &[
+    SortColumn {
+        code: "found_on",
+        expr: "l.found_on",
+        numeric: false,
+    },
+    SortColumn {
+        code: "department",
+        expr: "d.name",
+        numeric: false,
+    },
+];
+
+/// A model's open leads in scope, filtered (words in the lead or its unit; a range of days
+/// found), up to where the order is added.
+fn of_model_query(actor: &Actor, code: &str, narrowing: &Narrowing, select: &str) -> Result<Sql> {
+    actor.require(Permission::CaseRead)?;
+    let m =
+        model(code).ok_or_else(|| Error::invalid("model", format!("没有线索模型“{code}”。")))?;
+    let mut sql = Sql::new(&format!(
+        "SELECT {select} FROM leads l JOIN departments d ON d.id = l.department_id
+         WHERE l.state = 'open' AND l.model = "
+    ));
+    sql.bind(m.code)
+        .push(" AND ")
+        .append(actor.scope.condition("l", RECORD_COLUMNS));
+    narrowing.apply(&mut sql, &["l.detail", "d.name"], "l.found_on")?;
+    Ok(sql)
+}
+
+/// A model's open leads in scope, in `order` (newest first by default).
 pub async fn of_model(
     store: &Store,
     actor: &Actor,
     code: &str,
-    keyset: Keyset,
-) -> Result<Page<Lead>> {
-    actor.require(Permission::CaseRead)?;
-    let m =
-        model(code).ok_or_else(|| Error::invalid("model", format!("没有线索模型“{code}”。")))?;
-    let mut sql = Sql::new(
-        "SELECT l.id, l.model, l.track, l.subject_type, l.subject_id, d.name AS department, l.detail,
-            l.state, l.found_on, l.note
-         FROM leads l JOIN departments d ON d.id = l.department_id WHERE l.state = 'open' AND l.model = ",
-    );
-    sql.bind(m.code)
-        .push(" AND ")
-        .append(actor.scope.condition("l", RECORD_COLUMNS));
-    keyset.apply(&mut sql, "l.id");
-    let items = sql
-        .fetch_all(&mut *store.conn().await?)
-        .await?
-        .iter()
-        .map(|r| {
-            Ok(Lead {
-                id: r.try_get("id")?,
-                model: r.try_get("model")?,
-                track: r.try_get("track")?,
-                subject_type: r.try_get("subject_type")?,
-                subject_id: r.try_get("subject_id")?,
-                department: r.try_get("department")?,
-                detail: r.try_get("detail")?,
-                state: r.try_get("state")?,
-                found_on: r.try_get("found_on")?,
-                note: r.try_get("note")?,
-            })
+    narrowing: &Narrowing,
+    order: Sorted,
+) -> Result<Page<Lead, String>> {
+    let mut sql = of_model_query(
+        actor,
+        code,
+        narrowing,
+        &format!(
+            "l.id, l.model, l.track, l.subject_type, l.subject_id, d.name AS department, l.detail,
+            l.state, l.found_on, l.note{}",
+            order.key_column()
+        ),
+    )?;
+    order.apply(&mut sql, "l.id");
+    let rows = sql.fetch_all(&mut *store.conn().await?).await?;
+    order.finish(rows, |r| {
+        Ok(Lead {
+            id: r.try_get("id")?,
+            model: r.try_get("model")?,
+            track: r.try_get("track")?,
+            subject_type: r.try_get("subject_type")?,
+            subject_id: r.try_get("subject_id")?,
+            department: r.try_get("department")?,
+            detail: r.try_get("detail")?,
+            state: r.try_get("state")?,
+            found_on: r.try_get("found_on")?,
+            note: r.try_get("note")?,
         })
-        .collect::<Result<Vec<_>>>()?;
-    Ok(keyset.finish(items, |l| l.id))
+    })
+}
+
+/// The total of a model's list (capped, `listing::COUNT_CAP`).
+pub async fn count_of_model(
+    store: &Store,
+    actor: &Actor,
+    code: &str,
+    narrowing: &Narrowing,
+) -> Result<(i64, bool)> {
+    listing::count(store, of_model_query(actor, code, narrowing, "1")?).await
+}
+
+/// Exactly a model's list as the page shows it, in its order, as .xlsx; audited as an export.
+pub async fn export_of_model(
+    store: &Store,
+    actor: &Actor,
+    code: &str,
+    narrowing: &Narrowing,
+    order: &Sorted,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<(Vec<u8>, usize)> {
+    let mut book = Workbook::new("监督线索", &["模型", "线索", "单位", "发现日期", "状态"])?;
+    listing::export_pages(
+        order,
+        |k| of_model(store, actor, code, narrowing, k),
+        &mut book,
+        |l: &Lead| {
+            vec![
+                l.model.as_str().into(),
+                l.detail.as_str().into(),
+                l.department.as_str().into(),
+                l.found_on.as_str().into(),
+                "待处理".into(),
+            ]
+        },
+        progress,
+    )
+    .await?;
+    let (bytes, rows) = book.finish()?;
+    listing::audit_export(
+        store,
+        actor,
+        "leads",
+        rows,
+        json!({ "model": code, "q": narrowing.text, "from": narrowing.from, "until": narrowing.until }),
+    )
+    .await?;
+    Ok((bytes, rows))
 }
 
 /// Closes an open lead: handled (with what was done, optional) or dismissed (with why).

@@ -8,7 +8,7 @@
 
 use chrono::{Datelike, NaiveDate};
 use fazhi_kernel::period::Period;
-use fazhi_store::page::{Keyset, Page};
+use fazhi_store::page::{Page, SortColumn, Sorted};
 use fazhi_store::scope::RECORD_COLUMNS;
 use fazhi_store::{DbRow, Row, Sql, Store, Tx, now_ms};
 use serde::Serialize;
@@ -18,6 +18,7 @@ use crate::access::{Actor, Permission};
 use crate::deadlines::{self, Clock, NewDeadline};
 use crate::enforcement::documents::Block;
 use crate::enforcement::rules::next_number;
+use crate::listing::{self, Narrowing, Workbook};
 use crate::messages::{self, NewMessage};
 use crate::org::rules::{optional_paragraphs, paragraphs, text};
 use crate::{Error, Result};
@@ -465,17 +466,33 @@ pub async fn get(store: &Store, actor: &Actor, id: i64) -> Result<Notice> {
 pub struct NoticeFilter {
     pub state: Option<NoticeState>,
     pub year: Option<i32>,
+    /// Words in the number, subject or supervised department; a range of issue dates.
+    pub narrowing: Narrowing,
 }
 
-/// Notices within the actor's scope, newest first.
-pub async fn list(
-    store: &Store,
-    actor: &Actor,
-    filter: &NoticeFilter,
-    keyset: Keyset,
-) -> Result<Page<Notice>> {
+/// The columns the list sorts by.
+pub const SORTS: &[SortColumn] = &[
+    SortColumn {
+        code: "issued_on",
+        expr: "n.issued_on",
+        numeric: false,
+    },
+    SortColumn {
+        code: "rectify_by",
+        expr: "n.rectify_by",
+        numeric: false,
+    },
+    SortColumn {
+        code: "number",
+        expr: "n.number",
+        numeric: false,
+    },
+];
+
+/// The list's query, in scope and filtered, up to where its order is added.
+fn filtered(actor: &Actor, filter: &NoticeFilter, select: &str) -> Result<Sql> {
     actor.require_any(&READERS)?;
-    let mut sql = Sql::new(&format!("SELECT {COLUMNS} {FROM} WHERE "));
+    let mut sql = Sql::new(&format!("SELECT {select} {FROM} WHERE "));
     sql.append(actor.scope.condition("n", RECORD_COLUMNS));
     if let Some(s) = filter.state {
         sql.push(" AND n.state = ").bind(s.code());
@@ -486,10 +503,83 @@ pub async fn list(
             .push(" AND n.issued_on <= ")
             .bind(format!("{y:04}-12-31"));
     }
-    keyset.apply(&mut sql, "n.id");
+    filter.narrowing.apply(
+        &mut sql,
+        &["n.number", "n.subject", "d.name"],
+        "n.issued_on",
+    )?;
+    Ok(sql)
+}
+
+/// Notices within the actor's scope, in `order` (newest first by default).
+pub async fn list(
+    store: &Store,
+    actor: &Actor,
+    filter: &NoticeFilter,
+    order: Sorted,
+) -> Result<Page<Notice, String>> {
+    let mut sql = filtered(actor, filter, &format!("{COLUMNS}{}", order.key_column()))?;
+    order.apply(&mut sql, "n.id");
     let rows = sql.fetch_all(&mut *store.conn().await?).await?;
-    let items = rows.iter().map(notice).collect::<Result<Vec<_>>>()?;
-    Ok(keyset.finish(items, |n| n.id))
+    order.finish(rows, notice)
+}
+
+/// The list's total under `filter` (capped, `listing::COUNT_CAP`).
+pub async fn count(store: &Store, actor: &Actor, filter: &NoticeFilter) -> Result<(i64, bool)> {
+    listing::count(store, filtered(actor, filter, "1")?).await
+}
+
+/// Exactly the notices the list shows, in its order, as .xlsx; audited as an export.
+pub async fn export(
+    store: &Store,
+    actor: &Actor,
+    filter: &NoticeFilter,
+    order: &Sorted,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<(Vec<u8>, usize)> {
+    let mut book = Workbook::new(
+        "执法监督通知",
+        &[
+            "文号",
+            "发出单位",
+            "被监督单位",
+            "标题",
+            "发出日期",
+            "整改期限",
+            "状态",
+            "回复日期",
+        ],
+    )?;
+    listing::export_pages(
+        order,
+        |k| list(store, actor, filter, k),
+        &mut book,
+        |n: &Notice| {
+            vec![
+                n.number.as_str().into(),
+                n.issuer.as_str().into(),
+                n.department.as_str().into(),
+                n.subject.as_str().into(),
+                n.issued_on.as_str().into(),
+                n.rectify_by.as_str().into(),
+                n.state.label_zh().into(),
+                n.replied_on.clone().into(),
+            ]
+        },
+        progress,
+    )
+    .await?;
+    let (bytes, rows) = book.finish()?;
+    listing::audit_export(
+        store,
+        actor,
+        "supervision_notices",
+        rows,
+        json!({ "state": filter.state.map(|s| s.code()), "year": filter.year,
+                "q": filter.narrowing.text, "from": filter.narrowing.from, "until": filter.narrowing.until }),
+    )
+    .await?;
+    Ok((bytes, rows))
 }
 
 /// The notice locked for a change: in scope, at the version the actor saw, in a state that

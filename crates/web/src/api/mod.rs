@@ -387,9 +387,12 @@ async fn cases(
         &st.store,
         &a,
         &filter,
-        fazhi_store::page::Keyset::new(q.after, q.limit).back(q.before),
+        fazhi_store::page::Keyset::new(q.after, q.limit)
+            .back(q.before)
+            .into(),
     )
-    .await?;
+    .await?
+    .ids();
     Ok(Json(page).into_response())
 }
 

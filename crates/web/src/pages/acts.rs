@@ -274,7 +274,8 @@ pub async fn desk(State(state): State<AppState>, s: Signed) -> Result<Response, 
         actions: vec![link("/inspection/inspections", "检查记录")],
         filters: Vec::new(),
         count_text: super::counted(&desk, "条"),
-        headers: vec!["被检查对象", "检查部门", "评价", "投诉", "检查记录"],
+        hidden: Vec::new(),
+        headers: plain(&["被检查对象", "检查部门", "评价", "投诉", "检查记录"]),
         rows: rows
             .iter()
             .map(|r| {

@@ -131,7 +131,8 @@ pub async fn page(
             Field::date("until", "截止日期", q.until.clone().unwrap_or_default()),
         ],
         count_text: format!("本页 {} 条", rows.len()),
-        headers: vec!["序号", "时间", "操作人", "来源地址", "操作", "对象", "详情"],
+        hidden: Vec::new(),
+        headers: plain(&["序号", "时间", "操作人", "来源地址", "操作", "对象", "详情"]),
         rows,
         next,
     }

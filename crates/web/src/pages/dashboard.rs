@@ -68,22 +68,45 @@ fn chart(
     })
 }
 
+/// The year asked for, the current one by default.
+fn year_of(q: &DashboardQuery) -> Result<i32, PageError> {
+    Ok(
+        match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
+            None => fazhi_core::deadlines::china_today().year(),
+            Some(y) => y
+                .parse::<i32>()
+                .ok()
+                .filter(|y| (2000..=2100).contains(y))
+                .ok_or_else(|| {
+                    PageError(Error::invalid("year", "年度应为 2000 到 2100 之间的年份。"))
+                })?,
+        },
+    )
+}
+
+/// The year's figures as .xlsx (22 rows: no job needed): the city's view, as on the
+/// supervisor's dashboard.
+pub async fn figures_export(
+    State(state): State<AppState>,
+    s: Signed,
+    Query(q): Query<DashboardQuery>,
+) -> Result<Response, PageError> {
+    require(&s, Permission::SupervisionManage)?;
+    let year = year_of(&q)?;
+    let (bytes, _) = fazhi_core::annual_report::export(&state.store, &s.actor, year).await?;
+    Ok(super::enforcement::xlsx_response(
+        bytes,
+        &format!("figures-{year}.xlsx"),
+    ))
+}
+
 pub async fn page(
     State(state): State<AppState>,
     s: Signed,
     Query(q): Query<DashboardQuery>,
 ) -> Result<Response, PageError> {
     require(&s, Permission::CaseRead)?;
-    let year = match q.year.as_deref().map(str::trim).filter(|y| !y.is_empty()) {
-        None => fazhi_core::deadlines::china_today().year(),
-        Some(y) => y
-            .parse::<i32>()
-            .ok()
-            .filter(|y| (2000..=2100).contains(y))
-            .ok_or_else(|| {
-                PageError(Error::invalid("year", "年度应为 2000 到 2100 之间的年份。"))
-            })?,
-    };
+    let year = year_of(&q)?;
     let d = fazhi_core::dashboard::load(&state.store, &s.actor, year).await?;
     let cases = |extra: &str, from: NaiveDate, until: NaiveDate| {
         format!("/enforcement/cases?filed_from={from}&filed_until={until}{extra}")
@@ -94,6 +117,10 @@ pub async fn page(
     ) else {
         return Err(PageError(Error::invalid("year", "年度超出范围。")));
     };
+    // An agency (a town's or a department's office: whoever does not supervise) gets the
+    // smaller dashboard: its cases by month, their grades and findings, its leads and
+    // deadlines. The towns chart and the report's figures are the supervisor's view.
+    let agency = !s.actor.can(Permission::SupervisionManage);
     let mut charts = Vec::new();
     let months = (1..=12u32)
         .filter_map(|m| {
@@ -108,21 +135,23 @@ pub async fn page(
         })
         .collect();
     charts.push(chart(format!("{year} 年各月立案"), "月份", months, "件")?);
-    charts.push(chart(
-        format!("{year} 年立案（按镇乡街道）"),
-        "镇乡（街道）",
-        d.by_region
-            .iter()
-            .map(|(id, name, n)| {
-                (
-                    name.clone(),
-                    *n,
-                    Some(cases(&format!("&region_id={id}"), jan1, dec31)),
-                )
-            })
-            .collect(),
-        "件",
-    )?);
+    if !agency {
+        charts.push(chart(
+            format!("{year} 年立案（按镇乡街道）"),
+            "镇乡（街道）",
+            d.by_region
+                .iter()
+                .map(|(id, name, n)| {
+                    (
+                        name.clone(),
+                        *n,
+                        Some(cases(&format!("&region_id={id}"), jan1, dec31)),
+                    )
+                })
+                .collect(),
+            "件",
+        )?);
+    }
     let grade_name = |g: &str| match g {
         "excellent" => "优秀",
         "pass" => "合格",
@@ -193,17 +222,25 @@ pub async fn page(
     )?);
     // The annual figures read what an agency may not (the city's bulletins …): shown to
     // those whose scope they are computed over.
-    let figures = match fazhi_core::annual_report::figures(&state.store, &s.actor, year).await {
-        Ok(list) => list
-            .into_iter()
-            .map(|f| (f.section, f.label, f.value.text(), f.href))
-            .collect(),
-        Err(Error::Forbidden) => Vec::new(),
-        Err(e) => return Err(PageError(e)),
+    let figures = if agency {
+        Vec::new()
+    } else {
+        match fazhi_core::annual_report::figures(&state.store, &s.actor, year).await {
+            Ok(list) => list
+                .into_iter()
+                .map(|f| (f.section, f.label, f.value.text(), f.href))
+                .collect(),
+            Err(Error::Forbidden) => Vec::new(),
+            Err(e) => return Err(PageError(e)),
+        }
     };
     Ok(DashboardPage {
         layout: layout(&s),
-        title: format!("驾驶舱 · {year} 年"),
+        title: if agency {
+            format!("本单位驾驶舱 · {year} 年")
+        } else {
+            format!("驾驶舱 · {year} 年")
+        },
         intro: format!(
             "数字均由记录计算，点击数字查看对应的记录。您可查看的范围：{}。",
             s.actor.scope.kind.label_zh()

@@ -221,7 +221,8 @@ pub async fn inbox(
         },
         filters: Vec::new(),
         count_text: format!("本页 {} 条", rows.len()),
-        headers: vec!["状态", "时间", "标题", "内容"],
+        hidden: Vec::new(),
+        headers: plain(&["状态", "时间", "标题", "内容"]),
         rows,
         next: page.next.map(|n| format!("/messages?after={n}")),
     }

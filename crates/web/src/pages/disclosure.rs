@@ -242,7 +242,8 @@ pub async fn public_list(
             Field::date("until", "至", q.until.clone().unwrap_or_default()),
         ],
         count_text: format!("本页 {} 件", rows.len()),
-        headers: vec!["文号", "当事人", "作出机关", "事项", "决定日期", "状态"],
+        hidden: Vec::new(),
+        headers: plain(&["文号", "当事人", "作出机关", "事项", "决定日期", "状态"]),
         rows,
         next: page
             .next

@@ -8,13 +8,14 @@ use fazhi_core::inspection::entities::{self, CLASSES, List};
 use fazhi_core::org::{self, UserFilter};
 use fazhi_core::{Error, Permission};
 use fazhi_store::page::Keyset;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::enforcement::{import_result, read_xlsx_upload, xlsx_response};
 use super::{layout, refused, require};
 use crate::AppState;
 use crate::error::PageError;
 use crate::form::FormData;
+use crate::listing::{ListParams, ListUrl, total_text};
 use crate::session::Signed;
 use crate::view::*;
 
@@ -312,7 +313,8 @@ pub async fn lists_page(
         } else {
             format!("{} 户", shown.len())
         },
-        headers: vec!["检查对象", "镇乡（街道）", "行业", "信用风险分类"],
+        hidden: Vec::new(),
+        headers: plain(&["检查对象", "镇乡（街道）", "行业", "信用风险分类"]),
         rows,
         next: None,
     }
@@ -338,22 +340,95 @@ fn summary_rows(all: &[draws::DrawSummary], base: &str) -> Vec<Vec<Cell>> {
         .collect()
 }
 
-#[derive(Deserialize)]
-pub struct YearQuery {
-    year: Option<i32>,
+#[derive(Default, Deserialize, Serialize)]
+pub struct DrawsQuery {
+    /// The year of the rates above the list.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    year: Option<String>,
+    #[serde(flatten)]
+    list: ListParams,
 }
+
+/// Exactly the draws the list shows, as .xlsx, as a long job.
+pub async fn draws_export(
+    State(state): State<AppState>,
+    s: Signed,
+    Query(q): Query<DrawsQuery>,
+) -> Result<Response, PageError> {
+    let narrowing = q.list.narrowing();
+    draws::count(&state.store, Some(&s.actor), &narrowing).await?;
+    let order = q.list.order(draws::SORTS);
+    let actor = s.actor.clone();
+    crate::pages::long_jobs::export(
+        &state,
+        &s,
+        "导出双随机抽查",
+        "random-draws.xlsx",
+        "/inspection/draws",
+        move |store, rows| async move {
+            draws::export(&store, &actor, &narrowing, &order, &*rows).await
+        },
+    )
+    .await
+}
+
+/// The list of draws, in scope or (`actor` None) the public portal's: rows, total, pager,
+/// sortable headers, the query's fields.
+async fn draws_list(
+    state: &AppState,
+    actor: Option<&fazhi_core::Actor>,
+    path: &str,
+    q: &DrawsQuery,
+) -> Result<
+    (
+        Vec<Vec<Cell>>,
+        String,
+        ListUrl,
+        Option<String>,
+        Option<String>,
+    ),
+    PageError,
+> {
+    let narrowing = q.list.narrowing();
+    let page = draws::list(&state.store, actor, &narrowing, q.list.order(draws::SORTS)).await?;
+    let total = total_text(
+        draws::count(&state.store, actor, &narrowing).await?,
+        "次抽查",
+    );
+    let url = ListUrl::new(path, q, &q.list);
+    let (prev, next) = url.pager(&page);
+    let rows = summary_rows(&page.items, path);
+    Ok((rows, total, url, prev, next))
+}
+
+const DRAW_HEADERS: [(&str, Option<&str>); 5] = [
+    ("抽查任务", Some("title")),
+    ("组织部门", None),
+    ("检查期间", Some("inspect_from")),
+    ("已检查 / 抽中", None),
+    ("结果公开", None),
+];
 
 pub async fn draws_page(
     State(state): State<AppState>,
     s: Signed,
-    Query(q): Query<YearQuery>,
+    Query(q): Query<DrawsQuery>,
 ) -> Result<Response, PageError> {
     require(&s, Permission::CaseRead)?;
     let today = fazhi_core::deadlines::china_today();
-    let year = q.year.unwrap_or(chrono::Datelike::year(&today));
-    let all = draws::list(&state.store, Some(&s.actor)).await?;
+    let year = q
+        .year
+        .as_deref()
+        .and_then(|y| y.trim().parse().ok())
+        .unwrap_or(chrono::Datelike::year(&today));
+    let (rows, total, url, prev, next) =
+        draws_list(&state, Some(&s.actor), "/inspection/draws", &q).await?;
     let r = draws::rates(&state.store, &s.actor, year, today).await?;
     let mut actions = vec![
+        link(
+            url.at("/inspection/draws/export.xlsx"),
+            format!("导出 Excel（当前筛选的 {total}）"),
+        ),
         link("/public/draws", "公开的抽查"),
         link("/inspection/entities", "名录库"),
     ];
@@ -361,7 +436,7 @@ pub async fn draws_page(
         actions.insert(0, link("/inspection/draws/new", "新建双随机抽查"));
     }
     Ok(ListPage {
-        prev: None,
+        prev,
         layout: layout(&s),
         title: "双随机抽查".into(),
         intro: format!(
@@ -371,11 +446,15 @@ pub async fn draws_page(
             percent(r.publication.0 as i64, r.publication.1 as i64),
         ),
         actions,
-        filters: vec![Field::text("year", "年度", year.to_string(), 4)],
-        count_text: super::counted(&all, "次抽查"),
-        headers: vec!["抽查任务", "组织部门", "检查期间", "已检查 / 抽中", "结果公开"],
-        rows: summary_rows(&all.items, "/inspection/draws"),
-        next: None,
+        filters: std::iter::once(Field::text("year", "比率年度", year.to_string(), 4))
+            .chain(q.list.search_fields("抽查任务或组织部门", "检查开始日期"))
+            .chain([q.list.size_field()])
+            .collect(),
+        count_text: format!("共 {total}"),
+        hidden: q.list.hidden(),
+        headers: url.headers(&DRAW_HEADERS),
+        rows,
+        next,
     }
     .into_response())
 }
@@ -681,19 +760,28 @@ pub async fn draw_publish(
 
 // ---- the public portal ----
 
-pub async fn public_draws(State(state): State<AppState>) -> Result<Response, PageError> {
-    let all = draws::list(&state.store, None).await?;
+pub async fn public_draws(
+    State(state): State<AppState>,
+    Query(q): Query<DrawsQuery>,
+) -> Result<Response, PageError> {
+    let (rows, total, url, prev, next) = draws_list(&state, None, "/public/draws", &q).await?;
     Ok(ListPage {
-        prev: None,
+        prev,
         layout: Layout::anonymous(String::new()),
         title: "双随机抽查公开".into(),
         intro: "每次抽查公开抽查事项、抽取范围和比例、随机种子、抽取所依据的名录和抽中的对象与执法人员；检查结束后按时公开结果。".into(),
         actions: Vec::new(),
-        filters: Vec::new(),
-        count_text: super::counted(&all, "次抽查"),
-        headers: vec!["抽查任务", "组织部门", "检查期间", "已检查 / 抽中", "结果公开"],
-        rows: summary_rows(&all.items, "/public/draws"),
-        next: None,
+        filters: q
+            .list
+            .search_fields("抽查任务或组织部门", "检查开始日期")
+            .into_iter()
+            .chain([q.list.size_field()])
+            .collect(),
+        count_text: format!("共 {total}"),
+        hidden: q.list.hidden(),
+        headers: url.headers(&DRAW_HEADERS),
+        rows,
+        next,
     }
     .into_response())
 }

@@ -131,7 +131,8 @@ pub async fn catalog(
             Field::date("on", "有效日期", on.to_string()),
         ],
         count_text: format!("本页 {} 项", rows.len()),
-        headers: vec!["事项编码", "事项名称", "类别", "清单", "实施部门", "依据", "本版本生效"],
+        hidden: Vec::new(),
+        headers: plain(&["事项编码", "事项名称", "类别", "清单", "实施部门", "依据", "本版本生效"]),
         rows,
         next: next.map(|n| format!("/enforcement/catalog?{qs}&after={}", urlencode(&n))),
     }
@@ -432,7 +433,8 @@ pub async fn import_result(
             actions: vec![link(again, "重新导入")],
             filters: Vec::new(),
             count_text: String::new(),
-            headers: vec!["行号", "原因"],
+            hidden: Vec::new(),
+            headers: plain(&["行号", "原因"]),
             rows,
             next: None,
         };

@@ -18,6 +18,7 @@ use super::{layout, refused, require};
 use crate::AppState;
 use crate::error::PageError;
 use crate::form::FormData;
+use crate::listing::{ListParams, ListUrl, total_text};
 use crate::session::Signed;
 use crate::view::*;
 
@@ -150,9 +151,42 @@ pub async fn certificate_create(
 
 #[derive(Clone, Default, Deserialize, Serialize)]
 pub struct InspectionsQuery {
+    #[serde(skip_serializing_if = "Option::is_none")]
     entity: Option<String>,
-    #[serde(skip_serializing)]
-    after: Option<i64>,
+    #[serde(flatten)]
+    list: ListParams,
+}
+
+/// Exactly the inspections the list shows, as .xlsx, as a long job.
+pub async fn inspections_export(
+    State(state): State<AppState>,
+    s: Signed,
+    Query(q): Query<InspectionsQuery>,
+) -> Result<Response, PageError> {
+    let narrowing = q.list.narrowing();
+    records::count(&state.store, &s.actor, q.entity.as_deref(), &narrowing).await?;
+    let order = q.list.order(records::SORTS);
+    let actor = s.actor.clone();
+    let entity = q.entity.clone();
+    crate::pages::long_jobs::export(
+        &state,
+        &s,
+        "导出行政检查记录",
+        "inspections.xlsx",
+        "/inspection/inspections",
+        move |store, rows| async move {
+            records::export(
+                &store,
+                &actor,
+                entity.as_deref(),
+                &narrowing,
+                &order,
+                &*rows,
+            )
+            .await
+        },
+    )
+    .await
 }
 
 pub async fn inspections_page(
@@ -160,13 +194,21 @@ pub async fn inspections_page(
     s: Signed,
     Query(q): Query<InspectionsQuery>,
 ) -> Result<Response, PageError> {
+    let narrowing = q.list.narrowing();
     let page = records::list(
         &state.store,
         &s.actor,
         q.entity.as_deref(),
-        Keyset::new(q.after, None),
+        &narrowing,
+        q.list.order(records::SORTS),
     )
     .await?;
+    let total = total_text(
+        records::count(&state.store, &s.actor, q.entity.as_deref(), &narrowing).await?,
+        "次",
+    );
+    let url = ListUrl::new("/inspection/inspections", &q, &q.list);
+    let (prev, next) = url.pager(&page);
     let rows = page
         .items
         .iter()
@@ -190,6 +232,10 @@ pub async fn inspections_page(
         })
         .collect();
     let mut actions = vec![
+        link(
+            url.at("/inspection/inspections/export.xlsx"),
+            format!("导出 Excel（当前筛选的 {total}）"),
+        ),
         link("/inspection/certificates", "执法证"),
         link("/inspection/disturbance", "只扰不查的检查"),
         link("/inspection/figures", "综合查一次统计"),
@@ -197,26 +243,31 @@ pub async fn inspections_page(
     if s.actor.can(Permission::CaseHandle) {
         actions.insert(0, link("/inspection/inspections/new", "登记检查"));
     }
-    let next = page.next.map(|after| {
-        format!(
-            "/inspection/inspections?{}&after={after}",
-            serde_urlencoded::to_string(&q).unwrap_or_default()
-        )
-    });
     Ok(ListPage {
-        prev: None,
+        prev,
         layout: layout(&s),
         title: "行政检查记录".into(),
         intro: format!("您可查看的范围：{}。", s.actor.scope.kind.label_zh()),
         actions,
-        filters: vec![Field::text(
+        filters: std::iter::once(Field::text(
             "entity",
             "被检查对象统一社会信用代码",
             q.entity.clone().unwrap_or_default(),
             18,
-        )],
-        count_text: format!("本页 {} 次", page.items.len()),
-        headers: vec!["被检查对象", "检查部门", "日期", "事项", "结果", "方式"],
+        ))
+        .chain(q.list.search_fields("被检查对象或检查部门", "检查日期"))
+        .chain([q.list.size_field()])
+        .collect(),
+        count_text: format!("共 {total}，本页 {} 次", page.items.len()),
+        hidden: q.list.hidden(),
+        headers: url.headers(&[
+            ("被检查对象", Some("entity")),
+            ("检查部门", None),
+            ("日期", Some("inspected_on")),
+            ("事项", None),
+            ("结果", None),
+            ("方式", None),
+        ]),
         rows,
         next,
     }
@@ -526,7 +577,8 @@ pub async fn disturbance_page(
             Field::text("more_than", "检查次数超过", more_than.to_string(), 3),
         ],
         count_text: super::counted(&d.entities, "个对象"),
-        headers: vec!["被检查对象", "检查次数", "检查部门"],
+        hidden: Vec::new(),
+        headers: plain(&["被检查对象", "检查次数", "检查部门"]),
         rows,
         next: None,
     }
@@ -586,7 +638,8 @@ pub async fn beyond_class_page(
         ],
         filters,
         count_text: format!("{} 项", rows.len()),
-        headers: vec!["被检查对象", "信用风险分类", "检查事项", "检查次数", "应有频次"],
+        hidden: Vec::new(),
+        headers: plain(&["被检查对象", "信用风险分类", "检查事项", "检查次数", "应有频次"]),
         rows: rows
             .iter()
             .map(|r| {
@@ -690,7 +743,8 @@ pub async fn figures_page(
         ],
         filters: vec![Field::text("year", "年度", year.to_string(), 4)],
         count_text: String::new(),
-        headers: vec!["项目", "数字", "说明"],
+        hidden: Vec::new(),
+        headers: plain(&["项目", "数字", "说明"]),
         rows,
         next: None,
     }
@@ -736,7 +790,8 @@ pub async fn scenarios_page(
         actions,
         filters: Vec::new(),
         count_text: String::new(),
-        headers: vec!["清单", "适用对象", "检查事项", "参与执法单位"],
+        hidden: Vec::new(),
+        headers: plain(&["清单", "适用对象", "检查事项", "参与执法单位"]),
         rows: scenario_rows(&all),
         next: None,
     }
@@ -754,7 +809,8 @@ pub async fn public_scenarios(State(state): State<AppState>) -> Result<Response,
         actions: Vec::new(),
         filters: Vec::new(),
         count_text: format!("{} 张清单", all.len()),
-        headers: vec!["清单", "适用对象", "检查事项", "参与执法单位"],
+        hidden: Vec::new(),
+        headers: plain(&["清单", "适用对象", "检查事项", "参与执法单位"]),
         rows: scenario_rows(&all),
         next: None,
     }

@@ -38,7 +38,8 @@ pub async fn plans_page(State(state): State<AppState>, s: Signed) -> Result<Resp
         actions,
         filters: Vec::new(),
         count_text: super::counted(&all, "份计划"),
-        headers: vec!["计划期间", "任务", "户次", "减少扰企户次", "发布"],
+        hidden: Vec::new(),
+        headers: plain(&["计划期间", "任务", "户次", "减少扰企户次", "发布"]),
         rows: all
             .items
             .iter()

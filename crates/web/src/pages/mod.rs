@@ -15,6 +15,7 @@ pub mod enforcement;
 pub mod figures;
 pub mod inspection;
 pub mod joint_plans;
+pub mod long_jobs;
 pub mod org;
 pub mod supervision;
 

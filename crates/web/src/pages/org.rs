@@ -24,6 +24,7 @@ pub fn form_error(mut page: FormPage, e: Error) -> Result<Response, PageError> {
         return Err(PageError(e));
     }
     page.error = Some(e.message_zh());
+    mark(&mut page.fields, &e.refused_fields());
     Ok((status_of(&e), page).into_response())
 }
 
@@ -61,7 +62,8 @@ pub async fn regions(State(state): State<AppState>, s: Signed) -> Result<Respons
         actions,
         filters: Vec::new(),
         count_text: format!("共 {} 个区域", rows.len()),
-        headers: vec!["名称", "类型", "行政区划代码", "统计用区划代码", "上级区域"],
+        hidden: Vec::new(),
+        headers: plain(&["名称", "类型", "行政区划代码", "统计用区划代码", "上级区域"]),
         rows,
         next: None,
     }
@@ -299,7 +301,8 @@ pub async fn departments(State(state): State<AppState>, s: Signed) -> Result<Res
         actions,
         filters: Vec::new(),
         count_text: format!("共 {} 个部门", rows.len()),
-        headers: vec!["名称", "发文机关简称", "所属区域", "上级部门"],
+        hidden: Vec::new(),
+        headers: plain(&["名称", "发文机关简称", "所属区域", "上级部门"]),
         rows,
         next: None,
     }
@@ -596,7 +599,8 @@ pub async fn users(
             ),
         ],
         count_text: format!("本页 {} 人", rows.len()),
-        headers: vec!["用户名", "姓名", "部门", "手机号码", "角色", "状态"],
+        hidden: Vec::new(),
+        headers: plain(&["用户名", "姓名", "部门", "手机号码", "角色", "状态"]),
         rows,
         next: page.next.map(qs),
     }

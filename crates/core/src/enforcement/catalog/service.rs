@@ -72,6 +72,45 @@ pub async fn items_for_office(
     repo::in_force(&mut conn, &filter, on, None, 5_000).await
 }
 
+/// The code of the item a person typed in the filing form's picker: a code; a code followed by
+/// its name (as the picker's list shows it); or the exact name of an item this office may
+/// handle on `on`. Anything else comes back as typed, for the catalog check to refuse.
+pub async fn resolve_code(
+    store: &Store,
+    department_id: i64,
+    typed: &str,
+    on: NaiveDate,
+) -> Result<String> {
+    let typed = typed.trim();
+    let first = typed.split_whitespace().next().unwrap_or("");
+    let known: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM enforcement_items WHERE code = $1 LIMIT 1")
+            .bind(first)
+            .fetch_optional(store.pool())
+            .await?;
+    if known.is_some() {
+        return Ok(first.to_string());
+    }
+    let named: Vec<String> = items_for_office(store, department_id, on)
+        .await?
+        .into_iter()
+        .filter(|i| i.name == typed)
+        .map(|i| i.code)
+        .collect();
+    match named.as_slice() {
+        [one] => Ok(one.clone()),
+        [] => Ok(typed.to_string()),
+        several => Err(Error::invalid(
+            "item_code",
+            format!(
+                "名称为“{typed}”的事项有 {} 项（{}），请选择其中一项的编码。",
+                several.len(),
+                several.join("、")
+            ),
+        )),
+    }
+}
+
 /// An item's versions (oldest first), the one in force on `on`, and its delegations.
 pub async fn item(
     store: &Store,

@@ -5,10 +5,9 @@
 
 use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use fazhi_core::enforcement::cases::{self, CaseFilter, NewCase, NewParty, stage_label};
+use fazhi_core::enforcement::cases::{self, CaseFilter, NewCase, NewParty};
 use fazhi_core::enforcement::rules::PartyKind;
 use fazhi_core::{Error, Permission};
-use fazhi_store::page::Keyset;
 use serde::{Deserialize, Serialize};
 
 use super::org::form_error;
@@ -16,6 +15,7 @@ use super::{layout, require};
 use crate::AppState;
 use crate::error::PageError;
 use crate::form::FormData;
+use crate::listing::{ListParams, ListUrl, total_text};
 use crate::session::Signed;
 use crate::view::*;
 
@@ -26,27 +26,33 @@ pub use steps::*;
 
 #[derive(Clone, Default, Deserialize, Serialize)]
 pub struct ListQuery {
+    #[serde(skip_serializing_if = "Option::is_none")]
     region_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     item_code: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     stage: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     procedure: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     filed_from: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     filed_until: Option<String>,
     /// "1": only cases on items delegated to the filing town (the figures' 赋权镇乡案件).
+    #[serde(skip_serializing_if = "Option::is_none")]
     delegated: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     filing_town: Option<String>,
     /// A rule code of the evaluation sheet: only cases it found.
+    #[serde(skip_serializing_if = "Option::is_none")]
     finding: Option<String>,
-    /// Words in the decision number, cause or a party's name.
-    q: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     department_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     grade: Option<String>,
-    /// Rows per page: 20, 50 (default) or 100.
-    size: Option<String>,
-    #[serde(skip_serializing)]
-    after: Option<i64>,
-    #[serde(skip_serializing)]
-    before: Option<i64>,
+    /// Words (in the decision number, cause or a party's name), sort, page size, cursors.
+    #[serde(flatten)]
+    list: ListParams,
 }
 
 impl ListQuery {
@@ -61,7 +67,7 @@ impl ListQuery {
             delegated: self.delegated.as_deref() == Some("1"),
             filing_town: self.filing_town.as_deref().and_then(|r| r.parse().ok()),
             finding: self.finding.clone(),
-            text: self.q.clone(),
+            text: self.list.q.clone(),
             department_id: self.department_id.as_deref().and_then(|r| r.parse().ok()),
             grade: self.grade.clone(),
         }
@@ -77,14 +83,29 @@ const GRADES: [(&str, &str); 5] = [
     ("none", "未评查"),
 ];
 
-/// Exactly the cases the list shows under its filters, as .xlsx (audited as an export).
+/// Exactly the cases the list shows under its filters and in its order, as .xlsx (audited as an
+/// export), built as a job the page shows the progress of.
 pub async fn export(
     State(state): State<AppState>,
     s: Signed,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    let (bytes, _) = cases::export(&state.store, &s.actor, &q.filter()).await?;
-    Ok(super::enforcement::xlsx_response(bytes, "cases.xlsx"))
+    let filter = q.filter();
+    let order = q.list.order(cases::SORTS);
+    // Refused before the job starts: the filter's own errors are the page's, not the job's.
+    cases::count(&state.store, &s.actor, &filter).await?;
+    let actor = s.actor.clone();
+    super::long_jobs::export(
+        &state,
+        &s,
+        "导出行政处罚案件",
+        "cases.xlsx",
+        "/enforcement/cases",
+        move |store, rows| async move {
+            cases::export(&store, &actor, &filter, &order, &*rows).await
+        },
+    )
+    .await
 }
 
 pub async fn list(
@@ -93,24 +114,9 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
     let filter = q.filter();
-    let size = match q.size.as_deref() {
-        Some("20") => 20,
-        Some("100") => 100,
-        _ => 50,
-    };
-    let page = cases::list(
-        &state.store,
-        &s.actor,
-        &filter,
-        Keyset::new(q.after, Some(size)).back(q.before),
-    )
-    .await?;
-    let (total, more) = cases::count(&state.store, &s.actor, &filter).await?;
-    let total_text = if more {
-        format!("超过 {total} 件（请缩小筛选范围）")
-    } else {
-        format!("{total} 件")
-    };
+    let page = cases::list(&state.store, &s.actor, &filter, q.list.order(cases::SORTS)).await?;
+    let total_text = total_text(cases::count(&state.store, &s.actor, &filter).await?, "件");
+    let url = ListUrl::new("/enforcement/cases", &q, &q.list);
     let rows = page
         .items
         .iter()
@@ -127,7 +133,7 @@ pub async fn list(
                 cell(&c.department_name),
                 cell(&c.region_name),
                 cell(&c.item_code),
-                cell(stage_label(&c.stage)),
+                cell(c.stage_shown()),
                 cell(&c.filed_on),
                 cell(match (c.score, c.grade.as_deref()) {
                     (Some(score), Some(g)) => format!(
@@ -142,6 +148,7 @@ pub async fn list(
             ]
         })
         .collect::<Vec<_>>();
+    let (prev, next) = url.pager(&page);
     let mut regions = vec![(String::new(), "全部".to_string())];
     regions.extend(
         fazhi_core::org::service::regions(&state.store, &s.actor)
@@ -157,9 +164,9 @@ pub async fn list(
             .iter()
             .map(|st| (st.code().to_string(), st.label_zh().to_string())),
     );
-    let qs = serde_urlencoded::to_string(&q).unwrap_or_default();
+    stages.push((cases::DISPUTING.into(), "行政复议或诉讼中".into()));
     let mut actions = vec![link(
-        format!("/enforcement/cases/export.xlsx?{qs}"),
+        url.at("/enforcement/cases/export.xlsx"),
         format!("导出 Excel（当前筛选的 {total_text}）"),
     )];
     if s.actor.can(Permission::CaseHandle) {
@@ -175,7 +182,7 @@ pub async fn list(
             Field::text(
                 "q",
                 "案号、案由或当事人",
-                q.q.clone().unwrap_or_default(),
+                q.list.q.clone().unwrap_or_default(),
                 100,
             ),
             Field::select(
@@ -263,35 +270,24 @@ pub async fn list(
                     .collect(),
                 q.finding.as_deref().unwrap_or(""),
             ),
-            Field::select(
-                "size",
-                "每页",
-                ["20", "50", "100"]
-                    .iter()
-                    .map(|n| (n.to_string(), format!("{n} 件")))
-                    .collect(),
-                &size.to_string(),
-            ),
+            q.list.size_field(),
         ],
         count_text: format!("共 {total_text}，本页 {} 件", rows.len()),
-        headers: vec![
-            "案号",
-            "当事人",
-            "案由",
-            "办案部门",
-            "所在区域",
-            "事项",
-            "阶段",
-            "立案日期",
-            "评查得分",
-        ],
+        hidden: q.list.hidden(),
+        headers: url.headers(&[
+            ("案号", Some("number")),
+            ("当事人", None),
+            ("案由", None),
+            ("办案部门", None),
+            ("所在区域", None),
+            ("事项", None),
+            ("阶段", None),
+            ("立案日期", Some("filed_on")),
+            ("评查得分", Some("score")),
+        ]),
         rows,
-        next: page
-            .next
-            .map(|n| format!("/enforcement/cases?{qs}&after={n}")),
-        prev: page
-            .prev
-            .map(|n| format!("/enforcement/cases?{qs}&before={n}")),
+        next,
+        prev,
     }
     .into_response())
 }
@@ -401,10 +397,8 @@ pub async fn new(State(state): State<AppState>, s: Signed) -> Result<Response, P
 }
 
 fn parse(f: &FormData) -> Result<NewCase, Error> {
-    let date = |n: &'static str, label: &str| {
-        fazhi_kernel::date::parse(f.get(n))
-            .ok_or_else(|| Error::invalid(n, format!("请填写{label}（YYYY-MM-DD）。")))
-    };
+    // A missing or malformed day is refused by `cases::file` with the form's other faults.
+    let date = |n: &str| fazhi_kernel::date::parse(f.get(n));
     let kind = if f.get("party_kind") == "person" {
         PartyKind::Person
     } else {
@@ -416,9 +410,9 @@ fn parse(f: &FormData) -> Result<NewCase, Error> {
         cause: f.get("cause").to_string(),
         department_id: f.int("department_id", "办案部门")?,
         town_id: None,
-        act_ended_on: date("act_ended_on", "违法行为终了日")?,
-        discovered_on: date("discovered_on", "发现日")?,
-        filed_on: date("filed_on", "立案日")?,
+        act_ended_on: date("act_ended_on"),
+        discovered_on: date("discovered_on"),
+        filed_on: date("filed_on"),
         grave: f.get("grave") == "1",
         origin: f.opt("origin"),
         summary: f.opt("summary"),
@@ -545,7 +539,8 @@ pub async fn ledger_import(
         ],
         filters: Vec::new(),
         count_text: String::new(),
-        headers: vec!["行号", "原因"],
+        hidden: Vec::new(),
+        headers: plain(&["行号", "原因"]),
         rows,
         next: None,
     }

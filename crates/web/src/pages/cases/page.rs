@@ -3,7 +3,7 @@
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use fazhi_core::enforcement::case::{self, Stage, Step};
-use fazhi_core::enforcement::cases::{self, stage_label};
+use fazhi_core::enforcement::cases;
 use fazhi_core::enforcement::file_contents;
 use fazhi_core::supervision::evaluation;
 use fazhi_core::{Error, Permission};
@@ -34,7 +34,7 @@ fn finding_line(rule: &fazhi_core::supervision::sheet::Rule, detail: &str) -> St
 
 /// The page after an action (`done`: the step or change just made, said once at the top; or,
 /// refused, `refill`: what was posted, shown again in its form and that form first, with
-/// `refused` — the field the refusal named and its message — marked).
+/// `refused` — each field the refusal named and its message — marked).
 pub(super) async fn record_after(
     state: &AppState,
     s: &Signed,
@@ -42,13 +42,13 @@ pub(super) async fn record_after(
     error: Option<String>,
     done: Option<&str>,
     refill: Option<&FormData>,
-    refused: Option<(&str, &str)>,
+    refused: &[(&str, String)],
 ) -> Result<SectionsPage, PageError> {
     let d = cases::get(&state.store, &s.actor, id).await?;
     let c = &d.case;
     let mut details = vec![
         ("案由".to_string(), c.cause.clone()),
-        ("阶段".into(), stage_label(&c.stage).into()),
+        ("阶段".into(), c.stage_shown()),
         ("办案部门".into(), c.department_name.clone()),
         ("所在区域".into(), c.region_name.clone()),
         ("执法事项".into(), c.item_code.clone()),
@@ -286,13 +286,9 @@ pub(super) async fn record_after(
     })
 }
 
-/// The refused step's form with what was posted and the refused field marked, moved first so
-/// the error above is beside it.
-fn refill_posted(
-    sections: &mut Vec<FormSection>,
-    posted: &FormData,
-    refused: Option<(&str, &str)>,
-) {
+/// The refused step's form with what was posted and every refused field marked, moved first
+/// so the error above is beside it.
+fn refill_posted(sections: &mut Vec<FormSection>, posted: &FormData, refused: &[(&str, String)]) {
     let action = posted.get("action");
     if let Some(at) = sections
         .iter()
@@ -569,23 +565,19 @@ pub(super) async fn back_to_case(
             Ok(Redirect::to(&format!("/enforcement/cases/{id}?done={done}")).into_response())
         }
         Err(e @ (Error::Store(_) | Error::NotFound | Error::Forbidden)) => Err(PageError(e)),
-        Err(e) => Ok((crate::error::status_of(&e), {
-            let message = e.message_zh();
-            let field = match &e {
-                Error::Invalid { field, .. } => Some(*field),
-                _ => None,
-            };
+        Err(e) => Ok((
+            crate::error::status_of(&e),
             record_after(
                 state,
                 s,
                 id,
-                Some(message.clone()),
+                Some(e.message_zh()),
                 None,
                 posted,
-                field.map(|f| (f, message.as_str())),
+                &e.refused_fields(),
             )
-            .await?
-        })
+            .await?,
+        )
             .into_response()),
     }
 }
@@ -602,7 +594,7 @@ pub async fn show(
     Query(q): Query<ShowQuery>,
 ) -> Result<Response, PageError> {
     Ok(
-        record_after(&state, &s, id, None, q.done.as_deref(), None, None)
+        record_after(&state, &s, id, None, q.done.as_deref(), None, &[])
             .await?
             .into_response(),
     )

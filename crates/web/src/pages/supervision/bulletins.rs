@@ -54,7 +54,8 @@ pub async fn bulletins_page(
             4,
         )],
         count_text: format!("{} 期", items.len()),
-        headers: vec!["文号", "标题", "通报期间", "发出日期"],
+        hidden: Vec::new(),
+        headers: plain(&["文号", "标题", "通报期间", "发出日期"]),
         rows,
         next: None,
     }
@@ -262,7 +263,8 @@ pub async fn figures_page(
         actions: Vec::new(),
         filters: vec![Field::text("year", "年度", year.to_string(), 4)],
         count_text: String::new(),
-        headers: vec!["项目", "数字", "说明"],
+        hidden: Vec::new(),
+        headers: plain(&["项目", "数字", "说明"]),
         rows,
         next: None,
     }

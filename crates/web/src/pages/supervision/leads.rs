@@ -4,22 +4,48 @@ use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use fazhi_core::supervision::leads;
 use fazhi_core::{Error, Permission};
-use fazhi_store::page::Keyset;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use super::{layout, require};
 use crate::AppState;
 use crate::error::PageError;
 use crate::form::FormData;
+use crate::listing::{ListParams, ListUrl, total_text};
 use crate::session::Signed;
 use crate::view::*;
 
 use super::*;
 
-#[derive(Clone, Default, Deserialize)]
+#[derive(Clone, Default, Deserialize, Serialize)]
 pub struct LeadsQuery {
+    #[serde(skip_serializing_if = "Option::is_none")]
     model: Option<String>,
-    after: Option<i64>,
+    #[serde(flatten)]
+    list: ListParams,
+}
+
+/// Exactly a model's list as shown, as .xlsx, as a long job.
+pub async fn leads_export(
+    State(state): State<AppState>,
+    s: Signed,
+    Query(q): Query<LeadsQuery>,
+) -> Result<Response, PageError> {
+    let code = q.model.clone().unwrap_or_default();
+    let narrowing = q.list.narrowing();
+    leads::count_of_model(&state.store, &s.actor, &code, &narrowing).await?;
+    let order = q.list.order(leads::SORTS);
+    let actor = s.actor.clone();
+    crate::pages::long_jobs::export(
+        &state,
+        &s,
+        "导出监督线索",
+        "leads.xlsx",
+        &format!("/supervision/leads?model={code}"),
+        move |store, rows| async move {
+            leads::export_of_model(&store, &actor, &code, &narrowing, &order, &*rows).await
+        },
+    )
+    .await
 }
 
 pub async fn leads_page(
@@ -30,8 +56,21 @@ pub async fn leads_page(
     if let Some(code) = q.model.as_deref().filter(|c| !c.is_empty()) {
         let model = leads::model(code)
             .ok_or_else(|| PageError(Error::invalid("model", format!("没有线索模型“{code}”。"))))?;
-        let page =
-            leads::of_model(&state.store, &s.actor, code, Keyset::new(q.after, None)).await?;
+        let narrowing = q.list.narrowing();
+        let page = leads::of_model(
+            &state.store,
+            &s.actor,
+            code,
+            &narrowing,
+            q.list.order(leads::SORTS),
+        )
+        .await?;
+        let total = total_text(
+            leads::count_of_model(&state.store, &s.actor, code, &narrowing).await?,
+            "条",
+        );
+        let url = ListUrl::new("/supervision/leads", &q, &q.list);
+        let (prev, next) = url.pager(&page);
         let rows = page
             .items
             .iter()
@@ -48,21 +87,39 @@ pub async fn leads_page(
             })
             .collect();
         return Ok(ListPage {
-            prev: None,
+            prev,
             layout: layout(&s),
             title: format!("{} {}", model.code, model.name),
             intro: format!(
                 "{}程序处理。系统每小时运行一次线索模型。",
                 model.track.label_zh()
             ),
-            actions: vec![link("/supervision/leads", "返回线索")],
-            filters: Vec::new(),
-            count_text: format!("本页 {} 条", page.items.len()),
-            headers: vec!["线索", "单位", "发现日期", ""],
+            actions: vec![
+                link(
+                    url.at("/supervision/leads/export.xlsx"),
+                    format!("导出 Excel（当前筛选的 {total}）"),
+                ),
+                link("/supervision/leads", "返回线索"),
+            ],
+            filters: q
+                .list
+                .search_fields("线索内容或单位", "发现日期")
+                .into_iter()
+                .chain([q.list.size_field()])
+                .collect(),
+            count_text: format!("共 {total}，本页 {} 条", page.items.len()),
+            hidden: [("model", code.to_string())]
+                .into_iter()
+                .chain(q.list.hidden())
+                .collect(),
+            headers: url.headers(&[
+                ("线索", None),
+                ("单位", Some("department")),
+                ("发现日期", Some("found_on")),
+                ("", None),
+            ]),
             rows,
-            next: page
-                .next
-                .map(|after| format!("/supervision/leads?model={code}&after={after}")),
+            next,
         }
         .into_response());
     }
@@ -98,7 +155,8 @@ pub async fn leads_page(
         actions: Vec::new(),
         filters: Vec::new(),
         count_text: String::new(),
-        headers: vec!["模型", "线索", "程序", "待处理"],
+        hidden: Vec::new(),
+        headers: plain(&["模型", "线索", "程序", "待处理"]),
         rows,
         next: None,
     }

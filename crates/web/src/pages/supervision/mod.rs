@@ -82,6 +82,22 @@ pub async fn evaluation_page(
         actions.push(link("/supervision/notices/new", "发出监督通知书"));
         actions.push(link("/supervision/samples", "人工评查抽样"));
     }
+    // The evaluated cases are the case list by grade and score: its search, total, pages,
+    // sort and export serve the evaluation desk too.
+    actions.insert(
+        0,
+        link(
+            "/enforcement/cases?grade=evaluated&sort=score&dir=asc",
+            "评查结果（按得分排序）",
+        ),
+    );
+    actions.insert(
+        1,
+        link(
+            "/enforcement/cases/export.xlsx?grade=evaluated&sort=score&dir=asc",
+            "导出评查结果 Excel",
+        ),
+    );
     actions.push(link("/supervision/evaluation/settings", "评查表配置"));
     let grades: Vec<String> = summary
         .by_grade
@@ -124,7 +140,8 @@ pub async fn evaluation_page(
         actions,
         filters: Vec::new(),
         count_text: format!("{}；其余已评查的案卷为优秀。", grades.join("，")),
-        headers: vec!["评查项", "部分", "内容", "依据", "扣分", "发现问题的案卷"],
+        hidden: Vec::new(),
+        headers: plain(&["评查项", "部分", "内容", "依据", "扣分", "发现问题的案卷"]),
         rows,
         next: None,
     }

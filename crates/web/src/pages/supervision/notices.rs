@@ -1,5 +1,6 @@
 //! Supervision notices (执法监督通知书): issue, the agency's reply, review and acceptance, the .docx.
 
+use crate::listing::{ListParams, ListUrl, total_text};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
@@ -7,7 +8,6 @@ use fazhi_core::enforcement::figures::percent;
 use fazhi_core::org;
 use fazhi_core::supervision::notices::{self, NewNotice, NoticeFilter, NoticeState, Reply, Review};
 use fazhi_core::{Error, Permission};
-use fazhi_store::page::Keyset;
 use serde::{Deserialize, Serialize};
 
 use super::{layout, require};
@@ -21,10 +21,45 @@ use super::*;
 
 #[derive(Clone, Default, Deserialize, Serialize)]
 pub struct NoticesQuery {
+    #[serde(skip_serializing_if = "Option::is_none")]
     state: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub(super) year: Option<String>,
-    #[serde(skip_serializing)]
-    pub(super) after: Option<i64>,
+    #[serde(flatten)]
+    pub(super) list: ListParams,
+}
+
+impl NoticesQuery {
+    fn filter(&self) -> NoticeFilter {
+        NoticeFilter {
+            state: self.state.as_deref().and_then(NoticeState::parse),
+            year: self.year.as_deref().and_then(|y| y.trim().parse().ok()),
+            narrowing: self.list.narrowing(),
+        }
+    }
+}
+
+/// Exactly the notices the list shows, as .xlsx, as a long job.
+pub async fn notices_export(
+    State(state): State<AppState>,
+    s: Signed,
+    Query(q): Query<NoticesQuery>,
+) -> Result<Response, PageError> {
+    let filter = q.filter();
+    notices::count(&state.store, &s.actor, &filter).await?;
+    let order = q.list.order(notices::SORTS);
+    let actor = s.actor.clone();
+    crate::pages::long_jobs::export(
+        &state,
+        &s,
+        "导出执法监督通知",
+        "supervision-notices.xlsx",
+        "/supervision/notices",
+        move |store, rows| async move {
+            notices::export(&store, &actor, &filter, &order, &*rows).await
+        },
+    )
+    .await
 }
 
 fn state_options() -> Vec<(String, String)> {
@@ -45,11 +80,17 @@ pub async fn notices_page(
     if !s.actor.can(Permission::SupervisionManage) && !s.actor.can(Permission::SupervisionReply) {
         return Err(PageError(Error::Forbidden));
     }
-    let filter = NoticeFilter {
-        state: q.state.as_deref().and_then(NoticeState::parse),
-        year: q.year.as_deref().and_then(|y| y.trim().parse().ok()),
-    };
-    let page = notices::list(&state.store, &s.actor, &filter, Keyset::new(q.after, None)).await?;
+    let filter = q.filter();
+    let page = notices::list(
+        &state.store,
+        &s.actor,
+        &filter,
+        q.list.order(notices::SORTS),
+    )
+    .await?;
+    let total = total_text(notices::count(&state.store, &s.actor, &filter).await?, "份");
+    let url = ListUrl::new("/supervision/notices", &q, &q.list);
+    let (prev, next) = url.pager(&page);
     let year = filter
         .year
         .unwrap_or_else(|| fazhi_core::deadlines::china_today().year());
@@ -68,16 +109,15 @@ pub async fn notices_page(
             ]
         })
         .collect();
-    let next = page.next.map(|after| {
-        let qs = serde_urlencoded::to_string(&q).unwrap_or_default();
-        format!("/supervision/notices?{qs}&after={after}")
-    });
-    let mut actions = Vec::new();
+    let mut actions = vec![link(
+        url.at("/supervision/notices/export.xlsx"),
+        format!("导出 Excel（当前筛选的 {total}）"),
+    )];
     if s.actor.can(Permission::SupervisionManage) {
         actions.push(link("/supervision/notices/new", "发出监督通知书"));
     }
     Ok(ListPage {
-        prev: None,
+        prev,
         layout: layout(&s),
         title: "执法监督通知".into(),
         intro: format!(
@@ -98,9 +138,21 @@ pub async fn notices_page(
                 q.state.as_deref().unwrap_or(""),
             ),
             Field::text("year", "年度", q.year.clone().unwrap_or_default(), 4),
-        ],
-        count_text: format!("本页 {} 份", page.items.len()),
-        headers: vec!["文号", "被监督单位", "标题", "发出日期", "整改期限", "状态"],
+        ]
+        .into_iter()
+        .chain(q.list.search_fields("文号、标题或被监督单位", "发出日期"))
+        .chain([q.list.size_field()])
+        .collect(),
+        count_text: format!("共 {total}，本页 {} 份", page.items.len()),
+        hidden: q.list.hidden(),
+        headers: url.headers(&[
+            ("文号", Some("number")),
+            ("被监督单位", None),
+            ("标题", None),
+            ("发出日期", Some("issued_on")),
+            ("整改期限", Some("rectify_by")),
+            ("状态", None),
+        ]),
         rows,
         next,
     }

@@ -57,14 +57,15 @@ pub async fn performance_page(
         actions: Vec::new(),
         filters: vec![Field::text("year", "年度", year.to_string(), 4)],
         count_text: format!("{} 个执法单位", scores.len()),
-        headers: vec![
+        hidden: Vec::new(),
+        headers: plain(&[
             "单位",
             "执法人员",
             "工作机制（部门自查按期）",
             "协同配合（通知书按期回复）",
             "执法规范（评查未不合格）",
             "得分",
-        ],
+        ]),
         rows,
         next: None,
     }

@@ -43,7 +43,8 @@ pub async fn samples_page(State(state): State<AppState>, s: Signed) -> Result<Re
         actions: vec![link("/supervision/samples/new", "抽取案卷")],
         filters: Vec::new(),
         count_text: format!("最近{}", super::super::counted(&samples, "次抽样")),
-        headers: vec!["抽样", "抽取日期", "随机种子", "抽中 / 可抽案卷"],
+        hidden: Vec::new(),
+        headers: plain(&["抽样", "抽取日期", "随机种子", "抽中 / 可抽案卷"]),
         rows,
         next: None,
     }
@@ -192,7 +193,8 @@ pub async fn sample_show(
             "已人工评查 {reviewed} 件，其中与自动评查等次一致 {same} 件（一致率 {}）。",
             percent((reviewed > 0).then(|| same as f64 / reviewed as f64))
         ),
-        headers: vec!["序号", "案卷", "自动评查", "人工评查"],
+        hidden: Vec::new(),
+        headers: plain(&["序号", "案卷", "自动评查", "人工评查"]),
         rows,
         next: None,
     }

@@ -37,8 +37,13 @@ pub async fn self_inspections_page(
         .as_deref()
         .and_then(|y| y.trim().parse().ok())
         .unwrap_or_else(|| fazhi_core::deadlines::china_today().year());
-    let page =
-        self_inspection::list(&state.store, &s.actor, year, Keyset::new(q.after, None)).await?;
+    let page = self_inspection::list(
+        &state.store,
+        &s.actor,
+        year,
+        Keyset::new(q.list.after.as_deref().and_then(|a| a.parse().ok()), None),
+    )
+    .await?;
     let f = self_inspection::figures(&state.store, &s.actor, year).await?;
     let rows = page
         .items
@@ -87,7 +92,8 @@ pub async fn self_inspections_page(
         actions,
         filters: vec![Field::text("year", "年度", year.to_string(), 4)],
         count_text: format!("本页 {} 条", page.items.len()),
-        headers: vec!["任务", "单位", "期限", "状态", "结果"],
+        hidden: Vec::new(),
+        headers: plain(&["任务", "单位", "期限", "状态", "结果"]),
         rows,
         next,
     }

@@ -75,7 +75,8 @@ pub async fn sheet_settings_page(
         actions,
         filters: Vec::new(),
         count_text: format!("{} 版", versions.len()),
-        headers: vec!["生效日期", "等次分数线", "与评查表的不同", "说明", "状态"],
+        hidden: Vec::new(),
+        headers: plain(&["生效日期", "等次分数线", "与评查表的不同", "说明", "状态"]),
         rows,
         next: None,
     }

@@ -54,7 +54,8 @@ pub async fn transfers_page(
         ],
         filters: Vec::new(),
         count_text: format!("最近 {} 件", items.len()),
-        headers: vec!["案件", "移送单位", "移送日期", "接收机关", "状态"],
+        hidden: Vec::new(),
+        headers: plain(&["案件", "移送单位", "移送日期", "接收机关", "状态"]),
         rows,
         next: None,
     }
@@ -97,7 +98,8 @@ pub async fn unreferred_page(
         actions: vec![link("/supervision/transfers", "返回行刑衔接")],
         filters: Vec::new(),
         count_text: String::new(),
-        headers: vec!["案件", "办案单位", "违法所得", "追诉标准", ""],
+        hidden: Vec::new(),
+        headers: plain(&["案件", "办案单位", "违法所得", "追诉标准", ""]),
         rows,
         next: None,
     }
