@@ -32,6 +32,8 @@ pub struct NewDeadline {
     pub period: Period,
     pub responsible_user_id: Option<i64>,
     pub department_id: i64,
+    /// The party's period, not the agency's duty: no warnings; it ends when it passes.
+    pub party_period: bool,
 }
 
 #[derive(Clone, Debug, Serialize)]
@@ -54,6 +56,23 @@ pub struct DeadlineRecord {
     pub met_on: Option<String>,
     pub responsible_user_id: Option<i64>,
     pub version: i64,
+    pub party_period: bool,
+}
+
+impl DeadlineRecord {
+    /// The state as the pages say it; a party's period runs and ends, it is never overdue.
+    pub fn state_zh(&self) -> &'static str {
+        match (self.party_period, self.state.as_str()) {
+            (true, "running") => "当事人期间内",
+            (true, "met") => "当事人期间已结束",
+            (true, "suspended") => "已中止计时",
+            (_, "running") => "计时中",
+            (_, "suspended") => "已中止计时",
+            (_, "met") => "已完成",
+            (_, "overdue") => "已超期",
+            _ => "未知",
+        }
+    }
 }
 
 fn date(field: &'static str, s: &str) -> Result<NaiveDate> {
@@ -72,7 +91,7 @@ fn state_code(s: DeadlineState) -> &'static str {
 
 const COLUMNS: &str = "d.id, d.subject_type, d.subject_id, d.purpose, d.law, d.article, d.start_event, \
     d.start_on, d.period, d.due_on, d.yellow_on, d.rule, d.confirmed, d.state, d.warning, d.met_on, \
-    d.responsible_user_id, d.version";
+    d.responsible_user_id, d.version, d.party_period";
 
 fn record(row: &DbRow) -> Result<DeadlineRecord> {
     Ok(DeadlineRecord {
@@ -94,6 +113,7 @@ fn record(row: &DbRow) -> Result<DeadlineRecord> {
         met_on: row.try_get("met_on")?,
         responsible_user_id: row.try_get("responsible_user_id")?,
         version: row.try_get("version")?,
+        party_period: fazhi_store::flag(row.try_get("party_period")?),
     })
 }
 
@@ -214,8 +234,8 @@ pub async fn create(
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO deadlines (subject_type, subject_id, purpose, law, article, start_event, start_on, period,
             due_on, yellow_on, rule, confirmed, state, responsible_user_id, region_id, department_id, created_by,
-            created_at, updated_at)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18) RETURNING id",
+            created_at, updated_at, party_period)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $18, $19) RETURNING id",
     )
     .bind(&input.subject_type)
     .bind(&input.subject_id)
@@ -229,12 +249,17 @@ pub async fn create(
     .bind(d.yellow_from(cal, policy).to_string())
     .bind(&due.rule)
     .bind(i64::from(due.confirmed))
-    .bind(state_code(d.state(cal, today)))
+    .bind(match (input.party_period, d.state(cal, today)) {
+        // A party's period already past when recorded has simply ended.
+        (true, DeadlineState::Overdue) => "met",
+        (_, state) => state_code(state),
+    })
     .bind(input.responsible_user_id)
     .bind(region)
     .bind(input.department_id)
     .bind(actor.user_id)
     .bind(now)
+    .bind(i64::from(input.party_period))
     .fetch_one(tx.conn())
     .await?;
     audit::append(
@@ -444,15 +469,23 @@ const SCAN_BATCH: i64 = 1_000;
 pub async fn scan(store: &Store, today: NaiveDate) -> Result<ScanReport> {
     let mut report = ScanReport::default();
     let day = today.to_string();
+    // A party's period past its day has ended: no light, the agency may proceed.
+    sqlx::query(
+        "UPDATE deadlines SET state = 'met', met_on = due_on
+         WHERE party_period = 1 AND state = 'running' AND due_on < $1",
+    )
+    .bind(&day)
+    .execute(store.pool())
+    .await?;
     for level in [Warning::Red, Warning::Yellow] {
         let (level_code, condition) = match level {
             Warning::Red => (
                 "red",
-                "d.state IN ('running', 'overdue') AND d.warning <> 'red' AND d.due_on < $1",
+                "d.party_period = 0 AND d.state IN ('running', 'overdue') AND d.warning <> 'red' AND d.due_on < $1",
             ),
             Warning::Yellow => (
                 "yellow",
-                "d.state = 'running' AND d.warning = 'none' AND d.yellow_on <= $1",
+                "d.party_period = 0 AND d.state = 'running' AND d.warning = 'none' AND d.yellow_on <= $1",
             ),
         };
         let mut after = 0_i64;

@@ -351,6 +351,20 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/0048_long_jobs.sqlite.sql"),
         postgres: include_str!("../migrations/0048_long_jobs.postgres.sql"),
     },
+    Migration {
+        version: 49,
+        name: "case_investigated_on",
+        common: include_str!("../migrations/0049_case_investigated_on.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration {
+        version: 50,
+        name: "party_periods",
+        common: include_str!("../migrations/0050_party_periods.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// Arbitrary constant key for the PostgreSQL advisory lock that serialises concurrent

@@ -1975,3 +1975,60 @@ async fn a_warning_alone_is_not_published_unless_the_department_s_rule_says_so()
         assert_eq!(app.count("SELECT COUNT(*) FROM disclosures").await, 0);
     }
 }
+
+#[tokio::test]
+async fn the_party_s_defence_window_ends_without_a_red_light() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let (clerk, path) = filed_case(&app, COMPANY).await;
+        let today = fazhi_core::deadlines::china_today();
+        let on = today.to_string();
+        let (status, html) = step(
+            &clerk,
+            &path,
+            &[("action", "prior_notice"), ("on", on.as_str())],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+        let id = path.rsplit('/').next().unwrap().to_string();
+        // Art. 64: the party's period, started by the notice's delivery.
+        let (party, event): (i64, String) = sqlx::query_as(
+            "SELECT party_period, start_event FROM deadlines WHERE subject_id = $1 AND article = '第六十四条'",
+        )
+        .bind(&id)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+        assert_eq!((party, event.as_str()), (1, "事先告知书送达"));
+        // On the clerk's list while it runs, without a light.
+        let home = clerk.text("/").await;
+        let row = home
+            .split("<tr>")
+            .find(|r| r.contains("陈述、申辩和要求听证"))
+            .expect("the window is on the clerk's list");
+        assert!(
+            row.contains("light none") && row.contains("当事人期间内"),
+            "{row}"
+        );
+        // The scan ends it: no light is raised, nobody is told it is overdue.
+        let report = fazhi_core::deadlines::scan(&app.store, today + chrono::Days::new(60))
+            .await
+            .unwrap();
+        let (state, warning): (String, String) = sqlx::query_as(
+            "SELECT state, warning FROM deadlines WHERE subject_id = $1 AND article = '第六十四条'",
+        )
+        .bind(&id)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+        assert_eq!((state.as_str(), warning.as_str()), ("met", "none"));
+        assert!(report.red > 0, "the case's own duties lit red meanwhile");
+        let page = clerk.text(&path).await;
+        assert!(page.contains("当事人期间已结束"), "{page}");
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM messages WHERE title LIKE '%陈述、申辩%'")
+                .await,
+            0
+        );
+    }
+}

@@ -29,6 +29,7 @@ async fn start(app: &TestApp, purpose: &str, on: &str, responsible: i64, departm
             period: Period::WorkingDays(20),
             responsible_user_id: Some(responsible),
             department_id: department,
+            party_period: false,
         },
         d(on),
     )

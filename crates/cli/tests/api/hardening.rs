@@ -294,6 +294,7 @@ async fn the_administrators_neither_see_nor_move_business_records() {
                 period: fazhi_kernel::period::Period::CalendarDays(90),
                 responsible_user_id: Some(clerk_id),
                 department_id: dk,
+                party_period: false,
             },
             today,
         )

@@ -343,6 +343,12 @@ pub fn xlsx(headers: &[&str], rows: &[Vec<&str>]) -> Vec<u8> {
 
 /// Uploads `bytes` as the file of the import form at `path`, the way the browser does.
 pub async fn upload_to(b: &Browser, path: &str, bytes: Vec<u8>) -> (reqwest::StatusCode, String) {
+    let r = upload_response(b, path, bytes).await;
+    let status = r.status();
+    (status, r.text().await.expect("body"))
+}
+
+async fn upload_response(b: &Browser, path: &str, bytes: Vec<u8>) -> reqwest::Response {
     let page = b.text(path).await;
     let marker = "?csrf=";
     let csrf: String = page
@@ -358,15 +364,43 @@ pub async fn upload_to(b: &Browser, path: &str, bytes: Vec<u8>) -> (reqwest::Sta
         "file",
         reqwest::multipart::Part::bytes(bytes).file_name("upload.xlsx"),
     );
-    let r = b
-        .client
+    b.client
         .post(b.url(&format!("{path}?csrf={csrf}")))
         .multipart(form)
         .send()
         .await
-        .expect("upload");
-    let status = r.status();
-    (status, r.text().await.expect("body"))
+        .expect("upload")
+}
+
+/// An upload whose import runs as a long job: the job's page once done (its report), or the
+/// form refusing the file at once (not a job).
+pub async fn import_job(b: &Browser, path: &str, bytes: Vec<u8>) -> (reqwest::StatusCode, String) {
+    let r = upload_response(b, path, bytes).await;
+    if r.status() != reqwest::StatusCode::SEE_OTHER {
+        let status = r.status();
+        return (status, r.text().await.expect("body"));
+    }
+    let job = r
+        .headers()
+        .get("location")
+        .and_then(|l| l.to_str().ok())
+        .expect("a job page")
+        .to_string();
+    assert!(job.starts_with("/jobs/"), "{job}");
+    (reqwest::StatusCode::OK, finished_job(b, &job).await)
+}
+
+/// A long job's page once the job is done, having shown its progress while it ran.
+pub async fn finished_job(b: &Browser, job: &str) -> String {
+    for _ in 0..300 {
+        let page = b.text(job).await;
+        assert!(page.contains("已处理"), "{page}");
+        if !page.contains("正在处理") {
+            return page;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("{job} did not finish");
 }
 
 /// The body of a .docx: its word/document.xml.
@@ -565,15 +599,7 @@ pub async fn exported(b: &Browser, path: &str) -> (String, Vec<u8>) {
         .expect("a job page")
         .to_string();
     assert!(job.starts_with("/jobs/"), "{job}");
-    let mut page = String::new();
-    for _ in 0..200 {
-        page = b.text(&job).await;
-        assert!(page.contains("已处理"), "{page}");
-        if !page.contains("正在处理") {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    let page = finished_job(b, &job).await;
     assert!(page.contains("导出完成"), "{page}");
     let file = b.get(&format!("{job}/file")).await;
     assert_eq!(file.status(), reqwest::StatusCode::OK);

@@ -507,10 +507,11 @@ async fn a_hand_kept_ledger_imports_from_excel_with_each_bad_row_named() {
             .unwrap();
         assert_eq!(r.status(), reqwest::StatusCode::OK);
         let template = r.bytes().await.unwrap().to_vec();
-        let (status, html) = upload_to(&clerk, "/enforcement/cases/import", template.clone()).await;
+        let (status, html) =
+            import_job(&clerk, "/enforcement/cases/import", template.clone()).await;
         assert_eq!(status, reqwest::StatusCode::OK);
         assert!(html.contains("新增 1 件"), "{html}");
-        let (_, html) = upload_to(&clerk, "/enforcement/cases/import", template).await;
+        let (_, html) = import_job(&clerk, "/enforcement/cases/import", template).await;
         assert!(
             html.contains("新增 0 件") && html.contains("未变 1 件"),
             "{html}"
@@ -549,10 +550,16 @@ async fn a_hand_kept_ledger_imports_from_excel_with_each_bad_row_named() {
         bad_money[17] = "两千";
         bad_money[10] = "路人";
         let book = xlsx(&HEADERS, &[good.clone(), bad_id, bad_money]);
-        let (status, html) = upload_to(&clerk, "/enforcement/cases/import", book).await;
+        let (status, html) = import_job(&clerk, "/enforcement/cases/import", book).await;
         assert_eq!(status, reqwest::StatusCode::OK);
         assert!(
             html.contains("新增 1 件") && html.contains("有误 2 行"),
+            "{html}"
+        );
+        // The job's page counts what it did: 3 rows read, 2 refused.
+        assert!(
+            html.contains("<dt>已处理</dt><dd>3 行</dd>")
+                && html.contains("<dt>发现错误</dt><dd>2 行</dd>"),
             "{html}"
         );
         assert!(
@@ -585,7 +592,7 @@ async fn a_hand_kept_ledger_imports_from_excel_with_each_bad_row_named() {
         let mut bad_origin = detailed.clone();
         bad_origin[1] = "2024-0006";
         bad_origin[26] = "路过看到";
-        let (_, html) = upload_to(
+        let (_, html) = import_job(
             &clerk,
             "/enforcement/cases/import",
             xlsx(&HEADERS, &[detailed, bad_origin]),
@@ -606,7 +613,7 @@ async fn a_hand_kept_ledger_imports_from_excel_with_each_bad_row_named() {
         // whose columns are out of order does not.
         let mut old = good.clone();
         old[1] = "2024-0007";
-        let (_, html) = upload_to(
+        let (_, html) = import_job(
             &clerk,
             "/enforcement/cases/import",
             xlsx(&HEADERS[..23], &[old.clone()]),
@@ -616,7 +623,7 @@ async fn a_hand_kept_ledger_imports_from_excel_with_each_bad_row_named() {
         let mut swapped = HEADERS;
         swapped.swap(23, 24);
         let (_, html) =
-            upload_to(&clerk, "/enforcement/cases/import", xlsx(&swapped, &[old])).await;
+            import_job(&clerk, "/enforcement/cases/import", xlsx(&swapped, &[old])).await;
         assert!(html.contains("第 1 行第 24 列应为“当事人住所”"), "{html}");
     }
 }

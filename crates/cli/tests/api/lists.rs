@@ -194,6 +194,10 @@ async fn the_case_list_searches_counts_pages_back_and_exports_what_it_shows() {
             !own.contains("按镇乡街道") && !own.contains("年度报告数字"),
             "{own}"
         );
+        // Its filters offer its own town, not the city's others.
+        let list = clerk.text("/enforcement/cases").await;
+        assert!(list.contains(">店口镇</option>"), "{list}");
+        assert!(!list.contains(">枫桥镇</option>"), "{list}");
         let r = sup.get("/dashboard?year=abc").await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
 

@@ -143,7 +143,7 @@ const ROUTES: &[(&str, &str, Who)] = &[
         "/enforcement/cases/{id}/file-documents/paper",
         HANDLE,
     ),
-    ("GET", "/enforcement/cases/{id}/documents/{file}", HANDLE),
+    ("GET", "/enforcement/cases/{id}/documents/{file}", READ),
     ("GET", "/enforcement/cases/{id}/disclosure", READ),
     ("POST", "/enforcement/cases/{id}/disclosure", HANDLE),
     ("GET", "/enforcement/publication-limits", PUBLISHED),
@@ -532,7 +532,7 @@ async fn every_route_answers_every_built_in_role_as_the_matrix_says() {
             (format!("/deadlines/{deadline}"), &[SUP, TOWN][..]),
             (
                 format!("/enforcement/cases/{case_id}/documents/filing_approval.docx"),
-                &[TOWN][..],
+                &[SUP, TOWN][..],
             ),
         ] {
             for (role, b) in browsers {
@@ -557,5 +557,16 @@ async fn every_route_answers_every_built_in_role_as_the_matrix_says() {
                 "{db:?}: another town's clerk GET {path}"
             );
         }
+        // The file's documents print the party's ID whole for who handles the case, masked for
+        // the supervisor who reads it.
+        let id = resident_id("33068119850315123");
+        let docx = format!("/enforcement/cases/{case_id}/documents/filing_approval.docx");
+        let clerk_sees = document_xml(&town.get(&docx).await.bytes().await.unwrap());
+        let supervisor_sees = document_xml(&sup.get(&docx).await.bytes().await.unwrap());
+        assert!(clerk_sees.contains(&id), "{clerk_sees}");
+        assert!(
+            !supervisor_sees.contains(&id) && supervisor_sees.contains(&id[..6]),
+            "{supervisor_sees}"
+        );
     }
 }

@@ -556,6 +556,7 @@ pub async fn file(ctx: &crate::Ctx<'_>, input: &NewCase) -> Result<i64> {
             period: Period::CalendarDays(90),
             responsible_user_id: actor.user_id,
             department_id: dept.id,
+            party_period: false,
         },
         today,
     )
@@ -1009,7 +1010,10 @@ pub async fn document_context(
     code: &str,
     document_name: &str,
 ) -> Result<serde_json::Value> {
-    actor.require(Permission::CaseHandle)?;
+    actor.require(Permission::CaseRead)?;
+    // Who handles the case prints the party's sealed details whole; a supervisor reading the
+    // file gets them masked, as on the case page.
+    let handles = actor.can(Permission::CaseHandle);
     let detail = get(store, actor, id).await?;
     let r = sqlx::query(
         "SELECT d.issuer_abbr, c.department_id, c.origin, c.summary, c.decided_on, c.prior_notice_on, c.closed_on, c.outcome, c.fine_fen, c.hearing_right, c.facts_found, c.evidence,
@@ -1052,17 +1056,21 @@ pub async fn document_context(
     };
     let opened = |column: &str, purpose: &str| -> Result<Option<String>> {
         let sealed: Option<String> = party.try_get(column)?;
-        sealed.map(|s| keyring.open(purpose, &s)).transpose()
+        Ok(sealed
+            .map(|s| keyring.open(purpose, &s))
+            .transpose()?
+            .map(|text| match (handles, purpose) {
+                (true, _) => text,
+                // An address has no pattern to mask by: its town and road stay, the rest goes.
+                (false, ADDRESS) => text.chars().take(8).chain("****".chars()).collect(),
+                (false, _) => fazhi_kernel::personal::mask(&text),
+            }))
     };
     let (address, phone) = (
         opened("address_sealed", ADDRESS)?,
         opened("phone_sealed", PHONE)?,
     );
-    let sealed: Option<String> = party.try_get("resident_id_sealed")?;
-    let resident_id = sealed
-        .map(|s| keyring.open(RESIDENT_ID, &s))
-        .transpose()?
-        .unwrap_or_default();
+    let resident_id = opened("resident_id_sealed", RESIDENT_ID)?.unwrap_or_default();
     // An item no longer in the catalog prints as to be filled; a database failure is an error,
     // never （待填写） in a legal document.
     let item = match super::catalog::service::item(

@@ -130,22 +130,36 @@ fn record(r: &[String]) -> std::result::Result<CaseRecord, String> {
     })
 }
 
-/// Imports a ledger workbook; rows are numbered as Excel numbers them.
+/// The rows of an uploaded ledger workbook, numbered as Excel numbers them; a file that is not
+/// a ledger (its header row) is refused whole.
+pub async fn read(bytes: Vec<u8>) -> Result<Vec<(usize, Vec<String>)>> {
+    crate::xlsx::read_upload(bytes, &HEADERS, REQUIRED).await
+}
+
+/// Imports a ledger's rows (`read`). `progress` hears the rows done and the rows refused so
+/// far, every `PROGRESS_EVERY` rows and at the end.
 pub async fn import(
     store: &Store,
     actor: &Actor,
     keyring: &Keyring,
-    bytes: &[u8],
+    rows: Vec<(usize, Vec<String>)>,
+    progress: &(dyn Fn(usize, usize) + Sync),
 ) -> Result<IngestReport> {
-    let rows = crate::xlsx::read_upload(bytes.to_vec(), &HEADERS, REQUIRED).await?;
+    const PROGRESS_EVERY: usize = 200;
     let mut ingest = Ingest::begin(store, actor, keyring).await?;
-    for (n, row) in rows {
+    let total = rows.len();
+    for (done, (n, row)) in rows.into_iter().enumerate() {
         match record(&row) {
             Ok(r) => ingest.push(n, &r).await?,
             Err(reason) => ingest.reject_line(n, reason),
         }
+        if (done + 1) % PROGRESS_EVERY == 0 {
+            progress(done + 1, ingest.rejected());
+        }
     }
-    ingest.finish().await
+    let report = ingest.finish().await?;
+    progress(total, report.rejected);
+    Ok(report)
 }
 
 /// The ledger template: the header row and one example row.

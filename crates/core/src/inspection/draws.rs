@@ -469,6 +469,7 @@ pub async fn create(ctx: &crate::Ctx<'_>, input: &NewDraw) -> Result<i64> {
             period,
             responsible_user_id: actor.user_id,
             department_id: actor.scope.department_id,
+            party_period: false,
         },
         clock.today,
     )

@@ -34,6 +34,20 @@ pub async fn regions(store: &Store, actor: &Actor) -> Result<Vec<Region>> {
     repo::regions(&mut *store.conn().await?).await
 }
 
+/// The regions whose records the actor may see: a filter offers these, not the whole city
+/// (a town's clerk sees the town and its villages).
+pub async fn regions_in_scope(store: &Store, actor: &Actor) -> Result<Vec<Region>> {
+    let all = regions(store, actor).await?;
+    if actor.scope.kind == fazhi_store::DataScope::All {
+        return Ok(all);
+    }
+    let root = actor.scope.region_path.as_str();
+    Ok(all
+        .into_iter()
+        .filter(|r| r.path.starts_with(root))
+        .collect())
+}
+
 pub async fn region(store: &Store, actor: &Actor, id: i64) -> Result<Region> {
     actor.require(Permission::OrgRead)?;
     repo::region_by_id(&mut *store.conn().await?, id).await

@@ -229,6 +229,7 @@ async fn start_period(
         period: Period::CalendarDays(u32::try_from(days).unwrap_or(u32::MAX)),
         responsible_user_id: None,
         department_id,
+        party_period: false,
     };
     let deadline =
         deadlines::create(tx, actor, clock.cal, clock.policy, &input, clock.today).await?;

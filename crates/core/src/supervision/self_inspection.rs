@@ -214,6 +214,7 @@ pub async fn plan_month(
             period: Period::CalendarDays(u32::try_from((last - first).num_days()).unwrap_or(0)),
             responsible_user_id: None,
             department_id,
+            party_period: false,
         };
         let deadline =
             deadlines::create(&mut tx, actor, clock.cal, clock.policy, &input, clock.today).await?;

@@ -346,6 +346,7 @@ pub async fn transfer(ctx: &crate::Ctx<'_>, input: &NewTransfer) -> Result<i64> 
                 period: Period::CalendarDays(days),
                 responsible_user_id: actor.user_id,
                 department_id,
+                party_period: false,
             },
             clock.today,
         )
@@ -380,6 +381,7 @@ pub async fn transfer(ctx: &crate::Ctx<'_>, input: &NewTransfer) -> Result<i64> 
         }),
         responsible_user_id: actor.user_id,
         department_id,
+        party_period: false,
     };
     deadlines::create(
         &mut tx,
@@ -663,6 +665,7 @@ pub async fn decide(
             period: Period::CalendarDays(days),
             responsible_user_id: actor.user_id,
             department_id,
+            party_period: false,
         },
         clock.today,
     )

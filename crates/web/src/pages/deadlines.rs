@@ -9,7 +9,7 @@ use fazhi_kernel::period::Period;
 use fazhi_store::page::Keyset;
 use serde::Deserialize;
 
-use super::{deadline_state_label, layout};
+use super::layout;
 use crate::AppState;
 use crate::error::{PageError, status_of};
 use crate::form::FormData;
@@ -50,7 +50,7 @@ async fn page(
         ),
         ("届满日".into(), d.due_on.clone()),
         ("计算规则".into(), d.rule.clone()),
-        ("状态".into(), deadline_state_label(&d.state).to_string()),
+        ("状态".into(), d.state_zh().to_string()),
         ("黄灯起始日".into(), d.yellow_on.clone()),
     ];
     if !d.confirmed {

@@ -77,21 +77,23 @@ pub async fn home(State(state): State<AppState>, s: Signed) -> Result<Response, 
         .map(|d| {
             // The light follows the due date itself, not only the hourly scan: a limit past
             // its day is red even before the scan has lit it.
-            let past_due = d.state == "overdue"
-                || (d.state == "running" && d.due_on.as_str() < today.as_str());
+            let past_due = !d.party_period
+                && (d.state == "overdue"
+                    || (d.state == "running" && d.due_on.as_str() < today.as_str()));
             let (light, light_label) = match d.warning.as_str() {
                 _ if past_due => ("red", "红灯"),
                 "red" => ("red", "红灯"),
                 "yellow" => ("yellow", "黄灯"),
                 _ => ("none", "正常"),
             };
+            let state = d.state_zh();
             Todo {
                 light,
                 light_label,
                 purpose: d.purpose,
                 due: d.due_on,
                 basis: format!("{}{}", d.law, d.article),
-                state: deadline_state_label(&d.state),
+                state,
                 href: format!("/deadlines/{}", d.id),
             }
         })
@@ -130,16 +132,6 @@ pub async fn home(State(state): State<AppState>, s: Signed) -> Result<Response, 
         shortcuts,
     }
     .into_response())
-}
-
-pub fn deadline_state_label(state: &str) -> &'static str {
-    match state {
-        "running" => "计时中",
-        "suspended" => "已中止计时",
-        "met" => "已完成",
-        "overdue" => "已超期",
-        _ => "未知",
-    }
 }
 
 #[derive(Deserialize)]

@@ -235,6 +235,8 @@ pub struct Case {
     /// The first party's kind (the summary procedure's caps differ by it).
     pub first_party: Option<PartyKind>,
     pub evidence: Vec<String>,
+    /// The day of the latest investigation step.
+    pub investigated_on: Option<NaiveDate>,
     pub prior_notice_on: Option<NaiveDate>,
     pub hearing_right: bool,
     pub triggers: ReviewTriggers,

@@ -21,7 +21,7 @@ use crate::{Error, Result};
 pub async fn load(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Case> {
     let r = sqlx::query(
         "SELECT c.version, c.stage, c.procedure, c.item_code, c.filed_on, c.act_ended_on, c.illegal_gains_fen,
-            c.department_id, d.issuer_abbr, c.cause, c.evidence, c.prior_notice_on, c.hearing_right, c.waived,
+            c.department_id, d.issuer_abbr, c.cause, c.evidence, c.investigated_on, c.prior_notice_on, c.hearing_right, c.waived,
             c.waived_on, c.hearing_requested, c.hearing_held_on, c.hearing_notice_on, c.review_triggers,
             c.legal_review_on, c.outcome, c.fine_fen, c.rectification_number, c.dispute_on, c.dispute_concluded_on,
             c.decided_on, c.delivered_on, c.paid_on, c.closed_on, c.proposed_outcome, c.proposed_fine_fen,
@@ -74,6 +74,7 @@ pub async fn load(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Case> {
             .filter(|l| !l.is_empty())
             .map(str::to_string)
             .collect(),
+        investigated_on: d("investigated_on")?,
         prior_notice_on: d("prior_notice_on")?,
         hearing_right: flag(r.try_get("hearing_right")?),
         triggers: triggers_parse(&r.try_get::<String, _>("review_triggers")?),
@@ -178,11 +179,12 @@ pub async fn write(
                 purpose: format!("{}：{}", limit.purpose, case.cause),
                 law: "《中华人民共和国行政处罚法》".into(),
                 article: limit.article.into(),
-                start_event: limit.purpose.into(),
+                start_event: limit.start_event.into(),
                 start_on: limit.on,
                 period: limit.period,
                 responsible_user_id: actor.user_id,
                 department_id: case.department_id,
+                party_period: limit.party,
             },
             clock.today,
         )

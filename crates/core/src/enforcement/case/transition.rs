@@ -176,8 +176,12 @@ fn decision_facts(case: &Case) -> DecisionFacts {
 pub struct Limit {
     pub purpose: &'static str,
     pub article: &'static str,
+    /// What happened on `on` that starts it (起算事件).
+    pub start_event: &'static str,
     pub on: NaiveDate,
     pub period: Period,
+    /// The party's period, not the agency's duty (`NewDeadline::party_period`).
+    pub party: bool,
 }
 
 /// A limit stopped (a dispute pending) or resumed.
@@ -293,8 +297,12 @@ fn payment_limit(on: NaiveDate) -> Limit {
     Limit {
         purpose: "缴纳罚款",
         article: PAYMENT_ARTICLE,
+        start_event: "处罚决定书送达",
         on,
         period: Period::CalendarDays(15),
+        // Owed by the party, but its lapse is the agency's to act on (surcharge, demand
+        // notice, enforcement: art. 72), so it warns like a duty.
+        party: false,
     }
 }
 
@@ -400,6 +408,7 @@ fn earliest(case: &Case, step: Step) -> Option<(NaiveDate, &'static str)> {
             .max_by_key(|(d, _)| *d)
     };
     let filed = (case.filed_on, "立案日");
+    let investigated = (case.investigated_on, "调查取证日");
     let notice = (case.prior_notice_on, "事先告知书送达日");
     let decided = (case.decided_on, "决定日");
     match step {
@@ -414,6 +423,8 @@ fn earliest(case: &Case, step: Step) -> Option<(NaiveDate, &'static str)> {
             (case.paid_on, "缴款日"),
         ]),
         Step::Archive => latest(&[filed, (case.closed_on, "结案日")]),
+        // The prior notice states the facts found: not before they were investigated.
+        Step::PriorNotice => latest(&[filed, investigated]),
         _ => latest(&[filed]),
     }
 }
@@ -474,7 +485,11 @@ fn investigate(case: &Case, action: &Action) -> Result<Change> {
     };
     let mut change = Change::new(stage, on, note)
         .set("facts_found", facts)
-        .set("evidence", all.join("\n"));
+        .set("evidence", all.join("\n"))
+        .date(
+            "investigated_on",
+            case.investigated_on.map_or(on, |d| d.max(on)),
+        );
     for (made, kind) in [
         (*inspection_record, DocKind::InspectionRecord),
         (*inquiry_record, DocKind::InquiryRecord),
@@ -593,8 +608,10 @@ fn prior_notice(case: &Case, action: &Action, inputs: &Inputs) -> Result<Change>
         .starting(Limit {
             purpose: "陈述、申辩和要求听证",
             article: "第六十四条",
+            start_event: "事先告知书送达",
             on: delivered_on,
             period: rules::DEFENCE_WINDOW,
+            party: true,
         }))
 }
 
@@ -811,8 +828,10 @@ fn decide(case: &Case, action: &Action, cal: &Calendar, inputs: &Inputs) -> Resu
         .starting(Limit {
             purpose: "送达处罚决定书",
             article: "第六十一条",
+            start_event: "作出处罚决定",
             on,
             period: Period::WorkingDays(7),
+            party: false,
         });
     // The party neither stated its case, nor waived, nor was heard: the record that the window
     // passed without a statement (逾期未提出陈述、申辩的记录) goes into the file.
@@ -833,8 +852,10 @@ fn decide(case: &Case, action: &Action, cal: &Calendar, inputs: &Inputs) -> Resu
         change = change.starting(Limit {
             purpose: "公开处罚决定",
             article: "第四十八条",
+            start_event: "作出处罚决定",
             on,
             period: Period::WorkingDays(u32::try_from(rule.days).unwrap_or(7)),
+            party: false,
         });
     }
     Ok(change)

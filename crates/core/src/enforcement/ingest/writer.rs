@@ -214,6 +214,11 @@ impl<'a> Ingest<'a> {
         Ok(())
     }
 
+    /// The lines refused so far.
+    pub fn rejected(&self) -> usize {
+        self.report.rejected
+    }
+
     /// Writes what is pending, records the batch in the audit chain and commits it.
     pub async fn finish(mut self) -> Result<IngestReport> {
         self.flush().await?;

@@ -10,6 +10,7 @@ use fazhi_core::enforcement::rules::PartyKind;
 use fazhi_core::{Error, Permission};
 use serde::{Deserialize, Serialize};
 
+use super::long_jobs::JobSpec;
 use super::org::form_error;
 use super::{layout, require};
 use crate::AppState;
@@ -18,6 +19,7 @@ use crate::form::FormData;
 use crate::listing::{ListParams, ListUrl, total_text};
 use crate::session::Signed;
 use crate::view::*;
+use fazhi_core::long_jobs::{JobKind, Outcome};
 
 mod page;
 mod steps;
@@ -151,7 +153,7 @@ pub async fn list(
     let (prev, next) = url.pager(&page);
     let mut regions = vec![(String::new(), "全部".to_string())];
     regions.extend(
-        fazhi_core::org::service::regions(&state.store, &s.actor)
+        fazhi_core::org::service::regions_in_scope(&state.store, &s.actor)
             .await
             .unwrap_or_default()
             .into_iter()
@@ -495,22 +497,16 @@ pub async fn ledger_import(
         Ok(b) => b,
         Err(r) => return Ok(r),
     };
-    let report = match fazhi_core::enforcement::ledger::import(
-        &state.store,
-        &s.actor,
-        &state.keyring,
-        &bytes,
-    )
-    .await
-    {
-        Ok(r) => r,
+    let size = bytes.len();
+    let rows = match fazhi_core::enforcement::ledger::read(bytes).await {
+        Ok(rows) => rows,
         Err(Error::Store(e)) => return Err(PageError(Error::Store(e))),
         Err(e) => {
             fazhi_core::audit::import_rejected(
                 &state.store,
                 &s.actor,
                 "case_ledger",
-                serde_json::json!({ "code": e.code(), "reason": e.message_zh(), "bytes": bytes.len() }),
+                serde_json::json!({ "code": e.code(), "reason": e.message_zh(), "bytes": size }),
             )
             .await?;
             return Ok((
@@ -520,29 +516,34 @@ pub async fn ledger_import(
                 .into_response());
         }
     };
-    let rows = report
-        .errors
-        .iter()
-        .map(|e| vec![cell(e.line.to_string()), cell(&e.reason)])
-        .collect::<Vec<_>>();
-    Ok(ListPage {
-        prev: None,
-        layout: layout(&s),
-        title: "案件台账导入结果".into(),
-        intro: format!(
-            "新增 {} 件，更新 {} 件，未变 {} 件，有误 {} 行（未写入）。",
-            report.inserted, report.updated, report.unchanged, report.rejected
-        ),
-        actions: vec![
-            link("/enforcement/cases/import", "继续导入"),
-            link("/enforcement/cases", "查看案件"),
-        ],
-        filters: Vec::new(),
-        count_text: String::new(),
-        hidden: Vec::new(),
-        headers: plain(&["行号", "原因"]),
-        rows,
-        next: None,
-    }
-    .into_response())
+    // Writing thousands of cases takes a while: a job, its page counting the rows.
+    let (actor, keyring) = (s.actor.clone(), state.keyring.clone());
+    let spec = JobSpec {
+        kind: JobKind::Import,
+        title: "导入案件台账",
+        file_name: None,
+        return_to: "/enforcement/cases",
+    };
+    super::long_jobs::start(&state, &s, spec, move |store, progress| async move {
+        let report = fazhi_core::enforcement::ledger::import(
+            &store,
+            &actor,
+            &keyring,
+            rows,
+            &|done, refused| progress(done, refused),
+        )
+        .await?;
+        Ok(Outcome::Report {
+            report: serde_json::json!({
+                "summary": format!(
+                    "新增 {} 件，更新 {} 件，未变 {} 件，有误 {} 行（未写入）。",
+                    report.inserted, report.updated, report.unchanged, report.rejected
+                ),
+                "errors": report.errors,
+            }),
+            rows: report.inserted + report.updated + report.unchanged + report.rejected,
+            errors: report.rejected,
+        })
+    })
+    .await
 }

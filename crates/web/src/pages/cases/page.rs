@@ -8,7 +8,7 @@ use fazhi_core::enforcement::file_contents;
 use fazhi_core::supervision::evaluation;
 use fazhi_core::{Error, Permission};
 
-use super::super::{deadline_state_label, layout, require};
+use super::super::{layout, require};
 use crate::AppState;
 use crate::error::PageError;
 use crate::form::FormData;
@@ -131,12 +131,7 @@ pub(super) async fn record_after(
     for dl in &d.deadlines {
         details.push((
             "期限".into(),
-            format!(
-                "{}：{} 届满（{}）",
-                dl.purpose,
-                dl.due_on,
-                deadline_state_label(&dl.state)
-            ),
+            format!("{}：{} 届满（{}）", dl.purpose, dl.due_on, dl.state_zh()),
         ));
     }
     let mut links: Vec<Link> = fazhi_core::inspection::acts::of_case(&state.store, id)

@@ -34,6 +34,7 @@ fn filed() -> Case {
         illegal_gains: Fen::ZERO,
         first_party: Some(PartyKind::Person),
         evidence: vec!["现场照片".into()],
+        investigated_on: None,
         prior_notice_on: None,
         hearing_right: false,
         triggers: ReviewTriggers::default(),
@@ -137,6 +138,47 @@ fn every_offered_step_is_one_transition_accepts_the_stage_of() {
             ..filed()
         })
         .is_empty()
+    );
+}
+
+#[test]
+fn the_prior_notice_is_not_dated_before_the_last_investigation() {
+    let investigated = Case {
+        stage: Stage::Investigation,
+        investigated_on: Some(d("2024-03-12")),
+        ..filed()
+    };
+    let notice = |on: &str| Action::PriorNotice {
+        delivered_on: d(on),
+        hearing_right: false,
+        triggers: ReviewTriggers::default(),
+        proposed: Decision::Warning,
+        proposed_fine: Fen::ZERO,
+    };
+    let e = run(&investigated, notice("2024-03-10")).expect_err("before the investigation");
+    assert_eq!(e.code(), "case_date_order");
+    assert!(
+        e.message_zh().contains("调查取证日 2024-03-12"),
+        "{}",
+        e.message_zh()
+    );
+    assert!(run(&investigated, notice("2024-03-12")).is_ok());
+    // A later investigation step moves the day; an earlier-dated one does not move it back.
+    let later = run(
+        &investigated,
+        Action::Investigate {
+            on: d("2024-03-11"),
+            facts: "当事人占道经营。".into(),
+            evidence: vec![],
+            inspection_record: false,
+            inquiry_record: false,
+            concluded: false,
+        },
+    )
+    .expect("investigate");
+    assert_eq!(
+        field(&later, "investigated_on"),
+        Some(&Arg::from("2024-03-12"))
     );
 }
 
