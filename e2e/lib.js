@@ -22,7 +22,7 @@ export function startServer(dataDir) {
       // Printed once at first start, just before the server listens (see `ready`).
       const creds = {};
       for (const m of out.matchAll(/用户名 (\S+)\s+一次性密码 (\S+)/g)) creds[m[1]] = m[2];
-      if (creds.sysadmin && creds.sj_clerk) {
+      if (creds.sysadmin && creds.sj_clerk && creds.dk_reviewer) {
         clearTimeout(timer);
         resolve({ proc, creds, base: `http://127.0.0.1:${port}`, password: creds.sysadmin });
       }

@@ -122,8 +122,17 @@ test('a clerk walks a case to archive through the forms; a supervisor finds, exp
     // Published within its limit, after the review removed what must not be public.
     await page.getByRole('link', { name: '行政处罚决定公开（公开前审查）' }).click();
     await page.getByRole('button', { name: '生成公开文本并自动去除个人信息' }).click();
+    // Another person of the town checks the redaction and approves it; the clerk may not.
     await page.getByLabel('公开日期').fill('2026-11-12');
     await page.getByRole('button', { name: '公开', exact: true }).click();
+    await page.getByText(/须由本单位另一名工作人员/).first().waitFor();
+    const reviewer = await (await browser.newContext({ viewport: { width: 1280, height: 900 }, bypassCSP: true })).newPage();
+    await signIn(reviewer, base, 'dk_reviewer', creds.dk_reviewer, PASSWORD);
+    await reviewer.goto(`${base}${casePath}/disclosure`);
+    await checkPage(reviewer, 'disclosure-review');
+    await reviewer.getByLabel('公开日期').fill('2026-11-12');
+    await reviewer.getByRole('button', { name: '公开', exact: true }).click();
+    await reviewer.getByText('已公开', { exact: true }).first().waitFor();
     await page.goto(`${base}/public/decisions`);
     await page.getByRole('link', { name: /店口镇罚〔2026〕1号/ }).click();
     const published = await page.locator('main').textContent();
@@ -165,6 +174,10 @@ test('a clerk walks a case to archive through the forms; a supervisor finds, exp
     await sup.getByRole('button', { name: '查询' }).click();
     await sup.getByText('共 1 件').waitFor();
     await checkPage(sup, 'case-list-search');
+    // The list sorts by a column's header, keeping the search.
+    await submitted(sup, sup.getByRole('link', { name: /^评查得分/ }));
+    assert.equal(await sup.getByRole('columnheader', { name: /评查得分/ }).getAttribute('aria-sort'), 'descending');
+    await sup.getByText('共 1 件').waitFor();
     const [download] = await Promise.all([
       sup.waitForEvent('download'),
       sup.getByRole('link', { name: /导出 Excel/ }).click(),

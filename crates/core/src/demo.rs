@@ -173,10 +173,17 @@ const ADMINS: [(&str, &str, &str); 3] = [
 
 /// Demo business users, so that a new user can walk the day of a town clerk and of a
 /// supervisor right after the first start: (username, display name, role, department).
-const DEMO_USERS: [(&str, &str, &str, &str); 3] = [
+const DEMO_USERS: [(&str, &str, &str, &str); 4] = [
     (
         "dk_clerk",
         "店口镇办案员（演示）",
+        "town_clerk",
+        "店口镇人民政府",
+    ),
+    // A second person of the town: approves what the clerk prepared (a decision's publication).
+    (
+        "dk_reviewer",
+        "店口镇审核人员（演示）",
         "town_clerk",
         "店口镇人民政府",
     ),

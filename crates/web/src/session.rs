@@ -222,7 +222,10 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
                         return message_page(
                             StatusCode::PAYLOAD_TOO_LARGE,
                             "提交内容过大",
-                            format!("表单内容不能超过 {} KB。", FORM_LIMIT / 1024),
+                            format!(
+                                "表单内容不能超过 {} KB，本次未保存。请用浏览器的“后退”回到表单（已填写的内容仍在），删减过长的内容后重新提交。",
+                                FORM_LIMIT / 1024
+                            ),
                         );
                     }
                 };

@@ -374,6 +374,12 @@ impl Field {
         }
     }
 
+    /// At most `n` characters (the rule's own limit): the browser stops the typing there.
+    pub fn max(mut self, n: usize) -> Field {
+        self.maxlength = n;
+        self
+    }
+
     pub fn required(mut self) -> Field {
         self.required = true;
         self

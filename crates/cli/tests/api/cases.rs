@@ -241,6 +241,24 @@ pub(crate) async fn filed_case_with(
     (clerk, path)
 }
 
+/// Another clerk of 店口镇: approves what the first prepared (a decision's publication).
+pub(crate) async fn second_dianko_clerk(app: &TestApp, username: &str) -> Browser {
+    // The administrators set their passwords when the case was filed: signed in again.
+    let again = |user: &'static str| async move {
+        let b = app.browser();
+        assert_eq!(
+            b.login(user, PASSWORD).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        b
+    };
+    let (sys, sec) = (again("sysadmin").await, again("secadmin").await);
+    let dk = app.department_id("店口镇人民政府").await;
+    app.user_with_role(&sys, &sec, username, dk, "town_clerk")
+        .await
+        .1
+}
+
 /// 店口镇's document settings: where fines are paid, the reconsideration body, the court — a
 /// decision without them holds （待填写） and is not published.
 pub(crate) async fn dianko_document_settings(app: &TestApp) {
@@ -789,9 +807,19 @@ async fn a_decision_is_reviewed_redacted_published_and_withdrawn_with_its_reason
             "{text}"
         );
         assert!(text.contains("店口镇罚〔2024〕1号"));
+        // Who generated the text does not approve it; another clerk of the town does.
+        let (status, html) = step(
+            &clerk,
+            &disclosure,
+            &[("action", "publish"), ("on", "2024-05-24")],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(html.contains("须由本单位另一名工作人员"), "{html}");
+        let reviewer = second_dianko_clerk(&app, "dk_shenhe").await;
         assert_eq!(
             step(
-                &clerk,
+                &reviewer,
                 &disclosure,
                 &[("action", "publish"), ("on", "2024-05-24")]
             )

@@ -298,7 +298,9 @@ async fn eight_identical_publications_of_one_decision_publish_it_once() {
             .fetch_one(app.store.pool())
             .await
             .unwrap();
-        // The publish form carries no version: the others are told it is done (422).
+        // The publish form carries no version: the others are told it is done (422). Another
+        // clerk approves it: who generated the text may not.
+        let clerk = crate::cases::second_dianko_clerk(&app, "dk_shenhe").await;
         let page = clerk.text(&disclosure).await;
         let form = [
             ("csrf", csrf_of(&page)),

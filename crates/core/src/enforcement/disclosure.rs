@@ -1,7 +1,7 @@
 //! Publication of penalty decisions (行政处罚决定信息公开). The pre-publication review fills the
 //! decision from the case, redacts it with the kernel (a person's name becomes 张某; ID, phone,
 //! bank account and home address go; companies and USCCs stay) and lists every change for the
-//! reviewer, who approves it; publishing meets the decision's publication limit. A published
+//! reviewer — another person than the one who generated it — who approves it; publishing meets the decision's publication limit. A published
 //! decision later changed or revoked is withdrawn with the reason shown (行政处罚法 art. 48).
 //! The public pages read only published and withdrawn records.
 
@@ -315,6 +315,19 @@ pub async fn publish(store: &Store, actor: &Actor, case_id: i64, on: NaiveDate) 
     }
     let mut tx = store.begin().await?;
     let version = locked_in_state(&mut tx, d.id, "reviewing", "该决定已公开或已撤回。").await?;
+    // Who generated the text does not approve it: another person checks the redaction.
+    let reviewer: Option<i64> =
+        sqlx::query_scalar("SELECT created_by FROM disclosures WHERE id = $1")
+            .bind(d.id)
+            .fetch_one(tx.conn())
+            .await?;
+    if reviewer.is_some() && reviewer == actor.user_id {
+        return Err(Error::refused(
+            "disclosure_self_approval",
+            "case",
+            "公开文本由您生成，须由本单位另一名工作人员核对去除的个人信息后审核公开（经办与审核分离）。",
+        ));
+    }
     tx.versioned_update(
         "disclosures",
         d.id,

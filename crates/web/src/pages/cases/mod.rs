@@ -367,7 +367,9 @@ async fn new_form(
             &pick("origin"),
         )
         .required(),
-        Field::textarea("summary", "简要案情", pick("summary")).required(),
+        Field::textarea("summary", "简要案情", pick("summary"))
+            .max(1000)
+            .required(),
         Field::text("approver", "立案审批人（负责人）", pick("approver"), 50).required(),
         Field::text("party_name", "当事人名称（姓名）", pick("party_name"), 100).required(),
         Field::text(

@@ -44,7 +44,9 @@ pub(super) fn step_form(id: i64, step: Step) -> FormSection {
             "登记调查取证（查明的事实；证据每行一项）",
             vec![
                 on("调查日"),
-                Field::textarea("facts", "查明的事实", "").required(),
+                Field::textarea("facts", "查明的事实", "")
+                    .max(4000)
+                    .required(),
                 Field::textarea("evidence", "证据（每行一项）", ""),
                 Field::checkboxes(
                     "records",
@@ -272,7 +274,8 @@ pub(super) fn step_form(id: i64, step: Step) -> FormSection {
             "归档",
             vec![
                 on("归档日"),
-                Field::textarea("reason", "归档说明（案卷评查仍有未纠正的问题时必填）", ""),
+                Field::textarea("reason", "归档说明（案卷评查仍有未纠正的问题时必填）", "")
+                    .max(500),
             ],
         ),
     }
