@@ -2060,3 +2060,57 @@ async fn the_party_s_defence_window_ends_without_a_red_light() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_step_form_shows_every_fault_at_once() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let (clerk, path) = waived_case(&app).await;
+        // No day and a fine that is not an amount: both said, both marked, in the decision form.
+        let (status, html) = step(
+            &clerk,
+            &path,
+            &[
+                ("action", "decide"),
+                ("on", ""),
+                ("outcome", "fine"),
+                ("fine", "两千"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            html.contains("请填写日期（YYYY-MM-DD）。") && html.contains("罚款金额无效"),
+            "{html}"
+        );
+        for field in ["on", "fine"] {
+            assert!(
+                html.contains(&format!("name=\"{field}\" aria-invalid=\"true\"")),
+                "{field} marked: {html}"
+            );
+        }
+        // The decision's own rules, all at once: a warning with a fine, and no reason where one
+        // is needed, are refused together.
+        let (status, html) = step(
+            &clerk,
+            &path,
+            &[
+                ("action", "decide"),
+                ("on", "2024-05-22"),
+                ("outcome", "no_penalty"),
+                ("fine", "100"),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            html.contains("不予行政处罚须写明理由") && html.contains("的决定不含罚款"),
+            "{html}"
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM cases WHERE decided_on IS NOT NULL")
+                .await,
+            0
+        );
+    }
+}

@@ -25,7 +25,7 @@ use crate::enforcement::rules::{
     self, DecisionFacts, PartyKind, ReviewTriggers, Sanction, late_payment_surcharge, may_decide,
 };
 use crate::enforcement::stage::Stage;
-use crate::{Error, Result};
+use crate::{Error, Refusals, Result};
 
 /// The article whose limit a pending reconsideration or suit stops (the payment of the fine).
 pub const PAYMENT_ARTICLE: &str = "第六十七条";
@@ -459,15 +459,19 @@ fn investigate(case: &Case, action: &Action) -> Result<Change> {
         return Err(Error::invalid("action", "不是调查取证。"));
     };
     let on = *on;
-    let facts = crate::org::rules::text("facts", "查明的事实", facts, 4000)?;
+    let mut refused = Refusals::default();
+    let facts = refused.take(crate::org::rules::text("facts", "查明的事实", facts, 4000))?;
     let added: Vec<String> = evidence
         .iter()
         .map(|e| e.trim().to_string())
         .filter(|e| !e.is_empty())
         .collect();
     if added.iter().any(|e| e.chars().count() > 200) {
-        return Err(Error::invalid("evidence", "每项证据不超过 200 字。"));
+        refused.push(Error::invalid("evidence", "每项证据不超过 200 字。"));
     }
+    refused.finish()?;
+    // `finish` passed: the facts were accepted.
+    let facts = facts.unwrap_or_default();
     let all: Vec<String> = case.evidence.iter().chain(&added).cloned().collect();
     let note = format!(
         "调查取证：{}",
@@ -701,26 +705,31 @@ fn decide(case: &Case, action: &Action, cal: &Calendar, inputs: &Inputs) -> Resu
         return Err(Error::invalid("action", "不是作出决定。"));
     };
     let (on, decision, fine) = (*on, *decision, *fine);
-    let no_penalty_reason = crate::org::rules::optional_text(
+    // The form's independent checks are all made, so every fault is shown at once.
+    let mut refused = Refusals::default();
+    let no_penalty_reason = refused.take(crate::org::rules::optional_text(
         "no_penalty_reason",
         "不予行政处罚的理由",
         no_penalty_reason.as_deref(),
         500,
-    )?;
-    if decision == Decision::NoPenalty && no_penalty_reason.is_none() {
-        return Err(Error::refused(
+    ))?;
+    if decision == Decision::NoPenalty && no_penalty_reason == Some(None) {
+        refused.push(Error::refused(
             "case_no_penalty_reason_required",
             "no_penalty_reason",
             "不予行政处罚须写明理由（如：违法行为轻微并及时改正，没有造成危害后果；《行政处罚法》第三十三条）。",
         ));
     }
-    may_decide(cal, &decision_facts(case), on)
-        .map_err(|why| Error::refused("case_decision_not_allowed", "decided_on", why.join("")))?;
+    let no_penalty_reason = no_penalty_reason.flatten();
+    refused
+        .take(may_decide(cal, &decision_facts(case), on).map_err(|why| {
+            Error::refused("case_decision_not_allowed", "decided_on", why.join(""))
+        }))?;
     if decision == Decision::Fine && fine.0 <= 0 {
-        return Err(Error::invalid("fine", "罚款决定须填写大于零的罚款金额。"));
+        refused.push(Error::invalid("fine", "罚款决定须填写大于零的罚款金额。"));
     }
     if decision != Decision::Fine && fine.0 != 0 {
-        return Err(Error::refused(
+        refused.push(Error::refused(
             "case_fine_without_fine_decision",
             "fine",
             format!(
@@ -731,12 +740,13 @@ fn decide(case: &Case, action: &Action, cal: &Calendar, inputs: &Inputs) -> Resu
     }
     // An item with a benchmark is decided against it: the facts it looks at are required.
     if benchmark_facts.is_none() && !inputs.benchmarks.is_empty() {
-        return Err(Error::refused(
+        refused.push(Error::refused(
             "case_benchmark_facts_required",
             "severity",
             "该事项有裁量基准：请选择违法情节（及适用的情形），决定将与基准比对。",
         ));
     }
+    refused.finish()?;
     if let Some(proposed) = case.proposed
         && weight(decision, fine) > weight(proposed, case.proposed_fine)
     {

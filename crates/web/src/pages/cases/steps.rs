@@ -2,10 +2,11 @@
 
 use axum::extract::{Path, State};
 use axum::response::Response;
+use chrono::NaiveDate;
 use fazhi_core::enforcement::case::{self, Action, Decision, DeliveryMethod, DisputeOutcome, Step};
 use fazhi_core::enforcement::ingest::FactsRecord;
 use fazhi_core::enforcement::rules::ReviewTriggers;
-use fazhi_core::{Error, Permission};
+use fazhi_core::{Error, Permission, Refusals};
 use fazhi_kernel::money::Fen;
 
 use super::super::require;
@@ -281,19 +282,40 @@ pub(super) fn step_form(id: i64, step: Step) -> FormSection {
     }
 }
 
-/// The fine typed in yuan; none typed is zero.
-pub(super) fn parse_fine(f: &FormData) -> Result<Fen, Error> {
-    match f.opt("fine") {
+/// An amount typed in yuan (none typed is zero); a malformed one is kept in `refused`.
+fn money(
+    refused: &mut Refusals,
+    f: &FormData,
+    name: &'static str,
+    label: &str,
+) -> Result<Fen, Error> {
+    let parsed = match f.opt(name) {
         Some(v) => Fen::parse_yuan(&v)
-            .map_err(|e| Error::invalid("fine", format!("罚款金额无效：{}。", e.message_zh()))),
+            .map_err(|e| Error::invalid(name, format!("{label}无效：{}。", e.message_zh()))),
         None => Ok(Fen::ZERO),
-    }
+    };
+    Ok(refused.take(parsed)?.unwrap_or(Fen::ZERO))
 }
 
+/// A day typed as YYYY-MM-DD; a missing or malformed one is kept in `refused`.
+fn day(
+    refused: &mut Refusals,
+    f: &FormData,
+    name: &'static str,
+    label: &str,
+) -> Result<NaiveDate, Error> {
+    let parsed = fazhi_kernel::date::parse(f.get(name))
+        .ok_or_else(|| Error::invalid(name, format!("请填写{label}（YYYY-MM-DD）。")));
+    Ok(refused.take(parsed)?.unwrap_or_default())
+}
+
+/// The step the form asks for. Every field that does not parse is refused at once; a refused
+/// value stands in as its default only until `finish` refuses the whole form.
 pub(super) fn parse_action(f: &FormData) -> Result<Action, Error> {
-    let on = fazhi_kernel::date::parse(f.get("on"))
-        .ok_or_else(|| Error::invalid("on", "请填写日期（YYYY-MM-DD）。"))?;
-    Ok(match f.get("action") {
+    let mut refused = Refusals::default();
+    let r = &mut refused;
+    let on = day(r, f, "on", "日期")?;
+    let action = match f.get("action") {
         "prior_notice" => {
             let t = f.all("triggers");
             Action::PriorNotice {
@@ -315,15 +337,7 @@ pub(super) fn parse_action(f: &FormData) -> Result<Action, Error> {
                         ));
                     }
                 },
-                proposed_fine: match f.opt("proposed_fine") {
-                    Some(v) => Fen::parse_yuan(&v).map_err(|e| {
-                        Error::invalid(
-                            "proposed_fine",
-                            format!("拟罚款金额无效：{}。", e.message_zh()),
-                        )
-                    })?,
-                    None => Fen::ZERO,
-                },
+                proposed_fine: money(r, f, "proposed_fine", "拟罚款金额")?,
             }
         }
         "investigate" => {
@@ -342,14 +356,13 @@ pub(super) fn parse_action(f: &FormData) -> Result<Action, Error> {
         "hearing_requested" => Action::HearingRequested { on },
         "hearing_notice" => Action::HearingNotice {
             on,
-            hearing_on: fazhi_kernel::date::parse(f.get("hearing_on"))
-                .ok_or_else(|| Error::invalid("hearing_on", "请填写听证日（YYYY-MM-DD）。"))?,
+            hearing_on: day(r, f, "hearing_on", "听证日")?,
         },
         "hearing_held" => Action::HearingHeld { on },
         "legal_review" => Action::LegalReview { on },
         "decide" => {
             let decision = Decision::parse(f.get("outcome")).unwrap_or(Decision::Fine);
-            let fine = parse_fine(f)?;
+            let fine = money(r, f, "fine", "罚款金额")?;
             let c = f.all("circumstances");
             let has = |k: &str| c.iter().any(|x| x == k);
             let facts = f.opt("severity").map(|severity| FactsRecord {
@@ -377,12 +390,11 @@ pub(super) fn parse_action(f: &FormData) -> Result<Action, Error> {
             } else {
                 Decision::Fine
             },
-            fine: parse_fine(f)?,
+            fine: money(r, f, "fine", "罚款金额")?,
         },
         "rectify" => Action::Rectify {
             on,
-            rectify_by: fazhi_kernel::date::parse(f.get("rectify_by"))
-                .ok_or_else(|| Error::invalid("rectify_by", "请填写改正期限（YYYY-MM-DD）。"))?,
+            rectify_by: day(r, f, "rectify_by", "改正期限")?,
         },
         "deliver" => Action::Deliver {
             on,
@@ -408,7 +420,9 @@ pub(super) fn parse_action(f: &FormData) -> Result<Action, Error> {
             approver: f.opt("approver"),
         },
         _ => return Err(Error::invalid("action", "请选择操作。")),
-    })
+    };
+    refused.finish()?;
+    Ok(action)
 }
 
 pub async fn act(
