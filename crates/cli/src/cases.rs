@@ -303,6 +303,9 @@ pub async fn bench(command: BenchCommand) -> Result<ExitCode, StartError> {
         Vec::new()
     };
     let operator = Actor::operator();
+    // With --page: the list's and the count's times by sort column (and with words).
+    type Times = (Vec<std::time::Duration>, Vec<std::time::Duration>);
+    let mut by_kind: std::collections::BTreeMap<String, Times> = Default::default();
     let mut rng = rand::rngs::Xoshiro256PlusPlus::seed_from_u64(seed);
     let mut times = Vec::with_capacity(samples * 2);
     let progress = bar(Some(samples as u64), "case list pages");
@@ -328,7 +331,7 @@ pub async fn bench(command: BenchCommand) -> Result<ExitCode, StartError> {
                 filter.text = names.choose(&mut rng).cloned();
             }
             let sorts = fazhi_core::enforcement::cases::SORTS;
-            let mut order = fazhi_store::page::Sorted {
+            let asked = fazhi_store::page::Sorted {
                 by: rng
                     .random_bool(0.75)
                     .then(|| sorts.choose(&mut rng).copied())
@@ -338,13 +341,26 @@ pub async fn bench(command: BenchCommand) -> Result<ExitCode, StartError> {
                 before: None,
                 limit: 50,
             };
+            let kind = format!(
+                "{}{}",
+                asked.by.map_or("id", |c| c.code),
+                if filter.text.is_some() { "+words" } else { "" }
+            );
+            // As the page does: the capped total first, then the order it affords.
+            let mut order = asked;
             for _ in 0..2 {
                 let started = std::time::Instant::now();
+                let (_, more) =
+                    fazhi_core::enforcement::cases::count(&store, &operator, &filter).await?;
+                let counted = started.elapsed();
+                order = fazhi_core::listing::affordable(order, more).0;
                 let shown =
                     fazhi_core::enforcement::cases::list(&store, &operator, &filter, order.clone())
                         .await?;
-                fazhi_core::enforcement::cases::count(&store, &operator, &filter).await?;
                 times.push(started.elapsed());
+                let entry = by_kind.entry(kind.clone()).or_default();
+                entry.0.push(started.elapsed() - counted);
+                entry.1.push(counted);
                 match shown
                     .next
                     .as_deref()
@@ -368,16 +384,33 @@ pub async fn bench(command: BenchCommand) -> Result<ExitCode, StartError> {
     }
     progress.finish_and_clear();
     times.sort();
-    let ms = |q: f64| {
+    let at = |times: &[std::time::Duration], q: f64| {
         let i = ((times.len() as f64 - 1.0) * q).round() as usize;
         times.get(i).map_or(0.0, |d| d.as_secs_f64() * 1000.0)
     };
+    let ms = |q: f64| at(&times, q);
+    let breakdown: serde_json::Map<String, serde_json::Value> = by_kind
+        .into_iter()
+        .map(|(kind, (mut list, mut count))| {
+            list.sort();
+            count.sort();
+            (
+                kind,
+                serde_json::json!({
+                    "pages": list.len(),
+                    "list_p50_ms": at(&list, 0.5), "list_p99_ms": at(&list, 0.99),
+                    "count_p50_ms": at(&count, 0.5), "count_p99_ms": at(&count, 0.99),
+                }),
+            )
+        })
+        .collect();
     println!(
         "{}",
         serde_json::json!({
             "cases": total, "pages": times.len(), "backend": format!("{:?}", store.backend()),
             "over": if http { "http" } else if page { "page queries" } else { "service" },
             "p50_ms": ms(0.5), "p95_ms": ms(0.95), "p99_ms": ms(0.99), "max_ms": ms(1.0),
+            "by_sort": breakdown,
         })
     );
     if let Some((token_id, stop)) = served {

@@ -115,6 +115,26 @@ pub fn range(
     Ok((a, b))
 }
 
+/// The order a list can afford: sorting by a column sorts every matching row, so past
+/// `COUNT_CAP` of them (`more`, from `count`) the list keeps its newest-first order, which its
+/// indexes serve, and says why (the note for the page).
+pub fn affordable(order: Sorted, more: bool) -> (Sorted, Option<String>) {
+    if order.by.is_none() || !more {
+        return (order, None);
+    }
+    // The cursors stay: each page of such a list is served in id order, so they are ids.
+    (
+        Sorted {
+            by: None,
+            desc: true,
+            ..order
+        },
+        Some(format!(
+            "符合条件的记录超过 {COUNT_CAP} 条，按最新排列；请先缩小筛选范围再按列排序。"
+        )),
+    )
+}
+
 /// The total of a list: `inner` is its `SELECT 1 FROM … WHERE …` with every filter applied.
 pub async fn count(store: &Store, inner: Sql) -> Result<(i64, bool)> {
     Ok(count_capped(&mut *store.conn().await?, inner, COUNT_CAP).await?)

@@ -173,13 +173,8 @@ impl Sorted {
     /// Adds the cursor's condition, `ORDER BY <expr>, <id>` and `LIMIT n+1` to a query whose
     /// WHERE clause is open. Going back reads the other way and `finish` turns the rows round.
     pub fn apply(&self, sql: &mut Sql, id: &str) {
-        let (cursor, forward) = match (&self.before, &self.after) {
-            (Some(c), _) => (Some(c), false),
-            (None, Some(c)) => (Some(c), true),
-            (None, None) => (None, true),
-        };
-        // Descending and forward read smaller keys; either one flipped reads larger ones.
-        let smaller = self.desc == forward;
+        let cursor = self.before.as_ref().or(self.after.as_ref());
+        let smaller = self.reads_smaller();
         if let Some(c) = cursor {
             let op = if smaller { " < " } else { " > " };
             match self.by {
@@ -202,15 +197,31 @@ impl Sorted {
                 }
             }
         }
-        let dir = if smaller { " DESC" } else { " ASC" };
-        sql.push(" ORDER BY ");
-        if let Some(col) = self.by {
-            sql.push(col.expr).push(dir).push(", ");
-        }
-        sql.push(id)
-            .push(dir)
+        sql.push(&self.order_by(self.by.map(|c| c.expr), id))
             .push(" LIMIT ")
             .push(&(self.limit + 1).to_string());
+    }
+
+    /// Descending and forward read smaller keys; either one flipped (ascending, or going back)
+    /// reads larger ones.
+    fn reads_smaller(&self) -> bool {
+        let forward = self.before.is_none();
+        self.desc == forward
+    }
+
+    /// ` ORDER BY <key>, <id>` in the order `apply` reads: for a query around an inner one
+    /// that `apply` limited (the inner picks the page's rows; the outer adds the columns that
+    /// cost per row), ordering by the inner's `sort_key` and id.
+    pub fn order_by(&self, key: Option<&str>, id: &str) -> String {
+        let dir = if self.reads_smaller() {
+            " DESC"
+        } else {
+            " ASC"
+        };
+        match (self.by, key) {
+            (Some(_), Some(key)) => format!(" ORDER BY {key}{dir}, {id}{dir}"),
+            _ => format!(" ORDER BY {id}{dir}"),
+        }
     }
 
     /// The page from the rows `apply`'s query returned (with `key_column` and an `id` column):

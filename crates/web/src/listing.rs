@@ -55,6 +55,23 @@ impl ListParams {
         )
     }
 
+    /// The order the list can afford under its total (`listing::affordable`): the order, the
+    /// parameters as applied (no sort when it was dropped, so the headers and pages say so)
+    /// and the note for the page.
+    pub fn afford(
+        &self,
+        columns: &[SortColumn],
+        (_, more): (i64, bool),
+    ) -> (Sorted, ListParams, Option<String>) {
+        let (order, note) = fazhi_core::listing::affordable(self.order(columns), more);
+        let mut shown = self.clone();
+        if note.is_some() {
+            shown.sort = None;
+            shown.dir = None;
+        }
+        (order, shown, note)
+    }
+
     pub fn narrowing(&self) -> Narrowing {
         Narrowing {
             text: self.q.clone(),

@@ -588,17 +588,20 @@ fn summary(row: &DbRow) -> Result<CaseSummary> {
     })
 }
 
-/// The case list's query up to its open WHERE clause, in scope; `key` is the sort column
-/// (`Sorted::key_column`) or empty.
-fn select(actor: &Actor, key: &str) -> Sql {
+/// A case summary's columns (`summary`), over `cases c` with `SUMMARY_JOINS`.
+const SUMMARY_COLUMNS: &str = "c.id, c.source_system, c.stage, c.procedure, c.item_code, c.cause,
+    d.name AS department_name, r.name AS region_name, c.act_ended_on, c.discovered_on, c.filed_on,
+    c.grave, c.decision_number,
+    (SELECT p.name FROM case_parties p WHERE p.case_id = c.id ORDER BY p.ordinal LIMIT 1) AS party_name,
+    e.score, e.grade,
+    CASE WHEN c.dispute_on IS NOT NULL AND c.dispute_concluded_on IS NULL THEN c.dispute_kind END AS disputing";
+const SUMMARY_JOINS: &str = "JOIN departments d ON d.id = c.department_id
+    JOIN regions r ON r.id = c.region_id LEFT JOIN case_evaluations e ON e.case_id = c.id";
+
+/// One case's summary query up to its open WHERE clause, in scope.
+fn select(actor: &Actor) -> Sql {
     let mut sql = Sql::new(&format!(
-        "SELECT c.id, c.source_system, c.stage, c.procedure, c.item_code, c.cause, d.name AS department_name,
-            r.name AS region_name, c.act_ended_on, c.discovered_on, c.filed_on, c.grave, c.decision_number,
-            (SELECT p.name FROM case_parties p WHERE p.case_id = c.id ORDER BY p.ordinal LIMIT 1) AS party_name,
-            e.score, e.grade,
-            CASE WHEN c.dispute_on IS NOT NULL AND c.dispute_concluded_on IS NULL THEN c.dispute_kind END AS disputing{key}
-         FROM cases c JOIN departments d ON d.id = c.department_id JOIN regions r ON r.id = c.region_id
-         LEFT JOIN case_evaluations e ON e.case_id = c.id WHERE "
+        "SELECT {SUMMARY_COLUMNS} FROM cases c {SUMMARY_JOINS} WHERE "
     ));
     sql.append(actor.scope.condition("c", RECORD_COLUMNS));
     sql
@@ -745,7 +748,11 @@ fn filtered(sql: &mut Sql, filter: &CaseFilter) -> Result<()> {
             .bind(pattern.clone())
             .push(" ESCAPE '\\' OR c.cause LIKE ")
             .bind(pattern.clone())
-            .push(" ESCAPE '\\' OR EXISTS (SELECT 1 FROM case_parties p WHERE p.case_id = c.id AND p.name LIKE ")
+            // The parties are searched once, not once per case: at a million cases a
+            // correlated EXISTS per row costs seconds when the words are rare.
+            .push(
+                " ESCAPE '\\' OR c.id IN (SELECT p.case_id FROM case_parties p WHERE p.name LIKE ",
+            )
             .bind(pattern)
             .push(" ESCAPE '\\'))");
     }
@@ -865,9 +872,24 @@ pub async fn list(
     order: Sorted,
 ) -> Result<Page<CaseSummary, String>> {
     actor.require(Permission::CaseRead)?;
-    let mut sql = select(actor, &order.key_column());
-    filtered(&mut sql, filter)?;
-    order.apply(&mut sql, "c.id");
+    // The page's rows are chosen first, by the filter and order alone; only those get the
+    // columns that cost per row (the party, the names, the score). Choosing with them made a
+    // town's item list (thousands of rows, sorted) ten times slower at a million cases.
+    let mut inner = Sql::new(&format!(
+        "SELECT c.id{} FROM cases c LEFT JOIN case_evaluations e ON e.case_id = c.id WHERE ",
+        order.key_column()
+    ));
+    inner.append(actor.scope.condition("c", RECORD_COLUMNS));
+    filtered(&mut inner, filter)?;
+    order.apply(&mut inner, "c.id");
+    let key = order.by.map(|_| "k.sort_key");
+    let mut sql = Sql::new(&format!(
+        "SELECT {SUMMARY_COLUMNS}{} FROM (",
+        key.map_or(String::new(), |k| format!(", {k}"))
+    ));
+    sql.append(inner)
+        .push(&format!(") k JOIN cases c ON c.id = k.id {SUMMARY_JOINS}"))
+        .push(&order.order_by(key, "c.id"));
     let rows = sql.fetch_all(&mut *store.conn().await?).await?;
     order.finish(rows, summary)
 }
@@ -875,7 +897,7 @@ pub async fn list(
 /// One case with its parties (masked), timeline and deadlines; not found outside the scope.
 pub async fn get(store: &Store, actor: &Actor, id: i64) -> Result<CaseDetail> {
     actor.require(Permission::CaseRead)?;
-    let mut sql = select(actor, "");
+    let mut sql = select(actor);
     sql.push(" AND c.id = ").bind(id);
     let mut conn = store.conn().await?;
     let case = summary(

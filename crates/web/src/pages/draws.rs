@@ -356,8 +356,8 @@ pub async fn draws_export(
     Query(q): Query<DrawsQuery>,
 ) -> Result<Response, PageError> {
     let narrowing = q.list.narrowing();
-    draws::count(&state.store, Some(&s.actor), &narrowing).await?;
-    let order = q.list.order(draws::SORTS);
+    let counted = draws::count(&state.store, Some(&s.actor), &narrowing).await?;
+    let (order, _, _) = q.list.afford(draws::SORTS, counted);
     let actor = s.actor.clone();
     crate::pages::long_jobs::export(
         &state,
@@ -390,12 +390,15 @@ async fn draws_list(
     PageError,
 > {
     let narrowing = q.list.narrowing();
-    let page = draws::list(&state.store, actor, &narrowing, q.list.order(draws::SORTS)).await?;
-    let total = total_text(
-        draws::count(&state.store, actor, &narrowing).await?,
-        "次抽查",
+    let counted = draws::count(&state.store, actor, &narrowing).await?;
+    let (order, shown, sort_note) = q.list.afford(draws::SORTS, counted);
+    let page = draws::list(&state.store, actor, &narrowing, order).await?;
+    let total = format!(
+        "{}{}",
+        total_text(counted, "次抽查"),
+        sort_note.map(|n| format!("。{n}")).unwrap_or_default()
     );
-    let url = ListUrl::new(path, q, &q.list);
+    let url = ListUrl::new(path, q, &shown);
     let (prev, next) = url.pager(&page);
     let rows = summary_rows(&page.items, path);
     Ok((rows, total, url, prev, next))

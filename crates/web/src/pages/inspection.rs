@@ -164,8 +164,8 @@ pub async fn inspections_export(
     Query(q): Query<InspectionsQuery>,
 ) -> Result<Response, PageError> {
     let narrowing = q.list.narrowing();
-    records::count(&state.store, &s.actor, q.entity.as_deref(), &narrowing).await?;
-    let order = q.list.order(records::SORTS);
+    let counted = records::count(&state.store, &s.actor, q.entity.as_deref(), &narrowing).await?;
+    let (order, _, _) = q.list.afford(records::SORTS, counted);
     let actor = s.actor.clone();
     let entity = q.entity.clone();
     crate::pages::long_jobs::export(
@@ -195,19 +195,18 @@ pub async fn inspections_page(
     Query(q): Query<InspectionsQuery>,
 ) -> Result<Response, PageError> {
     let narrowing = q.list.narrowing();
+    let counted = records::count(&state.store, &s.actor, q.entity.as_deref(), &narrowing).await?;
+    let (order, shown, sort_note) = q.list.afford(records::SORTS, counted);
     let page = records::list(
         &state.store,
         &s.actor,
         q.entity.as_deref(),
         &narrowing,
-        q.list.order(records::SORTS),
+        order,
     )
     .await?;
-    let total = total_text(
-        records::count(&state.store, &s.actor, q.entity.as_deref(), &narrowing).await?,
-        "次",
-    );
-    let url = ListUrl::new("/inspection/inspections", &q, &q.list);
+    let total = total_text(counted, "次");
+    let url = ListUrl::new("/inspection/inspections", &q, &shown);
     let (prev, next) = url.pager(&page);
     let rows = page
         .items
@@ -258,8 +257,12 @@ pub async fn inspections_page(
         .chain(q.list.search_fields("被检查对象或检查部门", "检查日期"))
         .chain([q.list.size_field()])
         .collect(),
-        count_text: format!("共 {total}，本页 {} 次", page.items.len()),
-        hidden: q.list.hidden(),
+        count_text: format!(
+            "共 {total}，本页 {} 次{}",
+            page.items.len(),
+            sort_note.map(|n| format!("。{n}")).unwrap_or_default()
+        ),
+        hidden: shown.hidden(),
         headers: url.headers(&[
             ("被检查对象", Some("entity")),
             ("检查部门", None),

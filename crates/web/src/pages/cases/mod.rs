@@ -93,9 +93,9 @@ pub async fn export(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
     let filter = q.filter();
-    let order = q.list.order(cases::SORTS);
     // Refused before the job starts: the filter's own errors are the page's, not the job's.
-    cases::count(&state.store, &s.actor, &filter).await?;
+    let counted = cases::count(&state.store, &s.actor, &filter).await?;
+    let (order, _, _) = q.list.afford(cases::SORTS, counted);
     let actor = s.actor.clone();
     super::long_jobs::export(
         &state,
@@ -116,9 +116,11 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
     let filter = q.filter();
-    let page = cases::list(&state.store, &s.actor, &filter, q.list.order(cases::SORTS)).await?;
-    let total_text = total_text(cases::count(&state.store, &s.actor, &filter).await?, "件");
-    let url = ListUrl::new("/enforcement/cases", &q, &q.list);
+    let counted = cases::count(&state.store, &s.actor, &filter).await?;
+    let (order, shown, sort_note) = q.list.afford(cases::SORTS, counted);
+    let page = cases::list(&state.store, &s.actor, &filter, order).await?;
+    let total_text = total_text(counted, "件");
+    let url = ListUrl::new("/enforcement/cases", &q, &shown);
     let rows = page
         .items
         .iter()
@@ -274,8 +276,12 @@ pub async fn list(
             ),
             q.list.size_field(),
         ],
-        count_text: format!("共 {total_text}，本页 {} 件", rows.len()),
-        hidden: q.list.hidden(),
+        count_text: format!(
+            "共 {total_text}，本页 {} 件{}",
+            rows.len(),
+            sort_note.map(|n| format!("。{n}")).unwrap_or_default()
+        ),
+        hidden: shown.hidden(),
         headers: url.headers(&[
             ("案号", Some("number")),
             ("当事人", None),

@@ -32,8 +32,8 @@ pub async fn leads_export(
 ) -> Result<Response, PageError> {
     let code = q.model.clone().unwrap_or_default();
     let narrowing = q.list.narrowing();
-    leads::count_of_model(&state.store, &s.actor, &code, &narrowing).await?;
-    let order = q.list.order(leads::SORTS);
+    let counted = leads::count_of_model(&state.store, &s.actor, &code, &narrowing).await?;
+    let (order, _, _) = q.list.afford(leads::SORTS, counted);
     let actor = s.actor.clone();
     crate::pages::long_jobs::export(
         &state,
@@ -57,19 +57,11 @@ pub async fn leads_page(
         let model = leads::model(code)
             .ok_or_else(|| PageError(Error::invalid("model", format!("没有线索模型“{code}”。"))))?;
         let narrowing = q.list.narrowing();
-        let page = leads::of_model(
-            &state.store,
-            &s.actor,
-            code,
-            &narrowing,
-            q.list.order(leads::SORTS),
-        )
-        .await?;
-        let total = total_text(
-            leads::count_of_model(&state.store, &s.actor, code, &narrowing).await?,
-            "条",
-        );
-        let url = ListUrl::new("/supervision/leads", &q, &q.list);
+        let counted = leads::count_of_model(&state.store, &s.actor, code, &narrowing).await?;
+        let (order, shown, sort_note) = q.list.afford(leads::SORTS, counted);
+        let page = leads::of_model(&state.store, &s.actor, code, &narrowing, order).await?;
+        let total = total_text(counted, "条");
+        let url = ListUrl::new("/supervision/leads", &q, &shown);
         let (prev, next) = url.pager(&page);
         let rows = page
             .items
@@ -107,10 +99,14 @@ pub async fn leads_page(
                 .into_iter()
                 .chain([q.list.size_field()])
                 .collect(),
-            count_text: format!("共 {total}，本页 {} 条", page.items.len()),
+            count_text: format!(
+                "共 {total}，本页 {} 条{}",
+                page.items.len(),
+                sort_note.map(|n| format!("。{n}")).unwrap_or_default()
+            ),
             hidden: [("model", code.to_string())]
                 .into_iter()
-                .chain(q.list.hidden())
+                .chain(shown.hidden())
                 .collect(),
             headers: url.headers(&[
                 ("线索", None),

@@ -46,8 +46,8 @@ pub async fn notices_export(
     Query(q): Query<NoticesQuery>,
 ) -> Result<Response, PageError> {
     let filter = q.filter();
-    notices::count(&state.store, &s.actor, &filter).await?;
-    let order = q.list.order(notices::SORTS);
+    let counted = notices::count(&state.store, &s.actor, &filter).await?;
+    let (order, _, _) = q.list.afford(notices::SORTS, counted);
     let actor = s.actor.clone();
     crate::pages::long_jobs::export(
         &state,
@@ -81,15 +81,11 @@ pub async fn notices_page(
         return Err(PageError(Error::Forbidden));
     }
     let filter = q.filter();
-    let page = notices::list(
-        &state.store,
-        &s.actor,
-        &filter,
-        q.list.order(notices::SORTS),
-    )
-    .await?;
-    let total = total_text(notices::count(&state.store, &s.actor, &filter).await?, "份");
-    let url = ListUrl::new("/supervision/notices", &q, &q.list);
+    let counted = notices::count(&state.store, &s.actor, &filter).await?;
+    let (order, shown, sort_note) = q.list.afford(notices::SORTS, counted);
+    let page = notices::list(&state.store, &s.actor, &filter, order).await?;
+    let total = total_text(counted, "份");
+    let url = ListUrl::new("/supervision/notices", &q, &shown);
     let (prev, next) = url.pager(&page);
     let year = filter
         .year
@@ -143,8 +139,12 @@ pub async fn notices_page(
         .chain(q.list.search_fields("文号、标题或被监督单位", "发出日期"))
         .chain([q.list.size_field()])
         .collect(),
-        count_text: format!("共 {total}，本页 {} 份", page.items.len()),
-        hidden: q.list.hidden(),
+        count_text: format!(
+            "共 {total}，本页 {} 份{}",
+            page.items.len(),
+            sort_note.map(|n| format!("。{n}")).unwrap_or_default()
+        ),
+        hidden: shown.hidden(),
         headers: url.headers(&[
             ("文号", Some("number")),
             ("被监督单位", None),
