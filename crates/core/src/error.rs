@@ -164,9 +164,17 @@ impl Error {
             Error::PasswordPolicy(m) => m.clone(),
             Error::Upload(r) => r.message_zh(),
             Error::Busy => "系统繁忙（另一项写入正在进行），请稍后重试。".into(),
+            // Each said as a sentence of its own.
             Error::Several(list) => list
                 .iter()
-                .map(Error::message_zh)
+                .map(|e| {
+                    let m = e.message_zh();
+                    if m.ends_with(['。', '！', '？', '）']) {
+                        m
+                    } else {
+                        format!("{m}。")
+                    }
+                })
                 .collect::<Vec<_>>()
                 .join(""),
             Error::Store(_) => "系统内部错误，请稍后重试。".into(),

@@ -284,6 +284,22 @@ mod tests {
     }
 
     #[test]
+    fn a_sort_is_kept_only_while_the_rows_to_sort_are_few() {
+        let cols = [fazhi_store::page::SortColumn {
+            code: "filed_on",
+            expr: "c.filed_on",
+            numeric: false,
+        }];
+        let asked = Sorted::new(&cols, Some("filed_on"), Some("asc"), Some("7~"), None, None);
+        let (kept, note) = affordable(asked.clone(), false);
+        assert_eq!((kept.by, kept.desc, note), (asked.by, false, None));
+        let (dropped, note) = affordable(asked, true);
+        assert!(dropped.by.is_none() && dropped.desc);
+        assert_eq!(dropped.after.map(|c| c.id), Some(7));
+        assert!(note.is_some_and(|n| n.contains("超过 10000 条")));
+    }
+
+    #[test]
     fn like_takes_wildcards_literally() {
         assert_eq!(like("50%_a\\"), "%50\\%\\_a\\\\%");
     }

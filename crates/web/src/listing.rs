@@ -223,7 +223,7 @@ impl ListUrl {
 /// "N 件" or "超过 N 件" for a capped total.
 pub fn total_text((n, more): (i64, bool), unit: &str) -> String {
     if more {
-        format!("超过 {n} {unit}（请缩小筛选范围）")
+        format!("超过 {n} {unit}")
     } else {
         format!("{n} {unit}")
     }

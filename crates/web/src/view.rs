@@ -516,7 +516,17 @@ impl FormSection {
 /// refused twice shows both.
 pub fn mark(fields: &mut [Field], refused: &[(&str, String)]) {
     for (name, message) in refused {
-        if let Some(f) = fields.iter_mut().find(|f| f.name == *name) {
+        // A party's details are refused by the rule's names (uscc, phone …); the filing form
+        // calls its fields party_code, party_phone ….
+        let alias = match *name {
+            "uscc" | "resident_id" => "party_code".to_string(),
+            other => format!("party_{other}"),
+        };
+        let found = fields
+            .iter()
+            .position(|f| f.name == *name)
+            .or_else(|| fields.iter().position(|f| f.name == alias));
+        if let Some(f) = found.map(|i| &mut fields[i]) {
             if f.invalid {
                 f.hint.push_str(message);
             } else {

@@ -601,7 +601,7 @@ async fn a_hand_kept_ledger_imports_from_excel_with_each_bad_row_named() {
         assert!(
             html.contains("新增 1 件")
                 && html.contains("<td>3</td>")
-                && html.contains("origin“路过看到”"),
+                && html.contains("“案件来源”“路过看到”"),
             "{html}"
         );
         assert_eq!(

@@ -157,9 +157,68 @@ pub async fn import(
             progress(done + 1, ingest.rejected());
         }
     }
-    let report = ingest.finish().await?;
+    let mut report = ingest.finish().await?;
     progress(total, report.rejected);
+    // The checks are the JSON Lines import's and name its fields; a ledger's user knows the
+    // sheet's columns.
+    for e in &mut report.errors {
+        e.reason = in_sheet_terms(&e.reason);
+    }
     Ok(report)
+}
+
+/// The record's field names (as the JSON Lines import names them) and the ledger's columns.
+const FIELD_COLUMNS: [(&str, &str); 27] = [
+    ("source_system", "来源系统"),
+    ("source_id", "来源编号"),
+    ("procedure", "程序"),
+    ("item_code", "事项编码"),
+    ("cause", "案由"),
+    ("department", "办案部门"),
+    ("town", "镇街统计代码"),
+    ("act_ended_on", "违法行为终了日"),
+    ("discovered_on", "发现日"),
+    ("filed_on", "立案日"),
+    ("kind", "当事人类型"),
+    ("name", "当事人名称"),
+    ("resident_id", "证件号码"),
+    ("prior_notice_on", "事先告知日"),
+    ("decided_on", "决定日"),
+    ("outcome", "处理结果"),
+    ("decision_number", "决定书文号"),
+    ("fine_fen", "罚款（元）"),
+    ("illegal_gains_fen", "违法所得（元）"),
+    ("delivered_on", "送达日"),
+    ("paid_on", "缴款日"),
+    ("closed_on", "结案日"),
+    ("archived_on", "归档日"),
+    ("address", "当事人住所"),
+    ("phone", "当事人联系电话"),
+    ("legal_representative", "法定代表人"),
+    ("origin", "案件来源"),
+];
+
+/// A reason with each field name (a whole word of `a-z_`) said as the ledger's column.
+fn in_sheet_terms(reason: &str) -> String {
+    let mut out = String::with_capacity(reason.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        match FIELD_COLUMNS.iter().find(|(f, _)| *f == word.as_str()) {
+            Some((_, column)) => out.push_str(&format!("“{column}”")),
+            None => out.push_str(word),
+        }
+        word.clear();
+    };
+    for c in reason.chars() {
+        if c.is_ascii_lowercase() || c == '_' {
+            word.push(c);
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
 }
 
 /// The ledger template: the header row and one example row.
@@ -206,4 +265,16 @@ pub fn template() -> Result<Vec<u8>> {
         sheet.write_string(1, c, v).map_err(xl)?;
     }
     book.save_to_buffer().map_err(xl)
+}
+
+#[cfg(test)]
+mod field_terms {
+    #[test]
+    fn field_names_are_said_as_the_sheet_s_columns() {
+        assert_eq!(
+            super::in_sheet_terms("filed_on 的日期有误；有处理结果 outcome"),
+            "“立案日” 的日期有误；有处理结果 “处理结果”"
+        );
+        assert_eq!(super::in_sheet_terms("ok, fine"), "ok, fine");
+    }
 }

@@ -57,7 +57,10 @@ where
         spec.return_to,
     )
     .await?;
-    let counters = Arc::new((AtomicUsize::new(0), AtomicUsize::new(0)));
+    let counters: Counters = Arc::new((AtomicUsize::new(0), AtomicUsize::new(0)));
+    if let Ok(mut map) = live().lock() {
+        map.insert(id, counters.clone());
+    }
     let progress: Progress = {
         let c = counters.clone();
         Arc::new(move |rows, errors| {
@@ -92,6 +95,9 @@ where
         if let Err(e) = long_jobs::finish(&store, id, outcome).await {
             tracing::error!(job = id, error = %e, "long job's end not recorded");
         }
+        if let Ok(mut map) = live().lock() {
+            map.remove(&id);
+        }
         let _ = done_tx.send(());
     });
     let wait = state.config.long_job_wait;
@@ -109,6 +115,23 @@ where
         _ => format!("/jobs/{id}"),
     };
     Ok(Redirect::to(&to).into_response())
+}
+
+type Counters = Arc<(AtomicUsize, AtomicUsize)>;
+
+/// The counters of the jobs this process runs. The job's page reads them here first: on
+/// SQLite an import holds the only write transaction, so its progress cannot be written to
+/// its row until it ends (another process's page shows the row).
+fn live() -> &'static std::sync::Mutex<std::collections::HashMap<i64, Counters>> {
+    static LIVE: std::sync::OnceLock<std::sync::Mutex<std::collections::HashMap<i64, Counters>>> =
+        std::sync::OnceLock::new();
+    LIVE.get_or_init(Default::default)
+}
+
+fn live_counts(id: i64) -> Option<(usize, usize)> {
+    let map = live().lock().ok()?;
+    map.get(&id)
+        .map(|c| (c.0.load(Ordering::Relaxed), c.1.load(Ordering::Relaxed)))
 }
 
 /// How an export tells the rows written so far.
@@ -161,7 +184,15 @@ pub async fn show(
     s: Signed,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    let job = long_jobs::get(&state.store, &s.actor, id).await?;
+    let mut job = long_jobs::get(&state.store, &s.actor, id).await?;
+    if job.state == JobState::Running
+        && let Some((rows, errors)) = live_counts(id)
+    {
+        job.rows_done = i64::try_from(rows).unwrap_or(i64::MAX);
+        job.errors_so_far = i64::try_from(errors).unwrap_or(i64::MAX);
+        // Alive in this process, whatever its row says.
+        job.updated_at = now_ms();
+    }
     let now = now_ms();
     let stalled = job.stalled(now);
     let status = match job.state {
