@@ -220,6 +220,48 @@ impl ListUrl {
     }
 }
 
+/// A list query's result with a refused filter split off: the refusal becomes the message the
+/// page shows above an empty list, its filters kept as typed (not a page of its own); anything
+/// else stays an error.
+pub fn filter_refusal<T>(
+    r: fazhi_core::Result<T>,
+) -> Result<Result<T, String>, crate::error::PageError> {
+    use fazhi_core::Error;
+    match r {
+        Ok(v) => Ok(Ok(v)),
+        Err(e @ (Error::Invalid { .. } | Error::Several(_))) => Ok(Err(e.message_zh())),
+        Err(e) => Err(crate::error::PageError(e)),
+    }
+}
+
+/// A list's total, or — its filter refused — none and the refusal (`filter_refusal`).
+pub fn total_or_refusal(
+    r: fazhi_core::Result<(i64, bool)>,
+) -> Result<((i64, bool), Option<String>), crate::error::PageError> {
+    Ok(match filter_refusal(r)? {
+        Ok(total) => (total, None),
+        Err(why) => ((0, false), Some(why)),
+    })
+}
+
+/// The page of a list whose filter was refused.
+pub fn no_rows<T>() -> Page<T, String> {
+    Page {
+        items: Vec::new(),
+        next: None,
+        prev: None,
+    }
+}
+
+/// 200, or 422 when the filter was refused.
+pub fn status(refused: &Option<String>) -> axum::http::StatusCode {
+    if refused.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    }
+}
+
 /// "N 件" or "超过 N 件" for a capped total.
 pub fn total_text((n, more): (i64, bool), unit: &str) -> String {
     if more {

@@ -413,6 +413,8 @@ pub struct ListPage {
     pub intro: String,
     pub actions: Vec<Link>,
     pub filters: Vec<Field>,
+    /// A refused filter (a malformed or reversed date …), said above the list.
+    pub error: Option<String>,
     /// What the filter form carries besides its fields (the sort, kept when filtering).
     pub hidden: Vec<(&'static str, String)>,
     pub count_text: String,

@@ -360,11 +360,13 @@ async fn other_lists_sort_page_both_ways_search_and_export_through_a_job() {
             .get("/inspection/inspections?from=2024-03-05&until=2024-03-01")
             .await;
         assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        // Said above the list, its filters kept as typed: not a page of its own.
+        let refused = r.text().await.unwrap();
         assert!(
-            r.text()
-                .await
-                .unwrap()
-                .contains("截止日期 2024-03-01 早于起始日期 2024-03-05")
+            refused.contains("截止日期 2024-03-01 早于起始日期 2024-03-05")
+                && refused.contains("value=\"2024-03-05\"")
+                && refused.contains("<table>"),
+            "{refused}"
         );
 
         // The export is a job: its page shows the rows done; the file holds what the list

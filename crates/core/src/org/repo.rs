@@ -42,7 +42,15 @@ pub async fn regions(conn: &mut AnyConnection) -> Result<Vec<Region>> {
     ))
     .fetch_all(conn)
     .await?;
-    rows.iter().map(region).collect()
+    let mut list = rows.iter().map(region).collect::<Result<Vec<_>>>()?;
+    list.sort_by_cached_key(|r| tree_order(&r.path));
+    Ok(list)
+}
+
+/// A path (`/1/12/`) as numbers: sorted by it, a tree lists each node after its parent and
+/// siblings in the order they were made (as text, /1/12/ came before /1/2/).
+fn tree_order(path: &str) -> Vec<i64> {
+    path.split('/').filter_map(|n| n.parse().ok()).collect()
 }
 
 pub async fn region_by_id(conn: &mut AnyConnection, id: i64) -> Result<Region> {
@@ -109,7 +117,9 @@ pub async fn departments(conn: &mut AnyConnection, scope: &Scope) -> Result<Vec<
     let mut sql = department_select(scope);
     sql.push(" ORDER BY d.path");
     let rows = sql.fetch_all(conn).await?;
-    rows.iter().map(department).collect()
+    let mut list = rows.iter().map(department).collect::<Result<Vec<_>>>()?;
+    list.sort_by_cached_key(|d| tree_order(&d.path));
+    Ok(list)
 }
 
 pub async fn department_by_id(

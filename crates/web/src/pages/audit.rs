@@ -130,6 +130,7 @@ pub async fn page(
             Field::date("from", "起始日期", q.from.clone().unwrap_or_default()),
             Field::date("until", "截止日期", q.until.clone().unwrap_or_default()),
         ],
+        error: None,
         count_text: format!("本页 {} 条", rows.len()),
         hidden: Vec::new(),
         headers: plain(&["序号", "时间", "操作人", "来源地址", "操作", "对象", "详情"]),

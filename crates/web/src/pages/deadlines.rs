@@ -220,6 +220,7 @@ pub async fn inbox(
             Vec::new()
         },
         filters: Vec::new(),
+        error: None,
         count_text: format!("本页 {} 条", rows.len()),
         hidden: Vec::new(),
         headers: plain(&["状态", "时间", "标题", "内容"]),

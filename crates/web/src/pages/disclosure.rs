@@ -241,6 +241,7 @@ pub async fn public_list(
             Field::date("from", "决定日期自", q.from.clone().unwrap_or_default()),
             Field::date("until", "至", q.until.clone().unwrap_or_default()),
         ],
+        error: None,
         count_text: format!("本页 {} 件", rows.len()),
         hidden: Vec::new(),
         headers: plain(&["文号", "当事人", "作出机关", "事项", "决定日期", "状态"]),

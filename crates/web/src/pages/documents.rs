@@ -45,6 +45,7 @@ pub async fn list(State(state): State<AppState>, s: Signed) -> Result<Response, 
             Vec::new()
         },
         filters: Vec::new(),
+        error: None,
         count_text: format!("共 {} 种文书", rows.len()),
         hidden: Vec::new(),
         headers: plain(&["文书", "代码", "版本", "最后修改", "预览"]),

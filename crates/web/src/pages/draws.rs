@@ -15,7 +15,7 @@ use super::{layout, refused, require};
 use crate::AppState;
 use crate::error::PageError;
 use crate::form::FormData;
-use crate::listing::{ListParams, ListUrl, total_text};
+use crate::listing::{ListParams, ListUrl, no_rows, status, total_or_refusal, total_text};
 use crate::session::Signed;
 use crate::view::*;
 
@@ -308,6 +308,7 @@ pub async fn lists_page(
             ),
             Field::date("on", "截至日期", on.to_string()),
         ],
+        error: None,
         count_text: if shown.len() > SHOWN {
             format!("{} 户，显示前 {SHOWN} 户", shown.len())
         } else {
@@ -386,13 +387,17 @@ async fn draws_list(
         ListUrl,
         Option<String>,
         Option<String>,
+        Option<String>,
     ),
     PageError,
 > {
     let narrowing = q.list.narrowing();
-    let counted = draws::count(&state.store, actor, &narrowing).await?;
+    let (counted, refused) = total_or_refusal(draws::count(&state.store, actor, &narrowing).await)?;
     let (order, shown, sort_note) = q.list.afford(draws::SORTS, counted);
-    let page = draws::list(&state.store, actor, &narrowing, order).await?;
+    let page = match refused {
+        None => draws::list(&state.store, actor, &narrowing, order).await?,
+        Some(_) => no_rows(),
+    };
     let total = format!(
         "{}{}",
         total_text(counted, "次抽查"),
@@ -401,7 +406,7 @@ async fn draws_list(
     let url = ListUrl::new(path, q, &shown);
     let (prev, next) = url.pager(&page);
     let rows = summary_rows(&page.items, path);
-    Ok((rows, total, url, prev, next))
+    Ok((rows, total, url, prev, next, refused))
 }
 
 const DRAW_HEADERS: [(&str, Option<&str>); 5] = [
@@ -424,7 +429,7 @@ pub async fn draws_page(
         .as_deref()
         .and_then(|y| y.trim().parse().ok())
         .unwrap_or(chrono::Datelike::year(&today));
-    let (rows, total, url, prev, next) =
+    let (rows, total, url, prev, next, refused) =
         draws_list(&state, Some(&s.actor), "/inspection/draws", &q).await?;
     let r = draws::rates(&state.store, &s.actor, year, today).await?;
     let mut actions = vec![
@@ -438,7 +443,7 @@ pub async fn draws_page(
     if s.actor.can(Permission::SupervisionManage) {
         actions.insert(0, link("/inspection/draws/new", "新建双随机抽查"));
     }
-    Ok(ListPage {
+    Ok((status(&refused), ListPage {
         prev,
         layout: layout(&s),
         title: "双随机抽查".into(),
@@ -453,12 +458,13 @@ pub async fn draws_page(
             .chain(q.list.search_fields("抽查任务或组织部门", "检查开始日期"))
             .chain([q.list.size_field()])
             .collect(),
+        error: refused,
         count_text: format!("共 {total}"),
         hidden: q.list.hidden(),
         headers: url.headers(&DRAW_HEADERS),
         rows,
         next,
-    }
+    })
     .into_response())
 }
 
@@ -767,8 +773,9 @@ pub async fn public_draws(
     State(state): State<AppState>,
     Query(q): Query<DrawsQuery>,
 ) -> Result<Response, PageError> {
-    let (rows, total, url, prev, next) = draws_list(&state, None, "/public/draws", &q).await?;
-    Ok(ListPage {
+    let (rows, total, url, prev, next, refused) =
+        draws_list(&state, None, "/public/draws", &q).await?;
+    Ok((status(&refused), ListPage {
         prev,
         layout: Layout::anonymous(String::new()),
         title: "双随机抽查公开".into(),
@@ -780,12 +787,13 @@ pub async fn public_draws(
             .into_iter()
             .chain([q.list.size_field()])
             .collect(),
+        error: refused,
         count_text: format!("共 {total}"),
         hidden: q.list.hidden(),
         headers: url.headers(&DRAW_HEADERS),
         rows,
         next,
-    }
+    })
     .into_response())
 }
 

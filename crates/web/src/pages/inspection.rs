@@ -18,7 +18,7 @@ use super::{layout, refused, require};
 use crate::AppState;
 use crate::error::PageError;
 use crate::form::FormData;
-use crate::listing::{ListParams, ListUrl, total_text};
+use crate::listing::{ListParams, ListUrl, no_rows, status, total_or_refusal, total_text};
 use crate::session::Signed;
 use crate::view::*;
 
@@ -195,16 +195,23 @@ pub async fn inspections_page(
     Query(q): Query<InspectionsQuery>,
 ) -> Result<Response, PageError> {
     let narrowing = q.list.narrowing();
-    let counted = records::count(&state.store, &s.actor, q.entity.as_deref(), &narrowing).await?;
+    let (counted, refused) = total_or_refusal(
+        records::count(&state.store, &s.actor, q.entity.as_deref(), &narrowing).await,
+    )?;
     let (order, shown, sort_note) = q.list.afford(records::SORTS, counted);
-    let page = records::list(
-        &state.store,
-        &s.actor,
-        q.entity.as_deref(),
-        &narrowing,
-        order,
-    )
-    .await?;
+    let page = match refused {
+        None => {
+            records::list(
+                &state.store,
+                &s.actor,
+                q.entity.as_deref(),
+                &narrowing,
+                order,
+            )
+            .await?
+        }
+        Some(_) => no_rows(),
+    };
     let total = total_text(counted, "次");
     let url = ListUrl::new("/inspection/inspections", &q, &shown);
     let (prev, next) = url.pager(&page);
@@ -242,39 +249,43 @@ pub async fn inspections_page(
     if s.actor.can(Permission::CaseHandle) {
         actions.insert(0, link("/inspection/inspections/new", "登记检查"));
     }
-    Ok(ListPage {
-        prev,
-        layout: layout(&s),
-        title: "行政检查记录".into(),
-        intro: format!("您可查看的范围：{}。", s.actor.scope.kind.label_zh()),
-        actions,
-        filters: std::iter::once(Field::text(
-            "entity",
-            "被检查对象统一社会信用代码",
-            q.entity.clone().unwrap_or_default(),
-            18,
-        ))
-        .chain(q.list.search_fields("被检查对象或检查部门", "检查日期"))
-        .chain([q.list.size_field()])
-        .collect(),
-        count_text: format!(
-            "共 {total}，本页 {} 次{}",
-            page.items.len(),
-            sort_note.map(|n| format!("。{n}")).unwrap_or_default()
-        ),
-        hidden: shown.hidden(),
-        headers: url.headers(&[
-            ("被检查对象", Some("entity")),
-            ("检查部门", None),
-            ("日期", Some("inspected_on")),
-            ("事项", None),
-            ("结果", None),
-            ("方式", None),
-        ]),
-        rows,
-        next,
-    }
-    .into_response())
+    Ok((
+        status(&refused),
+        ListPage {
+            prev,
+            layout: layout(&s),
+            title: "行政检查记录".into(),
+            intro: format!("您可查看的范围：{}。", s.actor.scope.kind.label_zh()),
+            actions,
+            filters: std::iter::once(Field::text(
+                "entity",
+                "被检查对象统一社会信用代码",
+                q.entity.clone().unwrap_or_default(),
+                18,
+            ))
+            .chain(q.list.search_fields("被检查对象或检查部门", "检查日期"))
+            .chain([q.list.size_field()])
+            .collect(),
+            error: refused,
+            count_text: format!(
+                "共 {total}，本页 {} 次{}",
+                page.items.len(),
+                sort_note.map(|n| format!("。{n}")).unwrap_or_default()
+            ),
+            hidden: shown.hidden(),
+            headers: url.headers(&[
+                ("被检查对象", Some("entity")),
+                ("检查部门", None),
+                ("日期", Some("inspected_on")),
+                ("事项", None),
+                ("结果", None),
+                ("方式", None),
+            ]),
+            rows,
+            next,
+        },
+    )
+        .into_response())
 }
 
 async fn inspection_form(
@@ -579,6 +590,7 @@ pub async fn disturbance_page(
             Field::date("until", "期间止", until.to_string()),
             Field::text("more_than", "检查次数超过", more_than.to_string(), 3),
         ],
+        error: None,
         count_text: super::counted(&d.entities, "个对象"),
         hidden: Vec::new(),
         headers: plain(&["被检查对象", "检查次数", "检查部门"]),
@@ -640,6 +652,7 @@ pub async fn beyond_class_page(
             link("/inspection/entities", "名录库"),
         ],
         filters,
+        error: None,
         count_text: format!("{} 项", rows.len()),
         hidden: Vec::new(),
         headers: plain(&["被检查对象", "信用风险分类", "检查事项", "检查次数", "应有频次"]),
@@ -745,6 +758,7 @@ pub async fn figures_page(
             link("/inspection/disturbance", "只扰不查的检查"),
         ],
         filters: vec![Field::text("year", "年度", year.to_string(), 4)],
+        error: None,
         count_text: String::new(),
         hidden: Vec::new(),
         headers: plain(&["项目", "数字", "说明"]),
@@ -792,6 +806,7 @@ pub async fn scenarios_page(
         intro: format!("{lists} 张清单，涉及检查事项 {items} 项、执法单位 {units} 家；同一清单的部门可合并为一次联合检查。"),
         actions,
         filters: Vec::new(),
+        error: None,
         count_text: String::new(),
         hidden: Vec::new(),
         headers: plain(&["清单", "适用对象", "检查事项", "参与执法单位"]),
@@ -811,6 +826,7 @@ pub async fn public_scenarios(State(state): State<AppState>) -> Result<Response,
         intro: "下列场景由清单所列部门一次联合检查，减少对经营主体的干扰。".into(),
         actions: Vec::new(),
         filters: Vec::new(),
+        error: None,
         count_text: format!("{} 张清单", all.len()),
         hidden: Vec::new(),
         headers: plain(&["清单", "适用对象", "检查事项", "参与执法单位"]),

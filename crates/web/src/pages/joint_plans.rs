@@ -37,6 +37,7 @@ pub async fn plans_page(State(state): State<AppState>, s: Signed) -> Result<Resp
         intro: "各部门上报待检查任务（对象、事项、可检查的日期范围、所需人数）；编制计划时为每个任务定一个工作日，同一对象同一天的任务合并为一次联合检查，在各部门每个工作日可派人数之内使户次尽可能少。".into(),
         actions,
         filters: Vec::new(),
+        error: None,
         count_text: super::counted(&all, "份计划"),
         hidden: Vec::new(),
         headers: plain(&["计划期间", "任务", "户次", "减少扰企户次", "发布"]),

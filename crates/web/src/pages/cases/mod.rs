@@ -16,7 +16,7 @@ use super::{layout, require};
 use crate::AppState;
 use crate::error::PageError;
 use crate::form::FormData;
-use crate::listing::{ListParams, ListUrl, total_text};
+use crate::listing::{ListParams, ListUrl, no_rows, status, total_or_refusal, total_text};
 use crate::session::Signed;
 use crate::view::*;
 use fazhi_core::long_jobs::{JobKind, Outcome};
@@ -116,9 +116,12 @@ pub async fn list(
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
     let filter = q.filter();
-    let counted = cases::count(&state.store, &s.actor, &filter).await?;
+    let (counted, refused) = total_or_refusal(cases::count(&state.store, &s.actor, &filter).await)?;
     let (order, shown, sort_note) = q.list.afford(cases::SORTS, counted);
-    let page = cases::list(&state.store, &s.actor, &filter, order).await?;
+    let page = match refused {
+        None => cases::list(&state.store, &s.actor, &filter, order).await?,
+        Some(_) => no_rows(),
+    };
     let total_text = total_text(counted, "件");
     let url = ListUrl::new("/enforcement/cases", &q, &shown);
     let rows = page
@@ -177,127 +180,133 @@ pub async fn list(
         actions.push(link("/enforcement/cases/new", "立案"));
         actions.push(link("/enforcement/cases/import", "导入案件台账"));
     }
-    Ok(ListPage {
-        layout: layout(&s),
-        title: "行政处罚案件".into(),
-        intro: format!("您可查看的范围：{}。", s.actor.scope.kind.label_zh()),
-        actions,
-        filters: vec![
-            Field::text(
-                "q",
-                "案号、案由或当事人",
-                q.list.q.clone().unwrap_or_default(),
-                100,
-            ),
-            Field::select(
-                "department_id",
-                "办案部门",
-                std::iter::once((String::new(), "全部".to_string()))
-                    .chain(
-                        fazhi_core::org::service::departments(&state.store, &s.actor)
-                            .await
-                            .unwrap_or_default()
-                            .into_iter()
-                            .map(|d| (d.id.to_string(), d.name)),
-                    )
+    Ok((
+        status(&refused),
+        ListPage {
+            layout: layout(&s),
+            title: "行政处罚案件".into(),
+            intro: format!("您可查看的范围：{}。", s.actor.scope.kind.label_zh()),
+            actions,
+            filters: vec![
+                Field::text(
+                    "q",
+                    "案号、案由或当事人",
+                    q.list.q.clone().unwrap_or_default(),
+                    100,
+                ),
+                Field::select(
+                    "department_id",
+                    "办案部门",
+                    std::iter::once((String::new(), "全部".to_string()))
+                        .chain(
+                            fazhi_core::org::service::departments(&state.store, &s.actor)
+                                .await
+                                .unwrap_or_default()
+                                .into_iter()
+                                .map(|d| (d.id.to_string(), d.name)),
+                        )
+                        .collect(),
+                    q.department_id.as_deref().unwrap_or(""),
+                ),
+                Field::select(
+                    "grade",
+                    "评查等次",
+                    std::iter::once((String::new(), "全部".to_string()))
+                        .chain(GRADES.iter().map(|(c, n)| (c.to_string(), n.to_string())))
+                        .collect(),
+                    q.grade.as_deref().unwrap_or(""),
+                ),
+                Field::select(
+                    "region_id",
+                    "镇乡（街道）",
+                    regions.clone(),
+                    q.region_id.as_deref().unwrap_or(""),
+                ),
+                Field::text(
+                    "item_code",
+                    "事项编码",
+                    q.item_code.clone().unwrap_or_default(),
+                    64,
+                ),
+                Field::select("stage", "阶段", stages, q.stage.as_deref().unwrap_or("")),
+                Field::select(
+                    "procedure",
+                    "程序",
+                    [
+                        ("", "全部"),
+                        ("general", "普通程序"),
+                        ("summary", "简易程序"),
+                    ]
+                    .iter()
+                    .map(|(v, l)| (v.to_string(), l.to_string()))
                     .collect(),
-                q.department_id.as_deref().unwrap_or(""),
+                    q.procedure.as_deref().unwrap_or(""),
+                ),
+                Field::date(
+                    "filed_from",
+                    "立案日期自",
+                    q.filed_from.clone().unwrap_or_default(),
+                ),
+                Field::date(
+                    "filed_until",
+                    "立案日期至",
+                    q.filed_until.clone().unwrap_or_default(),
+                ),
+                Field::select(
+                    "delegated",
+                    "赋权事项",
+                    vec![
+                        (String::new(), "全部".to_string()),
+                        ("1".to_string(), "仅镇乡（街道）办理的赋权事项".to_string()),
+                    ],
+                    q.delegated.as_deref().unwrap_or(""),
+                ),
+                Field::select(
+                    "filing_town",
+                    "办案单位所在镇乡（街道）",
+                    regions,
+                    q.filing_town.as_deref().unwrap_or(""),
+                ),
+                Field::select(
+                    "finding",
+                    "案卷评查发现",
+                    std::iter::once((String::new(), "全部".to_string()))
+                        .chain(
+                            fazhi_core::supervision::sheet::rules()
+                                .filter(|r| r.machine())
+                                .map(|r| {
+                                    (r.code.to_string(), format!("{} {}", r.code, r.description))
+                                }),
+                        )
+                        .collect(),
+                    q.finding.as_deref().unwrap_or(""),
+                ),
+                q.list.size_field(),
+            ],
+            error: refused,
+            count_text: format!(
+                "共 {total_text}，本页 {} 件{}",
+                rows.len(),
+                sort_note.map(|n| format!("。{n}")).unwrap_or_default()
             ),
-            Field::select(
-                "grade",
-                "评查等次",
-                std::iter::once((String::new(), "全部".to_string()))
-                    .chain(GRADES.iter().map(|(c, n)| (c.to_string(), n.to_string())))
-                    .collect(),
-                q.grade.as_deref().unwrap_or(""),
-            ),
-            Field::select(
-                "region_id",
-                "镇乡（街道）",
-                regions.clone(),
-                q.region_id.as_deref().unwrap_or(""),
-            ),
-            Field::text(
-                "item_code",
-                "事项编码",
-                q.item_code.clone().unwrap_or_default(),
-                64,
-            ),
-            Field::select("stage", "阶段", stages, q.stage.as_deref().unwrap_or("")),
-            Field::select(
-                "procedure",
-                "程序",
-                [
-                    ("", "全部"),
-                    ("general", "普通程序"),
-                    ("summary", "简易程序"),
-                ]
-                .iter()
-                .map(|(v, l)| (v.to_string(), l.to_string()))
-                .collect(),
-                q.procedure.as_deref().unwrap_or(""),
-            ),
-            Field::date(
-                "filed_from",
-                "立案日期自",
-                q.filed_from.clone().unwrap_or_default(),
-            ),
-            Field::date(
-                "filed_until",
-                "立案日期至",
-                q.filed_until.clone().unwrap_or_default(),
-            ),
-            Field::select(
-                "delegated",
-                "赋权事项",
-                vec![
-                    (String::new(), "全部".to_string()),
-                    ("1".to_string(), "仅镇乡（街道）办理的赋权事项".to_string()),
-                ],
-                q.delegated.as_deref().unwrap_or(""),
-            ),
-            Field::select(
-                "filing_town",
-                "办案单位所在镇乡（街道）",
-                regions,
-                q.filing_town.as_deref().unwrap_or(""),
-            ),
-            Field::select(
-                "finding",
-                "案卷评查发现",
-                std::iter::once((String::new(), "全部".to_string()))
-                    .chain(
-                        fazhi_core::supervision::sheet::rules()
-                            .filter(|r| r.machine())
-                            .map(|r| (r.code.to_string(), format!("{} {}", r.code, r.description))),
-                    )
-                    .collect(),
-                q.finding.as_deref().unwrap_or(""),
-            ),
-            q.list.size_field(),
-        ],
-        count_text: format!(
-            "共 {total_text}，本页 {} 件{}",
-            rows.len(),
-            sort_note.map(|n| format!("。{n}")).unwrap_or_default()
-        ),
-        hidden: shown.hidden(),
-        headers: url.headers(&[
-            ("案号", Some("number")),
-            ("当事人", None),
-            ("案由", None),
-            ("办案部门", None),
-            ("所在区域", None),
-            ("事项", None),
-            ("阶段", None),
-            ("立案日期", Some("filed_on")),
-            ("评查得分", Some("score")),
-        ]),
-        rows,
-        next,
-        prev,
-    }
-    .into_response())
+            hidden: shown.hidden(),
+            headers: url.headers(&[
+                ("案号", Some("number")),
+                ("当事人", None),
+                ("案由", None),
+                ("办案部门", None),
+                ("所在区域", None),
+                ("事项", None),
+                ("阶段", None),
+                ("立案日期", Some("filed_on")),
+                ("评查得分", Some("score")),
+            ]),
+            rows,
+            next,
+            prev,
+        },
+    )
+        .into_response())
 }
 
 async fn new_form(

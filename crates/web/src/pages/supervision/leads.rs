@@ -10,7 +10,7 @@ use super::{layout, require};
 use crate::AppState;
 use crate::error::PageError;
 use crate::form::FormData;
-use crate::listing::{ListParams, ListUrl, total_text};
+use crate::listing::{ListParams, ListUrl, no_rows, status, total_or_refusal, total_text};
 use crate::session::Signed;
 use crate::view::*;
 
@@ -57,9 +57,14 @@ pub async fn leads_page(
         let model = leads::model(code)
             .ok_or_else(|| PageError(Error::invalid("model", format!("没有线索模型“{code}”。"))))?;
         let narrowing = q.list.narrowing();
-        let counted = leads::count_of_model(&state.store, &s.actor, code, &narrowing).await?;
+        let (counted, refused) = total_or_refusal(
+            leads::count_of_model(&state.store, &s.actor, code, &narrowing).await,
+        )?;
         let (order, shown, sort_note) = q.list.afford(leads::SORTS, counted);
-        let page = leads::of_model(&state.store, &s.actor, code, &narrowing, order).await?;
+        let page = match refused {
+            None => leads::of_model(&state.store, &s.actor, code, &narrowing, order).await?,
+            Some(_) => no_rows(),
+        };
         let total = total_text(counted, "条");
         let url = ListUrl::new("/supervision/leads", &q, &shown);
         let (prev, next) = url.pager(&page);
@@ -78,46 +83,50 @@ pub async fn leads_page(
                 ]
             })
             .collect();
-        return Ok(ListPage {
-            prev,
-            layout: layout(&s),
-            title: format!("{} {}", model.code, model.name),
-            intro: format!(
-                "{}程序处理。系统每小时运行一次线索模型。",
-                model.track.label_zh()
-            ),
-            actions: vec![
-                link(
-                    url.at("/supervision/leads/export.xlsx"),
-                    format!("导出 Excel（当前筛选的 {total}）"),
+        return Ok((
+            status(&refused),
+            ListPage {
+                prev,
+                layout: layout(&s),
+                title: format!("{} {}", model.code, model.name),
+                intro: format!(
+                    "{}程序处理。系统每小时运行一次线索模型。",
+                    model.track.label_zh()
                 ),
-                link("/supervision/leads", "返回线索"),
-            ],
-            filters: q
-                .list
-                .search_fields("线索内容或单位", "发现日期")
-                .into_iter()
-                .chain([q.list.size_field()])
-                .collect(),
-            count_text: format!(
-                "共 {total}，本页 {} 条{}",
-                page.items.len(),
-                sort_note.map(|n| format!("。{n}")).unwrap_or_default()
-            ),
-            hidden: [("model", code.to_string())]
-                .into_iter()
-                .chain(shown.hidden())
-                .collect(),
-            headers: url.headers(&[
-                ("线索", None),
-                ("单位", Some("department")),
-                ("发现日期", Some("found_on")),
-                ("", None),
-            ]),
-            rows,
-            next,
-        }
-        .into_response());
+                actions: vec![
+                    link(
+                        url.at("/supervision/leads/export.xlsx"),
+                        format!("导出 Excel（当前筛选的 {total}）"),
+                    ),
+                    link("/supervision/leads", "返回线索"),
+                ],
+                filters: q
+                    .list
+                    .search_fields("线索内容或单位", "发现日期")
+                    .into_iter()
+                    .chain([q.list.size_field()])
+                    .collect(),
+                error: refused,
+                count_text: format!(
+                    "共 {total}，本页 {} 条{}",
+                    page.items.len(),
+                    sort_note.map(|n| format!("。{n}")).unwrap_or_default()
+                ),
+                hidden: [("model", code.to_string())]
+                    .into_iter()
+                    .chain(shown.hidden())
+                    .collect(),
+                headers: url.headers(&[
+                    ("线索", None),
+                    ("单位", Some("department")),
+                    ("发现日期", Some("found_on")),
+                    ("", None),
+                ]),
+                rows,
+                next,
+            },
+        )
+            .into_response());
     }
     let desk = leads::desk(&state.store, &s.actor).await?;
     let total: i64 = desk.iter().map(|(_, n)| n).sum();
@@ -150,6 +159,7 @@ pub async fn leads_page(
         ),
         actions: Vec::new(),
         filters: Vec::new(),
+        error: None,
         count_text: String::new(),
         hidden: Vec::new(),
         headers: plain(&["模型", "线索", "程序", "待处理"]),

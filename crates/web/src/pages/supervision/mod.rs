@@ -139,6 +139,7 @@ pub async fn evaluation_page(
         ),
         actions,
         filters: Vec::new(),
+        error: None,
         count_text: format!("{}；其余已评查的案卷为优秀。", grades.join("，")),
         hidden: Vec::new(),
         headers: plain(&["评查项", "部分", "内容", "依据", "扣分", "发现问题的案卷"]),

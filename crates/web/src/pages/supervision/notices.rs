@@ -1,6 +1,6 @@
 //! Supervision notices (执法监督通知书): issue, the agency's reply, review and acceptance, the .docx.
 
-use crate::listing::{ListParams, ListUrl, total_text};
+use crate::listing::{ListParams, ListUrl, no_rows, status, total_or_refusal, total_text};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::Datelike;
@@ -81,9 +81,13 @@ pub async fn notices_page(
         return Err(PageError(Error::Forbidden));
     }
     let filter = q.filter();
-    let counted = notices::count(&state.store, &s.actor, &filter).await?;
+    let (counted, refused) =
+        total_or_refusal(notices::count(&state.store, &s.actor, &filter).await)?;
     let (order, shown, sort_note) = q.list.afford(notices::SORTS, counted);
-    let page = notices::list(&state.store, &s.actor, &filter, order).await?;
+    let page = match refused {
+        None => notices::list(&state.store, &s.actor, &filter, order).await?,
+        Some(_) => no_rows(),
+    };
     let total = total_text(counted, "份");
     let url = ListUrl::new("/supervision/notices", &q, &shown);
     let (prev, next) = url.pager(&page);
@@ -112,7 +116,7 @@ pub async fn notices_page(
     if s.actor.can(Permission::SupervisionManage) {
         actions.push(link("/supervision/notices/new", "发出监督通知书"));
     }
-    Ok(ListPage {
+    Ok((status(&refused), ListPage {
         prev,
         layout: layout(&s),
         title: "执法监督通知".into(),
@@ -139,6 +143,7 @@ pub async fn notices_page(
         .chain(q.list.search_fields("文号、标题或被监督单位", "发出日期"))
         .chain([q.list.size_field()])
         .collect(),
+        error: refused,
         count_text: format!(
             "共 {total}，本页 {} 份{}",
             page.items.len(),
@@ -155,7 +160,7 @@ pub async fn notices_page(
         ]),
         rows,
         next,
-    }
+    })
     .into_response())
 }
 

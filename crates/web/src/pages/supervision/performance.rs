@@ -56,6 +56,7 @@ pub async fn performance_page(
         intro: performance::FORMULA.into(),
         actions: Vec::new(),
         filters: vec![Field::text("year", "年度", year.to_string(), 4)],
+        error: None,
         count_text: format!("{} 个执法单位", scores.len()),
         hidden: Vec::new(),
         headers: plain(&[

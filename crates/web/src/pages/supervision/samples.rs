@@ -42,6 +42,7 @@ pub async fn samples_page(State(state): State<AppState>, s: Signed) -> Result<Re
         intro: "从已自动评查的案卷中按随机种子抽取案卷，评查人员在预填了自动评查结果的评查表上逐项确认、删除（说明理由）或新增问题。抽样的条件和种子均记录在案，任何人用同样的条件和种子可重新抽得同样的案卷。".into(),
         actions: vec![link("/supervision/samples/new", "抽取案卷")],
         filters: Vec::new(),
+        error: None,
         count_text: format!("最近{}", super::super::counted(&samples, "次抽样")),
         hidden: Vec::new(),
         headers: plain(&["抽样", "抽取日期", "随机种子", "抽中 / 可抽案卷"]),
@@ -189,6 +190,7 @@ pub async fn sample_show(
         ),
         actions: vec![link("/supervision/samples", "返回抽样列表")],
         filters: Vec::new(),
+        error: None,
         count_text: format!(
             "已人工评查 {reviewed} 件，其中与自动评查等次一致 {same} 件（一致率 {}）。",
             percent((reviewed > 0).then(|| same as f64 / reviewed as f64))

@@ -91,6 +91,7 @@ pub async fn self_inspections_page(
         ),
         actions,
         filters: vec![Field::text("year", "年度", year.to_string(), 4)],
+        error: None,
         count_text: format!("本页 {} 条", page.items.len()),
         hidden: Vec::new(),
         headers: plain(&["任务", "单位", "期限", "状态", "结果"]),

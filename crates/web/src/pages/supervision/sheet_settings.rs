@@ -74,6 +74,7 @@ pub async fn sheet_settings_page(
         ),
         actions,
         filters: Vec::new(),
+        error: None,
         count_text: format!("{} 版", versions.len()),
         hidden: Vec::new(),
         headers: plain(&["生效日期", "等次分数线", "与评查表的不同", "说明", "状态"]),
