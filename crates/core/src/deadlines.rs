@@ -2,9 +2,6 @@
 //! type: created with the record, changed by suspension, resumption, extension and being met
 //! (each change keeps its reason and approver), and scanned in bulk for warning lights. Each
 //! warning is raised once and recorded, so "warnings raised this year" is a count of records.
-//!
-//! Long because a deadline's whole life (create, meet, pause, extend, scan, read) shares its
-//! stored row and the kernel model rebuilt from it; splitting would spread one table's SQL.
 
 use chrono::NaiveDate;
 use fazhi_kernel::calendar::Calendar;

@@ -219,32 +219,19 @@ impl Workbook {
     }
 }
 
-/// What an export writes: its sheet's name and header row, and what the audit entry records
-/// (the object type and the filter).
-pub struct Sheet<'a> {
-    pub name: &'a str,
-    pub headers: &'a [&'a str],
-    pub object_type: &'a str,
-    pub filter: Value,
-}
-
-/// Every page of a list, from its first row in the list's order, as one .xlsx sheet written
-/// in constant memory, and how many rows; `progress` hears the rows written after each page.
-/// Audited as an export of `sheet.object_type` with its filter.
-pub async fn export<T, F, Fut>(
-    store: &Store,
-    actor: &Actor,
-    sheet: Sheet<'_>,
+/// Writes every page of a list into `book`, from its first row in the list's order, telling
+/// `progress` the rows written after each page.
+pub async fn export_pages<T, F, Fut>(
     order: &Sorted,
     mut page: F,
+    book: &mut Workbook,
     row: impl Fn(&T) -> Vec<Cell>,
     progress: &(dyn Fn(usize) + Sync),
-) -> Result<(Vec<u8>, usize)>
+) -> Result<()>
 where
     F: FnMut(Sorted) -> Fut,
     Fut: Future<Output = Result<Page<T, String>>>,
 {
-    let mut book = Workbook::new(sheet.name, sheet.headers)?;
     let mut keys = order.first(EXPORT_BATCH);
     loop {
         let p = page(keys.clone()).await?;
@@ -254,12 +241,9 @@ where
         progress(book.rows());
         match p.next {
             Some(next) => keys.after = fazhi_store::page::Cursor::decode(&next),
-            None => break,
+            None => return Ok(()),
         }
     }
-    let (bytes, rows) = book.finish()?;
-    audit_export(store, actor, sheet.object_type, rows, sheet.filter).await?;
-    Ok((bytes, rows))
 }
 
 /// The audit entry of an export: who took which rows out, under which filter.

@@ -19,7 +19,7 @@ use serde_json::json;
 use super::rules::{PartyKind, limitation};
 use crate::access::{Actor, Permission};
 use crate::deadlines::{self, DeadlineRecord, NewDeadline};
-use crate::listing;
+use crate::listing::{self, Workbook};
 use crate::vault::Keyring;
 use crate::{Error, Refusals, Result};
 
@@ -866,12 +866,9 @@ pub async fn export(
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<(Vec<u8>, usize)> {
     actor.require(Permission::CaseRead)?;
-    listing::export(
-        store,
-        actor,
-        listing::Sheet {
-            name: "行政处罚案件",
-            headers: &[
+    let mut book = Workbook::new(
+        "行政处罚案件",
+        &[
             "案号",
             "当事人",
             "案由",
@@ -886,17 +883,11 @@ pub async fn export(
             "评查得分",
             "评查等次",
         ],
-            object_type: "cases",
-            filter: json!({
-            "q": filter.text, "department_id": filter.department_id, "region_id": filter.region_id,
-            "item_code": filter.item_code, "stage": filter.stage, "procedure": filter.procedure,
-            "filed_from": filter.filed_from, "filed_until": filter.filed_until, "grade": filter.grade,
-            "finding": filter.finding, "delegated": filter.delegated, "filing_town": filter.filing_town,
-            "sort": order.by.map(|c| c.code), "desc": order.desc,
-        }),
-        },
+    )?;
+    listing::export_pages(
         order,
         |k| list(store, actor, filter, k),
+        &mut book,
         |c: &CaseSummary| {
             vec![
                 c.decision_number.clone().into(),
@@ -927,7 +918,23 @@ pub async fn export(
         },
         progress,
     )
-    .await
+    .await?;
+    let (bytes, rows) = book.finish()?;
+    listing::audit_export(
+        store,
+        actor,
+        "cases",
+        rows,
+        json!({
+            "q": filter.text, "department_id": filter.department_id, "region_id": filter.region_id,
+            "item_code": filter.item_code, "stage": filter.stage, "procedure": filter.procedure,
+            "filed_from": filter.filed_from, "filed_until": filter.filed_until, "grade": filter.grade,
+            "finding": filter.finding, "delegated": filter.delegated, "filing_town": filter.filing_town,
+            "sort": order.by.map(|c| c.code), "desc": order.desc,
+        }),
+    )
+    .await?;
+    Ok((bytes, rows))
 }
 
 /// Cases the actor may see in `order` (newest first by default), keyset-paged.

@@ -24,7 +24,7 @@ use serde_json::json;
 use super::entities::{self, CLASSES, List};
 use crate::access::{Actor, Permission};
 use crate::deadlines::{self, NewDeadline};
-use crate::listing::{self, Narrowing};
+use crate::listing::{self, Narrowing, Workbook};
 use crate::org::rules::text;
 use crate::supervision::sampling::shuffle_prefix;
 use crate::{Error, Result};
@@ -901,12 +901,9 @@ pub async fn export(
     order: &Sorted,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<(Vec<u8>, usize)> {
-    listing::export(
-        store,
-        actor,
-        listing::Sheet {
-            name: "双随机抽查",
-            headers: &[
+    let mut book = Workbook::new(
+        "双随机抽查",
+        &[
             "抽查任务",
             "组织部门",
             "检查开始",
@@ -916,11 +913,11 @@ pub async fn export(
             "抽中",
             "已检查",
         ],
-            object_type: "random_draws",
-            filter: json!({ "q": narrowing.text, "from": narrowing.from, "until": narrowing.until }),
-        },
+    )?;
+    listing::export_pages(
         order,
         |k| list(store, Some(actor), narrowing, k),
+        &mut book,
         |d: &DrawSummary| {
             vec![
                 d.title.as_str().into(),
@@ -935,7 +932,17 @@ pub async fn export(
         },
         progress,
     )
-    .await
+    .await?;
+    let (bytes, rows) = book.finish()?;
+    listing::audit_export(
+        store,
+        actor,
+        "random_draws",
+        rows,
+        json!({ "q": narrowing.text, "from": narrowing.from, "until": narrowing.until }),
+    )
+    .await?;
+    Ok((bytes, rows))
 }
 
 /// The province's targets for the year, from the records (each 100 %): plan rate — departments

@@ -14,7 +14,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::access::{Actor, Permission};
-use crate::listing::{self, Narrowing};
+use crate::listing::{self, Narrowing, Workbook};
 use crate::org::rules::{optional_text, text};
 use crate::{Error, Result};
 
@@ -542,13 +542,9 @@ pub async fn export(
     order: &Sorted,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<(Vec<u8>, usize)> {
-    let yes = |b: bool| if b { "是" } else { "否" };
-    listing::export(
-        store,
-        actor,
-        listing::Sheet {
-            name: "行政检查记录",
-            headers: &[
+    let mut book = Workbook::new(
+        "行政检查记录",
+        &[
             "被检查对象",
             "统一社会信用代码",
             "检查部门",
@@ -558,11 +554,12 @@ pub async fn export(
             "联合检查",
             "双随机",
         ],
-            object_type: "inspections",
-            filter: serde_json::json!({ "entity": entity, "q": narrowing.text, "from": narrowing.from, "until": narrowing.until }),
-        },
+    )?;
+    let yes = |b: bool| if b { "是" } else { "否" };
+    listing::export_pages(
         order,
         |k| list(store, actor, entity, narrowing, k),
+        &mut book,
         |i: &Inspection| {
             vec![
                 i.entity_name.as_str().into(),
@@ -577,5 +574,15 @@ pub async fn export(
         },
         progress,
     )
-    .await
+    .await?;
+    let (bytes, rows) = book.finish()?;
+    listing::audit_export(
+        store,
+        actor,
+        "inspections",
+        rows,
+        serde_json::json!({ "entity": entity, "q": narrowing.text, "from": narrowing.from, "until": narrowing.until }),
+    )
+    .await?;
+    Ok((bytes, rows))
 }

@@ -16,7 +16,7 @@ use serde::Serialize;
 use serde_json::json;
 
 use crate::access::{Actor, Permission};
-use crate::listing::{self, Narrowing};
+use crate::listing::{self, Narrowing, Workbook};
 use crate::org::rules::{optional_paragraphs, paragraphs};
 use crate::{Error, Result};
 
@@ -584,17 +584,11 @@ pub async fn export_of_model(
     order: &Sorted,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<(Vec<u8>, usize)> {
-    listing::export(
-        store,
-        actor,
-        listing::Sheet {
-            name: "监督线索",
-            headers: &["模型", "线索", "单位", "发现日期", "状态"],
-            object_type: "leads",
-            filter: json!({ "model": code, "q": narrowing.text, "from": narrowing.from, "until": narrowing.until }),
-        },
+    let mut book = Workbook::new("监督线索", &["模型", "线索", "单位", "发现日期", "状态"])?;
+    listing::export_pages(
         order,
         |k| of_model(store, actor, code, narrowing, k),
+        &mut book,
         |l: &Lead| {
             vec![
                 l.model.as_str().into(),
@@ -606,7 +600,17 @@ pub async fn export_of_model(
         },
         progress,
     )
-    .await
+    .await?;
+    let (bytes, rows) = book.finish()?;
+    listing::audit_export(
+        store,
+        actor,
+        "leads",
+        rows,
+        json!({ "model": code, "q": narrowing.text, "from": narrowing.from, "until": narrowing.until }),
+    )
+    .await?;
+    Ok((bytes, rows))
 }
 
 /// Closes an open lead: handled (with what was done, optional) or dismissed (with why).

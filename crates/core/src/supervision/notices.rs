@@ -18,7 +18,7 @@ use crate::access::{Actor, Permission};
 use crate::deadlines::{self, Clock, NewDeadline};
 use crate::enforcement::documents::Block;
 use crate::enforcement::rules::next_number;
-use crate::listing::{self, Narrowing};
+use crate::listing::{self, Narrowing, Workbook};
 use crate::messages::{self, NewMessage};
 use crate::org::rules::{optional_paragraphs, paragraphs, text};
 use crate::{Error, Result};
@@ -538,12 +538,9 @@ pub async fn export(
     order: &Sorted,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<(Vec<u8>, usize)> {
-    listing::export(
-        store,
-        actor,
-        listing::Sheet {
-            name: "执法监督通知",
-            headers: &[
+    let mut book = Workbook::new(
+        "执法监督通知",
+        &[
             "文号",
             "发出单位",
             "被监督单位",
@@ -553,12 +550,11 @@ pub async fn export(
             "状态",
             "回复日期",
         ],
-            object_type: "supervision_notices",
-            filter: json!({ "state": filter.state.map(|s| s.code()), "year": filter.year,
-                "q": filter.narrowing.text, "from": filter.narrowing.from, "until": filter.narrowing.until }),
-        },
+    )?;
+    listing::export_pages(
         order,
         |k| list(store, actor, filter, k),
+        &mut book,
         |n: &Notice| {
             vec![
                 n.number.as_str().into(),
@@ -573,7 +569,18 @@ pub async fn export(
         },
         progress,
     )
-    .await
+    .await?;
+    let (bytes, rows) = book.finish()?;
+    listing::audit_export(
+        store,
+        actor,
+        "supervision_notices",
+        rows,
+        json!({ "state": filter.state.map(|s| s.code()), "year": filter.year,
+                "q": filter.narrowing.text, "from": filter.narrowing.from, "until": filter.narrowing.until }),
+    )
+    .await?;
+    Ok((bytes, rows))
 }
 
 /// The notice locked for a change: in scope, at the version the actor saw, in a state that

@@ -1,8 +1,5 @@
 //! 双随机一公开: the register of entities and its three lists, officers' relations (回避), the
 //! draws and their public pages.
-//!
-//! Long because the register, the draws and their public pages are one module's pages; the
-//! public list shares `draws_list` with the signed-in one.
 
 use axum::extract::{Multipart, Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
