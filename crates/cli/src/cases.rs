@@ -22,6 +22,15 @@ pub enum GenerateCommand {
         #[arg(long, default_value_t = 1)]
         seed: u64,
     },
+    /// Write N synthetic normative documents as JSON Lines in the import format
+    /// (docs/normative-documents.md) to standard output
+    NormativeDocuments {
+        #[arg(long)]
+        count: u64,
+        /// The same seed gives the same documents
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+    },
     /// Write a quarter's synthetic inspection tasks and department capacities (the joint-visit
     /// planner's input) as DIR/tasks.jsonl and DIR/capacity.json
     InspectionTasks {
@@ -41,6 +50,16 @@ pub enum GenerateCommand {
 pub enum ImportCommand {
     /// Import penalty cases from a JSON Lines file (docs/case-import.md); "-" reads standard input
     Cases {
+        #[command(flatten)]
+        db: DbArgs,
+        file: PathBuf,
+        /// Print one JSON object: {"inserted", "updated", "unchanged", "rejected", "errors"}
+        #[arg(long)]
+        json: bool,
+    },
+    /// Import normative documents from a JSON Lines file (docs/normative-documents.md); "-"
+    /// reads standard input. Idempotent by document number; a changed text is a new version
+    NormativeDocuments {
         #[command(flatten)]
         db: DbArgs,
         file: PathBuf,
@@ -76,6 +95,9 @@ pub fn bar(len: Option<u64>, what: &str) -> ProgressBar {
 pub fn generate(command: GenerateCommand) -> Result<ExitCode, StartError> {
     let (count, seed) = match command {
         GenerateCommand::Cases { count, seed } => (count, seed),
+        GenerateCommand::NormativeDocuments { count, seed } => {
+            return super::normative::generate(count, seed);
+        }
         GenerateCommand::InspectionTasks {
             entities,
             tasks,
@@ -104,7 +126,12 @@ pub fn generate(command: GenerateCommand) -> Result<ExitCode, StartError> {
 }
 
 pub async fn import(command: ImportCommand) -> Result<ExitCode, StartError> {
-    let ImportCommand::Cases { db, file, json } = command;
+    let (db, file, json) = match command {
+        ImportCommand::Cases { db, file, json } => (db, file, json),
+        ImportCommand::NormativeDocuments { db, file, json } => {
+            return super::normative::import(db, file, json).await;
+        }
+    };
     let (store, config, database) = open(&db).await?;
     // Like `serve`: a fresh database gets the demo organisation and catalog the cases refer to.
     if config.demo.unwrap_or(true) {
@@ -177,6 +204,20 @@ pub enum BenchCommand {
         /// one sample in ten also searches a party's name (LIKE)
         #[arg(long, conflicts_with = "http")]
         page: bool,
+    },
+    /// The normative-document library's search over N generated documents: tantivy with jieba
+    /// and SQLite FTS5 (trigram) side by side — index build, p50/p95/p99 of the same queries,
+    /// and precision@10 / nDCG@10 on the judged queries; prints JSON
+    Search {
+        #[arg(long, default_value_t = 100_000)]
+        count: u64,
+        #[arg(long, default_value_t = 1000)]
+        queries: usize,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Where both indexes are built (replaced on each run)
+        #[arg(long, default_value = "fazhi-bench-search")]
+        dir: PathBuf,
     },
 }
 
@@ -252,14 +293,22 @@ pub async fn bench(command: BenchCommand) -> Result<ExitCode, StartError> {
     use fazhi_core::enforcement::cases::CaseFilter;
     use rand::seq::IndexedRandom;
     use rand::{RngExt, SeedableRng};
-    let BenchCommand::CaseList {
-        db,
-        samples,
-        seed,
-        http,
-        department,
-        page,
-    } = command;
+    let (db, samples, seed, http, department, page) = match command {
+        BenchCommand::CaseList {
+            db,
+            samples,
+            seed,
+            http,
+            department,
+            page,
+        } => (db, samples, seed, http, department, page),
+        BenchCommand::Search {
+            count,
+            queries,
+            seed,
+            dir,
+        } => return super::normative::bench(count, seed, queries, dir).await,
+    };
     let (store, file, database) = open(&db).await?;
     let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases")
         .fetch_one(store.pool())
@@ -481,7 +530,11 @@ async fn serve_api(
         trusted_proxies: Vec::new(),
         long_job_wait: fazhi_web::LONG_JOB_WAIT,
     };
-    let state = fazhi_web::AppState::new(store.clone(), config, keyring);
+    let library = fazhi_search::Library::in_memory().map_err(|e| StartError::Input {
+        what: "search index".into(),
+        message: e.to_string(),
+    })?;
+    let state = fazhi_web::AppState::new(store.clone(), config, keyring, library);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(fazhi_web::serve(listener, state, async {
         let _ = stopped.await;

@@ -116,6 +116,36 @@ impl Database {
     }
 }
 
+/// The normative-document library's index, beside the database: `DATA_DIR/search/` for the
+/// embedded database; for PostgreSQL, under the data directory given (`--data-dir`, the
+/// configuration's, or the default) in a folder named after the database, so two databases
+/// never share an index. The index is a copy of the register, brought up to date from it on use.
+pub fn library(
+    database: &Database,
+    data_dir: Option<&Path>,
+    file: &FileConfig,
+) -> Result<fazhi_search::Library, StartError> {
+    let dir = match database {
+        Database::DataDir(d) => d.join("search").join("normative-documents"),
+        Database::Url(u) => {
+            // FNV-1a: a stable name for the URL (without showing it, password and all).
+            let hash = u.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
+                (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+            });
+            data_dir
+                .map(Path::to_path_buf)
+                .or_else(|| file.data_dir.clone())
+                .unwrap_or_else(|| PathBuf::from(DEFAULT_DATA_DIR))
+                .join("search")
+                .join(format!("normative-documents-{hash:016x}"))
+        }
+    };
+    fazhi_search::Library::open(&dir).map_err(|e| StartError::Input {
+        what: dir.display().to_string(),
+        message: e.to_string(),
+    })
+}
+
 /// Migrates, makes sure the built-in roles exist and, when `demo` is set and the database is
 /// empty, loads the demo organisation. Returns the administrators' one-time passwords when it
 /// created them.

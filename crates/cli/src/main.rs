@@ -10,6 +10,7 @@ mod cases;
 mod evaluate;
 mod figures;
 mod leads;
+mod normative;
 mod plan;
 
 use fazhi::{Database, FileConfig, StartError, idle_timeout, keyring, prepare};
@@ -48,6 +49,22 @@ struct DbArgs {
     /// Configuration file [default: ./fazhi.toml when present]
     #[arg(long, env = "FAZHI_CONFIG", global = true)]
     config: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum SearchCommand {
+    /// Search the normative-document library (brought up to date with the register first)
+    Documents {
+        #[command(flatten)]
+        db: DbArgs,
+        /// Words, e.g. "行政复议 听证"
+        query: String,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Print one JSON object: {"hits": [{"number", "title", "score", "snippet"}], "total", "ms"}
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -116,6 +133,11 @@ enum Command {
     Import {
         #[command(subcommand)]
         command: cases::ImportCommand,
+    },
+    /// Full-text search
+    Search {
+        #[command(subcommand)]
+        command: SearchCommand,
     },
     /// Evaluate case files (案卷评查): every case whose record changed since its last evaluation
     Evaluate {
@@ -380,7 +402,12 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
             let worker = format!("{}:{}", std::process::id(), address.port());
             let runner = Runner::new(store.clone(), fazhi_core::jobs::registry(idle), worker);
             let jobs = tokio::spawn(runner.run(Duration::from_secs(5), stop_rx));
-            let state = fazhi_web::AppState::new(store.clone(), config, keyring(&file, &database)?);
+            let state = fazhi_web::AppState::new(
+                store.clone(),
+                config,
+                keyring(&file, &database)?,
+                fazhi::library(&database, db.data_dir.as_deref(), &file)?,
+            );
             let served = fazhi_web::serve(listener, state, async {
                 let _ = tokio::signal::ctrl_c().await;
             })
@@ -437,6 +464,15 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
         Command::User { command } => user(command).await,
         Command::Generate { command } => cases::generate(command),
         Command::Import { command } => cases::import(command).await,
+        Command::Search {
+            command:
+                SearchCommand::Documents {
+                    db,
+                    query,
+                    limit,
+                    json,
+                },
+        } => normative::search(db, query, limit, json).await,
         Command::Bench { command } => cases::bench(command).await,
         Command::Plan { command } => plan::plan(command),
         Command::Evaluate { db, all, json } => evaluate::run(db, all, json).await,

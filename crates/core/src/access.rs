@@ -23,6 +23,8 @@ pub enum Permission {
     SupervisionManage,
     /// Reply to the supervision notices addressed to one's own office.
     SupervisionReply,
+    /// Keep the register of normative documents (登记、备案、清理).
+    NormativeManage,
     OrgManage,
     UserManage,
     TokenManage,
@@ -53,13 +55,14 @@ impl Serialize for AdminKind {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 13] = [
+    pub const ALL: [Permission; 14] = [
         Permission::OrgRead,
         Permission::CatalogManage,
         Permission::CaseRead,
         Permission::CaseHandle,
         Permission::SupervisionManage,
         Permission::SupervisionReply,
+        Permission::NormativeManage,
         Permission::OrgManage,
         Permission::UserManage,
         Permission::TokenManage,
@@ -77,6 +80,7 @@ impl Permission {
             Permission::CaseHandle => "case.handle",
             Permission::SupervisionManage => "supervision.manage",
             Permission::SupervisionReply => "supervision.reply",
+            Permission::NormativeManage => "normative.manage",
             Permission::OrgManage => "org.manage",
             Permission::UserManage => "user.manage",
             Permission::TokenManage => "token.manage",
@@ -99,6 +103,7 @@ impl Permission {
             Permission::CaseHandle => "办理行政处罚案件",
             Permission::SupervisionManage => "发出执法监督通知书、验收整改",
             Permission::SupervisionReply => "回复执法监督通知书",
+            Permission::NormativeManage => "维护行政规范性文件库（登记、备案、清理）",
             Permission::OrgManage => "管理区域和部门",
             Permission::UserManage => "管理用户账号",
             Permission::TokenManage => "管理系统对接令牌",
@@ -119,7 +124,8 @@ impl Permission {
             | Permission::CaseRead
             | Permission::CaseHandle
             | Permission::SupervisionManage
-            | Permission::SupervisionReply => None,
+            | Permission::SupervisionReply
+            | Permission::NormativeManage => None,
             Permission::OrgManage | Permission::UserManage | Permission::TokenManage => {
                 Some(AdminKind::System)
             }

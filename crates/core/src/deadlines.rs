@@ -291,6 +291,10 @@ fn permissions_for(subject_type: &str) -> (&'static [Permission], &'static [Perm
             &[Permission::SupervisionManage, Permission::CaseHandle],
             &[Permission::SupervisionManage],
         ),
+        "normative_document" => (
+            &[Permission::NormativeManage, Permission::SupervisionManage],
+            &[Permission::NormativeManage],
+        ),
         "random_draw" => (
             &[Permission::SupervisionManage],
             &[Permission::SupervisionManage],

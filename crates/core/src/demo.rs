@@ -76,6 +76,7 @@ pub fn builtin_roles() -> Vec<BuiltinRole> {
             Permission::CatalogManage,
             Permission::CaseRead,
             Permission::SupervisionManage,
+            Permission::NormativeManage,
         ],
     });
     roles.push(BuiltinRole {

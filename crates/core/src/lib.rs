@@ -24,6 +24,7 @@ pub mod jobs;
 pub mod listing;
 pub mod long_jobs;
 pub mod messages;
+pub mod normative;
 pub mod org;
 pub mod settings;
 pub mod supervision;

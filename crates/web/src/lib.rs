@@ -122,6 +122,9 @@ pub struct AppState {
     pub keyring: std::sync::Arc<fazhi_core::vault::Keyring>,
     /// The calendar and warning policy in force, read once a minute or after a change here.
     pub in_force: std::sync::Arc<fazhi_core::deadlines::InForce>,
+    /// The normative-document library's full-text index (a copy of the register, kept in step
+    /// by `fazhi_core::normative::library`).
+    pub library: std::sync::Arc<fazhi_search::Library>,
     metrics: PrometheusHandle,
 }
 
@@ -166,12 +169,18 @@ fn metrics_handle() -> PrometheusHandle {
 }
 
 impl AppState {
-    pub fn new(store: Store, config: WebConfig, keyring: fazhi_core::vault::Keyring) -> AppState {
+    pub fn new(
+        store: Store,
+        config: WebConfig,
+        keyring: fazhi_core::vault::Keyring,
+        library: fazhi_search::Library,
+    ) -> AppState {
         AppState {
             store,
             config: std::sync::Arc::new(config),
             keyring: std::sync::Arc::new(keyring),
             in_force: std::sync::Arc::default(),
+            library: std::sync::Arc::new(library),
             metrics: metrics_handle(),
         }
     }
@@ -602,6 +611,24 @@ pub fn router(state: AppState) -> Router {
         .route("/public/acts/{code}", get(acts::public_act))
         .route("/public/acts/{code}/feedback", post(acts::public_feedback))
         .route("/inspection/acts", get(acts::desk))
+        .route("/public/documents", get(pages::normative::public_library))
+        .route(
+            "/public/documents/{id}",
+            get(pages::normative::public_document),
+        )
+        .route("/normative/documents", get(pages::normative::register_page))
+        .route(
+            "/normative/documents/export.xlsx",
+            get(pages::normative::register_export),
+        )
+        .route(
+            "/normative/documents/{id}",
+            get(pages::normative::document_show),
+        )
+        .route(
+            "/normative/documents/{id}/filing",
+            post(pages::normative::document_filing),
+        )
         .route("/public/draws", get(draws::public_draws))
         .route("/public/draws/{id}", get(draws::public_draw))
         .route("/public/draws/{id}/pool.txt", get(draws::public_pool))

@@ -128,6 +128,14 @@ impl Layout {
             ],
         );
         group(
+            "合法性审查",
+            vec![(
+                "/normative/documents",
+                "规范性文件库",
+                business && (read || manage || actor.can(Permission::NormativeManage)),
+            )],
+        );
+        group(
             "目录与基准",
             vec![
                 ("/enforcement/catalog", "执法事项目录", business),

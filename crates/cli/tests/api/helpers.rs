@@ -112,6 +112,7 @@ pub async fn spawn_app_ops(db: Db, idle_timeout: Duration, ops: fazhi_web::OpsAc
             long_job_wait: Duration::ZERO,
         },
         keyring,
+        fazhi_search::Library::in_memory().expect("index"),
     );
     tokio::spawn(fazhi_web::serve(listener, state, std::future::pending()));
     TestApp {

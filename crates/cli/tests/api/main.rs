@@ -27,6 +27,7 @@ mod kernel_cli;
 mod leads;
 mod lists;
 mod matrix;
+mod normative;
 mod notices;
 mod numbers;
 mod performance;

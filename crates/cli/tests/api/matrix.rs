@@ -32,7 +32,7 @@ const DEPT: &str = "department_clerk";
 fn holders(permission: &str) -> &'static [&'static str] {
     match permission {
         "org.read" => &[SYS, SEC, SUP, TOWN, DEPT],
-        "catalog.manage" | "supervision.manage" => &[SUP],
+        "catalog.manage" | "supervision.manage" | "normative.manage" => &[SUP],
         "case.read" => &[SUP, TOWN, DEPT],
         "case.handle" | "supervision.reply" => &[TOWN, DEPT],
         "org.manage" | "user.manage" | "token.manage" => &[SYS],
@@ -47,6 +47,9 @@ const HANDLE: Who = Who::Any(&["case.handle"]);
 const MANAGE: Who = Who::Any(&["supervision.manage"]);
 const CATALOG: Who = Who::Any(&["catalog.manage"]);
 const NOTICES: Who = Who::Any(&["supervision.manage", "supervision.reply"]);
+/// The register of normative documents: its keepers, and (reading) those who read cases.
+const REGISTER: Who = Who::Any(&["normative.manage", "supervision.manage", "case.read"]);
+const KEEP_REGISTER: Who = Who::Any(&["normative.manage"]);
 const ORG: Who = Who::Any(&["org.manage"]);
 const USERS: Who = Who::Any(&["user.manage"]);
 const ROLES_: Who = Who::Any(&["role.manage"]);
@@ -281,6 +284,12 @@ const ROUTES: &[(&str, &str, Who)] = &[
     ("POST", "/public/acts/{code}/feedback", Who::Public),
     ("GET", "/inspection/acts", MANAGE),
     ("GET", "/public/draws", Who::Public),
+    ("GET", "/public/documents", Who::Public),
+    ("GET", "/public/documents/{id}", Who::Public),
+    ("GET", "/normative/documents", REGISTER),
+    ("GET", "/normative/documents/export.xlsx", REGISTER),
+    ("GET", "/normative/documents/{id}", REGISTER),
+    ("POST", "/normative/documents/{id}/filing", KEEP_REGISTER),
     ("GET", "/public/draws/{id}", Who::Public),
     ("GET", "/public/draws/{id}/pool.txt", Who::Public),
     ("GET", "/public/draws/{id}/roster.txt", Who::Public),

@@ -16,6 +16,7 @@ pub mod figures;
 pub mod inspection;
 pub mod joint_plans;
 pub mod long_jobs;
+pub mod normative;
 pub mod org;
 pub mod supervision;
 

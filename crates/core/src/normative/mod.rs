@@ -1,0 +1,332 @@
+//! The register of normative documents (行政规范性文件): every document the city and its units
+//! have issued, with every version of its text, what it amends or repeals, its record filing
+//! (备案) on the deadline engine, and the public library's full-text index (`library`).
+//!
+//! Files: `rules` (numbers, validity, checks — pure), `repo` (its SQL), `library` (the index
+//! kept in step with the register), `synthetic` (generated documents for demos and benchmarks);
+//! the operations are here.
+
+pub mod library;
+mod repo;
+pub mod rules;
+pub mod synthetic;
+
+use chrono::NaiveDate;
+use fazhi_store::page::{Page, SortColumn, Sorted};
+use fazhi_store::scope::RECORD_COLUMNS;
+use fazhi_store::{Sql, Store};
+use serde::{Deserialize, Serialize};
+
+use crate::listing::{self, Narrowing, Workbook};
+use crate::{Actor, Ctx, Error, Permission, Result};
+
+pub use repo::{ImportReport, LineError};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    InForce,
+    Repealed,
+    Expired,
+    ToRepeal,
+    ToRevise,
+}
+
+impl Status {
+    pub const ALL: [Status; 5] = [
+        Status::InForce,
+        Status::ToRevise,
+        Status::ToRepeal,
+        Status::Repealed,
+        Status::Expired,
+    ];
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Status::InForce => "in_force",
+            Status::Repealed => "repealed",
+            Status::Expired => "expired",
+            Status::ToRepeal => "to_repeal",
+            Status::ToRevise => "to_revise",
+        }
+    }
+
+    pub fn label_zh(self) -> &'static str {
+        match self {
+            Status::InForce => "现行有效",
+            Status::Repealed => "已废止",
+            Status::Expired => "已失效",
+            Status::ToRepeal => "拟废止",
+            Status::ToRevise => "拟修改",
+        }
+    }
+
+    /// From the code or the Chinese label.
+    pub fn parse(s: &str) -> Option<Status> {
+        Status::ALL
+            .into_iter()
+            .find(|x| x.code() == s || x.label_zh() == s)
+    }
+
+    /// Still applied: in force, or in force while awaiting revision or repeal.
+    pub fn applies(self) -> bool {
+        matches!(self, Status::InForce | Status::ToRevise | Status::ToRepeal)
+    }
+}
+
+/// One document of the import format (docs/normative-documents.md): a line of JSON Lines, a
+/// row of the register's workbook.
+#[derive(Clone, Debug, Default, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Line {
+    pub number: String,
+    pub title: String,
+    pub issuer: String,
+    pub issued_on: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published_on: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_on: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub expires_on: Option<String>,
+    #[serde(default)]
+    pub legal_basis: Vec<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub amends: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub repeals: Vec<String>,
+    pub text: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub filed_on: Option<String>,
+}
+
+/// A document as the register lists it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Document {
+    pub id: i64,
+    pub number: String,
+    pub title: String,
+    pub issuer: String,
+    pub issued_on: String,
+    pub published_on: Option<String>,
+    pub effective_on: String,
+    pub expires_on: String,
+    pub status: Status,
+    pub filed_on: Option<String>,
+    pub current_version: i64,
+    pub version: i64,
+}
+
+/// A document with its legal basis, links and every version of its text.
+#[derive(Clone, Debug, Serialize)]
+pub struct Record {
+    pub document: Document,
+    pub legal_basis: Vec<String>,
+    pub amends: Vec<Link>,
+    pub repeals: Vec<Link>,
+    /// Documents that amend or repeal this one.
+    pub amended_by: Vec<Link>,
+    pub repealed_by: Vec<Link>,
+    pub versions: Vec<Version>,
+}
+
+/// A number another document names, with the register's id when the register holds it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Link {
+    pub number: String,
+    pub id: Option<i64>,
+    pub title: Option<String>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Version {
+    pub version: i64,
+    pub effective_on: String,
+    pub body: String,
+}
+
+/// Who keeps the register; anyone who reads it inside fazhi (the public reads the library).
+const KEEPERS: [Permission; 1] = [Permission::NormativeManage];
+const READERS: [Permission; 3] = [
+    Permission::NormativeManage,
+    Permission::SupervisionManage,
+    Permission::CaseRead,
+];
+
+/// Imports lines of the import format, each checked on its own: a good line is written (new,
+/// a new version, or unchanged), a bad one is reported with its number and reasons. Lines are
+/// written a batch per transaction; idempotent by document number.
+pub async fn import(
+    ctx: &Ctx<'_>,
+    lines: impl IntoIterator<Item = (usize, std::result::Result<Line, String>)>,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<ImportReport> {
+    ctx.actor.require_any(&KEEPERS)?;
+    repo::import(ctx, lines, progress).await
+}
+
+/// Reads JSON Lines (one document per line, blank lines skipped) and imports them.
+pub async fn import_json_lines<R: tokio::io::AsyncBufRead + Unpin>(
+    ctx: &Ctx<'_>,
+    reader: R,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<ImportReport> {
+    use tokio::io::AsyncBufReadExt;
+    ctx.actor.require_any(&KEEPERS)?;
+    let mut lines = reader.lines();
+    let mut parsed = Vec::new();
+    let mut report = ImportReport::default();
+    let mut n = 0usize;
+    loop {
+        let next = lines
+            .next_line()
+            .await
+            .map_err(|e| Error::invalid("file", format!("读取文件出错：{e}")))?;
+        let Some(text) = next else { break };
+        n += 1;
+        if text.trim().is_empty() {
+            continue;
+        }
+        parsed.push((
+            n,
+            serde_json::from_str::<Line>(&text)
+                .map_err(|e| format!("不是有效的文件记录（JSON）：{e}")),
+        ));
+        if parsed.len() >= repo::BATCH {
+            report.add(repo::import(ctx, std::mem::take(&mut parsed), progress).await?);
+        }
+    }
+    report.add(repo::import(ctx, parsed, progress).await?);
+    Ok(report)
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub status: Option<Status>,
+    pub issuer: Option<String>,
+    /// Not yet filed although published.
+    pub unfiled: bool,
+    /// Words in the number, title or issuer; a range of issue dates.
+    pub narrowing: Narrowing,
+}
+
+pub const SORTS: &[SortColumn] = &[
+    SortColumn {
+        code: "issued_on",
+        expr: "d.issued_on",
+        numeric: false,
+    },
+    SortColumn {
+        code: "expires_on",
+        expr: "d.expires_on",
+        numeric: false,
+    },
+    SortColumn {
+        code: "number",
+        expr: "d.number",
+        numeric: false,
+    },
+];
+
+fn filtered(actor: &Actor, filter: &Filter, select: &str) -> Result<Sql> {
+    actor.require_any(&READERS)?;
+    let mut sql = Sql::new(&format!(
+        "SELECT {select} FROM normative_documents d WHERE "
+    ));
+    sql.append(actor.scope.condition("d", RECORD_COLUMNS));
+    if let Some(s) = filter.status {
+        sql.push(" AND d.status = ").bind(s.code());
+    }
+    if let Some(i) = filter.issuer.as_deref().filter(|i| !i.is_empty()) {
+        sql.push(" AND d.issuer = ").bind(i.to_string());
+    }
+    if filter.unfiled {
+        sql.push(" AND d.filed_on IS NULL AND d.published_on IS NOT NULL");
+    }
+    filter.narrowing.apply(
+        &mut sql,
+        &["d.number", "d.title", "d.issuer"],
+        "d.issued_on",
+    )?;
+    Ok(sql)
+}
+
+/// The register within the actor's scope, in `order`.
+pub async fn list(
+    store: &Store,
+    actor: &Actor,
+    filter: &Filter,
+    order: Sorted,
+) -> Result<Page<Document, String>> {
+    let mut sql = filtered(
+        actor,
+        filter,
+        &format!("{}{}", repo::COLUMNS, order.key_column()),
+    )?;
+    order.apply(&mut sql, "d.id");
+    let rows = sql.fetch_all(&mut *store.conn().await?).await?;
+    order.finish(rows, repo::document)
+}
+
+pub async fn count(store: &Store, actor: &Actor, filter: &Filter) -> Result<(i64, bool)> {
+    listing::count(store, filtered(actor, filter, "1")?).await
+}
+
+/// Exactly the documents the list shows, as .xlsx (the import format's columns); audited.
+pub async fn export(
+    store: &Store,
+    actor: &Actor,
+    filter: &Filter,
+    order: &Sorted,
+    progress: &(dyn Fn(usize) + Sync),
+) -> Result<(Vec<u8>, usize)> {
+    let mut book = Workbook::new("规范性文件", &repo::SHEET_HEADERS)?;
+    listing::export_pages(
+        order,
+        |k| list(store, actor, filter, k),
+        &mut book,
+        repo::sheet_row,
+        progress,
+    )
+    .await?;
+    let (bytes, rows) = book.finish()?;
+    listing::audit_export(
+        store,
+        actor,
+        "normative_documents",
+        rows,
+        serde_json::json!({ "status": filter.status.map(Status::code), "issuer": filter.issuer,
+            "q": filter.narrowing.text, "from": filter.narrowing.from, "until": filter.narrowing.until }),
+    )
+    .await?;
+    Ok((bytes, rows))
+}
+
+/// One document with its versions and links, in the actor's scope.
+pub async fn get(store: &Store, actor: &Actor, id: i64) -> Result<Record> {
+    actor.require_any(&READERS)?;
+    repo::record(store, Some(actor), id).await
+}
+
+/// One document for the public library: any status (a repealed document is still shown, marked
+/// so), no scope — published documents are public.
+pub async fn public(store: &Store, id: i64) -> Result<Record> {
+    repo::record(store, None, id).await
+}
+
+/// Records the filing (备案) of a published document: the filing limit is met that day.
+pub async fn record_filing(ctx: &Ctx<'_>, id: i64, seen_version: i64, on: NaiveDate) -> Result<()> {
+    ctx.actor.require_any(&KEEPERS)?;
+    repo::record_filing(ctx, id, seen_version, on).await
+}
+
+/// The issuers the register holds, for the filters.
+pub async fn issuers(store: &Store) -> Result<Vec<String>> {
+    Ok(
+        sqlx::query_scalar("SELECT DISTINCT issuer FROM normative_documents ORDER BY issuer")
+            .fetch_all(&mut *store.conn().await?)
+            .await?,
+    )
+}
