@@ -205,6 +205,10 @@ pub enum BenchCommand {
         #[arg(long, conflicts_with = "http")]
         page: bool,
     },
+    /// The assisted legality review's flags on the hand-written clauses
+    /// (crates/core/src/review/clauses.txt): precision, recall, the clauses missed and those
+    /// wrongly flagged; prints JSON
+    AssistedReview,
     /// The normative-document library's search over N generated documents: tantivy with jieba
     /// and SQLite FTS5 (trigram) side by side — index build, p50/p95/p99 of the same queries,
     /// and precision@10 / nDCG@10 on the judged queries; prints JSON
@@ -308,6 +312,10 @@ pub async fn bench(command: BenchCommand) -> Result<ExitCode, StartError> {
             seed,
             dir,
         } => return super::normative::bench(count, seed, queries, dir).await,
+        BenchCommand::AssistedReview => {
+            print_json(&fazhi_core::review::assist::measure_all())?;
+            return Ok(ExitCode::SUCCESS);
+        }
     };
     let (store, file, database) = open(&db).await?;
     let total: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM cases")

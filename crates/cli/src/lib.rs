@@ -13,6 +13,8 @@ use fazhi_store::{Store, StoreError, migrate};
 use serde::Deserialize;
 
 pub const DEFAULT_DATA_DIR: &str = "fazhi-data";
+/// Generated normative documents the demo's register starts with.
+const DEMO_DOCUMENTS: u64 = 300;
 pub const DEFAULT_LISTEN: &str = "127.0.0.1:8080";
 pub const DEFAULT_IDLE_MINUTES: u64 = 30;
 
@@ -169,6 +171,7 @@ pub async fn prepare_demo(store: &Store) -> Result<Option<Vec<Credential>>, Star
     if let Some(creds) = creds.as_mut() {
         demo::seed_catalog_if_empty(store).await?;
         creds.extend(demo::seed_demo_users(store).await?);
+        fazhi_core::normative::seed_demo(store, DEMO_DOCUMENTS).await?;
     }
     Ok(creds)
 }

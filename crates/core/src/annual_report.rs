@@ -70,6 +70,8 @@ pub async fn figures(store: &fazhi_store::Store, actor: &Actor, year: i32) -> Re
     let j = crate::inspection::disturbance::joint_figures(store, actor, from, until).await?;
     let (lists, items, units) =
         crate::inspection::scenarios::counts(&crate::inspection::scenarios::list(store).await?);
+    let cleaned = crate::normative::cleanup::figures(store, actor, year).await?;
+    let filings = crate::normative::filings_in_year(store, actor, year).await?;
     let cases = format!("/enforcement/cases?filed_from={from}&filed_until={until}");
     let inspection = format!("/inspection/figures?year={year}");
     let delegated = format!("{cases}&procedure=general&delegated=1");
@@ -82,6 +84,55 @@ pub async fn figures(store: &fazhi_store::Store, actor: &Actor, year: i32) -> Re
     };
     use Amount::{Count, Rate};
     Ok(vec![
+        f(
+            "normative.cleanup_reviewed",
+            "一(一)2",
+            "规范性文件清理：梳理",
+            Count(cleaned.reviewed, "件"),
+            "/normative/cleanups",
+        ),
+        f(
+            "normative.cleanup_retained",
+            "一(一)2",
+            "规范性文件清理：保留",
+            Count(cleaned.retain, "件"),
+            "/normative/cleanups",
+        ),
+        f(
+            "normative.cleanup_repealed",
+            "一(一)2",
+            "规范性文件清理：已废止",
+            Count(cleaned.repealed, "件"),
+            "/normative/cleanups",
+        ),
+        f(
+            "normative.cleanup_to_repeal",
+            "一(一)2",
+            "规范性文件清理：拟废止",
+            Count(cleaned.to_repeal, "件"),
+            "/normative/cleanups",
+        ),
+        f(
+            "normative.cleanup_to_revise",
+            "一(一)2",
+            "规范性文件清理：拟修改",
+            Count(cleaned.to_revise, "件"),
+            "/normative/cleanups",
+        ),
+        f(
+            "normative.cleanup_reduction_rate",
+            "一(一)2",
+            "规范性文件总数减少",
+            Rate(cleaned.reduction_rate()),
+            "/normative/cleanups",
+        ),
+        f(
+            "normative.filings",
+            "一(一)2",
+            "规范性文件向上级备案",
+            Count(filings, "件"),
+            &format!("/normative/documents?filed={year}"),
+        ),
         f(
             "inspection.scenarios",
             "一(二)3",

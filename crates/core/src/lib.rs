@@ -26,6 +26,7 @@ pub mod long_jobs;
 pub mod messages;
 pub mod normative;
 pub mod org;
+pub mod review;
 pub mod settings;
 pub mod supervision;
 pub mod vault;

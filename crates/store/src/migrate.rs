@@ -372,6 +372,20 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 52,
+        name: "normative_cleanups",
+        common: include_str!("../migrations/0052_normative_cleanups.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration {
+        version: 53,
+        name: "legality_reviews",
+        common: include_str!("../migrations/0053_legality_reviews.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// Arbitrary constant key for the PostgreSQL advisory lock that serialises concurrent

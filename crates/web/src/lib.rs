@@ -616,7 +616,36 @@ pub fn router(state: AppState) -> Router {
             "/public/documents/{id}",
             get(pages::normative::public_document),
         )
+        .route(
+            "/review/requests",
+            get(pages::review::requests::list).post(pages::review::requests::create),
+        )
+        .route("/review/requests/new", get(pages::review::requests::new))
+        .route(
+            "/review/requests/{id}",
+            get(pages::review::requests::show).post(pages::review::requests::act),
+        )
+        .route(
+            "/review/requests/{id}/opinion.docx",
+            get(pages::review::requests::opinion_docx),
+        )
+        .route(
+            "/review/assist",
+            get(pages::review::assist_page).post(pages::review::assist_check),
+        )
         .route("/normative/documents", get(pages::normative::register_page))
+        .route(
+            "/normative/cleanups",
+            get(pages::normative::cleanup::list).post(pages::normative::cleanup::create),
+        )
+        .route(
+            "/normative/cleanups/new",
+            get(pages::normative::cleanup::new),
+        )
+        .route(
+            "/normative/cleanups/{id}",
+            get(pages::normative::cleanup::show).post(pages::normative::cleanup::act),
+        )
         .route(
             "/normative/documents/export.xlsx",
             get(pages::normative::register_export),

@@ -129,11 +129,31 @@ impl Layout {
         );
         group(
             "合法性审查",
-            vec![(
-                "/normative/documents",
-                "规范性文件库",
-                business && (read || manage || actor.can(Permission::NormativeManage)),
-            )],
+            vec![
+                (
+                    "/review/requests",
+                    "合法性审查",
+                    business
+                        && (actor.can(Permission::CaseHandle)
+                            || manage
+                            || actor.can(Permission::NormativeManage)),
+                ),
+                (
+                    "/review/assist",
+                    "合法性审查辅助",
+                    business && (manage || actor.can(Permission::NormativeManage)),
+                ),
+                (
+                    "/normative/documents",
+                    "规范性文件库",
+                    business && (read || manage || actor.can(Permission::NormativeManage)),
+                ),
+                (
+                    "/normative/cleanups",
+                    "规范性文件清理",
+                    business && (manage || actor.can(Permission::NormativeManage)),
+                ),
+            ],
         );
         group(
             "目录与基准",

@@ -50,6 +50,12 @@ const NOTICES: Who = Who::Any(&["supervision.manage", "supervision.reply"]);
 /// The register of normative documents: its keepers, and (reading) those who read cases.
 const REGISTER: Who = Who::Any(&["normative.manage", "supervision.manage", "case.read"]);
 const KEEP_REGISTER: Who = Who::Any(&["normative.manage"]);
+/// The review centre: the register's keepers and the supervisors (cleanups, assisted review).
+const REVIEW_CENTRE: Who = Who::Any(&["normative.manage", "supervision.manage"]);
+/// Units that send matters for legality review (their handlers) and the centre itself.
+const REQUESTERS: Who = Who::Any(&["case.handle", "normative.manage"]);
+/// Who follows review requests: the requesters and the supervisors.
+const REVIEWS: Who = Who::Any(&["case.handle", "normative.manage", "supervision.manage"]);
 const ORG: Who = Who::Any(&["org.manage"]);
 const USERS: Who = Who::Any(&["user.manage"]);
 const ROLES_: Who = Who::Any(&["role.manage"]);
@@ -290,6 +296,19 @@ const ROUTES: &[(&str, &str, Who)] = &[
     ("GET", "/normative/documents/export.xlsx", REGISTER),
     ("GET", "/normative/documents/{id}", REGISTER),
     ("POST", "/normative/documents/{id}/filing", KEEP_REGISTER),
+    ("GET", "/review/requests", REVIEWS),
+    ("POST", "/review/requests", REQUESTERS),
+    ("GET", "/review/requests/new", REQUESTERS),
+    ("GET", "/review/requests/{id}", REVIEWS),
+    ("POST", "/review/requests/{id}", REVIEWS),
+    ("GET", "/review/requests/{id}/opinion.docx", REVIEWS),
+    ("GET", "/review/assist", REVIEW_CENTRE),
+    ("POST", "/review/assist", REVIEW_CENTRE),
+    ("GET", "/normative/cleanups", REVIEW_CENTRE),
+    ("POST", "/normative/cleanups", KEEP_REGISTER),
+    ("GET", "/normative/cleanups/new", KEEP_REGISTER),
+    ("GET", "/normative/cleanups/{id}", REVIEW_CENTRE),
+    ("POST", "/normative/cleanups/{id}", KEEP_REGISTER),
     ("GET", "/public/draws/{id}", Who::Public),
     ("GET", "/public/draws/{id}/pool.txt", Who::Public),
     ("GET", "/public/draws/{id}/roster.txt", Who::Public),

@@ -1026,7 +1026,7 @@ pub async fn discretion_of(
 }
 
 /// 2024-03-05 → 2024年3月5日, the way documents write dates.
-fn date_zh(iso: Option<&str>) -> String {
+pub(crate) fn date_zh(iso: Option<&str>) -> String {
     match iso.and_then(fazhi_kernel::date::parse) {
         Some(d) => {
             use chrono::Datelike;

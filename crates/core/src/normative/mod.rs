@@ -6,6 +6,7 @@
 //! kept in step with the register), `synthetic` (generated documents for demos and benchmarks);
 //! the operations are here.
 
+pub mod cleanup;
 pub mod library;
 mod repo;
 pub mod rules;
@@ -100,6 +101,9 @@ pub struct Line {
     pub text: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filed_on: Option<String>,
+    /// The legality review the document was registered from (set by fazhi, not imported).
+    #[serde(skip)]
+    pub review_id: Option<i64>,
 }
 
 /// A document as the register lists it.
@@ -130,6 +134,8 @@ pub struct Record {
     pub amended_by: Vec<Link>,
     pub repealed_by: Vec<Link>,
     pub versions: Vec<Version>,
+    /// The legality review it was registered from.
+    pub review_id: Option<i64>,
 }
 
 /// A number another document names, with the register's id when the register holds it.
@@ -164,7 +170,7 @@ pub async fn import(
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<ImportReport> {
     ctx.actor.require_any(&KEEPERS)?;
-    repo::import(ctx, lines, progress).await
+    repo::import(ctx.into(), lines, progress).await
 }
 
 /// Reads JSON Lines (one document per line, blank lines skipped) and imports them.
@@ -195,10 +201,10 @@ pub async fn import_json_lines<R: tokio::io::AsyncBufRead + Unpin>(
                 .map_err(|e| format!("不是有效的文件记录（JSON）：{e}")),
         ));
         if parsed.len() >= repo::BATCH {
-            report.add(repo::import(ctx, std::mem::take(&mut parsed), progress).await?);
+            report.add(repo::import(ctx.into(), std::mem::take(&mut parsed), progress).await?);
         }
     }
-    report.add(repo::import(ctx, parsed, progress).await?);
+    report.add(repo::import(ctx.into(), parsed, progress).await?);
     Ok(report)
 }
 
@@ -208,6 +214,8 @@ pub struct Filter {
     pub issuer: Option<String>,
     /// Not yet filed although published.
     pub unfiled: bool,
+    /// Filed upward in this year.
+    pub filed_in: Option<i32>,
     /// Words in the number, title or issuer; a range of issue dates.
     pub narrowing: Narrowing,
 }
@@ -244,6 +252,12 @@ fn filtered(actor: &Actor, filter: &Filter, select: &str) -> Result<Sql> {
     }
     if filter.unfiled {
         sql.push(" AND d.filed_on IS NULL AND d.published_on IS NOT NULL");
+    }
+    if let Some(y) = filter.filed_in {
+        sql.push(" AND d.filed_on >= ")
+            .bind(format!("{y:04}-01-01"))
+            .push(" AND d.filed_on <= ")
+            .bind(format!("{y:04}-12-31"));
     }
     filter.narrowing.apply(
         &mut sql,
@@ -320,6 +334,51 @@ pub async fn public(store: &Store, id: i64) -> Result<Record> {
 pub async fn record_filing(ctx: &Ctx<'_>, id: i64, seen_version: i64, on: NaiveDate) -> Result<()> {
     ctx.actor.require_any(&KEEPERS)?;
     repo::record_filing(ctx, id, seen_version, on).await
+}
+
+/// The demo's register: when it is empty, `count` generated documents (seed 2023), so the
+/// public library has something to search on a first start.
+pub async fn seed_demo(store: &Store, count: u64) -> Result<()> {
+    let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM normative_documents")
+        .fetch_one(&mut *store.conn().await?)
+        .await?;
+    if held > 0 {
+        return Ok(());
+    }
+    let (cal, policy) = crate::deadlines::in_force(store).await?;
+    let actor = Actor::system("seed", &[Permission::NormativeManage]);
+    let writer = repo::Writer {
+        store,
+        actor: &actor,
+        clock: crate::deadlines::Clock {
+            cal: &cal,
+            policy,
+            today: crate::deadlines::china_today(),
+        },
+    };
+    let lines: Vec<_> = synthetic::generate(count, 2023)
+        .enumerate()
+        .map(|(i, g)| (i + 1, Ok(g.line)))
+        .collect();
+    for chunk in lines.chunks(repo::BATCH) {
+        repo::import(writer, chunk.to_vec(), &|_| {}).await?;
+    }
+    Ok(())
+}
+
+/// Documents filed upward in `year` (备案), in the actor's scope.
+pub async fn filings_in_year(store: &Store, actor: &Actor, year: i32) -> Result<i64> {
+    let mut sql = Sql::new("SELECT COUNT(*) AS n FROM normative_documents d WHERE d.filed_on >= ");
+    sql.bind(format!("{year:04}-01-01"))
+        .push(" AND d.filed_on <= ")
+        .bind(format!("{year:04}-12-31"))
+        .push(" AND ")
+        .append(actor.scope.condition("d", RECORD_COLUMNS));
+    let row = sql
+        .fetch_optional(&mut *store.conn().await?)
+        .await?
+        .ok_or_else(|| Error::malformed("filings count"))?;
+    Ok(fazhi_store::Row::try_get(&row, "n")?)
 }
 
 /// The issuers the register holds, for the filters.

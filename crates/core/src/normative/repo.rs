@@ -119,7 +119,7 @@ async fn units(tx: &mut Tx, names: &[&str]) -> Result<HashMap<String, Unit>> {
 
 /// The register's next revision; the row stays locked until the transaction ends, so revisions
 /// are committed in order (the library relies on it).
-async fn next_revision(tx: &mut Tx) -> Result<i64> {
+pub(super) async fn next_revision(tx: &mut Tx) -> Result<i64> {
     Ok(sqlx::query_scalar(
         "UPDATE register_revisions SET value = value + 1 WHERE name = 'normative_documents' RETURNING value",
     )
@@ -138,8 +138,26 @@ fn reason(e: &Error) -> String {
     }
 }
 
+/// What a write of the register runs with: the store, who acts, and the legal clock.
+#[derive(Clone, Copy)]
+pub struct Writer<'a> {
+    pub store: &'a fazhi_store::Store,
+    pub actor: &'a Actor,
+    pub clock: crate::deadlines::Clock<'a>,
+}
+
+impl<'a> From<&Ctx<'a>> for Writer<'a> {
+    fn from(c: &Ctx<'a>) -> Writer<'a> {
+        Writer {
+            store: c.store,
+            actor: c.actor,
+            clock: c.clock,
+        }
+    }
+}
+
 pub async fn import(
-    ctx: &Ctx<'_>,
+    ctx: Writer<'_>,
     lines: impl IntoIterator<Item = (usize, std::result::Result<Line, String>)>,
     progress: &(dyn Fn(usize) + Sync),
 ) -> Result<ImportReport> {
@@ -240,7 +258,13 @@ enum Written {
     Unchanged,
 }
 
-async fn write(tx: &mut Tx, ctx: &Ctx<'_>, c: &Checked, unit: &Unit, rev: i64) -> Result<Written> {
+async fn write(
+    tx: &mut Tx,
+    ctx: Writer<'_>,
+    c: &Checked,
+    unit: &Unit,
+    rev: i64,
+) -> Result<Written> {
     let existing = sqlx::query(
         "SELECT d.id, d.title, d.issuer, d.issued_on, d.published_on, d.effective_on, d.expires_on,
                 d.legal_basis, d.status, d.filed_on, d.current_version, d.version, v.body
@@ -257,8 +281,8 @@ async fn write(tx: &mut Tx, ctx: &Ctx<'_>, c: &Checked, unit: &Unit, rev: i64) -
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO normative_documents (number, title, issuer, region_id, department_id, issued_on,
                 published_on, effective_on, expires_on, legal_basis, status, filed_on, current_version,
-                revision, created_by, created_at, updated_at)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $14, $15, $15) RETURNING id",
+                revision, created_by, created_at, updated_at, review_id)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, 1, $13, $14, $15, $15, $16) RETURNING id",
         )
         .bind(&c.number)
         .bind(&c.title)
@@ -275,6 +299,7 @@ async fn write(tx: &mut Tx, ctx: &Ctx<'_>, c: &Checked, unit: &Unit, rev: i64) -
         .bind(rev)
         .bind(ctx.actor.user_id)
         .bind(now)
+        .bind(c.review_id)
         .fetch_one(tx.conn())
         .await?;
         add_version(tx, ctx.actor, id, 1, c).await?;
@@ -439,7 +464,7 @@ async fn write_links(tx: &mut Tx, id: i64, c: &Checked) -> Result<()> {
 pub async fn record(store: &fazhi_store::Store, actor: Option<&Actor>, id: i64) -> Result<Record> {
     let mut conn = store.conn().await?;
     let mut sql = fazhi_store::Sql::new(&format!(
-        "SELECT {COLUMNS}, d.legal_basis FROM normative_documents d WHERE d.id = "
+        "SELECT {COLUMNS}, d.legal_basis, d.review_id FROM normative_documents d WHERE d.id = "
     ));
     sql.bind(id);
     if let Some(a) = actor {
@@ -496,6 +521,7 @@ pub async fn record(store: &fazhi_store::Store, actor: Option<&Actor>, id: i64) 
             .collect()
     };
     Ok(Record {
+        review_id: row.try_get("review_id")?,
         legal_basis: basis.lines().map(str::to_string).collect(),
         amends: split(&outgoing, "amends")?,
         repeals: split(&outgoing, "repeals")?,

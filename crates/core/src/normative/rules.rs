@@ -96,6 +96,7 @@ pub struct Checked {
     pub repeals: Vec<String>,
     pub text: String,
     pub filed_on: Option<NaiveDate>,
+    pub review_id: Option<i64>,
 }
 
 fn day(field: &'static str, label: &str, value: Option<&str>) -> Result<Option<NaiveDate>> {
@@ -252,6 +253,7 @@ pub fn check(line: &Line) -> Result<Checked> {
         repeals,
         text,
         filed_on,
+        review_id: line.review_id,
     })
 }
 
@@ -314,6 +316,7 @@ mod tests {
             repeals: vec!["诸政发[2018]3号".into()],
             text: "第一条 为了加强城市管理，制定本办法。".into(),
             filed_on: None,
+            review_id: None,
         }
     }
 

@@ -500,6 +500,7 @@ pub fn generate(count: u64, seed: u64) -> impl Iterator<Item = Generated> {
                 repeals,
                 text,
                 filed_on: (filed < today).then(|| filed.to_string()),
+                review_id: None,
             },
         }
     })

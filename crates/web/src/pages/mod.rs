@@ -18,6 +18,7 @@ pub mod joint_plans;
 pub mod long_jobs;
 pub mod normative;
 pub mod org;
+pub mod review;
 pub mod supervision;
 
 use axum::Extension;

@@ -1,6 +1,8 @@
 //! Normative documents: the register inside fazhi (list, export, a document with its versions,
 //! links and filing) and the public library (full-text search, a document's every version).
 
+pub mod cleanup;
+
 use askama::Template;
 use askama_web::WebTemplate;
 use axum::extract::{Path, Query, State};
@@ -290,6 +292,9 @@ pub struct RegisterQuery {
     issuer: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     unfiled: Option<String>,
+    /// A year: the documents filed upward in it (the report's figure).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    filed: Option<String>,
     #[serde(flatten)]
     list: ListParams,
 }
@@ -300,6 +305,7 @@ impl RegisterQuery {
             status: self.status.as_deref().and_then(Status::parse),
             issuer: self.issuer.clone().filter(|i| !i.is_empty()),
             unfiled: self.unfiled.as_deref() == Some("1"),
+            filed_in: self.filed.as_deref().and_then(|y| y.trim().parse().ok()),
             narrowing: self.list.narrowing(),
         }
     }
@@ -393,6 +399,7 @@ pub async fn register_page(
                 vec![(String::new(), "全部".into()), ("1".into(), "已公布未备案".into())],
                 q.unfiled.as_deref().unwrap_or(""),
             ),
+            Field::text("filed", "备案年度", q.filed.clone().unwrap_or_default(), 4),
         ]
         .into_iter()
         .chain(q.list.search_fields("文号、标题或制定机关", "印发日期"))
@@ -481,6 +488,9 @@ async fn document_view(
         });
     }
     let mut links = vec![link("/normative/documents", "返回文件库")];
+    if let Some(review) = r.review_id {
+        links.push(link(format!("/review/requests/{review}"), "合法性审查记录"));
+    }
     links.extend(limits.iter().map(|d| {
         link(
             format!("/deadlines/{}", d.id),

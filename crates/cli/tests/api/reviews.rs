@@ -1,0 +1,261 @@
+//! A legality review request walked by its people: a town submits a normative document, provides
+//! each stage's required materials (a missing one blocks the stage and is named), the centre
+//! accepts (the limit starts), names a reviewer who is not of the town and declares no conflict,
+//! returns it for revision, the town resubmits, and the named reviewer alone signs the opinion
+//! (the limit met), downloadable as .docx.
+
+use reqwest::StatusCode;
+
+use crate::helpers::*;
+
+async fn step(b: &Browser, id: i64, form: &[(&str, String)]) -> (StatusCode, String) {
+    let page = b.text(&format!("/review/requests/{id}")).await;
+    let version = page
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or("0")
+        .to_string();
+    let mut all = vec![("csrf", csrf_of(&page)), ("version", version)];
+    all.extend(form.iter().cloned());
+    let r = b.post(&format!("/review/requests/{id}"), &all).await;
+    let status = r.status();
+    (status, r.text().await.unwrap())
+}
+
+fn provide(material: &str) -> Vec<(&'static str, String)> {
+    vec![
+        ("action", "provide".into()),
+        ("material", material.into()),
+        ("note", format!("{material} 见附件")),
+    ]
+}
+
+fn advance() -> Vec<(&'static str, String)> {
+    vec![("action", "advance".into())]
+}
+
+#[tokio::test]
+async fn a_request_goes_from_the_town_through_the_centre_to_a_signed_opinion() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let sys = app.admin("sysadmin").await;
+        let sec = app.admin("secadmin").await;
+        let town = app.department_id("店口镇人民政府").await;
+        let bureau = app.department_id("诸暨市司法局").await;
+        let (_, clerk) = app
+            .user_with_role(&sys, &sec, "songshen", town, "town_clerk")
+            .await;
+        let (reviewer_id, reviewer) = app
+            .user_with_role(&sys, &sec, "shenchayuan", bureau, "supervisor")
+            .await;
+        let (_, other) = app
+            .user_with_role(&sys, &sec, "lingyiwei", bureau, "supervisor")
+            .await;
+
+        let page = clerk.text("/review/requests/new").await;
+        let bad = clerk
+            .post(
+                "/review/requests",
+                &[
+                    ("csrf", csrf_of(&page)),
+                    ("kind", "nothing".into()),
+                    ("title", " ".into()),
+                    ("draft", "".into()),
+                ],
+            )
+            .await;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let body = bad.text().await.unwrap();
+        assert!(
+            body.contains("审查事项类别“nothing”不存在")
+                && body.contains("请填写送审事项名称")
+                && body.contains("请填写或粘贴送审稿"),
+            "{body}"
+        );
+        assert_eq!(app.count("SELECT COUNT(*) FROM legality_reviews").await, 0);
+        let r = clerk
+            .post(
+                "/review/requests",
+                &[("csrf", csrf_of(&page)), ("kind", "normative".into()), ("title", "店口镇村庄环境卫生管理办法".into()),
+                  ("draft", "第一条 为了改善村庄环境，制定本办法。\n第五条 村民乱倒垃圾的，处二百元罚款。".into())],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let id = created_id(&r);
+
+        // The stage needs its three required materials; the page names what is missing.
+        let (status, body) = step(&clerk, id, &advance()).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            body.contains("还缺少必需的材料：文件送审稿及起草说明、制定依据、征求意见及采纳情况"),
+            "{body}"
+        );
+        for m in ["draft", "basis", "opinions"] {
+            assert_eq!(step(&clerk, id, &provide(m)).await.0, StatusCode::SEE_OTHER);
+        }
+        assert_eq!(step(&clerk, id, &advance()).await.0, StatusCode::SEE_OTHER);
+        // Acceptance is the centre's: the town cannot accept its own request.
+        assert_eq!(
+            step(&clerk, id, &provide("complete")).await.0,
+            StatusCode::FORBIDDEN
+        );
+        assert_eq!(
+            step(&reviewer, id, &provide("complete")).await.0,
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            step(&reviewer, id, &advance()).await.0,
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM deadlines WHERE subject_type = 'legality_review' AND period = '10 working days' AND state = 'running'").await,
+            1,
+            "the limit starts at acceptance: {:?}",
+            sqlx::query_scalar::<_, String>("SELECT period FROM deadlines").fetch_all(app.store.pool()).await.unwrap()
+        );
+
+        // The reviewer declares no conflict; without it the assignment is refused.
+        let assign = |declared: bool| {
+            let mut f = vec![
+                ("action", "assign".to_string()),
+                ("reviewer_id", reviewer_id.to_string()),
+            ];
+            if declared {
+                f.push(("no_conflict", "1".into()));
+            }
+            f
+        };
+        let (status, body) = step(&reviewer, id, &assign(false)).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("无利害关系"));
+        assert_eq!(
+            step(&reviewer, id, &assign(true)).await.0,
+            StatusCode::SEE_OTHER
+        );
+
+        // Returned for revision; the town resubmits and starts the stages again.
+        let (status, _) = step(
+            &reviewer,
+            id,
+            &[
+                ("action", "return".into()),
+                ("reason", "第五条设定罚款，没有上位法依据，请删除。".into()),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        let page = clerk.text(&format!("/review/requests/{id}")).await;
+        assert!(
+            page.contains("退回修改") && page.contains("第五条设定罚款"),
+            "{page}"
+        );
+        let (status, _) = step(
+            &clerk,
+            id,
+            &[
+                ("action", "resubmit".into()),
+                ("draft", "第一条 为了改善村庄环境，制定本办法。".into()),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
+        for m in ["draft", "basis", "opinions"] {
+            step(&clerk, id, &provide(m)).await;
+        }
+        step(&clerk, id, &advance()).await;
+        step(&reviewer, id, &provide("complete")).await;
+        step(&reviewer, id, &advance()).await;
+        step(&reviewer, id, &provide("worksheet")).await;
+        assert_eq!(
+            step(&reviewer, id, &advance()).await.0,
+            StatusCode::SEE_OTHER
+        );
+
+        // Only the named reviewer signs.
+        let opinion = vec![
+            ("action", "opinion".to_string()),
+            ("conclusion", "lawful".into()),
+            ("opinion", "经审查，修改后的送审稿未发现违法内容。".into()),
+        ];
+        assert_eq!(step(&other, id, &opinion).await.0, StatusCode::FORBIDDEN);
+        let page = reviewer.text(&format!("/review/requests/{id}")).await;
+        assert!(
+            page.contains("出具审查意见（签署）") && page.contains("审查意见（初稿）"),
+            "a first-round draft is offered"
+        );
+        assert_eq!(step(&reviewer, id, &opinion).await.0, StatusCode::SEE_OTHER);
+        assert_eq!(
+            app.count(
+                "SELECT COUNT(*) FROM legality_reviews WHERE state = 'concluded' AND returns = 1"
+            )
+            .await,
+            1
+        );
+        assert_eq!(app.count("SELECT COUNT(*) FROM deadlines WHERE subject_type = 'legality_review' AND state = 'met'").await, 2);
+        let docx = clerk
+            .get(&format!("/review/requests/{id}/opinion.docx"))
+            .await;
+        assert_eq!(docx.status(), StatusCode::OK);
+        let xml = document_xml(&docx.bytes().await.unwrap());
+        assert!(
+            xml.contains("合法性审查意见书")
+                && xml.contains("店口镇村庄环境卫生管理办法")
+                && xml.contains("审查结论：合法"),
+            "{xml}"
+        );
+        // Registered as published: the reviewed text enters the register, its filing limit runs.
+        let register = |number: &str| {
+            vec![
+                ("action", "register".to_string()),
+                ("number", number.to_string()),
+                ("issued_on", "2026-01-05".into()),
+                ("published_on", "2026-01-06".into()),
+            ]
+        };
+        assert_eq!(
+            step(&clerk, id, &register("店政发〔2026〕3号")).await.0,
+            StatusCode::FORBIDDEN
+        );
+        let (status, body) = step(&reviewer, id, &register("第三号")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("文号“第三号”应形如"), "{body}");
+        let page = reviewer.text(&format!("/review/requests/{id}")).await;
+        let r = reviewer
+            .post(
+                &format!("/review/requests/{id}"),
+                &[
+                    vec![("csrf", csrf_of(&page)), ("version", "0".into())],
+                    register("店政发[2026]3号"),
+                ]
+                .concat(),
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let doc = created_id(&r);
+        let page = reviewer.text(&format!("/normative/documents/{doc}")).await;
+        assert!(
+            page.contains("店政发〔2026〕3号")
+                && page.contains("店口镇人民政府")
+                && page.contains("合法性审查记录")
+                && page.contains("规范性文件报送备案"),
+            "{page}"
+        );
+        let (status, body) = step(&reviewer, id, &register("店政发〔2026〕4号")).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("本事项已登记为 店政发〔2026〕3号"), "{body}");
+        // A stale version is a conflict, not a second change.
+        let page = reviewer.text(&format!("/review/requests/{id}")).await;
+        let stale = reviewer
+            .post(
+                &format!("/review/requests/{id}"),
+                &[
+                    ("csrf", csrf_of(&page)),
+                    ("version", "1".into()),
+                    ("action", "advance".into()),
+                ],
+            )
+            .await;
+        assert_eq!(stale.status(), StatusCode::CONFLICT);
+    }
+}

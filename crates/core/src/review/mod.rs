@@ -1,0 +1,402 @@
+//! Legality review (合法性审查): requests (`LegalityReview`) from the units to the review
+//! centre, each moving through its kind's configured procedure (`procedure`, `procedures.toml`)
+//! on the case's workflow pattern — `transition` (pure: the open steps, the next first, and the
+//! change a step makes), `repo` (load in scope, write with a versioned update, the reviewer's
+//! limit on the deadline engine) and `apply` here —, ending in a signed opinion (.docx); and
+//! the assisted review of a draft (`assist`, `check_draft`).
+
+pub mod assist;
+pub mod procedure;
+mod repo;
+pub mod transition;
+
+pub use transition::{Action, Conclusion, LegalityReview, State, Step, allowed_steps};
+
+use chrono::NaiveDate;
+use fazhi_store::Store;
+use serde::Serialize;
+
+use crate::normative::library;
+use crate::{Actor, Error, Permission, Result};
+
+use assist::{Article, Citation, CitationFinding, Flag};
+
+/// Longest draft accepted, in characters.
+pub const DRAFT_MAX: usize = 100_000;
+
+/// The assisted review of one draft.
+#[derive(Clone, Debug, Serialize)]
+pub struct Assisted {
+    pub articles: Vec<Article>,
+    pub flags: Vec<Flag>,
+    pub citations: Vec<Citation>,
+    /// Documents of the register like the draft (by its title's words).
+    pub similar: Vec<fazhi_search::Hit>,
+    pub opinion: String,
+}
+
+/// Splits, flags and checks a draft as of `day`; citations are looked up among the laws fazhi
+/// knows and the register; similar documents come from the library.
+pub async fn check_draft(
+    store: &Store,
+    lib: &fazhi_search::Library,
+    actor: &Actor,
+    title: &str,
+    text: &str,
+    day: NaiveDate,
+) -> Result<Assisted> {
+    actor.require_any(&[Permission::NormativeManage, Permission::SupervisionManage])?;
+    let mut refusals = crate::Refusals::default();
+    if title.trim().is_empty() {
+        refusals.push(Error::invalid("title", "请填写草案标题。"));
+    }
+    if text.trim().is_empty() {
+        refusals.push(Error::invalid("text", "请粘贴草案全文。"));
+    } else if text.chars().count() > DRAFT_MAX {
+        refusals.push(Error::invalid(
+            "text",
+            format!("草案全文不超过 {DRAFT_MAX} 字。"),
+        ));
+    }
+    refusals.finish()?;
+    let flags = assist::flags(text);
+    let mut citations = Vec::new();
+    let mut conn = store.conn().await?;
+    for t in assist::cited(text) {
+        let finding = match assist::law_finding(&t, day) {
+            Some(f) => f,
+            None => {
+                let row: Option<(i64, String, String, String, String)> = sqlx::query_as(
+                    "SELECT id, number, status, effective_on, expires_on FROM normative_documents WHERE title = $1 ORDER BY issued_on DESC LIMIT 1",
+                )
+                .bind(&t)
+                .fetch_optional(&mut *conn)
+                .await?;
+                match row {
+                    Some((id, number, status, effective_on, expires_on)) => {
+                        let s = crate::normative::Status::parse(&status);
+                        let day_text = day.to_string();
+                        CitationFinding::Register {
+                            id,
+                            number,
+                            status: s.map_or(status.clone(), |s| s.label_zh().to_string()),
+                            applies: s.is_some_and(crate::normative::Status::applies)
+                                && effective_on <= day_text
+                                && day_text <= expires_on,
+                        }
+                    }
+                    None => CitationFinding::Unknown,
+                }
+            }
+        };
+        citations.push(Citation { title: t, finding });
+    }
+    drop(conn);
+    let similar = library::search(
+        store,
+        lib,
+        &fazhi_search::Query {
+            words: title.chars().take(100).collect(),
+            limit: 5,
+            ..Default::default()
+        },
+    )
+    .await?
+    .hits
+    .hits;
+    Ok(Assisted {
+        articles: assist::articles(text),
+        opinion: assist::draft_opinion(title.trim(), &flags, &citations),
+        flags,
+        citations,
+        similar,
+    })
+}
+
+/// The review centre: who accepts, assigns, returns and signs.
+const CENTRE: Permission = Permission::NormativeManage;
+
+/// Who may submit a request for their unit, and follow it.
+fn requester(actor: &Actor) -> bool {
+    actor.can(Permission::CaseHandle) || actor.can(CENTRE)
+}
+
+/// Submits a request of `kind` for the actor's own unit.
+pub async fn submit(ctx: &crate::Ctx<'_>, kind: &str, title: &str, draft: &str) -> Result<i64> {
+    if !requester(ctx.actor) {
+        return Err(Error::Forbidden);
+    }
+    let mut r = crate::Refusals::default();
+    r.take(procedure::get(kind))?;
+    if title.trim().is_empty() {
+        r.push(Error::invalid("title", "请填写送审事项名称。"));
+    } else if title.chars().count() > 200 {
+        r.push(Error::invalid("title", "名称不超过 200 字。"));
+    }
+    if draft.trim().is_empty() {
+        r.push(Error::invalid("draft", "请填写或粘贴送审稿。"));
+    } else if draft.chars().count() > DRAFT_MAX {
+        r.push(Error::invalid(
+            "draft",
+            format!("送审稿不超过 {DRAFT_MAX} 字。"),
+        ));
+    }
+    r.finish()?;
+    let mut tx = ctx.store.begin().await?;
+    let id = repo::insert(
+        &mut tx,
+        ctx.actor,
+        kind,
+        title.trim(),
+        draft.trim(),
+        ctx.actor.scope.department_id,
+        ctx.clock.today,
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn get(store: &Store, actor: &Actor, id: i64) -> Result<LegalityReview> {
+    if !requester(actor) && !actor.can(Permission::SupervisionManage) {
+        return Err(Error::Forbidden);
+    }
+    repo::load(&mut *store.conn().await?, actor, id).await
+}
+
+/// Whether the actor may take `step` on `r` now: the unit prepares and submits, the centre
+/// accepts, assigns, returns; only the named reviewer signs the opinion.
+pub fn may(actor: &Actor, r: &LegalityReview, p: &procedure::Procedure, step: Step) -> bool {
+    let centre = actor.can(CENTRE);
+    let before_acceptance = p
+        .index_of(&p.accept_stage)
+        .is_some_and(|a| r.stage_index < a);
+    match step {
+        Step::Provide | Step::Advance => centre || (before_acceptance && requester(actor)),
+        Step::Resubmit => centre || requester(actor),
+        Step::Assign | Step::Return => centre,
+        Step::Opinion => actor.user_id.is_some() && actor.user_id == r.reviewer_id,
+    }
+}
+
+/// One step: load in scope, lock, check the version seen, work the change out, write it.
+pub async fn apply(
+    ctx: &crate::Ctx<'_>,
+    id: i64,
+    seen_version: i64,
+    action: &Action,
+) -> Result<()> {
+    let mut tx = ctx.store.begin().await?;
+    let r = repo::load(tx.conn(), ctx.actor, id).await?;
+    let p = procedure::get(&r.kind)?;
+    let step = match action {
+        Action::Provide { .. } => Step::Provide,
+        Action::Advance => Step::Advance,
+        Action::Assign { .. } => Step::Assign,
+        Action::Return { .. } => Step::Return,
+        Action::Resubmit { .. } => Step::Resubmit,
+        Action::Opinion { .. } => Step::Opinion,
+    };
+    if !may(ctx.actor, &r, p, step) {
+        return Err(Error::Forbidden);
+    }
+    let version = tx
+        .lock_row("legality_reviews", id)
+        .await?
+        .ok_or(Error::NotFound)?;
+    if version != seen_version || r.version != version {
+        return Err(Error::Conflict);
+    }
+    let change = transition::transition(&r, p, action, ctx.clock.today)?;
+    repo::write(&mut tx, ctx, &r, p, &change).await?;
+    tx.commit().await?;
+    Ok(())
+}
+
+/// The people of the review centre who may be named reviewers: (user id, name, department id).
+pub async fn reviewers(store: &Store) -> Result<Vec<(i64, String, i64)>> {
+    Ok(sqlx::query_as(
+        "SELECT DISTINCT u.id, u.display_name, u.department_id FROM users u
+         JOIN user_roles ur ON ur.user_id = u.id
+         JOIN role_permissions rp ON rp.role_id = ur.role_id
+         WHERE rp.permission = 'normative.manage' ORDER BY u.id",
+    )
+    .fetch_all(&mut *store.conn().await?)
+    .await?)
+}
+
+/// A request as the list shows it.
+#[derive(Clone, Debug, Serialize)]
+pub struct Listed {
+    pub id: i64,
+    pub kind: String,
+    pub title: String,
+    pub department: String,
+    pub state: State,
+    pub stage_index: i64,
+    pub submitted_on: String,
+    pub conclusion: Option<String>,
+}
+
+/// The requests in the actor's scope (and those they review), newest first.
+pub async fn list(
+    store: &Store,
+    actor: &Actor,
+    after: Option<i64>,
+) -> Result<fazhi_store::page::Page<Listed>> {
+    if !requester(actor) && !actor.can(Permission::SupervisionManage) {
+        return Err(Error::Forbidden);
+    }
+    let keyset = fazhi_store::page::Keyset::new(after, Some(50));
+    let mut sql = fazhi_store::Sql::new(
+        "SELECT r.id, r.kind, r.title, d.name AS department, r.state, r.stage_index, r.submitted_on, r.conclusion
+         FROM legality_reviews r JOIN departments d ON d.id = r.department_id WHERE (",
+    );
+    sql.append(
+        actor
+            .scope
+            .condition("r", fazhi_store::scope::RECORD_COLUMNS),
+    );
+    if let Some(user) = actor.user_id {
+        sql.push(" OR r.reviewer_id = ").bind(user);
+    }
+    sql.push(")");
+    keyset.apply(&mut sql, "r.id");
+    let rows = sql.fetch_all(&mut *store.conn().await?).await?;
+    let items = rows
+        .iter()
+        .map(|r| {
+            use fazhi_store::Row;
+            let state: String = r.try_get("state")?;
+            Ok(Listed {
+                id: r.try_get("id")?,
+                kind: r.try_get("kind")?,
+                title: r.try_get("title")?,
+                department: r.try_get("department")?,
+                state: State::parse(&state)
+                    .ok_or_else(|| Error::malformed(format!("state {state}")))?,
+                stage_index: r.try_get("stage_index")?,
+                submitted_on: r.try_get("submitted_on")?,
+                conclusion: r.try_get("conclusion")?,
+            })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(keyset.finish(items, |l| l.id))
+}
+
+/// The signed opinion (审查意见书) as a GB/T 9704 .docx.
+pub fn opinion_docx(r: &LegalityReview, p: &procedure::Procedure) -> Result<Vec<u8>> {
+    use crate::enforcement::documents::{Block, docx};
+    let (Some(conclusion), Some(text), Some(number), Some(signed_by), Some(signed_on)) = (
+        r.conclusion,
+        r.opinion.as_deref(),
+        r.opinion_number.as_deref(),
+        r.signed_by.as_deref(),
+        r.signed_on.as_deref(),
+    ) else {
+        return Err(Error::refused(
+            "review_no_opinion",
+            "id",
+            "尚未出具审查意见。",
+        ));
+    };
+    let mut blocks = vec![
+        Block::Title("合法性审查意见书".into()),
+        Block::Right(number.to_string()),
+        Block::Plain(format!("{}：", r.department)),
+        Block::Paragraph(format!(
+            "你单位于 {} 送审的《{}》（{}）收悉。经审查，现提出如下审查意见：",
+            r.submitted_on, r.title, p.name
+        )),
+        Block::Paragraph(format!("审查结论：{}。", conclusion.label_zh())),
+    ];
+    blocks.extend(
+        text.lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| Block::Paragraph(l.trim().to_string())),
+    );
+    blocks.push(Block::Right(format!("审查人：{signed_by}")));
+    blocks.push(Block::Right("诸暨市合法性审查中心".into()));
+    blocks.push(Block::Right(crate::enforcement::cases::date_zh(Some(
+        signed_on,
+    ))));
+    docx(&blocks)
+}
+
+/// Registers a concluded review of a normative document, not found unlawful, in the register as
+/// published: its text as reviewed, the requesting unit as issuer, the number and dates given.
+/// The filing limit starts with it. Returns the document's id.
+pub async fn register(
+    ctx: &crate::Ctx<'_>,
+    id: i64,
+    number: &str,
+    issued_on: &str,
+    published_on: &str,
+) -> Result<i64> {
+    ctx.actor.require(CENTRE)?;
+    let r = repo::load(&mut *ctx.store.conn().await?, ctx.actor, id).await?;
+    let refuse = |code, message: String| Err(Error::refused(code, "number", message));
+    if r.kind != "normative" || r.state != State::Concluded {
+        return refuse(
+            "review_not_registrable",
+            "只有审查完毕的规范性文件才能登记发布。".into(),
+        );
+    }
+    if r.conclusion == Some(Conclusion::Unlawful) {
+        return refuse(
+            "review_unlawful",
+            "审查结论为不合法的文件不能登记发布。".into(),
+        );
+    }
+    let normalized = crate::normative::rules::parse_number(number).map(|n| n.text());
+    let mut conn = ctx.store.conn().await?;
+    let taken: Option<(i64, String, Option<i64>)> = sqlx::query_as(
+        "SELECT id, number, review_id FROM normative_documents WHERE review_id = $1 OR number = $2",
+    )
+    .bind(id)
+    .bind(normalized.clone().unwrap_or_default())
+    .fetch_optional(&mut *conn)
+    .await?;
+    drop(conn);
+    match taken {
+        Some((_, n, Some(rid))) if rid == id => {
+            return refuse("review_already_registered", format!("本事项已登记为 {n}。"));
+        }
+        Some((_, n, _)) => {
+            return refuse(
+                "number_taken",
+                format!("文号 {n} 已被文件库中的另一件文件使用。"),
+            );
+        }
+        None => {}
+    }
+    let line = crate::normative::Line {
+        number: number.to_string(),
+        title: r.title.clone(),
+        issuer: r.department.clone(),
+        issued_on: issued_on.to_string(),
+        published_on: Some(published_on.to_string()).filter(|p| !p.trim().is_empty()),
+        text: r.draft.clone(),
+        review_id: Some(id),
+        ..Default::default()
+    };
+    let report = crate::normative::import(ctx, [(1, Ok(line))], &|_| {}).await?;
+    if let Some(e) = report.errors.first() {
+        return Err(Error::invalid("number", e.reason.clone()));
+    }
+    let doc: i64 = sqlx::query_scalar("SELECT id FROM normative_documents WHERE review_id = $1")
+        .bind(id)
+        .fetch_one(&mut *ctx.store.conn().await?)
+        .await?;
+    Ok(doc)
+}
+
+/// The register's document made from this review, if any.
+pub async fn registered_as(store: &Store, id: i64) -> Result<Option<(i64, String)>> {
+    Ok(
+        sqlx::query_as("SELECT id, number FROM normative_documents WHERE review_id = $1")
+            .bind(id)
+            .fetch_optional(&mut *store.conn().await?)
+            .await?,
+    )
+}
