@@ -72,6 +72,13 @@ pub async fn figures(store: &fazhi_store::Store, actor: &Actor, year: i32) -> Re
         crate::inspection::scenarios::counts(&crate::inspection::scenarios::list(store).await?);
     let cleaned = crate::normative::cleanup::figures(store, actor, year).await?;
     let filings = crate::normative::filings_in_year(store, actor, year).await?;
+    let reviewed = crate::review::concluded_by_kind(store, actor, year).await?;
+    let reviewed_of = |kind: &str| {
+        reviewed
+            .iter()
+            .find(|(k, _)| k == kind)
+            .map_or(0, |(_, n)| *n)
+    };
     let cases = format!("/enforcement/cases?filed_from={from}&filed_until={until}");
     let inspection = format!("/inspection/figures?year={year}");
     let delegated = format!("{cases}&procedure=general&delegated=1");
@@ -125,6 +132,27 @@ pub async fn figures(store: &fazhi_store::Store, actor: &Actor, year: i32) -> Re
             "规范性文件总数减少",
             Rate(cleaned.reduction_rate()),
             "/normative/cleanups",
+        ),
+        f(
+            "review.documents_reviewed",
+            "一(一)2",
+            "审查规范性文件",
+            Count(reviewed_of("normative"), "件"),
+            "/review/requests",
+        ),
+        f(
+            "review.contracts_reviewed",
+            "一(一)2",
+            "审查行政合同",
+            Count(reviewed_of("contract"), "件"),
+            "/review/requests",
+        ),
+        f(
+            "review.agenda_reviewed",
+            "一(一)2",
+            "审查政府议题",
+            Count(reviewed_of("agenda"), "件"),
+            "/review/requests",
         ),
         f(
             "normative.filings",

@@ -13,6 +13,7 @@ pub mod annual_report;
 pub mod audit;
 pub mod auth;
 pub mod calendar;
+pub mod contracts;
 mod ctx;
 pub mod dashboard;
 pub mod deadlines;

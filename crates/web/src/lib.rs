@@ -617,6 +617,15 @@ pub fn router(state: AppState) -> Router {
             get(pages::normative::public_document),
         )
         .route(
+            "/contracts",
+            get(pages::contracts::list).post(pages::contracts::create),
+        )
+        .route("/contracts/new", get(pages::contracts::new))
+        .route(
+            "/contracts/{id}",
+            get(pages::contracts::show).post(pages::contracts::act),
+        )
+        .route(
             "/review/requests",
             get(pages::review::requests::list).post(pages::review::requests::create),
         )

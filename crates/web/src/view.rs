@@ -139,6 +139,14 @@ impl Layout {
                             || actor.can(Permission::NormativeManage)),
                 ),
                 (
+                    "/contracts",
+                    "行政合同",
+                    business
+                        && (actor.can(Permission::CaseHandle)
+                            || manage
+                            || actor.can(Permission::NormativeManage)),
+                ),
+                (
                     "/review/assist",
                     "合法性审查辅助",
                     business && (manage || actor.can(Permission::NormativeManage)),

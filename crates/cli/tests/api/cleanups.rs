@@ -36,18 +36,7 @@ async fn import(app: &TestApp, docs: &[Value], tag: &str) {
 }
 
 async fn step(b: &Browser, id: i64, form: &[(&str, String)]) -> (StatusCode, String) {
-    let page = b.text(&format!("/normative/cleanups/{id}")).await;
-    let version = page
-        .split("name=\"version\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap_or("0")
-        .to_string();
-    let mut all = vec![("csrf", csrf_of(&page)), ("version", version)];
-    all.extend(form.iter().cloned());
-    let r = b.post(&format!("/normative/cleanups/{id}"), &all).await;
-    let status = r.status();
-    (status, r.text().await.unwrap())
+    versioned_step(b, &format!("/normative/cleanups/{id}"), form).await
 }
 
 #[tokio::test]

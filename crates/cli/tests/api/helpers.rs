@@ -429,6 +429,27 @@ pub async fn submit(
     b.post(path, &f).await
 }
 
+/// One step on a workflow record's page at `path`: the form posted back to it with the page's
+/// CSRF token and the version the page shows. Returns the status and the body.
+pub async fn versioned_step(
+    b: &Browser,
+    path: &str,
+    form: &[(&str, String)],
+) -> (StatusCode, String) {
+    let page = b.text(path).await;
+    let version = page
+        .split("name=\"version\" value=\"")
+        .nth(1)
+        .and_then(|s| s.split('"').next())
+        .unwrap_or("0")
+        .to_string();
+    let mut all = vec![("csrf", csrf_of(&page)), ("version", version)];
+    all.extend(form.iter().cloned());
+    let r = b.post(path, &all).await;
+    let status = r.status();
+    (status, r.text().await.expect("body"))
+}
+
 /// The id a redirect after a create points at (`…/{id}`).
 pub fn created_id(r: &reqwest::Response) -> i64 {
     r.headers()["location"]

@@ -14,6 +14,7 @@ mod cases;
 mod catalog;
 mod cleanups;
 mod cli;
+mod contracts;
 mod deadlines;
 mod documents;
 mod draws;

@@ -9,18 +9,7 @@ use reqwest::StatusCode;
 use crate::helpers::*;
 
 async fn step(b: &Browser, id: i64, form: &[(&str, String)]) -> (StatusCode, String) {
-    let page = b.text(&format!("/review/requests/{id}")).await;
-    let version = page
-        .split("name=\"version\" value=\"")
-        .nth(1)
-        .and_then(|s| s.split('"').next())
-        .unwrap_or("0")
-        .to_string();
-    let mut all = vec![("csrf", csrf_of(&page)), ("version", version)];
-    all.extend(form.iter().cloned());
-    let r = b.post(&format!("/review/requests/{id}"), &all).await;
-    let status = r.status();
-    (status, r.text().await.unwrap())
+    versioned_step(b, &format!("/review/requests/{id}"), form).await
 }
 
 fn provide(material: &str) -> Vec<(&'static str, String)> {
@@ -244,6 +233,21 @@ async fn a_request_goes_from_the_town_through_the_centre_to_a_signed_opinion() {
         let (status, body) = step(&reviewer, id, &register("店政发〔2026〕4号")).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(body.contains("本事项已登记为 店政发〔2026〕3号"), "{body}");
+        // The report counts it among the documents reviewed this year.
+        let year = fazhi_core::deadlines::china_today()
+            .format("%Y")
+            .to_string();
+        let out = app.cli(&["figures", "--year", &year, "--json"]);
+        let f: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(
+            f["figures"]["review.documents_reviewed"],
+            serde_json::json!(1),
+            "{f}"
+        );
+        assert_eq!(
+            f["figures"]["review.contracts_reviewed"],
+            serde_json::json!(0)
+        );
         // A stale version is a conflict, not a second change.
         let page = reviewer.text(&format!("/review/requests/{id}")).await;
         let stale = reviewer

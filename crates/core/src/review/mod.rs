@@ -400,3 +400,33 @@ pub async fn registered_as(store: &Store, id: i64) -> Result<Option<(i64, String
             .await?,
     )
 }
+
+/// Reviews concluded (opinion signed) in `year`, by kind, in the actor's scope: the report's
+/// 审查市政府文件 / 合同 (FIGURES.md 一(一)2).
+pub async fn concluded_by_kind(
+    store: &Store,
+    actor: &Actor,
+    year: i32,
+) -> Result<Vec<(String, i64)>> {
+    let mut sql = fazhi_store::Sql::new(
+        "SELECT r.kind, COUNT(*) AS n FROM legality_reviews r WHERE r.signed_on >= ",
+    );
+    sql.bind(format!("{year:04}-01-01"))
+        .push(" AND r.signed_on <= ")
+        .bind(format!("{year:04}-12-31"))
+        .push(" AND ")
+        .append(
+            actor
+                .scope
+                .condition("r", fazhi_store::scope::RECORD_COLUMNS),
+        )
+        .push(" GROUP BY r.kind ORDER BY r.kind");
+    sql.fetch_all(&mut *store.conn().await?)
+        .await?
+        .iter()
+        .map(|r| {
+            use fazhi_store::Row;
+            Ok((r.try_get("kind")?, r.try_get("n")?))
+        })
+        .collect()
+}

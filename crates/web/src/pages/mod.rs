@@ -5,6 +5,7 @@ pub mod admin;
 pub mod audit;
 pub mod calendar;
 pub mod cases;
+pub mod contracts;
 pub mod dashboard;
 pub mod deadlines;
 pub mod disclosure;
