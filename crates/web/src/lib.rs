@@ -656,6 +656,18 @@ pub fn router(state: AppState) -> Router {
             get(pages::normative::cleanup::show).post(pages::normative::cleanup::act),
         )
         .route(
+            "/normative/documents/import",
+            get(pages::normative::sheet_import_page)
+                .post(pages::normative::sheet_import)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    enforcement::UPLOAD_LIMIT,
+                )),
+        )
+        .route(
+            "/normative/documents/template.xlsx",
+            get(pages::normative::sheet_template),
+        )
+        .route(
             "/normative/documents/export.xlsx",
             get(pages::normative::register_export),
         )

@@ -261,7 +261,7 @@ async fn the_index_follows_the_register_across_restarts_and_a_replaced_database(
 }
 
 #[tokio::test]
-async fn the_register_lists_exports_and_records_a_filing_that_meets_its_limit() {
+async fn the_register_lists_exports_imports_a_sheet_and_records_a_filing_that_meets_its_limit() {
     for db in backends() {
         let app = spawn_app(db).await;
         let today = fazhi_core::deadlines::china_today();
@@ -299,12 +299,12 @@ async fn the_register_lists_exports_and_records_a_filing_that_meets_its_limit() 
             list.contains("诸政规〔2026〕7号") && list.contains("未备案"),
             "{list}"
         );
-        let (_, xlsx) = exported(
+        let (_, export) = exported(
             &sup,
             "/normative/documents/export.xlsx?q=%E5%90%B8%E7%83%9F",
         )
         .await;
-        let rows = sheet_rows(&xlsx, "规范性文件");
+        let rows = sheet_rows(&export, "规范性文件");
         assert_eq!(rows.len(), 2, "{rows:?}");
         assert_eq!(rows[1][0], "诸政规〔2026〕7号");
 
@@ -373,6 +373,87 @@ async fn the_register_lists_exports_and_records_a_filing_that_meets_its_limit() 
             .await;
         assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(again.text().await.unwrap().contains("已于"));
+
+        // The register's sheet: the template's headers, good rows written, a bad row named.
+        let template = sup.get("/normative/documents/template.xlsx").await;
+        assert_eq!(template.status(), StatusCode::OK);
+        let headers = sheet_rows(&template.bytes().await.unwrap(), "规范性文件登记表");
+        assert_eq!(headers[0][0], "文号");
+        assert_eq!(headers[0].len(), 13);
+        let h: Vec<&str> = headers[0].iter().map(String::as_str).collect();
+        let sheet = xlsx(
+            &h,
+            &[
+                vec![
+                    "诸政办发[2024]11号",
+                    "诸暨市公共资源交易管理办法",
+                    "诸暨市人民政府",
+                    "2024-02-01",
+                    "2024-02-02",
+                    "",
+                    "",
+                    "现行有效",
+                    "",
+                    "《优化营商环境条例》",
+                    "",
+                    "诸政办发〔2019〕4号、诸政办发〔2020〕6号",
+                    "第一条 为了规范公共资源交易，制定本办法。",
+                ],
+                vec![
+                    "诸市监发〔2024〕2号",
+                    "诸暨市食品摊贩管理暂行办法",
+                    "诸暨市市场监督管理局",
+                    "2024-03-01",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "第一条 食品摊贩。",
+                ],
+                vec![
+                    "诸市监发〔2024〕3号",
+                    "",
+                    "诸暨市市场监督管理局",
+                    "2024-02-30",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "第一条",
+                ],
+            ],
+        );
+        let (status, body) = upload_to(&sup, "/normative/documents/import", sheet).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(
+            body.contains("新登记 2 件") && body.contains("有误未写入 1 行"),
+            "{body}"
+        );
+        assert!(
+            body.contains("<td>4</td>")
+                && body.contains("请填写文件标题")
+                && body.contains("2024-02-30"),
+            "{body}"
+        );
+        assert_eq!(app.count("SELECT COUNT(*) FROM normative_document_links WHERE target_number = '诸政办发〔2020〕6号'").await, 1);
+        assert_eq!(
+            sqlx::query_scalar::<_, String>(
+                "SELECT expires_on FROM normative_documents WHERE number = '诸市监发〔2024〕2号'"
+            )
+            .fetch_one(app.store.pool())
+            .await
+            .unwrap(),
+            "2026-02-28",
+            "暂行: two years"
+        );
 
         // A town clerk reads cases but keeps no register: no filing form, and a post is refused.
         let town = app.department_id("店口镇人民政府").await;

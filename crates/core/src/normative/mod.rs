@@ -208,6 +208,78 @@ pub async fn import_json_lines<R: tokio::io::AsyncBufRead + Unpin>(
     Ok(report)
 }
 
+/// The register's import sheet (登记表): one document per row, the same fields as a JSON line.
+pub const SHEET_IMPORT_HEADERS: [&str; 13] = [
+    "文号",
+    "标题",
+    "制定机关",
+    "印发日期",
+    "公布日期",
+    "施行日期",
+    "有效期至",
+    "状态",
+    "备案日期",
+    "制定依据",
+    "修改的文件",
+    "废止的文件",
+    "全文",
+];
+
+/// A row of the import sheet as a line of the import format (lists split at 、，；).
+pub fn line_from_row(cells: &[String]) -> Line {
+    let cell = |i: usize| {
+        cells
+            .get(i)
+            .map(|c| c.trim().to_string())
+            .unwrap_or_default()
+    };
+    let optional = |i: usize| Some(cell(i)).filter(|c| !c.is_empty());
+    Line {
+        number: cell(0),
+        title: cell(1),
+        issuer: cell(2),
+        issued_on: cell(3),
+        published_on: optional(4),
+        effective_on: optional(5),
+        expires_on: optional(6),
+        status: optional(7),
+        filed_on: optional(8),
+        legal_basis: crate::xlsx::list_cell(&cell(9)),
+        amends: crate::xlsx::list_cell(&cell(10)),
+        repeals: crate::xlsx::list_cell(&cell(11)),
+        text: cells.get(12).cloned().unwrap_or_default(),
+        review_id: None,
+    }
+}
+
+/// The import sheet with its header row and one example.
+pub fn import_template() -> Result<Vec<u8>> {
+    let xl = |e: rust_xlsxwriter::XlsxError| Error::invalid("xlsx", e.to_string());
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("规范性文件登记表").map_err(xl)?;
+    let example = [
+        "诸政发〔2023〕5号",
+        "诸暨市城市管理办法",
+        "诸暨市人民政府",
+        "2023-03-01",
+        "2023-03-02",
+        "2023-04-01",
+        "",
+        "现行有效",
+        "2023-03-20",
+        "《城市市容和环境卫生管理条例》",
+        "",
+        "诸政发〔2018〕3号",
+        "第一条 为了加强城市管理，制定本办法。\n第二条 本办法自2023年4月1日起施行。",
+    ];
+    for (c, (h, v)) in (0u16..).zip(SHEET_IMPORT_HEADERS.iter().zip(example)) {
+        sheet.write_string(0, c, *h).map_err(xl)?;
+        sheet.write_string(1, c, v).map_err(xl)?;
+    }
+    book.save_to_buffer().map_err(xl)
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Filter {
     pub status: Option<Status>,

@@ -376,10 +376,16 @@ pub async fn register_page(
             "本市行政规范性文件的登记、版本、效力状态和备案。公众可在“行政规范性文件库”公开页面全文检索现行有效的文件。您可查看的范围：{}。",
             s.actor.scope.kind.label_zh()
         ),
-        actions: vec![
-            link(url.at("/normative/documents/export.xlsx"), format!("导出 Excel（当前筛选的 {total}）")),
-            link("/public/documents", "公开文件库（全文检索）"),
-        ],
+        actions: {
+            let mut a = vec![
+                link(url.at("/normative/documents/export.xlsx"), format!("导出 Excel（当前筛选的 {total}）")),
+                link("/public/documents", "公开文件库（全文检索）"),
+            ];
+            if s.actor.can(Permission::NormativeManage) {
+                a.push(link("/normative/documents/import", "导入登记表（Excel）"));
+            }
+            a
+        },
         filters: vec![
             Field::select(
                 "status",
@@ -541,4 +547,92 @@ pub async fn document_filing(
             Ok((status, document_view(&state, &s, id, Some(message)).await?).into_response())
         }
     }
+}
+
+fn sheet_upload(s: &Signed, error: Option<String>) -> FormPage {
+    let mut page = FormPage::upload(
+        layout(s),
+        "导入规范性文件登记表",
+        "/normative/documents/import",
+        "每行一件文件：文号、标题、制定机关（组织机构中的全称）、日期（YYYY-MM-DD）、状态、依据和全文，列名见模板。逐行检查：有误的行列出行号和原因、不写入，其余写入；同一文号再次导入时，全文不同则登记为新版本。",
+        error,
+    );
+    page.links = vec![
+        link("/normative/documents/template.xlsx", "下载模板"),
+        link("/normative/documents", "返回文件库"),
+    ];
+    page
+}
+
+pub async fn sheet_import_page(s: Signed) -> Result<Response, PageError> {
+    s.actor
+        .require(Permission::NormativeManage)
+        .map_err(PageError)?;
+    Ok(sheet_upload(&s, None).into_response())
+}
+
+pub async fn sheet_template(s: Signed) -> Result<Response, PageError> {
+    s.actor
+        .require(Permission::NormativeManage)
+        .map_err(PageError)?;
+    Ok(super::enforcement::xlsx_response(
+        normative::import_template()?,
+        "normative-documents-template.xlsx",
+    ))
+}
+
+pub async fn sheet_import(
+    State(state): State<AppState>,
+    s: Signed,
+    multipart: axum::extract::Multipart,
+) -> Result<Response, PageError> {
+    s.actor
+        .require(Permission::NormativeManage)
+        .map_err(PageError)?;
+    let rows = match super::enforcement::read_xlsx_upload(
+        (&state, &s, "normative_documents"),
+        multipart,
+        &normative::SHEET_IMPORT_HEADERS,
+        |e| sheet_upload(&s, Some(e)),
+    )
+    .await
+    {
+        Ok(rows) => rows,
+        Err(r) => return Ok(r),
+    };
+    let in_force = state.in_force().await?;
+    let lines = rows
+        .iter()
+        .map(|(row, cells)| (*row, Ok(normative::line_from_row(cells))));
+    let report = normative::import(&state.ctx(&s.actor, &in_force), lines, &|_| {}).await?;
+    let rows = report
+        .errors
+        .iter()
+        .map(|e| vec![cell(e.line.to_string()), cell(e.reason.clone())])
+        .collect::<Vec<_>>();
+    Ok(ListPage {
+        prev: None,
+        layout: layout(&s),
+        title: "导入结果".into(),
+        intro: format!(
+            "新登记 {} 件，更新 {} 件，未变 {} 件，有误未写入 {} 行。",
+            report.inserted, report.updated, report.unchanged, report.rejected
+        ),
+        actions: vec![
+            link("/normative/documents/import", "继续导入"),
+            link("/normative/documents", "返回文件库"),
+        ],
+        filters: Vec::new(),
+        error: None,
+        count_text: if rows.is_empty() {
+            "没有有误的行。".into()
+        } else {
+            format!("有误的行（{} 行）：", rows.len())
+        },
+        hidden: Vec::new(),
+        headers: plain(&["行号", "原因"]),
+        rows,
+        next: None,
+    }
+    .into_response())
 }
