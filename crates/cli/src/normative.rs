@@ -590,6 +590,7 @@ pub async fn bench(
                     year,
                     status: g.line.status.unwrap_or_default(),
                     body: g.line.text,
+                    public: true,
                 },
                 g.subject,
             )

@@ -68,6 +68,14 @@ impl DeadlineRecord {
             (true, "suspended") => "已中止计时",
             (_, "running") => "计时中",
             (_, "suspended") => "已中止计时",
+            (_, "met")
+                if self
+                    .met_on
+                    .as_deref()
+                    .is_some_and(|m| m > self.due_on.as_str()) =>
+            {
+                "逾期完成"
+            }
             (_, "met") => "已完成",
             (_, "overdue") => "已超期",
             _ => "未知",

@@ -123,40 +123,61 @@ pub enum Outcome {
     },
 }
 
-/// The job's end: its outcome, or why it failed (in Chinese, for the page).
+/// How often, and how long apart, a job's end is tried again while the database is busy: a
+/// job whose end is not recorded would show "running" for ever.
+const FINISH_TRIES: u32 = 20;
+const FINISH_PAUSE: std::time::Duration = std::time::Duration::from_millis(500);
+
+/// The job's end: its outcome, or why it failed (in Chinese, for the page). Tried again while
+/// SQLite's writer is held by someone else (`Busy`).
 pub async fn finish(store: &Store, id: i64, outcome: Result<Outcome>) -> Result<()> {
-    let now = now_ms();
-    let q = match outcome {
-        Ok(Outcome::File { bytes, rows }) => sqlx::query(
-            "UPDATE long_jobs SET state = 'done', content = $1, rows_done = $2, updated_at = $3,
-             finished_at = $3 WHERE id = $4",
-        )
-        .bind(bytes)
-        .bind(count(rows)),
-        Ok(Outcome::Report {
-            report,
-            rows,
-            errors,
-        }) => sqlx::query(
-            "UPDATE long_jobs SET state = 'done', report = $1, rows_done = $2, errors_so_far = $3,
-             updated_at = $4, finished_at = $4 WHERE id = $5",
-        )
-        .bind(report.to_string())
-        .bind(count(rows))
-        .bind(count(errors)),
-        Err(e) => {
-            if matches!(e, Error::Store(_)) {
-                tracing::error!(job = id, error = %e, "long job failed");
-            }
-            sqlx::query(
+    if let Err(e @ Error::Store(_)) = &outcome {
+        tracing::error!(job = id, error = %e, "long job failed");
+    }
+    // The failure's words are kept: the error itself is used up by the first try.
+    let outcome = outcome.map_err(|e| e.message_zh());
+    let mut tries = 0;
+    loop {
+        let now = now_ms();
+        let q = match &outcome {
+            Ok(Outcome::File { bytes, rows }) => sqlx::query(
+                "UPDATE long_jobs SET state = 'done', content = $1, rows_done = $2, updated_at = $3,
+                 finished_at = $3 WHERE id = $4",
+            )
+            .bind(bytes.clone())
+            .bind(count(*rows)),
+            Ok(Outcome::Report {
+                report,
+                rows,
+                errors,
+            }) => sqlx::query(
+                "UPDATE long_jobs SET state = 'done', report = $1, rows_done = $2, errors_so_far = $3,
+                 updated_at = $4, finished_at = $4 WHERE id = $5",
+            )
+            .bind(report.to_string())
+            .bind(count(*rows))
+            .bind(count(*errors)),
+            Err(message) => sqlx::query(
                 "UPDATE long_jobs SET state = 'failed', error = $1, updated_at = $2,
                  finished_at = $2 WHERE id = $3",
             )
-            .bind(e.message_zh())
+            .bind(message.clone()),
+        };
+        match q
+            .bind(now)
+            .bind(id)
+            .execute(store.pool())
+            .await
+            .map_err(Error::from)
+        {
+            Ok(_) => return Ok(()),
+            Err(Error::Busy) if tries < FINISH_TRIES => {
+                tries += 1;
+                tokio::time::sleep(FINISH_PAUSE).await;
+            }
+            Err(e) => return Err(e),
         }
-    };
-    q.bind(now).bind(id).execute(store.pool()).await?;
-    Ok(())
+    }
 }
 
 /// The actor's own job; anyone else's is not found.

@@ -11,7 +11,7 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use tantivy::collector::{Count, TopDocs};
-use tantivy::query::{BooleanQuery, BoostQuery, Occur, Query as TantivyQuery, TermQuery};
+use tantivy::query::{AllQuery, BooleanQuery, BoostQuery, Occur, Query as TantivyQuery, TermQuery};
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing,
     TextOptions, Value,
@@ -52,12 +52,16 @@ pub struct Entry {
     pub status: String,
     /// The text of the version in force (or the last one).
     pub body: String,
+    /// Published: only then is it in the library (an unpublished one is removed from it).
+    pub public: bool,
 }
 
 /// What a reader asks: words, and optional filters.
 #[derive(Clone, Debug, Default)]
 pub struct Query {
     pub words: String,
+    /// A document number in its official form: only that document.
+    pub number: Option<String>,
     pub issuer: Option<String>,
     pub year: Option<i64>,
     pub status: Option<String>,
@@ -85,14 +89,13 @@ pub struct Hit {
 pub struct Hits {
     pub hits: Vec<Hit>,
     pub total: usize,
-    /// True when no document held every word and the hits hold any of them instead.
-    pub any_word: bool,
 }
 
 #[derive(Clone, Copy)]
 struct Fields {
     id: Field,
     number: Field,
+    number_key: Field,
     title: Field,
     issuer: Field,
     year: Field,
@@ -112,6 +115,7 @@ fn schema() -> (Schema, Fields) {
     let fields = Fields {
         id: b.add_i64_field("id", INDEXED | STORED | FAST),
         number: b.add_text_field("number", text.clone()),
+        number_key: b.add_text_field("number_key", STRING),
         title: b.add_text_field("title", text.clone()),
         issuer: b.add_text_field("issuer", STRING | STORED),
         year: b.add_i64_field("year", INDEXED | STORED),
@@ -211,9 +215,13 @@ impl Library {
             if !clear {
                 writer.delete_term(Term::from_field_i64(f.id, e.id));
             }
+            if !e.public {
+                continue;
+            }
             writer.add_document(doc!(
                 f.id => e.id,
                 f.number => e.number.as_str(),
+                f.number_key => e.number.as_str(),
                 f.title => e.title.as_str(),
                 f.issuer => e.issuer.as_str(),
                 f.year => e.year,
@@ -252,17 +260,12 @@ impl Library {
     }
 
     /// The best documents for the query, by BM25, with the title weighing more than the text.
-    /// Every word must be found (in the number, title or text); when no document has them all,
-    /// documents with any of them are returned and `any_word` says so.
+    /// Every word must be found (in the number, title or text): documents with only some of
+    /// them are not offered (a common word would bring the whole library). Without words or
+    /// filters, every document.
     pub fn search(&self, q: &Query) -> Result<Hits> {
         let words = Self::words(&q.words);
-        let first = self.run(q, &words, Occur::Must)?;
-        if first.total > 0 || words.len() < 2 {
-            return Ok(first);
-        }
-        let mut second = self.run(q, &words, Occur::Should)?;
-        second.any_word = second.total > 0;
-        Ok(second)
+        self.run(q, &words, Occur::Must)
     }
 
     fn run(&self, q: &Query, words: &[String], each: Occur) -> Result<Hits> {
@@ -277,8 +280,12 @@ impl Library {
             ];
             text.push((each, Box::new(BooleanQuery::new(per_field))));
         }
-        if !text.is_empty() {
-            clauses.push((Occur::Must, Box::new(BooleanQuery::new(text))));
+        match &q.number {
+            Some(n) => clauses.push((Occur::Must, exact(Term::from_field_text(f.number_key, n)))),
+            None if !text.is_empty() => {
+                clauses.push((Occur::Must, Box::new(BooleanQuery::new(text))))
+            }
+            None => {}
         }
         if let Some(issuer) = q.issuer.as_deref().filter(|s| !s.is_empty()) {
             clauses.push((Occur::Must, exact(Term::from_field_text(f.issuer, issuer))));
@@ -290,11 +297,7 @@ impl Library {
             clauses.push((Occur::Must, exact(Term::from_field_i64(f.year, year))));
         }
         if clauses.is_empty() {
-            return Ok(Hits {
-                hits: Vec::new(),
-                total: 0,
-                any_word: false,
-            });
+            clauses.push((Occur::Must, Box::new(AllQuery)));
         }
         let query = BooleanQuery::new(clauses);
         let searcher = self.reader.searcher();
@@ -331,11 +334,7 @@ impl Library {
                 snippet_html,
             });
         }
-        Ok(Hits {
-            hits,
-            total,
-            any_word: false,
-        })
+        Ok(Hits { hits, total })
     }
 }
 
@@ -419,6 +418,7 @@ mod tests {
             year: 2023,
             status: status.into(),
             body: body.into(),
+            public: true,
         }
     }
 
@@ -472,10 +472,20 @@ mod tests {
         only.status = Some("in_force".into());
         let hits = lib.search(&only).unwrap();
         assert_eq!(hits.hits.iter().map(|h| h.id).collect::<Vec<_>>(), vec![2]);
-        // No document holds every word: any word will do, and the result says so.
-        let hits = lib.search(&q("安全生产 复议")).unwrap();
-        assert!(hits.any_word);
-        assert_eq!(hits.total, 3);
+        // No document holds every word: none is offered; no words at all lists every one.
+        assert_eq!(lib.search(&q("安全生产 复议")).unwrap().total, 0);
+        assert_eq!(lib.search(&q("")).unwrap().total, 3);
+        let mut by_number = q("诸政发〔2023〕2号");
+        by_number.number = Some("诸政发〔2023〕2号".into());
+        assert_eq!(
+            lib.search(&by_number)
+                .unwrap()
+                .hits
+                .iter()
+                .map(|h| h.id)
+                .collect::<Vec<_>>(),
+            vec![2]
+        );
     }
 
     #[test]

@@ -155,6 +155,10 @@ async fn a_cleanup_judges_every_document_applies_its_verdicts_and_follows_them_u
             "the repealed one and the one out of range are not in it"
         );
         assert!(page.contains("逐件清理（未定 4 件）"));
+        assert!(
+            !page.contains("100.00%"),
+            "no reduction while nothing is decided"
+        );
 
         let (status, body) = step(&sup, id, &[("action", "end_review".into())]).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
@@ -227,7 +231,7 @@ async fn a_cleanup_judges_every_document_applies_its_verdicts_and_follows_them_u
             .text("/public/documents?status=to_repeal")
             .await;
         assert!(
-            library.contains("诸暨市户外广告设置管理办法") && library.contains("找到 1 件"),
+            library.contains("诸暨市户外广告设置管理办法") && library.contains("共 1 件"),
             "{library}"
         );
 
@@ -242,6 +246,15 @@ async fn a_cleanup_judges_every_document_applies_its_verdicts_and_follows_them_u
                 ("note", note.to_string()),
             ]
         };
+        let early = vec![
+            ("action", "done".to_string()),
+            ("document_id", b.to_string()),
+            ("on", "2020-01-01".into()),
+            ("note", "废止".into()),
+        ];
+        let (status, body) = step(&sup, id, &early).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("早于作出清理结论的日期"), "{body}");
         let (status, body) = step(&sup, id, &done(c, "修改")).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
         assert!(body.contains("请先登记修改后的文本"), "{body}");

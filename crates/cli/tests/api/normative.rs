@@ -429,13 +429,56 @@ async fn the_register_lists_exports_imports_a_sheet_and_records_a_filing_that_me
                     "",
                     "第一条",
                 ],
+                // A date cell as Excel stores it (45413 = 2024-05-01), and 2024/5/1 as typed.
+                vec![
+                    "诸市监发〔2024〕4号",
+                    "诸暨市农贸市场管理办法",
+                    "诸暨市市场监督管理局",
+                    "45413",
+                    "2024/5/1",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "第一条 农贸市场。",
+                ],
+                // The same number again in one file: refused, the first row stands.
+                vec![
+                    "诸市监发〔2024〕2号",
+                    "诸暨市食品摊贩管理办法",
+                    "诸暨市市场监督管理局",
+                    "2024-03-01",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "",
+                    "第一条 另一文本。",
+                ],
             ],
         );
         let (status, body) = upload_to(&sup, "/normative/documents/import", sheet).await;
         assert_eq!(status, StatusCode::OK, "{body}");
         assert!(
-            body.contains("新登记 2 件") && body.contains("有误未写入 1 行"),
+            body.contains("新登记 3 件") && body.contains("有误未写入 2 行"),
             "{body}"
+        );
+        assert!(
+            body.contains("<td>6</td>") && body.contains("与第 3 行重复"),
+            "{body}"
+        );
+        assert_eq!(
+            sqlx::query_scalar::<_, String>("SELECT issued_on || ' ' || published_on FROM normative_documents WHERE number = '诸市监发〔2024〕4号'")
+                .fetch_one(app.store.pool())
+                .await
+                .unwrap(),
+            "2024-05-01 2024-05-01"
         );
         assert!(
             body.contains("<td>4</td>")

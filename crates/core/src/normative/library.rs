@@ -43,7 +43,7 @@ pub async fn sync(store: &Store, lib: &Library, progress: &(dyn Fn(u64) + Sync))
     let mut after_id = 0i64;
     loop {
         let rows = sqlx::query(
-            "SELECT d.id, d.number, d.title, d.issuer, d.issued_on, d.status, d.revision, v.body
+            "SELECT d.id, d.number, d.title, d.issuer, d.issued_on, d.status, d.revision, d.published_on, v.body
              FROM normative_documents d
              JOIN normative_document_versions v ON v.document_id = d.id AND v.version = d.current_version
              WHERE (d.revision > $1 OR (d.revision = $1 AND d.id > $2)) AND d.revision <= $3
@@ -67,6 +67,7 @@ pub async fn sync(store: &Store, lib: &Library, progress: &(dyn Fn(u64) + Sync))
                 year: issued_on.get(..4).and_then(|y| y.parse().ok()).unwrap_or(0),
                 status: r.try_get("status")?,
                 body: r.try_get("body")?,
+                public: r.try_get::<Option<String>, _>("published_on")?.is_some(),
             });
         }
         if let Some(r) = rows.last() {
@@ -100,8 +101,13 @@ pub async fn search(store: &Store, lib: &Library, q: &Query) -> Result<Found> {
         return Err(Error::invalid("q", "查询词不超过 100 字。"));
     }
     sync(store, lib, &|_| {}).await?;
+    // A document number asks for that document, not for its words.
+    let mut q = q.clone();
+    if q.number.is_none() {
+        q.number = super::rules::parse_number(&q.words).map(|n| n.text());
+    }
     let started = Instant::now();
-    let hits = lib.search(q).map_err(index_error)?;
+    let hits = lib.search(&q).map_err(index_error)?;
     Ok(Found {
         hits,
         ms: started.elapsed().as_secs_f64() * 1000.0,

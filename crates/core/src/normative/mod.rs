@@ -234,16 +234,17 @@ pub fn line_from_row(cells: &[String]) -> Line {
             .unwrap_or_default()
     };
     let optional = |i: usize| Some(cell(i)).filter(|c| !c.is_empty());
+    let date = |i: usize| optional(i).map(|d| excel_day(&d));
     Line {
         number: cell(0),
         title: cell(1),
         issuer: cell(2),
-        issued_on: cell(3),
-        published_on: optional(4),
-        effective_on: optional(5),
-        expires_on: optional(6),
+        issued_on: excel_day(&cell(3)),
+        published_on: date(4),
+        effective_on: date(5),
+        expires_on: date(6),
         status: optional(7),
-        filed_on: optional(8),
+        filed_on: date(8),
         legal_basis: crate::xlsx::list_cell(&cell(9)),
         amends: crate::xlsx::list_cell(&cell(10)),
         repeals: crate::xlsx::list_cell(&cell(11)),
@@ -252,12 +253,42 @@ pub fn line_from_row(cells: &[String]) -> Line {
     }
 }
 
-/// The import sheet with its header row and one example.
+/// A day as Excel gives it: a date cell arrives as its serial number (45413 = 2024-05-01), a
+/// typed one often as 2024/5/1; both are read as YYYY-MM-DD. Anything else is left for the
+/// check to refuse with its words.
+fn excel_day(text: &str) -> String {
+    let t = text.trim();
+    if t.len() == 5 && t.chars().all(|c| c.is_ascii_digit()) {
+        let epoch = chrono::NaiveDate::from_ymd_opt(1899, 12, 30);
+        if let (Some(epoch), Ok(n)) = (epoch, t.parse::<u64>())
+            && let Some(d) = epoch.checked_add_days(chrono::Days::new(n))
+        {
+            return d.to_string();
+        }
+    }
+    let parts: Vec<&str> = t.split(['/', '.', '-']).collect();
+    if let [y, m, d] = parts[..]
+        && let (Ok(y), Ok(m), Ok(d)) = (y.parse::<i32>(), m.parse::<u32>(), d.parse::<u32>())
+        && let Some(day) = chrono::NaiveDate::from_ymd_opt(y, m, d)
+    {
+        return day.to_string();
+    }
+    t.to_string()
+}
+
+/// The import sheet: its header row to fill, and an example on a second sheet.
 pub fn import_template() -> Result<Vec<u8>> {
     let xl = |e: rust_xlsxwriter::XlsxError| Error::invalid("xlsx", e.to_string());
     let mut book = rust_xlsxwriter::Workbook::new();
+    // The rows to fill first (the sheet read); the example on a sheet of its own, so it is
+    // never imported by mistake.
     let sheet = book.add_worksheet();
     sheet.set_name("规范性文件登记表").map_err(xl)?;
+    for (c, h) in (0u16..).zip(SHEET_IMPORT_HEADERS) {
+        sheet.write_string(0, c, h).map_err(xl)?;
+    }
+    let sheet = book.add_worksheet();
+    sheet.set_name("填写示例").map_err(xl)?;
     let example = [
         "诸政发〔2023〕5号",
         "诸暨市城市管理办法",
@@ -399,7 +430,12 @@ pub async fn get(store: &Store, actor: &Actor, id: i64) -> Result<Record> {
 /// One document for the public library: any status (a repealed document is still shown, marked
 /// so), no scope — published documents are public.
 pub async fn public(store: &Store, id: i64) -> Result<Record> {
-    repo::record(store, None, id).await
+    let r = repo::record(store, None, id).await?;
+    // Not yet published: not public.
+    if r.document.published_on.is_none() {
+        return Err(Error::NotFound);
+    }
+    Ok(r)
 }
 
 /// Records the filing (备案) of a published document: the filing limit is met that day.

@@ -168,10 +168,21 @@ pub async fn import(
             report.errors.push(LineError { line, reason });
         }
     };
-    let mut checked = Vec::new();
+    let mut checked: Vec<(usize, Checked)> = Vec::new();
     for (n, line) in lines {
         match line.and_then(|l| rules::check(&l).map_err(|e| reason(&e))) {
-            Ok(c) => checked.push((n, c)),
+            // The same number twice in one file: the second would silently replace the first.
+            Ok(c) => match checked.iter().find(|(_, o)| o.number == c.number) {
+                Some((first, _)) => reject(
+                    &mut report,
+                    n,
+                    format!(
+                        "文号 {} 与第 {first} 行重复；同一文件的新版本请另行导入。",
+                        c.number
+                    ),
+                ),
+                None => checked.push((n, c)),
+            },
             Err(why) => reject(&mut report, n, why),
         }
     }

@@ -199,7 +199,7 @@ pub fn allowed_steps(r: &LegalityReview, p: &Procedure) -> Vec<Step> {
         } else {
             steps.push(Step::Assign);
         }
-    } else if missing(r, p).is_empty() {
+    } else if missing(r, p).is_empty() && (!after_acceptance(r, p) || r.reviewer_id.is_some()) {
         steps.push(Step::Advance);
     }
     let has_materials = p
@@ -288,6 +288,9 @@ pub fn transition(
         let why = match (step, r.state) {
             (Step::Advance, State::Open) if at(r, p, &p.opinion_stage) => {
                 "请先出具审查意见。".to_string()
+            }
+            (Step::Advance, State::Open) if missing(r, p).is_empty() => {
+                "请先指定审查人员，再完成本环节。".to_string()
             }
             (Step::Advance, State::Open) => format!(
                 "“{}”环节还缺少必需的材料：{}。",

@@ -35,7 +35,7 @@ pub async fn list(
                 cell_link(c.title.clone(), format!("/contracts/{}", c.id)),
                 cell(c.counterparty.clone()),
                 cell(c.department.clone()),
-                cell(format!("{} 元", Fen(c.amount_fen))),
+                cell(Fen(c.amount_fen).to_string()),
                 cell(match (c.major, c.reviewed) {
                     (true, true) => "重大，已审查",
                     (true, false) => "重大，未审查",
@@ -56,7 +56,12 @@ pub async fn list(
         layout: layout(&s),
         title: "行政合同".into(),
         intro: format!(
-            "本单位（监督人员：全市）订立的行政合同。重大行政合同（标注为重大，或金额在 {} 元以上）须经合法性审查、取得审查意见后方可签订；签订后报送备案，履行节点按期提醒。",
+            "{}订立的行政合同。重大行政合同（标注为重大，或金额在 {} 以上）须经合法性审查、取得审查意见后方可签订；签订后报送备案，履行节点按期提醒。",
+            if s.actor.can(Permission::SupervisionManage) {
+                "全市各单位"
+            } else {
+                "本单位"
+            },
             contracts::MAJOR_AMOUNT
         ),
         actions,
@@ -209,7 +214,7 @@ async fn view(
         (
             "金额".into(),
             format!(
-                "{} 元（{}）",
+                "{}（{}）",
                 Fen(c.amount_fen),
                 Fen(c.amount_fen).capital_zh()
             ),

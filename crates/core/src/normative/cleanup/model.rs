@@ -176,8 +176,11 @@ impl Summary {
         s
     }
 
-    /// 规范性文件总数减少: (reviewed − retained) ÷ reviewed; none over an empty campaign.
+    /// 规范性文件总数减少: (reviewed − retained) ÷ reviewed, as the seed's 34.49% counts it
+    /// (已废止, 拟废止 and 拟修改 alike); none over an empty campaign or while a document is
+    /// undecided (it would count as reduced).
     pub fn reduction_rate(&self) -> Option<f64> {
-        (self.reviewed > 0).then(|| (self.reviewed - self.retain) as f64 / self.reviewed as f64)
+        (self.reviewed > 0 && self.undecided == 0)
+            .then(|| (self.reviewed - self.retain) as f64 / self.reviewed as f64)
     }
 }

@@ -190,6 +190,16 @@ pub fn transition(c: &Cleanup, action: &Action, today: NaiveDate) -> Result<Chan
             if *on > today {
                 return Err(Error::invalid("on", format!("落实日期 {on} 在今天之后。")));
             }
+            if let Some(decided) = i
+                .decided_on
+                .as_deref()
+                .filter(|d| on.to_string().as_str() < *d)
+            {
+                return Err(Error::invalid(
+                    "on",
+                    format!("落实日期 {on} 早于作出清理结论的日期 {decided}。"),
+                ));
+            }
             let note = reason("note", note, "落实情况（废止或修改文件的文号、日期）")?;
             let status = match i.verdict {
                 Some(Verdict::ToRevise) => {

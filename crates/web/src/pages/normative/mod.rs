@@ -128,6 +128,7 @@ pub async fn public_library(
         issuer: Some(q.issuer.clone()).filter(|i| !i.is_empty()),
         year: year_value,
         status: Some(status_code.clone()).filter(|s| s != "all" && !s.is_empty()),
+        number: None,
         limit: HITS_PER_PAGE,
         offset: (page - 1) * HITS_PER_PAGE,
     };
@@ -178,18 +179,13 @@ pub async fn public_library(
                     snippet: h.snippet_html.clone(),
                 })
                 .collect();
-            let mut text = if query.words.is_empty()
-                && query.issuer.is_none()
-                && query.year.is_none()
-                && query.status.is_none()
-            {
-                "请输入关键词，或选择制定机关、年份、效力状态。".to_string()
+            let text = if query.words.is_empty() {
+                format!("共 {} 件（未输入关键词，按登记顺序列出）", f.hits.total)
+            } else if f.hits.total == 0 {
+                "没有同时含有全部关键词的文件，请减少或更换关键词。".to_string()
             } else {
                 format!("找到 {} 件（用时 {:.1} 毫秒）", f.hits.total, f.ms)
             };
-            if f.hits.any_word {
-                text.push_str("。没有同时含有全部关键词的文件，以下为含有部分关键词的文件");
-            }
             (hits, f.hits.total, text)
         }
     };
