@@ -14,6 +14,7 @@ pub const DEADLINE_SCAN: &str = "deadlines.scan";
 pub const CASE_EVALUATION: &str = "cases.evaluate";
 pub const SELF_INSPECTIONS: &str = "supervision.self_inspections";
 pub const LEADS: &str = "supervision.leads";
+pub const NORMATIVE_EXPIRY: &str = "normative.expire";
 
 pub fn registry(idle_timeout: Duration) -> Registry {
     let idle_ms = i64::try_from(idle_timeout.as_millis()).unwrap_or(i64::MAX);
@@ -119,5 +120,14 @@ pub fn registry(idle_timeout: Duration) -> Registry {
             .map_err(|e| e.to_string())
     })
     .every(LEADS, Duration::from_secs(3600));
+    // Documents past their validity lapse (已失效), so neither the register nor the public
+    // library calls them in force; hourly, so the day a document lapses is never missed long.
+    r.handle(NORMATIVE_EXPIRY, |store, _| async move {
+        crate::normative::expire(&store, crate::deadlines::china_today())
+            .await
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    })
+    .every(NORMATIVE_EXPIRY, Duration::from_secs(3600));
     r
 }

@@ -374,6 +374,52 @@ async fn the_register_lists_exports_imports_a_sheet_and_records_a_filing_that_me
         assert_eq!(again.status(), StatusCode::UNPROCESSABLE_ENTITY);
         assert!(again.text().await.unwrap().contains("已于"));
 
+        // A document past its validity lapses: the job marks it 已失效 and the library follows.
+        let lapsing = serde_json::json!({ "number": "诸政规〔2019〕9号", "title": "诸暨市临时占道管理暂行办法", "issuer": "诸暨市人民政府",
+            "issued_on": "2019-01-01", "published_on": "2019-01-01", "filed_on": "2019-01-10", "text": "第一条 临时占道。" });
+        let file = write(
+            &std::env::temp_dir(),
+            &format!("fazhi-lapse-{}-{db:?}.jsonl", std::process::id()),
+            &format!("{lapsing}\n"),
+        );
+        let mut args = vec!["import", "normative-documents", file.as_str(), "--json"];
+        if matches!(db, Db::Postgres) {
+            args.extend_from_slice(&["--data-dir", &data]);
+        }
+        json(&app.cli(&args));
+        let library = app
+            .browser()
+            .text("/public/documents?q=%E4%B8%B4%E6%97%B6%E5%8D%A0%E9%81%93")
+            .await;
+        assert!(
+            library.contains("找到 1 件"),
+            "in force until the job runs: {library}"
+        );
+        let n = fazhi_core::normative::expire(&app.store, today)
+            .await
+            .unwrap();
+        assert_eq!(n, 1);
+        assert_eq!(
+            fazhi_core::normative::expire(&app.store, today)
+                .await
+                .unwrap(),
+            0,
+            "once"
+        );
+        let library = app
+            .browser()
+            .text("/public/documents?q=%E4%B8%B4%E6%97%B6%E5%8D%A0%E9%81%93")
+            .await;
+        assert!(
+            library.contains("没有同时含有全部关键词"),
+            "no longer among the documents in force: {library}"
+        );
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM audit_log WHERE action = 'expire'")
+                .await,
+            1
+        );
+
         // The register's sheet: the template's headers, good rows written, a bad row named.
         let template = sup.get("/normative/documents/template.xlsx").await;
         assert_eq!(template.status(), StatusCode::OK);

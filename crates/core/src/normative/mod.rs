@@ -471,7 +471,50 @@ pub async fn seed_demo(store: &Store, count: u64) -> Result<()> {
     for chunk in lines.chunks(repo::BATCH) {
         repo::import(writer, chunk.to_vec(), &|_| {}).await?;
     }
+    // The generator writes as of a fixed day: what has lapsed since is marked so now.
+    expire(store, crate::deadlines::china_today()).await?;
     Ok(())
+}
+
+/// Marks 已失效 every document still applied whose validity ended before `today`, in one
+/// transaction with the register's next revision (the library follows) and one audit entry
+/// naming them. Returns how many lapsed.
+pub async fn expire(store: &Store, today: NaiveDate) -> Result<u64> {
+    let mut tx = store.begin().await?;
+    let lapsed: Vec<String> = sqlx::query_scalar(
+        "SELECT number FROM normative_documents
+         WHERE status IN ('in_force', 'to_revise', 'to_repeal') AND expires_on < $1 ORDER BY number",
+    )
+    .bind(today.to_string())
+    .fetch_all(tx.conn())
+    .await?;
+    if lapsed.is_empty() {
+        return Ok(0);
+    }
+    let rev = repo::next_revision(&mut tx).await?;
+    let n = sqlx::query(
+        "UPDATE normative_documents SET status = 'expired', revision = $1, version = version + 1, updated_at = $2
+         WHERE status IN ('in_force', 'to_revise', 'to_repeal') AND expires_on < $3",
+    )
+    .bind(rev)
+    .bind(fazhi_store::now_ms())
+    .bind(today.to_string())
+    .execute(tx.conn())
+    .await?
+    .rows_affected();
+    fazhi_store::audit::append(
+        &mut tx,
+        &fazhi_store::audit::AuditActor::system("system:normative.expire"),
+        &fazhi_store::audit::AuditEvent {
+            action: "expire",
+            object_type: "normative_documents",
+            object_id: None,
+            detail: serde_json::json!({ "on": today.to_string(), "numbers": lapsed }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(n)
 }
 
 /// Documents filed upward in `year` (备案), in the actor's scope.
