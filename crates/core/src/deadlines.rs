@@ -2,6 +2,10 @@
 //! type: created with the record, changed by suspension, resumption, extension and being met
 //! (each change keeps its reason and approver), and scanned in bulk for warning lights. Each
 //! warning is raised once and recorded, so "warnings raised this year" is a count of records.
+//!
+//! Long because it is the one writer of the `deadlines` tables for every module: create,
+//! change, meet, pause, the scan and the recomputation share its row mapping and its rebuild
+//! of the kernel's `Deadline`; splitting them would spread that one mapping over files.
 
 use chrono::NaiveDate;
 use fazhi_kernel::calendar::Calendar;

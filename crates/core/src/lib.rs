@@ -35,4 +35,5 @@ pub mod xlsx;
 
 pub use access::{Actor, AdminKind, Permission};
 pub use ctx::Ctx;
+pub(crate) use ctx::lock_seen;
 pub use error::{Error, Refusals, Result};

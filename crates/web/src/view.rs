@@ -528,6 +528,28 @@ pub struct FormSection {
 }
 
 impl FormSection {
+    /// One step's form on a workflow record's page: posted to `action` with the version the
+    /// page shows and the step's code, so a step taken on a stale page is refused (409).
+    pub fn step(
+        action: String,
+        version: i64,
+        step: &str,
+        title: impl Into<String>,
+        fields: Vec<Field>,
+        submit: &'static str,
+    ) -> FormSection {
+        FormSection {
+            title: title.into(),
+            action,
+            hidden: vec![
+                ("version", version.to_string()),
+                ("action", step.to_string()),
+            ],
+            fields,
+            submit,
+        }
+    }
+
     /// The form shown again with what was posted (after a refusal, so nothing typed is lost);
     /// passwords and files are never echoed.
     /// `refused`: the field the refusal named (`field`, message), marked with it.

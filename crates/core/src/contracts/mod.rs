@@ -93,13 +93,14 @@ pub async fn apply(ctx: &Ctx<'_>, id: i64, seen_version: i64, action: &Action) -
     ctx.actor.require_any(&KEEPERS)?;
     let mut tx = ctx.store.begin().await?;
     let c = repo::load(tx.conn(), ctx.actor, id).await?;
-    let version = tx
-        .lock_row("administrative_contracts", id)
-        .await?
-        .ok_or(Error::NotFound)?;
-    if version != seen_version || c.version != version {
-        return Err(Error::Conflict);
-    }
+    crate::lock_seen(
+        &mut tx,
+        "administrative_contracts",
+        id,
+        seen_version,
+        c.version,
+    )
+    .await?;
     let change = transition::transition(&c, action, ctx.clock.today)?;
     repo::write(&mut tx, ctx, &c, &change).await?;
     tx.commit().await?;

@@ -4,6 +4,10 @@
 //! decision deadline of art. 60 started on the deadline engine. Lists and records go through the
 //! data scope. Later stages build on the same record.
 //!
+//! Long because the case's filing, its scoped list (with its sorts, search and export) and the
+//! context its documents are filled from all read the same columns and party rows; the steps
+//! after filing live in `case`.
+//!
 //! Long because filing (with its parties' checks and sealing), the scoped list with its filters
 //! and the documents' context all read the case as filed; the steps after filing are in `case`.
 

@@ -200,13 +200,7 @@ pub async fn apply(
     if !may(ctx.actor, &r, p, step) {
         return Err(Error::Forbidden);
     }
-    let version = tx
-        .lock_row("legality_reviews", id)
-        .await?
-        .ok_or(Error::NotFound)?;
-    if version != seen_version || r.version != version {
-        return Err(Error::Conflict);
-    }
+    crate::lock_seen(&mut tx, "legality_reviews", id, seen_version, r.version).await?;
     let change = transition::transition(&r, p, action, ctx.clock.today)?;
     repo::write(&mut tx, ctx, &r, p, &change).await?;
     tx.commit().await?;

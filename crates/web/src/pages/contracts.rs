@@ -135,15 +135,15 @@ fn sections(s: &Signed, c: &AdministrativeContract) -> Vec<FormSection> {
         return Vec::new();
     }
     let today = deadlines::china_today().to_string();
-    let base = |step: Step, title: &str, fields: Vec<Field>, submit: &'static str| FormSection {
-        title: title.to_string(),
-        action: format!("/contracts/{}", c.id),
-        hidden: vec![
-            ("version", c.version.to_string()),
-            ("action", step.code().to_string()),
-        ],
-        fields,
-        submit,
+    let base = |step: Step, title: &str, fields: Vec<Field>, submit: &'static str| {
+        FormSection::step(
+            format!("/contracts/{}", c.id),
+            c.version,
+            step.code(),
+            title,
+            fields,
+            submit,
+        )
     };
     allowed_steps(c)
         .into_iter()

@@ -108,13 +108,7 @@ pub async fn apply(ctx: &Ctx<'_>, id: i64, seen_version: i64, action: &Action) -
     let mut tx = ctx.store.begin().await?;
     // In scope first: a campaign outside it is not found, whatever its version.
     let c = repo::load(tx.conn(), ctx.actor, id).await?;
-    let version = tx
-        .lock_row("normative_cleanups", id)
-        .await?
-        .ok_or(Error::NotFound)?;
-    if version != seen_version || c.version != version {
-        return Err(Error::Conflict);
-    }
+    crate::lock_seen(&mut tx, "normative_cleanups", id, seen_version, c.version).await?;
     let change = transition::transition(&c, action, ctx.clock.today)?;
     repo::write(&mut tx, ctx.actor, &c, &change, ctx.clock.today).await?;
     tx.commit().await?;

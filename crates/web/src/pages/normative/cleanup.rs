@@ -235,15 +235,15 @@ fn judge_section(c: &Cleanup) -> FormSection {
 }
 
 fn step_sections(c: &Cleanup, today: chrono::NaiveDate) -> Vec<FormSection> {
-    let base = |step: Step, title: String, fields: Vec<Field>, submit: &'static str| FormSection {
-        title,
-        action: format!("/normative/cleanups/{}", c.id),
-        hidden: vec![
-            ("version", c.version.to_string()),
-            ("action", step.code().to_string()),
-        ],
-        fields,
-        submit,
+    let base = |step: Step, title: String, fields: Vec<Field>, submit: &'static str| {
+        FormSection::step(
+            format!("/normative/cleanups/{}", c.id),
+            c.version,
+            step.code(),
+            title,
+            fields,
+            submit,
+        )
     };
     allowed_steps(c)
         .into_iter()

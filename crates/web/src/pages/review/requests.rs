@@ -162,15 +162,15 @@ async fn sections(
     p: &Procedure,
 ) -> Result<Vec<FormSection>, PageError> {
     let stage = p.stage(r.stage_index);
-    let base = |step: Step, title: String, fields: Vec<Field>, submit: &'static str| FormSection {
-        title,
-        action: format!("/review/requests/{}", r.id),
-        hidden: vec![
-            ("version", r.version.to_string()),
-            ("action", step.code().to_string()),
-        ],
-        fields,
-        submit,
+    let base = |step: Step, title: String, fields: Vec<Field>, submit: &'static str| {
+        FormSection::step(
+            format!("/review/requests/{}", r.id),
+            r.version,
+            step.code(),
+            title,
+            fields,
+            submit,
+        )
     };
     let mut out = Vec::new();
     for step in allowed_steps(r, p) {
@@ -421,22 +421,20 @@ async fn view(
             && s.actor.can(fazhi_core::Permission::NormativeManage) =>
         {
             let today = deadlines::china_today().to_string();
-            sections.push(FormSection {
-                title: "登记发布（进入规范性文件库）".into(),
-                action: format!("/review/requests/{id}"),
-                hidden: vec![
-                    ("version", r.version.to_string()),
-                    ("action", "register".into()),
-                ],
-                fields: vec![
+            sections.push(FormSection::step(
+                format!("/review/requests/{id}"),
+                r.version,
+                "register",
+                "登记发布（进入规范性文件库）",
+                vec![
                     Field::text("number", "文号", String::new(), 40)
                         .required()
                         .hint("例如：店政发〔2026〕3号"),
                     Field::date("issued_on", "印发日期", today.clone()).required(),
                     Field::date("published_on", "公布日期", today),
                 ],
-                submit: "登记发布",
-            });
+                "登记发布",
+            ));
         }
         None => {}
     }
