@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { readFileSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 
 const BIN = process.env.FAZHI_BIN ?? '../target/debug/fazhi';
@@ -89,4 +90,37 @@ export async function sidewaysScroll(page) {
 export async function shot(page, name) {
   mkdirSync('test-results', { recursive: true });
   await page.screenshot({ path: `test-results/${name}.png`, fullPage: true });
+}
+
+/** Clicks `button` and waits until the page it posts to has replaced this one. */
+export async function submitted(page, button) {
+  await page.evaluate(() => { document.body.dataset.stale = '1'; });
+  await button.click();
+  await page.waitForFunction(() => document.body && !document.body.dataset.stale);
+}
+
+/** The page's section (a step's form) under the heading `heading`. */
+export function section(page, heading) {
+  return page.locator('section.section').filter({ has: page.getByRole('heading', { name: heading }) }).first();
+}
+
+/** Fills the section's fields (label → value; true checks a box; a select takes the option's
+ * label) and presses its button; no error may follow. */
+export async function act(page, heading, fields, button) {
+  const s = section(page, heading);
+  for (const [label, value] of fields) {
+    const field = s.getByLabel(new RegExp(`^\\s*${label}(\\s*\\*)?\\s*$`)).first();
+    if (value === true) await field.check();
+    else if (await field.evaluate((e) => e.tagName) === 'SELECT') await field.selectOption({ label: value });
+    else await field.fill(value);
+  }
+  await submitted(page, s.getByRole('button', { name: button }));
+  assert.equal(await page.locator('.error').count(), 0, `${heading}: ${await page.locator('.error').allTextContents()}`);
+}
+
+/** No serious accessibility violation on the page; a screenshot for the record. */
+export async function checkPage(page, name) {
+  const violations = await axeViolations(page);
+  assert.deepEqual(violations, [], `${name}: axe`);
+  await shot(page, name);
 }

@@ -10,34 +10,10 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, launch, ready, signIn, axeViolations, shot } from './lib.js';
+import { startServer, launch, ready, signIn, submitted, section, act, checkPage } from './lib.js';
 
 const PASSWORD = 'Zhuji#Browser2024';
 const TITLE = '店口镇村庄环境卫生管理办法';
-
-/** Clicks `button` and waits until the page it posts to has replaced this one. */
-async function submitted(page, button) {
-  await page.evaluate(() => { document.body.dataset.stale = '1'; });
-  await button.click();
-  await page.waitForFunction(() => document.body && !document.body.dataset.stale);
-}
-
-function section(page, heading) {
-  return page.locator('section.section').filter({ has: page.getByRole('heading', { name: heading }) }).first();
-}
-
-/** Fills the section's fields (label → value; true checks a box) and presses its button. */
-async function act(page, heading, fields, button) {
-  const s = section(page, heading);
-  for (const [label, value] of fields) {
-    const field = s.getByLabel(new RegExp(`^\\s*${label}(\\s*\\*)?\\s*$`)).first();
-    if (value === true) await field.check();
-    else if (await field.evaluate((e) => e.tagName) === 'SELECT') await field.selectOption({ label: value });
-    else await field.fill(value);
-  }
-  await submitted(page, s.getByRole('button', { name: button }));
-  assert.equal(await page.locator('.error').count(), 0, `${heading}: ${await page.locator('.error').allTextContents()}`);
-}
 
 async function provide(page, material) {
   const s = section(page, '提供材料');
@@ -52,12 +28,6 @@ async function provide(page, material) {
 async function finishStage(page) {
   await submitted(page, page.getByRole('button', { name: '完成本环节' }));
   assert.equal(await page.locator('.error').count(), 0, `${await page.locator('.error').allTextContents()}`);
-}
-
-async function checkPage(page, name) {
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], `${name}: axe`);
-  await shot(page, name);
 }
 
 test('a draft goes through legality review, publication, filing, the public library and a cleanup', { timeout: 240000 }, async () => {

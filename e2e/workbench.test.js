@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startServer, launch, ready, signIn, axeViolations, sidewaysScroll, shot } from './lib.js';
+import { startServer, launch, ready, signIn, sidewaysScroll, shot, submitted, checkPage } from './lib.js';
 
 const PARTY = '诸暨市某某贸易有限公司';
 const PASSWORD = 'Zhuji#Browser2024';
@@ -27,19 +27,6 @@ async function step(page, heading, fields) {
   await submitted(page, section.getByRole('button', { name: '提交' }));
   assert.equal(await page.locator('.error').count(), 0, `${heading}: ${await page.locator('.error').allTextContents()}`);
   assert.match(await page.getByRole('status').textContent(), /已完成|已归档/, `${heading}`);
-}
-
-/** Clicks `button` and waits until the page it posts to has replaced this one. */
-async function submitted(page, button) {
-  await page.evaluate(() => { document.body.dataset.stale = '1'; });
-  await button.click();
-  await page.waitForFunction(() => document.body && !document.body.dataset.stale);
-}
-
-async function checkPage(page, name) {
-  const violations = await axeViolations(page);
-  assert.deepEqual(violations, [], `${name}: axe`);
-  await shot(page, name);
 }
 
 test('a clerk walks a case to archive through the forms; a supervisor finds, exports and reviews it', { timeout: 240000 }, async () => {

@@ -172,6 +172,7 @@ pub async fn prepare_demo(store: &Store) -> Result<Option<Vec<Credential>>, Star
         demo::seed_catalog_if_empty(store).await?;
         creds.extend(demo::seed_demo_users(store).await?);
         fazhi_core::normative::seed_demo(store, DEMO_DOCUMENTS).await?;
+        fazhi_core::decisions::seed_demo(store).await?;
     }
     Ok(creds)
 }

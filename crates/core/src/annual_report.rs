@@ -79,6 +79,15 @@ pub async fn figures(store: &fazhi_store::Store, actor: &Actor, year: i32) -> Re
             .find(|(k, _)| k == kind)
             .map_or(0, |(_, n)| *n)
     };
+    use crate::decisions::catalogs::{self, CatalogKind, Counts};
+    let y = i64::from(year);
+    let decision_catalogs =
+        Counts::of(&catalogs::in_year(store, actor, CatalogKind::MajorDecision, y).await?);
+    let review_catalogs =
+        Counts::of(&catalogs::in_year(store, actor, CatalogKind::LegalityReview, y).await?);
+    let evaluations = crate::decisions::evaluations_in_year(store, actor, year).await?;
+    let decision_catalogs_href = format!("/decisions/catalogs?kind=major_decision&year={year}");
+    let review_catalogs_href = format!("/decisions/catalogs?kind=legality_review&year={year}");
     let cases = format!("/enforcement/cases?filed_from={from}&filed_until={until}");
     let inspection = format!("/inspection/figures?year={year}");
     let delegated = format!("{cases}&procedure=general&delegated=1");
@@ -153,6 +162,48 @@ pub async fn figures(store: &fazhi_store::Store, actor: &Actor, year: i32) -> Re
             "审查政府议题",
             Count(reviewed_of("agenda"), "件"),
             "/review/requests",
+        ),
+        f(
+            "decision.catalog_issue_rate",
+            "一(一)2",
+            "重大行政决策目录制发率",
+            Rate(decision_catalogs.rate(decision_catalogs.issued)),
+            &decision_catalogs_href,
+        ),
+        f(
+            "decision.catalog_publication_rate",
+            "一(一)2",
+            "重大行政决策目录公示率",
+            Rate(decision_catalogs.rate(decision_catalogs.published)),
+            &decision_catalogs_href,
+        ),
+        f(
+            "decision.post_evaluations",
+            "一(一)2",
+            "重大行政决策执行情况后评估",
+            Count(evaluations, "件"),
+            &format!("/decisions?evaluated={year}"),
+        ),
+        f(
+            "review.town_catalog_issue_rate",
+            "一(三)3",
+            "镇乡合法性审查目录制发率",
+            Rate(review_catalogs.rate(review_catalogs.issued)),
+            &review_catalogs_href,
+        ),
+        f(
+            "review.town_catalog_filing_rate",
+            "一(三)3",
+            "镇乡合法性审查目录备案率",
+            Rate(review_catalogs.rate(review_catalogs.filed)),
+            &review_catalogs_href,
+        ),
+        f(
+            "review.town_catalog_digital_rate",
+            "一(三)3",
+            "镇乡合法性审查数字应用率",
+            Rate(review_catalogs.rate(review_catalogs.digital)),
+            &review_catalogs_href,
         ),
         f(
             "normative.filings",

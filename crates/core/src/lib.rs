@@ -17,6 +17,7 @@ pub mod contracts;
 mod ctx;
 pub mod dashboard;
 pub mod deadlines;
+pub mod decisions;
 pub mod demo;
 pub mod enforcement;
 mod error;
@@ -31,6 +32,7 @@ pub mod review;
 pub mod settings;
 pub mod supervision;
 pub mod vault;
+pub mod visitor;
 pub mod xlsx;
 
 pub use access::{Actor, AdminKind, Permission};

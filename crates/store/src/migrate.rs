@@ -393,6 +393,13 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 55,
+        name: "major_decisions",
+        common: include_str!("../migrations/0055_major_decisions.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// Arbitrary constant key for the PostgreSQL advisory lock that serialises concurrent

@@ -617,6 +617,34 @@ pub fn router(state: AppState) -> Router {
             get(pages::normative::public_document),
         )
         .route(
+            "/decisions",
+            get(pages::decisions::list).post(pages::decisions::create),
+        )
+        .route("/decisions/new", get(pages::decisions::new))
+        .route("/decisions/catalogs", get(pages::decisions::catalogs_page))
+        .route(
+            "/decisions/catalogs/require",
+            get(pages::decisions::require_page).post(pages::decisions::require),
+        )
+        .route(
+            "/decisions/catalogs/{id}",
+            get(pages::decisions::catalog_show).post(pages::decisions::catalog_record),
+        )
+        .route(
+            "/decisions/{id}",
+            get(pages::decisions::show).post(pages::decisions::act),
+        )
+        .route("/decisions/{id}/comments", get(pages::decisions::comments))
+        .route(
+            "/decisions/{id}/comments/{comment}",
+            post(pages::decisions::dispose),
+        )
+        .route("/public/consultations", get(pages::decisions::public_list))
+        .route(
+            "/public/consultations/{id}",
+            get(pages::decisions::public_show).post(pages::decisions::public_comment),
+        )
+        .route(
             "/contracts",
             get(pages::contracts::list).post(pages::contracts::create),
         )

@@ -147,6 +147,14 @@ impl Layout {
                             || actor.can(Permission::NormativeManage)),
                 ),
                 (
+                    "/decisions",
+                    "重大行政决策",
+                    business
+                        && (actor.can(Permission::CaseHandle)
+                            || manage
+                            || actor.can(Permission::NormativeManage)),
+                ),
+                (
                     "/review/assist",
                     "合法性审查辅助",
                     business && (manage || actor.can(Permission::NormativeManage)),

@@ -69,90 +69,15 @@ async fn a_major_contract_is_signed_only_after_its_review_and_its_milestones_are
         assert!(body.contains("重大行政合同须经合法性审查"), "{body}");
 
         // The town sends the contract for review; the centre concludes it.
-        let page = clerk.text("/review/requests/new").await;
-        let r = clerk
-            .post(
-                "/review/requests",
-                &[
-                    ("csrf", csrf_of(&page)),
-                    ("kind", "contract".into()),
-                    ("title", "店口镇垃圾清运服务合同".into()),
-                    ("draft", "第一条 服务内容。".into()),
-                ],
-            )
-            .await;
-        let review = created_id(&r);
-        let rpath = format!("/review/requests/{review}");
-        let (status, _) = versioned_step(
+        let review = conclude_review(
             &clerk,
-            &path,
-            &[
-                ("action", "link_review".into()),
-                ("review_id", review.to_string()),
-            ],
+            &reviewer,
+            reviewer_id,
+            "contract",
+            "店口镇垃圾清运服务合同",
+            &["draft", "background"],
         )
         .await;
-        assert_eq!(
-            status,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "an open review does not count"
-        );
-        for (who, form) in [
-            (
-                &clerk,
-                vec![
-                    ("action", "provide".to_string()),
-                    ("material", "draft".into()),
-                    ("note", "合同文本".into()),
-                ],
-            ),
-            (
-                &clerk,
-                vec![
-                    ("action", "provide".to_string()),
-                    ("material", "background".into()),
-                    ("note", "资信材料".into()),
-                ],
-            ),
-            (&clerk, vec![("action", "advance".to_string())]),
-            (
-                &reviewer,
-                vec![
-                    ("action", "provide".to_string()),
-                    ("material", "complete".into()),
-                    ("note", "齐全".into()),
-                ],
-            ),
-            (&reviewer, vec![("action", "advance".to_string())]),
-            (
-                &reviewer,
-                vec![
-                    ("action", "assign".to_string()),
-                    ("reviewer_id", reviewer_id.to_string()),
-                    ("no_conflict", "1".into()),
-                ],
-            ),
-            (
-                &reviewer,
-                vec![
-                    ("action", "provide".to_string()),
-                    ("material", "worksheet".into()),
-                    ("note", "底稿".into()),
-                ],
-            ),
-            (&reviewer, vec![("action", "advance".to_string())]),
-            (
-                &reviewer,
-                vec![
-                    ("action", "opinion".to_string()),
-                    ("conclusion", "lawful".into()),
-                    ("opinion", "经审查，合同合法。".into()),
-                ],
-            ),
-        ] {
-            let (status, body) = versioned_step(who, &rpath, &form).await;
-            assert_eq!(status, StatusCode::SEE_OTHER, "{form:?}: {body}");
-        }
         assert_eq!(
             versioned_step(
                 &clerk,

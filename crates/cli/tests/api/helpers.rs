@@ -450,6 +450,72 @@ pub async fn versioned_step(
     (status, r.text().await.expect("body"))
 }
 
+/// A legality review of `kind` sent by `clerk` with the `materials` its submission stage
+/// requires, accepted, assigned to and concluded lawful by `reviewer` (id `reviewer_id`).
+/// Returns the review's id.
+pub async fn conclude_review(
+    clerk: &Browser,
+    reviewer: &Browser,
+    reviewer_id: i64,
+    kind: &str,
+    title: &str,
+    materials: &[&str],
+) -> i64 {
+    let page = clerk.text("/review/requests/new").await;
+    let r = clerk
+        .post(
+            "/review/requests",
+            &[
+                ("csrf", csrf_of(&page)),
+                ("kind", kind.into()),
+                ("title", title.into()),
+                ("draft", "第一条 送审内容。".into()),
+            ],
+        )
+        .await;
+    let review = created_id(&r);
+    let path = format!("/review/requests/{review}");
+    let provide = |material: &str, note: &str| {
+        vec![
+            ("action", "provide".to_string()),
+            ("material", material.to_string()),
+            ("note", note.to_string()),
+        ]
+    };
+    let mut steps: Vec<(&Browser, Vec<(&str, String)>)> = materials
+        .iter()
+        .map(|m| (clerk, provide(m, "已提供")))
+        .collect();
+    steps.extend([
+        (clerk, vec![("action", "advance".to_string())]),
+        (reviewer, provide("complete", "齐全")),
+        (reviewer, vec![("action", "advance".to_string())]),
+        (
+            reviewer,
+            vec![
+                ("action", "assign".to_string()),
+                ("reviewer_id", reviewer_id.to_string()),
+                ("no_conflict", "1".into()),
+            ],
+        ),
+        (reviewer, provide("worksheet", "底稿")),
+        (reviewer, vec![("action", "advance".to_string())]),
+        (
+            reviewer,
+            vec![
+                ("action", "opinion".to_string()),
+                ("conclusion", "lawful".into()),
+                ("opinion", "经审查，合法。".into()),
+            ],
+        ),
+    ]);
+    for (who, form) in steps {
+        let (status, body) = versioned_step(who, &path, &form).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{form:?}: {body}");
+    }
+    review
+}
+
 /// The id a redirect after a create points at (`…/{id}`).
 pub fn created_id(r: &reqwest::Response) -> i64 {
     r.headers()["location"]

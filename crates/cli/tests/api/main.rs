@@ -16,6 +16,7 @@ mod cleanups;
 mod cli;
 mod contracts;
 mod deadlines;
+mod decisions;
 mod documents;
 mod draws;
 mod evaluate;

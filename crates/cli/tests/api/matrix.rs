@@ -299,6 +299,21 @@ const ROUTES: &[(&str, &str, Who)] = &[
     ("GET", "/normative/documents/template.xlsx", KEEP_REGISTER),
     ("GET", "/normative/documents/{id}", REGISTER),
     ("POST", "/normative/documents/{id}/filing", KEEP_REGISTER),
+    ("GET", "/decisions", REVIEWS),
+    ("POST", "/decisions", HANDLE),
+    ("GET", "/decisions/new", HANDLE),
+    ("GET", "/decisions/{id}", REVIEWS),
+    ("POST", "/decisions/{id}", HANDLE),
+    ("GET", "/decisions/{id}/comments", REVIEWS),
+    ("POST", "/decisions/{id}/comments/{comment}", HANDLE),
+    ("GET", "/decisions/catalogs", REVIEWS),
+    ("GET", "/decisions/catalogs/require", REVIEW_CENTRE),
+    ("POST", "/decisions/catalogs/require", REVIEW_CENTRE),
+    ("GET", "/decisions/catalogs/{id}", REVIEWS),
+    ("POST", "/decisions/catalogs/{id}", REVIEWS),
+    ("GET", "/public/consultations", Who::Public),
+    ("GET", "/public/consultations/{id}", Who::Public),
+    ("POST", "/public/consultations/{id}", Who::Public),
     ("GET", "/contracts", REVIEWS),
     ("POST", "/contracts", HANDLE),
     ("GET", "/contracts/new", HANDLE),
@@ -392,6 +407,7 @@ fn missing(path: &str) -> String {
     path.replace("{id}", "987654321")
         .replace("{case_id}", "987654321")
         .replace("{code}", "NOPE-404")
+        .replace("{comment}", "987654321")
         .replace("{file}", "filing_approval.docx")
         .replace("{module}", "review")
 }

@@ -70,25 +70,6 @@ pub async fn get(store: &Store, actor: &Actor, id: i64) -> Result<Administrative
     repo::load(&mut *store.conn().await?, actor, id).await
 }
 
-/// What the rules need of a review the user names.
-pub async fn review_facts(store: &Store, review_id: i64) -> Result<ReviewFacts> {
-    let row: Option<(String, String, Option<String>, i64)> = sqlx::query_as(
-        "SELECT kind, state, conclusion, department_id FROM legality_reviews WHERE id = $1",
-    )
-    .bind(review_id)
-    .fetch_optional(&mut *store.conn().await?)
-    .await?;
-    let (kind, state, conclusion, department_id) =
-        row.ok_or_else(|| Error::invalid("review_id", format!("合法性审查 {review_id} 不存在。")))?;
-    Ok(ReviewFacts {
-        id: review_id,
-        kind,
-        concluded: state == "concluded",
-        unlawful: conclusion.as_deref() == Some("unlawful"),
-        department_id,
-    })
-}
-
 pub async fn apply(ctx: &Ctx<'_>, id: i64, seen_version: i64, action: &Action) -> Result<()> {
     ctx.actor.require_any(&KEEPERS)?;
     let mut tx = ctx.store.begin().await?;

@@ -5,6 +5,7 @@ use chrono::NaiveDate;
 use fazhi_kernel::money::Fen;
 use serde::Serialize;
 
+pub use crate::review::ReviewFacts;
 use crate::{Error, Result};
 
 /// A contract of at least this amount is major whatever the unit marks: 100万元. A city rule
@@ -79,16 +80,6 @@ pub struct AdministrativeContract {
     pub close_note: Option<String>,
     pub milestones: Vec<Milestone>,
     pub version: i64,
-}
-
-/// What the linked review is, as the rules need it.
-#[derive(Clone, Debug)]
-pub struct ReviewFacts {
-    pub id: i64,
-    pub kind: String,
-    pub concluded: bool,
-    pub unlawful: bool,
-    pub department_id: i64,
 }
 
 #[derive(Clone, Debug)]
@@ -219,22 +210,7 @@ pub fn transition(c: &AdministrativeContract, action: &Action, today: NaiveDate)
     }
     match action {
         Action::LinkReview { review } => {
-            if review.kind != "contract" {
-                return Err(Error::invalid(
-                    "review_id",
-                    "请关联类别为“行政合同”的合法性审查。",
-                ));
-            }
-            if review.department_id != c.department_id {
-                return Err(Error::invalid("review_id", "该审查不是本单位送审的。"));
-            }
-            if !review.concluded {
-                return Err(Error::refused(
-                    "contract_review_open",
-                    "review_id",
-                    "该合法性审查尚未办结。",
-                ));
-            }
+            review.check("contract", "行政合同", c.department_id)?;
             if review.unlawful {
                 return Err(Error::refused(
                     "contract_review_unlawful",
@@ -387,7 +363,7 @@ mod tests {
             )
             .unwrap_err()
             .code(),
-            "contract_review_open"
+            "review_open"
         );
         assert_eq!(
             transition(

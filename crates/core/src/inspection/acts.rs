@@ -327,12 +327,7 @@ pub async fn scan(store: &Store, keyring: &Keyring, code: &str) -> Result<ActVie
 
 /// The entity's rating (1–5 stars) and/or complaint through a verified code. At least one;
 /// a complaint's text is 5–500 characters.
-/// Who sent feedback: the visitor's device (their anonymous nonce) and address, both HMAC'd
-/// under the index key before they are stored or compared.
-pub struct Sender<'a> {
-    pub device: &'a str,
-    pub address: &'a str,
-}
+pub use crate::visitor::Sender;
 
 /// At most this many ratings or complaints from one address in an hour, and ratings on one code.
 pub const PER_ADDRESS_PER_HOUR: i64 = 5;

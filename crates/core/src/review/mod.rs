@@ -157,6 +157,61 @@ pub async fn submit(ctx: &crate::Ctx<'_>, kind: &str, title: &str, draft: &str) 
     Ok(id)
 }
 
+/// What a record that needs a concluded review (a contract, a major decision) checks of the
+/// review the user names.
+#[derive(Clone, Debug)]
+pub struct ReviewFacts {
+    pub id: i64,
+    pub kind: String,
+    pub concluded: bool,
+    pub unlawful: bool,
+    pub department_id: i64,
+}
+
+impl ReviewFacts {
+    /// The review is of `kind`, from the record's own unit, concluded; `unlawful` is for the
+    /// caller, whose law says what an unlawful conclusion stops.
+    pub fn check(&self, kind: &str, kind_zh: &str, department_id: i64) -> Result<()> {
+        if self.kind != kind {
+            return Err(Error::invalid(
+                "review_id",
+                format!("请关联类别为“{kind_zh}”的合法性审查。"),
+            ));
+        }
+        if self.department_id != department_id {
+            return Err(Error::invalid("review_id", "该审查不是本单位送审的。"));
+        }
+        if !self.concluded {
+            return Err(Error::refused(
+                "review_open",
+                "review_id",
+                "该合法性审查尚未办结。",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// The facts of the review the user names, whatever the user's scope: the rules then require
+/// it to be of the record's own unit.
+pub async fn review_facts(store: &Store, review_id: i64) -> Result<ReviewFacts> {
+    let row: Option<(String, String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT kind, state, conclusion, department_id FROM legality_reviews WHERE id = $1",
+    )
+    .bind(review_id)
+    .fetch_optional(&mut *store.conn().await?)
+    .await?;
+    let (kind, state, conclusion, department_id) =
+        row.ok_or_else(|| Error::invalid("review_id", format!("合法性审查 {review_id} 不存在。")))?;
+    Ok(ReviewFacts {
+        id: review_id,
+        kind,
+        concluded: state == "concluded",
+        unlawful: conclusion.as_deref() == Some("unlawful"),
+        department_id,
+    })
+}
+
 pub async fn get(store: &Store, actor: &Actor, id: i64) -> Result<LegalityReview> {
     if !requester(actor) && !actor.can(Permission::SupervisionManage) {
         return Err(Error::Forbidden);

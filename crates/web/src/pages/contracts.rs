@@ -318,8 +318,11 @@ fn milestones(text: &str) -> Result<Vec<(String, NaiveDate)>, Error> {
 async fn action(state: &AppState, f: &FormData) -> Result<Action, Error> {
     Ok(match f.get("action") {
         "link_review" => Action::LinkReview {
-            review: contracts::review_facts(&state.store, f.int("review_id", "合法性审查编号")?)
-                .await?,
+            review: fazhi_core::review::review_facts(
+                &state.store,
+                f.int("review_id", "合法性审查编号")?,
+            )
+            .await?,
         },
         "sign" => Action::Sign {
             on: day(f, "on", "签订日期")?,

@@ -8,6 +8,7 @@ pub mod cases;
 pub mod contracts;
 pub mod dashboard;
 pub mod deadlines;
+pub mod decisions;
 pub mod disclosure;
 pub mod discretion;
 pub mod documents;
