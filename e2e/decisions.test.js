@@ -36,7 +36,7 @@ test('a consultation goes from publication on the portal to the last disposition
     const decisionUrl = clerk.url();
     // The next step is the consultation; the review is not offered before it.
     assert.equal(await section(clerk, '合法性审查').count(), 0);
-    assert.match(await clerk.locator('.warnings').textContent(), /公众参与.*专家论证/);
+    assert.match(await clerk.locator('dl.details').textContent(), /尚未完成的必经程序.*公众参与.*专家论证/s);
     await checkPage(clerk, 'decision-new');
     await act(clerk, '公开征求意见', [[
       '决策草案全文',

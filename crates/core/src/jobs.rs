@@ -123,7 +123,11 @@ pub fn registry(idle_timeout: Duration) -> Registry {
     // Documents past their validity lapse (已失效), so neither the register nor the public
     // library calls them in force; hourly, so the day a document lapses is never missed long.
     r.handle(NORMATIVE_EXPIRY, |store, _| async move {
-        crate::normative::expire(&store, crate::deadlines::china_today())
+        let today = crate::deadlines::china_today();
+        crate::normative::expire(&store, today)
+            .await
+            .map_err(|e| e.to_string())?;
+        crate::normative::warn_expiring(&store, today)
             .await
             .map(|_| ())
             .map_err(|e| e.to_string())

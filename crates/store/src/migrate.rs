@@ -400,6 +400,20 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 56,
+        name: "review_advisers",
+        common: include_str!("../migrations/0056_review_advisers.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration {
+        version: 57,
+        name: "normative_expiry_warnings",
+        common: include_str!("../migrations/0057_normative_expiry_warnings.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// Arbitrary constant key for the PostgreSQL advisory lock that serialises concurrent

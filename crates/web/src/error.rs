@@ -55,7 +55,7 @@ pub fn message_page(status: StatusCode, title: &str, message: String) -> Respons
         title: title.to_string(),
         paragraphs: vec![message],
         secret: None,
-        links: vec![link("/", "返回工作台")],
+        links: vec![link("/", "返回首页")],
     };
     (status, page).into_response()
 }

@@ -53,6 +53,33 @@ impl FormData {
             .collect()
     }
 
+    /// A required date typed as YYYY-MM-DD; a well-formed day that does not exist (2024-02-30)
+    /// is told apart from a malformed one.
+    pub fn date(&self, name: &'static str, label: &str) -> Result<chrono::NaiveDate, Error> {
+        let v = self.get(name).trim();
+        if let Some(d) = fazhi_kernel::date::parse(v) {
+            return Ok(d);
+        }
+        let shaped = v.len() == 10
+            && v.char_indices().all(|(i, c)| {
+                if i == 4 || i == 7 {
+                    c == '-'
+                } else {
+                    c.is_ascii_digit()
+                }
+            });
+        Err(Error::invalid(
+            name,
+            if v.is_empty() {
+                format!("请填写{label}。")
+            } else if shaped {
+                format!("{label}“{v}”不存在，请核对月份和日。")
+            } else {
+                format!("{label}“{v}”应为 YYYY-MM-DD，例如 2025-01-31。")
+            },
+        ))
+    }
+
     /// A required integer (an id or a version).
     pub fn int(&self, name: &'static str, label: &str) -> Result<i64, Error> {
         self.get(name)

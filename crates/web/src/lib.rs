@@ -637,7 +637,7 @@ pub fn router(state: AppState) -> Router {
         .route("/decisions/{id}/comments", get(pages::decisions::comments))
         .route(
             "/decisions/{id}/comments/{comment}",
-            post(pages::decisions::dispose),
+            get(pages::decisions::comment_page).post(pages::decisions::dispose),
         )
         .route("/public/consultations", get(pages::decisions::public_list))
         .route(
@@ -658,6 +658,20 @@ pub fn router(state: AppState) -> Router {
             get(pages::review::requests::list).post(pages::review::requests::create),
         )
         .route("/review/requests/new", get(pages::review::requests::new))
+        .route(
+            "/review/advisers",
+            get(pages::review::advisers::list).post(pages::review::advisers::create),
+        )
+        .route("/review/advisers/new", get(pages::review::advisers::new))
+        .route("/review/advisers/{id}", get(pages::review::advisers::show))
+        .route(
+            "/review/advisers/{id}/conflicts",
+            post(pages::review::advisers::add_conflict),
+        )
+        .route(
+            "/review/statistics",
+            get(pages::review::requests::statistics),
+        )
         .route(
             "/review/requests/{id}",
             get(pages::review::requests::show).post(pages::review::requests::act),

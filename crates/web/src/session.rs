@@ -237,7 +237,7 @@ pub async fn guard(State(state): State<AppState>, mut req: Request, next: Next) 
                 return message_page(
                     StatusCode::FORBIDDEN,
                     "表单已失效",
-                    "表单校验码缺失或已过期（可能是页面停留过久或已退出登录）。请重新打开页面后再提交。".into(),
+                    "表单校验码缺失或已过期（可能是页面停留过久，或登录已失效）。请重新打开页面后再提交。".into(),
                 );
             }
         }

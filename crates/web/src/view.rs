@@ -651,6 +651,21 @@ pub struct SectionsPage {
     pub links: Vec<Link>,
 }
 
+impl SectionsPage {
+    /// After a refused step: the step's form (the section posting the same `action`) shown
+    /// again with what was posted, the refused fields marked, so nothing typed is lost.
+    pub fn refill_step(&mut self, posted: &crate::form::FormData, refused: &[(&str, String)]) {
+        let action = posted.get("action");
+        if let Some(section) = self
+            .sections
+            .iter_mut()
+            .find(|s| s.hidden.iter().any(|(n, v)| *n == "action" && v == action))
+        {
+            section.refill(posted, refused);
+        }
+    }
+}
+
 #[derive(Template, WebTemplate)]
 #[template(path = "message.html")]
 pub struct MessagePage {

@@ -163,7 +163,7 @@ async fn a_decision_goes_through_every_procedure_and_answers_every_public_commen
             &visitor,
             id,
             "2",
-            &format!("建议夜间免费停车。我的电话 {phone}，可以联系我。"),
+            &format!("建议夜间免费停车。我的电话 {phone}，身份证330681199001011234。"),
         )
         .await;
         assert_eq!(status, StatusCode::SEE_OTHER);
@@ -178,7 +178,9 @@ async fn a_decision_goes_through_every_procedure_and_answers_every_public_commen
         assert_eq!(app.count("SELECT COUNT(*) FROM decision_comments").await, 5);
         let page = visitor.text(&format!("/public/consultations/{id}")).await;
         assert!(
-            page.contains("建议夜间免费停车") && !page.contains(phone),
+            page.contains("建议夜间免费停车")
+                && !page.contains(phone)
+                && !page.contains("330681199001011234"),
             "{page}"
         );
         assert!(page.contains("王某") && !page.contains("王小明"), "{page}");
@@ -291,6 +293,46 @@ async fn a_decision_goes_through_every_procedure_and_answers_every_public_commen
         assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
         let (status, body) = versioned_step(&clerk, &path, &link).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+        // One review answers for one record.
+        let page = clerk.text("/decisions/new").await;
+        let r = clerk
+            .post(
+                "/decisions",
+                &[
+                    ("csrf", csrf_of(&page)),
+                    ("year", year.clone()),
+                    ("title", "另一项决策".into()),
+                    ("summary", "说明。".into()),
+                    ("participation_exempt", "依法不予公开。".into()),
+                    ("expert_exempt", "不涉及专业问题。".into()),
+                    ("risk_exempt", "无风险。".into()),
+                ],
+            )
+            .await;
+        let other = format!("/decisions/{}", created_id(&r));
+        let (status, body) = versioned_step(&clerk, &other, &link).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            body.contains("已关联到重大行政决策“店口镇集镇停车收费管理办法”"),
+            "{body}"
+        );
+        let (status, body) = versioned_step(
+            &clerk,
+            &path,
+            &[
+                ("action", "decide".to_string()),
+                ("on", (today - chrono::Duration::days(1)).to_string()),
+                ("meeting", "店口镇党政联席会议".into()),
+                ("adopted", "1".into()),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("早于"), "{body}");
+        assert!(
+            body.contains("value=\"店口镇党政联席会议\""),
+            "the refused form keeps what was typed"
+        );
         for form in [
             vec![
                 ("action", "decide".to_string()),
@@ -405,6 +447,23 @@ async fn a_decision_goes_through_every_procedure_and_answers_every_public_commen
                 r.text().await.unwrap()
             );
         }
+        let (catalog, _) = &own[0];
+        let r = reviewer
+            .post(
+                &format!("/decisions/catalogs/{catalog}"),
+                &[
+                    ("csrf", reviewer.csrf().await),
+                    ("version", "2".into()),
+                    ("issued_on", today.to_string()),
+                    ("items", "代填".into()),
+                ],
+            )
+            .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::FORBIDDEN,
+            "the unit keeps its own catalog"
+        );
         let page = reviewer
             .text(&format!(
                 "/decisions/catalogs?kind=legality_review&year={year}"

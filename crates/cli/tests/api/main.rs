@@ -6,6 +6,7 @@ mod helpers;
 
 mod acts;
 mod admins;
+mod advisers;
 mod api;
 mod audit;
 mod benchmarks;

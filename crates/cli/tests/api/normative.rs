@@ -567,3 +567,73 @@ async fn the_register_lists_exports_imports_a_sheet_and_records_a_filing_that_me
         assert!(public.contains("第一条 为了控制吸烟") && public.contains("现行文本"));
     }
 }
+
+#[tokio::test]
+async fn the_keepers_are_told_once_of_a_document_lapsing_within_the_warning_window() {
+    let dir = TempDir(std::env::temp_dir().join(format!("fazhi-expiry-{}", std::process::id())));
+    std::fs::create_dir_all(&dir.0).unwrap();
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let sys = app.admin("sysadmin").await;
+        let sec = app.admin("secadmin").await;
+        let bureau = app.department_id("诸暨市司法局").await;
+        let (_, keeper) = app
+            .user_with_role(&sys, &sec, "daoqi", bureau, "supervisor")
+            .await;
+        let today = fazhi_core::deadlines::china_today();
+        let doc = |n: u32, title: &str, days: i64| {
+            serde_json::json!({
+                "number": format!("诸政发〔2022〕{n}号"), "title": title, "issuer": "诸暨市人民政府",
+                "issued_on": "2022-01-05", "published_on": "2022-01-06",
+                "expires_on": (today + chrono::Duration::days(days)).to_string(),
+                "text": "第一条 本办法。", "filed_on": "2022-01-20",
+            })
+        };
+        let docs = [
+            doc(1, "诸暨市即将到期的管理办法", 30),
+            doc(2, "诸暨市尚早到期的管理办法", 200),
+        ];
+        let file = write(&dir.0, &format!("expiry-{db:?}.jsonl"), &lines(&docs));
+        let mut args = vec!["import", "normative-documents", file.as_str(), "--json"];
+        let data = dir.0.join(format!("idx-{db:?}"));
+        if matches!(db, Db::Postgres) {
+            args.extend_from_slice(&["--data-dir", data.to_str().unwrap()]);
+        }
+        let r = json(&app.cli(&args));
+        assert_eq!(r["inserted"].as_u64(), Some(2), "{r}");
+
+        // The hourly job's warning: one document, once, to the keeper.
+        assert_eq!(
+            fazhi_core::normative::warn_expiring(&app.store, today)
+                .await
+                .unwrap(),
+            1
+        );
+        assert_eq!(
+            fazhi_core::normative::warn_expiring(&app.store, today)
+                .await
+                .unwrap(),
+            0,
+            "told once"
+        );
+        let inbox = keeper.text("/messages").await;
+        assert!(
+            inbox.contains("规范性文件将于") && inbox.contains("诸暨市即将到期的管理办法"),
+            "{inbox}"
+        );
+        assert!(!inbox.contains("尚早到期"), "{inbox}");
+        let listed = keeper.text("/normative/documents?expiring=1").await;
+        assert!(
+            listed.contains("诸暨市即将到期的管理办法") && !listed.contains("尚早到期"),
+            "{listed}"
+        );
+        let id: i64 = sqlx::query_scalar(
+            "SELECT id FROM normative_documents WHERE number = '诸政发〔2022〕1号'",
+        )
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+        let page = keeper.text(&format!("/normative/documents/{id}")).await;
+        assert!(page.contains("还有 30 日到期"), "{page}");
+    }
+}

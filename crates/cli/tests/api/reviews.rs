@@ -261,5 +261,33 @@ async fn a_request_goes_from_the_town_through_the_centre_to_a_signed_opinion() {
             )
             .await;
         assert_eq!(stale.status(), StatusCode::CONFLICT);
+
+        // The year's statistics by kind and conclusion, each count one click from its requests.
+        let stats = reviewer
+            .text(&format!("/review/statistics?year={year}"))
+            .await;
+        let concluded = format!(
+            "/review/requests?kind=normative&#38;concluded={year}&#38;conclusion=lawful\">1</a>"
+        );
+        assert!(stats.contains(&concluded), "{stats}");
+        assert!(stats.contains("<svg"), "a chart");
+        let listed = reviewer
+            .text(&format!(
+                "/review/requests?kind=normative&concluded={year}&conclusion=lawful"
+            ))
+            .await;
+        assert!(
+            listed.contains(&format!("/review/requests/{id}\"")),
+            "{listed}"
+        );
+        let none = reviewer
+            .text("/review/requests?kind=normative&conclusion=unlawful")
+            .await;
+        assert!(
+            !none.contains(&format!("/review/requests/{id}\"")),
+            "{none}"
+        );
+        let bad = reviewer.get("/review/statistics?year=20x4").await;
+        assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     }
 }

@@ -337,6 +337,7 @@ mod tests {
             concluded,
             unlawful,
             department_id: dept,
+            used_by: None,
         };
         let link = |f| Action::LinkReview { review: f };
         assert!(

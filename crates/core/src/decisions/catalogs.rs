@@ -62,8 +62,9 @@ pub struct Catalog {
     pub version: i64,
 }
 
-/// Names the units that must issue a catalog of `kind` for `year`; a unit named already is
-/// left as it is. Returns how many were added.
+/// Sets the units that must issue a catalog of `kind` for `year` to `department_ids`: units
+/// not yet named are added, and a named unit left out is removed — unless it has recorded its
+/// catalog, which is then refused with its name. Returns how many were added.
 pub async fn require(
     ctx: &Ctx<'_>,
     kind: CatalogKind,
@@ -78,6 +79,29 @@ pub async fn require(
         return Err(Error::invalid("department_id", "请选择至少一个单位。"));
     }
     let mut tx = ctx.store.begin().await?;
+    let named = in_year_conn(tx.conn(), ctx.actor, kind, year).await?;
+    let dropped: Vec<&Catalog> = named
+        .iter()
+        .filter(|c| !department_ids.contains(&c.department_id))
+        .collect();
+    let kept: Vec<&str> = dropped
+        .iter()
+        .filter(|c| c.issued_on.is_some() || c.published_on.is_some() || c.filed_on.is_some())
+        .map(|c| c.department.as_str())
+        .collect();
+    if !kept.is_empty() {
+        return Err(Error::invalid(
+            "department_id",
+            format!("{}已填写目录，不能取消。", kept.join("、")),
+        ));
+    }
+    for c in &dropped {
+        sqlx::query("DELETE FROM unit_catalogs WHERE id = $1")
+            .bind(c.id)
+            .execute(tx.conn())
+            .await?;
+    }
+    let removed: Vec<i64> = dropped.iter().map(|c| c.department_id).collect();
     let mut added = Vec::new();
     for id in department_ids {
         // Only a unit within the supervisor's own scope.
@@ -117,7 +141,7 @@ pub async fn require(
             action: "create",
             object_type: "unit_catalog",
             object_id: None,
-            detail: json!({ "kind": kind.code(), "year": year, "departments": added }),
+            detail: json!({ "kind": kind.code(), "year": year, "added": added, "removed": removed }),
         },
     )
     .await?;
@@ -141,7 +165,25 @@ pub async fn record(ctx: &Ctx<'_>, id: i64, seen_version: i64, r: &Record<'_>) -
     ])?;
     let mut tx = ctx.store.begin().await?;
     let c = load(tx.conn(), ctx.actor, id).await?;
+    // The unit keeps its own catalog; the supervisor who counts the rates reads it.
+    if c.department_id != ctx.actor.scope.department_id {
+        return Err(Error::Forbidden);
+    }
     let mut refusals = Refusals::default();
+    if let Some(issued) = r.issued_on {
+        let year = i64::from(chrono::Datelike::year(&issued));
+        if year < c.year - 1 || year > c.year {
+            refusals.push(Error::invalid(
+                "issued_on",
+                format!(
+                    "{} 年度的目录，印发日期应在 {} 年或 {} 年内。",
+                    c.year,
+                    c.year - 1,
+                    c.year
+                ),
+            ));
+        }
+    }
     let today = ctx.clock.today;
     for (field, on) in [
         ("issued_on", r.issued_on),
@@ -282,6 +324,15 @@ pub async fn in_year(
     kind: CatalogKind,
     year: i64,
 ) -> Result<Vec<Catalog>> {
+    in_year_conn(&mut *store.conn().await?, actor, kind, year).await
+}
+
+async fn in_year_conn(
+    conn: &mut sqlx::AnyConnection,
+    actor: &Actor,
+    kind: CatalogKind,
+    year: i64,
+) -> Result<Vec<Catalog>> {
     let mut sql = Sql::new(&format!(
         "SELECT {COLUMNS} FROM unit_catalogs c JOIN departments d ON d.id = c.department_id WHERE c.kind = "
     ));
@@ -291,11 +342,7 @@ pub async fn in_year(
         .push(" AND ")
         .append(actor.scope.condition("c", RECORD_COLUMNS))
         .push(" ORDER BY d.path, d.id");
-    sql.fetch_all(&mut *store.conn().await?)
-        .await?
-        .iter()
-        .map(from_row)
-        .collect()
+    sql.fetch_all(conn).await?.iter().map(from_row).collect()
 }
 
 /// The counts behind the rates, over the units named for the year.

@@ -99,6 +99,81 @@ fn comment_of(r: &sqlx::any::AnyRow) -> Result<Comment> {
 const COMMENT_COLUMNS: &str =
     "id, article, shown, author, redactions, created_at, disposition, reason, disposed_on, version";
 
+/// A comment as it may be shown: `personal::redact` takes the numbers it recognises (an ID
+/// with a valid check digit, phones, cards), e-mail, addresses and others' names; then, since a
+/// comment has no case numbers to spare, any other run of eight or more digits (an ID mistyped
+/// or of the old 15 digits) goes too. Returns the text and the kinds taken, each once.
+pub fn screen(body: &str) -> (String, Vec<&'static str>) {
+    let redacted = personal::redact(body, &[]);
+    let mut kinds: Vec<&'static str> = redacted.findings.iter().map(|f| f.kind.code()).collect();
+    let mut out = String::with_capacity(redacted.text.len());
+    let mut run = String::new();
+    let digit = |c: char| c.is_ascii_digit() || ('０'..='９').contains(&c);
+    let flush = |run: &mut String, out: &mut String, kinds: &mut Vec<&'static str>| {
+        if run.chars().filter(|c| digit(*c)).count() >= 8 {
+            out.push_str("（略）");
+            kinds.push("number");
+        } else {
+            out.push_str(run);
+        }
+        run.clear();
+    };
+    for c in redacted.text.chars() {
+        if digit(c) || (!run.is_empty() && matches!(c, 'X' | 'x' | 'Ｘ')) {
+            run.push(c);
+        } else {
+            flush(&mut run, &mut out, &mut kinds);
+            out.push(c);
+        }
+    }
+    flush(&mut run, &mut out, &mut kinds);
+    kinds.sort_unstable();
+    kinds.dedup();
+    (out, kinds)
+}
+
+/// Words that end an organisation's name: a signature so ending is shown as typed.
+const ORGANISATION_ENDINGS: &[&str] = &[
+    "公司",
+    "协会",
+    "商会",
+    "委员会",
+    "村委会",
+    "居委会",
+    "社区",
+    "学校",
+    "医院",
+    "中心",
+    "事务所",
+    "合作社",
+    "集团",
+    "工作室",
+    "门店",
+    "店",
+    "厂",
+    "所",
+    "局",
+    "会",
+];
+
+/// A signature as shown: an organisation's name as typed; a person's name (two to four Chinese
+/// characters) as surname+某; anything else — a foreign or decorated name — as 网友, since it
+/// cannot be told from a full name.
+pub fn signature(author: &str) -> String {
+    let a = author.trim();
+    let chinese = |c: char| ('\u{4e00}'..='\u{9fff}').contains(&c);
+    if a.chars().all(chinese)
+        && ORGANISATION_ENDINGS.iter().any(|e| a.ends_with(e))
+        && a.chars().count() > 3
+    {
+        a.to_string()
+    } else if a.chars().all(chinese) && (2..=4).contains(&a.chars().count()) {
+        personal::surname_form(a)
+    } else {
+        "网友".to_string()
+    }
+}
+
 /// What a visitor sends: the article (0 for the whole draft), the text, an optional signature.
 pub struct NewComment<'a> {
     pub article: i64,
@@ -147,7 +222,7 @@ pub async fn submit(
     if article < 0 || article as usize > view.articles.len() {
         r.push(Error::invalid(
             "article",
-            "请选择草案的条文，或“对草案整体”。",
+            "请选择草案的条文，或“草案整体”。",
         ));
     }
     let author = author.trim();
@@ -184,13 +259,8 @@ pub async fn submit(
             message: format!("同一设备对一份草案最多提交 {PER_DEVICE_PER_DRAFT} 条意见。"),
         });
     }
-    // Screened before it is stored for showing: numbers, addresses and others' names go.
-    let redacted = personal::redact(body, &[]);
-    let mut kinds: Vec<&str> = redacted.findings.iter().map(|f| f.kind.code()).collect();
-    kinds.sort_unstable();
-    kinds.dedup();
-    let shown_author =
-        (!author.is_empty()).then(|| personal::redact(author, &[]).text.trim().to_string());
+    let (shown, kinds) = screen(body);
+    let shown_author = (!author.is_empty()).then(|| signature(author));
     let mut tx = store.begin().await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO decision_comments (decision_id, article, body, shown, redactions, author, device,
@@ -200,7 +270,7 @@ pub async fn submit(
     .bind(decision_id)
     .bind(article)
     .bind(body)
-    .bind(&redacted.text)
+    .bind(&shown)
     .bind(kinds.join(","))
     .bind(shown_author)
     .bind(&device)
@@ -427,6 +497,7 @@ pub struct Listed {
     pub opens_on: String,
     pub closes_on: String,
     pub open_now: bool,
+    pub withdrawn: bool,
     pub published_on: Option<String>,
     pub comments: i64,
 }
@@ -461,6 +532,7 @@ pub async fn public_list(
                 title: r.try_get("title")?,
                 department: r.try_get("department")?,
                 open_now: closed.is_none() && stage == "drafting" && today <= closes_on,
+                withdrawn: stage == Stage::Withdrawn.code(),
                 opens_on: r.try_get("opens_on")?,
                 closes_on,
                 published_on: r.try_get("published_on")?,
@@ -469,4 +541,32 @@ pub async fn public_list(
         })
         .collect::<Result<Vec<_>>>()?;
     Ok(keyset.finish(items, |l| l.decision_id))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_long_number_and_every_full_name_is_taken_before_a_comment_is_shown() {
+        let (shown, kinds) = screen(
+            "我的身份证号330681199001011234，旧证330681900101123，电话 13905751234。建议延长到 22 时，费用 2000 元。",
+        );
+        assert!(!shown.contains("330681"), "{shown}");
+        assert!(!shown.contains("13905751234"), "{shown}");
+        assert!(
+            shown.contains("22 时") && shown.contains("2000 元"),
+            "{shown}"
+        );
+        assert!(
+            kinds.contains(&"number") && kinds.contains(&"mobile"),
+            "{kinds:?}"
+        );
+        assert_eq!(signature("陈国强"), "陈某");
+        assert_eq!(signature("欧阳娜娜"), "欧阳某");
+        assert_eq!(signature("诸暨市店口镇商会"), "诸暨市店口镇商会");
+        assert_eq!(signature("Tom Smith"), "网友");
+        assert_eq!(signature("<i>张</i>三"), "网友");
+        assert_eq!(signature("张三丰之徒弟某某"), "网友");
+    }
 }

@@ -4,7 +4,6 @@
 //! Dates are relative to the day the demo is prepared.
 
 use chrono::{Duration, NaiveDate};
-use fazhi_kernel::personal;
 use fazhi_store::audit::{self, AuditActor, AuditEvent};
 use fazhi_store::{Store, Tx, now_ms};
 use serde_json::json;
@@ -73,7 +72,7 @@ async fn decision(tx: &mut Tx, d: &Demo<'_>) -> Result<()> {
     .execute(tx.conn())
     .await?;
     for (i, (article, body, disposed)) in d.comments.iter().enumerate() {
-        let shown = personal::redact(body, &[]);
+        let (shown, kinds) = super::consultation::screen(body);
         sqlx::query(
             "INSERT INTO decision_comments (decision_id, article, body, shown, redactions, device, origin,
                 disposition, reason, disposed_by, disposed_on, created_at, updated_at)
@@ -82,15 +81,8 @@ async fn decision(tx: &mut Tx, d: &Demo<'_>) -> Result<()> {
         .bind(id)
         .bind(*article)
         .bind(*body)
-        .bind(&shown.text)
-        .bind(
-            shown
-                .findings
-                .iter()
-                .map(|f| f.kind.code())
-                .collect::<Vec<_>>()
-                .join(","),
-        )
+        .bind(&shown)
+        .bind(kinds.join(","))
         .bind(disposed.map(|(code, _)| code.to_string()))
         .bind(disposed.map(|(_, reason)| reason.to_string()))
         .bind(disposed.map(|_| "演示数据".to_string()))

@@ -40,6 +40,9 @@ pub struct New<'a> {
     pub risk_exempt: &'a str,
 }
 
+/// Longest reason a procedure does not apply, in characters.
+pub const EXEMPT_MAX: usize = 500;
+
 pub async fn create(ctx: &Ctx<'_>, n: &New<'_>) -> Result<i64> {
     ctx.actor.require_any(&KEEPERS)?;
     let mut r = Refusals::default();
@@ -57,6 +60,23 @@ pub async fn create(ctx: &Ctx<'_>, n: &New<'_>) -> Result<i64> {
     }
     if n.summary.trim().is_empty() {
         r.push(Error::invalid("summary", "请填写决策事项的简要说明。"));
+    } else if n.summary.trim().chars().count() > transition::NOTE_MAX {
+        r.push(Error::invalid(
+            "summary",
+            format!("简要说明不超过 {} 字。", transition::NOTE_MAX),
+        ));
+    }
+    for (field, text) in [
+        ("participation_exempt", n.participation_exempt),
+        ("expert_exempt", n.expert_exempt),
+        ("risk_exempt", n.risk_exempt),
+    ] {
+        if text.trim().chars().count() > EXEMPT_MAX {
+            r.push(Error::invalid(
+                field,
+                format!("理由不超过 {EXEMPT_MAX} 字。"),
+            ));
+        }
     }
     r.finish()?;
     let reason = |s: &str| Some(s.trim().to_string()).filter(|s| !s.is_empty());

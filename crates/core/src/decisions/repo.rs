@@ -13,7 +13,7 @@ pub const SUBJECT: &str = "major_decision";
 
 pub async fn load(conn: &mut sqlx::AnyConnection, actor: &Actor, id: i64) -> Result<MajorDecision> {
     let mut sql = Sql::new(
-        "SELECT m.*, d.name AS department, r.opinion_number, r.conclusion
+        "SELECT m.*, d.name AS department, r.opinion_number, r.conclusion, r.signed_on AS review_signed_on
          FROM major_decisions m JOIN departments d ON d.id = m.department_id
          LEFT JOIN legality_reviews r ON r.id = m.review_id WHERE m.id = ",
     );
@@ -67,6 +67,10 @@ fn from_row(row: &sqlx::any::AnyRow, consultation: Option<Consultation>) -> Resu
             .ok_or_else(|| Error::malformed(format!("decision stage {stage}")))?,
         department_id: row.try_get("department_id")?,
         department: row.try_get("department")?,
+        registered_on: crate::audit::china_time(row.try_get("created_at")?)
+            .chars()
+            .take(10)
+            .collect(),
         participation_exempt: row.try_get("participation_exempt")?,
         expert_exempt: row.try_get("expert_exempt")?,
         risk_exempt: row.try_get("risk_exempt")?,
@@ -83,6 +87,7 @@ fn from_row(row: &sqlx::any::AnyRow, consultation: Option<Consultation>) -> Resu
                 .and_then(crate::review::Conclusion::parse)
                 .map(|c| c.label_zh().to_string()),
         ),
+        review_signed_on: row.try_get("review_signed_on")?,
         decided_on: row.try_get("decided_on")?,
         meeting: row.try_get("meeting")?,
         published_on: row.try_get("published_on")?,

@@ -13,6 +13,14 @@ use crate::{Error, Refusals, Result};
 /// Art. 15: the public comment period is generally at least 30 days; a shorter one must say
 /// why when the consultation opens. Counted as the days from the first to the last, both in.
 pub const COMMENT_DAYS: i64 = 30;
+/// A period longer than a year is taken for a typing error: the regulation sets no upper limit,
+/// but a consultation that long answers no one.
+pub const COMMENT_DAYS_MAX: i64 = 366;
+/// Longest free text of a step (a note, an opinion summary, a report), in characters.
+pub const NOTE_MAX: usize = 2000;
+pub const REPORT_MAX: usize = 4000;
+pub const REASON_MAX: usize = 1000;
+pub const MEETING_MAX: usize = 100;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -116,6 +124,8 @@ pub struct MajorDecision {
     pub stage: Stage,
     pub department_id: i64,
     pub department: String,
+    /// The day the unit registered it: no step is dated before.
+    pub registered_on: String,
     /// Why a chapter-2 procedure does not apply, said when the decision was registered; `None`
     /// means it is required.
     pub participation_exempt: Option<String>,
@@ -130,6 +140,8 @@ pub struct MajorDecision {
     pub review_id: Option<i64>,
     /// The linked review's opinion number and conclusion.
     pub review: Option<(String, String)>,
+    /// The day the linked review's opinion was signed: the decision comes after it.
+    pub review_signed_on: Option<String>,
     pub decided_on: Option<String>,
     pub meeting: Option<String>,
     pub published_on: Option<String>,
@@ -410,12 +422,38 @@ fn not_before(field: &'static str, on: NaiveDate, earlier: Option<&str>, what: &
     Ok(())
 }
 
-fn required(field: &'static str, value: &str, message: &str) -> Result<String> {
+fn required(field: &'static str, value: &str, message: &str, max: usize) -> Result<String> {
     let v = value.trim();
     if v.is_empty() {
         return Err(Error::invalid(field, message.to_string()));
     }
+    let n = v.chars().count();
+    if n > max {
+        return Err(Error::invalid(
+            field,
+            format!("不超过 {max} 字，现为 {n} 字。"),
+        ));
+    }
     Ok(v.to_string())
+}
+
+/// A step's day may not precede the registration nor any of the `earlier` days recorded
+/// (each with its name, for the message).
+fn in_order(
+    field: &'static str,
+    on: NaiveDate,
+    d: &MajorDecision,
+    earlier: &[(Option<&str>, &str)],
+) -> Result<()> {
+    let mut latest = (d.registered_on.as_str(), "登记日期");
+    for (day, what) in earlier {
+        if let Some(day) = day
+            && *day > latest.0
+        {
+            latest = (day, what);
+        }
+    }
+    not_before(field, on, Some(latest.0), latest.1)
 }
 
 /// Why a step that is not open cannot be taken, in the words of the regulation.
@@ -464,6 +502,14 @@ pub fn transition(d: &MajorDecision, action: &Action, today: NaiveDate) -> Resul
             let mut r = Refusals::default();
             if crate::review::assist::articles(draft).is_empty() {
                 r.push(Error::invalid("draft", "请填写决策草案的全文。"));
+            } else if draft.chars().count() > crate::review::DRAFT_MAX {
+                r.push(Error::invalid(
+                    "draft",
+                    format!("草案不超过 {} 字。", crate::review::DRAFT_MAX),
+                ));
+            }
+            if short_reason.chars().count() > 500 {
+                r.push(Error::invalid("short_reason", "理由不超过 500 字。"));
             }
             if *opens_on < today {
                 r.push(Error::invalid(
@@ -475,6 +521,11 @@ pub fn transition(d: &MajorDecision, action: &Action, today: NaiveDate) -> Resul
             let short_reason = short_reason.trim();
             if days < 1 {
                 r.push(Error::invalid("closes_on", "截止日期早于开始日期。"));
+            } else if days > COMMENT_DAYS_MAX {
+                r.push(Error::invalid(
+                    "closes_on",
+                    format!("征求意见期为 {days} 日，超过一年，请核对截止日期。"),
+                ));
             } else if days < COMMENT_DAYS && short_reason.is_empty() {
                 r.push(Error::invalid(
                     "short_reason",
@@ -518,7 +569,8 @@ pub fn transition(d: &MajorDecision, action: &Action, today: NaiveDate) -> Resul
         }
         Action::RecordExpertReview { on, note } => {
             not_future("on", *on, today)?;
-            let note = required("note", note, "请填写论证的专家和论证意见。")?;
+            in_order("on", *on, d, &[])?;
+            let note = required("note", note, "请填写论证的专家和论证意见。", NOTE_MAX)?;
             set(vec![
                 ("expert_on", Some(on.to_string())),
                 ("expert_note", Some(note)),
@@ -526,7 +578,8 @@ pub fn transition(d: &MajorDecision, action: &Action, today: NaiveDate) -> Resul
         }
         Action::RecordRiskAssessment { on, level, note } => {
             not_future("on", *on, today)?;
-            let note = required("note", note, "请填写风险评估的结论和防范措施。")?;
+            in_order("on", *on, d, &[])?;
+            let note = required("note", note, "请填写风险评估的结论和防范措施。", NOTE_MAX)?;
             set(vec![
                 ("risk_on", Some(on.to_string())),
                 ("risk_level", Some(level.code().to_string())),
@@ -553,14 +606,33 @@ pub fn transition(d: &MajorDecision, action: &Action, today: NaiveDate) -> Resul
             note,
         } => {
             not_future("on", *on, today)?;
+            let consultation_closed = d.consultation.as_ref().and_then(|c| c.closed_on.as_deref());
+            in_order(
+                "on",
+                *on,
+                d,
+                &[
+                    (consultation_closed, "征求意见结束日期"),
+                    (d.expert_on.as_deref(), "专家论证日期"),
+                    (d.risk_on.as_deref(), "风险评估日期"),
+                    (d.review_signed_on.as_deref(), "合法性审查意见签署日期"),
+                ],
+            )?;
             let meeting = required(
                 "meeting",
                 meeting,
                 "请填写作出决定的会议（常务会议或者全体会议）。",
+                MEETING_MAX,
             )?;
             let note = note.trim();
             if !adopted && note.is_empty() {
                 return Err(Error::invalid("note", "未通过的，请填写理由。"));
+            }
+            if note.chars().count() > REASON_MAX {
+                return Err(Error::invalid(
+                    "note",
+                    format!("说明不超过 {REASON_MAX} 字。"),
+                ));
             }
             Ok(Change::Set {
                 step,
@@ -606,7 +678,16 @@ pub fn transition(d: &MajorDecision, action: &Action, today: NaiveDate) -> Resul
         }
         Action::Withdraw { on, reason } => {
             not_future("on", *on, today)?;
-            let reason = required("reason", reason, "请填写撤回的理由。")?;
+            in_order(
+                "on",
+                *on,
+                d,
+                &[(
+                    d.consultation.as_ref().map(|c| c.opens_on.as_str()),
+                    "征求意见开始日期",
+                )],
+            )?;
+            let reason = required("reason", reason, "请填写撤回的理由。", REASON_MAX)?;
             set(vec![
                 ("stage", Some(Stage::Withdrawn.code().into())),
                 ("archived_on", Some(on.to_string())),
@@ -620,6 +701,7 @@ pub fn transition(d: &MajorDecision, action: &Action, today: NaiveDate) -> Resul
                 "reason",
                 reason,
                 "请填写启动后评估的原因（如未达到预期效果、公众提出较多意见）。",
+                REASON_MAX,
             )?;
             set(vec![
                 ("evaluation_started_on", Some(on.to_string())),
@@ -634,11 +716,17 @@ pub fn transition(d: &MajorDecision, action: &Action, today: NaiveDate) -> Resul
             not_future("on", *on, today)?;
             not_before("on", *on, d.evaluation_started_on.as_deref(), "启动日期")?;
             let mut r = Refusals::default();
-            let report = r.take(required("report", report, "请填写后评估报告的结论。"))?;
+            let report = r.take(required(
+                "report",
+                report,
+                "请填写后评估报告的结论。",
+                REPORT_MAX,
+            ))?;
             let follow_up = r.take(required(
                 "follow_up",
                 follow_up,
                 "请填写评估后的处理（继续实施、调整或停止执行）。",
+                REASON_MAX,
             ))?;
             r.finish()?;
             set(vec![
@@ -663,6 +751,7 @@ mod tests {
             stage: Stage::Drafting,
             department_id: 5,
             department: "诸暨市发展和改革局".into(),
+            registered_on: "2024-02-01".into(),
             participation_exempt: None,
             expert_exempt: None,
             risk_exempt: Some("不涉及社会稳定风险。".into()),
@@ -674,6 +763,7 @@ mod tests {
             risk_note: None,
             review_id: None,
             review: None,
+            review_signed_on: None,
             decided_on: None,
             meeting: None,
             published_on: None,
@@ -775,6 +865,7 @@ mod tests {
             concluded: true,
             unlawful,
             department_id: 5,
+            used_by: None,
         };
         assert_eq!(
             allowed_steps(&d),
@@ -844,6 +935,10 @@ mod tests {
         d.review_id = Some(9);
         assert_eq!(allowed_steps(&d)[0], Step::Decide);
         assert!(transition(&d, &decide, today).is_ok());
+        // Not dated before the review's opinion it rests on.
+        d.review_signed_on = Some("2024-05-02".into());
+        let e = transition(&d, &decide, day("2024-05-03")).unwrap_err();
+        assert!(e.message_zh().contains("合法性审查意见签署日期"), "{e:?}");
     }
 
     #[test]

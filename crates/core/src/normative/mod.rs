@@ -319,6 +319,8 @@ pub struct Filter {
     pub unfiled: bool,
     /// Filed upward in this year.
     pub filed_in: Option<i32>,
+    /// Still applied and lapsing between today and this day (the warning's window).
+    pub expiring_by: Option<(NaiveDate, NaiveDate)>,
     /// Words in the number, title or issuer; a range of issue dates.
     pub narrowing: Narrowing,
 }
@@ -355,6 +357,12 @@ fn filtered(actor: &Actor, filter: &Filter, select: &str) -> Result<Sql> {
     }
     if filter.unfiled {
         sql.push(" AND d.filed_on IS NULL AND d.published_on IS NOT NULL");
+    }
+    if let Some((today, by)) = filter.expiring_by {
+        sql.push(" AND d.status IN ('in_force', 'to_revise', 'to_repeal') AND d.expires_on >= ")
+            .bind(today.to_string())
+            .push(" AND d.expires_on <= ")
+            .bind(by.to_string());
     }
     if let Some(y) = filter.filed_in {
         sql.push(" AND d.filed_on >= ")
@@ -474,6 +482,76 @@ pub async fn seed_demo(store: &Store, count: u64) -> Result<()> {
     // The generator writes as of a fixed day: what has lapsed since is marked so now.
     expire(store, crate::deadlines::china_today()).await?;
     Ok(())
+}
+
+/// How long before a document lapses its keepers are told: a quarter, time enough to review it
+/// for renewal, revision or repeal (LAW.md: "expiry warnings before the end"; no statutory
+/// figure, common provincial practice is to assess a document before its period ends).
+pub const EXPIRY_WARNING_DAYS: i64 = 90;
+
+/// Tells the register's keepers (every user holding `normative.manage`) once of each document
+/// still applied whose validity ends within `EXPIRY_WARNING_DAYS`, in one transaction with the
+/// marks and one audit entry. Returns how many documents were warned of.
+pub async fn warn_expiring(store: &Store, today: NaiveDate) -> Result<u64> {
+    let by = today + chrono::Duration::days(EXPIRY_WARNING_DAYS);
+    let mut tx = store.begin().await?;
+    let due: Vec<(i64, String, String, String)> = sqlx::query_as(
+        "SELECT id, number, title, expires_on FROM normative_documents
+         WHERE status IN ('in_force', 'to_revise', 'to_repeal') AND expires_on >= $1
+           AND expires_on <= $2 AND expiry_warned_on IS NULL ORDER BY expires_on, id LIMIT 500",
+    )
+    .bind(today.to_string())
+    .bind(by.to_string())
+    .fetch_all(tx.conn())
+    .await?;
+    if due.is_empty() {
+        return Ok(0);
+    }
+    let keepers: Vec<i64> = sqlx::query_scalar(
+        "SELECT DISTINCT u.id FROM users u JOIN user_roles ur ON ur.user_id = u.id
+         JOIN role_permissions rp ON rp.role_id = ur.role_id
+         WHERE rp.permission = 'normative.manage' ORDER BY u.id",
+    )
+    .fetch_all(tx.conn())
+    .await?;
+    let messages: Vec<crate::messages::NewMessage> = due
+        .iter()
+        .flat_map(|(id, number, title, expires_on)| {
+            keepers.iter().map(move |user| crate::messages::NewMessage {
+                user_id: *user,
+                title: format!("规范性文件将于 {expires_on} 到期"),
+                body: format!(
+                    "{number}《{title}》有效期至 {expires_on}。请在到期前评估：继续有效的重新公布，需要修改的修改，不再适用的废止。"
+                ),
+                link: Some(format!("/normative/documents/{id}")),
+            })
+        })
+        .collect();
+    crate::messages::send_many(&mut tx, &messages).await?;
+    let ids: Vec<i64> = due.iter().map(|d| d.0).collect();
+    let mut mark = Sql::new("UPDATE normative_documents SET expiry_warned_on = ");
+    mark.bind(today.to_string())
+        .push(" WHERE id IN (")
+        .bind_list(ids.iter().copied())
+        .push(")");
+    mark.execute(tx.conn()).await?;
+    fazhi_store::audit::append(
+        &mut tx,
+        &fazhi_store::audit::AuditActor::system("system:normative.expire"),
+        &fazhi_store::audit::AuditEvent {
+            action: "warn",
+            object_type: "normative_documents",
+            object_id: None,
+            detail: serde_json::json!({
+                "on": today.to_string(),
+                "numbers": due.iter().map(|d| d.1.clone()).collect::<Vec<_>>(),
+                "keepers": keepers.len(),
+            }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(due.len() as u64)
 }
 
 /// Marks 已失效 every document still applied whose validity ended before `today`, in one

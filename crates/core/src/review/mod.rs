@@ -5,6 +5,7 @@
 //! limit on the deadline engine) and `apply` here —, ending in a signed opinion (.docx); and
 //! the assisted review of a draft (`assist`, `check_draft`).
 
+pub mod advisers;
 pub mod assist;
 pub mod procedure;
 mod repo;
@@ -166,6 +167,8 @@ pub struct ReviewFacts {
     pub concluded: bool,
     pub unlawful: bool,
     pub department_id: i64,
+    /// The contract or decision the review is already linked to: a review answers for one.
+    pub used_by: Option<String>,
 }
 
 impl ReviewFacts {
@@ -188,8 +191,36 @@ impl ReviewFacts {
                 "该合法性审查尚未办结。",
             ));
         }
+        if let Some(other) = &self.used_by {
+            return Err(Error::refused(
+                "review_used",
+                "review_id",
+                format!("该合法性审查已关联到{other}；每项审查只对应一个事项。"),
+            ));
+        }
         Ok(())
     }
+}
+
+/// The concluded reviews of `kind` that a record of the actor's unit may link: of the unit,
+/// not unlawful, not yet linked to a contract or a decision. (id, opinion number and title.)
+pub async fn linkable(store: &Store, actor: &Actor, kind: &str) -> Result<Vec<(i64, String)>> {
+    let rows: Vec<(i64, Option<String>, String)> = sqlx::query_as(
+        "SELECT r.id, r.opinion_number, r.title FROM legality_reviews r
+         WHERE r.kind = $1 AND r.department_id = $2 AND r.state = 'concluded'
+           AND r.conclusion <> 'unlawful'
+           AND NOT EXISTS (SELECT 1 FROM administrative_contracts c WHERE c.review_id = r.id)
+           AND NOT EXISTS (SELECT 1 FROM major_decisions m WHERE m.review_id = r.id)
+         ORDER BY r.id DESC LIMIT 200",
+    )
+    .bind(kind)
+    .bind(actor.scope.department_id)
+    .fetch_all(&mut *store.conn().await?)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(id, number, title)| (id, format!("{} {title}", number.unwrap_or_default())))
+        .collect())
 }
 
 /// The facts of the review the user names, whatever the user's scope: the rules then require
@@ -203,12 +234,20 @@ pub async fn review_facts(store: &Store, review_id: i64) -> Result<ReviewFacts> 
     .await?;
     let (kind, state, conclusion, department_id) =
         row.ok_or_else(|| Error::invalid("review_id", format!("合法性审查 {review_id} 不存在。")))?;
+    let used_by: Option<String> = sqlx::query_scalar(
+        "SELECT '行政合同“' || title || '”' FROM administrative_contracts WHERE review_id = $1
+         UNION ALL SELECT '重大行政决策“' || title || '”' FROM major_decisions WHERE review_id = $1",
+    )
+    .bind(review_id)
+    .fetch_optional(&mut *store.conn().await?)
+    .await?;
     Ok(ReviewFacts {
         id: review_id,
         kind,
         concluded: state == "concluded",
         unlawful: conclusion.as_deref() == Some("unlawful"),
         department_id,
+        used_by,
     })
 }
 
@@ -229,7 +268,7 @@ pub fn may(actor: &Actor, r: &LegalityReview, p: &procedure::Procedure, step: St
     match step {
         Step::Provide | Step::Advance => centre || (before_acceptance && requester(actor)),
         Step::Resubmit => centre || requester(actor),
-        Step::Assign | Step::Return => centre,
+        Step::Assign | Step::Consult | Step::Return => centre,
         Step::Opinion => actor.user_id.is_some() && actor.user_id == r.reviewer_id,
     }
 }
@@ -244,14 +283,7 @@ pub async fn apply(
     let mut tx = ctx.store.begin().await?;
     let r = repo::load(tx.conn(), ctx.actor, id).await?;
     let p = procedure::get(&r.kind)?;
-    let step = match action {
-        Action::Provide { .. } => Step::Provide,
-        Action::Advance => Step::Advance,
-        Action::Assign { .. } => Step::Assign,
-        Action::Return { .. } => Step::Return,
-        Action::Resubmit { .. } => Step::Resubmit,
-        Action::Opinion { .. } => Step::Opinion,
-    };
+    let step = action.step();
     if !may(ctx.actor, &r, p, step) {
         return Err(Error::Forbidden);
     }
@@ -288,9 +320,32 @@ pub struct Listed {
 }
 
 /// The requests in the actor's scope (and those they review), newest first.
+/// What the list of requests is narrowed to; the statistics page links each count here.
+#[derive(Clone, Debug, Default)]
+pub struct Filter {
+    pub kind: Option<String>,
+    pub conclusion: Option<Conclusion>,
+    /// Opinions signed in this year.
+    pub concluded_in: Option<i32>,
+    /// Submitted in this year.
+    pub submitted_in: Option<i32>,
+}
+
+fn in_year(sql: &mut fazhi_store::Sql, column: &str, year: i32) {
+    sql.push(" AND ")
+        .push(column)
+        .push(" >= ")
+        .bind(format!("{year:04}-01-01"))
+        .push(" AND ")
+        .push(column)
+        .push(" <= ")
+        .bind(format!("{year:04}-12-31"));
+}
+
 pub async fn list(
     store: &Store,
     actor: &Actor,
+    filter: &Filter,
     after: Option<i64>,
 ) -> Result<fazhi_store::page::Page<Listed>> {
     if !requester(actor) && !actor.can(Permission::SupervisionManage) {
@@ -310,6 +365,18 @@ pub async fn list(
         sql.push(" OR r.reviewer_id = ").bind(user);
     }
     sql.push(")");
+    if let Some(k) = &filter.kind {
+        sql.push(" AND r.kind = ").bind(k.clone());
+    }
+    if let Some(c) = filter.conclusion {
+        sql.push(" AND r.conclusion = ").bind(c.code());
+    }
+    if let Some(y) = filter.concluded_in {
+        in_year(&mut sql, "r.signed_on", y);
+    }
+    if let Some(y) = filter.submitted_in {
+        in_year(&mut sql, "r.submitted_on", y);
+    }
     keyset.apply(&mut sql, "r.id");
     let rows = sql.fetch_all(&mut *store.conn().await?).await?;
     let items = rows
@@ -478,4 +545,132 @@ pub async fn concluded_by_kind(
             Ok((r.try_get("kind")?, r.try_get("n")?))
         })
         .collect()
+}
+
+/// A year's requests of one kind: submitted, concluded by conclusion, returned for revision,
+/// and the reviewer's limits met in the year, on time or late.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct KindStatistics {
+    pub kind: String,
+    pub name: String,
+    pub submitted: i64,
+    pub concluded: i64,
+    pub lawful: i64,
+    pub lawful_if_revised: i64,
+    pub unlawful: i64,
+    /// Returns for revision of the requests submitted in the year.
+    pub returns: i64,
+    pub met: i64,
+    pub on_time: i64,
+}
+
+impl KindStatistics {
+    pub fn on_time_rate(&self) -> Option<f64> {
+        (self.met > 0).then(|| self.on_time as f64 / self.met as f64)
+    }
+}
+
+/// Statistics by kind (every configured kind, in the order of `procedures.toml`) and by
+/// conclusion, for `year`, within the actor's scope.
+pub async fn statistics(store: &Store, actor: &Actor, year: i32) -> Result<Vec<KindStatistics>> {
+    if !requester(actor) && !actor.can(Permission::SupervisionManage) {
+        return Err(Error::Forbidden);
+    }
+    use fazhi_store::Row;
+    let (from, until) = (format!("{year:04}-01-01"), format!("{year:04}-12-31"));
+    let mut sql = fazhi_store::Sql::new("SELECT r.kind");
+    // Each count: SUM(CASE WHEN <column> in the year [AND <more>] THEN <what> ELSE 0 END).
+    let mut count = |alias: &str, column: &str, more: &str, what: &str| {
+        sql.push(", CAST(SUM(CASE WHEN ")
+            .push(column)
+            .push(" >= ")
+            .bind(from.clone())
+            .push(" AND ")
+            .push(column)
+            .push(" <= ")
+            .bind(until.clone())
+            .push(more)
+            .push(" THEN ")
+            .push(what)
+            .push(" ELSE 0 END) AS BIGINT) AS ")
+            .push(alias);
+    };
+    count("submitted", "r.submitted_on", "", "1");
+    count("returns", "r.submitted_on", "", "r.returns");
+    count("concluded", "r.signed_on", "", "1");
+    count("lawful", "r.signed_on", " AND r.conclusion = 'lawful'", "1");
+    count(
+        "lawful_if_revised",
+        "r.signed_on",
+        " AND r.conclusion = 'lawful_if_revised'",
+        "1",
+    );
+    count(
+        "unlawful",
+        "r.signed_on",
+        " AND r.conclusion = 'unlawful'",
+        "1",
+    );
+    sql.push(" FROM legality_reviews r WHERE ")
+        .append(
+            actor
+                .scope
+                .condition("r", fazhi_store::scope::RECORD_COLUMNS),
+        )
+        .push(" GROUP BY r.kind");
+    let rows = sql.fetch_all(&mut *store.conn().await?).await?;
+    // The limits met in the year, apart: a request returned and resubmitted has one per round.
+    let mut sql = fazhi_store::Sql::new("SELECT r.kind");
+    let mut count = |alias: &str, more: &str| {
+        sql.push(", CAST(SUM(CASE WHEN d.met_on >= ")
+            .bind(from.clone())
+            .push(" AND d.met_on <= ")
+            .bind(until.clone())
+            .push(more)
+            .push(" THEN 1 ELSE 0 END) AS BIGINT) AS ")
+            .push(alias);
+    };
+    count("met", "");
+    count("on_time", " AND d.met_on <= d.due_on");
+    sql.push(
+        " FROM deadlines d JOIN legality_reviews r ON d.subject_id = CAST(r.id AS TEXT)
+          WHERE d.subject_type = 'legality_review' AND ",
+    )
+    .append(
+        actor
+            .scope
+            .condition("r", fazhi_store::scope::RECORD_COLUMNS),
+    )
+    .push(" GROUP BY r.kind");
+    let limits = sql.fetch_all(&mut *store.conn().await?).await?;
+    let mut out: Vec<KindStatistics> = procedure::all()?
+        .iter()
+        .map(|p| KindStatistics {
+            kind: p.code.clone(),
+            name: p.name.clone(),
+            ..Default::default()
+        })
+        .collect();
+    let n = |r: &sqlx::any::AnyRow, c: &str| -> Result<i64> {
+        Ok(r.try_get::<Option<i64>, _>(c)?.unwrap_or(0))
+    };
+    for r in &rows {
+        let kind: String = r.try_get("kind")?;
+        if let Some(k) = out.iter_mut().find(|k| k.kind == kind) {
+            k.submitted = n(r, "submitted")?;
+            k.returns = n(r, "returns")?;
+            k.concluded = n(r, "concluded")?;
+            k.lawful = n(r, "lawful")?;
+            k.lawful_if_revised = n(r, "lawful_if_revised")?;
+            k.unlawful = n(r, "unlawful")?;
+        }
+    }
+    for r in &limits {
+        let kind: String = r.try_get("kind")?;
+        if let Some(k) = out.iter_mut().find(|k| k.kind == kind) {
+            k.met = n(r, "met")?;
+            k.on_time = n(r, "on_time")?;
+        }
+    }
+    Ok(out)
 }

@@ -7,8 +7,9 @@ use fazhi_store::scope::RECORD_COLUMNS;
 use fazhi_store::{Row, Sql, Tx, now_ms};
 use serde_json::json;
 
+use super::advisers::AdviserKind;
 use super::procedure::Procedure;
-use super::transition::{Change, Conclusion, LegalityReview, State};
+use super::transition::{Change, Conclusion, Consulted, LegalityReview, State};
 use crate::deadlines::{self, NewDeadline};
 use crate::{Actor, Ctx, Error, Result};
 
@@ -47,6 +48,25 @@ pub async fn load(
             .iter()
             .map(|m| Ok((m.try_get("stage")?, m.try_get("material")?)))
             .collect::<Result<Vec<(String, String)>>>()?;
+    let consulted = sqlx::query(
+        "SELECT c.adviser_id, a.name, a.kind, c.opinion, c.on_date FROM legality_review_advisers c
+         JOIN review_advisers a ON a.id = c.adviser_id WHERE c.review_id = $1 ORDER BY c.on_date, a.id",
+    )
+    .bind(id)
+    .fetch_all(&mut *conn)
+    .await?
+    .iter()
+    .map(|c| {
+        let kind: String = c.try_get("kind")?;
+        Ok(Consulted {
+            adviser_id: c.try_get("adviser_id")?,
+            name: c.try_get("name")?,
+            kind: AdviserKind::parse(&kind).map_or(kind, |k| k.label_zh().to_string()),
+            opinion: c.try_get("opinion")?,
+            on: c.try_get("on_date")?,
+        })
+    })
+    .collect::<Result<Vec<_>>>()?;
     let index: i64 = row.try_get("stage_index")?;
     Ok(LegalityReview {
         id,
@@ -74,6 +94,7 @@ pub async fn load(
         signed_by: row.try_get("signed_by")?,
         signed_on: row.try_get("signed_on")?,
         provided,
+        consulted,
         version: row.try_get("version")?,
     })
 }
@@ -204,6 +225,26 @@ pub async fn write(
             ],
             json!({ "step": "assign", "reviewer_id": reviewer_id, "reviewer": reviewer_name, "no_conflict_declared": true }),
         ),
+        Change::Consulted {
+            adviser_id,
+            opinion,
+        } => {
+            sqlx::query(
+                "INSERT INTO legality_review_advisers (review_id, adviser_id, opinion, by_name, on_date)
+                 VALUES ($1, $2, $3, $4, $5)",
+            )
+            .bind(r.id)
+            .bind(*adviser_id)
+            .bind(opinion)
+            .bind(&ctx.actor.display_name)
+            .bind(today.to_string())
+            .execute(tx.conn())
+            .await?;
+            (
+                Vec::new(),
+                json!({ "step": "consult", "adviser_id": adviser_id, "no_conflict_declared": true }),
+            )
+        }
         Change::Returned { reason } => {
             // This round's limit ends with the return; the resubmission's acceptance starts the next.
             deadlines::meet(tx, ctx.actor, SUBJECT, &r.id.to_string(), "", today).await?;

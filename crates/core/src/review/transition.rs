@@ -5,6 +5,7 @@
 use chrono::NaiveDate;
 use serde::Serialize;
 
+use super::advisers::{Adviser, AdviserKind};
 use super::procedure::Procedure;
 use crate::{Error, Result};
 
@@ -107,7 +108,19 @@ pub struct LegalityReview {
     pub signed_on: Option<String>,
     /// (stage code, material code) provided.
     pub provided: Vec<(String, String)>,
+    /// The advisers consulted, with their opinions.
+    pub consulted: Vec<Consulted>,
     pub version: i64,
+}
+
+/// An adviser's written opinion on a request.
+#[derive(Clone, Debug, Serialize)]
+pub struct Consulted {
+    pub adviser_id: i64,
+    pub name: String,
+    pub kind: String,
+    pub opinion: String,
+    pub on: String,
 }
 
 #[derive(Clone, Debug)]
@@ -123,6 +136,13 @@ pub enum Action {
         reviewer_name: String,
         no_conflict: bool,
     },
+    /// A legal adviser, an expert or a member of the town's "1+3+N" team consulted, with their
+    /// written opinion and their declaration of no conflict.
+    Consult {
+        adviser: Adviser,
+        no_conflict: bool,
+        opinion: String,
+    },
     /// Back to the requester with what to revise.
     Return { reason: String },
     /// The requester resubmits after revising.
@@ -134,11 +154,26 @@ pub enum Action {
     },
 }
 
+impl Action {
+    pub fn step(&self) -> Step {
+        match self {
+            Action::Provide { .. } => Step::Provide,
+            Action::Advance => Step::Advance,
+            Action::Assign { .. } => Step::Assign,
+            Action::Consult { .. } => Step::Consult,
+            Action::Return { .. } => Step::Return,
+            Action::Resubmit { .. } => Step::Resubmit,
+            Action::Opinion { .. } => Step::Opinion,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Step {
     Provide,
     Advance,
     Assign,
+    Consult,
     Return,
     Resubmit,
     Opinion,
@@ -150,6 +185,7 @@ impl Step {
             Step::Provide => "provide",
             Step::Advance => "advance",
             Step::Assign => "assign",
+            Step::Consult => "consult",
             Step::Return => "return",
             Step::Resubmit => "resubmit",
             Step::Opinion => "opinion",
@@ -216,6 +252,7 @@ pub fn allowed_steps(r: &LegalityReview, p: &Procedure) -> Vec<Step> {
         steps.push(Step::Assign);
     }
     if after_acceptance(r, p) && before_opinion {
+        steps.push(Step::Consult);
         steps.push(Step::Return);
     }
     steps
@@ -239,6 +276,10 @@ pub enum Change {
     Assigned {
         reviewer_id: i64,
         reviewer_name: String,
+    },
+    Consulted {
+        adviser_id: i64,
+        opinion: String,
     },
     Returned {
         reason: String,
@@ -275,14 +316,7 @@ pub fn transition(
     action: &Action,
     _today: NaiveDate,
 ) -> Result<Change> {
-    let step = match action {
-        Action::Provide { .. } => Step::Provide,
-        Action::Advance => Step::Advance,
-        Action::Assign { .. } => Step::Assign,
-        Action::Return { .. } => Step::Return,
-        Action::Resubmit { .. } => Step::Resubmit,
-        Action::Opinion { .. } => Step::Opinion,
-    };
+    let step = action.step();
     let stage = p.stage(r.stage_index);
     if !allowed_steps(r, p).contains(&step) {
         let why = match (step, r.state) {
@@ -349,6 +383,57 @@ pub fn transition(
                 reviewer_name: reviewer_name.clone(),
             })
         }
+        Action::Consult {
+            adviser,
+            no_conflict,
+            opinion,
+        } => {
+            if !adviser.active {
+                return Err(Error::invalid(
+                    "adviser_id",
+                    format!("{}已不在审查人员库中。", adviser.name),
+                ));
+            }
+            if let Some((_, unit, why)) = adviser
+                .conflicts
+                .iter()
+                .find(|(unit, _, _)| *unit == r.department_id)
+            {
+                return Err(Error::refused(
+                    "review_adviser_conflict",
+                    "adviser_id",
+                    format!("{}应当回避{unit}的事项：{why}", adviser.name),
+                ));
+            }
+            if adviser.kind == AdviserKind::TownTeam && adviser.town_id != Some(r.department_id) {
+                return Err(Error::refused(
+                    "review_adviser_other_town",
+                    "adviser_id",
+                    format!(
+                        "{}是{}“1+3+N”审查团队成员，只参与本镇乡（街道）事项的审查。",
+                        adviser.name,
+                        adviser.town.as_deref().unwrap_or("其他镇乡")
+                    ),
+                ));
+            }
+            if r.consulted.iter().any(|c| c.adviser_id == adviser.id) {
+                return Err(Error::invalid(
+                    "adviser_id",
+                    format!("已记录{}的意见。", adviser.name),
+                ));
+            }
+            if !no_conflict {
+                return Err(Error::refused(
+                    "review_conflict_not_declared",
+                    "no_conflict",
+                    "参与审查的人员须声明与本事项无利害关系；有利害关系的应当回避。",
+                ));
+            }
+            Ok(Change::Consulted {
+                adviser_id: adviser.id,
+                opinion: text("opinion", "其书面意见", opinion)?,
+            })
+        }
         Action::Return { reason } => Ok(Change::Returned {
             reason: text("reason", "退回修改的理由和修改要求", reason)?,
         }),
@@ -394,6 +479,7 @@ mod tests {
             signed_by: None,
             signed_on: None,
             provided: Vec::new(),
+            consulted: Vec::new(),
             version: 1,
         }
     }
@@ -419,6 +505,7 @@ mod tests {
                 }
             }
             Change::Assigned { reviewer_id, .. } => r.reviewer_id = Some(*reviewer_id),
+            Change::Consulted { .. } => {}
             Change::Returned { .. } => r.state = State::Returned,
             Change::Resubmitted { .. } => {
                 r.state = State::Open;
@@ -602,5 +689,84 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.message_zh().contains("请先指定审查人员"));
+    }
+
+    #[test]
+    fn an_adviser_with_a_conflict_or_of_another_town_is_not_consulted() {
+        let p = procedure::get("town").unwrap();
+        let mut r = request("town");
+        r.stage_index = p.index_of(&p.accept_stage).unwrap() + 1;
+        let adviser = |kind, town_id, conflicts: Vec<(i64, String, String)>| Adviser {
+            id: 3,
+            name: "周律师".into(),
+            kind,
+            organisation: "浙江某律师事务所".into(),
+            specialty: String::new(),
+            town_id,
+            town: town_id.map(|_| "枫桥镇人民政府".into()),
+            active: true,
+            conflicts,
+        };
+        let consult = |a, no_conflict| Action::Consult {
+            adviser: a,
+            no_conflict,
+            opinion: "建议删除第三条。".into(),
+        };
+        assert!(allowed_steps(&r, p).contains(&Step::Consult));
+        let conflicted = adviser(
+            AdviserKind::LegalAdviser,
+            None,
+            vec![(
+                7,
+                "诸暨市住房和城乡建设局".into(),
+                "担任该局法律顾问".into(),
+            )],
+        );
+        let e = transition(&r, p, &consult(conflicted, true), today()).unwrap_err();
+        assert_eq!(e.code(), "review_adviser_conflict");
+        assert!(e.message_zh().contains("担任该局法律顾问"));
+        let e = transition(
+            &r,
+            p,
+            &consult(adviser(AdviserKind::TownTeam, Some(9), vec![]), true),
+            today(),
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "review_adviser_other_town");
+        assert!(
+            transition(
+                &r,
+                p,
+                &consult(adviser(AdviserKind::TownTeam, Some(7), vec![]), true),
+                today()
+            )
+            .is_ok(),
+            "the town's own team"
+        );
+        let e = transition(
+            &r,
+            p,
+            &consult(adviser(AdviserKind::Expert, None, vec![]), false),
+            today(),
+        )
+        .unwrap_err();
+        assert_eq!(e.code(), "review_conflict_not_declared");
+        r.consulted.push(Consulted {
+            adviser_id: 3,
+            name: "周律师".into(),
+            kind: "专家库专家".into(),
+            opinion: "同意".into(),
+            on: "2024-03-04".into(),
+        });
+        assert!(
+            transition(
+                &r,
+                p,
+                &consult(adviser(AdviserKind::Expert, None, vec![]), true),
+                today()
+            )
+            .is_err(),
+            "once per adviser"
+        );
     }
 }

@@ -130,7 +130,13 @@ pub async fn create(
     }
 }
 
-fn sections(s: &Signed, c: &AdministrativeContract) -> Vec<FormSection> {
+/// `linkable`: the reviews the unit may link, offered when the review step is open.
+fn sections(
+    s: &Signed,
+    c: &AdministrativeContract,
+    linkable: &[(String, String)],
+) -> Vec<FormSection> {
+    let linkable = linkable.to_vec();
     if !s.actor.can(Permission::CaseHandle) {
         return Vec::new();
     }
@@ -151,9 +157,16 @@ fn sections(s: &Signed, c: &AdministrativeContract) -> Vec<FormSection> {
             Step::LinkReview => base(
                 step,
                 "关联合法性审查",
-                vec![Field::text("review_id", "合法性审查编号", String::new(), 12)
-                    .required()
-                    .hint("本单位送审、已办结的“行政合同”类合法性审查的编号（审查事项页面地址中的数字）。")],
+                vec![
+                    Field::select("review_id", "合法性审查", linkable.clone(), "")
+                        .required()
+                        .hint(if linkable.is_empty() {
+                            "本单位还没有可关联的、已办结的“行政合同”类合法性审查：请先送审。"
+                                .to_string()
+                        } else {
+                            "本单位已办结、尚未关联其他事项的“行政合同”类合法性审查。".to_string()
+                        }),
+                ],
                 "关联",
             ),
             Step::Sign => base(
@@ -163,11 +176,18 @@ fn sections(s: &Signed, c: &AdministrativeContract) -> Vec<FormSection> {
                     Field::date("on", "签订日期", today.clone()).required(),
                     Field::textarea("milestones", "履行节点", String::new())
                         .max(4000)
-                        .hint("每行一个：节点名称 期限（YYYY-MM-DD），例如：首期服务验收 2025-06-30"),
+                        .hint(
+                            "每行一个：节点名称 期限（YYYY-MM-DD），例如：首期服务验收 2025-06-30",
+                        ),
                 ],
                 "签订",
             ),
-            Step::File => base(step, "报送备案", vec![Field::date("on", "备案日期", today.clone()).required()], "记录备案"),
+            Step::File => base(
+                step,
+                "报送备案",
+                vec![Field::date("on", "备案日期", today.clone()).required()],
+                "记录备案",
+            ),
             Step::MilestoneDone => {
                 let open: Vec<(String, String)> = c
                     .milestones
@@ -187,13 +207,20 @@ fn sections(s: &Signed, c: &AdministrativeContract) -> Vec<FormSection> {
                     "记录完成",
                 )
             }
-            Step::Complete => base(step, "履行完毕", vec![Field::date("on", "履行完毕日期", today.clone()).required()], "履行完毕"),
+            Step::Complete => base(
+                step,
+                "履行完毕",
+                vec![Field::date("on", "履行完毕日期", today.clone()).required()],
+                "履行完毕",
+            ),
             Step::Terminate => base(
                 step,
                 "终止合同",
                 vec![
                     Field::date("on", "终止日期", today.clone()).required(),
-                    Field::textarea("reason", "终止理由", String::new()).required().max(500),
+                    Field::textarea("reason", "终止理由", String::new())
+                        .required()
+                        .max(500),
                 ],
                 "终止",
             ),
@@ -265,6 +292,15 @@ async fn view(
     if let Some(r) = c.review_id {
         links.insert(0, link(format!("/review/requests/{r}"), "合法性审查记录"));
     }
+    let linkable = if s.actor.can(Permission::CaseHandle) {
+        fazhi_core::review::linkable(&state.store, &s.actor, "contract")
+            .await?
+            .into_iter()
+            .map(|(id, label)| (id.to_string(), label))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(SectionsPage {
         notice: None,
         warnings: Vec::new(),
@@ -274,7 +310,7 @@ async fn view(
         intro: String::new(),
         error,
         details,
-        sections: sections(s, &c),
+        sections: sections(s, &c, &linkable),
         links,
     })
 }
@@ -288,13 +324,7 @@ pub async fn show(
 }
 
 fn day(f: &FormData, name: &'static str, label: &str) -> Result<NaiveDate, Error> {
-    let v = f.get(name).trim();
-    fazhi_kernel::date::parse(v).ok_or_else(|| {
-        Error::invalid(
-            name,
-            format!("{label}“{v}”应为 YYYY-MM-DD，例如 2025-01-31。"),
-        )
-    })
+    f.date(name, label)
 }
 
 /// "名称 2025-06-30" per line.
@@ -363,8 +393,11 @@ pub async fn act(
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/contracts/{id}")).into_response()),
         Err(e) => {
+            let marked = e.refused_fields();
             let (status, message) = refused(e)?;
-            Ok((status, view(&state, &s, id, Some(message)).await?).into_response())
+            let mut page = view(&state, &s, id, Some(message)).await?;
+            page.refill_step(&f, &marked);
+            Ok((status, page).into_response())
         }
     }
 }

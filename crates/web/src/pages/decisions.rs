@@ -25,13 +25,7 @@ use crate::session::{SessionState, Signed};
 use crate::view::*;
 
 fn day(f: &FormData, name: &'static str, label: &str) -> Result<NaiveDate, Error> {
-    let v = f.get(name).trim();
-    fazhi_kernel::date::parse(v).ok_or_else(|| {
-        Error::invalid(
-            name,
-            format!("{label}“{v}”应为 YYYY-MM-DD，例如 2025-01-31。"),
-        )
-    })
+    f.date(name, label)
 }
 
 fn optional_day(f: &FormData, name: &'static str, label: &str) -> Result<Option<NaiveDate>, Error> {
@@ -64,13 +58,22 @@ pub struct ListQuery {
 }
 
 fn year_of(v: &str, field: &'static str) -> Result<Option<i64>, Error> {
+    year_named(v, field, "年度")
+}
+
+/// A year typed in a filter named `label`.
+fn year_named(v: &str, field: &'static str, label: &str) -> Result<Option<i64>, Error> {
     match v.trim() {
         "" => Ok(None),
         y => match y.parse::<i64>() {
-            Ok(y) if (2000..=2100).contains(&y) => Ok(Some(y)),
-            _ => Err(Error::invalid(
+            Ok(n) if (2000..=2100).contains(&n) => Ok(Some(n)),
+            Ok(_) => Err(Error::invalid(
                 field,
-                format!("年度“{y}”应为四位数字，例如 2024。"),
+                format!("{label}“{y}”应在 2000 至 2100 之间。"),
+            )),
+            Err(_) => Err(Error::invalid(
+                field,
+                format!("{label}“{y}”应为四位数字，例如 2024。"),
             )),
         },
     }
@@ -86,7 +89,10 @@ pub async fn list(
         stage: Stage::parse(&q.stage),
         ..Default::default()
     };
-    match (year_of(&q.year, "year"), year_of(&q.evaluated, "evaluated")) {
+    match (
+        year_named(&q.year, "year", "年度"),
+        year_named(&q.evaluated, "evaluated", "后评估完成年度"),
+    ) {
         (Ok(y), Ok(e)) => {
             filter.year = y;
             filter.evaluated = e;
@@ -124,7 +130,12 @@ pub async fn list(
         ("evaluated", &q.evaluated),
     ])
     .unwrap_or_default();
-    Ok(ListPage {
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, ListPage {
         prev: None,
         layout: layout(&s),
         title: "重大行政决策".into(),
@@ -141,7 +152,7 @@ pub async fn list(
         headers: plain(&["决策事项", "年度", "承办单位", "征求意见", "状态", "后评估完成"]),
         rows,
         next: page.next.map(|n| format!("/decisions?{qs}&after={n}")),
-    }
+    })
     .into_response())
 }
 
@@ -209,7 +220,9 @@ pub async fn create(
     }
 }
 
-fn sections(s: &Signed, d: &MajorDecision) -> Vec<FormSection> {
+/// `linkable`: the reviews the unit may link, offered when the review step is open.
+fn sections(s: &Signed, d: &MajorDecision, linkable: &[(String, String)]) -> Vec<FormSection> {
+    let linkable = linkable.to_vec();
     if !s.actor.can(Permission::CaseHandle) {
         return Vec::new();
     }
@@ -283,9 +296,17 @@ fn sections(s: &Signed, d: &MajorDecision) -> Vec<FormSection> {
             ),
             Step::LinkReview => base(
                 step,
-                vec![Field::text("review_id", "合法性审查编号", String::new(), 12)
-                    .required()
-                    .hint("本单位送审、已办结的“重大行政决策”类合法性审查的编号（审查事项页面地址中的数字）。审查时间一般不少于 7 个工作日（条例第二十六条）。")],
+                vec![
+                    Field::select("review_id", "合法性审查", linkable.clone(), "")
+                        .required()
+                        .hint(if linkable.is_empty() {
+                            "本单位还没有可关联的、已办结的“重大行政决策”类合法性审查：请先送审。"
+                                .to_string()
+                        } else {
+                            "本单位已办结、尚未关联其他事项的“重大行政决策”类合法性审查。"
+                                .to_string()
+                        }),
+                ],
                 "关联合法性审查",
             ),
             Step::Decide => base(
@@ -298,10 +319,7 @@ fn sections(s: &Signed, d: &MajorDecision) -> Vec<FormSection> {
                     Field::select(
                         "adopted",
                         "结果",
-                        vec![
-                            ("1".into(), "通过".into()),
-                            ("0".into(), "未通过".into()),
-                        ],
+                        vec![("1".into(), "通过".into()), ("0".into(), "未通过".into())],
                         "1",
                     ),
                     Field::textarea("note", "说明", String::new())
@@ -439,9 +457,14 @@ async fn view(
             ),
         ));
     }
+    let closed_label = if d.stage == Stage::Withdrawn {
+        "撤回日期"
+    } else {
+        "归档日期"
+    };
     for (label, value) in [
         ("公布日期", &d.published_on),
-        ("归档日期", &d.archived_on),
+        (closed_label, &d.archived_on),
         ("说明", &d.close_note),
     ] {
         if let Some(v) = value {
@@ -453,12 +476,18 @@ async fn view(
             "后评估".into(),
             format!(
                 "{on} 启动：{}{}",
-                d.evaluation_reason.clone().unwrap_or_default(),
+                d.evaluation_reason
+                    .as_deref()
+                    .unwrap_or_default()
+                    .trim_end_matches('。'),
                 d.evaluated_on
                     .as_deref()
                     .map(|e| format!(
                         "；{e} 完成。结论：{}；处理：{}",
-                        d.evaluation_report.clone().unwrap_or_default(),
+                        d.evaluation_report
+                            .as_deref()
+                            .unwrap_or_default()
+                            .trim_end_matches('。'),
                         d.evaluation_follow_up.clone().unwrap_or_default()
                     ))
                     .unwrap_or_default()
@@ -466,15 +495,17 @@ async fn view(
         ));
     }
     let owed = d.owed();
-    let mut warnings = Vec::new();
     if d.stage == Stage::Drafting && !owed.is_empty() {
-        warnings.push((
-            "尚未完成的必经程序".to_string(),
-            owed.iter()
-                .map(|o| o.label_zh())
-                .collect::<Vec<_>>()
-                .join("、"),
-        ));
+        details.insert(
+            0,
+            (
+                "尚未完成的必经程序".to_string(),
+                owed.iter()
+                    .map(|o| o.label_zh())
+                    .collect::<Vec<_>>()
+                    .join("、"),
+            ),
+        );
     }
     let mut links = vec![link("/decisions", "返回重大行政决策")];
     if let Some(c) = &d.consultation {
@@ -496,26 +527,47 @@ async fn view(
     if let Some(r) = d.review_id {
         links.insert(0, link(format!("/review/requests/{r}"), "合法性审查记录"));
     }
+    let linkable = if s.actor.can(Permission::CaseHandle) {
+        fazhi_core::review::linkable(&state.store, &s.actor, "major_decision")
+            .await?
+            .into_iter()
+            .map(|(id, label)| (id.to_string(), label))
+            .collect()
+    } else {
+        Vec::new()
+    };
     Ok(SectionsPage {
         notice: None,
-        warnings,
+        warnings: Vec::new(),
         table: None,
         layout: layout(s),
         title: d.title.clone(),
         intro: String::new(),
         error,
         details,
-        sections: sections(s, &d),
+        sections: sections(s, &d, &linkable),
         links,
     })
+}
+
+#[derive(Deserialize)]
+pub struct DoneQuery {
+    done: Option<String>,
 }
 
 pub async fn show(
     State(state): State<AppState>,
     s: Signed,
     Path(id): Path<i64>,
+    Query(q): Query<DoneQuery>,
 ) -> Result<Response, PageError> {
-    Ok(view(&state, &s, id, None).await?.into_response())
+    let mut page = view(&state, &s, id, None).await?;
+    page.notice = q
+        .done
+        .as_deref()
+        .and_then(Step::parse)
+        .map(|step| format!("已记录：{}。", step.label_zh()));
+    Ok(page.into_response())
 }
 
 async fn action(state: &AppState, f: &FormData) -> Result<Action, Error> {
@@ -551,7 +603,11 @@ async fn action(state: &AppState, f: &FormData) -> Result<Action, Error> {
         Step::Decide => Action::Decide {
             on: day(f, "on", "日期")?,
             meeting: f.get("meeting").to_string(),
-            adopted: f.get("adopted") != "0",
+            adopted: match f.get("adopted") {
+                "1" => true,
+                "0" => false,
+                _ => return Err(Error::invalid("adopted", "请选择结果：通过或未通过。")),
+            },
             note: f.get("note").to_string(),
         },
         Step::Publish => Action::Publish {
@@ -590,10 +646,15 @@ pub async fn act(
     }
     .await;
     match result {
-        Ok(()) => Ok(Redirect::to(&format!("/decisions/{id}")).into_response()),
+        Ok(()) => {
+            Ok(Redirect::to(&format!("/decisions/{id}?done={}", f.get("action"))).into_response())
+        }
         Err(e) => {
+            let marked = e.refused_fields();
             let (status, message) = refused(e)?;
-            Ok((status, view(&state, &s, id, Some(message)).await?).into_response())
+            let mut page = view(&state, &s, id, Some(message)).await?;
+            page.refill_step(&f, &marked);
+            Ok((status, page).into_response())
         }
     }
 }
@@ -627,6 +688,7 @@ pub struct CommentsPage {
     pub layout: Layout,
     pub title: String,
     pub intro: String,
+    pub notice: Option<String>,
     pub error: Option<String>,
     pub links: Vec<Link>,
     pub count_text: String,
@@ -639,6 +701,7 @@ pub struct CommentsQuery {
     after: Option<i64>,
     #[serde(default)]
     all: String,
+    saved: Option<i64>,
 }
 
 fn redaction_labels(codes: &str) -> String {
@@ -647,6 +710,8 @@ fn redaction_labels(codes: &str) -> String {
         .filter(|c| !c.is_empty())
         .map(|c| match c {
             "resident_id" => "身份证号",
+            "number" => "长数字（证件号等）",
+            "uscc" => "统一社会信用代码",
             "mobile" | "landline" | "phone" => "电话",
             "bank_card" => "银行卡号",
             "email" => "电子邮箱",
@@ -654,7 +719,12 @@ fn redaction_labels(codes: &str) -> String {
             "person_name" | "name" => "姓名",
             other => other,
         })
-        .collect::<Vec<_>>()
+        .fold(Vec::<&str>::new(), |mut seen, l| {
+            if !seen.contains(&l) {
+                seen.push(l);
+            }
+            seen
+        })
         .join("、")
 }
 
@@ -722,6 +792,9 @@ async fn comments_view(
         layout: layout(s),
         title: format!("意见处理：{}", d.title),
         intro: "每条意见都须作出“采纳、部分采纳或不采纳”的处理并说明理由，处理完毕后方可结束征求意见；处理结果随决策一并公布。显示的意见已隐去个人信息。".into(),
+        notice: q
+            .saved
+            .map(|c| format!("已保存意见 {c} 的处理结果（可在“查看全部意见”中修改，征求意见结束前有效）。")),
         error,
         links: vec![
             link(format!("/decisions/{id}"), "返回决策事项"),
@@ -750,6 +823,16 @@ pub async fn comments(
         .into_response())
 }
 
+/// The address a refused disposition was shown at, opened again: the comments page.
+pub async fn comment_page(
+    State(state): State<AppState>,
+    s: Signed,
+    Path((id, _comment)): Path<(i64, i64)>,
+) -> Result<Response, PageError> {
+    decisions::get(&state.store, &s.actor, id).await?;
+    Ok(Redirect::to(&format!("/decisions/{id}/comments?all=1")).into_response())
+}
+
 pub async fn dispose(
     State(state): State<AppState>,
     s: Signed,
@@ -770,25 +853,34 @@ pub async fn dispose(
     }
     .await;
     match result {
-        Ok(_) => Ok(Redirect::to(&format!("/decisions/{id}/comments")).into_response()),
+        Ok(_) => {
+            Ok(Redirect::to(&format!("/decisions/{id}/comments?saved={comment}")).into_response())
+        }
         Err(e) => {
+            let marked = e.refused_fields();
             let (status, message) = refused(e)?;
             let q = CommentsQuery {
                 after: None,
-                all: String::new(),
+                all: "1".into(),
+                saved: None,
             };
-            Ok((
-                status,
-                comments_view(
-                    &state,
-                    &s,
-                    id,
-                    &q,
-                    Some(format!("意见 {comment}：{message}")),
-                )
-                .await?,
+            let mut page = comments_view(
+                &state,
+                &s,
+                id,
+                &q,
+                Some(format!("意见 {comment}：{message}")),
             )
-                .into_response())
+            .await?;
+            if let Some(form) = page
+                .comments
+                .iter_mut()
+                .find(|c| c.id == comment)
+                .and_then(|c| c.form.as_mut())
+            {
+                form.refill(&f, &marked);
+            }
+            Ok((status, page).into_response())
         }
     }
 }
@@ -946,9 +1038,19 @@ async fn require_form(
     s: &Signed,
     kind: CatalogKind,
     year: &str,
+    posted: Option<&FormData>,
     error: Option<Error>,
 ) -> Result<FormPage, PageError> {
     let departments = fazhi_core::org::service::departments(&state.store, &s.actor).await?;
+    // Named already (ticked), and which have recorded theirs (cannot be taken off).
+    let named = match year_of(year, "year") {
+        Ok(Some(y)) => catalogs::list(&state.store, &s.actor, kind, y).await?,
+        _ => Vec::new(),
+    };
+    let checked: Vec<String> = match posted {
+        Some(f) => f.all("department_id"),
+        None => named.iter().map(|c| c.department_id.to_string()).collect(),
+    };
     let mut page = FormPage::new(
         layout(s),
         format!("确定应制发{}的单位", kind.label_zh()),
@@ -962,11 +1064,27 @@ async fn require_form(
             "单位",
             departments
                 .iter()
-                .map(|d| (d.id.to_string(), d.name.clone()))
+                .map(|d| {
+                    let recorded = named.iter().any(|c| {
+                        c.department_id == d.id
+                            && (c.issued_on.is_some()
+                                || c.published_on.is_some()
+                                || c.filed_on.is_some())
+                    });
+                    (
+                        d.id.to_string(),
+                        if recorded {
+                            format!("{}（已填写目录）", d.name)
+                        } else {
+                            d.name.clone()
+                        },
+                    )
+                })
                 .collect(),
-            &[],
+            &checked,
         ),
     ];
+    page.intro = "勾选的单位应当制发目录；取消勾选即不再要求（已填写目录的单位不能取消）。".into();
     if let Some(e) = error {
         mark(&mut page.fields, &e.refused_fields());
         page.error = Some(e.message_zh());
@@ -998,9 +1116,11 @@ pub async fn require_page(
     } else {
         q.year.clone()
     };
-    Ok(require_form(&state, &s, catalog_kind(&q.kind), &year, None)
-        .await?
-        .into_response())
+    Ok(
+        require_form(&state, &s, catalog_kind(&q.kind), &year, None, None)
+            .await?
+            .into_response(),
+    )
 }
 
 pub async fn require(
@@ -1034,7 +1154,7 @@ pub async fn require(
         .into_response()),
         Err(e @ (Error::Invalid { .. } | Error::Several(_))) => Ok((
             crate::error::status_of(&e),
-            require_form(&state, &s, kind, f.get("year"), Some(e)).await?,
+            require_form(&state, &s, kind, f.get("year"), Some(&f), Some(e)).await?,
         )
             .into_response()),
         Err(e) => Err(PageError(e)),
@@ -1102,9 +1222,48 @@ pub async fn catalog_show(
     s: Signed,
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
-    Ok(catalog_form(&state, &s, id, None, None)
-        .await?
-        .into_response())
+    let c = catalogs::get(&state.store, &s.actor, id).await?;
+    if c.department_id == s.actor.scope.department_id {
+        return Ok(catalog_form(&state, &s, id, None, None)
+            .await?
+            .into_response());
+    }
+    // Another unit's catalog: read, not kept, here.
+    let none = || "—".to_string();
+    let mut details = vec![
+        (
+            "印发日期".to_string(),
+            c.issued_on.clone().unwrap_or_else(none),
+        ),
+        (
+            "公布日期".into(),
+            c.published_on.clone().unwrap_or_else(none),
+        ),
+    ];
+    if c.kind == CatalogKind::LegalityReview {
+        details.push(("备案日期".into(), c.filed_on.clone().unwrap_or_else(none)));
+        details.push(("年内在系统中送审".into(), format!("{} 件", c.reviews)));
+    }
+    details.push((
+        "目录所列事项".into(),
+        c.items.lines().collect::<Vec<_>>().join("；"),
+    ));
+    Ok(SectionsPage {
+        notice: None,
+        warnings: Vec::new(),
+        table: None,
+        layout: layout(&s),
+        title: format!("{}：{}（{} 年度）", c.department, c.kind.label_zh(), c.year),
+        intro: "目录由本单位填写；这里只能查看。".into(),
+        error: None,
+        details,
+        sections: Vec::new(),
+        links: vec![link(
+            format!("/decisions/catalogs?kind={}&year={}", c.kind.code(), c.year),
+            "返回目录",
+        )],
+    }
+    .into_response())
 }
 
 pub async fn catalog_record(
@@ -1202,6 +1361,8 @@ pub async fn public_list(
                 cell(format!("{} 至 {}", c.opens_on, c.closes_on)),
                 cell(if c.open_now {
                     "正在征求意见".to_string()
+                } else if c.withdrawn {
+                    "草案已撤回".to_string()
                 } else if let Some(p) = &c.published_on {
                     format!("决策已于 {p} 公布，意见处理结果已公开")
                 } else {

@@ -23,8 +23,7 @@ use crate::session::Signed;
 use crate::view::*;
 
 fn day(f: &FormData, name: &'static str, label: &str) -> Result<NaiveDate, Error> {
-    fazhi_kernel::date::parse(f.get(name))
-        .ok_or_else(|| Error::invalid(name, format!("{label}应为日期（YYYY-MM-DD）。")))
+    f.date(name, label)
 }
 
 // ---- certificates ----

@@ -291,6 +291,9 @@ pub struct RegisterQuery {
     /// A year: the documents filed upward in it (the report's figure).
     #[serde(skip_serializing_if = "Option::is_none")]
     filed: Option<String>,
+    /// "1": still applied and lapsing within the warning's window.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    expiring: Option<String>,
     #[serde(flatten)]
     list: ListParams,
 }
@@ -302,6 +305,13 @@ impl RegisterQuery {
             issuer: self.issuer.clone().filter(|i| !i.is_empty()),
             unfiled: self.unfiled.as_deref() == Some("1"),
             filed_in: self.filed.as_deref().and_then(|y| y.trim().parse().ok()),
+            expiring_by: (self.expiring.as_deref() == Some("1")).then(|| {
+                let today = fazhi_core::deadlines::china_today();
+                (
+                    today,
+                    today + chrono::Duration::days(normative::EXPIRY_WARNING_DAYS),
+                )
+            }),
             narrowing: self.list.narrowing(),
         }
     }
@@ -402,6 +412,18 @@ pub async fn register_page(
                 q.unfiled.as_deref().unwrap_or(""),
             ),
             Field::text("filed", "备案年度", q.filed.clone().unwrap_or_default(), 4),
+            Field::select(
+                "expiring",
+                "有效期",
+                vec![
+                    (String::new(), "全部".into()),
+                    (
+                        "1".into(),
+                        format!("{} 日内到期", normative::EXPIRY_WARNING_DAYS),
+                    ),
+                ],
+                q.expiring.as_deref().unwrap_or(""),
+            ),
         ]
         .into_iter()
         .chain(q.list.search_fields("文号、标题或制定机关", "印发日期"))
@@ -500,10 +522,22 @@ async fn document_view(
         )
     }));
     links.push(link(format!("/public/documents/{id}"), "公开页面"));
+    let today = fazhi_core::deadlines::china_today();
+    let lapsing = fazhi_kernel::date::parse(&r.document.expires_on)
+        .map(|e| (e - today).num_days())
+        .filter(|left| {
+            r.document.status.applies() && (0..=normative::EXPIRY_WARNING_DAYS).contains(left)
+        })
+        .map(|left| {
+            format!(
+                "本文件有效期至 {}，还有 {left} 日到期：请在到期前评估，继续有效的重新公布，需要修改的修改，不再适用的废止。",
+                r.document.expires_on
+            )
+        });
     Ok(DocumentPage {
         layout: layout(s),
         title: r.document.title.clone(),
-        notice: None,
+        notice: lapsing,
         error,
         details,
         related: related(&r, "/normative/documents"),

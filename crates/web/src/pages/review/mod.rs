@@ -1,6 +1,7 @@
 //! Legality review: the assisted review of a draft (its articles, the clauses flagged, the
 //! citations checked, similar documents, a first-round opinion).
 
+pub mod advisers;
 pub mod requests;
 
 use askama::Template;

@@ -29,9 +29,43 @@ fn stage_text(r: &LegalityReview, p: &Procedure) -> String {
     }
 }
 
-#[derive(Deserialize)]
+#[derive(Clone, Default, Deserialize, serde::Serialize)]
 pub struct ListQuery {
+    #[serde(skip_serializing)]
     after: Option<i64>,
+    #[serde(default)]
+    kind: String,
+    #[serde(default)]
+    conclusion: String,
+    /// A year: the opinions signed in it.
+    #[serde(default)]
+    concluded: String,
+    /// A year: the requests submitted in it.
+    #[serde(default)]
+    submitted: String,
+}
+
+fn year_in(v: &str, field: &'static str) -> Result<Option<i32>, Error> {
+    match v.trim() {
+        "" => Ok(None),
+        y => y
+            .parse::<i32>()
+            .ok()
+            .filter(|y| (2000..=2100).contains(y))
+            .map(Some)
+            .ok_or_else(|| Error::invalid(field, format!("年度“{y}”应为四位数字，例如 2024。"))),
+    }
+}
+
+fn kind_options(all: &str) -> Vec<(String, String)> {
+    std::iter::once((String::new(), all.to_string()))
+        .chain(
+            procedure::all()
+                .unwrap_or(&[])
+                .iter()
+                .map(|p| (p.code.clone(), p.name.clone())),
+        )
+        .collect()
 }
 
 pub async fn list(
@@ -39,7 +73,24 @@ pub async fn list(
     s: Signed,
     Query(q): Query<ListQuery>,
 ) -> Result<Response, PageError> {
-    let page = review::list(&state.store, &s.actor, q.after).await?;
+    let mut error = None;
+    let mut filter = review::Filter {
+        kind: Some(q.kind.clone()).filter(|k| !k.is_empty()),
+        conclusion: Conclusion::parse(&q.conclusion),
+        ..Default::default()
+    };
+    match (
+        year_in(&q.concluded, "concluded"),
+        year_in(&q.submitted, "submitted"),
+    ) {
+        (Ok(c), Ok(s)) => {
+            filter.concluded_in = c;
+            filter.submitted_in = s;
+        }
+        (Err(e), _) | (_, Err(e)) => error = Some(e.message_zh()),
+    }
+    let page = review::list(&state.store, &s.actor, &filter, q.after).await?;
+    let qs = serde_urlencoded::to_string(&q).unwrap_or_default();
     let rows = page
         .items
         .iter()
@@ -75,14 +126,32 @@ pub async fn list(
         actions: vec![
             link("/review/requests/new", "送审"),
             link("/review/assist", "合法性审查辅助"),
+            link("/review/statistics", "审查统计"),
+            link("/review/advisers", "审查人员库"),
         ],
-        filters: Vec::new(),
-        error: None,
+        filters: vec![
+            Field::select("kind", "类别", kind_options("全部类别"), &q.kind),
+            Field::select(
+                "conclusion",
+                "审查结论",
+                std::iter::once((String::new(), "全部".to_string()))
+                    .chain(
+                        Conclusion::ALL
+                            .iter()
+                            .map(|c| (c.code().to_string(), c.label_zh().to_string())),
+                    )
+                    .collect(),
+                &q.conclusion,
+            ),
+            Field::text("submitted", "送审年度", q.submitted.clone(), 4),
+            Field::text("concluded", "办结年度", q.concluded.clone(), 4),
+        ],
+        error,
         count_text: format!("本页 {} 件", rows.len()),
         hidden: Vec::new(),
         headers: plain(&["事项", "类别", "送审单位", "当前环节", "送审日期", "审查结论"]),
         rows,
-        next: page.next.map(|n| format!("/review/requests?after={n}")),
+        next: page.next.map(|n| format!("/review/requests?{qs}&after={n}")),
     }
     .into_response())
 }
@@ -256,6 +325,34 @@ async fn sections(
                     "指定",
                 )
             }
+            Step::Consult => {
+                let advisers = review::advisers::list(&state.store, &s.actor)
+                    .await?
+                    .into_iter()
+                    .filter(|a| a.active && !r.consulted.iter().any(|c| c.adviser_id == a.id))
+                    .map(|a| (a.id.to_string(), a.label()))
+                    .collect::<Vec<_>>();
+                if advisers.is_empty() {
+                    continue;
+                }
+                base(
+                    step,
+                    "征求法律顾问、专家或“1+3+N”团队意见".into(),
+                    vec![
+                        Field::select("adviser_id", "审查人员库", advisers, "").required(),
+                        Field::textarea("opinion", "其书面意见", String::new())
+                            .required()
+                            .max(review::transition::TEXT_MAX),
+                        Field::checkboxes(
+                            "no_conflict",
+                            "回避声明",
+                            vec![("1".into(), "其已声明与本事项及送审单位无利害关系".into())],
+                            &[],
+                        ),
+                    ],
+                    "记录意见",
+                )
+            }
             Step::Return => base(
                 step,
                 "退回修改".into(),
@@ -343,6 +440,12 @@ async fn view(
                 r.returns,
                 r.return_reason.clone().unwrap_or_default()
             ),
+        ));
+    }
+    for c in &r.consulted {
+        details.push((
+            format!("{}意见：{}", c.kind, c.name),
+            format!("{}（{}）", c.opinion, c.on),
         ));
     }
     if let (Some(c), Some(n)) = (r.conclusion, &r.opinion_number) {
@@ -490,6 +593,12 @@ async fn action(state: &AppState, f: &FormData) -> Result<Action, Error> {
                 no_conflict: f.get("no_conflict") == "1",
             }
         }
+        "consult" => Action::Consult {
+            adviser: review::advisers::get(&state.store, f.int("adviser_id", "审查人员库")?)
+                .await?,
+            no_conflict: f.get("no_conflict") == "1",
+            opinion: f.get("opinion").to_string(),
+        },
         "return" => Action::Return {
             reason: f.get("reason").to_string(),
         },
@@ -539,8 +648,11 @@ pub async fn act(
     match result {
         Ok(()) => Ok(Redirect::to(&format!("/review/requests/{id}")).into_response()),
         Err(e) => {
+            let marked = e.refused_fields();
             let (status, message) = refused(e)?;
-            Ok((status, view(&state, &s, id, Some(message)).await?).into_response())
+            let mut page = view(&state, &s, id, Some(message)).await?;
+            page.refill_step(&f, &marked);
+            Ok((status, page).into_response())
         }
     }
 }
@@ -554,4 +666,125 @@ pub async fn opinion_docx(
     let p = procedure::get(&r.kind)?;
     let bytes = review::opinion_docx(&r, p)?;
     Ok(docx_response(&format!("legality-review-{id}.docx"), bytes))
+}
+
+#[derive(askama::Template, askama_web::WebTemplate)]
+#[template(path = "statistics.html")]
+pub struct StatisticsPage {
+    pub layout: Layout,
+    pub title: String,
+    pub intro: String,
+    pub filters: Vec<Field>,
+    pub error: Option<String>,
+    pub chart: String,
+    pub chart_label: String,
+    pub count_text: String,
+    pub headers: Vec<Header>,
+    pub rows: Vec<Vec<Cell>>,
+    pub links: Vec<Link>,
+}
+
+#[derive(Deserialize)]
+pub struct StatisticsQuery {
+    #[serde(default)]
+    year: String,
+}
+
+/// A year's requests by kind and conclusion, each count linking to its requests.
+pub async fn statistics(
+    State(state): State<AppState>,
+    s: Signed,
+    Query(q): Query<StatisticsQuery>,
+) -> Result<Response, PageError> {
+    let this_year = deadlines::china_today().format("%Y").to_string();
+    let (year, error) = match year_in(&q.year, "year") {
+        Ok(Some(y)) => (y, None),
+        Ok(None) => (this_year.parse().unwrap_or(2024), None),
+        Err(e) => (this_year.parse().unwrap_or(2024), Some(e.message_zh())),
+    };
+    let stats = review::statistics(&state.store, &s.actor, year).await?;
+    let list = |kind: &str, more: &str| format!("/review/requests?kind={kind}{more}");
+    let linked = |n: i64, href: String| {
+        if n > 0 {
+            cell_link(n.to_string(), href)
+        } else {
+            cell("0")
+        }
+    };
+    let mut rows: Vec<Vec<Cell>> = stats
+        .iter()
+        .map(|k| {
+            let concluded = |c: &str| list(&k.kind, &format!("&concluded={year}&conclusion={c}"));
+            vec![
+                cell(k.name.clone()),
+                linked(k.submitted, list(&k.kind, &format!("&submitted={year}"))),
+                linked(k.concluded, list(&k.kind, &format!("&concluded={year}"))),
+                linked(k.lawful, concluded("lawful")),
+                linked(k.lawful_if_revised, concluded("lawful_if_revised")),
+                linked(k.unlawful, concluded("unlawful")),
+                cell(k.returns.to_string()),
+                cell(fazhi_core::enforcement::figures::percent(k.on_time_rate())),
+            ]
+        })
+        .collect();
+    let total = |f: fn(&review::KindStatistics) -> i64| stats.iter().map(f).sum::<i64>();
+    rows.push(vec![
+        cell("合计"),
+        linked(
+            total(|k| k.submitted),
+            format!("/review/requests?submitted={year}"),
+        ),
+        linked(
+            total(|k| k.concluded),
+            format!("/review/requests?concluded={year}"),
+        ),
+        cell(total(|k| k.lawful).to_string()),
+        cell(total(|k| k.lawful_if_revised).to_string()),
+        cell(total(|k| k.unlawful).to_string()),
+        cell(total(|k| k.returns).to_string()),
+        cell(fazhi_core::enforcement::figures::percent(
+            (total(|k| k.met) > 0).then(|| total(|k| k.on_time) as f64 / total(|k| k.met) as f64),
+        )),
+    ]);
+    let bars: Vec<(String, i64)> = stats
+        .iter()
+        .map(|k| (k.name.chars().take(8).collect(), k.concluded))
+        .collect();
+    let chart = crate::charts::bars(&bars, 640, 300, "")
+        .map_err(|e| PageError(Error::invalid("chart", format!("图表无法生成：{e}"))))?;
+    let status = if error.is_some() {
+        axum::http::StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        axum::http::StatusCode::OK
+    };
+    Ok((
+        status,
+        StatisticsPage {
+            layout: layout(&s),
+            title: format!("{year} 年合法性审查统计"),
+            intro: "按类别和审查结论统计：送审按送审日期、办结和结论按审查意见签署日期计入年度；按时办结率为年内办结的审查中在审查期限内签署意见的比例。点击数字查看对应的审查事项。".into(),
+            filters: vec![Field::text("year", "年度", year.to_string(), 4)],
+            error,
+            chart,
+            chart_label: format!("{year} 年各类别办结的合法性审查"),
+            count_text: format!(
+                "{year} 年送审 {} 件，办结 {} 件",
+                total(|k| k.submitted),
+                total(|k| k.concluded)
+            ),
+            headers: plain(&[
+                "类别",
+                "送审",
+                "办结",
+                "合法",
+                "修改后合法",
+                "不合法",
+                "退回修改（次）",
+                "按时办结率",
+            ]),
+            rows,
+            links: vec![link("/review/requests", "返回合法性审查")],
+        },
+    )
+        .into_response())
 }
