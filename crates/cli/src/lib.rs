@@ -173,6 +173,7 @@ pub async fn prepare_demo(store: &Store) -> Result<Option<Vec<Credential>>, Star
         creds.extend(demo::seed_demo_users(store).await?);
         fazhi_core::normative::seed_demo(store, DEMO_DOCUMENTS).await?;
         fazhi_core::decisions::seed_demo(store).await?;
+        fazhi_core::review::advisers::seed_demo(store).await?;
     }
     Ok(creds)
 }

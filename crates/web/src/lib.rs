@@ -659,6 +659,11 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/review/requests/new", get(pages::review::requests::new))
         .route(
+            "/review/procedures",
+            get(pages::review::requests::procedures_page)
+                .post(pages::review::requests::procedures_save),
+        )
+        .route(
             "/review/advisers",
             get(pages::review::advisers::list).post(pages::review::advisers::create),
         )

@@ -450,30 +450,33 @@ pub async fn versioned_step(
     (status, r.text().await.expect("body"))
 }
 
-/// A legality review of `kind` sent by `clerk` with the `materials` its submission stage
-/// requires, accepted, assigned to and concluded lawful by `reviewer` (id `reviewer_id`).
+/// A legality review of `kind` sent by `clerk` (for `case`, a penalty case's legal review).
 /// Returns the review's id.
-pub async fn conclude_review(
+pub async fn submit_review(clerk: &Browser, kind: &str, title: &str, case: Option<i64>) -> i64 {
+    let page = clerk.text("/review/requests/new").await;
+    let mut form = vec![
+        ("csrf", csrf_of(&page)),
+        ("kind", kind.to_string()),
+        ("title", title.to_string()),
+        ("draft", "第一条 送审内容。".to_string()),
+    ];
+    if let Some(c) = case {
+        form.push(("case_id", c.to_string()));
+    }
+    let r = clerk.post("/review/requests", &form).await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER, "submit {kind}");
+    created_id(&r)
+}
+
+/// Review `review`: `clerk` provides the `materials` its submission stage requires; `reviewer`
+/// (id `reviewer_id`) accepts it, names themselves and signs it lawful.
+pub async fn conclude_submitted(
     clerk: &Browser,
     reviewer: &Browser,
     reviewer_id: i64,
-    kind: &str,
-    title: &str,
+    review: i64,
     materials: &[&str],
-) -> i64 {
-    let page = clerk.text("/review/requests/new").await;
-    let r = clerk
-        .post(
-            "/review/requests",
-            &[
-                ("csrf", csrf_of(&page)),
-                ("kind", kind.into()),
-                ("title", title.into()),
-                ("draft", "第一条 送审内容。".into()),
-            ],
-        )
-        .await;
-    let review = created_id(&r);
+) {
     let path = format!("/review/requests/{review}");
     let provide = |material: &str, note: &str| {
         vec![
@@ -513,6 +516,19 @@ pub async fn conclude_review(
         let (status, body) = versioned_step(who, &path, &form).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{form:?}: {body}");
     }
+}
+
+/// `submit_review` and `conclude_submitted` in one. Returns the review's id.
+pub async fn conclude_review(
+    clerk: &Browser,
+    reviewer: &Browser,
+    reviewer_id: i64,
+    kind: &str,
+    title: &str,
+    materials: &[&str],
+) -> i64 {
+    let review = submit_review(clerk, kind, title, None).await;
+    conclude_submitted(clerk, reviewer, reviewer_id, review, materials).await;
     review
 }
 

@@ -324,6 +324,8 @@ const ROUTES: &[(&str, &str, Who)] = &[
     ("POST", "/review/requests", REQUESTERS),
     ("GET", "/review/requests/new", REQUESTERS),
     ("GET", "/review/statistics", REVIEWS),
+    ("GET", "/review/procedures", KEEP_REGISTER),
+    ("POST", "/review/procedures", KEEP_REGISTER),
     ("GET", "/review/advisers", REVIEWS),
     ("POST", "/review/advisers", KEEP_REGISTER),
     ("GET", "/review/advisers/new", KEEP_REGISTER),

@@ -291,3 +291,160 @@ async fn a_request_goes_from_the_town_through_the_centre_to_a_signed_opinion() {
         assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
     }
 }
+
+#[tokio::test]
+async fn a_legal_review_of_a_major_enforcement_decision_names_its_case_and_the_case_waits_for_it() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let (clerk, case_path) = crate::cases::filed_case(
+            &app,
+            ["person", "王小明", &resident_id("33068119850315123")],
+        )
+        .await;
+        let case: i64 = case_path.rsplit('/').next().unwrap().parse().unwrap();
+        // `filed_case` signed the administrators in first: their passwords are set now.
+        let (sys, sec) = (app.browser(), app.browser());
+        assert_eq!(
+            sys.login("sysadmin", PASSWORD).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            sec.login("secadmin", PASSWORD).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        let bureau = app.department_id("诸暨市司法局").await;
+        let (reviewer_id, reviewer) = app
+            .user_with_role(&sys, &sec, "fazhishenhe", bureau, "supervisor")
+            .await;
+
+        // Art. 58's review names its case.
+        let page = clerk.text("/review/requests/new").await;
+        assert!(page.contains(&format!("案件 {case}：占道经营案")), "{page}");
+        let r = clerk
+            .post(
+                "/review/requests",
+                &[
+                    ("csrf", csrf_of(&page)),
+                    ("kind", "enforcement".into()),
+                    ("title", "占道经营案法制审核".into()),
+                    ("draft", "拟给予警告。".into()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("须选择所审核的案件"));
+        let review = submit_review(&clerk, "enforcement", "占道经营案法制审核", Some(case)).await;
+        let legal_review = |on: String| vec![("action", "legal_review".to_string()), ("on", on)];
+        let today = fazhi_core::deadlines::china_today();
+
+        // The case waits for the review, then is not dated before its opinion.
+        let (status, body) =
+            versioned_step(&clerk, &case_path, &legal_review(today.to_string())).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            body.contains(&format!("合法性审查 {review}）尚未办结")),
+            "{body}"
+        );
+        conclude_submitted(
+            &clerk,
+            &reviewer,
+            reviewer_id,
+            review,
+            &["report", "evidence"],
+        )
+        .await;
+        let (status, body) =
+            versioned_step(&clerk, &case_path, &legal_review("2024-06-06".into())).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("早于审核意见签署日期"), "{body}");
+        let (status, body) =
+            versioned_step(&clerk, &case_path, &legal_review(today.to_string())).await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+        let page = clerk.text(&case_path).await;
+        assert!(
+            page.contains(&format!("/review/requests/{review}")) && page.contains("已办结"),
+            "{page}"
+        );
+        let page = clerk.text(&format!("/review/requests/{review}")).await;
+        assert!(
+            page.contains(&format!("/enforcement/cases/{case}")),
+            "{page}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_centre_edits_the_procedures_but_not_under_a_request_under_way() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let sys = app.admin("sysadmin").await;
+        let sec = app.admin("secadmin").await;
+        let town = app.department_id("店口镇人民政府").await;
+        let bureau = app.department_id("诸暨市司法局").await;
+        let (_, clerk) = app
+            .user_with_role(&sys, &sec, "liucheng", town, "town_clerk")
+            .await;
+        let (_, sup) = app
+            .user_with_role(&sys, &sec, "liuchengsup", bureau, "supervisor")
+            .await;
+        assert_eq!(
+            clerk.get("/review/procedures").await.status(),
+            StatusCode::FORBIDDEN
+        );
+        let page = sup.text("/review/procedures").await;
+        assert!(
+            page.contains("[[kind]]") && page.contains("当前为系统内置流程"),
+            "{page}"
+        );
+        let save = |text: String, version: &str| {
+            let sup = &sup;
+            let version = version.to_string();
+            async move {
+                let page = sup.text("/review/procedures").await;
+                let r = sup
+                    .post(
+                        "/review/procedures",
+                        &[
+                            ("csrf", csrf_of(&page)),
+                            ("version", version),
+                            ("procedures", text),
+                        ],
+                    )
+                    .await;
+                let status = r.status();
+                (status, r.text().await.unwrap())
+            }
+        };
+        let built = fazhi_core::review::procedure::BUILT_IN;
+        let (status, body) = save("[[kind]]\ncode = ".into(), "0").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(body.contains("审查流程配置格式有误"), "{body}");
+
+        // A town request under way: its kind's stages stay as they are.
+        submit_review(&clerk, "town", "店口镇集体资产出租方案", None).await;
+        let renamed = built.replace(
+            "{ code = \"review\", step = \"合法性审查\", name = \"审查（1+3+N）\"",
+            "{ code = \"review2\", step = \"合法性审查\", name = \"审查（1+3+N）\"",
+        );
+        assert_ne!(renamed, built);
+        let (status, body) = save(renamed, "0").await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            body.contains("镇乡（街道）合法性审查事项") && body.contains("正在办理"),
+            "{body}"
+        );
+
+        // A longer limit for contracts is taken, and new requests see it.
+        let longer = built.replace(
+            "limit_days = 7\nlimit_source = \"诸暨市合法性审查工作指引（本市规定，可配置）\"",
+            "limit_days = 9\nlimit_source = \"诸暨市合法性审查工作指引（本市规定，可配置）\"",
+        );
+        assert_ne!(longer, built);
+        let (status, body) = save(longer.clone(), "0").await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{body}");
+        let form = clerk.text("/review/requests/new").await;
+        assert!(form.contains("行政合同（审查期限 9 个工作日）"), "{form}");
+        let (status, _) = save(longer, "0").await;
+        assert_eq!(status, StatusCode::CONFLICT, "a stale version");
+    }
+}

@@ -284,3 +284,93 @@ pub async fn list(store: &Store, actor: &Actor) -> Result<Vec<Adviser>> {
     conflicts_of(&mut conn, &mut all).await?;
     Ok(all)
 }
+
+/// Demo data: two legal advisers (one who stays away from 店口镇's matters), an expert, and a
+/// member of 店口镇's "1+3+N" team. Nothing is added when any adviser is held.
+pub async fn seed_demo(store: &Store) -> Result<()> {
+    let held: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM review_advisers")
+        .fetch_one(store.pool())
+        .await?;
+    if held > 0 {
+        return Ok(());
+    }
+    let unit = |name: &'static str| async move {
+        sqlx::query_as::<_, (i64, i64)>("SELECT id, region_id FROM departments WHERE name = $1")
+            .bind(name)
+            .fetch_optional(store.pool())
+            .await
+    };
+    let (Some((bureau, region)), Some((town, _))) =
+        (unit("诸暨市司法局").await?, unit("店口镇人民政府").await?)
+    else {
+        return Ok(());
+    };
+    let mut tx = store.begin().await?;
+    let now = now_ms();
+    for (name, kind, organisation, specialty, town_id) in [
+        (
+            "周明",
+            "legal_adviser",
+            "浙江诸暨某律师事务所",
+            "行政法",
+            None,
+        ),
+        (
+            "陈红",
+            "legal_adviser",
+            "浙江某某律师事务所",
+            "合同法",
+            None,
+        ),
+        (
+            "王建国",
+            "expert",
+            "某大学法学院",
+            "行政法、规范性文件审查",
+            None,
+        ),
+        (
+            "赵立新",
+            "town_team",
+            "店口司法所",
+            "基层法律服务",
+            Some(town),
+        ),
+    ] {
+        sqlx::query(
+            "INSERT INTO review_advisers (name, kind, organisation, specialty, town_id, region_id,
+                department_id, created_at, updated_at)
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $8)",
+        )
+        .bind(name)
+        .bind(kind)
+        .bind(organisation)
+        .bind(specialty)
+        .bind(town_id)
+        .bind(region)
+        .bind(bureau)
+        .bind(now)
+        .execute(tx.conn())
+        .await?;
+    }
+    sqlx::query(
+        "INSERT INTO review_adviser_conflicts (adviser_id, department_id, reason)
+         SELECT id, $1, '担任店口镇人民政府常年法律顾问' FROM review_advisers WHERE name = '周明'",
+    )
+    .bind(town)
+    .execute(tx.conn())
+    .await?;
+    audit::append(
+        &mut tx,
+        &fazhi_store::audit::AuditActor::system("demo"),
+        &AuditEvent {
+            action: "create",
+            object_type: "review_adviser",
+            object_id: None,
+            detail: json!({ "demo": true, "advisers": 4 }),
+        },
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
+}

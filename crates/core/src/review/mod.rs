@@ -123,12 +123,71 @@ fn requester(actor: &Actor) -> bool {
 }
 
 /// Submits a request of `kind` for the actor's own unit.
-pub async fn submit(ctx: &crate::Ctx<'_>, kind: &str, title: &str, draft: &str) -> Result<i64> {
+/// The kind whose requests are a penalty case's legal review (法制审核, 行政处罚法 art. 58): each
+/// names its case.
+pub const ENFORCEMENT: &str = "enforcement";
+
+/// The undecided penalty cases in the actor's scope a legal review may be requested for:
+/// (id, label), newest first.
+pub async fn cases_open(store: &Store, actor: &Actor) -> Result<Vec<(i64, String)>> {
+    use fazhi_store::Row;
+    let mut sql = fazhi_store::Sql::new(
+        "SELECT c.id, c.cause, c.filed_on FROM cases c
+         WHERE c.stage IN ('filed', 'investigation', 'prior_notice', 'legal_review') AND ",
+    );
+    sql.append(
+        actor
+            .scope
+            .condition("c", fazhi_store::scope::RECORD_COLUMNS),
+    )
+    .push(" ORDER BY c.id DESC LIMIT 200");
+    sql.fetch_all(&mut *store.conn().await?)
+        .await?
+        .iter()
+        .map(|r| {
+            let id: i64 = r.try_get("id")?;
+            let cause: String = r.try_get("cause")?;
+            let filed: String = r.try_get("filed_on")?;
+            Ok((id, format!("案件 {id}：{cause}（{filed} 立案）")))
+        })
+        .collect()
+}
+
+/// A case's legal reviews in fazhi, as the case's legal-review step needs them.
+pub async fn of_case(
+    conn: &mut sqlx::AnyConnection,
+    case_id: i64,
+) -> Result<Vec<crate::enforcement::case::transition::CaseReview>> {
+    let rows: Vec<(i64, String, Option<String>)> = sqlx::query_as(
+        "SELECT id, state, signed_on FROM legality_reviews WHERE case_id = $1 ORDER BY id",
+    )
+    .bind(case_id)
+    .fetch_all(&mut *conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(
+            |(id, state, signed_on)| crate::enforcement::case::transition::CaseReview {
+                id,
+                concluded: state == "concluded",
+                signed_on,
+            },
+        )
+        .collect())
+}
+
+pub async fn submit(
+    ctx: &crate::Ctx<'_>,
+    kind: &str,
+    title: &str,
+    draft: &str,
+    case_id: Option<i64>,
+) -> Result<i64> {
     if !requester(ctx.actor) {
         return Err(Error::Forbidden);
     }
     let mut r = crate::Refusals::default();
-    r.take(procedure::get(kind))?;
+    r.take(procedure::in_force(ctx.store).await?.get(kind).map(|_| ()))?;
     if title.trim().is_empty() {
         r.push(Error::invalid("title", "请填写送审事项名称。"));
     } else if title.chars().count() > 200 {
@@ -142,15 +201,34 @@ pub async fn submit(ctx: &crate::Ctx<'_>, kind: &str, title: &str, draft: &str) 
             format!("送审稿不超过 {DRAFT_MAX} 字。"),
         ));
     }
+    match (kind == ENFORCEMENT, case_id) {
+        (true, None) => r.push(Error::invalid(
+            "case_id",
+            "重大执法决定法制审核须选择所审核的案件（《行政处罚法》第五十八条）。",
+        )),
+        (false, Some(_)) => r.push(Error::invalid(
+            "case_id",
+            "只有“重大执法决定法制审核”关联案件。",
+        )),
+        _ => {}
+    }
     r.finish()?;
     let mut tx = ctx.store.begin().await?;
+    if let Some(case) = case_id {
+        crate::enforcement::case::repo::in_scope(tx.conn(), ctx.actor, case)
+            .await
+            .map_err(|_| Error::invalid("case_id", format!("案件 {case} 不在您的办案范围内。")))?;
+    }
     let id = repo::insert(
         &mut tx,
         ctx.actor,
-        kind,
-        title.trim(),
-        draft.trim(),
-        ctx.actor.scope.department_id,
+        &repo::NewRequest {
+            kind,
+            title: title.trim(),
+            draft: draft.trim(),
+            department_id: ctx.actor.scope.department_id,
+            case_id,
+        },
         ctx.clock.today,
     )
     .await?;
@@ -280,9 +358,11 @@ pub async fn apply(
     seen_version: i64,
     action: &Action,
 ) -> Result<()> {
+    // Read before the transaction opens: it uses a connection of its own.
+    let procedures = procedure::in_force(ctx.store).await?;
     let mut tx = ctx.store.begin().await?;
     let r = repo::load(tx.conn(), ctx.actor, id).await?;
-    let p = procedure::get(&r.kind)?;
+    let p = procedures.get(&r.kind)?;
     let step = action.step();
     if !may(ctx.actor, &r, p, step) {
         return Err(Error::Forbidden);
@@ -643,7 +723,9 @@ pub async fn statistics(store: &Store, actor: &Actor, year: i32) -> Result<Vec<K
     )
     .push(" GROUP BY r.kind");
     let limits = sql.fetch_all(&mut *store.conn().await?).await?;
-    let mut out: Vec<KindStatistics> = procedure::all()?
+    let mut out: Vec<KindStatistics> = procedure::in_force(store)
+        .await?
+        .all()
         .iter()
         .map(|p| KindStatistics {
             kind: p.code.clone(),

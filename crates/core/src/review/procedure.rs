@@ -2,12 +2,14 @@
 //! stages, the materials each needs, where it is accepted and where the opinion is issued, and
 //! the reviewer's limit with its source.
 
-use std::sync::OnceLock;
+use std::sync::{Arc, Mutex, OnceLock};
 
 use fazhi_kernel::period::Period;
 use serde::Deserialize;
 
-use crate::{Error, Result};
+use fazhi_store::{Store, now_ms};
+
+use crate::{Actor, Error, Permission, Result};
 
 #[derive(Clone, Debug, Deserialize)]
 pub struct Material {
@@ -51,46 +53,201 @@ impl Procedure {
 }
 
 #[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct File {
     kind: Vec<Procedure>,
 }
 
+/// Reads procedures as written (TOML), each checked: a kind has stages, a unique code, a limit,
+/// and its acceptance before its opinion. Refusals are for people: the centre edits this text.
 fn parse(text: &str) -> Result<Vec<Procedure>> {
-    let file: File =
-        toml::from_str(text).map_err(|e| Error::malformed(format!("review procedures: {e}")))?;
-    for p in &file.kind {
+    let file: File = toml::from_str(text).map_err(|e| {
+        Error::invalid(
+            "procedures",
+            format!("审查流程配置格式有误：{}", e.message()),
+        )
+    })?;
+    let bad = |m: String| Err(Error::invalid("procedures", m));
+    if file.kind.is_empty() {
+        return bad("至少要有一个审查事项类别。".into());
+    }
+    for (i, p) in file.kind.iter().enumerate() {
+        if file.kind[..i].iter().any(|q| q.code == p.code) {
+            return bad(format!("类别代码“{}”重复。", p.code));
+        }
+        if p.stages.is_empty() {
+            return bad(format!("类别“{}”没有环节。", p.name));
+        }
+        if !(1..=60).contains(&p.limit_days) {
+            return bad(format!(
+                "类别“{}”的审查期限应在 1 至 60 个工作日之间。",
+                p.name
+            ));
+        }
         for stage in [&p.accept_stage, &p.opinion_stage] {
             if p.index_of(stage).is_none() {
-                return Err(Error::malformed(format!(
-                    "procedure {} has no stage {stage}",
-                    p.code
-                )));
+                return bad(format!("类别“{}”没有环节“{stage}”。", p.name));
             }
         }
         if p.index_of(&p.accept_stage) >= p.index_of(&p.opinion_stage) {
-            return Err(Error::malformed(format!(
-                "procedure {}: acceptance must come before the opinion",
-                p.code
-            )));
+            return bad(format!("类别“{}”的受理环节须在出具意见环节之前。", p.name));
         }
     }
     Ok(file.kind)
 }
 
-/// Every procedure, parsed once.
-pub fn all() -> Result<&'static [Procedure]> {
-    static PARSED: OnceLock<std::result::Result<Vec<Procedure>, String>> = OnceLock::new();
-    PARSED
-        .get_or_init(|| parse(include_str!("procedures.toml")).map_err(|e| e.message_zh()))
-        .as_deref()
-        .map_err(|e| Error::malformed(e.clone()))
+/// The procedures shipped with fazhi (`procedures.toml`), in force until the centre saves its own.
+pub const BUILT_IN: &str = include_str!("procedures.toml");
+
+/// The procedures in force: the built-in ones or the centre's saved text.
+#[derive(Clone, Debug)]
+pub struct Procedures {
+    pub kinds: Arc<Vec<Procedure>>,
+    /// The text they were read from, and the setting's version (0: the built-in text).
+    pub text: Arc<String>,
+    pub version: i64,
 }
 
-pub fn get(kind: &str) -> Result<&'static Procedure> {
-    all()?
-        .iter()
-        .find(|p| p.code == kind)
-        .ok_or_else(|| Error::invalid("kind", format!("审查事项类别“{kind}”不存在。")))
+impl Procedures {
+    pub fn all(&self) -> &[Procedure] {
+        &self.kinds
+    }
+
+    pub fn get(&self, kind: &str) -> Result<&Procedure> {
+        self.kinds
+            .iter()
+            .find(|p| p.code == kind)
+            .ok_or_else(|| Error::invalid("kind", format!("审查事项类别“{kind}”不存在。")))
+    }
+}
+
+/// The built-in procedures, parsed once.
+pub fn built_in() -> Result<Procedures> {
+    static PARSED: OnceLock<std::result::Result<Procedures, String>> = OnceLock::new();
+    PARSED
+        .get_or_init(|| {
+            parse(BUILT_IN)
+                .map(|kinds| Procedures {
+                    kinds: Arc::new(kinds),
+                    text: Arc::new(BUILT_IN.to_string()),
+                    version: 0,
+                })
+                .map_err(|e| e.message_zh())
+        })
+        .clone()
+        .map_err(Error::malformed)
+}
+
+const KEY: &str = "review_procedures";
+
+/// The procedures in force, read from the settings (parsed again only when their version
+/// changes, so every process sees a save at its next request).
+pub async fn in_force(store: &Store) -> Result<Procedures> {
+    static CACHE: Mutex<Option<Procedures>> = Mutex::new(None);
+    let row: Option<(String, i64)> =
+        sqlx::query_as("SELECT value, version FROM settings WHERE key = $1")
+            .bind(KEY)
+            .fetch_optional(store.pool())
+            .await?;
+    let Some((text, version)) = row else {
+        return built_in();
+    };
+    if let Ok(cache) = CACHE.lock()
+        && let Some(p) = cache.as_ref().filter(|p| p.version == version)
+    {
+        return Ok(p.clone());
+    }
+    let parsed = Procedures {
+        kinds: Arc::new(parse(&text).map_err(|e| Error::malformed(e.message_zh()))?),
+        text: Arc::new(text),
+        version,
+    };
+    if let Ok(mut cache) = CACHE.lock() {
+        *cache = Some(parsed.clone());
+    }
+    Ok(parsed)
+}
+
+/// Saves the centre's procedures. Refused, with the kinds named: text that does not read; a
+/// kind removed while requests of it exist; a kind whose stages change while one of its
+/// requests is under way (its stage is an index into them).
+pub async fn save(store: &Store, actor: &Actor, seen_version: i64, text: &str) -> Result<()> {
+    actor.require(Permission::NormativeManage)?;
+    let kinds = parse(text)?;
+    let current = in_force(store).await?;
+    if seen_version != current.version {
+        return Err(Error::Conflict);
+    }
+    let used: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT kind, COUNT(*) AS n,
+                CAST(SUM(CASE WHEN state <> 'concluded' THEN 1 ELSE 0 END) AS BIGINT) AS open
+         FROM legality_reviews GROUP BY kind ORDER BY kind",
+    )
+    .fetch_all(store.pool())
+    .await?;
+    let mut r = crate::Refusals::default();
+    for (kind, _, open) in &used {
+        let name = current.get(kind).map_or(kind.clone(), |p| p.name.clone());
+        match kinds.iter().find(|p| &p.code == kind) {
+            None => r.push(Error::invalid(
+                "procedures",
+                format!("类别“{name}”已有审查事项，不能删除。"),
+            )),
+            Some(new) if *open > 0 => {
+                let codes =
+                    |p: &Procedure| p.stages.iter().map(|s| s.code.clone()).collect::<Vec<_>>();
+                if current.get(kind).is_ok_and(|old| codes(old) != codes(new)) {
+                    r.push(Error::invalid(
+                        "procedures",
+                        format!(
+                            "类别“{name}”有 {open} 件审查事项正在办理，其环节不能增删或调换顺序（可以修改名称、材料和期限）。"
+                        ),
+                    ));
+                }
+            }
+            Some(_) => {}
+        }
+    }
+    r.finish()?;
+    let mut tx = store.begin().await?;
+    let rows = if current.version == 0 {
+        sqlx::query(
+            "INSERT INTO settings (key, value, version, updated_at) VALUES ($1, $2, 1, $3)
+             ON CONFLICT (key) DO NOTHING",
+        )
+        .bind(KEY)
+        .bind(text)
+        .bind(now_ms())
+        .execute(tx.conn())
+        .await?
+        .rows_affected()
+    } else {
+        sqlx::query(
+            "UPDATE settings SET value = $1, version = version + 1, updated_at = $2
+             WHERE key = $3 AND version = $4",
+        )
+        .bind(text)
+        .bind(now_ms())
+        .bind(KEY)
+        .bind(current.version)
+        .execute(tx.conn())
+        .await?
+        .rows_affected()
+    };
+    if rows != 1 {
+        return Err(Error::Conflict);
+    }
+    crate::audit::record(
+        &mut tx,
+        actor,
+        "update",
+        KEY,
+        None,
+        serde_json::json!({ "kinds": kinds.iter().map(|p| (p.code.clone(), p.limit_days)).collect::<Vec<_>>() }),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 #[cfg(test)]
@@ -99,6 +256,8 @@ mod tests {
 
     #[test]
     fn the_built_in_procedures_parse_and_the_agenda_has_four_steps_and_nine_stages() {
+        let built = built_in().unwrap();
+        let get = |k: &str| built.get(k);
         let agenda = get("agenda").unwrap();
         assert_eq!(agenda.stages.len(), 9);
         let mut steps: Vec<&str> = agenda.stages.iter().map(|s| s.step.as_str()).collect();

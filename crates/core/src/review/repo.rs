@@ -23,7 +23,7 @@ pub async fn load(
     let mut sql = Sql::new(
         "SELECT r.id, r.kind, r.title, r.draft, r.department_id, d.name AS department, r.stage_index, r.state,
                 r.returns, r.return_reason, r.submitted_on, r.accepted_on, r.reviewer_id, r.reviewer_name,
-                r.conclusion, r.opinion, r.opinion_number, r.signed_by, r.signed_on, r.version
+                r.conclusion, r.opinion, r.opinion_number, r.signed_by, r.signed_on, r.version, r.case_id
          FROM legality_reviews r JOIN departments d ON d.id = r.department_id WHERE r.id = ",
     );
     sql.bind(id)
@@ -95,19 +95,33 @@ pub async fn load(
         signed_on: row.try_get("signed_on")?,
         provided,
         consulted,
+        case_id: row.try_get("case_id")?,
         version: row.try_get("version")?,
     })
+}
+
+/// A request as submitted: of `department_id`, for `case_id` when it is a case's legal review.
+pub struct NewRequest<'a> {
+    pub kind: &'a str,
+    pub title: &'a str,
+    pub draft: &'a str,
+    pub department_id: i64,
+    pub case_id: Option<i64>,
 }
 
 pub async fn insert(
     tx: &mut Tx,
     actor: &Actor,
-    kind: &str,
-    title: &str,
-    draft: &str,
-    department_id: i64,
+    n: &NewRequest<'_>,
     today: NaiveDate,
 ) -> Result<i64> {
+    let NewRequest {
+        kind,
+        title,
+        draft,
+        department_id,
+        case_id,
+    } = *n;
     let region: i64 = sqlx::query_scalar("SELECT region_id FROM departments WHERE id = $1")
         .bind(department_id)
         .fetch_optional(tx.conn())
@@ -115,8 +129,8 @@ pub async fn insert(
         .ok_or(Error::NotFound)?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO legality_reviews (kind, title, draft, stage_index, state, submitted_on, region_id,
-            department_id, created_by, created_at, updated_at)
-         VALUES ($1, $2, $3, 0, 'open', $4, $5, $6, $7, $8, $8) RETURNING id",
+            department_id, created_by, created_at, updated_at, case_id)
+         VALUES ($1, $2, $3, 0, 'open', $4, $5, $6, $7, $8, $8, $9) RETURNING id",
     )
     .bind(kind)
     .bind(title)
@@ -126,6 +140,7 @@ pub async fn insert(
     .bind(department_id)
     .bind(actor.user_id)
     .bind(now_ms())
+    .bind(case_id)
     .fetch_one(tx.conn())
     .await?;
     audit::append(
@@ -135,7 +150,7 @@ pub async fn insert(
             action: "create",
             object_type: SUBJECT,
             object_id: Some(id.to_string()),
-            detail: json!({ "kind": kind, "title": title, "department_id": department_id }),
+            detail: json!({ "kind": kind, "title": title, "department_id": department_id, "case_id": case_id }),
         },
     )
     .await?;

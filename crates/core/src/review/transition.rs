@@ -110,6 +110,8 @@ pub struct LegalityReview {
     pub provided: Vec<(String, String)>,
     /// The advisers consulted, with their opinions.
     pub consulted: Vec<Consulted>,
+    /// The penalty case a review of a major enforcement decision is for.
+    pub case_id: Option<i64>,
     pub version: i64,
 }
 
@@ -480,6 +482,7 @@ mod tests {
             signed_on: None,
             provided: Vec::new(),
             consulted: Vec::new(),
+            case_id: None,
             version: 1,
         }
     }
@@ -518,7 +521,8 @@ mod tests {
 
     #[test]
     fn a_missing_required_material_blocks_the_stage_and_names_itself() {
-        let p = procedure::get("agenda").unwrap();
+        let built = procedure::built_in().unwrap();
+        let p = built.get("agenda").unwrap();
         let mut r = request("agenda");
         assert_eq!(allowed_steps(&r, p), vec![Step::Provide]);
         let e = transition(&r, p, &Action::Advance, today()).unwrap_err();
@@ -559,7 +563,8 @@ mod tests {
 
     #[test]
     fn acceptance_starts_the_limit_the_reviewer_is_not_of_the_unit_and_the_opinion_concludes() {
-        let p = procedure::get("normative").unwrap();
+        let built = procedure::built_in().unwrap();
+        let p = built.get("normative").unwrap();
         let mut r = request("normative");
         for m in ["draft", "basis", "opinions"] {
             let c = transition(
@@ -693,7 +698,8 @@ mod tests {
 
     #[test]
     fn an_adviser_with_a_conflict_or_of_another_town_is_not_consulted() {
-        let p = procedure::get("town").unwrap();
+        let built = procedure::built_in().unwrap();
+        let p = built.get("town").unwrap();
         let mut r = request("town");
         r.stage_index = p.index_of(&p.accept_stage).unwrap() + 1;
         let adviser = |kind, town_id, conflicts: Vec<(i64, String, String)>| Adviser {

@@ -71,6 +71,9 @@ async fn inputs_for(tx: &mut fazhi_store::Tx, case: &Case, action: &Action) -> R
         Action::PriorNotice { .. } => {
             inputs.benchmarks = super::benchmarks::versions_in(tx, &case.item_code).await?;
         }
+        Action::LegalReview { .. } => {
+            inputs.reviews = crate::review::of_case(tx.conn(), case.id).await?;
+        }
         Action::Archive { .. } => {
             inputs.open_findings = sqlx::query_scalar(
                 "SELECT rule_code FROM case_findings WHERE case_id = $1 ORDER BY rule_code",

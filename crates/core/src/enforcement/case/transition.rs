@@ -290,6 +290,46 @@ pub struct Inputs {
     pub publication: Option<PublicationRule>,
     /// The evaluation sheet's machine findings open on the case (for archiving: rule codes).
     pub open_findings: Vec<String>,
+    /// The case's legal reviews requested in fazhi (for the legal-review step).
+    pub reviews: Vec<CaseReview>,
+}
+
+/// A legality review of kind enforcement naming the case.
+#[derive(Clone, Debug, Default)]
+pub struct CaseReview {
+    pub id: i64,
+    pub concluded: bool,
+    pub signed_on: Option<String>,
+}
+
+/// The legal review recorded on the case (art. 58) waits for the review requested in fazhi and
+/// is not dated before its opinion. A review done outside fazhi (none requested) is recorded
+/// as before.
+fn legal_review(case: &Case, on: NaiveDate, reviews: &[CaseReview]) -> Result<Change> {
+    if let Some(open) = reviews.iter().find(|r| !r.concluded) {
+        return Err(Error::refused(
+            "case_legal_review_open",
+            "on",
+            format!(
+                "本案的法制审核（合法性审查 {}）尚未办结，办结后方可登记（《行政处罚法》第五十八条）。",
+                open.id
+            ),
+        ));
+    }
+    if let Some(signed) = reviews
+        .iter()
+        .filter_map(|r| r.signed_on.as_deref())
+        .max()
+        .filter(|s| on.to_string().as_str() < *s)
+    {
+        return Err(Error::invalid(
+            "on",
+            format!("法制审核日期 {on} 早于审核意见签署日期 {signed}。"),
+        ));
+    }
+    Ok(Change::new(case.stage, on, "完成法制审核")
+        .date("legal_review_on", on)
+        .filing(DocKind::LegalReview, None))
 }
 
 /// Payment of a fine within 15 days of receiving the decision (art. 67).
@@ -342,9 +382,7 @@ pub fn transition(
             .meeting("第六十四条"),
         Action::HearingNotice { on, hearing_on } => hearing_notice(case, cal, *on, *hearing_on)?,
         Action::HearingHeld { on } => hearing_held(case, cal, *on)?,
-        Action::LegalReview { on } => Change::new(case.stage, *on, "完成法制审核")
-            .date("legal_review_on", *on)
-            .filing(DocKind::LegalReview, None),
+        Action::LegalReview { on } => legal_review(case, *on, &inputs.reviews)?,
         Action::Decide { .. } => decide(case, action, cal, inputs)?,
         Action::OnTheSpot { on, decision, fine } => on_the_spot(case, *on, *decision, *fine)?,
         Action::Rectify { on, rectify_by } => rectify(case, *on, *rectify_by)?,

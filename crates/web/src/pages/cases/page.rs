@@ -144,6 +144,21 @@ pub(super) async fn record_after(
             )
         })
         .collect();
+    // Its legal reviews requested in fazhi (法制审核, art. 58).
+    for r in fazhi_core::review::of_case(&mut *state.store.conn().await?, id).await? {
+        links.push(link(
+            format!("/review/requests/{}", r.id),
+            format!(
+                "法制审核（合法性审查 {}，{}）",
+                r.id,
+                if r.concluded {
+                    "已办结"
+                } else {
+                    "办理中"
+                }
+            ),
+        ));
+    }
     if c.decision_number.is_some() && s.actor.can(Permission::CaseHandle) {
         links.push(link(
             format!("/enforcement/cases/{id}/disclosure"),

@@ -4,7 +4,7 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use fazhi_core::review::procedure::{self, Procedure};
+use fazhi_core::review::procedure::{self, Procedure, Procedures};
 use fazhi_core::review::{self, Action, Conclusion, LegalityReview, Step, allowed_steps};
 use fazhi_core::{Error, deadlines};
 use serde::Deserialize;
@@ -16,8 +16,10 @@ use crate::form::FormData;
 use crate::session::Signed;
 use crate::view::*;
 
-fn kind_name(kind: &str) -> String {
-    procedure::get(kind).map_or_else(|_| kind.to_string(), |p| p.name.clone())
+fn kind_name(procedures: &Procedures, kind: &str) -> String {
+    procedures
+        .get(kind)
+        .map_or_else(|_| kind.to_string(), |p| p.name.clone())
 }
 
 fn stage_text(r: &LegalityReview, p: &Procedure) -> String {
@@ -57,11 +59,11 @@ fn year_in(v: &str, field: &'static str) -> Result<Option<i32>, Error> {
     }
 }
 
-fn kind_options(all: &str) -> Vec<(String, String)> {
+fn kind_options(procedures: &Procedures, all: &str) -> Vec<(String, String)> {
     std::iter::once((String::new(), all.to_string()))
         .chain(
-            procedure::all()
-                .unwrap_or(&[])
+            procedures
+                .all()
                 .iter()
                 .map(|p| (p.code.clone(), p.name.clone())),
         )
@@ -90,19 +92,21 @@ pub async fn list(
         (Err(e), _) | (_, Err(e)) => error = Some(e.message_zh()),
     }
     let page = review::list(&state.store, &s.actor, &filter, q.after).await?;
+    let procedures = procedure::in_force(&state.store).await?;
     let qs = serde_urlencoded::to_string(&q).unwrap_or_default();
     let rows = page
         .items
         .iter()
         .map(|r| {
-            let stage = procedure::get(&r.kind)
+            let stage = procedures
+                .get(&r.kind)
                 .ok()
                 .and_then(|p| p.stage(usize::try_from(r.stage_index).unwrap_or(0)))
                 .map(|s| format!("{} · {}", s.step, s.name))
                 .unwrap_or_default();
             vec![
                 cell_link(r.title.clone(), format!("/review/requests/{}", r.id)),
-                cell(kind_name(&r.kind)),
+                cell(kind_name(&procedures, &r.kind)),
                 cell(r.department.clone()),
                 cell(match r.state {
                     review::State::Open => stage,
@@ -123,14 +127,20 @@ pub async fn list(
         layout: layout(&s),
         title: "合法性审查".into(),
         intro: "各单位送审的政府议题、规范性文件、重大行政决策、行政合同、重大执法决定和镇乡事项，按各自的流程逐环节办理：必需的材料齐全才能进入下一环节，受理后审查期限开始计算，审查人员不得来自送审单位，审查意见书签署后可下载。".into(),
-        actions: vec![
-            link("/review/requests/new", "送审"),
-            link("/review/assist", "合法性审查辅助"),
-            link("/review/statistics", "审查统计"),
-            link("/review/advisers", "审查人员库"),
-        ],
+        actions: {
+            let mut a = vec![
+                link("/review/requests/new", "送审"),
+                link("/review/assist", "合法性审查辅助"),
+                link("/review/statistics", "审查统计"),
+                link("/review/advisers", "审查人员库"),
+            ];
+            if s.actor.can(fazhi_core::Permission::NormativeManage) {
+                a.push(link("/review/procedures", "流程配置"));
+            }
+            a
+        },
         filters: vec![
-            Field::select("kind", "类别", kind_options("全部类别"), &q.kind),
+            Field::select("kind", "类别", kind_options(&procedures, "全部类别"), &q.kind),
             Field::select(
                 "conclusion",
                 "审查结论",
@@ -158,6 +168,8 @@ pub async fn list(
 
 fn new_form(
     s: &Signed,
+    procedures: &Procedures,
+    cases: Vec<(i64, String)>,
     posted: Option<&FormData>,
     error: Option<Error>,
 ) -> Result<FormPage, PageError> {
@@ -165,7 +177,8 @@ fn new_form(
         |name: &str, default: &str| posted.map_or(default.to_string(), |f| f.get(name).to_string());
     let mut page = FormPage::new(layout(s), "送审合法性审查", "/review/requests");
     page.intro = "以本单位名义送审。送审后按所选类别的流程逐环节提供材料。".into();
-    let kinds = procedure::all()?
+    let kinds = procedures
+        .all()
         .iter()
         .map(|p| {
             (
@@ -182,6 +195,19 @@ fn new_form(
             .max(review::DRAFT_MAX)
             .hint("文件、决策草案或合同的全文；每条以“第×条”开头另起一行。"),
     ];
+    if !cases.is_empty() {
+        page.fields.push(
+            Field::select(
+                "case_id",
+                "案件（仅重大执法决定法制审核）",
+                std::iter::once((String::new(), "不关联案件".to_string()))
+                    .chain(cases.into_iter().map(|(id, label)| (id.to_string(), label)))
+                    .collect(),
+                &pick("case_id", ""),
+            )
+            .hint("重大执法决定法制审核须选择所审核的案件；审核办结前，案件不能登记法制审核。"),
+        );
+    }
     if let Some(e) = error {
         mark(&mut page.fields, &e.refused_fields());
         page.error = Some(e.message_zh());
@@ -191,13 +217,15 @@ fn new_form(
     Ok(page)
 }
 
-pub async fn new(s: Signed) -> Result<Response, PageError> {
+pub async fn new(State(state): State<AppState>, s: Signed) -> Result<Response, PageError> {
     if !s.actor.can(fazhi_core::Permission::CaseHandle)
         && !s.actor.can(fazhi_core::Permission::NormativeManage)
     {
         return Err(PageError(Error::Forbidden));
     }
-    Ok(new_form(&s, None, None)?.into_response())
+    let cases = review::cases_open(&state.store, &s.actor).await?;
+    let procedures = procedure::in_force(&state.store).await?;
+    Ok(new_form(&s, &procedures, cases, None, None)?.into_response())
 }
 
 pub async fn create(
@@ -211,13 +239,26 @@ pub async fn create(
         f.get("kind"),
         f.get("title"),
         f.get("draft"),
+        match f.get("case_id").trim() {
+            "" => None,
+            v => Some(
+                v.parse::<i64>()
+                    .map_err(|_| PageError(Error::invalid("case_id", "请从列表中选择案件。")))?,
+            ),
+        },
     )
     .await
     {
         Ok(id) => Ok(Redirect::to(&format!("/review/requests/{id}")).into_response()),
         Err(e @ (Error::Invalid { .. } | Error::Several(_))) => Ok((
             crate::error::status_of(&e),
-            new_form(&s, Some(&f), Some(e))?,
+            new_form(
+                &s,
+                &procedure::in_force(&state.store).await?,
+                review::cases_open(&state.store, &s.actor).await?,
+                Some(&f),
+                Some(e),
+            )?,
         )
             .into_response()),
         Err(e) => Err(PageError(e)),
@@ -413,7 +454,8 @@ async fn view(
     error: Option<String>,
 ) -> Result<SectionsPage, PageError> {
     let r = review::get(&state.store, &s.actor, id).await?;
-    let p = procedure::get(&r.kind)?;
+    let procedures = procedure::in_force(&state.store).await?;
+    let p = procedures.get(&r.kind)?;
     let mut details = vec![
         ("类别".to_string(), p.name.clone()),
         ("送审单位".into(), r.department.clone()),
@@ -507,6 +549,15 @@ async fn view(
     }
     let mut sections = sections(state, s, &r, p).await?;
     let mut links = vec![link("/review/requests", "返回审查事项")];
+    if let Some(case) = r.case_id {
+        links.insert(
+            0,
+            link(
+                format!("/enforcement/cases/{case}"),
+                format!("审核的案件 {case}"),
+            ),
+        );
+    }
     match review::registered_as(&state.store, id).await? {
         Some((doc, number)) => {
             details.push(("登记发布".into(), format!("已登记为 {number}")));
@@ -663,7 +714,8 @@ pub async fn opinion_docx(
     Path(id): Path<i64>,
 ) -> Result<Response, PageError> {
     let r = review::get(&state.store, &s.actor, id).await?;
-    let p = procedure::get(&r.kind)?;
+    let procedures = procedure::in_force(&state.store).await?;
+    let p = procedures.get(&r.kind)?;
     let bytes = review::opinion_docx(&r, p)?;
     Ok(docx_response(&format!("legality-review-{id}.docx"), bytes))
 }
@@ -787,4 +839,90 @@ pub async fn statistics(
         },
     )
         .into_response())
+}
+
+/// The centre's procedures (流程配置): the text in force, editable by the centre.
+async fn procedures_form(
+    state: &AppState,
+    s: &Signed,
+    posted: Option<&FormData>,
+    error: Option<Error>,
+) -> Result<FormPage, PageError> {
+    let procedures = procedure::in_force(&state.store).await?;
+    let mut page = FormPage::new(layout(s), "合法性审查流程配置", "/review/procedures");
+    page.intro = format!(
+        "每个类别的环节、各环节必需的材料、受理和出具意见的环节、审查期限（工作日）及其依据。现行：{}。正在办理的审查事项所属类别，环节不能增删或调换顺序；已有审查事项的类别不能删除。{}",
+        procedures
+            .all()
+            .iter()
+            .map(|p| format!(
+                "{}（{} 个环节，{} 个工作日）",
+                p.name,
+                p.stages.len(),
+                p.limit_days
+            ))
+            .collect::<Vec<_>>()
+            .join("；"),
+        if procedures.version == 0 {
+            "当前为系统内置流程。"
+        } else {
+            ""
+        }
+    );
+    page.hidden = vec![("version", procedures.version.to_string())];
+    page.fields = vec![
+        Field::textarea(
+            "procedures",
+            "流程配置（TOML）",
+            posted.map_or_else(
+                || procedures.text.to_string(),
+                |f| f.get("procedures").to_string(),
+            ),
+        )
+        .required()
+        .max(100_000),
+    ];
+    if let Some(e) = error {
+        mark(&mut page.fields, &e.refused_fields());
+        page.error = Some(e.message_zh());
+    }
+    page.submit = "保存";
+    page.links = vec![link("/review/requests", "返回合法性审查")];
+    Ok(page)
+}
+
+pub async fn procedures_page(
+    State(state): State<AppState>,
+    s: Signed,
+) -> Result<Response, PageError> {
+    s.actor
+        .require(fazhi_core::Permission::NormativeManage)
+        .map_err(PageError)?;
+    Ok(procedures_form(&state, &s, None, None)
+        .await?
+        .into_response())
+}
+
+pub async fn procedures_save(
+    State(state): State<AppState>,
+    s: Signed,
+    f: FormData,
+) -> Result<Response, PageError> {
+    s.actor
+        .require(fazhi_core::Permission::NormativeManage)
+        .map_err(PageError)?;
+    let result = async {
+        let version = f.int("version", "版本")?;
+        procedure::save(&state.store, &s.actor, version, f.get("procedures")).await
+    }
+    .await;
+    match result {
+        Ok(()) => Ok(Redirect::to("/review/procedures").into_response()),
+        Err(e @ (Error::Invalid { .. } | Error::Several(_) | Error::Conflict)) => Ok((
+            crate::error::status_of(&e),
+            procedures_form(&state, &s, Some(&f), Some(e)).await?,
+        )
+            .into_response()),
+        Err(e) => Err(PageError(e)),
+    }
 }

@@ -77,6 +77,7 @@ fn run(case: &Case, action: Action) -> Result<Change> {
             warnings: false,
         }),
         open_findings: Vec::new(),
+        reviews: Vec::new(),
     };
     transition(case, &action, cal(), d(TODAY), &inputs)
 }
