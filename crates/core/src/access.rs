@@ -25,6 +25,8 @@ pub enum Permission {
     SupervisionReply,
     /// Keep the register of normative documents (登记、备案、清理).
     NormativeManage,
+    /// Handle administrative reconsideration cases (行政复议机构).
+    ReconsiderationHandle,
     OrgManage,
     UserManage,
     TokenManage,
@@ -55,7 +57,7 @@ impl Serialize for AdminKind {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 14] = [
+    pub const ALL: [Permission; 15] = [
         Permission::OrgRead,
         Permission::CatalogManage,
         Permission::CaseRead,
@@ -63,6 +65,7 @@ impl Permission {
         Permission::SupervisionManage,
         Permission::SupervisionReply,
         Permission::NormativeManage,
+        Permission::ReconsiderationHandle,
         Permission::OrgManage,
         Permission::UserManage,
         Permission::TokenManage,
@@ -81,6 +84,7 @@ impl Permission {
             Permission::SupervisionManage => "supervision.manage",
             Permission::SupervisionReply => "supervision.reply",
             Permission::NormativeManage => "normative.manage",
+            Permission::ReconsiderationHandle => "reconsideration.handle",
             Permission::OrgManage => "org.manage",
             Permission::UserManage => "user.manage",
             Permission::TokenManage => "token.manage",
@@ -104,6 +108,7 @@ impl Permission {
             Permission::SupervisionManage => "发出执法监督通知书、验收整改",
             Permission::SupervisionReply => "回复执法监督通知书",
             Permission::NormativeManage => "维护行政规范性文件库（登记、备案、清理）",
+            Permission::ReconsiderationHandle => "办理行政复议案件",
             Permission::OrgManage => "管理区域和部门",
             Permission::UserManage => "管理用户账号",
             Permission::TokenManage => "管理系统对接令牌",
@@ -125,7 +130,8 @@ impl Permission {
             | Permission::CaseHandle
             | Permission::SupervisionManage
             | Permission::SupervisionReply
-            | Permission::NormativeManage => None,
+            | Permission::NormativeManage
+            | Permission::ReconsiderationHandle => None,
             Permission::OrgManage | Permission::UserManage | Permission::TokenManage => {
                 Some(AdminKind::System)
             }

@@ -86,6 +86,8 @@ pub async fn figures(store: &fazhi_store::Store, actor: &Actor, year: i32) -> Re
     let review_catalogs =
         Counts::of(&catalogs::in_year(store, actor, CatalogKind::LegalityReview, y).await?);
     let evaluations = crate::decisions::evaluations_in_year(store, actor, year).await?;
+    let reconsidered = crate::reconsideration::figures(store, actor, year).await?;
+    let reconsiderations = format!("/reconsiderations?closed={year}");
     let decision_catalogs_href = format!("/decisions/catalogs?kind=major_decision&year={year}");
     let review_catalogs_href = format!("/decisions/catalogs?kind=legality_review&year={year}");
     let cases = format!("/enforcement/cases?filed_from={from}&filed_until={until}");
@@ -204,6 +206,27 @@ pub async fn figures(store: &fazhi_store::Store, actor: &Actor, year: i32) -> Re
             "镇乡合法性审查数字应用率",
             Rate(review_catalogs.rate(review_catalogs.digital)),
             &review_catalogs_href,
+        ),
+        f(
+            "reconsideration.concluded",
+            "一(四)",
+            "审结行政复议案件",
+            Count(reconsidered.concluded, "件"),
+            &reconsiderations,
+        ),
+        f(
+            "reconsideration.corrected",
+            "一(四)",
+            "行政复议纠错（撤销、变更、确认违法、责令履行）",
+            Count(reconsidered.corrected, "件"),
+            &format!("{reconsiderations}&corrected=1"),
+        ),
+        f(
+            "reconsideration.correction_rate",
+            "一(四)",
+            "行政复议纠错率",
+            Rate(reconsidered.correction_rate()),
+            &reconsiderations,
         ),
         f(
             "normative.filings",

@@ -307,6 +307,10 @@ fn permissions_for(subject_type: &str) -> (&'static [Permission], &'static [Perm
             &[Permission::NormativeManage, Permission::SupervisionManage],
             &[Permission::NormativeManage],
         ),
+        "reconsideration" => (
+            &[Permission::ReconsiderationHandle],
+            &[Permission::ReconsiderationHandle],
+        ),
         "random_draw" => (
             &[Permission::SupervisionManage],
             &[Permission::SupervisionManage],
@@ -456,6 +460,59 @@ pub async fn change(
                 "approver": approver, "due_before": before.due_on, "due_after": updated.due(cal, today).due.to_string() })).await?;
     tx.commit().await?;
     get(store, actor, id).await
+}
+
+/// Extends, inside the caller's transaction, the open deadline a record's step runs under
+/// (`article`): a step that lengthens its own limit with approval — a reconsideration's art. 62
+/// extension — writes the extension with the step. The audit entry is the step's.
+#[allow(clippy::too_many_arguments)]
+pub async fn extend_in(
+    tx: &mut Tx,
+    actor: &Actor,
+    clock: Clock<'_>,
+    subject_type: &str,
+    subject_id: &str,
+    article: &str,
+    period: Period,
+    approved: (NaiveDate, &str),
+) -> Result<()> {
+    let (on, reason) = approved;
+    let row = sqlx::query(sqlx::AssertSqlSafe(format!(
+        "SELECT {COLUMNS} FROM deadlines d WHERE d.subject_type = $1 AND d.subject_id = $2
+         AND d.article = $3 AND d.state <> 'met'"
+    )))
+    .bind(subject_type)
+    .bind(subject_id)
+    .bind(article)
+    .fetch_optional(tx.conn())
+    .await?;
+    let Some(row) = row else {
+        return Ok(());
+    };
+    let rec = record(&row)?;
+    sqlx::query(
+        "INSERT INTO deadline_changes (deadline_id, kind, on_date, period, reason, approver, created_by, created_at)
+         VALUES ($1, 'extend', $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(rec.id)
+    .bind(on.to_string())
+    .bind(period.to_string())
+    .bind(reason)
+    .bind(&actor.display_name)
+    .bind(actor.user_id)
+    .bind(now_ms())
+    .execute(tx.conn())
+    .await?;
+    let updated = model(tx.conn(), &rec).await?;
+    store_computed(
+        tx.conn(),
+        rec.id,
+        &updated,
+        clock.cal,
+        clock.policy,
+        clock.today,
+    )
+    .await
 }
 
 /// The running and overdue deadlines a user answers for, soonest first (the workbench's to-dos).

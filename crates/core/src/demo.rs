@@ -77,6 +77,7 @@ pub fn builtin_roles() -> Vec<BuiltinRole> {
             Permission::CaseRead,
             Permission::SupervisionManage,
             Permission::NormativeManage,
+            Permission::ReconsiderationHandle,
         ],
     });
     roles.push(BuiltinRole {

@@ -28,6 +28,7 @@ pub mod long_jobs;
 pub mod messages;
 pub mod normative;
 pub mod org;
+pub mod reconsideration;
 pub mod review;
 pub mod settings;
 pub mod supervision;

@@ -617,6 +617,19 @@ pub fn router(state: AppState) -> Router {
             get(pages::normative::public_document),
         )
         .route(
+            "/reconsiderations",
+            get(pages::reconsideration::list).post(pages::reconsideration::create),
+        )
+        .route("/reconsiderations/new", get(pages::reconsideration::new))
+        .route(
+            "/reconsiderations/{id}",
+            get(pages::reconsideration::show).post(pages::reconsideration::act),
+        )
+        .route(
+            "/reconsiderations/{id}/decision.docx",
+            get(pages::reconsideration::decision_docx),
+        )
+        .route(
             "/decisions",
             get(pages::decisions::list).post(pages::decisions::create),
         )

@@ -172,6 +172,14 @@ impl Layout {
             ],
         );
         group(
+            "复议与应诉",
+            vec![(
+                "/reconsiderations",
+                "行政复议",
+                business && actor.can(Permission::ReconsiderationHandle),
+            )],
+        );
+        group(
             "目录与基准",
             vec![
                 ("/enforcement/catalog", "执法事项目录", business),

@@ -37,6 +37,7 @@ mod numbers;
 mod performance;
 mod plan;
 mod races;
+mod reconsiderations;
 mod review;
 mod reviews;
 mod samples;

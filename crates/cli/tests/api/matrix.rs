@@ -32,7 +32,9 @@ const DEPT: &str = "department_clerk";
 fn holders(permission: &str) -> &'static [&'static str] {
     match permission {
         "org.read" => &[SYS, SEC, SUP, TOWN, DEPT],
-        "catalog.manage" | "supervision.manage" | "normative.manage" => &[SUP],
+        "catalog.manage" | "supervision.manage" | "normative.manage" | "reconsideration.handle" => {
+            &[SUP]
+        }
         "case.read" => &[SUP, TOWN, DEPT],
         "case.handle" | "supervision.reply" => &[TOWN, DEPT],
         "org.manage" | "user.manage" | "token.manage" => &[SYS],
@@ -56,6 +58,8 @@ const REVIEW_CENTRE: Who = Who::Any(&["normative.manage", "supervision.manage"])
 const REQUESTERS: Who = Who::Any(&["case.handle", "normative.manage"]);
 /// Who follows review requests: the requesters and the supervisors.
 const REVIEWS: Who = Who::Any(&["case.handle", "normative.manage", "supervision.manage"]);
+/// The reconsideration body's staff.
+const RECONSIDER: Who = Who::Any(&["reconsideration.handle"]);
 const ORG: Who = Who::Any(&["org.manage"]);
 const USERS: Who = Who::Any(&["user.manage"]);
 const ROLES_: Who = Who::Any(&["role.manage"]);
@@ -299,6 +303,12 @@ const ROUTES: &[(&str, &str, Who)] = &[
     ("GET", "/normative/documents/template.xlsx", KEEP_REGISTER),
     ("GET", "/normative/documents/{id}", REGISTER),
     ("POST", "/normative/documents/{id}/filing", KEEP_REGISTER),
+    ("GET", "/reconsiderations", RECONSIDER),
+    ("POST", "/reconsiderations", RECONSIDER),
+    ("GET", "/reconsiderations/new", RECONSIDER),
+    ("GET", "/reconsiderations/{id}", RECONSIDER),
+    ("POST", "/reconsiderations/{id}", RECONSIDER),
+    ("GET", "/reconsiderations/{id}/decision.docx", RECONSIDER),
     ("GET", "/decisions", REVIEWS),
     ("POST", "/decisions", HANDLE),
     ("GET", "/decisions/new", HANDLE),

@@ -20,6 +20,7 @@ pub mod joint_plans;
 pub mod long_jobs;
 pub mod normative;
 pub mod org;
+pub mod reconsideration;
 pub mod review;
 pub mod supervision;
 
