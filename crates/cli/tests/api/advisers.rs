@@ -71,6 +71,36 @@ async fn an_adviser_with_a_conflict_or_of_another_town_is_refused_and_an_expert_
         )
         .await;
         let member = created_id(&r);
+        // A "1+3+N" team is a town's: a city bureau is refused.
+        let r = add(
+            &sup,
+            &[
+                ("name", "冒名成员".into()),
+                ("kind", "town_team".into()),
+                ("organisation", "某局".into()),
+                (
+                    "town_id",
+                    app.department_id("诸暨市市场监督管理局").await.to_string(),
+                ),
+            ],
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(r.text().await.unwrap().contains("请选择镇乡（街道）"));
+        let r = add(
+            &sup,
+            &[
+                ("name", "长".repeat(51)),
+                ("kind", "expert".into()),
+                ("organisation", "某大学".into()),
+            ],
+        )
+        .await;
+        assert_eq!(
+            r.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "the form's limit, on the server too"
+        );
         let r = add(
             &sup,
             &[

@@ -88,14 +88,22 @@ pub struct NewAdviser<'a> {
 pub async fn create(ctx: &Ctx<'_>, n: &NewAdviser<'_>) -> Result<i64> {
     ctx.actor.require(Permission::NormativeManage)?;
     let mut r = Refusals::default();
-    if n.name.trim().is_empty() {
-        r.push(Error::invalid("name", "请填写姓名。"));
-    }
-    if n.organisation.trim().is_empty() {
-        r.push(Error::invalid(
+    for (field, value, what, max) in [
+        ("name", n.name, "姓名", 50),
+        (
             "organisation",
-            "请填写所在单位（如律师事务所、高校）。",
-        ));
+            n.organisation,
+            "所在单位（如律师事务所、高校）",
+            100,
+        ),
+        ("specialty", n.specialty, "专长", 100),
+    ] {
+        let len = value.trim().chars().count();
+        if len == 0 && field != "specialty" {
+            r.push(Error::invalid(field, format!("请填写{what}。")));
+        } else if len > max {
+            r.push(Error::invalid(field, format!("{what}不超过 {max} 字。")));
+        }
     }
     match n.kind {
         None => r.push(Error::invalid("kind", "请选择类别。")),
@@ -113,12 +121,18 @@ pub async fn create(ctx: &Ctx<'_>, n: &NewAdviser<'_>) -> Result<i64> {
     let kind = n.kind.ok_or(Error::NotFound)?;
     let mut tx = ctx.store.begin().await?;
     if let Some(town) = n.town_id {
-        let found: Option<i64> = sqlx::query_scalar("SELECT id FROM departments WHERE id = $1")
-            .bind(town)
-            .fetch_optional(tx.conn())
-            .await?;
-        if found.is_none() {
-            return Err(Error::invalid("town_id", "所选镇乡不存在。"));
+        // A "1+3+N" team belongs to a town's or street's office, never to a city bureau.
+        let kind: Option<String> = sqlx::query_scalar(
+            "SELECT r.kind FROM departments d JOIN regions r ON r.id = d.region_id WHERE d.id = $1",
+        )
+        .bind(town)
+        .fetch_optional(tx.conn())
+        .await?;
+        if kind.as_deref() != Some("town") {
+            return Err(Error::invalid(
+                "town_id",
+                "“1+3+N”审查团队属于镇乡（街道），请选择镇乡（街道）。",
+            ));
         }
     }
     // Kept by the centre's own unit.
@@ -256,6 +270,16 @@ async fn get_in(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Adviser> {
     let mut a = vec![from_row(&row)?];
     conflicts_of(conn, &mut a).await?;
     a.pop().ok_or(Error::NotFound)
+}
+
+/// The towns' and streets' offices a "1+3+N" team can belong to: (id, name).
+pub async fn towns(store: &Store) -> Result<Vec<(i64, String)>> {
+    Ok(sqlx::query_as(
+        "SELECT d.id, d.name FROM departments d JOIN regions r ON r.id = d.region_id
+         WHERE r.kind = 'town' ORDER BY d.path, d.id",
+    )
+    .fetch_all(store.pool())
+    .await?)
 }
 
 /// One adviser with their conflicts, for the consult step.

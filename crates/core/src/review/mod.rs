@@ -204,7 +204,7 @@ pub async fn submit(
     match (kind == ENFORCEMENT, case_id) {
         (true, None) => r.push(Error::invalid(
             "case_id",
-            "重大执法决定法制审核须选择所审核的案件（《行政处罚法》第五十八条）。",
+            "重大执法决定法制审核须选择所审核的案件（《行政处罚法》第五十八条）；可选的是本单位已立案、尚未作出决定的案件，没有的请先立案。",
         )),
         (false, Some(_)) => r.push(Error::invalid(
             "case_id",
@@ -365,7 +365,15 @@ pub async fn apply(
     let p = procedures.get(&r.kind)?;
     let step = action.step();
     if !may(ctx.actor, &r, p, step) {
-        return Err(Error::Forbidden);
+        // A page left open while the request moved on to the centre: say why, not only "no".
+        return Err(if seen_version != r.version && requester(ctx.actor) {
+            Error::NotAllowed {
+                code: "review_moved_on",
+                message: "本事项已进入下一环节，该操作现由审查中心办理。请刷新页面查看当前环节。".into(),
+            }
+        } else {
+            Error::Forbidden
+        });
     }
     crate::lock_seen(&mut tx, "legality_reviews", id, seen_version, r.version).await?;
     let change = transition::transition(&r, p, action, ctx.clock.today)?;
@@ -628,7 +636,7 @@ pub async fn concluded_by_kind(
 }
 
 /// A year's requests of one kind: submitted, concluded by conclusion, returned for revision,
-/// and the reviewer's limits met in the year, on time or late.
+/// and how many of those concluded were signed within their (last round's) limit.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct KindStatistics {
     pub kind: String,
@@ -640,6 +648,7 @@ pub struct KindStatistics {
     pub unlawful: i64,
     /// Returns for revision of the requests submitted in the year.
     pub returns: i64,
+    /// Requests concluded in the year with a limit, and those signed by its due day.
     pub met: i64,
     pub on_time: i64,
 }
@@ -699,29 +708,27 @@ pub async fn statistics(store: &Store, actor: &Actor, year: i32) -> Result<Vec<K
         )
         .push(" GROUP BY r.kind");
     let rows = sql.fetch_all(&mut *store.conn().await?).await?;
-    // The limits met in the year, apart: a request returned and resubmitted has one per round.
-    let mut sql = fazhi_store::Sql::new("SELECT r.kind");
-    let mut count = |alias: &str, more: &str| {
-        sql.push(", CAST(SUM(CASE WHEN d.met_on >= ")
-            .bind(from.clone())
-            .push(" AND d.met_on <= ")
-            .bind(until.clone())
-            .push(more)
-            .push(" THEN 1 ELSE 0 END) AS BIGINT) AS ")
-            .push(alias);
-    };
-    count("met", "");
-    count("on_time", " AND d.met_on <= d.due_on");
-    sql.push(
-        " FROM deadlines d JOIN legality_reviews r ON d.subject_id = CAST(r.id AS TEXT)
-          WHERE d.subject_type = 'legality_review' AND ",
-    )
-    .append(
-        actor
-            .scope
-            .condition("r", fazhi_store::scope::RECORD_COLUMNS),
-    )
-    .push(" GROUP BY r.kind");
+    // On time: a request concluded in the year whose opinion was signed by the due day of its
+    // last round's limit (a return ends a round's limit without concluding the request).
+    let mut sql = fazhi_store::Sql::new(
+        "SELECT r.kind, COUNT(*) AS met,
+                CAST(SUM(CASE WHEN r.signed_on <= d.due_on THEN 1 ELSE 0 END) AS BIGINT) AS on_time
+         FROM legality_reviews r JOIN deadlines d ON d.subject_type = 'legality_review'
+           AND d.subject_id = CAST(r.id AS TEXT)
+           AND d.id = (SELECT MAX(d2.id) FROM deadlines d2 WHERE d2.subject_type = 'legality_review'
+                       AND d2.subject_id = CAST(r.id AS TEXT))
+         WHERE r.signed_on >= ",
+    );
+    sql.bind(from.clone())
+        .push(" AND r.signed_on <= ")
+        .bind(until.clone())
+        .push(" AND ")
+        .append(
+            actor
+                .scope
+                .condition("r", fazhi_store::scope::RECORD_COLUMNS),
+        )
+        .push(" GROUP BY r.kind");
     let limits = sql.fetch_all(&mut *store.conn().await?).await?;
     let mut out: Vec<KindStatistics> = procedure::in_force(store)
         .await?

@@ -62,9 +62,18 @@ struct File {
 /// and its acceptance before its opinion. Refusals are for people: the centre edits this text.
 fn parse(text: &str) -> Result<Vec<Procedure>> {
     let file: File = toml::from_str(text).map_err(|e| {
+        // The parser's own words are English; the line number tells where to look.
+        let line = e
+            .span()
+            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
         Error::invalid(
             "procedures",
-            format!("审查流程配置格式有误：{}", e.message()),
+            format!(
+                "审查流程配置格式有误{}（解析器提示：{}）。请检查该处的引号、括号、逗号和字段名。",
+                line.map(|l| format!("，在第 {l} 行附近"))
+                    .unwrap_or_default(),
+                e.message()
+            ),
         )
     })?;
     let bad = |m: String| Err(Error::invalid("procedures", m));
@@ -77,6 +86,19 @@ fn parse(text: &str) -> Result<Vec<Procedure>> {
         }
         if p.stages.is_empty() {
             return bad(format!("类别“{}”没有环节。", p.name));
+        }
+        for (j, stage) in p.stages.iter().enumerate() {
+            if p.stages[..j].iter().any(|o| o.code == stage.code) {
+                return bad(format!("类别“{}”的环节代码“{}”重复。", p.name, stage.code));
+            }
+            for (k, m) in stage.materials.iter().enumerate() {
+                if stage.materials[..k].iter().any(|o| o.code == m.code) {
+                    return bad(format!(
+                        "类别“{}”环节“{}”的材料代码“{}”重复。",
+                        p.name, stage.name, m.code
+                    ));
+                }
+            }
         }
         if !(1..=60).contains(&p.limit_days) {
             return bad(format!(
@@ -268,6 +290,21 @@ mod tests {
             Period::WorkingDays(7)
         );
         assert!(get("nothing").is_err());
+        // Stage codes are the requests' positions: two alike would make one unreachable.
+        let doubled = BUILT_IN.replacen(
+            "{ code = \"review\", step = \"合法性审查\", name = \"审查\"",
+            "{ code = \"accept\", step = \"合法性审查\", name = \"审查\"",
+            1,
+        );
+        assert_ne!(doubled, BUILT_IN);
+        let e = parse(&doubled).unwrap_err();
+        assert!(
+            e.message_zh().contains("环节代码“accept”重复"),
+            "{}",
+            e.message_zh()
+        );
+        let e = parse("[[kind]]\ncode = ").unwrap_err();
+        assert!(e.message_zh().contains("第 2 行附近"), "{}", e.message_zh());
         assert!(parse("[[kind]]\ncode='x'\nname='x'\nlimit_days=1\nlimit_source=''\naccept_stage='b'\nopinion_stage='a'\nstages=[{code='a',step='s',name='a',materials=[]},{code='b',step='s',name='b',materials=[]}]").is_err());
     }
 }

@@ -55,14 +55,14 @@ pub async fn list(State(state): State<AppState>, s: Signed) -> Result<Response, 
     .into_response())
 }
 
-async fn towns(state: &AppState, s: &Signed) -> Result<Vec<(String, String)>, PageError> {
+async fn towns(state: &AppState) -> Result<Vec<(String, String)>, PageError> {
     Ok(
         std::iter::once((String::new(), "不属于镇乡团队".to_string()))
             .chain(
-                fazhi_core::org::service::departments(&state.store, &s.actor)
+                advisers::towns(&state.store)
                     .await?
                     .into_iter()
-                    .map(|d| (d.id.to_string(), d.name)),
+                    .map(|(id, name)| (id.to_string(), name)),
             )
             .collect(),
     )
@@ -93,7 +93,7 @@ async fn new_form(
         Field::select(
             "town_id",
             "所属镇乡（仅“1+3+N”团队成员）",
-            towns(state, s).await?,
+            towns(state).await?,
             &pick("town_id"),
         ),
     ];
