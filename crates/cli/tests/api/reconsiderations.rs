@@ -179,3 +179,119 @@ async fn an_application_is_accepted_heard_and_decided_within_its_limits() {
         );
     }
 }
+
+#[tokio::test]
+async fn a_reconsideration_of_a_fine_pauses_its_payment_limit_and_a_revocation_ends_it() {
+    for db in backends() {
+        let app = spawn_app(db).await;
+        let (clerk, case_path) = crate::cases::waived_case(&app).await;
+        let case: i64 = case_path.rsplit('/').next().unwrap().parse().unwrap();
+        for fields in [
+            &[
+                ("action", "decide"),
+                ("on", "2024-05-22"),
+                ("outcome", "fine"),
+                ("fine", "500"),
+            ][..],
+            &[
+                ("action", "deliver"),
+                ("on", "2024-05-23"),
+                ("method", "direct"),
+                ("place", "店口镇解放路88号"),
+            ][..],
+        ] {
+            let (status, html) = crate::cases::step(&clerk, &case_path, fields).await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{html}");
+        }
+        // `waived_case` signed the administrators in first: their passwords are set now.
+        let (sys, sec) = (app.browser(), app.browser());
+        assert_eq!(
+            sys.login("sysadmin", PASSWORD).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        assert_eq!(
+            sec.login("secadmin", PASSWORD).await.status(),
+            StatusCode::SEE_OTHER
+        );
+        let bureau = app.department_id("诸暨市司法局").await;
+        let (_, body) = app
+            .user_with_role(&sys, &sec, "fuyi2", bureau, "supervisor")
+            .await;
+        let page = body.text("/reconsiderations/new").await;
+        let r = body
+            .post(
+                "/reconsiderations",
+                &[
+                    ("csrf", csrf_of(&page)),
+                    ("channel", "post".into()),
+                    ("applicant", "诸暨市某某贸易有限公司".into()),
+                    (
+                        "respondent_id",
+                        app.department_id("店口镇人民政府").await.to_string(),
+                    ),
+                    ("act", "罚款 500 元的行政处罚决定".into()),
+                    ("case_id", case.to_string()),
+                    ("request", "撤销该行政处罚决定".into()),
+                    ("known_on", "2024-05-23".into()),
+                    ("right_explained", "1".into()),
+                    ("received_on", "2024-05-30".into()),
+                ],
+            )
+            .await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let path = format!("/reconsiderations/{}", created_id(&r));
+        for form in [
+            vec![
+                ("action", "accept".to_string()),
+                ("on", "2024-06-03".into()),
+                ("procedure", "ordinary".into()),
+                ("ground", String::new()),
+                ("delay_reason", String::new()),
+            ],
+            vec![
+                ("action", "send_copy".to_string()),
+                ("on", "2024-06-04".into()),
+            ],
+        ] {
+            let (status, page) = versioned_step(&body, &path, &form).await;
+            assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+        }
+        // Accepted: the case is under reconsideration and its payment limit stands still.
+        let (kind, suspended): (Option<String>, i64) = sqlx::query_as(
+            "SELECT c.dispute_kind, (SELECT COUNT(*) FROM deadline_changes x JOIN deadlines d ON d.id = x.deadline_id
+                WHERE d.subject_type = 'case' AND d.subject_id = $1 AND d.article = '第六十七条' AND x.kind = 'suspend')
+             FROM cases c WHERE c.id = $2",
+        )
+        .bind(case.to_string())
+        .bind(case)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+        assert_eq!((kind.as_deref(), suspended), (Some("reconsideration"), 1));
+        let (status, page) = versioned_step(
+            &body,
+            &path,
+            &[
+                ("action", "decide".to_string()),
+                ("on", "2024-07-01".into()),
+                ("outcome", "revoke".into()),
+                ("text", "未听取当事人陈述、申辩，违反法定程序。".into()),
+            ],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+        // Revoked: nothing is left to pay; the case says so.
+        let (outcome, open): (Option<String>, i64) = sqlx::query_as(
+            "SELECT c.dispute_outcome, (SELECT COUNT(*) FROM deadlines d WHERE d.subject_type = 'case'
+                AND d.subject_id = $1 AND d.article = '第六十七条' AND d.state <> 'met')
+             FROM cases c WHERE c.id = $2",
+        )
+        .bind(case.to_string())
+        .bind(case)
+        .fetch_one(app.store.pool())
+        .await
+        .unwrap();
+        assert_eq!((outcome.as_deref(), open), (Some("revoked"), 0));
+        assert!(clerk.text(&case_path).await.contains("处罚决定被撤销"));
+    }
+}

@@ -123,8 +123,42 @@ pub async fn apply(ctx: &Ctx<'_>, id: i64, seen_version: i64, action: &Action) -
     crate::lock_seen(&mut tx, "reconsiderations", id, seen_version, r.version).await?;
     let change = transition::transition(&r, action, ctx.clock.cal, ctx.clock.today)?;
     repo::write(&mut tx, ctx, &r, &change).await?;
+    if let (Some(case), Some(follow)) = (r.case_id, on_the_case(&r, action)) {
+        crate::enforcement::case::follow_dispute(&mut tx, ctx.actor, ctx.clock, case, &follow)
+            .await?;
+    }
     tx.commit().await?;
     Ok(())
+}
+
+/// What a step means for the penalty case the reconsideration is about: accepted, the case is
+/// under reconsideration (its art. 67 payment limit pauses, art. 73 ¶3); closed, the dispute
+/// ends — revoked, nothing is left to pay; changed, the changed decision stands; otherwise
+/// (maintained, dismissed, confirmed illegal, ordered, settled, withdrawn) the decision stands.
+fn on_the_case(r: &Reconsideration, action: &Action) -> Option<crate::enforcement::case::Action> {
+    use crate::enforcement::case::{Action as CaseAction, DisputeOutcome};
+    let concluded = |on: NaiveDate, outcome| {
+        r.accepted_on
+            .map(|_| CaseAction::DisputeConcluded { on, outcome })
+    };
+    match action {
+        Action::Accept { on, .. } => Some(CaseAction::Dispute {
+            on: *on,
+            litigation: false,
+        }),
+        Action::Decide { on, outcome, .. } => concluded(
+            *on,
+            match outcome {
+                Outcome::Revoke => DisputeOutcome::Revoked,
+                Outcome::Change => DisputeOutcome::Changed,
+                _ => DisputeOutcome::Maintained,
+            },
+        ),
+        Action::Settle { on, .. } | Action::Withdraw { on, .. } => {
+            concluded(*on, DisputeOutcome::Maintained)
+        }
+        _ => None,
+    }
 }
 
 #[derive(Clone, Debug, Default)]

@@ -369,7 +369,8 @@ pub async fn apply(
         return Err(if seen_version != r.version && requester(ctx.actor) {
             Error::NotAllowed {
                 code: "review_moved_on",
-                message: "本事项已进入下一环节，该操作现由审查中心办理。请刷新页面查看当前环节。".into(),
+                message: "本事项已进入下一环节，该操作现由审查中心办理。请刷新页面查看当前环节。"
+                    .into(),
             }
         } else {
             Error::Forbidden

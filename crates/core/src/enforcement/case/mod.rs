@@ -56,6 +56,28 @@ pub async fn apply(
     Ok(())
 }
 
+/// A reconsideration or suit on the case, followed from the record that handles it, inside
+/// that record's step's transaction: `Dispute` when it is accepted, `DisputeConcluded` when it
+/// ends. The reconsideration body's authority is its own, not case handling. Applied only
+/// where the case's step is open (a delivered fine); returns whether it was.
+pub async fn follow_dispute(
+    tx: &mut fazhi_store::Tx,
+    actor: &Actor,
+    clock: crate::deadlines::Clock<'_>,
+    id: i64,
+    action: &Action,
+) -> Result<bool> {
+    tx.lock_row("cases", id).await?.ok_or(Error::NotFound)?;
+    let case = repo::load(tx.conn(), id).await?;
+    if refusal(&case, action.step()).is_some() {
+        return Ok(false);
+    }
+    let inputs = inputs_for(tx, &case, action).await?;
+    let change = transition(&case, action, clock.cal, clock.today, &inputs)?;
+    repo::write(tx, actor, clock, &case, change).await?;
+    Ok(true)
+}
+
 /// What the step needs from outside the case: for a proposal or a decision, the item's
 /// benchmarks and (deciding) the department's publication rule on the decision day; for
 /// archiving, the evaluation's machine findings still open.
