@@ -136,7 +136,7 @@ pub async fn set_warning_policy(
 }
 
 /// Inserts (version 0) or updates a setting with optimistic concurrency, audited.
-async fn save(
+pub(crate) async fn save(
     store: &Store,
     actor: &Actor,
     key: &str,

@@ -88,11 +88,7 @@ pub async fn insert(
     major: bool,
     department_id: i64,
 ) -> Result<i64> {
-    let region: i64 = sqlx::query_scalar("SELECT region_id FROM departments WHERE id = $1")
-        .bind(department_id)
-        .fetch_optional(tx.conn())
-        .await?
-        .ok_or(Error::NotFound)?;
+    let region = crate::org::region_of(tx.conn(), department_id).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO administrative_contracts (title, counterparty, amount_fen, major, stage, region_id,
             department_id, created_by, created_at, updated_at)

@@ -113,11 +113,7 @@ pub struct NewDecision<'a> {
 
 pub async fn insert(tx: &mut Tx, actor: &Actor, n: &NewDecision<'_>) -> Result<i64> {
     let department_id = actor.scope.department_id;
-    let region: i64 = sqlx::query_scalar("SELECT region_id FROM departments WHERE id = $1")
-        .bind(department_id)
-        .fetch_optional(tx.conn())
-        .await?
-        .ok_or(Error::NotFound)?;
+    let region = crate::org::region_of(tx.conn(), department_id).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO major_decisions (year, title, summary, stage, participation_exempt, expert_exempt,
             risk_exempt, region_id, department_id, created_by, created_at, updated_at)

@@ -8,3 +8,13 @@ pub mod rules;
 pub mod service;
 
 pub use model::*;
+
+/// The region a department sits in: the region a record of that department is kept under (its
+/// data scope).
+pub async fn region_of(conn: &mut sqlx::AnyConnection, department_id: i64) -> crate::Result<i64> {
+    sqlx::query_scalar("SELECT region_id FROM departments WHERE id = $1")
+        .bind(department_id)
+        .fetch_optional(conn)
+        .await?
+        .ok_or(crate::Error::NotFound)
+}

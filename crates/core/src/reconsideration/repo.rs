@@ -130,11 +130,7 @@ async fn start(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, department_id: i64, l: &Limi
 
 pub async fn insert(tx: &mut Tx, ctx: &Ctx<'_>, n: &NewApplication<'_>) -> Result<i64> {
     let department_id = ctx.actor.scope.department_id;
-    let region: i64 = sqlx::query_scalar("SELECT region_id FROM departments WHERE id = $1")
-        .bind(department_id)
-        .fetch_optional(tx.conn())
-        .await?
-        .ok_or(Error::NotFound)?;
+    let region = crate::org::region_of(tx.conn(), department_id).await?;
     let law = super::transition::law_for(n.received_on);
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO reconsiderations (law, channel, applicant, respondent_id, act, case_id, request,

@@ -137,11 +137,7 @@ pub async fn create(ctx: &Ctx<'_>, n: &NewAdviser<'_>) -> Result<i64> {
     }
     // Kept by the centre's own unit.
     let department = ctx.actor.scope.department_id;
-    let region: i64 = sqlx::query_scalar("SELECT region_id FROM departments WHERE id = $1")
-        .bind(department)
-        .fetch_optional(tx.conn())
-        .await?
-        .ok_or(Error::NotFound)?;
+    let region = crate::org::region_of(tx.conn(), department).await?;
     let id: i64 = sqlx::query_scalar(
         "INSERT INTO review_advisers (name, kind, organisation, specialty, town_id, region_id, department_id,
             created_by, created_at, updated_at)

@@ -7,7 +7,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 use fazhi_kernel::period::Period;
 use serde::Deserialize;
 
-use fazhi_store::{Store, now_ms};
+use fazhi_store::Store;
 
 use crate::{Actor, Error, Permission, Result};
 
@@ -231,45 +231,7 @@ pub async fn save(store: &Store, actor: &Actor, seen_version: i64, text: &str) -
         }
     }
     r.finish()?;
-    let mut tx = store.begin().await?;
-    let rows = if current.version == 0 {
-        sqlx::query(
-            "INSERT INTO settings (key, value, version, updated_at) VALUES ($1, $2, 1, $3)
-             ON CONFLICT (key) DO NOTHING",
-        )
-        .bind(KEY)
-        .bind(text)
-        .bind(now_ms())
-        .execute(tx.conn())
-        .await?
-        .rows_affected()
-    } else {
-        sqlx::query(
-            "UPDATE settings SET value = $1, version = version + 1, updated_at = $2
-             WHERE key = $3 AND version = $4",
-        )
-        .bind(text)
-        .bind(now_ms())
-        .bind(KEY)
-        .bind(current.version)
-        .execute(tx.conn())
-        .await?
-        .rows_affected()
-    };
-    if rows != 1 {
-        return Err(Error::Conflict);
-    }
-    crate::audit::record(
-        &mut tx,
-        actor,
-        "update",
-        KEY,
-        None,
-        serde_json::json!({ "kinds": kinds.iter().map(|p| (p.code.clone(), p.limit_days)).collect::<Vec<_>>() }),
-    )
-    .await?;
-    tx.commit().await?;
-    Ok(())
+    crate::settings::save(store, actor, KEY, current.version, text, "update", KEY).await
 }
 
 #[cfg(test)]
