@@ -27,6 +27,8 @@ pub enum Permission {
     NormativeManage,
     /// Handle administrative reconsideration cases (行政复议机构).
     ReconsiderationHandle,
+    /// Coordinate the defence of administrative suits (行政应诉).
+    LitigationHandle,
     OrgManage,
     UserManage,
     TokenManage,
@@ -57,7 +59,7 @@ impl Serialize for AdminKind {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 15] = [
+    pub const ALL: [Permission; 16] = [
         Permission::OrgRead,
         Permission::CatalogManage,
         Permission::CaseRead,
@@ -66,6 +68,7 @@ impl Permission {
         Permission::SupervisionReply,
         Permission::NormativeManage,
         Permission::ReconsiderationHandle,
+        Permission::LitigationHandle,
         Permission::OrgManage,
         Permission::UserManage,
         Permission::TokenManage,
@@ -85,6 +88,7 @@ impl Permission {
             Permission::SupervisionReply => "supervision.reply",
             Permission::NormativeManage => "normative.manage",
             Permission::ReconsiderationHandle => "reconsideration.handle",
+            Permission::LitigationHandle => "litigation.handle",
             Permission::OrgManage => "org.manage",
             Permission::UserManage => "user.manage",
             Permission::TokenManage => "token.manage",
@@ -109,6 +113,7 @@ impl Permission {
             Permission::SupervisionReply => "回复执法监督通知书",
             Permission::NormativeManage => "维护行政规范性文件库（登记、备案、清理）",
             Permission::ReconsiderationHandle => "办理行政复议案件",
+            Permission::LitigationHandle => "协调行政诉讼应诉",
             Permission::OrgManage => "管理区域和部门",
             Permission::UserManage => "管理用户账号",
             Permission::TokenManage => "管理系统对接令牌",
@@ -131,7 +136,8 @@ impl Permission {
             | Permission::SupervisionManage
             | Permission::SupervisionReply
             | Permission::NormativeManage
-            | Permission::ReconsiderationHandle => None,
+            | Permission::ReconsiderationHandle
+            | Permission::LitigationHandle => None,
             Permission::OrgManage | Permission::UserManage | Permission::TokenManage => {
                 Some(AdminKind::System)
             }

@@ -88,6 +88,8 @@ pub async fn figures(store: &fazhi_store::Store, actor: &Actor, year: i32) -> Re
     let evaluations = crate::decisions::evaluations_in_year(store, actor, year).await?;
     let reconsidered = crate::reconsideration::figures(store, actor, year).await?;
     let reconsiderations = format!("/reconsiderations?closed={year}");
+    let suits = crate::litigation::figures(store, actor, year).await?;
+    let heard = format!("/litigations?heard={year}");
     let decision_catalogs_href = format!("/decisions/catalogs?kind=major_decision&year={year}");
     let review_catalogs_href = format!("/decisions/catalogs?kind=legality_review&year={year}");
     let cases = format!("/enforcement/cases?filed_from={from}&filed_until={until}");
@@ -227,6 +229,34 @@ pub async fn figures(store: &fazhi_store::Store, actor: &Actor, year: i32) -> Re
             "行政复议纠错率",
             Rate(reconsidered.correction_rate()),
             &reconsiderations,
+        ),
+        f(
+            "litigation.appearance_rate",
+            "一(一)2",
+            "一审出庭应诉率（负责人出庭）",
+            Rate(suits.appearance_rate()),
+            &heard,
+        ),
+        f(
+            "litigation.accountability",
+            "一(一)2",
+            "败诉案件责任追究",
+            Count(suits.accountability, "件"),
+            "/litigations?judgment=lost",
+        ),
+        f(
+            "litigation.leader_cases",
+            "一(四)",
+            "领导包案",
+            Count(suits.leader_cases, "件"),
+            "/litigations",
+        ),
+        f(
+            "litigation.risk_resolved",
+            "一(四)",
+            "化解中高败诉风险案件",
+            Count(suits.risk_resolved, "件"),
+            "/litigations",
         ),
         f(
             "normative.filings",

@@ -307,6 +307,10 @@ fn permissions_for(subject_type: &str) -> (&'static [Permission], &'static [Perm
             &[Permission::NormativeManage, Permission::SupervisionManage],
             &[Permission::NormativeManage],
         ),
+        "litigation" => (
+            &[Permission::LitigationHandle],
+            &[Permission::LitigationHandle],
+        ),
         "reconsideration" => (
             &[Permission::ReconsiderationHandle],
             &[Permission::ReconsiderationHandle],

@@ -78,6 +78,7 @@ pub fn builtin_roles() -> Vec<BuiltinRole> {
             Permission::SupervisionManage,
             Permission::NormativeManage,
             Permission::ReconsiderationHandle,
+            Permission::LitigationHandle,
         ],
     });
     roles.push(BuiltinRole {

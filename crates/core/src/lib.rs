@@ -9,6 +9,8 @@
 #![recursion_limit = "256"]
 
 pub mod access;
+#[macro_use]
+mod codes;
 pub mod annual_report;
 pub mod audit;
 pub mod auth;
@@ -24,6 +26,7 @@ mod error;
 pub mod inspection;
 pub mod jobs;
 pub mod listing;
+pub mod litigation;
 pub mod long_jobs;
 pub mod messages;
 pub mod normative;

@@ -617,6 +617,15 @@ pub fn router(state: AppState) -> Router {
             get(pages::normative::public_document),
         )
         .route(
+            "/litigations",
+            get(pages::litigation::list).post(pages::litigation::create),
+        )
+        .route("/litigations/new", get(pages::litigation::new))
+        .route(
+            "/litigations/{id}",
+            get(pages::litigation::show).post(pages::litigation::act),
+        )
+        .route(
             "/reconsiderations",
             get(pages::reconsideration::list).post(pages::reconsideration::create),
         )

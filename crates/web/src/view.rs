@@ -173,11 +173,18 @@ impl Layout {
         );
         group(
             "复议与应诉",
-            vec![(
-                "/reconsiderations",
-                "行政复议",
-                business && actor.can(Permission::ReconsiderationHandle),
-            )],
+            vec![
+                (
+                    "/reconsiderations",
+                    "行政复议",
+                    business && actor.can(Permission::ReconsiderationHandle),
+                ),
+                (
+                    "/litigations",
+                    "行政诉讼应诉",
+                    business && actor.can(Permission::LitigationHandle),
+                ),
+            ],
         );
         group(
             "目录与基准",

@@ -30,6 +30,7 @@ mod joint_plans;
 mod kernel_cli;
 mod leads;
 mod lists;
+mod litigations;
 mod matrix;
 mod normative;
 mod notices;

@@ -32,9 +32,11 @@ const DEPT: &str = "department_clerk";
 fn holders(permission: &str) -> &'static [&'static str] {
     match permission {
         "org.read" => &[SYS, SEC, SUP, TOWN, DEPT],
-        "catalog.manage" | "supervision.manage" | "normative.manage" | "reconsideration.handle" => {
-            &[SUP]
-        }
+        "catalog.manage"
+        | "supervision.manage"
+        | "normative.manage"
+        | "reconsideration.handle"
+        | "litigation.handle" => &[SUP],
         "case.read" => &[SUP, TOWN, DEPT],
         "case.handle" | "supervision.reply" => &[TOWN, DEPT],
         "org.manage" | "user.manage" | "token.manage" => &[SYS],
@@ -58,6 +60,8 @@ const REVIEW_CENTRE: Who = Who::Any(&["normative.manage", "supervision.manage"])
 const REQUESTERS: Who = Who::Any(&["case.handle", "normative.manage"]);
 /// Who follows review requests: the requesters and the supervisors.
 const REVIEWS: Who = Who::Any(&["case.handle", "normative.manage", "supervision.manage"]);
+/// Who coordinates the defence of administrative suits.
+const LITIGATE: Who = Who::Any(&["litigation.handle"]);
 /// The reconsideration body's staff.
 const RECONSIDER: Who = Who::Any(&["reconsideration.handle"]);
 const ORG: Who = Who::Any(&["org.manage"]);
@@ -303,6 +307,11 @@ const ROUTES: &[(&str, &str, Who)] = &[
     ("GET", "/normative/documents/template.xlsx", KEEP_REGISTER),
     ("GET", "/normative/documents/{id}", REGISTER),
     ("POST", "/normative/documents/{id}/filing", KEEP_REGISTER),
+    ("GET", "/litigations", LITIGATE),
+    ("POST", "/litigations", LITIGATE),
+    ("GET", "/litigations/new", LITIGATE),
+    ("GET", "/litigations/{id}", LITIGATE),
+    ("POST", "/litigations/{id}", LITIGATE),
     ("GET", "/reconsiderations", RECONSIDER),
     ("POST", "/reconsiderations", RECONSIDER),
     ("GET", "/reconsiderations/new", RECONSIDER),

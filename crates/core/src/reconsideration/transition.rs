@@ -8,7 +8,6 @@
 use chrono::NaiveDate;
 use fazhi_kernel::calendar::Calendar;
 use fazhi_kernel::period::Period;
-use serde::Serialize;
 
 use fazhi_store::Arg;
 
@@ -40,30 +39,6 @@ pub const ART_COMPLETE: &str = "第三十一条";
 pub const ART_COPY: &str = "第四十八条（副本）";
 pub const ART_ANSWER: &str = "第四十八条";
 pub const ART_DECIDE: &str = "第六十二条";
-
-macro_rules! codes {
-    ($name:ident { $($variant:ident => $code:literal, $zh:literal;)* }) => {
-        #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
-        #[serde(rename_all = "snake_case")]
-        pub enum $name { $($variant,)* }
-
-        impl $name {
-            pub const ALL: &'static [$name] = &[$($name::$variant,)*];
-
-            pub fn code(self) -> &'static str {
-                match self { $($name::$variant => $code,)* }
-            }
-
-            pub fn parse(code: &str) -> Option<$name> {
-                $name::ALL.iter().copied().find(|v| v.code() == code)
-            }
-
-            pub fn label_zh(self) -> &'static str {
-                match self { $($name::$variant => $zh,)* }
-            }
-        }
-    };
-}
 
 codes!(Stage {
     Received => "received", "待审查受理";

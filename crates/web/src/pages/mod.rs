@@ -17,6 +17,7 @@ pub mod enforcement;
 pub mod figures;
 pub mod inspection;
 pub mod joint_plans;
+pub mod litigation;
 pub mod long_jobs;
 pub mod normative;
 pub mod org;
