@@ -307,14 +307,10 @@ fn permissions_for(subject_type: &str) -> (&'static [Permission], &'static [Perm
             &[Permission::NormativeManage, Permission::SupervisionManage],
             &[Permission::NormativeManage],
         ),
-        "litigation" => (
-            &[Permission::LitigationHandle],
-            &[Permission::LitigationHandle],
-        ),
-        "reconsideration" => (
-            &[Permission::ReconsiderationHandle],
-            &[Permission::ReconsiderationHandle],
-        ),
+        // Their limits change only through the record's own steps (an extension is a step of
+        // the reconsideration with its statutory bounds), never through the deadline's form.
+        "litigation" => (&[Permission::LitigationHandle], &[]),
+        "reconsideration" => (&[Permission::ReconsiderationHandle], &[]),
         "random_draw" => (
             &[Permission::SupervisionManage],
             &[Permission::SupervisionManage],

@@ -34,7 +34,7 @@ CREATE TABLE litigations (
     created_at BIGINT NOT NULL,
     updated_at BIGINT NOT NULL
 );
-CREATE UNIQUE INDEX litigations_court_number ON litigations (court, court_number);
+CREATE UNIQUE INDEX litigations_court_number ON litigations (court_number);
 
 INSERT INTO role_permissions (role_id, permission)
     SELECT id, 'litigation.handle' FROM roles WHERE code = 'supervisor';

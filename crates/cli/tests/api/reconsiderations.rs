@@ -135,8 +135,25 @@ async fn an_application_is_accepted_heard_and_decided_within_its_limits() {
         )
         .await;
         assert_eq!(status, StatusCode::SEE_OTHER);
+        // Not before the respondent has answered (or its time has run out).
+        let (status, page) = versioned_step(&body, &path, &decide).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("被申请人的答复期限至"), "{page}");
+        let (status, _) = versioned_step(
+            &body,
+            &path,
+            &[("action", "answer".to_string()), ("on", today.to_string())],
+        )
+        .await;
+        assert_eq!(status, StatusCode::SEE_OTHER);
         let (status, page) = versioned_step(&body, &path, &decide).await;
         assert_eq!(status, StatusCode::SEE_OTHER, "{page}");
+        assert_eq!(
+            app.count("SELECT COUNT(*) FROM deadlines WHERE subject_type = 'reconsideration' AND state = 'met' AND met_on > due_on")
+                .await,
+            0,
+            "met on the steps' own days, in time"
+        );
         assert_eq!(
             app.count("SELECT COUNT(*) FROM deadlines WHERE subject_type = 'reconsideration' AND state <> 'met'")
                 .await,
@@ -157,14 +174,17 @@ async fn an_application_is_accepted_heard_and_decided_within_its_limits() {
         let out = app.cli(&["figures", "--year", &year, "--json"]);
         let f: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
         let concluded = app
-            .count("SELECT COUNT(*) FROM reconsiderations WHERE stage IN ('decided', 'settled', 'withdrawn')")
+            .count("SELECT COUNT(*) FROM reconsiderations WHERE stage IN ('decided', 'settled', 'withdrawn') AND accepted_on IS NOT NULL")
             .await;
         assert_eq!(
             f["figures"]["reconsideration.concluded"],
             serde_json::json!(concluded),
             "{f}"
         );
-        assert_eq!(concluded, 2);
+        assert_eq!(
+            concluded, 1,
+            "the one withdrawn before acceptance was never heard"
+        );
         assert_eq!(
             f["figures"]["reconsideration.correction_rate"],
             serde_json::json!(1.0)

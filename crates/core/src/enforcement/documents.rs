@@ -407,8 +407,14 @@ const BODY_SIZE: usize = 32;
 const LINE: i32 = 579;
 
 fn run(text: &str, font: &str, size: usize) -> Run {
+    // XML 1.0 has no place for control characters (text pasted from a word processor can carry
+    // them): they are dropped, or the file would not open.
+    let text: String = text
+        .chars()
+        .filter(|c| !c.is_control() || matches!(c, '\t' | '\n'))
+        .collect();
     Run::new()
-        .add_text(text)
+        .add_text(&text)
         .size(size)
         .fonts(RunFonts::new().east_asia(font).ascii(font).hi_ansi(font))
 }

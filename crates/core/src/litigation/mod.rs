@@ -120,10 +120,11 @@ pub async fn register(ctx: &Ctx<'_>, n: &NewSuit<'_>) -> Result<i64> {
     crate::org::region_of(tx.conn(), defendant_id)
         .await
         .map_err(|_| Error::invalid("defendant_id", "被告不存在。"))?;
+    // The court's code is in the number (浙0681): a number is one case whichever court is typed.
+    let number = transition::court_number(n.court_number);
     let taken: Option<i64> =
-        sqlx::query_scalar("SELECT id FROM litigations WHERE court = $1 AND court_number = $2")
-            .bind(n.court.trim())
-            .bind(n.court_number.trim())
+        sqlx::query_scalar("SELECT id FROM litigations WHERE court_number = $1")
+            .bind(&number)
             .fetch_optional(tx.conn())
             .await?;
     if let Some(other) = taken {
@@ -140,7 +141,7 @@ pub async fn register(ctx: &Ctx<'_>, n: &NewSuit<'_>) -> Result<i64> {
          VALUES ($1, $2, $3, $4, $5, $6, $7, 'pending', $8, $9, $10, $11, $11) RETURNING id",
     )
     .bind(n.court.trim())
-    .bind(n.court_number.trim())
+    .bind(&number)
     .bind(n.plaintiff.trim())
     .bind(defendant_id)
     .bind(n.act.trim())
@@ -180,7 +181,7 @@ pub async fn register(ctx: &Ctx<'_>, n: &NewSuit<'_>) -> Result<i64> {
             action: "create",
             object_type: SUBJECT,
             object_id: Some(id.to_string()),
-            detail: json!({ "court": n.court.trim(), "court_number": n.court_number.trim(),
+            detail: json!({ "court": n.court.trim(), "court_number": number,
                 "defendant_id": defendant_id, "served_on": served_on.to_string() }),
         },
     )
@@ -207,7 +208,7 @@ async fn write(
             SUBJECT,
             &l.id.to_string(),
             transition::ART_ANSWER,
-            ctx.clock.today,
+            change.on.unwrap_or(ctx.clock.today),
         )
         .await?;
     }
@@ -296,7 +297,7 @@ pub async fn list(
 /// A year's figures, within the actor's scope.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Figures {
-    /// Hearings held in the year, and those the responsible person attended.
+    /// First-instance hearings held in the year, and those the responsible person attended.
     pub hearings: i64,
     pub responsible_appeared: i64,
     /// Judgments in the year: lost, and lost followed by accountability.
@@ -334,11 +335,16 @@ pub async fn figures(store: &Store, actor: &Actor, year: i32) -> Result<Figures>
             .push(alias);
         first = false;
     };
-    count("hearings", "l.hearing_on", "");
+    // 一审: first-instance suits only (行初 in the court number).
+    count(
+        "hearings",
+        "l.hearing_on",
+        " AND l.court_number LIKE '%行初%'",
+    );
     count(
         "responsible_appeared",
         "l.hearing_on",
-        " AND l.appearance = 'responsible'",
+        " AND l.court_number LIKE '%行初%' AND l.appearance = 'responsible'",
     );
     count("lost", "l.judged_on", " AND l.judgment = 'lost'");
     count(

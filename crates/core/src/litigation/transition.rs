@@ -44,6 +44,25 @@ codes!(Judgment {
     Mediated => "mediated", "调解结案";
 });
 
+/// A court number as courts print it: brackets full-width (（2026）), no spaces, so the same
+/// case typed two ways is one.
+pub fn court_number(typed: &str) -> String {
+    typed
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| match c {
+            '(' => '（',
+            ')' => '）',
+            other => other,
+        })
+        .collect()
+}
+
+/// A first-instance case (行初): the appearance rate counts these.
+pub fn first_instance(number: &str) -> bool {
+    number.contains("行初")
+}
+
 /// The titles that make the person who appears the agency's responsible person.
 pub const RESPONSIBLE_TITLES: &[&str] = &["正职负责人", "副职负责人", "分管负责人"];
 
@@ -195,6 +214,8 @@ pub fn allowed_steps(l: &Litigation) -> Vec<Step> {
 pub struct Change {
     pub fields: Vec<(&'static str, Arg)>,
     pub meets_answer: bool,
+    /// The step's own date: the day the answer's limit is met.
+    pub on: Option<NaiveDate>,
 }
 
 impl Change {
@@ -249,6 +270,7 @@ pub fn transition(l: &Litigation, action: &Action, today: NaiveDate) -> Result<C
             dated(*on, today, l.served_on, "收到起诉状副本的日期")?;
             Ok(Change {
                 meets_answer: true,
+                on: Some(*on),
                 ..c.set("answered_on", on)
             })
         }
@@ -302,7 +324,16 @@ pub fn transition(l: &Litigation, action: &Action, today: NaiveDate) -> Result<C
             Ok(c)
         }
         Action::Judge { on, judgment, note } => {
-            dated(*on, today, l.served_on, "收到起诉状副本的日期")?;
+            dated(
+                *on,
+                today,
+                l.hearing_on.unwrap_or(l.served_on),
+                if l.hearing_on.is_some() {
+                    "开庭日期"
+                } else {
+                    "收到起诉状副本的日期"
+                },
+            )?;
             if l.appearance.is_none() && matches!(judgment, Judgment::Won | Judgment::Lost) {
                 return Err(Error::refused(
                     "litigation_hearing_missing",
@@ -318,6 +349,7 @@ pub fn transition(l: &Litigation, action: &Action, today: NaiveDate) -> Result<C
             };
             Ok(Change {
                 meets_answer: true,
+                on: Some(*on),
                 ..c.set("stage", stage.code())
                     .set("judged_on", on)
                     .set("judgment", judgment.code())

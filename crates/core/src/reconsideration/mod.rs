@@ -199,7 +199,7 @@ pub async fn list(
             .bind(format!("{y:04}-01-01"))
             .push(" AND r.closed_on <= ")
             .bind(format!("{y:04}-12-31"))
-            .push(" AND r.stage <> 'not_accepted'");
+            .push(" AND r.stage <> 'not_accepted' AND r.accepted_on IS NOT NULL");
     }
     keyset.apply(&mut sql, "r.id");
     let items = sql
@@ -212,7 +212,7 @@ pub async fn list(
 }
 
 /// A year's concluded cases (审结: decided, settled or withdrawn after acceptance; an
-/// application not accepted is not a case heard), by outcome, and the correction rate over the
+/// application not accepted, or withdrawn before, is not a case heard), by outcome, and the correction rate over the
 /// decided ones.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Figures {
@@ -238,7 +238,7 @@ pub async fn figures(store: &Store, actor: &Actor, year: i32) -> Result<Figures>
     sql.bind(format!("{year:04}-01-01"))
         .push(" AND r.closed_on <= ")
         .bind(format!("{year:04}-12-31"))
-        .push(" AND r.stage IN ('decided', 'settled', 'withdrawn') AND ")
+        .push(" AND r.stage IN ('decided', 'settled', 'withdrawn') AND r.accepted_on IS NOT NULL AND ")
         .append(actor.scope.condition("r", RECORD_COLUMNS))
         .push(" GROUP BY r.stage, r.outcome");
     let mut f = Figures {
@@ -304,8 +304,14 @@ pub fn decision_docx(r: &Reconsideration) -> Result<Vec<u8>> {
             .map(|l| Block::Paragraph(l.trim().to_string())),
     );
     blocks.push(Block::Paragraph(format!(
-        "根据《中华人民共和国行政复议法》{}的规定，本机关决定：{}。",
-        outcome.article(),
+        "根据{}{}的规定，本机关决定：{}。",
+        transition::articles(&r.law).law,
+        // The 2017 text has the decisions in one article.
+        if r.law == "2017" {
+            "第二十八条"
+        } else {
+            outcome.article()
+        },
         outcome.label_zh()
     )));
     blocks.push(Block::Paragraph(

@@ -9,8 +9,7 @@ use fazhi_store::{Row, Sql, Tx, now_ms};
 use serde_json::json;
 
 use super::transition::{
-    ART_DECIDE, Change, Channel, Limit, Outcome, Procedure, Reconsideration, SimplifiedGround,
-    Stage,
+    Change, Channel, Limit, Outcome, Procedure, Reconsideration, SimplifiedGround, Stage,
 };
 use crate::deadlines::{self, NewDeadline};
 use crate::{Actor, Ctx, Error, Result};
@@ -103,7 +102,13 @@ pub struct NewApplication<'a> {
     pub received_on: NaiveDate,
 }
 
-async fn start(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, department_id: i64, l: &Limit) -> Result<()> {
+async fn start(
+    tx: &mut Tx,
+    ctx: &Ctx<'_>,
+    (id, department_id): (i64, i64),
+    law: &str,
+    l: &Limit,
+) -> Result<()> {
     deadlines::create(
         tx,
         ctx.actor,
@@ -113,14 +118,14 @@ async fn start(tx: &mut Tx, ctx: &Ctx<'_>, id: i64, department_id: i64, l: &Limi
             subject_type: SUBJECT.into(),
             subject_id: id.to_string(),
             purpose: l.purpose.into(),
-            law: "《中华人民共和国行政复议法》".into(),
+            law: super::transition::articles(law).law.into(),
             article: l.article.into(),
             start_event: l.start_event.into(),
             start_on: l.on,
             period: l.period,
             responsible_user_id: ctx.actor.user_id,
             department_id,
-            party_period: l.article == super::transition::ART_COMPLETE,
+            party_period: l.article == super::transition::articles(law).complete,
         },
         ctx.clock.today,
     )
@@ -158,9 +163,9 @@ pub async fn insert(tx: &mut Tx, ctx: &Ctx<'_>, n: &NewApplication<'_>) -> Resul
     start(
         tx,
         ctx,
-        id,
-        department_id,
-        &super::transition::acceptance_limit(n.received_on, "收到行政复议申请"),
+        (id, department_id),
+        law,
+        &super::transition::acceptance_limit(law, n.received_on, "收到行政复议申请"),
     )
     .await?;
     audit::append(
@@ -190,19 +195,12 @@ async fn department_of(tx: &mut Tx, id: i64) -> Result<i64> {
 
 pub async fn write(tx: &mut Tx, ctx: &Ctx<'_>, r: &Reconsideration, change: &Change) -> Result<()> {
     let department_id = department_of(tx, r.id).await?;
+    let met_on = change.on.unwrap_or(ctx.clock.today);
     for article in &change.meets {
-        deadlines::meet(
-            tx,
-            ctx.actor,
-            SUBJECT,
-            &r.id.to_string(),
-            article,
-            ctx.clock.today,
-        )
-        .await?;
+        deadlines::meet(tx, ctx.actor, SUBJECT, &r.id.to_string(), article, met_on).await?;
     }
     for l in &change.starts {
-        start(tx, ctx, r.id, department_id, l).await?;
+        start(tx, ctx, (r.id, department_id), &r.law, l).await?;
     }
     if let Some((days, reason)) = &change.extends {
         deadlines::extend_in(
@@ -211,9 +209,9 @@ pub async fn write(tx: &mut Tx, ctx: &Ctx<'_>, r: &Reconsideration, change: &Cha
             ctx.clock,
             SUBJECT,
             &r.id.to_string(),
-            ART_DECIDE,
+            super::transition::articles(&r.law).decide,
             fazhi_kernel::period::Period::CalendarDays(*days),
-            (ctx.clock.today, reason),
+            (met_on, reason),
         )
         .await?;
     }

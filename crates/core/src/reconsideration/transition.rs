@@ -40,6 +40,40 @@ pub const ART_COPY: &str = "第四十八条（副本）";
 pub const ART_ANSWER: &str = "第四十八条";
 pub const ART_DECIDE: &str = "第六十二条";
 
+/// The articles a case's limits cite: of the 2023 text, or of the 2017 text (and its
+/// implementing regulation for the completion notice) for an application received before 2024.
+#[derive(Clone, Copy, Debug)]
+pub struct Articles {
+    pub law: &'static str,
+    pub accept: &'static str,
+    pub complete: &'static str,
+    pub copy: &'static str,
+    pub answer: &'static str,
+    pub decide: &'static str,
+}
+
+pub fn articles(law: &str) -> Articles {
+    if law == "2017" {
+        Articles {
+            law: "《中华人民共和国行政复议法》（2017年修正）",
+            accept: "第十七条",
+            complete: "实施条例第二十九条",
+            copy: "第二十三条（副本）",
+            answer: "第二十三条",
+            decide: "第三十一条",
+        }
+    } else {
+        Articles {
+            law: "《中华人民共和国行政复议法》",
+            accept: ART_ACCEPT,
+            complete: ART_COMPLETE,
+            copy: ART_COPY,
+            answer: ART_ANSWER,
+            decide: ART_DECIDE,
+        }
+    }
+}
+
 codes!(Stage {
     Received => "received", "待审查受理";
     Completing => "completing", "补正中";
@@ -310,6 +344,39 @@ impl Action {
     }
 }
 
+impl Action {
+    /// The day the step is dated.
+    pub fn on(&self) -> NaiveDate {
+        match self {
+            Action::RequestCompletion { on, .. }
+            | Action::Completed { on }
+            | Action::Accept { on, .. }
+            | Action::NotAccept { on, .. }
+            | Action::SendCopy { on }
+            | Action::Answer { on }
+            | Action::NoticeHearing { on, .. }
+            | Action::HoldHearing { on }
+            | Action::Extend { on, .. }
+            | Action::Decide { on, .. }
+            | Action::Settle { on, .. }
+            | Action::Withdraw { on, .. } => *on,
+        }
+    }
+}
+
+/// The last day of the respondent's answer, from receiving the copy: 10 days, or 5 under the
+/// simplified procedure (2023 art. 48, 54; working days, art. 88); 10 calendar days under the
+/// 2017 text (art. 23; its art. 40 makes only 五日、七日 working days).
+pub fn answer_due(r: &Reconsideration, cal: &Calendar, copy: NaiveDate) -> NaiveDate {
+    if r.law == "2017" {
+        fazhi_kernel::period::due_date(cal, copy, Period::CalendarDays(ANSWER_WD.0)).due
+    } else if r.simplified() {
+        cal.add_working_days(copy, ANSWER_WD.1)
+    } else {
+        cal.add_working_days(copy, ANSWER_WD.0)
+    }
+}
+
 /// The steps open now, the next one first.
 pub fn allowed_steps(r: &Reconsideration) -> Vec<Step> {
     match r.stage {
@@ -367,6 +434,8 @@ pub struct Change {
     pub fields: Vec<(&'static str, Arg)>,
     pub starts: Vec<Limit>,
     pub meets: Vec<&'static str>,
+    /// The step's own date: the day the limits it meets are met.
+    pub on: Option<NaiveDate>,
     /// The limit extended (the decision's), by days, with its reason.
     pub extends: Option<(u32, String)>,
 }
@@ -392,22 +461,22 @@ impl Change {
         self
     }
 
-    fn close(self, stage: Stage, on: NaiveDate) -> Change {
+    fn close(self, stage: Stage, on: NaiveDate, a: Articles) -> Change {
         self.set("stage", stage.code())
             .set("closed_on", on)
-            .meet(ART_ACCEPT)
-            .meet(ART_COMPLETE)
-            .meet(ART_COPY)
-            .meet(ART_ANSWER)
-            .meet(ART_DECIDE)
+            .meet(a.accept)
+            .meet(a.complete)
+            .meet(a.copy)
+            .meet(a.answer)
+            .meet(a.decide)
     }
 }
 
 /// The acceptance review's limit, from receiving the application (or its completion).
-pub fn acceptance_limit(on: NaiveDate, event: &'static str) -> Limit {
+pub fn acceptance_limit(law: &str, on: NaiveDate, event: &'static str) -> Limit {
     Limit {
         purpose: "行政复议受理审查",
-        article: ART_ACCEPT,
+        article: articles(law).accept,
         start_event: event,
         on,
         period: Period::WorkingDays(ACCEPT_WD),
@@ -472,7 +541,11 @@ pub fn transition(
             why,
         ));
     }
-    let c = Change::default();
+    let c = Change {
+        on: Some(action.on()),
+        ..Change::default()
+    };
+    let art = articles(&r.law);
     match action {
         Action::RequestCompletion { on, items } => {
             dated(*on, today, &[(Some(r.received_on), "收到申请日期")])?;
@@ -491,10 +564,10 @@ pub fn transition(
             Ok(c.set("stage", Stage::Completing.code())
                 .set("completion_requested_on", on)
                 .set("completion_items", items)
-                .meet(ART_ACCEPT)
+                .meet(art.accept)
                 .start(Limit {
                     purpose: "申请人补正材料",
-                    article: ART_COMPLETE,
+                    article: art.complete,
                     start_event: "收到补正通知",
                     on: *on,
                     period: Period::WorkingDays(COMPLETE_WD),
@@ -504,8 +577,8 @@ pub fn transition(
             dated(*on, today, &[(r.completion_requested_on, "补正通知日期")])?;
             Ok(c.set("stage", Stage::Received.code())
                 .set("completed_on", on)
-                .meet(ART_COMPLETE)
-                .start(acceptance_limit(*on, "收到补正材料")))
+                .meet(art.complete)
+                .start(acceptance_limit(&r.law, *on, "收到补正材料")))
         }
         Action::Accept {
             on,
@@ -565,17 +638,17 @@ pub fn transition(
                 .set("accepted_on", on)
                 .set("number", &number)
                 .set("procedure", procedure.code())
-                .meet(ART_ACCEPT)
+                .meet(art.accept)
                 .start(Limit {
                     purpose: "发送行政复议申请书副本",
-                    article: ART_COPY,
+                    article: art.copy,
                     start_event: "受理",
                     on: *on,
                     period: Period::WorkingDays(copy),
                 })
                 .start(Limit {
                     purpose: "作出行政复议决定",
-                    article: ART_DECIDE,
+                    article: art.decide,
                     start_event: "受理",
                     on: *on,
                     period: Period::CalendarDays(decide),
@@ -591,26 +664,29 @@ pub fn transition(
         Action::NotAccept { on, reason } => {
             dated(*on, today, &[(Some(r.received_on), "收到申请日期")])?;
             let reason = text("reason", reason, "不予受理的理由", 1000)?;
-            Ok(c.close(Stage::NotAccepted, *on).set("close_note", reason))
+            Ok(c.close(Stage::NotAccepted, *on, art)
+                .set("close_note", reason))
         }
         Action::SendCopy { on } => {
             dated(*on, today, &[(r.accepted_on, "受理日期")])?;
-            let answer = if r.simplified() {
-                ANSWER_WD.1
+            let period = if r.law == "2017" {
+                Period::CalendarDays(ANSWER_WD.0)
+            } else if r.simplified() {
+                Period::WorkingDays(ANSWER_WD.1)
             } else {
-                ANSWER_WD.0
+                Period::WorkingDays(ANSWER_WD.0)
             };
-            Ok(c.set("copy_sent_on", on).meet(ART_COPY).start(Limit {
+            Ok(c.set("copy_sent_on", on).meet(art.copy).start(Limit {
                 purpose: "被申请人书面答复并提交证据、依据",
-                article: ART_ANSWER,
+                article: art.answer,
                 start_event: "被申请人收到申请书副本",
                 on: *on,
-                period: Period::WorkingDays(answer),
+                period,
             }))
         }
         Action::Answer { on } => {
             dated(*on, today, &[(r.copy_sent_on, "副本送达日期")])?;
-            Ok(c.set("answered_on", on).meet(ART_ANSWER))
+            Ok(c.set("answered_on", on).meet(art.answer))
         }
         Action::NoticeHearing { on, hearing_on } => {
             dated(*on, today, &[(r.accepted_on, "受理日期")])?;
@@ -631,6 +707,23 @@ pub fn transition(
         }
         Action::Extend { on, days, reason } => {
             dated(*on, today, &[(r.accepted_on, "受理日期")])?;
+            if let Some(accepted) = r.accepted_on {
+                let due = fazhi_kernel::period::due_date(
+                    cal,
+                    accepted,
+                    Period::CalendarDays(DECIDE_DAYS.0),
+                )
+                .due;
+                if *on > due {
+                    return Err(Error::refused(
+                        "reconsideration_extension_late",
+                        "on",
+                        format!(
+                            "审理期限已于 {due} 届满，不能再延长；延长应在期限届满前经负责人批准（《行政复议法》第六十二条）。"
+                        ),
+                    ));
+                }
+            }
             if !(1..=EXTENSION_MAX).contains(days) {
                 return Err(Error::invalid(
                     "days",
@@ -653,22 +746,42 @@ pub fn transition(
             dated(
                 *on,
                 today,
-                &[(r.copy_sent_on, "副本送达日期"), (r.heard_on, "听证日期")],
+                &[
+                    (r.copy_sent_on, "副本送达日期"),
+                    (r.answered_on, "答复日期"),
+                    (r.heard_on, "听证日期"),
+                ],
             )?;
+            // The respondent answers, or its time to answer runs out, before the decision.
+            if r.answered_on.is_none()
+                && let Some(copy) = r.copy_sent_on
+            {
+                let by = answer_due(r, cal, copy);
+                if *on <= by {
+                    return Err(Error::refused(
+                        "reconsideration_answer_pending",
+                        "on",
+                        format!(
+                            "被申请人的答复期限至 {by}：收到答复或期限届满后方可作出决定（《行政复议法》第四十八条）。"
+                        ),
+                    ));
+                }
+            }
             let t = text("text", t, "决定的事实、理由和依据", 20_000)?;
-            Ok(c.close(Stage::Decided, *on)
+            Ok(c.close(Stage::Decided, *on, art)
                 .set("outcome", outcome.code())
                 .set("decision_text", t))
         }
         Action::Settle { on, note } => {
             dated(*on, today, &[(r.accepted_on, "受理日期")])?;
             let note = text("note", note, "调解书或和解协议的内容", 2000)?;
-            Ok(c.close(Stage::Settled, *on).set("close_note", note))
+            Ok(c.close(Stage::Settled, *on, art).set("close_note", note))
         }
         Action::Withdraw { on, reason } => {
             dated(*on, today, &[(Some(r.received_on), "收到申请日期")])?;
             let reason = text("reason", reason, "撤回的理由", 1000)?;
-            Ok(c.close(Stage::Withdrawn, *on).set("close_note", reason))
+            Ok(c.close(Stage::Withdrawn, *on, art)
+                .set("close_note", reason))
         }
     }
 }
@@ -805,8 +918,17 @@ mod tests {
                 .period,
             Period::WorkingDays(3)
         );
-        // No simplified procedure under the 2017 text.
+        // No simplified procedure under the 2017 text, whose limits cite its own articles.
         let old = application("2023-12-20", "2023-12-01", true);
+        let c = transition(
+            &old,
+            &accept("2023-12-22", Procedure::Ordinary, ""),
+            &cal(),
+            today,
+        )
+        .unwrap();
+        assert_eq!(c.meets, vec!["第十七条"]);
+        assert!(c.starts.iter().any(|l| l.article == "第三十一条"));
         assert!(
             transition(
                 &old,

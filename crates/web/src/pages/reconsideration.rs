@@ -97,12 +97,14 @@ pub async fn list(
     if let Some(y) = closed_in {
         let f = reconsideration::figures(&state.store, &s.actor, y).await?;
         headline = format!(
-            "{y} 年审结 {} 件（决定 {}、调解和解 {}、撤回 {}），纠错率 {}。",
+            "{y} 年审结 {} 件（决定 {}、调解和解 {}、撤回 {}），纠错率 {}（纠错 {} 件 ÷ 作出决定 {} 件）。",
             f.concluded,
             f.decided,
             f.settled,
             f.withdrawn,
-            fazhi_core::enforcement::figures::percent(f.correction_rate())
+            fazhi_core::enforcement::figures::percent(f.correction_rate()),
+            f.corrected,
+            f.decided
         );
     }
     let qs = serde_urlencoded::to_string(&q).unwrap_or_default();
