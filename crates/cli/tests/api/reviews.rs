@@ -188,7 +188,9 @@ async fn a_request_goes_from_the_town_through_the_centre_to_a_signed_opinion() {
         assert_eq!(docx.status(), StatusCode::OK);
         let xml = document_xml(&docx.bytes().await.unwrap());
         assert!(
-            xml.contains("合法性审查意见书")
+            // The normative kind's own template (procedures.toml).
+            xml.contains("行政规范性文件合法性审核意见书")
+                && xml.contains("经合法性审核，现提出如下审核意见")
                 && xml.contains("店口镇村庄环境卫生管理办法")
                 && xml.contains("审查结论：合法"),
             "{xml}"

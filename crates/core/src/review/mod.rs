@@ -506,12 +506,12 @@ pub fn opinion_docx(r: &LegalityReview, p: &procedure::Procedure) -> Result<Vec<
         ));
     };
     let mut blocks = vec![
-        Block::Title("合法性审查意见书".into()),
+        Block::Title(p.opinion.title.clone()),
         Block::Right(number.to_string()),
         Block::Plain(format!("{}：", r.department)),
         Block::Paragraph(format!(
-            "你单位于 {} 送审的《{}》（{}）收悉。经审查，现提出如下审查意见：",
-            r.submitted_on, r.title, p.name
+            "你单位于 {} 送审的《{}》（{}）收悉。{}",
+            r.submitted_on, r.title, p.name, p.opinion.opening
         )),
         Block::Paragraph(format!("审查结论：{}。", conclusion.label_zh())),
     ];
@@ -521,7 +521,7 @@ pub fn opinion_docx(r: &LegalityReview, p: &procedure::Procedure) -> Result<Vec<
             .map(|l| Block::Paragraph(l.trim().to_string())),
     );
     blocks.push(Block::Right(format!("审查人：{signed_by}")));
-    blocks.push(Block::Right("诸暨市合法性审查中心".into()));
+    blocks.push(Block::Right(p.opinion.signed_by.clone()));
     blocks.push(Block::Right(crate::enforcement::cases::date_zh(Some(
         signed_on,
     ))));

@@ -35,7 +35,29 @@ pub struct Procedure {
     pub limit_source: String,
     pub accept_stage: String,
     pub opinion_stage: String,
+    /// The opinion's template: its title and the sentence that opens it (the request's date,
+    /// title and kind follow in the text).
+    #[serde(default)]
+    pub opinion: OpinionTemplate,
     pub stages: Vec<StageDef>,
+}
+
+#[derive(Clone, Debug, Deserialize)]
+#[serde(default)]
+pub struct OpinionTemplate {
+    pub title: String,
+    pub opening: String,
+    pub signed_by: String,
+}
+
+impl Default for OpinionTemplate {
+    fn default() -> Self {
+        OpinionTemplate {
+            title: "合法性审查意见书".into(),
+            opening: "经审查，现提出如下审查意见：".into(),
+            signed_by: "诸暨市合法性审查中心".into(),
+        }
+    }
 }
 
 impl Procedure {
