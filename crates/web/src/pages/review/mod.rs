@@ -2,7 +2,9 @@
 //! citations checked, similar documents, a first-round opinion).
 
 pub mod advisers;
+pub mod procedures;
 pub mod requests;
+pub mod statistics;
 
 use askama::Template;
 use askama_web::WebTemplate;
