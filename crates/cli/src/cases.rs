@@ -57,6 +57,17 @@ pub enum ImportCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Import the 12345 hotline's dispute work orders from a JSON Lines file (docs/disputes.md);
+    /// "-" reads standard input. Idempotent by work order number; each line is routed by the
+    /// rules in force
+    Disputes {
+        #[command(flatten)]
+        db: DbArgs,
+        file: PathBuf,
+        /// Print one JSON object: {"inserted", "updated", "unchanged", "rejected", "errors"}
+        #[arg(long)]
+        json: bool,
+    },
     /// Import normative documents from a JSON Lines file (docs/normative-documents.md); "-"
     /// reads standard input. Idempotent by document number; a changed text is a new version
     NormativeDocuments {
@@ -130,6 +141,9 @@ pub async fn import(command: ImportCommand) -> Result<ExitCode, StartError> {
         ImportCommand::Cases { db, file, json } => (db, file, json),
         ImportCommand::NormativeDocuments { db, file, json } => {
             return super::normative::import(db, file, json).await;
+        }
+        ImportCommand::Disputes { db, file, json } => {
+            return super::disputes::import(db, file, json).await;
         }
     };
     let (store, config, database) = open(&db).await?;

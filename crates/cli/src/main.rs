@@ -7,6 +7,7 @@ use chrono::NaiveDate;
 use clap::{Args, Parser, Subcommand};
 
 mod cases;
+mod disputes;
 mod evaluate;
 mod figures;
 mod leads;
@@ -400,12 +401,17 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
             }
             let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
             let worker = format!("{}:{}", std::process::id(), address.port());
-            let runner = Runner::new(store.clone(), fazhi_core::jobs::registry(idle), worker);
+            let keyring = keyring(&file, &database)?;
+            let runner = Runner::new(
+                store.clone(),
+                fazhi_core::jobs::registry(idle, keyring.clone()),
+                worker,
+            );
             let jobs = tokio::spawn(runner.run(Duration::from_secs(5), stop_rx));
             let state = fazhi_web::AppState::new(
                 store.clone(),
                 config,
-                keyring(&file, &database)?,
+                keyring,
                 fazhi::library(&database, db.data_dir.as_deref(), &file)?,
             );
             let served = fazhi_web::serve(listener, state, async {

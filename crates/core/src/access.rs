@@ -29,6 +29,10 @@ pub enum Permission {
     ReconsiderationHandle,
     /// Coordinate the defence of administrative suits (行政应诉).
     LitigationHandle,
+    /// Take in, mediate and close disputes at the one window and the towns' centres.
+    DisputeHandle,
+    /// Keep the window's routing rules and route or re-route any dispute.
+    DisputeManage,
     OrgManage,
     UserManage,
     TokenManage,
@@ -59,7 +63,7 @@ impl Serialize for AdminKind {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 16] = [
+    pub const ALL: [Permission; 18] = [
         Permission::OrgRead,
         Permission::CatalogManage,
         Permission::CaseRead,
@@ -69,6 +73,8 @@ impl Permission {
         Permission::NormativeManage,
         Permission::ReconsiderationHandle,
         Permission::LitigationHandle,
+        Permission::DisputeHandle,
+        Permission::DisputeManage,
         Permission::OrgManage,
         Permission::UserManage,
         Permission::TokenManage,
@@ -89,6 +95,8 @@ impl Permission {
             Permission::NormativeManage => "normative.manage",
             Permission::ReconsiderationHandle => "reconsideration.handle",
             Permission::LitigationHandle => "litigation.handle",
+            Permission::DisputeHandle => "dispute.handle",
+            Permission::DisputeManage => "dispute.manage",
             Permission::OrgManage => "org.manage",
             Permission::UserManage => "user.manage",
             Permission::TokenManage => "token.manage",
@@ -114,6 +122,8 @@ impl Permission {
             Permission::NormativeManage => "维护行政规范性文件库（登记、备案、清理）",
             Permission::ReconsiderationHandle => "办理行政复议案件",
             Permission::LitigationHandle => "协调行政诉讼应诉",
+            Permission::DisputeHandle => "受理、调解矛盾纠纷",
+            Permission::DisputeManage => "维护纠纷分流规则、改派纠纷",
             Permission::OrgManage => "管理区域和部门",
             Permission::UserManage => "管理用户账号",
             Permission::TokenManage => "管理系统对接令牌",
@@ -137,7 +147,9 @@ impl Permission {
             | Permission::SupervisionReply
             | Permission::NormativeManage
             | Permission::ReconsiderationHandle
-            | Permission::LitigationHandle => None,
+            | Permission::LitigationHandle
+            | Permission::DisputeHandle
+            | Permission::DisputeManage => None,
             Permission::OrgManage | Permission::UserManage | Permission::TokenManage => {
                 Some(AdminKind::System)
             }

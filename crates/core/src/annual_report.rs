@@ -89,6 +89,8 @@ pub async fn figures(store: &fazhi_store::Store, actor: &Actor, year: i32) -> Re
     let reconsidered = crate::reconsideration::figures(store, actor, year).await?;
     let reconsiderations = format!("/reconsiderations?closed={year}");
     let suits = crate::litigation::figures(store, actor, year).await?;
+    let disputes = crate::disputes::figures(store, actor, year).await?.total;
+    let disputes_href = format!("/disputes/figures?year={year}");
     let heard = format!("/litigations?heard={year}");
     let decision_catalogs_href = format!("/decisions/catalogs?kind=major_decision&year={year}");
     let review_catalogs_href = format!("/decisions/catalogs?kind=legality_review&year={year}");
@@ -229,6 +231,41 @@ pub async fn figures(store: &fazhi_store::Store, actor: &Actor, year: i32) -> Re
             "行政复议纠错率",
             Rate(reconsidered.correction_rate()),
             &reconsiderations,
+        ),
+        f(
+            "dispute.received",
+            "一(四)",
+            "一站式窗口受理矛盾纠纷",
+            Count(disputes.received, "件"),
+            &format!("/disputes?received={year}"),
+        ),
+        f(
+            "dispute.resolved",
+            "一(四)",
+            "调解成功（达成调解协议）",
+            Count(disputes.agreed, "件"),
+            &format!("/disputes?received={year}&stage=agreed"),
+        ),
+        f(
+            "dispute.resolution_rate",
+            "一(四)",
+            "矛盾纠纷化解率（达成协议 ÷ 达成协议与终止调解）",
+            Rate(disputes.resolution_rate()),
+            &disputes_href,
+        ),
+        f(
+            "dispute.escalated",
+            "一(四)",
+            "逐级升级调解（三级联动联调）",
+            Count(disputes.escalated, "件"),
+            &format!("/disputes?received={year}&escalated=1"),
+        ),
+        f(
+            "dispute.satisfaction_rate",
+            "一(四)",
+            "回访满意率（满意与基本满意）",
+            Rate(disputes.satisfaction_rate()),
+            &disputes_href,
         ),
         f(
             "litigation.appearance_rate",

@@ -311,6 +311,7 @@ fn permissions_for(subject_type: &str) -> (&'static [Permission], &'static [Perm
         // the reconsideration with its statutory bounds), never through the deadline's form.
         "litigation" => (&[Permission::LitigationHandle], &[]),
         "reconsideration" => (&[Permission::ReconsiderationHandle], &[]),
+        "dispute" => (&[Permission::DisputeHandle], &[]),
         "random_draw" => (
             &[Permission::SupervisionManage],
             &[Permission::SupervisionManage],

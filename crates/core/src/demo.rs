@@ -79,6 +79,8 @@ pub fn builtin_roles() -> Vec<BuiltinRole> {
             Permission::NormativeManage,
             Permission::ReconsiderationHandle,
             Permission::LitigationHandle,
+            Permission::DisputeHandle,
+            Permission::DisputeManage,
         ],
     });
     roles.push(BuiltinRole {
@@ -92,6 +94,7 @@ pub fn builtin_roles() -> Vec<BuiltinRole> {
             Permission::CaseRead,
             Permission::CaseHandle,
             Permission::SupervisionReply,
+            Permission::DisputeHandle,
         ],
     });
     roles.push(BuiltinRole {

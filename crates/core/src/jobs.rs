@@ -15,8 +15,9 @@ pub const CASE_EVALUATION: &str = "cases.evaluate";
 pub const SELF_INSPECTIONS: &str = "supervision.self_inspections";
 pub const LEADS: &str = "supervision.leads";
 pub const NORMATIVE_EXPIRY: &str = "normative.expire";
+pub const DISPUTE_ESCALATION: &str = "disputes.escalate";
 
-pub fn registry(idle_timeout: Duration) -> Registry {
+pub fn registry(idle_timeout: Duration, keyring: crate::vault::Keyring) -> Registry {
     let idle_ms = i64::try_from(idle_timeout.as_millis()).unwrap_or(i64::MAX);
     let mut r = Registry::default();
     r.handle(SESSION_CLEANUP, move |store, _| async move {
@@ -133,5 +134,18 @@ pub fn registry(idle_timeout: Duration) -> Registry {
             .map_err(|e| e.to_string())
     })
     .every(NORMATIVE_EXPIRY, Duration::from_secs(3600));
+    // A mediation whose level's limit ran out goes up a level (village → town → city) on the
+    // hour it is found, as the system, with the lapsed limit as its reason.
+    let keyring = std::sync::Arc::new(keyring);
+    r.handle(DISPUTE_ESCALATION, move |store, _| {
+        let keyring = keyring.clone();
+        async move {
+            crate::disputes::escalate_overdue(&store, &keyring, crate::deadlines::china_today())
+                .await
+                .map(|_| ())
+                .map_err(|e| e.to_string())
+        }
+    })
+    .every(DISPUTE_ESCALATION, Duration::from_secs(3600));
     r
 }

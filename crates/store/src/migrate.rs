@@ -435,6 +435,20 @@ const MIGRATIONS: &[Migration] = &[
         sqlite: "",
         postgres: "",
     },
+    Migration {
+        version: 61,
+        name: "disputes",
+        common: include_str!("../migrations/0061_disputes.sql"),
+        sqlite: "",
+        postgres: "",
+    },
+    Migration {
+        version: 62,
+        name: "portal_identities",
+        common: include_str!("../migrations/0062_portal_identities.sql"),
+        sqlite: "",
+        postgres: "",
+    },
 ];
 
 /// Arbitrary constant key for the PostgreSQL advisory lock that serialises concurrent

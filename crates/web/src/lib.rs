@@ -664,6 +664,42 @@ pub fn router(state: AppState) -> Router {
             "/decisions/{id}/comments/{comment}",
             get(pages::decisions::comment_page).post(pages::decisions::dispose),
         )
+        .route(
+            "/disputes",
+            get(pages::disputes::list).post(pages::disputes::create),
+        )
+        .route("/disputes/new", get(pages::disputes::new))
+        .route("/disputes/figures", get(pages::disputes::figures))
+        .route(
+            "/disputes/routing",
+            get(pages::disputes::rules_page).post(pages::disputes::rules_save),
+        )
+        .route(
+            "/disputes/{id}",
+            get(pages::disputes::show).post(pages::disputes::act),
+        )
+        .route(
+            "/public/identity",
+            get(pages::disputes::portal::identity_page)
+                .post(pages::disputes::portal::identity_start),
+        )
+        .route(
+            "/public/identity/confirm",
+            post(pages::disputes::portal::identity_confirm),
+        )
+        .route(
+            "/public/identity/out",
+            get(pages::disputes::portal::identity_out),
+        )
+        .route(
+            "/public/disputes",
+            get(pages::disputes::portal::mine).post(pages::disputes::portal::apply),
+        )
+        .route(
+            "/public/disputes/new",
+            get(pages::disputes::portal::apply_page),
+        )
+        .route("/public/disputes/{id}", get(pages::disputes::portal::one))
         .route("/public/consultations", get(pages::decisions::public_list))
         .route(
             "/public/consultations/{id}",

@@ -175,6 +175,13 @@ impl Layout {
             "复议与应诉",
             vec![
                 (
+                    "/disputes",
+                    "矛盾纠纷受理",
+                    business
+                        && (actor.can(Permission::DisputeHandle)
+                            || actor.can(Permission::DisputeManage)),
+                ),
+                (
                     "/reconsiderations",
                     "行政复议",
                     business && actor.can(Permission::ReconsiderationHandle),

@@ -18,6 +18,7 @@ mod cli;
 mod contracts;
 mod deadlines;
 mod decisions;
+mod disputes;
 mod documents;
 mod draws;
 mod evaluate;

@@ -36,7 +36,9 @@ fn holders(permission: &str) -> &'static [&'static str] {
         | "supervision.manage"
         | "normative.manage"
         | "reconsideration.handle"
-        | "litigation.handle" => &[SUP],
+        | "litigation.handle"
+        | "dispute.manage" => &[SUP],
+        "dispute.handle" => &[SUP, TOWN],
         "case.read" => &[SUP, TOWN, DEPT],
         "case.handle" | "supervision.reply" => &[TOWN, DEPT],
         "org.manage" | "user.manage" | "token.manage" => &[SYS],
@@ -64,6 +66,9 @@ const REVIEWS: Who = Who::Any(&["case.handle", "normative.manage", "supervision.
 const LITIGATE: Who = Who::Any(&["litigation.handle"]);
 /// The reconsideration body's staff.
 const RECONSIDER: Who = Who::Any(&["reconsideration.handle"]);
+/// The one window's staff and the towns' mediation centres; the window keeps the rules.
+const DISPUTES: Who = Who::Any(&["dispute.handle", "dispute.manage"]);
+const DISPUTE_RULES: Who = Who::Any(&["dispute.manage"]);
 const ORG: Who = Who::Any(&["org.manage"]);
 const USERS: Who = Who::Any(&["user.manage"]);
 const ROLES_: Who = Who::Any(&["role.manage"]);
@@ -334,6 +339,22 @@ const ROUTES: &[(&str, &str, Who)] = &[
     ("GET", "/public/consultations", Who::Public),
     ("GET", "/public/consultations/{id}", Who::Public),
     ("POST", "/public/consultations/{id}", Who::Public),
+    ("GET", "/disputes", DISPUTES),
+    ("POST", "/disputes", DISPUTES),
+    ("GET", "/disputes/new", DISPUTES),
+    ("GET", "/disputes/figures", DISPUTES),
+    ("GET", "/disputes/routing", DISPUTE_RULES),
+    ("POST", "/disputes/routing", DISPUTE_RULES),
+    ("GET", "/disputes/{id}", DISPUTES),
+    ("POST", "/disputes/{id}", DISPUTES),
+    ("GET", "/public/identity", Who::Public),
+    ("POST", "/public/identity", Who::Public),
+    ("POST", "/public/identity/confirm", Who::Public),
+    ("GET", "/public/identity/out", Who::Public),
+    ("GET", "/public/disputes", Who::Public),
+    ("POST", "/public/disputes", Who::Public),
+    ("GET", "/public/disputes/new", Who::Public),
+    ("GET", "/public/disputes/{id}", Who::Public),
     ("GET", "/contracts", REVIEWS),
     ("POST", "/contracts", HANDLE),
     ("GET", "/contracts/new", HANDLE),

@@ -11,6 +11,7 @@ pub mod deadlines;
 pub mod decisions;
 pub mod disclosure;
 pub mod discretion;
+pub mod disputes;
 pub mod documents;
 pub mod draws;
 pub mod enforcement;

@@ -47,7 +47,7 @@ pub struct ListQuery {
     submitted: String,
 }
 
-pub(super) fn year_in(v: &str, field: &'static str) -> Result<Option<i32>, Error> {
+pub(crate) fn year_in(v: &str, field: &'static str) -> Result<Option<i32>, Error> {
     match v.trim() {
         "" => Ok(None),
         y => y
