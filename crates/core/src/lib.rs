@@ -39,6 +39,7 @@ pub mod settings;
 pub mod supervision;
 pub mod vault;
 pub mod visitor;
+pub mod workflow;
 pub mod xlsx;
 
 pub use access::{Actor, AdminKind, Permission};

@@ -225,3 +225,63 @@ pub async fn set_password_policy(
     )
     .await
 }
+
+/// A text setting people edit (TOML rules or procedures), parsed again only when its version
+/// changes: each process holds one parsed copy and sees a save at its next read.
+pub(crate) struct ParsedText<T>(std::sync::Mutex<Option<(i64, T)>>);
+
+impl<T: Clone> ParsedText<T> {
+    pub(crate) const fn new() -> Self {
+        ParsedText(std::sync::Mutex::new(None))
+    }
+
+    /// The setting `key` parsed by `parse` (its text and version), or None before the first
+    /// save.
+    pub(crate) async fn get(
+        &self,
+        store: &Store,
+        key: &str,
+        parse: impl FnOnce(String, i64) -> Result<T>,
+    ) -> Result<Option<T>> {
+        let row: Option<(String, i64)> =
+            sqlx::query_as("SELECT value, version FROM settings WHERE key = $1")
+                .bind(key)
+                .fetch_optional(store.pool())
+                .await?;
+        let Some((text, version)) = row else {
+            return Ok(None);
+        };
+        if let Ok(cache) = self.0.lock()
+            && let Some((_, parsed)) = cache.as_ref().filter(|(v, _)| *v == version)
+        {
+            return Ok(Some(parsed.clone()));
+        }
+        let parsed = parse(text, version)?;
+        if let Ok(mut cache) = self.0.lock() {
+            *cache = Some((version, parsed.clone()));
+        }
+        Ok(Some(parsed))
+    }
+}
+
+/// A TOML text that does not read, said for the person who edits it: `what` 格式有误, the line,
+/// and the parser's own (English) words quoted.
+pub(crate) fn toml_refusal(
+    field: &'static str,
+    what: &str,
+    text: &str,
+    e: &toml::de::Error,
+) -> Error {
+    let line = e
+        .span()
+        .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
+    Error::invalid(
+        field,
+        format!(
+            "{what}格式有误{}（解析器提示：{}）。请检查该处的引号、括号、逗号和字段名。",
+            line.map(|l| format!("，在第 {l} 行附近"))
+                .unwrap_or_default(),
+            e.message()
+        ),
+    )
+}

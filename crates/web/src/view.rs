@@ -727,3 +727,21 @@ pub struct HomePage {
     pub facts: Vec<(String, String)>,
     pub shortcuts: Vec<Link>,
 }
+
+/// A select's options from a `codes!` enum: (code, Chinese label) for each of `all`.
+pub fn options<T: Copy>(
+    all: &[T],
+    code: fn(T) -> &'static str,
+    label: fn(T) -> &'static str,
+) -> Vec<(String, String)> {
+    all.iter()
+        .map(|v| (code(*v).to_string(), label(*v).to_string()))
+        .collect()
+}
+
+/// `rest` after an empty first option labelled `first` (a filter's "全部").
+pub fn with_all(first: &str, rest: Vec<(String, String)>) -> Vec<(String, String)> {
+    std::iter::once((String::new(), first.to_string()))
+        .chain(rest)
+        .collect()
+}

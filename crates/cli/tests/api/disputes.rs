@@ -432,7 +432,7 @@ async fn disputes_are_routed_escalated_agreed_and_counted() {
             assert_eq!(f.total.satisfaction_rate(), Some(1.0));
         }
         let by_kind: i64 = f.by_kind.iter().map(|(_, t)| t.received).sum();
-        let by_town: i64 = f.by_town.iter().map(|(_, _, t)| t.received).sum();
+        let by_town: i64 = f.by_town.iter().map(|(_, t)| t.received).sum();
         let by_level: i64 = f.by_handler.iter().map(|(_, t)| t.received).sum();
         assert_eq!(
             (by_kind, by_town, by_level),

@@ -30,30 +30,7 @@ use crate::{Actor, Ctx, Error, Permission, Refusals, Result};
 
 const HANDLERS: [Permission; 2] = [Permission::DisputeHandle, Permission::DisputeManage];
 
-/// A town: its office (the department that tracks its disputes) and its name as the rules say it.
-#[derive(Clone, Debug)]
-pub struct Town {
-    pub department_id: i64,
-    pub department: String,
-    pub town: String,
-}
-
-pub async fn towns(conn: &mut sqlx::AnyConnection) -> Result<Vec<Town>> {
-    let rows: Vec<(i64, String, String)> = sqlx::query_as(
-        "SELECT d.id, d.name, r.name FROM departments d JOIN regions r ON r.id = d.region_id
-         WHERE r.kind = 'town' ORDER BY r.stat_code, d.id",
-    )
-    .fetch_all(conn)
-    .await?;
-    Ok(rows
-        .into_iter()
-        .map(|(department_id, department, town)| Town {
-            department_id,
-            department,
-            town,
-        })
-        .collect())
-}
+pub use crate::org::{Town, towns};
 
 pub async fn town_list(store: &Store) -> Result<Vec<Town>> {
     towns(&mut *store.conn().await?).await
@@ -585,7 +562,8 @@ pub struct Figures {
     pub year: i32,
     pub total: Tally,
     pub by_kind: Vec<(Kind, Tally)>,
-    pub by_town: Vec<(String, i64, Tally)>,
+    /// ((the town's office, its name), tally).
+    pub by_town: Vec<((i64, String), Tally)>,
     pub by_handler: Vec<(Handler, Tally)>,
 }
 
@@ -634,23 +612,14 @@ pub async fn figures(store: &Store, actor: &Actor, year: i32) -> Result<Figures>
         f.total.add(&t);
         let kind: String = row.try_get("kind")?;
         if let Some(k) = Kind::parse(&kind) {
-            match f.by_kind.iter_mut().find(|(x, _)| *x == k) {
-                Some((_, s)) => s.add(&t),
-                None => f.by_kind.push((k, t.clone())),
-            }
+            add_to(&mut f.by_kind, k, &t);
         }
         let town: String = row.try_get("town")?;
         let town_id: i64 = row.try_get("town_id")?;
-        match f.by_town.iter_mut().find(|(_, id, _)| *id == town_id) {
-            Some((_, _, s)) => s.add(&t),
-            None => f.by_town.push((town, town_id, t.clone())),
-        }
+        add_to(&mut f.by_town, (town_id, town), &t);
         let handler: String = row.try_get("handler")?;
         if let Some(h) = Handler::parse(&handler) {
-            match f.by_handler.iter_mut().find(|(x, _)| *x == h) {
-                Some((_, s)) => s.add(&t),
-                None => f.by_handler.push((h, t)),
-            }
+            add_to(&mut f.by_handler, h, &t);
         }
     }
     f.by_kind
@@ -658,8 +627,16 @@ pub async fn figures(store: &Store, actor: &Actor, year: i32) -> Result<Figures>
     f.by_handler
         .sort_by_key(|(h, _)| Handler::ALL.iter().position(|x| x == h));
     f.by_town
-        .sort_by(|a, b| b.2.received.cmp(&a.2.received).then(a.1.cmp(&b.1)));
+        .sort_by(|a, b| b.1.received.cmp(&a.1.received).then(a.0.0.cmp(&b.0.0)));
     Ok(f)
+}
+
+/// Adds `t` to the group `key` of `groups`, starting the group on its first row.
+fn add_to<K: PartialEq>(groups: &mut Vec<(K, Tally)>, key: K, t: &Tally) {
+    match groups.iter_mut().find(|(k, _)| *k == key) {
+        Some((_, sum)) => sum.add(t),
+        None => groups.push((key, t.clone())),
+    }
 }
 
 /// Online intake and the applicant's own view, for the portal: the applicant is the verified

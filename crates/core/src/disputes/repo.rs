@@ -15,6 +15,7 @@ use super::transition::{
     Satisfaction, Stage, Start, Target, Track,
 };
 use crate::deadlines::{self, NewDeadline};
+use crate::workflow::{day, fields_json, required_day};
 use crate::{Actor, Ctx, Error, Result};
 
 pub const SUBJECT: &str = "dispute";
@@ -22,18 +23,6 @@ pub const SUBJECT: &str = "dispute";
 pub const COLUMNS: &str = "d.*, t.name AS town_department, r.name AS town";
 pub const FROM: &str = "FROM disputes d JOIN departments t ON t.id = d.town_id
     JOIN regions r ON r.id = t.region_id";
-
-fn day(row: &sqlx::any::AnyRow, column: &str) -> Result<Option<NaiveDate>> {
-    let v: Option<String> = row.try_get(column)?;
-    v.map(|s| {
-        fazhi_kernel::date::parse(&s).ok_or_else(|| Error::malformed(format!("{column} {s}")))
-    })
-    .transpose()
-}
-
-fn required_day(row: &sqlx::any::AnyRow, column: &str) -> Result<NaiveDate> {
-    day(row, column)?.ok_or_else(|| Error::malformed(column.to_string()))
-}
 
 fn code<T>(row: &sqlx::any::AnyRow, column: &str, parse: fn(&str) -> Option<T>) -> Result<T> {
     let v: String = row.try_get(column)?;
@@ -381,11 +370,7 @@ pub async fn write(
             object_type: SUBJECT,
             object_id: Some(subject),
             detail: json!({
-                "fields": fields.iter().map(|(c, v)| (c.to_string(), match v {
-                    Arg::Int(n) => json!(n),
-                    Arg::Text(t) => json!(t),
-                    Arg::Null | Arg::NullInt => serde_json::Value::Null,
-                })).collect::<serde_json::Map<_, _>>(),
+                "fields": fields_json(&fields),
                 "routing": change.routing.as_ref().map(|(c, t, r)| json!({
                     "cause": c.code(), "handler": t.handler.code(), "department_id": t.department_id,
                     "rule_no": t.rule_no, "reason": r })),

@@ -2,7 +2,7 @@
 //! kind × place × amount × parties → the handling unit and the track, the first rule that fits
 //! deciding, and every decision explained by the rule that made it.
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use serde::Deserialize;
 
@@ -222,20 +222,8 @@ impl Rules {
 
 /// Reads the rules as written, each checked; refusals are for the person editing the text.
 fn parse(text: &str) -> Result<(City, Vec<LimitDef>, Vec<Rule>)> {
-    let file: File = toml::from_str(text).map_err(|e| {
-        let line = e
-            .span()
-            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-        Error::invalid(
-            "rules",
-            format!(
-                "分流规则格式有误{}（解析器提示：{}）。请检查该处的引号、括号、逗号和字段名。",
-                line.map(|l| format!("，在第 {l} 行附近"))
-                    .unwrap_or_default(),
-                e.message()
-            ),
-        )
-    })?;
+    let file: File = toml::from_str(text)
+        .map_err(|e| crate::settings::toml_refusal("rules", "分流规则", text, &e))?;
     let bad = |m: String| Err(Error::invalid("rules", m));
     for track in Track::ALL {
         match file
@@ -340,25 +328,13 @@ const KEY: &str = "dispute_routing";
 
 /// The rules in force: the built-in ones until the window saves its own.
 pub async fn in_force(store: &Store) -> Result<Rules> {
-    static CACHE: Mutex<Option<Rules>> = Mutex::new(None);
-    let row: Option<(String, i64)> =
-        sqlx::query_as("SELECT value, version FROM settings WHERE key = $1")
-            .bind(KEY)
-            .fetch_optional(store.pool())
-            .await?;
-    let Some((text, version)) = row else {
-        return built_in();
-    };
-    if let Ok(cache) = CACHE.lock()
-        && let Some(r) = cache.as_ref().filter(|r| r.version == version)
-    {
-        return Ok(r.clone());
-    }
-    let parsed = rules_of(text, version).map_err(|e| Error::malformed(e.message_zh()))?;
-    if let Ok(mut cache) = CACHE.lock() {
-        *cache = Some(parsed.clone());
-    }
-    Ok(parsed)
+    static CACHE: crate::settings::ParsedText<Rules> = crate::settings::ParsedText::new();
+    let saved = CACHE
+        .get(store, KEY, |text, version| {
+            rules_of(text, version).map_err(|e| Error::malformed(e.message_zh()))
+        })
+        .await?;
+    saved.map_or_else(built_in, Ok)
 }
 
 /// Saves the window's rules: the text must read, and every department and town it names must

@@ -14,6 +14,7 @@ use chrono::NaiveDate;
 
 use fazhi_store::Arg;
 
+use crate::workflow::dated;
 use crate::{Error, Result};
 
 /// 人民调解法 art. 33: the joint application for judicial confirmation, within 30 days of the
@@ -338,47 +339,21 @@ impl Change {
     }
 }
 
+/// A step's text with a floor as well: a reason of a character or two says nothing.
 fn text(
     field: &'static str,
     value: &str,
     what: &str,
     (min, max): (usize, usize),
 ) -> Result<String> {
-    let v = value.trim();
-    let n = v.chars().count();
-    if n == 0 {
-        return Err(Error::invalid(field, format!("请填写{what}。")));
-    }
-    if n < min {
+    let v = crate::workflow::text(field, value, what, max)?;
+    if v.chars().count() < min {
         return Err(Error::invalid(
             field,
             format!("{what}至少 {min} 字，请写明。"),
         ));
     }
-    if n > max {
-        return Err(Error::invalid(
-            field,
-            format!("{what}不超过 {max} 字，现为 {n} 字。"),
-        ));
-    }
-    Ok(v.to_string())
-}
-
-fn dated(on: NaiveDate, today: NaiveDate, after: &[(Option<NaiveDate>, &str)]) -> Result<()> {
-    if on > today {
-        return Err(Error::invalid("on", format!("日期 {on} 在今天之后。")));
-    }
-    for (day, what) in after {
-        if let Some(d) = day
-            && on < *d
-        {
-            return Err(Error::invalid(
-                "on",
-                format!("日期 {on} 早于{what}（{d}）。"),
-            ));
-        }
-    }
-    Ok(())
+    Ok(v)
 }
 
 /// The step's change. `target` is where an escalation, an override or a change of kind sends

@@ -16,18 +16,11 @@ use serde_json::json;
 pub use transition::{Action, Appearance, Judgment, Litigation, Risk, Stage, Step, allowed_steps};
 
 use crate::deadlines::{self, NewDeadline};
+use crate::workflow::{day, fields_json};
 use crate::{Actor, Ctx, Error, Permission, Refusals, Result};
 
 pub const SUBJECT: &str = "litigation";
 const HANDLERS: [Permission; 1] = [Permission::LitigationHandle];
-
-fn day(row: &sqlx::any::AnyRow, column: &str) -> Result<Option<NaiveDate>> {
-    let v: Option<String> = row.try_get(column)?;
-    v.map(|s| {
-        fazhi_kernel::date::parse(&s).ok_or_else(|| Error::malformed(format!("{column} {s}")))
-    })
-    .transpose()
-}
 
 fn from_row(row: &sqlx::any::AnyRow) -> Result<Litigation> {
     let code = |c: &str| -> Result<Option<String>> { Ok(row.try_get(c)?) };
@@ -222,11 +215,7 @@ async fn write(
             object_type: SUBJECT,
             object_id: Some(l.id.to_string()),
             detail: json!({
-                "fields": change.fields.iter().map(|(c, v)| (c.to_string(), match v {
-                    fazhi_store::Arg::Int(n) => json!(n),
-                    fazhi_store::Arg::Text(t) => json!(t),
-                    fazhi_store::Arg::Null | fazhi_store::Arg::NullInt => serde_json::Value::Null,
-                })).collect::<serde_json::Map<_, _>>(),
+                "fields": fields_json(&change.fields),
             }),
         },
     )

@@ -11,6 +11,7 @@ use chrono::NaiveDate;
 use fazhi_kernel::period::Period;
 use fazhi_store::Arg;
 
+use crate::workflow::{dated, text};
 use crate::{Error, Refusals, Result};
 
 /// 行政诉讼法 art. 67: evidence, the normative documents relied on and the defence within 15
@@ -230,31 +231,6 @@ pub fn answer_period() -> Period {
     Period::CalendarDays(ANSWER_DAYS)
 }
 
-fn text(field: &'static str, value: &str, what: &str, max: usize) -> Result<String> {
-    let v = value.trim();
-    let n = v.chars().count();
-    if n == 0 {
-        return Err(Error::invalid(field, format!("请填写{what}。")));
-    }
-    if n > max {
-        return Err(Error::invalid(field, format!("{what}不超过 {max} 字。")));
-    }
-    Ok(v.to_string())
-}
-
-fn dated(on: NaiveDate, today: NaiveDate, after: NaiveDate, what: &str) -> Result<()> {
-    if on > today {
-        return Err(Error::invalid("on", format!("日期 {on} 在今天之后。")));
-    }
-    if on < after {
-        return Err(Error::invalid(
-            "on",
-            format!("日期 {on} 早于{what}（{after}）。"),
-        ));
-    }
-    Ok(())
-}
-
 pub fn transition(l: &Litigation, action: &Action, today: NaiveDate) -> Result<Change> {
     let step = action.step();
     if !allowed_steps(l).contains(&step) {
@@ -267,7 +243,7 @@ pub fn transition(l: &Litigation, action: &Action, today: NaiveDate) -> Result<C
     let c = Change::default();
     match action {
         Action::Answer { on } => {
-            dated(*on, today, l.served_on, "收到起诉状副本的日期")?;
+            dated(*on, today, &[(Some(l.served_on), "收到起诉状副本的日期")])?;
             Ok(Change {
                 meets_answer: true,
                 on: Some(*on),
@@ -289,7 +265,7 @@ pub fn transition(l: &Litigation, action: &Action, today: NaiveDate) -> Result<C
             title,
             absence_reason,
         } => {
-            dated(*on, today, l.served_on, "收到起诉状副本的日期")?;
+            dated(*on, today, &[(Some(l.served_on), "收到起诉状副本的日期")])?;
             let mut r = Refusals::default();
             let mut c = c.set("hearing_on", on).set("appearance", appearance.code());
             if *appearance == Appearance::Responsible {
@@ -327,12 +303,10 @@ pub fn transition(l: &Litigation, action: &Action, today: NaiveDate) -> Result<C
             dated(
                 *on,
                 today,
-                l.hearing_on.unwrap_or(l.served_on),
-                if l.hearing_on.is_some() {
-                    "开庭日期"
-                } else {
-                    "收到起诉状副本的日期"
-                },
+                &[
+                    (Some(l.served_on), "收到起诉状副本的日期"),
+                    (l.hearing_on, "开庭日期"),
+                ],
             )?;
             if l.appearance.is_none() && matches!(judgment, Judgment::Won | Judgment::Lost) {
                 return Err(Error::refused(
@@ -357,7 +331,11 @@ pub fn transition(l: &Litigation, action: &Action, today: NaiveDate) -> Result<C
             })
         }
         Action::Accountability { on, text: t } => {
-            dated(*on, today, l.judged_on.unwrap_or(l.served_on), "判决日期")?;
+            dated(
+                *on,
+                today,
+                &[(Some(l.judged_on.unwrap_or(l.served_on)), "判决日期")],
+            )?;
             let t = text("text", t, "追究的对象、方式和结果", 2000)?;
             Ok(c.set("stage", Stage::Closed.code())
                 .set("accountability", t)

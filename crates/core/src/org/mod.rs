@@ -18,3 +18,30 @@ pub async fn region_of(conn: &mut sqlx::AnyConnection, department_id: i64) -> cr
         .await?
         .ok_or(crate::Error::NotFound)
 }
+
+/// A town or street (镇乡街道): its office (the department its records are kept under) and its
+/// name as people say it (店口镇).
+#[derive(Clone, Debug)]
+pub struct Town {
+    pub department_id: i64,
+    pub department: String,
+    pub town: String,
+}
+
+/// The towns' offices, in the order of their statistical codes.
+pub async fn towns(conn: &mut sqlx::AnyConnection) -> crate::Result<Vec<Town>> {
+    let rows: Vec<(i64, String, String)> = sqlx::query_as(
+        "SELECT d.id, d.name, r.name FROM departments d JOIN regions r ON r.id = d.region_id
+         WHERE r.kind = 'town' ORDER BY r.stat_code, d.id",
+    )
+    .fetch_all(conn)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(department_id, department, town)| Town {
+            department_id,
+            department,
+            town,
+        })
+        .collect())
+}

@@ -12,21 +12,10 @@ use super::transition::{
     Change, Channel, Limit, Outcome, Procedure, Reconsideration, SimplifiedGround, Stage,
 };
 use crate::deadlines::{self, NewDeadline};
+use crate::workflow::{day, fields_json, required_day};
 use crate::{Actor, Ctx, Error, Result};
 
 pub const SUBJECT: &str = "reconsideration";
-
-fn day(row: &sqlx::any::AnyRow, column: &str) -> Result<Option<NaiveDate>> {
-    let v: Option<String> = row.try_get(column)?;
-    v.map(|s| {
-        fazhi_kernel::date::parse(&s).ok_or_else(|| Error::malformed(format!("{column} {s}")))
-    })
-    .transpose()
-}
-
-fn required_day(row: &sqlx::any::AnyRow, column: &str) -> Result<NaiveDate> {
-    day(row, column)?.ok_or_else(|| Error::malformed(column.to_string()))
-}
 
 pub async fn load(
     conn: &mut sqlx::AnyConnection,
@@ -226,11 +215,7 @@ pub async fn write(tx: &mut Tx, ctx: &Ctx<'_>, r: &Reconsideration, change: &Cha
             object_type: SUBJECT,
             object_id: Some(r.id.to_string()),
             detail: json!({
-                "fields": change.fields.iter().map(|(c, v)| (c.to_string(), match v {
-                    fazhi_store::Arg::Int(n) => json!(n),
-                    fazhi_store::Arg::Text(t) => json!(t),
-                    fazhi_store::Arg::Null | fazhi_store::Arg::NullInt => serde_json::Value::Null,
-                })).collect::<serde_json::Map<_, _>>(),
+                "fields": fields_json(&change.fields),
                 "limits_started": change.starts.iter().map(|l| l.article).collect::<Vec<_>>(),
                 "limits_met": change.meets,
             }),

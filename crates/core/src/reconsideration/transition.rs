@@ -11,6 +11,7 @@ use fazhi_kernel::period::Period;
 
 use fazhi_store::Arg;
 
+use crate::workflow::{dated, text};
 use crate::{Error, Refusals, Result};
 
 /// The day the 2023 text applies from: applications received from then on.
@@ -481,38 +482,6 @@ pub fn acceptance_limit(law: &str, on: NaiveDate, event: &'static str) -> Limit 
         on,
         period: Period::WorkingDays(ACCEPT_WD),
     }
-}
-
-fn text(field: &'static str, value: &str, what: &str, max: usize) -> Result<String> {
-    let v = value.trim();
-    if v.is_empty() {
-        return Err(Error::invalid(field, format!("请填写{what}。")));
-    }
-    let n = v.chars().count();
-    if n > max {
-        return Err(Error::invalid(
-            field,
-            format!("{what}不超过 {max} 字，现为 {n} 字。"),
-        ));
-    }
-    Ok(v.to_string())
-}
-
-fn dated(on: NaiveDate, today: NaiveDate, after: &[(Option<NaiveDate>, &str)]) -> Result<()> {
-    if on > today {
-        return Err(Error::invalid("on", format!("日期 {on} 在今天之后。")));
-    }
-    for (day, what) in after {
-        if let Some(d) = day
-            && on < *d
-        {
-            return Err(Error::invalid(
-                "on",
-                format!("日期 {on} 早于{what}（{d}）。"),
-            ));
-        }
-    }
-    Ok(())
 }
 
 pub fn transition(

@@ -270,12 +270,11 @@ async fn get_in(conn: &mut sqlx::AnyConnection, id: i64) -> Result<Adviser> {
 
 /// The towns' and streets' offices a "1+3+N" team can belong to: (id, name).
 pub async fn towns(store: &Store) -> Result<Vec<(i64, String)>> {
-    Ok(sqlx::query_as(
-        "SELECT d.id, d.name FROM departments d JOIN regions r ON r.id = d.region_id
-         WHERE r.kind = 'town' ORDER BY d.path, d.id",
-    )
-    .fetch_all(store.pool())
-    .await?)
+    Ok(crate::org::towns(&mut *store.conn().await?)
+        .await?
+        .into_iter()
+        .map(|t| (t.department_id, t.department))
+        .collect())
 }
 
 /// One adviser with their conflicts, for the consult step.

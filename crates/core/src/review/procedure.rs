@@ -2,7 +2,7 @@
 //! stages, the materials each needs, where it is accepted and where the opinion is issued, and
 //! the reviewer's limit with its source.
 
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, OnceLock};
 
 use fazhi_kernel::period::Period;
 use serde::Deserialize;
@@ -83,21 +83,8 @@ struct File {
 /// Reads procedures as written (TOML), each checked: a kind has stages, a unique code, a limit,
 /// and its acceptance before its opinion. Refusals are for people: the centre edits this text.
 fn parse(text: &str) -> Result<Vec<Procedure>> {
-    let file: File = toml::from_str(text).map_err(|e| {
-        // The parser's own words are English; the line number tells where to look.
-        let line = e
-            .span()
-            .map(|span| text[..span.start.min(text.len())].matches('\n').count() + 1);
-        Error::invalid(
-            "procedures",
-            format!(
-                "审查流程配置格式有误{}（解析器提示：{}）。请检查该处的引号、括号、逗号和字段名。",
-                line.map(|l| format!("，在第 {l} 行附近"))
-                    .unwrap_or_default(),
-                e.message()
-            ),
-        )
-    })?;
+    let file: File = toml::from_str(text)
+        .map_err(|e| crate::settings::toml_refusal("procedures", "审查流程配置", text, &e))?;
     let bad = |m: String| Err(Error::invalid("procedures", m));
     if file.kind.is_empty() {
         return bad("至少要有一个审查事项类别。".into());
@@ -187,29 +174,17 @@ const KEY: &str = "review_procedures";
 /// The procedures in force, read from the settings (parsed again only when their version
 /// changes, so every process sees a save at its next request).
 pub async fn in_force(store: &Store) -> Result<Procedures> {
-    static CACHE: Mutex<Option<Procedures>> = Mutex::new(None);
-    let row: Option<(String, i64)> =
-        sqlx::query_as("SELECT value, version FROM settings WHERE key = $1")
-            .bind(KEY)
-            .fetch_optional(store.pool())
-            .await?;
-    let Some((text, version)) = row else {
-        return built_in();
-    };
-    if let Ok(cache) = CACHE.lock()
-        && let Some(p) = cache.as_ref().filter(|p| p.version == version)
-    {
-        return Ok(p.clone());
-    }
-    let parsed = Procedures {
-        kinds: Arc::new(parse(&text).map_err(|e| Error::malformed(e.message_zh()))?),
-        text: Arc::new(text),
-        version,
-    };
-    if let Ok(mut cache) = CACHE.lock() {
-        *cache = Some(parsed.clone());
-    }
-    Ok(parsed)
+    static CACHE: crate::settings::ParsedText<Procedures> = crate::settings::ParsedText::new();
+    let saved = CACHE
+        .get(store, KEY, |text, version| {
+            Ok(Procedures {
+                kinds: Arc::new(parse(&text).map_err(|e| Error::malformed(e.message_zh()))?),
+                text: Arc::new(text),
+                version,
+            })
+        })
+        .await?;
+    saved.map_or_else(built_in, Ok)
 }
 
 /// Saves the centre's procedures. Refused, with the kinds named: text that does not read; a

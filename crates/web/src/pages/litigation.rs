@@ -17,16 +17,6 @@ use crate::form::FormData;
 use crate::session::Signed;
 use crate::view::*;
 
-fn options<T: Copy>(
-    all: &[T],
-    code: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-) -> Vec<(String, String)> {
-    all.iter()
-        .map(|v| (code(*v).to_string(), label(*v).to_string()))
-        .collect()
-}
-
 #[derive(Deserialize, serde::Serialize, Default)]
 pub struct ListQuery {
     #[serde(skip_serializing)]

@@ -19,22 +19,6 @@ use crate::form::FormData;
 use crate::session::Signed;
 use crate::view::*;
 
-fn options<T: Copy>(
-    all: &[T],
-    code: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-) -> Vec<(String, String)> {
-    all.iter()
-        .map(|v| (code(*v).to_string(), label(*v).to_string()))
-        .collect()
-}
-
-fn with_all(first: &str, rest: Vec<(String, String)>) -> Vec<(String, String)> {
-    std::iter::once((String::new(), first.to_string()))
-        .chain(rest)
-        .collect()
-}
-
 #[derive(Deserialize, serde::Serialize, Default)]
 pub struct ListQuery {
     #[serde(skip_serializing)]

@@ -24,22 +24,6 @@ use crate::view::*;
 
 pub use rules::{figures, rules_page, rules_save};
 
-fn options<T: Copy>(
-    all: &[T],
-    code: fn(T) -> &'static str,
-    label: fn(T) -> &'static str,
-) -> Vec<(String, String)> {
-    all.iter()
-        .map(|v| (code(*v).to_string(), label(*v).to_string()))
-        .collect()
-}
-
-fn with_all(first: &str, rest: Vec<(String, String)>) -> Vec<(String, String)> {
-    std::iter::once((String::new(), first.to_string()))
-        .chain(rest)
-        .collect()
-}
-
 async fn town_options(state: &AppState) -> Result<Vec<(String, String)>, PageError> {
     Ok(disputes::town_list(&state.store)
         .await?

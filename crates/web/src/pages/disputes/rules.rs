@@ -173,7 +173,7 @@ pub async fn figures(
     rows.extend(
         f.by_town
             .iter()
-            .map(|(name, id, t)| row(name.clone(), t, format!("&town={id}"))),
+            .map(|((id, name), t)| row(name.clone(), t, format!("&town={id}"))),
     );
     rows.push(row("合计".into(), &f.total, String::new()));
     let bars: Vec<(String, i64)> = f
