@@ -148,15 +148,15 @@ pub async fn import(command: ImportCommand) -> Result<ExitCode, StartError> {
     };
     let (store, config, database) = open(&db).await?;
     // Like `serve`: a fresh database gets the demo organisation and catalog the cases refer to.
+    let keyring = fazhi::keyring(&config, &database)?;
     if config.demo.unwrap_or(true) {
         // Passwords to stderr: stdout carries the report scripts read.
-        if let Some(creds) = fazhi::prepare_demo(&store).await? {
+        if let Some(creds) = fazhi::prepare_demo(&store, &keyring).await? {
             super::print_credentials(&creds, &mut std::io::stderr());
         }
     } else {
         fazhi::prepare(&store, false).await?;
     }
-    let keyring = fazhi::keyring(&config, &database)?;
     let actor = Actor::operator();
     let reader: Box<dyn tokio::io::AsyncRead + Unpin + Send> = if file.as_os_str() == "-" {
         Box::new(tokio::io::stdin())

@@ -166,7 +166,10 @@ pub async fn prepare(
 
 /// `prepare` with demo data, and the demo catalog and benchmarks beside a freshly seeded demo
 /// organisation (the demo items name its departments). What `serve` and `import` start with.
-pub async fn prepare_demo(store: &Store) -> Result<Option<Vec<Credential>>, StartError> {
+pub async fn prepare_demo(
+    store: &Store,
+    keyring: &fazhi_core::vault::Keyring,
+) -> Result<Option<Vec<Credential>>, StartError> {
     let mut creds = prepare(store, true).await?;
     if let Some(creds) = creds.as_mut() {
         demo::seed_catalog_if_empty(store).await?;
@@ -174,6 +177,7 @@ pub async fn prepare_demo(store: &Store) -> Result<Option<Vec<Credential>>, Star
         fazhi_core::normative::seed_demo(store, DEMO_DOCUMENTS).await?;
         fazhi_core::decisions::seed_demo(store).await?;
         fazhi_core::review::advisers::seed_demo(store).await?;
+        fazhi_core::disputes::seed_demo(store, keyring).await?;
     }
     Ok(creds)
 }

@@ -352,9 +352,10 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
             trusted_proxies,
         } => {
             let (store, file, database) = open(&db).await?;
+            let keyring = keyring(&file, &database)?;
             let demo = demo.or(file.demo).unwrap_or(true);
             let creds = if demo {
-                fazhi::prepare_demo(&store).await?
+                fazhi::prepare_demo(&store, &keyring).await?
             } else {
                 prepare(&store, false).await?
             };
@@ -401,7 +402,6 @@ async fn run(cli: Cli) -> Result<ExitCode, StartError> {
             }
             let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
             let worker = format!("{}:{}", std::process::id(), address.port());
-            let keyring = keyring(&file, &database)?;
             let runner = Runner::new(
                 store.clone(),
                 fazhi_core::jobs::registry(idle, keyring.clone()),

@@ -64,15 +64,15 @@ pub fn generate(count: u64, seed: u64) -> Result<ExitCode, StartError> {
 /// Imports a JSON Lines file into the register, then brings the library's index up to date.
 pub async fn import(db: DbArgs, file: PathBuf, json: bool) -> Result<ExitCode, StartError> {
     let (store, config, database) = open(&db).await?;
+    let keyring = fazhi::keyring(&config, &database)?;
     if config.demo.unwrap_or(true) {
         // The issuers are the demo organisation's units; passwords to stderr, stdout is the report.
-        if let Some(creds) = fazhi::prepare_demo(&store).await? {
+        if let Some(creds) = fazhi::prepare_demo(&store, &keyring).await? {
             super::print_credentials(&creds, &mut std::io::stderr());
         }
     } else {
         fazhi::prepare(&store, false).await?;
     }
-    let keyring = fazhi::keyring(&config, &database)?;
     let actor = Actor::operator();
     let in_force = fazhi_core::deadlines::in_force(&store).await?;
     let ctx = fazhi_core::Ctx {

@@ -9,6 +9,7 @@
 //! a step changes), `repo` writes a step's change with its limits and audit entry in one
 //! transaction, and `apply` checks the version the person saw.
 
+mod demo;
 mod import;
 mod repo;
 pub mod routing;
@@ -19,6 +20,7 @@ use fazhi_store::scope::RECORD_COLUMNS;
 use fazhi_store::{Row, Sql, Store};
 use serde::Serialize;
 
+pub use demo::seed_demo;
 pub use import::{HotlineLine, import_json_lines};
 pub use repo::{NewParty, Routing, SUBJECT};
 pub use transition::{
