@@ -101,6 +101,7 @@ pub fn action_label(action: &str) -> &str {
         "revoke" => "吊销",
         "seed" => "初始化数据",
         "verify" => "校验审计链",
+        "verify_identity" => "实名核验",
         "import" => "导入",
         "warn" => "期限预警",
         "rotate_key" => "密钥轮换",
@@ -125,6 +126,10 @@ pub fn object_label(object_type: &str) -> &str {
         "users" => "用户（批量）",
         "enforcement_catalog" => "执法事项目录",
         "delegation" => "赋权",
+        "portal_identity" => "门户实名核验",
+        "dispute" => "矛盾纠纷",
+        "reconsideration" => "行政复议",
+        "litigation" => "行政诉讼",
         other => other,
     }
 }

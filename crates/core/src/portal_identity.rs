@@ -4,13 +4,15 @@
 //! the demo's sender shows the code on the page and says so.
 //!
 //! The identity is bound to the browser's anonymous visit nonce for two hours; only blind
-//! indexes of the nonce, the ID and the code are stored, the mobile number sealed, the ID
-//! masked for the screen.
+//! indexes of the nonce, the identity and the code are stored, the mobile number sealed, the
+//! ID masked for the screen. A citizen's records are found by the identity's index — ID, name
+//! and mobile together — so knowing someone's ID number is not enough: the code must reach
+//! the phone the records were filed with.
 
 use fazhi_kernel::ids::contact::Mobile;
 use fazhi_kernel::ids::resident_id::ResidentId;
 use fazhi_store::audit::{self, AuditActor, AuditEvent};
-use fazhi_store::{Store, now_ms};
+use fazhi_store::{Row, Store, now_ms};
 use serde_json::json;
 
 use crate::vault::Keyring;
@@ -21,8 +23,10 @@ const CODE_MS: i64 = 10 * 60 * 1000;
 const VERIFIED_MS: i64 = 2 * 3600 * 1000;
 /// Wrong codes allowed before the code is void.
 const ATTEMPTS: i64 = 5;
-/// Codes asked for one ID, or from one browser, per hour.
+/// Codes asked for one ID, one mobile number or from one browser per hour; from one network
+/// address (a household or an office behind one address) a few more.
 const STARTS_PER_HOUR: i64 = 5;
+const STARTS_PER_ADDRESS_PER_HOUR: i64 = 20;
 
 /// How the code reached the citizen.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -54,13 +58,24 @@ impl CodeSender for DemoSender {
 #[derive(Clone, Debug)]
 pub struct Verified {
     pub name: String,
-    /// The blind index of the resident ID: finds the citizen's own records.
+    /// The blind index of the identity (ID, name, mobile): finds the citizen's own records.
     pub index: String,
     pub id_masked: String,
+    /// The verified mobile number, the citizen's contact on what they file.
+    pub mobile: String,
 }
 
-fn index_of(keyring: &Keyring, id: &ResidentId) -> String {
-    keyring.blind_index("portal-resident-id", id.as_str())
+fn index_of(keyring: &Keyring, id: &ResidentId, name: &str, mobile: &Mobile) -> String {
+    keyring.blind_index(
+        "portal-identity",
+        &format!("{}|{name}|{}", id.as_str(), mobile.as_str()),
+    )
+}
+
+/// Who asks for a code: their browser's visit nonce and their network address.
+pub struct Asker<'a> {
+    pub visit: &'a str,
+    pub address: &'a str,
 }
 
 /// Checks the name, ID and mobile number, and sends a code.
@@ -68,7 +83,7 @@ pub async fn start(
     store: &Store,
     keyring: &Keyring,
     sender: &dyn CodeSender,
-    visit: &str,
+    asker: &Asker<'_>,
     (name, id, mobile): (&str, &str, &str),
     today: chrono::NaiveDate,
 ) -> Result<Delivery> {
@@ -88,10 +103,15 @@ pub async fn start(
     let id = match ResidentId::parse_on(id.trim(), today) {
         Ok(id) => Some(id),
         Err(e) => {
-            r.push(Error::invalid(
-                "id_number",
-                format!("公民身份号码{}。", e.message_zh()),
-            ));
+            // The right check character is not said: it would turn any typo into a valid
+            // number.
+            let why = match e {
+                fazhi_kernel::ids::IdError::CheckCharacter { .. } => {
+                    "有误（校验码不符），请逐位核对".to_string()
+                }
+                e => e.message_zh(),
+            };
+            r.push(Error::invalid("id_number", format!("公民身份号码{why}。")));
             None
         }
     };
@@ -109,20 +129,33 @@ pub async fn start(
     let (Some(id), Some(mobile)) = (id, mobile) else {
         return Err(Error::NotFound);
     };
-    let visit_index = keyring.blind_index("portal-visit", visit);
-    let id_index = index_of(keyring, &id);
+    let visit_index = keyring.blind_index("portal-visit", asker.visit);
+    let id_index = keyring.blind_index("portal-resident-id", id.as_str());
+    let mobile_index = keyring.blind_index("portal-mobile", mobile.as_str());
+    let origin_index = keyring.blind_index("portal-origin", asker.address);
+    let identity_index = index_of(keyring, &id, name, &mobile);
     let now = now_ms();
-    let (from_id, from_visit): (i64, i64) = sqlx::query_as(
-        "SELECT COALESCE(SUM(CASE WHEN id_index = $1 THEN 1 ELSE 0 END), 0),
-                COALESCE(SUM(CASE WHEN visit_index = $2 THEN 1 ELSE 0 END), 0)
-         FROM portal_identity_starts WHERE created_at > $3 AND (id_index = $1 OR visit_index = $2)",
+    let counts = sqlx::query(
+        "SELECT COALESCE(SUM(CASE WHEN id_index = $1 THEN 1 ELSE 0 END), 0) AS by_id,
+                COALESCE(SUM(CASE WHEN visit_index = $2 THEN 1 ELSE 0 END), 0) AS by_visit,
+                COALESCE(SUM(CASE WHEN mobile_index = $3 THEN 1 ELSE 0 END), 0) AS by_mobile,
+                COALESCE(SUM(CASE WHEN origin_index = $4 THEN 1 ELSE 0 END), 0) AS by_origin
+         FROM portal_identity_starts WHERE created_at > $5
+           AND (id_index = $1 OR visit_index = $2 OR mobile_index = $3 OR origin_index = $4)",
     )
     .bind(&id_index)
     .bind(&visit_index)
+    .bind(&mobile_index)
+    .bind(&origin_index)
     .bind(now - 3600 * 1000)
     .fetch_one(store.pool())
     .await?;
-    if from_id >= STARTS_PER_HOUR || from_visit >= STARTS_PER_HOUR {
+    let count = |c: &str| -> Result<i64> { Ok(counts.try_get::<i64, _>(c)?) };
+    if count("by_id")? >= STARTS_PER_HOUR
+        || count("by_visit")? >= STARTS_PER_HOUR
+        || count("by_mobile")? >= STARTS_PER_HOUR
+        || count("by_origin")? >= STARTS_PER_ADDRESS_PER_HOUR
+    {
         return Err(Error::NotAllowed {
             code: "identity_limited",
             message: format!("每小时最多获取 {STARTS_PER_HOUR} 次验证码，请稍后再试。"),
@@ -136,12 +169,12 @@ pub async fn start(
         .execute(tx.conn())
         .await?;
     sqlx::query(
-        "INSERT INTO portal_identities (visit_index, id_index, name, id_masked, mobile_sealed,
-            code_index, attempts, expires_at, created_at)
+        "INSERT INTO portal_identities (visit_index, identity_index, name, id_masked,
+            mobile_sealed, code_index, attempts, expires_at, created_at)
          VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $8)",
     )
     .bind(&visit_index)
-    .bind(&id_index)
+    .bind(&identity_index)
     .bind(name)
     .bind(id.masked())
     .bind(keyring.seal("portal-mobile", mobile.as_str())?)
@@ -151,10 +184,13 @@ pub async fn start(
     .execute(tx.conn())
     .await?;
     sqlx::query(
-        "INSERT INTO portal_identity_starts (id_index, visit_index, created_at) VALUES ($1, $2, $3)",
+        "INSERT INTO portal_identity_starts (id_index, visit_index, mobile_index, origin_index,
+            created_at) VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(&id_index)
     .bind(&visit_index)
+    .bind(&mobile_index)
+    .bind(&origin_index)
     .bind(now)
     .execute(tx.conn())
     .await?;
@@ -198,10 +234,15 @@ pub async fn confirm(store: &Store, keyring: &Keyring, visit: &str, code: &str) 
             .execute(tx.conn())
             .await?;
         tx.commit().await?;
+        let left = ATTEMPTS - attempts - 1;
         return Err(Error::refused(
             "identity_code_wrong",
             "code",
-            format!("验证码不正确，还可尝试 {} 次。", ATTEMPTS - attempts - 1),
+            if left > 0 {
+                format!("验证码不正确，还可尝试 {left} 次。")
+            } else {
+                "验证码不正确，已尝试五次，验证码已失效，请重新获取。".to_string()
+            },
         ));
     }
     sqlx::query("UPDATE portal_identities SET verified_at = $1, expires_at = $2 WHERE id = $3")
@@ -214,7 +255,7 @@ pub async fn confirm(store: &Store, keyring: &Keyring, visit: &str, code: &str) 
         &mut tx,
         &AuditActor::system("公众（门户网站）"),
         &AuditEvent {
-            action: "verify",
+            action: "verify_identity",
             object_type: "portal_identity",
             object_id: Some(id.to_string()),
             detail: json!({ "id_number": masked, "second_factor": "mobile_code" }),
@@ -227,19 +268,23 @@ pub async fn confirm(store: &Store, keyring: &Keyring, visit: &str, code: &str) 
 
 /// The identity verified in this browser, if it has not lapsed.
 pub async fn current(store: &Store, keyring: &Keyring, visit: &str) -> Result<Option<Verified>> {
-    let row: Option<(String, String, String)> = sqlx::query_as(
-        "SELECT name, id_index, id_masked FROM portal_identities
+    let row: Option<(String, String, String, String)> = sqlx::query_as(
+        "SELECT name, identity_index, id_masked, mobile_sealed FROM portal_identities
          WHERE visit_index = $1 AND verified_at IS NOT NULL AND expires_at > $2",
     )
     .bind(keyring.blind_index("portal-visit", visit))
     .bind(now_ms())
     .fetch_optional(store.pool())
     .await?;
-    Ok(row.map(|(name, index, id_masked)| Verified {
-        name,
-        index,
-        id_masked,
-    }))
+    row.map(|(name, index, id_masked, mobile)| {
+        Ok(Verified {
+            name,
+            index,
+            id_masked,
+            mobile: keyring.open("portal-mobile", &mobile)?,
+        })
+    })
+    .transpose()
 }
 
 pub async fn sign_out(store: &Store, keyring: &Keyring, visit: &str) -> Result<()> {
@@ -248,11 +293,4 @@ pub async fn sign_out(store: &Store, keyring: &Keyring, visit: &str) -> Result<(
         .execute(store.pool())
         .await?;
     Ok(())
-}
-
-/// The index the records of the holder of `id` carry, for an import or a test.
-pub fn index_for(keyring: &Keyring, id: &str) -> Result<String> {
-    let id = ResidentId::parse(id)
-        .map_err(|e| Error::invalid("id_number", format!("公民身份号码{}。", e.message_zh())))?;
-    Ok(index_of(keyring, &id))
 }

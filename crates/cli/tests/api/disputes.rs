@@ -260,8 +260,9 @@ async fn disputes_are_routed_escalated_agreed_and_counted() {
         )
         .await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{page}");
-        // The town escalates its own by hand; the dispute then leaves its desk.
-        let (status, _) = versioned_step(
+        // The town escalates its own by hand; the dispute then leaves its desk, and the page
+        // says where it went.
+        let (status, page) = versioned_step(
             &fq_clerk,
             &format!("/disputes/{lapsed}"),
             &[
@@ -271,7 +272,12 @@ async fn disputes_are_routed_escalated_agreed_and_counted() {
             ],
         )
         .await;
-        assert_eq!(status, StatusCode::SEE_OTHER);
+        assert_eq!(status, StatusCode::OK);
+        assert!(
+            page.contains("现由诸暨市社会矛盾纠纷调处化解中心办理")
+                && page.contains("不在本单位的纠纷工作台中"),
+            "{page}"
+        );
 
         // Agreement at the village, judicial confirmation: 31 days after is refused (art. 33).
         let agreed_on = days(40);
@@ -348,6 +354,71 @@ async fn disputes_are_routed_escalated_agreed_and_counted() {
         )
         .await;
         assert_eq!(status, StatusCode::SEE_OTHER);
+
+        // The window's rules, edited: a department not in the directory is refused; a save
+        // over a newer one (409) shows what is in force and keeps the person's text beside it;
+        // a saved change routes the next dispute.
+        let page = window.text("/disputes/routing").await;
+        let version = |page: &str| {
+            page.split("name=\"version\" value=\"")
+                .nth(1)
+                .and_then(|s| s.split('"').next())
+                .unwrap_or("")
+                .to_string()
+        };
+        let builtin = fazhi_core::disputes::routing::BUILT_IN;
+        let save = |text: String, version: String, csrf: String| {
+            let window = &window;
+            async move {
+                window
+                    .post(
+                        "/disputes/routing",
+                        &[("csrf", csrf), ("version", version), ("rules", text)],
+                    )
+                    .await
+            }
+        };
+        let r = save(
+            builtin.replace("诸暨市卫生健康局", "诸暨市不存在局"),
+            version(&page),
+            csrf_of(&page),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(
+            r.text()
+                .await
+                .unwrap()
+                .contains("部门“诸暨市不存在局”不在组织机构中")
+        );
+        let raised = builtin.replace("amount_max = 20000", "amount_max = 30000");
+        let r = save(raised.clone(), version(&page), csrf_of(&page)).await;
+        assert_eq!(r.status(), StatusCode::SEE_OTHER);
+        let r = save(
+            builtin.replace("amount_max = 20000", "amount_max = 10000"),
+            version(&page),
+            csrf_of(&page),
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::CONFLICT);
+        let stale = r.text().await.unwrap();
+        assert!(
+            stale.contains("已被他人修改") && stale.contains("您未保存的修改"),
+            "{stale}"
+        );
+        assert!(stale.contains("amount_max = 30000") && stale.contains("amount_max = 10000"));
+        let r = submit(
+            &window,
+            "/disputes/new",
+            "/disputes",
+            &intake("wages", dk, "25000", today),
+        )
+        .await;
+        let page = window.text(&format!("/disputes/{}", id_of(&r))).await;
+        assert!(
+            page.contains("规则 12：劳动报酬；金额 ≤ 30000 元"),
+            "{page}"
+        );
 
         // The 12345 import: idempotent by work order, bad lines named by number.
         let file =
@@ -472,9 +543,10 @@ async fn a_citizen_verifies_their_identity_applies_online_and_sees_only_their_ow
         );
         let (status, page) = verify(&citizen, wrong_digit).await;
         assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(page.contains("公民身份号码有误（校验码不符）"), "{page}");
         assert!(
-            page.contains("公民身份号码") && page.contains("校验"),
-            "{page}"
+            !page.contains("校验码应为"),
+            "the right check character is not told"
         );
         let (status, page) = verify(&citizen, good.clone()).await;
         assert_eq!(status, StatusCode::OK, "{page}");
@@ -501,7 +573,7 @@ async fn a_citizen_verifies_their_identity_applies_online_and_sees_only_their_ow
         let page = citizen.text("/public/disputes/new").await;
         assert!(page.contains("申请人：王小明（330681"), "{page}");
         let mut form = intake("wages", dk, "9000", fazhi_core::deadlines::china_today());
-        form.retain(|(k, _)| *k != "applicant" && *k != "received_on");
+        form.retain(|(k, _)| !["applicant", "applicant_phone", "received_on"].contains(k));
         let mut all = vec![("csrf", csrf_of(&page))];
         all.extend(form);
         let r = citizen.post("/public/disputes", &all).await;
@@ -528,9 +600,9 @@ async fn a_citizen_verifies_their_identity_applies_online_and_sees_only_their_ow
         .unwrap();
         assert_eq!((channel.as_str(), applicant.as_str()), ("portal", "王小明"));
 
-        // Another person, verified, does not see it.
+        // Someone who knows the ID number but verifies another phone does not see it.
         let other = app.browser();
-        let (_, page) = verify(&other, resident_id("33068119900101001")).await;
+        let (_, page) = verify_as(&other, good.clone(), "13900009999").await;
         let code: String = page
             .split("的验证码是 ")
             .nth(1)
@@ -559,6 +631,22 @@ async fn a_citizen_verifies_their_identity_applies_online_and_sees_only_their_ow
                 .await
                 .contains(&format!("/public/disputes/{id}"))
         );
+        // Codes to one phone are limited however many IDs and browsers ask (no SMS flooding).
+        for n in 0..6 {
+            let b = app.browser();
+            let (status, _) = verify_as(
+                &b,
+                resident_id(&format!("3306811990010100{n}")),
+                "13600006666",
+            )
+            .await;
+            let expected = if n < 5 {
+                StatusCode::OK
+            } else {
+                StatusCode::TOO_MANY_REQUESTS
+            };
+            assert_eq!(status, expected, "code {n} to one phone");
+        }
         // Signing out of the identity ends it.
         let page = citizen.text("/public/identity/out").await;
         assert!(page.contains("实名核验"));
@@ -573,6 +661,10 @@ async fn a_citizen_verifies_their_identity_applies_online_and_sees_only_their_ow
 
 /// The portal's identity form filled in by `b`: (status, page).
 async fn verify(b: &Browser, id: String) -> (StatusCode, String) {
+    verify_as(b, id, "13812345678").await
+}
+
+async fn verify_as(b: &Browser, id: String, mobile: &str) -> (StatusCode, String) {
     let page = b.text("/public/identity?next=/public/disputes/new").await;
     let r = b
         .post(
@@ -582,7 +674,7 @@ async fn verify(b: &Browser, id: String) -> (StatusCode, String) {
                 ("next", "/public/disputes/new".into()),
                 ("name", "王小明".into()),
                 ("id_number", id),
-                ("mobile", "13812345678".into()),
+                ("mobile", mobile.into()),
             ],
         )
         .await;

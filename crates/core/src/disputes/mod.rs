@@ -57,6 +57,11 @@ pub struct Intake<'a> {
 
 /// The largest amount a dispute may name: 100 billion yuan, past which it is a typing error.
 const AMOUNT_MAX: i64 = 100_000_000_000;
+/// The most parties one dispute counts (a large group dispute), past which it is a typing error.
+const PARTIES_MAX: i64 = 100_000;
+/// How far back a dispute taken in may be dated: a year, past which it is a typing error (the
+/// window registers disputes it receives, not history).
+const RECEIVED_WITHIN_DAYS: i64 = 366;
 
 struct Checked<'a> {
     kind: Kind,
@@ -83,9 +88,19 @@ fn check<'a>(i: &Intake<'a>, today: NaiveDate, towns: &[Town]) -> Result<Checked
     };
     need(&mut r, "applicant", i.applicant, "申请人", 50);
     need(&mut r, "description", i.description, "纠纷情况", 5000);
-    need(&mut r, "village", i.village, "所在村（社区）", 50);
+    need(&mut r, "village", i.village, "所在村（社区）", 30);
+    let village = i.village.trim();
+    if !village.is_empty()
+        && (!(village.ends_with('村') || village.ends_with("社区"))
+            || village.chars().any(|c| !c.is_alphanumeric()))
+    {
+        r.push(Error::invalid(
+            "village",
+            "所在村（社区）请写村或社区的名称，如“湄池村”“城西社区”。",
+        ));
+    }
     if i.respondent.trim().chars().count() > 50 {
-        r.push(Error::invalid("respondent", "被申请人不超过 50 字。"));
+        r.push(Error::invalid("respondent", "对方当事人不超过 50 字。"));
     }
     if i.kind.is_none() {
         r.push(Error::invalid("kind", "请选择纠纷类型。"));
@@ -121,15 +136,21 @@ fn check<'a>(i: &Intake<'a>, today: NaiveDate, towns: &[Town]) -> Result<Checked
     }
     let named = 1 + i64::from(!i.respondent.trim().is_empty());
     let party_count = i.party_count.unwrap_or(named);
-    if !(named..=100_000).contains(&party_count) {
+    if !(named..=PARTIES_MAX).contains(&party_count) {
         r.push(Error::invalid(
             "party_count",
-            format!("当事人人数应不少于已填写的 {named} 人。"),
+            format!("当事人人数应在已填写的 {named} 人至 {PARTIES_MAX} 人之间。"),
         ));
     }
     match i.received_on {
         None => r.push(Error::invalid("received_on", "请填写受理日期。")),
         Some(d) if d > today => r.push(Error::invalid("received_on", "受理日期在今天之后。")),
+        Some(d) if d < today - chrono::Duration::days(RECEIVED_WITHIN_DAYS) => {
+            r.push(Error::invalid(
+                "received_on",
+                format!("受理日期 {d} 早于一年前：登记的是正在受理的纠纷，请核对日期。"),
+            ))
+        }
         _ => {}
     }
     let town = match i.town_id {
@@ -279,6 +300,30 @@ async fn register_in(
     .await
 }
 
+/// Where a dispute now is — its number, its handler and the last routing's explanation — for
+/// the person who just took it in or moved it out of their own scope (a town clerk escalating
+/// to the city): they are told where it went, though they no longer see it.
+pub async fn handed_to(store: &Store, id: i64) -> Result<(String, String, String)> {
+    let row = sqlx::query("SELECT received_on, handler_name FROM disputes WHERE id = $1")
+        .bind(id)
+        .fetch_optional(store.pool())
+        .await?
+        .ok_or(Error::NotFound)?;
+    let received_on = crate::workflow::required_day(&row, "received_on")?;
+    let handler_name: String = row.try_get("handler_name")?;
+    let explanation: String = sqlx::query_scalar(
+        "SELECT explanation FROM dispute_routings WHERE dispute_id = $1 ORDER BY id DESC LIMIT 1",
+    )
+    .bind(id)
+    .fetch_one(store.pool())
+    .await?;
+    Ok((
+        transition::number(received_on, id),
+        handler_name,
+        explanation,
+    ))
+}
+
 /// A dispute with its parties and its routings, the first by the rules.
 pub struct DisputeFile {
     pub dispute: Dispute,
@@ -387,7 +432,7 @@ pub async fn apply(ctx: &Ctx<'_>, id: i64, seen_version: i64, action: &Action) -
     let d = repo::load(tx.conn(), ctx.actor, id).await?;
     crate::lock_seen(&mut tx, "disputes", id, seen_version, d.version).await?;
     let target = target_for(tx.conn(), &rules, &d, action).await?;
-    let change = transition::transition(&d, action, target, ctx.clock.today)?;
+    let change = transition::transition(&d, action, target, ctx.clock.cal, ctx.clock.today)?;
     repo::write(&mut tx, ctx, &rules, &d, &change).await?;
     tx.commit().await?;
     Ok(())
@@ -653,7 +698,12 @@ pub mod portal {
         who: &crate::portal_identity::Verified,
         i: &Intake<'_>,
     ) -> Result<i64> {
-        let actor = Actor::system("portal.disputes", &[Permission::DisputeHandle]);
+        // The audit entry names the verified applicant (masked), as 公众（门户网站）.
+        let actor = Actor {
+            name: format!("portal:{}", who.id_masked),
+            display_name: "公众（门户网站）".into(),
+            ..Actor::system("portal.disputes", &[Permission::DisputeHandle])
+        };
         let (cal, policy) = crate::deadlines::in_force(store).await?;
         let today = crate::deadlines::china_today();
         let ctx = Ctx {
@@ -668,6 +718,7 @@ pub mod portal {
         };
         let intake = Intake {
             applicant: &who.name,
+            applicant_phone: &who.mobile,
             received_on: Some(today),
             hotline_ref: None,
             ..i.clone()

@@ -185,8 +185,8 @@ async fn start_level(
     on: NaiveDate,
     to: &Target,
 ) -> Result<()> {
-    let limit = rules
-        .limit(to.track)
+    let (days, law, article) = rules
+        .limit(to.handler, to.track)
         .ok_or_else(|| Error::malformed(format!("dispute limit {}", to.track.code())))?;
     let purpose = match to.handler.level() {
         Some(level) => format!("{}调解（{}）", level.label_zh(), to.track.label_zh()),
@@ -205,11 +205,11 @@ async fn start_level(
             subject_type: SUBJECT.into(),
             subject_id: id.to_string(),
             purpose,
-            law: limit.law.clone(),
-            article: limit.article.clone(),
+            law: law.into(),
+            article: article.into(),
             start_event: format!("{}受理", to.name),
             start_on: on,
-            period: Period::CalendarDays(limit.days),
+            period: Period::CalendarDays(days),
             responsible_user_id: ctx
                 .actor
                 .user_id

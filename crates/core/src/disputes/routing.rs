@@ -28,14 +28,24 @@ pub struct LimitDef {
     pub article: String,
 }
 
+/// How long the window follows a dispute it handed to a body outside people's mediation (a
+/// department, the court, reconsideration, arbitration), with the source the city writes: those
+/// bodies keep their own statutory limits; this is the window's own follow-up.
+#[derive(Clone, Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Handover {
+    pub days: u32,
+    pub law: String,
+    pub article: String,
+}
+
 #[derive(Clone, Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Rule {
     pub no: u32,
-    #[serde(default)]
-    pub kinds: Vec<String>,
-    #[serde(default)]
-    pub towns: Vec<String>,
+    /// Left out: any kind. Written, never empty (`kinds = []` is refused as a mistake).
+    pub kinds: Option<Vec<String>>,
+    pub towns: Option<Vec<String>>,
     pub amount_min: Option<i64>,
     pub amount_max: Option<i64>,
     pub parties_min: Option<i64>,
@@ -46,11 +56,12 @@ pub struct Rule {
     pub track: String,
 }
 
-#[derive(Deserialize)]
+#[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct File {
     city: City,
     limit: Vec<LimitDef>,
+    handover: Handover,
     rule: Vec<Rule>,
 }
 
@@ -90,6 +101,7 @@ pub struct Decision {
 pub struct Rules {
     pub city: City,
     pub limits: Vec<LimitDef>,
+    pub handover: Handover,
     pub rules: Vec<Rule>,
     pub text: Arc<String>,
     /// The setting's version (0: the built-in text).
@@ -97,13 +109,35 @@ pub struct Rules {
 }
 
 impl Rule {
+    pub fn kinds(&self) -> &[String] {
+        self.kinds.as_deref().unwrap_or_default()
+    }
+
+    pub fn towns(&self) -> &[String] {
+        self.towns.as_deref().unwrap_or_default()
+    }
+
+    fn unconditional(&self) -> bool {
+        self.kinds.is_none()
+            && self.towns.is_none()
+            && self.amount_min.is_none()
+            && self.amount_max.is_none()
+            && self.parties_min.is_none()
+            && self.parties_max.is_none()
+    }
+
     fn fits(&self, f: &Facts<'_>) -> bool {
         let within = |v: Option<i64>, min: Option<i64>, max: Option<i64>| {
             min.is_none_or(|m| v.is_some_and(|v| v >= m))
                 && max.is_none_or(|m| v.is_none_or(|v| v <= m))
         };
-        (self.kinds.is_empty() || self.kinds.iter().any(|k| k == f.kind.code()))
-            && (self.towns.is_empty() || self.towns.iter().any(|t| t == f.town))
+        self.kinds
+            .as_ref()
+            .is_none_or(|ks| ks.iter().any(|k| k == f.kind.code()))
+            && self
+                .towns
+                .as_ref()
+                .is_none_or(|ts| ts.iter().any(|t| t == f.town))
             && within(f.amount, self.amount_min, self.amount_max)
             && within(Some(f.parties), self.parties_min, self.parties_max)
     }
@@ -111,9 +145,9 @@ impl Rule {
     /// The rule's conditions in words: 劳动报酬；金额 ≤ 20000 元；店口镇.
     pub fn conditions_zh(&self) -> String {
         let mut parts = Vec::new();
-        if !self.kinds.is_empty() {
+        if !self.kinds().is_empty() {
             parts.push(
-                self.kinds
+                self.kinds()
                     .iter()
                     .map(|k| Kind::parse(k).map_or(k.clone(), |k| k.label_zh().to_string()))
                     .collect::<Vec<_>>()
@@ -132,8 +166,8 @@ impl Rule {
             (None, Some(b)) => parts.push(format!("当事人 ≤ {b} 人")),
             (None, None) => {}
         }
-        if !self.towns.is_empty() {
-            parts.push(self.towns.join("、"));
+        if !self.towns().is_empty() {
+            parts.push(self.towns().join("、"));
         }
         if parts.is_empty() {
             "其他纠纷".into()
@@ -205,8 +239,17 @@ impl Rules {
         }
     }
 
-    pub fn limit(&self, track: Track) -> Option<&LimitDef> {
-        self.limits.iter().find(|l| l.track == track.code())
+    /// The limit a handler holds a dispute under: a mediation level's by the track, the
+    /// window's follow-up of a handover otherwise. (days, law, article)
+    pub fn limit(&self, handler: Handler, track: Track) -> Option<(u32, &str, &str)> {
+        if handler.level().is_none() {
+            let h = &self.handover;
+            return Some((h.days, &h.law, &h.article));
+        }
+        self.limits
+            .iter()
+            .find(|l| l.track == track.code())
+            .map(|l| (l.days, l.law.as_str(), l.article.as_str()))
     }
 
     /// The department names the rules send disputes to, to be checked against the directory.
@@ -221,10 +264,19 @@ impl Rules {
 }
 
 /// Reads the rules as written, each checked; refusals are for the person editing the text.
-fn parse(text: &str) -> Result<(City, Vec<LimitDef>, Vec<Rule>)> {
+fn parse(text: &str) -> Result<File> {
+    if text.len() > TEXT_MAX {
+        return Err(Error::invalid(
+            "rules",
+            format!("分流规则不超过 {TEXT_MAX} 个字节。"),
+        ));
+    }
     let file: File = toml::from_str(text)
         .map_err(|e| crate::settings::toml_refusal("rules", "分流规则", text, &e))?;
     let bad = |m: String| Err(Error::invalid("rules", m));
+    if let Some(l) = file.limit.iter().find(|l| Track::parse(&l.track).is_none()) {
+        return bad(format!("期限的分流“{}”应为 simple 或 complex。", l.track));
+    }
     for track in Track::ALL {
         match file
             .limit
@@ -242,14 +294,20 @@ fn parse(text: &str) -> Result<(City, Vec<LimitDef>, Vec<Rule>)> {
             _ => return bad(format!("“{}”分流的期限写了不止一次。", track.label_zh())),
         }
     }
-    for l in &file.limit {
-        if Track::parse(&l.track).is_none() {
-            return bad(format!("期限的分流“{}”应为 simple 或 complex。", l.track));
+    let limits = file
+        .limit
+        .iter()
+        .map(|l| (l.days, &l.law, &l.article))
+        .chain(std::iter::once((
+            file.handover.days,
+            &file.handover.law,
+            &file.handover.article,
+        )));
+    for (days, law, article) in limits {
+        if !(1..=90).contains(&days) {
+            return bad(format!("期限 {days} 日应在 1 至 90 日之间。"));
         }
-        if !(1..=90).contains(&l.days) {
-            return bad(format!("期限 {} 日应在 1 至 90 日之间。", l.days));
-        }
-        if l.law.trim().is_empty() || l.article.trim().is_empty() {
+        if law.trim().is_empty() || article.trim().is_empty() {
             return bad("每项期限须写明依据（law、article）。".into());
         }
     }
@@ -267,8 +325,33 @@ fn parse(text: &str) -> Result<(City, Vec<LimitDef>, Vec<Rule>)> {
         if Track::parse(&r.track).is_none() {
             return bad(format!("{at} 的分流“{}”应为 simple 或 complex。", r.track));
         }
-        if let Some(k) = r.kinds.iter().find(|k| Kind::parse(k).is_none()) {
+        if let Some(k) = r.kinds().iter().find(|k| Kind::parse(k).is_none()) {
             return bad(format!("{at} 的纠纷类型“{k}”不认识。"));
+        }
+        if r.kinds()
+            .iter()
+            .chain(r.towns())
+            .any(|v| v.trim().is_empty())
+        {
+            return bad(format!("{at} 的类型或镇乡街道列表里有空值。"));
+        }
+        for (list, name) in [(&r.kinds, "kinds"), (&r.towns, "towns")] {
+            if list.as_ref().is_some_and(Vec::is_empty) {
+                return bad(format!(
+                    "{at} 的 {name} 是空列表：不限时请删去这一行，而不是写 []。"
+                ));
+            }
+        }
+        if r.amount_min.is_some_and(|a| a < 0) || r.amount_max.is_some_and(|a| a < 0) {
+            return bad(format!("{at} 的金额不能为负数。"));
+        }
+        if r.parties_min.is_some_and(|p| p < 1) || r.parties_max.is_some_and(|p| p < 1) {
+            return bad(format!("{at} 的当事人人数至少为 1。"));
+        }
+        if i + 1 < file.rule.len() && r.unconditional() {
+            return bad(format!(
+                "{at} 没有任何条件，排在它后面的规则永远用不到；没有条件的规则只能放在最后。"
+            ));
         }
         if let (Some(a), Some(b)) = (r.amount_min, r.amount_max)
             && a > b
@@ -286,31 +369,36 @@ fn parse(text: &str) -> Result<(City, Vec<LimitDef>, Vec<Rule>)> {
                 handler.label_zh()
             ));
         }
+        if handler.level().is_some() && (r.name.is_some() || r.department.is_some()) {
+            return bad(format!(
+                "{at} 由{}调解，名称和部门由纠纷所在地确定，不写 name、department。",
+                handler.label_zh()
+            ));
+        }
     }
     if let Some(last) = file.rule.last()
-        && (!last.kinds.is_empty()
-            || !last.towns.is_empty()
-            || last.amount_min.is_some()
-            || last.amount_max.is_some()
-            || last.parties_min.is_some()
-            || last.parties_max.is_some())
+        && !last.unconditional()
     {
         return bad(format!(
             "最后一条规则（规则 {}）不能有条件，以保证每件纠纷都有去处。",
             last.no
         ));
     }
-    Ok((file.city, file.limit, file.rule))
+    Ok(file)
 }
+
+/// The largest rules text saved (the form's own limit).
+pub const TEXT_MAX: usize = 100_000;
 
 pub const BUILT_IN: &str = include_str!("routing.toml");
 
 fn rules_of(text: String, version: i64) -> Result<Rules> {
-    let (city, limits, rules) = parse(&text)?;
+    let file = parse(&text)?;
     Ok(Rules {
-        city,
-        limits,
-        rules,
+        city: file.city,
+        limits: file.limit,
+        handover: file.handover,
+        rules: file.rule,
         text: Arc::new(text),
         version,
     })
@@ -366,7 +454,7 @@ pub async fn save(store: &Store, actor: &Actor, seen_version: i64, text: &str) -
         .map(|t| t.town)
         .collect();
     for rule in &rules.rules {
-        for t in &rule.towns {
+        for t in rule.towns() {
             if !towns.contains(t) {
                 r.push(Error::invalid(
                     "rules",
@@ -435,6 +523,38 @@ mod tests {
         let no_unit = BUILT_IN.replace("department = \"诸暨市卫生健康局\"\n", "");
         let e = parse(&no_unit).unwrap_err().message_zh();
         assert!(e.contains("规则 21 移交行业主管部门"), "{e}");
+        for (from, to, says) in [
+            (
+                "kinds = [\"medical\"]",
+                "kinds = []",
+                "规则 21 的 kinds 是空列表",
+            ),
+            (
+                "amount_max = 20000",
+                "amount_max = -1",
+                "规则 12 的金额不能为负数",
+            ),
+            (
+                "parties_min = 10",
+                "parties_min = 0",
+                "规则 1 的当事人人数至少为 1",
+            ),
+            (
+                "no = 31\nkinds = [\"land\", \"property\"]\n",
+                "no = 31\n",
+                "规则 31 没有任何条件，排在它后面的规则永远用不到",
+            ),
+            (
+                "track = \"simple\"\ndays = 15",
+                "track = \"turbo\"\ndays = 15",
+                "“turbo”应为 simple 或 complex",
+            ),
+        ] {
+            let changed = BUILT_IN.replacen(from, to, 1);
+            assert_ne!(changed, BUILT_IN, "{from}");
+            let e = parse(&changed).unwrap_err().message_zh();
+            assert!(e.contains(says), "{e}");
+        }
         let e = parse("[city]\nname = ").unwrap_err().message_zh();
         assert!(e.contains("第 2 行附近"), "{e}");
     }

@@ -14,6 +14,9 @@ use chrono::NaiveDate;
 
 use fazhi_store::Arg;
 
+use fazhi_kernel::calendar::Calendar;
+use fazhi_kernel::period::Period;
+
 use crate::workflow::dated;
 use crate::{Error, Result};
 
@@ -149,9 +152,8 @@ pub struct Dispute {
 }
 
 impl Dispute {
-    /// 诸调〔2026〕17号: the year received and the record's id.
     pub fn number(&self) -> String {
-        format!("诸调〔{}〕{}号", self.received_on.format("%Y"), self.id)
+        number(self.received_on, self.id)
     }
 
     /// The outcome in words: 达成调解协议（已司法确认）.
@@ -161,6 +163,11 @@ impl Dispute {
             (s, _) => s.label_zh().into(),
         }
     }
+}
+
+/// 诸调〔2026〕17号: the year received and the record's id.
+pub fn number(received_on: NaiveDate, id: i64) -> String {
+    format!("诸调〔{}〕{id}号", received_on.format("%Y"))
 }
 
 /// Where a step sends the dispute, resolved by the service (rules, directory) before the step.
@@ -277,7 +284,13 @@ pub fn allowed_steps(d: &Dispute) -> Vec<Step> {
         }
         Stage::Agreed | Stage::Referred | Stage::Withdrawn => {
             let mut s = Vec::new();
-            if d.stage == Stage::Agreed && d.confirmed_on.is_none() && d.handler.level().is_some() {
+            // Judicial confirmation is of a written agreement (人民调解协议书) reached by a
+            // people's mediation committee.
+            if d.stage == Stage::Agreed
+                && d.confirmed_on.is_none()
+                && !d.oral_agreement
+                && d.handler.level().is_some()
+            {
                 s.push(Step::Confirm);
             }
             if d.followed_up_on.is_none() && d.stage != Stage::Withdrawn {
@@ -286,6 +299,11 @@ pub fn allowed_steps(d: &Dispute) -> Vec<Step> {
             s
         }
     }
+}
+
+/// The last day to apply for judicial confirmation of an agreement reached on `agreed`.
+pub fn confirm_by(cal: &Calendar, agreed: NaiveDate) -> NaiveDate {
+    fazhi_kernel::period::due_date(cal, agreed, Period::CalendarDays(CONFIRM_DAYS)).due
 }
 
 /// A limit a step starts: the new level's (by the track, from the rules), or the party's art.
@@ -362,21 +380,32 @@ pub fn transition(
     d: &Dispute,
     action: &Action,
     target: Option<Target>,
+    cal: &Calendar,
     today: NaiveDate,
 ) -> Result<Change> {
     let step = action.step();
     if !allowed_steps(d).contains(&step) {
         let why = match step {
-            Step::Escalate if d.handler == Handler::City => {
+            Step::Escalate if d.stage == Stage::Open && d.handler == Handler::City => {
                 "市级调处化解中心已是最高一级调解，不能再升级；调解不成的，终止调解并告知当事人其他途径（《人民调解法》第二十六条）。".to_string()
             }
-            Step::Escalate => format!("本纠纷由{}办理，不在三级调解之中，不能升级。", d.handler_name),
+            Step::Escalate if d.stage == Stage::Open => {
+                format!("本纠纷由{}办理，不在三级调解之中，不能升级。", d.handler_name)
+            }
             Step::Confirm if d.confirmed_on.is_some() => "调解协议已经司法确认。".to_string(),
             Step::Confirm if d.stage == Stage::Agreed => {
-                "司法确认适用于人民调解委员会主持达成的调解协议（《人民调解法》第三十三条）。".to_string()
+                "司法确认适用于人民调解委员会主持达成的书面调解协议（《人民调解法》第三十三条）；口头协议或其他单位达成的协议不适用。".to_string()
             }
             Step::FollowUp if d.followed_up_on.is_some() => "已经回访。".to_string(),
-            _ => format!("本纠纷{}，不能{}。", d.outcome_zh(), step.label_zh()),
+            Step::FollowUp if d.stage == Stage::Withdrawn => {
+                "当事人已撤回，不再回访。".to_string()
+            }
+            _ if d.stage != Stage::Open => format!(
+                "本纠纷已结案（{}），不能再办理“{}”。",
+                d.outcome_zh(),
+                step.label_zh()
+            ),
+            _ => format!("本纠纷尚在调处中，还不能办理“{}”。", step.label_zh()),
         };
         return Err(Error::refused("dispute_step_not_open", "action", why));
     }
@@ -430,7 +459,7 @@ pub fn transition(
             let mut c = c.close(Stage::Agreed, *on).set("agreement", terms);
             c.fields
                 .push(("oral_agreement", Arg::Int(i64::from(*oral))));
-            if d.handler.level().is_some() {
+            if d.handler.level().is_some() && !*oral {
                 c.starts.push(Start::Confirmation(*on));
             }
             Ok(c)
@@ -447,7 +476,9 @@ pub fn transition(
                     format!("申请日期应在达成调解协议（{agreed}）之后、今天之前。"),
                 )
             })?;
-            let last = agreed + chrono::Duration::days(i64::from(CONFIRM_DAYS));
+            // As the deadline engine counts it: a last day on a rest day moves to the next
+            // working day.
+            let last = confirm_by(cal, agreed);
             if *applied_on > last {
                 return Err(Error::refused(
                     "confirmation_late",

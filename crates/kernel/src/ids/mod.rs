@@ -75,7 +75,7 @@ impl IdError {
             IdError::UnknownDivision(d) => {
                 format!("行政区划代码 {d} 不存在（GB/T 2260，含已撤销的代码）")
             }
-            IdError::Prefix(p) => format!("号段不正确（{p}）"),
+            IdError::Prefix(_) => "号段不正确（大陆手机号码以 13 至 19 开头）".into(),
         }
     }
 

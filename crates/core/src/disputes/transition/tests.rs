@@ -1,5 +1,9 @@
 use super::*;
 
+fn cal() -> Calendar {
+    Calendar::default()
+}
+
 fn day(s: &str) -> NaiveDate {
     fazhi_kernel::date::parse(s).unwrap()
 }
@@ -68,7 +72,7 @@ fn mediation_goes_up_village_town_city_and_no_further() {
         on,
         reason: "村级调解期限届满未化解".into(),
     };
-    let c = transition(&d, &escalate, Some(target(Handler::Town)), today).unwrap();
+    let c = transition(&d, &escalate, Some(target(Handler::Town)), &cal(), today).unwrap();
     assert!(c.meets_level);
     assert!(c.fields.contains(&("escalations", Arg::Int(1))));
     assert!(
@@ -82,17 +86,17 @@ fn mediation_goes_up_village_town_city_and_no_further() {
         on,
         reason: " ".into(),
     };
-    assert!(transition(&d, &bare, Some(target(Handler::Town)), today).is_err());
+    assert!(transition(&d, &bare, Some(target(Handler::Town)), &cal(), today).is_err());
     // Not dated before the level took the dispute.
     let early = Action::Escalate {
         on: day("2026-03-01"),
         reason: "村级调解期限届满未化解".into(),
     };
-    assert!(transition(&d, &early, Some(target(Handler::Town)), today).is_err());
+    assert!(transition(&d, &early, Some(target(Handler::Town)), &cal(), today).is_err());
     // The city centre is the top: 人民调解法 art. 26 — end it and tell the parties.
     let city = dispute(Handler::City);
     assert!(!allowed_steps(&city).contains(&Step::Escalate));
-    let e = transition(&city, &escalate, None, today).unwrap_err();
+    let e = transition(&city, &escalate, None, &cal(), today).unwrap_err();
     assert!(e.message_zh().contains("第二十六条"), "{}", e.message_zh());
     // A department's handling is not one of the three levels.
     assert!(!allowed_steps(&dispute(Handler::Arbitration)).contains(&Step::Escalate));
@@ -107,7 +111,7 @@ fn judicial_confirmation_is_applied_for_within_thirty_days_of_the_agreement_art_
         terms: "甲方于三月底前支付乙方修缮费 3000 元".into(),
         oral: false,
     };
-    let c = transition(&d, &agree, None, today).unwrap();
+    let c = transition(&d, &agree, None, &cal(), today).unwrap();
     assert!(c.starts.contains(&Start::Confirmation(day("2026-03-10"))));
     d.stage = Stage::Agreed;
     d.closed_on = Some(day("2026-03-10"));
@@ -119,17 +123,24 @@ fn judicial_confirmation_is_applied_for_within_thirty_days_of_the_agreement_art_
     };
     // 2026-03-10 + 30 days = 2026-04-09, the last day.
     assert!(
-        transition(&d, &confirm("2026-04-09"), None, today)
+        transition(&d, &confirm("2026-04-09"), None, &cal(), today)
             .unwrap()
             .meets_confirmation
     );
-    let e = transition(&d, &confirm("2026-04-10"), None, today).unwrap_err();
+    let e = transition(&d, &confirm("2026-04-10"), None, &cal(), today).unwrap_err();
     assert!(
         e.message_zh().contains("三十日内（2026-04-09 前）"),
         "{}",
         e.message_zh()
     );
     assert_eq!(code(e), "confirmation_late");
+    // The 30th day on a Saturday: the last day is the Monday after, as the deadline engine
+    // shows it (2026-03-12 + 30 = 2026-04-11).
+    assert_eq!(confirm_by(&cal(), day("2026-03-12")), day("2026-04-13"));
+    // An oral agreement has no agreement document to confirm.
+    let mut oral = d.clone();
+    oral.oral_agreement = true;
+    assert_eq!(allowed_steps(&oral), vec![Step::FollowUp]);
     // An agreement reached at a department (not a people's mediation committee) is not
     // confirmed under art. 33.
     let mut dep = dispute(Handler::Department);
@@ -147,7 +158,7 @@ fn a_closed_dispute_is_followed_up_once_and_nothing_else_moves_it() {
         to: "向人民法院提起诉讼".into(),
         reason: "双方分歧较大，调解不成".into(),
     };
-    let c = transition(&d, &refer, None, today).unwrap();
+    let c = transition(&d, &refer, None, &cal(), today).unwrap();
     assert!(c.fields.contains(&("stage", Arg::Text("referred".into()))));
     d.stage = Stage::Referred;
     d.closed_on = Some(day("2026-03-20"));
@@ -160,6 +171,7 @@ fn a_closed_dispute_is_followed_up_once_and_nothing_else_moves_it() {
             oral: true,
         },
         None,
+        &cal(),
         today,
     )
     .unwrap_err();
@@ -170,7 +182,7 @@ fn a_closed_dispute_is_followed_up_once_and_nothing_else_moves_it() {
         note: "电话回访".into(),
     };
     assert!(
-        transition(&d, &follow, None, today).is_err(),
+        transition(&d, &follow, None, &cal(), today).is_err(),
         "before the close"
     );
     d.followed_up_on = Some(day("2026-04-01"));

@@ -51,9 +51,6 @@ pub struct ListQuery {
     overdue: String,
     #[serde(default)]
     escalated: String,
-    /// A dispute that just left the actor's scope (escalated past their town).
-    #[serde(default, skip_serializing)]
-    moved: Option<i64>,
 }
 
 /// The desk: open disputes first by default is the filter people use most (`stage=open`).
@@ -119,9 +116,6 @@ pub async fn list(
     if s.actor.can(Permission::DisputeManage) {
         actions.push(link("/disputes/routing", "分流规则"));
     }
-    let notice = q
-        .moved
-        .map(|id| format!("纠纷 {id} 已转至上一级或其他单位办理，不再在本单位的工作台中。"));
     let status = if error.is_some() {
         StatusCode::UNPROCESSABLE_ENTITY
     } else {
@@ -133,10 +127,7 @@ pub async fn list(
             prev: None,
             layout: layout(&s),
             title: "矛盾纠纷（一站式受理）".into(),
-            intro: format!(
-                "窗口、网上和 12345 热线转来的纠纷在此一窗受理：按分流规则自动确定受理单位和繁简分流，村（社区）、镇（街道）、市三级逐级调解，本级期限届满未化解的自动升级。{}",
-                notice.unwrap_or_default()
-            ),
+            intro: "窗口、网上和 12345 热线转来的纠纷在此一窗受理：按分流规则自动确定受理单位和繁简分流，村（社区）、镇（街道）、市三级逐级调解；本级期限届满仍未化解的，系统每小时检查一次并自动升级到上一级。".into(),
             actions,
             filters: vec![
                 Field::select(
@@ -188,6 +179,28 @@ pub async fn list(
         .into_response())
 }
 
+/// Where a dispute the actor just took in or moved went, when it is no longer theirs to see.
+async fn handed_page(
+    state: &AppState,
+    s: &Signed,
+    id: i64,
+    done: &str,
+) -> Result<MessagePage, PageError> {
+    let (number, handler, explanation) = disputes::handed_to(&state.store, id).await?;
+    Ok(MessagePage {
+        layout: layout(s),
+        title: format!("{number}：{done}"),
+        paragraphs: vec![format!(
+            "{number} 现由{handler}办理（{explanation}），不在本单位的纠纷工作台中。"
+        )],
+        secret: None,
+        links: vec![
+            link("/disputes?stage=open", "返回纠纷工作台"),
+            link("/disputes/new", "再登记一件"),
+        ],
+    })
+}
+
 /// The intake fields, shared by the window's form and the portal's.
 pub(crate) fn intake_fields(
     posted: Option<&FormData>,
@@ -197,17 +210,27 @@ pub(crate) fn intake_fields(
     let pick = |name: &str| posted.map_or(String::new(), |f| f.get(name).to_string());
     let mut fields = Vec::new();
     if window {
+        // Online, the applicant is the verified identity and its mobile number.
         fields.push(Field::text("applicant", "申请人", pick("applicant"), 50).required());
+        fields.push(
+            Field::text(
+                "applicant_phone",
+                "申请人手机号码",
+                pick("applicant_phone"),
+                20,
+            )
+            .required(),
+        );
     }
+    // The window starts from the commonest choice; a citizen chooses, not a default.
+    let choose = |rest: Vec<(String, String)>| {
+        if window {
+            rest
+        } else {
+            with_all("请选择", rest)
+        }
+    };
     fields.extend([
-        Field::text(
-            "applicant_phone",
-            "申请人手机号码",
-            pick("applicant_phone"),
-            20,
-        )
-        .required()
-        .hint("页面上只显示前三后四位。"),
         Field::text("respondent", "对方当事人（可不填）", pick("respondent"), 50),
         Field::text(
             "respondent_phone",
@@ -218,11 +241,19 @@ pub(crate) fn intake_fields(
         Field::select(
             "kind",
             "纠纷类型",
-            options(Kind::ALL, Kind::code, Kind::label_zh),
-            &posted.map_or("neighbour".to_string(), |f| f.get("kind").to_string()),
+            choose(options(Kind::ALL, Kind::code, Kind::label_zh)),
+            &posted.map_or(if window { "neighbour" } else { "" }.to_string(), |f| {
+                f.get("kind").to_string()
+            }),
         )
         .required(),
-        Field::select("town_id", "所在镇乡（街道）", towns, &pick("town_id")).required(),
+        Field::select(
+            "town_id",
+            "所在镇乡（街道）",
+            choose(towns),
+            &pick("town_id"),
+        )
+        .required(),
         Field::text("village", "所在村（社区）", pick("village"), 50).required(),
         Field::textarea("description", "纠纷情况和请求", pick("description"))
             .required()
@@ -338,7 +369,12 @@ pub async fn create(
     }
     .await;
     match result {
-        Ok(id) => Ok(Redirect::to(&format!("/disputes/{id}?routed=1")).into_response()),
+        Ok(id) if disputes::get(&state.store, &s.actor, id).await.is_ok() => {
+            Ok(Redirect::to(&format!("/disputes/{id}?routed=1")).into_response())
+        }
+        // Taken in for another town or a body outside the actor's scope: they are told where
+        // it went, since they will not see it.
+        Ok(id) => Ok(handed_page(&state, &s, id, "已登记").await?.into_response()),
         Err(e @ (Error::Invalid { .. } | Error::Several(_))) => Ok((
             crate::error::status_of(&e),
             new_form(&state, &s, Some(&f), Some(e)).await?,
@@ -668,7 +704,8 @@ fn action(f: &FormData) -> Result<Action, Error> {
             handler: Handler::parse(f.get("handler"))
                 .ok_or_else(|| Error::invalid("handler", "请选择改派的受理单位。"))?,
             department_id: f.get("department_id").trim().parse().ok(),
-            track: Track::parse(f.get("track")).unwrap_or(Track::Complex),
+            track: Track::parse(f.get("track"))
+                .ok_or_else(|| Error::invalid("track", "请选择繁简分流（简易或复杂）。"))?,
             reason: f.get("reason").into(),
         },
         Step::ChangeKind => Action::ChangeKind {
@@ -721,16 +758,13 @@ pub async fn act(
     }
     .await;
     match result {
-        Ok(step) => {
-            // An escalation or a re-routing may take the dispute out of the actor's scope.
-            let still_seen = disputes::get(&state.store, &s.actor, id).await.is_ok();
-            Ok(Redirect::to(&if still_seen {
-                format!("/disputes/{id}?done={}", step.code())
-            } else {
-                format!("/disputes?stage=open&moved={id}")
-            })
-            .into_response())
+        Ok(step) if disputes::get(&state.store, &s.actor, id).await.is_ok() => {
+            Ok(Redirect::to(&format!("/disputes/{id}?done={}", step.code())).into_response())
         }
+        // An escalation or a re-routing took the dispute out of the actor's scope.
+        Ok(step) => Ok(handed_page(&state, &s, id, step.label_zh())
+            .await?
+            .into_response()),
         Err(e) => {
             let marked = e.refused_fields();
             let (status, message) = refused(e)?;

@@ -143,7 +143,10 @@ pub async fn identity_start(
         &state.store,
         &state.keyring,
         &DemoSender,
-        &visit,
+        &portal_identity::Asker {
+            visit: &visit,
+            address: st.ip.as_deref().unwrap_or("-"),
+        },
         (f.get("name"), f.get("id_number"), f.get("mobile")),
         deadlines::china_today(),
     )
@@ -238,7 +241,7 @@ async fn apply_form(
     let (csrf, cookie) = crate::pages::anonymous_csrf(state, st).await?;
     let mut page = FormPage::new(Layout::anonymous(csrf), "在线申请调解", "/public/disputes");
     page.intro = format!(
-        "申请人：{}（{}）。提交后按分流规则自动转到受理单位（所在村、镇的调解组织或有关部门），您可以在“我的调解申请”中查看受理单位和办理进度。人民调解不收取任何费用（《人民调解法》第四条）。",
+        "申请人：{}（{}，联系电话为核验时的手机号码）。提交后按分流规则自动转到受理单位（所在村、镇的调解组织或有关部门），您可以在“我的调解申请”中查看受理单位和办理进度。人民调解不收取任何费用（《人民调解法》第四条）。",
         who.name, who.id_masked
     );
     let towns = disputes::town_list(&state.store)
@@ -310,6 +313,21 @@ pub async fn one(
     };
     let (csrf, cookie) = crate::pages::anonymous_csrf(&state, &st).await?;
     let file = disputes::portal::one(&state.store, &who, id).await?;
+    let mut details = super::details_of(&file);
+    let d = &file.dispute;
+    // What the applicant may do next with an agreement: apply for judicial confirmation.
+    if let (true, Some(agreed)) = (
+        disputes::allowed_steps(d).contains(&disputes::Step::Confirm),
+        d.closed_on,
+    ) {
+        let by = disputes::transition::confirm_by(&state.in_force().await?.0, agreed);
+        details.push((
+            "可以申请司法确认".into(),
+            format!(
+                "双方当事人可以自调解协议生效之日起三十日内（{by} 前）共同向人民法院申请司法确认；确认后一方不履行的，对方可以申请强制执行（《人民调解法》第三十三条）。"
+            ),
+        ));
+    }
     let page = SectionsPage {
         notice: q.sent.map(|_| {
             format!(
@@ -328,7 +346,7 @@ pub async fn one(
         ),
         intro: String::new(),
         error: None,
-        details: super::details_of(&file),
+        details,
         sections: Vec::new(),
         links: vec![link("/public/disputes", "我的调解申请")],
     };

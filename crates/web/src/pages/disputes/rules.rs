@@ -58,18 +58,35 @@ async fn rules_form(
     }));
     page.details = details;
     page.hidden = vec![("version", rules.version.to_string())];
+    // Saved by someone else meanwhile: the form starts again from what is in force now, the
+    // person's own text beside it to carry over, so saving never overwrites unseen changes.
+    let stale = matches!(error, Some(Error::Conflict));
+    let mine = posted.map(|f| f.get("rules").to_string());
     page.fields = vec![
         Field::textarea(
             "rules",
             "分流规则（TOML）",
-            posted.map_or_else(|| rules.text.to_string(), |f| f.get("rules").to_string()),
+            match &mine {
+                Some(text) if !stale => text.clone(),
+                _ => rules.text.to_string(),
+            },
         )
         .required()
-        .max(100_000),
+        .max(routing::TEXT_MAX),
     ];
+    if let (true, Some(text)) = (stale, mine) {
+        page.fields.push(
+            Field::textarea("unsaved", "您未保存的修改（仅供对照，不会保存）", text)
+                .max(routing::TEXT_MAX),
+        );
+    }
     if let Some(e) = error {
         mark(&mut page.fields, &e.refused_fields());
-        page.error = Some(e.message_zh());
+        page.error = Some(if stale {
+            "分流规则已被他人修改并保存。上面是现在生效的规则，您的修改没有保存：请对照下方您的文本，在现行规则上重新修改后保存。".into()
+        } else {
+            e.message_zh()
+        });
     }
     page.submit = "保存";
     page.links = vec![link("/disputes", "返回纠纷工作台")];
